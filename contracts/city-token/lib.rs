@@ -1,0 +1,760 @@
+//! # City token
+//!
+//! The ink-city currency: a PSP22 token (with PSP22Metadata) that citizens earn for civic
+//! actions and spend at city services and shops.
+//!
+//! On top of PSP22 it has:
+//! - **roles**: one admin, who grants and revokes minter, burner, pauser and service
+//!   provider, and can hand the admin seat over (to governance, after deployment);
+//! - **pause**: stops transfers, mint, burn and redemption;
+//! - **cap**: the supply ceiling, fixed at construction;
+//! - **vote checkpoints**: `votes_at(account, block)` and `total_supply_at(block)` answer
+//!   for any finished block, so e-voting can weigh votes at a snapshot;
+//! - **redemption**: `redeem(provider, amount, memo)` pays a registered service provider
+//!   and emits a `Redeemed` event the provider indexes;
+//! - **transfer policy**: `Open`, or `Civic`, where every transfer needs a service provider
+//!   on one side, so points cannot be traded between citizens but remain spendable.
+//!
+//! ## Why the ledger is not `psp22::PSP22Data`
+//! The `psp22` crate gives us the standard's trait (and thus its selectors), its error type
+//! and its `Transfer`/`Approval` events, and its conformance suite runs against this
+//! contract. Its `PSP22Data` ledger keeps balances in a private `Mapping<AccountId, u128>`,
+//! though, and vote checkpoints have to change in the same step as the balance. Built on
+//! top of it, each transfer would read each balance twice and write a second record per
+//! side; keeping `Tracked` balances (amount, last block, archive length) in one cell costs a
+//! transfer at most one extra write per side, and none within a block.
+//!
+//! ## Semantics worth knowing
+//! - Zero-amount and self transfers are no-ops (no event), as PSP22 says; so are
+//!   zero-amount mint and burn, and granting a role already held.
+//! - `transfer_from` checks the allowance before the balance, and emits `Approval` with the
+//!   allowance left.
+//! - Errors are typed ([`TokenError`]); PSP22 messages report them as [`PSP22Error`]
+//!   (`Custom("Paused")`, `Custom("PolicyForbidsTransfer")`). Every check comes before any
+//!   write, so a refused call changes nothing.
+#![cfg_attr(not(feature = "std"), no_std, no_main)]
+
+mod checkpoints;
+#[cfg(test)]
+mod tests;
+
+#[ink::contract]
+mod city_token {
+    use crate::checkpoints::{Checkpoint, Tracked};
+    use city_traits::{
+        CityToken as CityTokenTrait, PSP22Error, PSP22Metadata, Role, TokenError, TransferPolicy,
+        PSP22,
+    };
+    use ink::{
+        prelude::{string::String, vec::Vec},
+        storage::{Lazy, Mapping},
+    };
+    use psp22::{Approval, Transfer};
+
+    /// The longest memo a redemption may carry, in bytes (an order or ticket reference).
+    pub const MAX_MEMO_LEN: usize = 64;
+
+    /// Name, symbol and decimals, read rarely and so kept out of the root cell that every
+    /// call loads.
+    #[derive(Debug, Default)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct Metadata {
+        name: Option<String>,
+        symbol: Option<String>,
+        decimals: u8,
+    }
+
+    #[ink(storage)]
+    pub struct CityToken {
+        admin: AccountId,
+        paused: bool,
+        policy: TransferPolicy,
+        cap: Balance,
+        supply: Tracked,
+        supply_archive: Mapping<u32, Checkpoint>,
+        balances: Mapping<AccountId, Tracked>,
+        balance_archive: Mapping<(AccountId, u32), Checkpoint>,
+        allowances: Mapping<(AccountId, AccountId), Balance>,
+        /// Each account's roles, one bit per [`Role`].
+        roles: Mapping<AccountId, u8>,
+        metadata: Lazy<Metadata>,
+    }
+
+    /// `role` was granted to `account` by the admin.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct RoleGranted {
+        pub role: Role,
+        #[ink(topic)]
+        pub account: AccountId,
+        #[ink(topic)]
+        pub by: AccountId,
+    }
+
+    /// `account` lost `role`, revoked by the admin or renounced (`by == account`).
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct RoleRevoked {
+        pub role: Role,
+        #[ink(topic)]
+        pub account: AccountId,
+        #[ink(topic)]
+        pub by: AccountId,
+    }
+
+    /// The admin seat moved.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct AdminTransferred {
+        #[ink(topic)]
+        pub previous: AccountId,
+        #[ink(topic)]
+        pub new: AccountId,
+    }
+
+    /// A pauser stopped the token.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct TokenPaused {
+        #[ink(topic)]
+        pub by: AccountId,
+    }
+
+    /// A pauser restarted the token.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct TokenUnpaused {
+        #[ink(topic)]
+        pub by: AccountId,
+    }
+
+    /// The admin changed who may pay whom.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct TransferPolicyChanged {
+        pub policy: TransferPolicy,
+    }
+
+    /// `citizen` spent `amount` at `provider`; `memo` is the provider's order reference.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct Redeemed {
+        #[ink(topic)]
+        pub citizen: AccountId,
+        #[ink(topic)]
+        pub provider: AccountId,
+        pub amount: Balance,
+        pub memo: Vec<u8>,
+    }
+
+    impl CityToken {
+        /// Creates the token; the caller becomes admin and receives `initial_supply`.
+        ///
+        /// # Errors
+        /// `InitialSupplyAboveCap` if `initial_supply > cap`.
+        ///
+        /// # Events
+        /// `Transfer { from: None, to: Some(caller) }` if `initial_supply > 0`.
+        #[ink(constructor)]
+        pub fn new(
+            name: Option<String>,
+            symbol: Option<String>,
+            decimals: u8,
+            cap: Balance,
+            initial_supply: Balance,
+        ) -> Result<Self, TokenError> {
+            if initial_supply > cap {
+                return Err(TokenError::InitialSupplyAboveCap);
+            }
+            let mut metadata = Lazy::new();
+            metadata.set(&Metadata {
+                name,
+                symbol,
+                decimals,
+            });
+            let mut token = Self {
+                admin: Self::env().caller(),
+                paused: false,
+                policy: TransferPolicy::Open,
+                cap,
+                supply: Tracked::default(),
+                supply_archive: Mapping::new(),
+                balances: Mapping::new(),
+                balance_archive: Mapping::new(),
+                allowances: Mapping::new(),
+                roles: Mapping::new(),
+                metadata,
+            };
+            token.update(None, Some(Self::env().caller()), initial_supply)?;
+            Ok(token)
+        }
+
+        /// The admin account.
+        #[ink(message)]
+        pub fn admin(&self) -> AccountId {
+            self.admin
+        }
+
+        /// The supply ceiling fixed at construction.
+        #[ink(message)]
+        pub fn cap(&self) -> Balance {
+            self.cap
+        }
+
+        /// Whether transfers, mint, burn and redemption are stopped.
+        #[ink(message)]
+        pub fn paused(&self) -> bool {
+            self.paused
+        }
+
+        /// Who may pay whom.
+        #[ink(message)]
+        pub fn transfer_policy(&self) -> TransferPolicy {
+            self.policy
+        }
+
+        /// Grants `role` to `account`. Granting a role already held changes nothing.
+        ///
+        /// # Errors
+        /// `NotAdmin` if the caller is not the admin.
+        ///
+        /// # Events
+        /// `RoleGranted` when the account did not hold the role.
+        #[ink(message)]
+        pub fn grant_role(&mut self, role: Role, account: AccountId) -> Result<(), TokenError> {
+            let by = self.ensure_admin()?;
+            let roles = self.roles.get(account).unwrap_or_default();
+            if roles & role.bit() == 0 {
+                self.roles.insert(account, &(roles | role.bit()));
+                self.env().emit_event(RoleGranted { role, account, by });
+            }
+            Ok(())
+        }
+
+        /// Takes `role` from `account`. Revoking a role not held changes nothing.
+        ///
+        /// # Errors
+        /// `NotAdmin` if the caller is not the admin.
+        ///
+        /// # Events
+        /// `RoleRevoked` when the account held the role.
+        #[ink(message)]
+        pub fn revoke_role(&mut self, role: Role, account: AccountId) -> Result<(), TokenError> {
+            let by = self.ensure_admin()?;
+            self.remove_role(role, account, by);
+            Ok(())
+        }
+
+        /// Gives up one of the caller's own roles. Renouncing a role not held changes
+        /// nothing.
+        ///
+        /// # Errors
+        /// None: anyone may renounce.
+        ///
+        /// # Events
+        /// `RoleRevoked { by: caller }` when the caller held the role.
+        #[ink(message)]
+        pub fn renounce_role(&mut self, role: Role) -> Result<(), TokenError> {
+            let caller = self.env().caller();
+            self.remove_role(role, caller, caller);
+            Ok(())
+        }
+
+        /// Hands the admin seat to `new_admin` (e.g. the governance contract). The old
+        /// admin keeps no power.
+        ///
+        /// # Errors
+        /// `NotAdmin` if the caller is not the admin, `ZeroAdmin` for the zero account.
+        ///
+        /// # Events
+        /// `AdminTransferred`.
+        #[ink(message)]
+        pub fn transfer_admin(&mut self, new_admin: AccountId) -> Result<(), TokenError> {
+            let previous = self.ensure_admin()?;
+            if new_admin == AccountId::from([0; 32]) {
+                return Err(TokenError::ZeroAdmin);
+            }
+            self.admin = new_admin;
+            self.env().emit_event(AdminTransferred {
+                previous,
+                new: new_admin,
+            });
+            Ok(())
+        }
+
+        /// Stops transfers, mint, burn and redemption.
+        ///
+        /// # Errors
+        /// `MissingRole(Pauser)`, or `Paused` if already paused.
+        ///
+        /// # Events
+        /// `TokenPaused`.
+        #[ink(message)]
+        pub fn pause(&mut self) -> Result<(), TokenError> {
+            let by = self.ensure_role(Role::Pauser)?;
+            self.ensure_not_paused()?;
+            self.paused = true;
+            self.env().emit_event(TokenPaused { by });
+            Ok(())
+        }
+
+        /// Restarts a paused token.
+        ///
+        /// # Errors
+        /// `MissingRole(Pauser)`, or `NotPaused` if the token runs.
+        ///
+        /// # Events
+        /// `TokenUnpaused`.
+        #[ink(message)]
+        pub fn unpause(&mut self) -> Result<(), TokenError> {
+            let by = self.ensure_role(Role::Pauser)?;
+            if !self.paused {
+                return Err(TokenError::NotPaused);
+            }
+            self.paused = false;
+            self.env().emit_event(TokenUnpaused { by });
+            Ok(())
+        }
+
+        /// Chooses who may pay whom. Setting the policy in force changes nothing.
+        ///
+        /// # Errors
+        /// `NotAdmin` if the caller is not the admin.
+        ///
+        /// # Events
+        /// `TransferPolicyChanged` when the policy changes.
+        #[ink(message)]
+        pub fn set_transfer_policy(&mut self, policy: TransferPolicy) -> Result<(), TokenError> {
+            self.ensure_admin()?;
+            if self.policy != policy {
+                self.policy = policy;
+                self.env().emit_event(TransferPolicyChanged { policy });
+            }
+            Ok(())
+        }
+
+        /// Spends `amount` of the caller's tokens at `provider`, a registered city service
+        /// or merchant. Allowed under every transfer policy.
+        ///
+        /// # Errors
+        /// `Paused`, `ZeroAmount`, `MemoTooLong` (over [`MAX_MEMO_LEN`] bytes),
+        /// `SelfRedemption`, `NotServiceProvider`, `InsufficientBalance`.
+        ///
+        /// # Events
+        /// `Transfer { from: caller, to: provider }`, then `Redeemed`.
+        #[ink(message)]
+        pub fn redeem(
+            &mut self,
+            provider: AccountId,
+            amount: Balance,
+            memo: Vec<u8>,
+        ) -> Result<(), TokenError> {
+            self.ensure_not_paused()?;
+            let citizen = self.env().caller();
+            if amount == 0 {
+                return Err(TokenError::ZeroAmount);
+            }
+            if memo.len() > MAX_MEMO_LEN {
+                return Err(TokenError::MemoTooLong);
+            }
+            if provider == citizen {
+                return Err(TokenError::SelfRedemption);
+            }
+            if !self.has_role(provider, Role::ServiceProvider) {
+                return Err(TokenError::NotServiceProvider);
+            }
+            self.update(Some(citizen), Some(provider), amount)?;
+            self.env().emit_event(Redeemed {
+                citizen,
+                provider,
+                amount,
+                memo,
+            });
+            Ok(())
+        }
+
+        /// Returns the caller if it is the admin.
+        fn ensure_admin(&self) -> Result<AccountId, TokenError> {
+            let caller = self.env().caller();
+            if caller != self.admin {
+                return Err(TokenError::NotAdmin);
+            }
+            Ok(caller)
+        }
+
+        /// Returns the caller if it holds `role`.
+        fn ensure_role(&self, role: Role) -> Result<AccountId, TokenError> {
+            let caller = self.env().caller();
+            if !self.has_role(caller, role) {
+                return Err(TokenError::MissingRole(role));
+            }
+            Ok(caller)
+        }
+
+        fn ensure_not_paused(&self) -> Result<(), TokenError> {
+            if self.paused {
+                return Err(TokenError::Paused);
+            }
+            Ok(())
+        }
+
+        fn remove_role(&mut self, role: Role, account: AccountId, by: AccountId) {
+            let roles = self.roles.get(account).unwrap_or_default();
+            if roles & role.bit() != 0 {
+                self.roles.insert(account, &(roles & !role.bit()));
+                self.env().emit_event(RoleRevoked { role, account, by });
+            }
+        }
+
+        /// Under the civic policy, refuses a transfer with no service provider on either side.
+        fn ensure_policy_allows(&self, from: AccountId, to: AccountId) -> Result<(), TokenError> {
+            if self.policy == TransferPolicy::Civic
+                && !self.has_role(to, Role::ServiceProvider)
+                && !self.has_role(from, Role::ServiceProvider)
+            {
+                return Err(TokenError::PolicyForbidsTransfer);
+            }
+            Ok(())
+        }
+
+        /// Sets an allowance and announces it.
+        fn set_allowance(&mut self, owner: AccountId, spender: AccountId, amount: Balance) {
+            if amount == 0 {
+                self.allowances.remove((owner, spender));
+            } else {
+                self.allowances.insert((owner, spender), &amount);
+            }
+            self.env().emit_event(Approval {
+                owner,
+                spender,
+                amount,
+            });
+        }
+
+        /// Checks that `spender` may move `value` of `owner`'s tokens: the allowance first,
+        /// then the balance. Returns the allowance that will be left, or `None` when the
+        /// owner spends its own tokens and needs no allowance.
+        fn check_spend(
+            &self,
+            owner: AccountId,
+            spender: AccountId,
+            value: Balance,
+        ) -> Result<Option<Balance>, TokenError> {
+            if owner == spender {
+                return Ok(None);
+            }
+            let left = self
+                .allowance(owner, spender)
+                .checked_sub(value)
+                .ok_or(TokenError::InsufficientAllowance)?;
+            if self.balance_of(owner) < value {
+                return Err(TokenError::InsufficientBalance);
+            }
+            Ok(Some(left))
+        }
+
+        /// Every balance change goes through here: a transfer (`from` and `to`), a mint
+        /// (`from: None`) or a burn (`to: None`). Checks the balance or the cap, then
+        /// updates balances, supply and their checkpoints, and emits `Transfer`.
+        fn update(
+            &mut self,
+            from: Option<AccountId>,
+            to: Option<AccountId>,
+            value: Balance,
+        ) -> Result<(), TokenError> {
+            if value == 0 {
+                return Ok(());
+            }
+            let now = self.env().block_number();
+            let debit = match from {
+                Some(account) => {
+                    let balance = self.balances.get(account).unwrap_or_default();
+                    let left = balance
+                        .value
+                        .checked_sub(value)
+                        .ok_or(TokenError::InsufficientBalance)?;
+                    Some((account, balance, left))
+                }
+                None => None,
+            };
+            let supply = match (from, to) {
+                (None, _) => Some(
+                    self.supply
+                        .value
+                        .checked_add(value)
+                        .filter(|supply| *supply <= self.cap)
+                        .ok_or(TokenError::CapExceeded)?,
+                ),
+                // A burn removes tokens that the debit above found in the balance.
+                (Some(_), None) => Some(self.supply.value.saturating_sub(value)),
+                (Some(_), Some(_)) => None,
+            };
+
+            if let Some((account, balance, left)) = debit {
+                self.store_balance(account, balance, left, now);
+            }
+            if let Some(account) = to {
+                let balance = self.balances.get(account).unwrap_or_default();
+                // Balances sum to the supply, which the cap keeps within u128.
+                self.store_balance(account, balance, balance.value.saturating_add(value), now);
+            }
+            if let Some(supply) = supply {
+                if let Some((index, checkpoint)) = self.supply.set(supply, now) {
+                    self.supply_archive.insert(index, &checkpoint);
+                }
+            }
+            self.env().emit_event(Transfer { from, to, value });
+            Ok(())
+        }
+
+        fn store_balance(
+            &mut self,
+            account: AccountId,
+            mut balance: Tracked,
+            value: Balance,
+            now: BlockNumber,
+        ) {
+            if let Some((index, checkpoint)) = balance.set(value, now) {
+                self.balance_archive.insert((account, index), &checkpoint);
+            }
+            self.balances.insert(account, &balance);
+        }
+
+        /// Refuses blocks that have not ended yet: their balances can still change.
+        fn ensure_finished(&self, block: BlockNumber) -> Result<(), TokenError> {
+            if block >= self.env().block_number() {
+                return Err(TokenError::BlockNotYetFinished);
+            }
+            Ok(())
+        }
+    }
+
+    impl PSP22 for CityToken {
+        /// The number of tokens in existence.
+        #[ink(message)]
+        fn total_supply(&self) -> Balance {
+            self.supply.value
+        }
+
+        /// The tokens `owner` holds.
+        #[ink(message)]
+        fn balance_of(&self, owner: AccountId) -> Balance {
+            self.balances.get(owner).unwrap_or_default().value
+        }
+
+        /// How many of `owner`'s tokens `spender` may still move.
+        #[ink(message)]
+        fn allowance(&self, owner: AccountId, spender: AccountId) -> Balance {
+            self.allowances.get((owner, spender)).unwrap_or_default()
+        }
+
+        /// Moves `value` tokens from the caller to `to`. Zero and self transfers are no-ops.
+        ///
+        /// # Errors
+        /// `Custom("Paused")`, `Custom("PolicyForbidsTransfer")` (civic policy and no
+        /// service provider on either side), `InsufficientBalance`.
+        ///
+        /// # Events
+        /// `Transfer`.
+        #[ink(message)]
+        fn transfer(
+            &mut self,
+            to: AccountId,
+            value: Balance,
+            _data: Vec<u8>,
+        ) -> Result<(), PSP22Error> {
+            self.ensure_not_paused()?;
+            let from = self.env().caller();
+            if from == to || value == 0 {
+                return Ok(());
+            }
+            self.ensure_policy_allows(from, to)?;
+            Ok(self.update(Some(from), Some(to), value)?)
+        }
+
+        /// Moves `value` of `from`'s tokens to `to`, spending the caller's allowance unless
+        /// the caller is `from`. Zero and self transfers are no-ops.
+        ///
+        /// # Errors
+        /// `Custom("Paused")`, `Custom("PolicyForbidsTransfer")`, `InsufficientAllowance`
+        /// (checked before the balance), `InsufficientBalance`.
+        ///
+        /// # Events
+        /// `Approval` with the allowance left (unless the caller is `from`), then `Transfer`.
+        #[ink(message)]
+        fn transfer_from(
+            &mut self,
+            from: AccountId,
+            to: AccountId,
+            value: Balance,
+            _data: Vec<u8>,
+        ) -> Result<(), PSP22Error> {
+            self.ensure_not_paused()?;
+            if from == to || value == 0 {
+                return Ok(());
+            }
+            let spender = self.env().caller();
+            let allowance_left = self.check_spend(from, spender, value)?;
+            self.ensure_policy_allows(from, to)?;
+            if let Some(left) = allowance_left {
+                self.set_allowance(from, spender, left);
+            }
+            Ok(self.update(Some(from), Some(to), value)?)
+        }
+
+        /// Lets `spender` move up to `value` of the caller's tokens, replacing any earlier
+        /// allowance. Approving oneself is a no-op. Allowed while paused.
+        ///
+        /// # Errors
+        /// None.
+        ///
+        /// # Events
+        /// `Approval`.
+        #[ink(message)]
+        fn approve(&mut self, spender: AccountId, value: Balance) -> Result<(), PSP22Error> {
+            let owner = self.env().caller();
+            if owner != spender {
+                self.set_allowance(owner, spender, value);
+            }
+            Ok(())
+        }
+
+        /// Raises the allowance of `spender` by `delta_value` (saturating at `u128::MAX`).
+        /// A zero delta or oneself as spender is a no-op.
+        ///
+        /// # Errors
+        /// None.
+        ///
+        /// # Events
+        /// `Approval` with the new allowance.
+        #[ink(message)]
+        fn increase_allowance(
+            &mut self,
+            spender: AccountId,
+            delta_value: Balance,
+        ) -> Result<(), PSP22Error> {
+            let owner = self.env().caller();
+            if owner != spender && delta_value != 0 {
+                let amount = self.allowance(owner, spender).saturating_add(delta_value);
+                self.set_allowance(owner, spender, amount);
+            }
+            Ok(())
+        }
+
+        /// Lowers the allowance of `spender` by `delta_value`. A zero delta or oneself as
+        /// spender is a no-op.
+        ///
+        /// # Errors
+        /// `InsufficientAllowance` if the allowance is below `delta_value`.
+        ///
+        /// # Events
+        /// `Approval` with the new allowance.
+        #[ink(message)]
+        fn decrease_allowance(
+            &mut self,
+            spender: AccountId,
+            delta_value: Balance,
+        ) -> Result<(), PSP22Error> {
+            let owner = self.env().caller();
+            if owner != spender && delta_value != 0 {
+                let left = self
+                    .allowance(owner, spender)
+                    .checked_sub(delta_value)
+                    .ok_or(PSP22Error::InsufficientAllowance)?;
+                self.set_allowance(owner, spender, left);
+            }
+            Ok(())
+        }
+    }
+
+    impl PSP22Metadata for CityToken {
+        /// The token's name, if it has one.
+        #[ink(message)]
+        fn token_name(&self) -> Option<String> {
+            self.metadata.get().unwrap_or_default().name
+        }
+
+        /// The token's ticker symbol, if it has one.
+        #[ink(message)]
+        fn token_symbol(&self) -> Option<String> {
+            self.metadata.get().unwrap_or_default().symbol
+        }
+
+        /// How many decimals a display divides amounts by.
+        #[ink(message)]
+        fn token_decimals(&self) -> u8 {
+            self.metadata.get().unwrap_or_default().decimals
+        }
+    }
+
+    impl CityTokenTrait for CityToken {
+        /// Creates `amount` new tokens for `to`. A zero amount changes nothing.
+        ///
+        /// # Errors
+        /// `MissingRole(Minter)`, `Paused`, `CapExceeded`.
+        ///
+        /// # Events
+        /// `Transfer { from: None, to: Some(to) }`.
+        #[ink(message)]
+        fn mint_to(&mut self, to: AccountId, amount: Balance) -> Result<(), TokenError> {
+            self.ensure_role(Role::Minter)?;
+            self.ensure_not_paused()?;
+            self.update(None, Some(to), amount)
+        }
+
+        /// Destroys `amount` of `from`'s tokens, spending the caller's allowance unless it
+        /// burns its own. A zero amount changes nothing.
+        ///
+        /// # Errors
+        /// `MissingRole(Burner)`, `Paused`, `InsufficientAllowance`, `InsufficientBalance`.
+        ///
+        /// # Events
+        /// `Approval` (when an allowance was spent), then `Transfer { to: None }`.
+        #[ink(message)]
+        fn burn_from(&mut self, from: AccountId, amount: Balance) -> Result<(), TokenError> {
+            let burner = self.ensure_role(Role::Burner)?;
+            self.ensure_not_paused()?;
+            if amount == 0 {
+                return Ok(());
+            }
+            if let Some(left) = self.check_spend(from, burner, amount)? {
+                self.set_allowance(from, burner, left);
+            }
+            self.update(Some(from), None, amount)
+        }
+
+        /// The balance `account` held at the end of `block`.
+        ///
+        /// # Errors
+        /// `BlockNotYetFinished` if `block` is the current block or later.
+        #[ink(message)]
+        fn votes_at(&self, account: AccountId, block: BlockNumber) -> Result<Balance, TokenError> {
+            self.ensure_finished(block)?;
+            let balance = self.balances.get(account).unwrap_or_default();
+            Ok(balance.at(block, |index| {
+                self.balance_archive
+                    .get((account, index))
+                    .unwrap_or_default()
+            }))
+        }
+
+        /// The total supply at the end of `block`.
+        ///
+        /// # Errors
+        /// `BlockNotYetFinished` if `block` is the current block or later.
+        #[ink(message)]
+        fn total_supply_at(&self, block: BlockNumber) -> Result<Balance, TokenError> {
+            self.ensure_finished(block)?;
+            Ok(self.supply.at(block, |index| {
+                self.supply_archive.get(index).unwrap_or_default()
+            }))
+        }
+
+        /// Whether `account` holds `role`.
+        #[ink(message)]
+        fn has_role(&self, account: AccountId, role: Role) -> bool {
+            self.roles.get(account).unwrap_or_default() & role.bit() != 0
+        }
+    }
+}

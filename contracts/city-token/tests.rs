@@ -1,0 +1,645 @@
+//! Off-chain unit tests: every message and every error variant. The real Wasm is tested in
+//! the harness.
+
+use crate::city_token::*;
+use city_traits::{
+    CityToken as _, PSP22Error, PSP22Metadata, Role, TokenError, TransferPolicy, PSP22,
+};
+use ink::env::{
+    test::{self, DefaultAccounts},
+    DefaultEnvironment as E,
+};
+use ink::primitives::AccountId;
+
+const CAP: u128 = 1_000_000;
+
+fn accounts() -> DefaultAccounts<E> {
+    test::default_accounts::<E>()
+}
+
+fn act_as(account: AccountId) {
+    test::set_caller::<E>(account);
+}
+
+/// A token created by alice with `supply` tokens, in block 0.
+fn token_with(supply: u128) -> CityToken {
+    act_as(accounts().alice);
+    CityToken::new(Some("Civic".into()), Some("CVC".into()), 2, CAP, supply)
+        .expect("supply within the cap")
+}
+
+/// The events of type `T` recorded so far, decoded.
+fn events<T: ink::env::Event + ink::scale::Decode>() -> Vec<T> {
+    test::recorded_events()
+        .filter(|event| {
+            event.topics.first().map(|topic| topic.as_slice())
+                == T::SIGNATURE_TOPIC.as_ref().map(|topic| topic.as_slice())
+        })
+        .map(|event| T::decode(&mut &event.data[..]).expect("event decodes"))
+        .collect()
+}
+
+fn event_count() -> usize {
+    test::recorded_events().count()
+}
+
+/// Asserts that `call` fails with `error` and changes neither state nor events.
+fn assert_refused<T: std::fmt::Debug, Err: std::fmt::Debug + PartialEq>(
+    token: &mut CityToken,
+    error: Err,
+    call: impl FnOnce(&mut CityToken) -> Result<T, Err>,
+) {
+    let snapshot = state(token);
+    let before = event_count();
+    assert_eq!(call(token).unwrap_err(), error);
+    assert_eq!(state(token), snapshot, "a refused call changed state");
+    assert_eq!(event_count(), before, "a refused call emitted events");
+}
+
+/// The observable state for the default accounts.
+fn state(token: &CityToken) -> Vec<u128> {
+    let a = accounts();
+    let people = [a.alice, a.bob, a.charlie, a.django, a.eve, a.frank];
+    let mut seen = vec![token.total_supply()];
+    for owner in people {
+        seen.push(token.balance_of(owner));
+        for spender in people {
+            seen.push(token.allowance(owner, spender));
+        }
+        for role in Role::ALL {
+            seen.push(token.has_role(owner, role) as u128);
+        }
+    }
+    seen.push(token.paused() as u128);
+    seen.push((token.transfer_policy() == TransferPolicy::Civic) as u128);
+    seen.push(u128::from_le_bytes(
+        AsRef::<[u8; 32]>::as_ref(&token.admin())[..16]
+            .try_into()
+            .unwrap(),
+    ));
+    seen
+}
+
+fn grant(token: &mut CityToken, role: Role, account: AccountId) {
+    act_as(accounts().alice);
+    token.grant_role(role, account).expect("alice is admin");
+}
+
+/// The `psp22` crate's conformance suite, run against this token.
+mod conformance {
+    use super::token_with;
+
+    psp22::tests!(CityToken, token_with);
+}
+
+mod construction {
+    use super::*;
+
+    #[ink::test]
+    fn creator_is_admin_and_holds_the_initial_supply() {
+        let token = token_with(500);
+        let a = accounts();
+        assert_eq!(token.admin(), a.alice);
+        assert_eq!(token.balance_of(a.alice), 500);
+        assert_eq!(token.total_supply(), 500);
+        assert_eq!(token.cap(), CAP);
+        assert!(!token.paused());
+        assert_eq!(token.transfer_policy(), TransferPolicy::Open);
+    }
+
+    #[ink::test]
+    fn metadata_is_reported() {
+        let token = token_with(0);
+        assert_eq!(token.token_name(), Some("Civic".into()));
+        assert_eq!(token.token_symbol(), Some("CVC".into()));
+        assert_eq!(token.token_decimals(), 2);
+    }
+
+    #[ink::test]
+    fn initial_supply_above_cap_is_refused() {
+        act_as(accounts().alice);
+        let result = CityToken::new(None, None, 0, 10, 11);
+        assert_eq!(result.err(), Some(TokenError::InitialSupplyAboveCap));
+    }
+
+    #[ink::test]
+    fn a_cap_of_u128_max_takes_a_full_initial_supply() {
+        act_as(accounts().alice);
+        let token = CityToken::new(None, None, 0, u128::MAX, u128::MAX).unwrap();
+        assert_eq!(token.total_supply(), u128::MAX);
+        assert_eq!(token.token_name(), None);
+    }
+}
+
+mod roles {
+    use super::*;
+
+    #[ink::test]
+    fn admin_grants_a_role_once() {
+        let mut token = token_with(0);
+        let a = accounts();
+        grant(&mut token, Role::Minter, a.bob);
+        grant(&mut token, Role::Minter, a.bob);
+        assert!(token.has_role(a.bob, Role::Minter));
+        assert!(!token.has_role(a.bob, Role::Burner));
+        let granted = events::<RoleGranted>();
+        assert_eq!(
+            granted,
+            vec![RoleGranted {
+                role: Role::Minter,
+                account: a.bob,
+                by: a.alice
+            }]
+        );
+    }
+
+    #[ink::test]
+    fn admin_revokes_a_role() {
+        let mut token = token_with(0);
+        let a = accounts();
+        grant(&mut token, Role::Pauser, a.bob);
+        grant(&mut token, Role::Minter, a.bob);
+        token.revoke_role(Role::Pauser, a.bob).unwrap();
+        token.revoke_role(Role::Pauser, a.bob).unwrap();
+        assert!(!token.has_role(a.bob, Role::Pauser));
+        assert!(token.has_role(a.bob, Role::Minter), "other roles stay");
+        assert_eq!(events::<RoleRevoked>().len(), 1);
+    }
+
+    #[ink::test]
+    fn holder_renounces_its_own_role() {
+        let mut token = token_with(0);
+        let a = accounts();
+        grant(&mut token, Role::Burner, a.bob);
+        act_as(a.bob);
+        token.renounce_role(Role::Burner).unwrap();
+        token.renounce_role(Role::Burner).unwrap();
+        assert!(!token.has_role(a.bob, Role::Burner));
+        assert_eq!(
+            events::<RoleRevoked>(),
+            vec![RoleRevoked {
+                role: Role::Burner,
+                account: a.bob,
+                by: a.bob
+            }]
+        );
+    }
+
+    #[ink::test]
+    fn only_the_admin_grants_and_revokes() {
+        let mut token = token_with(0);
+        let a = accounts();
+        grant(&mut token, Role::Minter, a.charlie);
+        act_as(a.bob);
+        assert_refused(&mut token, TokenError::NotAdmin, |t| {
+            t.grant_role(Role::Minter, a.bob)
+        });
+        assert_refused(&mut token, TokenError::NotAdmin, |t| {
+            t.revoke_role(Role::Minter, a.charlie)
+        });
+    }
+
+    #[ink::test]
+    fn admin_seat_moves_and_the_old_admin_loses_it() {
+        let mut token = token_with(0);
+        let a = accounts();
+        token.transfer_admin(a.bob).unwrap();
+        assert_eq!(token.admin(), a.bob);
+        assert_eq!(
+            events::<AdminTransferred>(),
+            vec![AdminTransferred {
+                previous: a.alice,
+                new: a.bob
+            }]
+        );
+        assert_refused(&mut token, TokenError::NotAdmin, |t| {
+            t.grant_role(Role::Minter, a.alice)
+        });
+        act_as(a.bob);
+        token.grant_role(Role::Minter, a.bob).unwrap();
+    }
+
+    #[ink::test]
+    fn admin_seat_refuses_strangers_and_the_zero_account() {
+        let mut token = token_with(0);
+        let a = accounts();
+        assert_refused(&mut token, TokenError::ZeroAdmin, |t| {
+            t.transfer_admin(AccountId::from([0; 32]))
+        });
+        act_as(a.bob);
+        assert_refused(&mut token, TokenError::NotAdmin, |t| {
+            t.transfer_admin(a.bob)
+        });
+    }
+}
+
+mod pause {
+    use super::*;
+
+    fn paused_token() -> CityToken {
+        let mut token = token_with(1_000);
+        let a = accounts();
+        for role in Role::ALL {
+            grant(&mut token, role, a.alice);
+        }
+        grant(&mut token, Role::ServiceProvider, a.bob);
+        token.approve(a.charlie, 100).unwrap();
+        token.pause().unwrap();
+        token
+    }
+
+    #[ink::test]
+    fn pauser_pauses_and_unpauses() {
+        let mut token = paused_token();
+        let a = accounts();
+        assert!(token.paused());
+        token.unpause().unwrap();
+        assert!(!token.paused());
+        assert_eq!(events::<TokenPaused>(), vec![TokenPaused { by: a.alice }]);
+        assert_eq!(
+            events::<TokenUnpaused>(),
+            vec![TokenUnpaused { by: a.alice }]
+        );
+    }
+
+    #[ink::test]
+    fn pausing_twice_or_unpausing_a_running_token_is_refused() {
+        let mut token = paused_token();
+        assert_refused(&mut token, TokenError::Paused, |t| t.pause());
+        token.unpause().unwrap();
+        assert_refused(&mut token, TokenError::NotPaused, |t| t.unpause());
+    }
+
+    #[ink::test]
+    fn only_pausers_pause() {
+        let mut token = token_with(0);
+        act_as(accounts().bob);
+        assert_refused(&mut token, TokenError::MissingRole(Role::Pauser), |t| {
+            t.pause()
+        });
+        assert_refused(&mut token, TokenError::MissingRole(Role::Pauser), |t| {
+            t.unpause()
+        });
+    }
+
+    #[ink::test]
+    fn a_paused_token_moves_nothing() {
+        let mut token = paused_token();
+        let a = accounts();
+        let paused = || PSP22Error::Custom("Paused".into());
+        assert_refused(&mut token, paused(), |t| t.transfer(a.bob, 1, vec![]));
+        assert_refused(&mut token, TokenError::Paused, |t| t.mint_to(a.bob, 1));
+        assert_refused(&mut token, TokenError::Paused, |t| t.burn_from(a.alice, 1));
+        assert_refused(&mut token, TokenError::Paused, |t| {
+            t.redeem(a.bob, 1, vec![])
+        });
+        act_as(a.charlie);
+        assert_refused(&mut token, paused(), |t| {
+            t.transfer_from(a.alice, a.charlie, 1, vec![])
+        });
+    }
+
+    #[ink::test]
+    fn approvals_still_work_while_paused() {
+        let mut token = paused_token();
+        token.approve(accounts().django, 5).unwrap();
+        assert_eq!(token.allowance(accounts().alice, accounts().django), 5);
+    }
+}
+
+mod supply {
+    use super::*;
+
+    #[ink::test]
+    fn minter_mints_up_to_the_cap() {
+        let mut token = token_with(0);
+        let a = accounts();
+        grant(&mut token, Role::Minter, a.bob);
+        act_as(a.bob);
+        token.mint_to(a.charlie, CAP).unwrap();
+        assert_eq!(token.balance_of(a.charlie), CAP);
+        assert_eq!(token.total_supply(), CAP);
+        assert_refused(&mut token, TokenError::CapExceeded, |t| {
+            t.mint_to(a.charlie, 1)
+        });
+        assert_refused(&mut token, TokenError::CapExceeded, |t| {
+            t.mint_to(a.charlie, u128::MAX)
+        });
+    }
+
+    #[ink::test]
+    fn mint_emits_transfer_from_nobody_and_zero_mints_nothing() {
+        let mut token = token_with(0);
+        let a = accounts();
+        grant(&mut token, Role::Minter, a.alice);
+        let before = event_count();
+        token.mint_to(a.bob, 0).unwrap();
+        assert_eq!(event_count(), before);
+        token.mint_to(a.bob, 7).unwrap();
+        let transfer = events::<psp22::Transfer>().pop().unwrap();
+        assert_eq!(
+            (transfer.from, transfer.to, transfer.value),
+            (None, Some(a.bob), 7)
+        );
+    }
+
+    #[ink::test]
+    fn only_minters_mint() {
+        let mut token = token_with(0);
+        assert_refused(&mut token, TokenError::MissingRole(Role::Minter), |t| {
+            t.mint_to(accounts().alice, 1)
+        });
+    }
+
+    #[ink::test]
+    fn burner_burns_its_own_tokens() {
+        let mut token = token_with(100);
+        let a = accounts();
+        grant(&mut token, Role::Burner, a.alice);
+        token.burn_from(a.alice, 40).unwrap();
+        assert_eq!(token.balance_of(a.alice), 60);
+        assert_eq!(token.total_supply(), 60);
+        let transfer = events::<psp22::Transfer>().pop().unwrap();
+        assert_eq!(
+            (transfer.from, transfer.to, transfer.value),
+            (Some(a.alice), None, 40)
+        );
+        assert!(events::<psp22::Approval>().is_empty());
+        token.burn_from(a.alice, 0).unwrap();
+        assert_refused(&mut token, TokenError::InsufficientBalance, |t| {
+            t.burn_from(a.alice, 61)
+        });
+    }
+
+    #[ink::test]
+    fn burner_burns_others_tokens_only_with_an_allowance() {
+        let mut token = token_with(100);
+        let a = accounts();
+        grant(&mut token, Role::Burner, a.bob);
+        token.approve(a.bob, 30).unwrap();
+        act_as(a.bob);
+        assert_refused(&mut token, TokenError::InsufficientAllowance, |t| {
+            t.burn_from(a.alice, 31)
+        });
+        token.burn_from(a.alice, 30).unwrap();
+        assert_eq!(token.allowance(a.alice, a.bob), 0);
+        assert_eq!(token.total_supply(), 70);
+        let approval = events::<psp22::Approval>().pop().unwrap();
+        assert_eq!(
+            (approval.owner, approval.spender, approval.amount),
+            (a.alice, a.bob, 0)
+        );
+    }
+
+    #[ink::test]
+    fn burn_checks_the_allowance_before_the_balance() {
+        let mut token = token_with(10);
+        let a = accounts();
+        grant(&mut token, Role::Burner, a.bob);
+        token.approve(a.bob, 50).unwrap();
+        act_as(a.bob);
+        assert_refused(&mut token, TokenError::InsufficientBalance, |t| {
+            t.burn_from(a.alice, 50)
+        });
+        assert_refused(&mut token, TokenError::InsufficientAllowance, |t| {
+            t.burn_from(a.alice, 51)
+        });
+    }
+
+    #[ink::test]
+    fn only_burners_burn() {
+        let mut token = token_with(10);
+        assert_refused(&mut token, TokenError::MissingRole(Role::Burner), |t| {
+            t.burn_from(accounts().alice, 1)
+        });
+    }
+}
+
+mod redemption {
+    use super::*;
+
+    fn token_with_shop() -> CityToken {
+        let mut token = token_with(100);
+        grant(&mut token, Role::ServiceProvider, accounts().bob);
+        token
+    }
+
+    #[ink::test]
+    fn citizen_pays_a_provider_and_the_provider_sees_the_memo() {
+        let mut token = token_with_shop();
+        let a = accounts();
+        token.redeem(a.bob, 25, b"bus-ticket-42".to_vec()).unwrap();
+        assert_eq!(token.balance_of(a.alice), 75);
+        assert_eq!(token.balance_of(a.bob), 25);
+        assert_eq!(
+            events::<Redeemed>(),
+            vec![Redeemed {
+                citizen: a.alice,
+                provider: a.bob,
+                amount: 25,
+                memo: b"bus-ticket-42".to_vec()
+            }]
+        );
+        let transfer = events::<psp22::Transfer>().pop().unwrap();
+        assert_eq!((transfer.from, transfer.to), (Some(a.alice), Some(a.bob)));
+    }
+
+    #[ink::test]
+    fn bad_redemptions_are_refused() {
+        let mut token = token_with_shop();
+        let a = accounts();
+        let long_memo = vec![0; MAX_MEMO_LEN + 1];
+        assert_refused(&mut token, TokenError::ZeroAmount, |t| {
+            t.redeem(a.bob, 0, vec![])
+        });
+        assert_refused(&mut token, TokenError::MemoTooLong, |t| {
+            t.redeem(a.bob, 1, long_memo)
+        });
+        assert_refused(&mut token, TokenError::NotServiceProvider, |t| {
+            t.redeem(a.charlie, 1, vec![])
+        });
+        assert_refused(&mut token, TokenError::InsufficientBalance, |t| {
+            t.redeem(a.bob, 101, vec![])
+        });
+        act_as(a.bob);
+        assert_refused(&mut token, TokenError::SelfRedemption, |t| {
+            t.redeem(a.bob, 1, vec![])
+        });
+    }
+
+    #[ink::test]
+    fn a_full_memo_is_accepted() {
+        let mut token = token_with_shop();
+        token
+            .redeem(accounts().bob, 1, vec![7; MAX_MEMO_LEN])
+            .unwrap();
+    }
+}
+
+mod civic_policy {
+    use super::*;
+
+    /// Alice (admin) and charlie are citizens, bob is a shop; the policy is civic.
+    fn civic_token() -> CityToken {
+        let mut token = token_with(100);
+        let a = accounts();
+        grant(&mut token, Role::ServiceProvider, a.bob);
+        token.set_transfer_policy(TransferPolicy::Civic).unwrap();
+        token
+    }
+
+    #[ink::test]
+    fn admin_sets_the_policy_once() {
+        let mut token = civic_token();
+        token.set_transfer_policy(TransferPolicy::Civic).unwrap();
+        assert_eq!(token.transfer_policy(), TransferPolicy::Civic);
+        assert_eq!(
+            events::<TransferPolicyChanged>(),
+            vec![TransferPolicyChanged {
+                policy: TransferPolicy::Civic
+            }]
+        );
+        act_as(accounts().bob);
+        assert_refused(&mut token, TokenError::NotAdmin, |t| {
+            t.set_transfer_policy(TransferPolicy::Open)
+        });
+    }
+
+    #[ink::test]
+    fn citizens_cannot_trade_points() {
+        let mut token = civic_token();
+        let a = accounts();
+        let refused = || PSP22Error::Custom("PolicyForbidsTransfer".into());
+        assert_refused(&mut token, refused(), |t| t.transfer(a.charlie, 1, vec![]));
+        token.approve(a.charlie, 10).unwrap();
+        act_as(a.charlie);
+        assert_refused(&mut token, refused(), |t| {
+            t.transfer_from(a.alice, a.charlie, 1, vec![])
+        });
+    }
+
+    #[ink::test]
+    fn citizens_pay_providers_and_providers_refund_citizens() {
+        let mut token = civic_token();
+        let a = accounts();
+        token.transfer(a.bob, 10, vec![]).unwrap();
+        act_as(a.bob);
+        token.transfer(a.charlie, 4, vec![]).unwrap();
+        assert_eq!(token.balance_of(a.charlie), 4);
+        act_as(a.charlie);
+        token.redeem(a.bob, 4, vec![]).unwrap();
+        assert_eq!(token.balance_of(a.bob), 10);
+    }
+
+    #[ink::test]
+    fn opening_the_policy_lets_citizens_trade_again() {
+        let mut token = civic_token();
+        token.set_transfer_policy(TransferPolicy::Open).unwrap();
+        token.transfer(accounts().charlie, 1, vec![]).unwrap();
+    }
+}
+
+mod checkpoints {
+    use super::*;
+
+    #[ink::test]
+    fn past_balances_and_supply_are_read_per_block() {
+        let mut token = token_with(100); // block 0
+        let a = accounts();
+        grant(&mut token, Role::Minter, a.alice);
+        test::advance_block::<E>(); // block 1
+        token.transfer(a.bob, 30, vec![]).unwrap();
+        token.transfer(a.bob, 10, vec![]).unwrap();
+        test::advance_block::<E>(); // block 2
+        test::advance_block::<E>(); // block 3
+        token.mint_to(a.bob, 5).unwrap();
+        act_as(a.bob);
+        token.transfer(a.alice, 45, vec![]).unwrap();
+        test::advance_block::<E>(); // block 4
+
+        let votes = |who| {
+            (0..4)
+                .map(|b| token.votes_at(who, b).unwrap())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(votes(a.alice), vec![100, 60, 60, 105]);
+        assert_eq!(votes(a.bob), vec![0, 40, 40, 0]);
+        let supply: Vec<_> = (0..4).map(|b| token.total_supply_at(b).unwrap()).collect();
+        assert_eq!(supply, vec![100, 100, 100, 105]);
+    }
+
+    #[ink::test]
+    fn the_current_and_future_blocks_are_not_finished() {
+        let token = token_with(1);
+        let a = accounts();
+        test::advance_block::<E>();
+        assert_eq!(token.votes_at(a.alice, 0), Ok(1));
+        for block in [1, 2, u32::MAX] {
+            assert_eq!(
+                token.votes_at(a.alice, block),
+                Err(TokenError::BlockNotYetFinished)
+            );
+            assert_eq!(
+                token.total_supply_at(block),
+                Err(TokenError::BlockNotYetFinished)
+            );
+        }
+    }
+
+    #[ink::test]
+    fn unknown_accounts_had_no_votes() {
+        let token = token_with(1);
+        test::advance_block::<E>();
+        assert_eq!(token.votes_at(AccountId::from([9; 32]), 0), Ok(0));
+    }
+}
+
+mod psp22_edges {
+    use super::*;
+
+    #[ink::test]
+    fn transfer_from_emits_approval_then_transfer() {
+        let mut token = token_with(100);
+        let a = accounts();
+        token.approve(a.bob, 50).unwrap();
+        act_as(a.bob);
+        token.transfer_from(a.alice, a.charlie, 20, vec![]).unwrap();
+        let approval = events::<psp22::Approval>().pop().unwrap();
+        assert_eq!(approval.amount, 30);
+        let last = test::recorded_events().last().unwrap();
+        assert_eq!(
+            last.topics.first().map(|t| t.as_slice()),
+            <psp22::Transfer as ink::env::Event>::SIGNATURE_TOPIC
+                .as_ref()
+                .map(|t| t.as_slice())
+        );
+    }
+
+    #[ink::test]
+    fn u128_max_amounts_fail_cleanly() {
+        let mut token = token_with(100);
+        let a = accounts();
+        token.approve(a.bob, u128::MAX).unwrap();
+        token.increase_allowance(a.bob, u128::MAX).unwrap();
+        assert_eq!(token.allowance(a.alice, a.bob), u128::MAX);
+        assert_refused(&mut token, PSP22Error::InsufficientBalance, |t| {
+            t.transfer(a.bob, u128::MAX, vec![])
+        });
+        act_as(a.bob);
+        assert_refused(&mut token, PSP22Error::InsufficientBalance, |t| {
+            t.transfer_from(a.alice, a.bob, u128::MAX, vec![])
+        });
+    }
+
+    #[ink::test]
+    fn zero_and_self_transfers_are_silent_no_ops() {
+        let mut token = token_with(100);
+        let a = accounts();
+        let before = event_count();
+        token.transfer(a.alice, 5, vec![]).unwrap();
+        token.transfer(a.bob, 0, vec![]).unwrap();
+        token.transfer_from(a.bob, a.bob, 5, vec![]).unwrap();
+        assert_eq!(event_count(), before);
+        assert_eq!(token.balance_of(a.alice), 100);
+    }
+}

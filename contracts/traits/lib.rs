@@ -1,0 +1,192 @@
+//! Interfaces and shared types through which ink-city contracts reach each other.
+//!
+//! Contracts never depend on each other's crates. A caller holds a
+//! `contract_ref!(CityToken)` (or `contract_ref!(PSP22)`) built from an `AccountId` and
+//! talks through the traits defined here; the error and role types it needs to read the
+//! answers live here too, so the harness can decode them without linking any contract.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+pub use psp22::{PSP22Error, PSP22Metadata, PSP22};
+
+use ink::primitives::AccountId;
+
+/// Token amounts, in the token's smallest unit.
+pub type Balance = u128;
+/// Block numbers, as the contracts pallet counts them.
+pub type BlockNumber = u32;
+
+/// A power the city token's admin can grant to an account.
+///
+/// The admin itself is not a role: there is exactly one admin account, moved with
+/// `transfer_admin`, which grants and revokes every role below.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum Role {
+    /// May create tokens up to the cap (reward rules hold it).
+    Minter,
+    /// May destroy tokens it holds or is allowed to spend.
+    Burner,
+    /// May pause and unpause the token.
+    Pauser,
+    /// A city service or merchant: citizens redeem tokens here, and in civic mode it is
+    /// the only kind of account citizens may pay.
+    ServiceProvider,
+}
+
+impl Role {
+    /// Every role, in declaration order.
+    pub const ALL: [Role; 4] = [
+        Role::Minter,
+        Role::Burner,
+        Role::Pauser,
+        Role::ServiceProvider,
+    ];
+
+    /// The role's bit in an account's role set.
+    pub const fn bit(self) -> u8 {
+        match self {
+            Role::Minter => 1,
+            Role::Burner => 1 << 1,
+            Role::Pauser => 1 << 2,
+            Role::ServiceProvider => 1 << 3,
+        }
+    }
+}
+
+/// Who may receive tokens from whom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum TransferPolicy {
+    /// Any holder may pay any account.
+    #[default]
+    Open,
+    /// Civic points: every transfer must have a service provider on one side. Citizens
+    /// cannot trade points with each other, yet can spend them at (and be refunded by)
+    /// registered providers.
+    Civic,
+}
+
+/// Everything the city token can refuse, outside the PSP22 messages (which report the
+/// same conditions as [`PSP22Error`], see `From<TokenError> for PSP22Error`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+// With clippy 1.91 the derived codec of a data-carrying enum trips this lint.
+#[allow(clippy::cast_possible_truncation)]
+pub enum TokenError {
+    /// The caller is not the admin.
+    NotAdmin,
+    /// The caller lacks the role the message needs.
+    MissingRole(Role),
+    /// The token is paused: no transfer, mint, burn or redemption.
+    Paused,
+    /// `unpause` was called while the token was not paused.
+    NotPaused,
+    /// The account holds fewer tokens than the operation needs.
+    InsufficientBalance,
+    /// The spender may spend fewer of the owner's tokens than the operation needs.
+    InsufficientAllowance,
+    /// Minting would lift the total supply above the cap set at construction.
+    CapExceeded,
+    /// The initial supply given to the constructor is above the cap.
+    InitialSupplyAboveCap,
+    /// The civic transfer policy refuses a transfer with no service provider on either side.
+    PolicyForbidsTransfer,
+    /// The redemption's provider does not hold the service provider role.
+    NotServiceProvider,
+    /// A provider cannot redeem tokens at itself.
+    SelfRedemption,
+    /// Redemptions must move a positive amount.
+    ZeroAmount,
+    /// The redemption memo is longer than the token accepts.
+    MemoTooLong,
+    /// The zero account cannot be made admin.
+    ZeroAdmin,
+    /// History is only known for blocks that have ended: the block asked for is the
+    /// current block or a later one.
+    BlockNotYetFinished,
+}
+
+impl TokenError {
+    /// The variant's name, as PSP22 messages report it in `PSP22Error::Custom`.
+    pub const fn name(&self) -> &'static str {
+        match self {
+            TokenError::NotAdmin => "NotAdmin",
+            TokenError::MissingRole(_) => "MissingRole",
+            TokenError::Paused => "Paused",
+            TokenError::NotPaused => "NotPaused",
+            TokenError::InsufficientBalance => "InsufficientBalance",
+            TokenError::InsufficientAllowance => "InsufficientAllowance",
+            TokenError::CapExceeded => "CapExceeded",
+            TokenError::InitialSupplyAboveCap => "InitialSupplyAboveCap",
+            TokenError::PolicyForbidsTransfer => "PolicyForbidsTransfer",
+            TokenError::NotServiceProvider => "NotServiceProvider",
+            TokenError::SelfRedemption => "SelfRedemption",
+            TokenError::ZeroAmount => "ZeroAmount",
+            TokenError::MemoTooLong => "MemoTooLong",
+            TokenError::ZeroAdmin => "ZeroAdmin",
+            TokenError::BlockNotYetFinished => "BlockNotYetFinished",
+        }
+    }
+}
+
+/// PSP22 messages report balance and allowance shortfalls with the standard variants and
+/// everything else (paused, transfer policy) as `Custom` with the [`TokenError`] name.
+impl From<TokenError> for PSP22Error {
+    fn from(error: TokenError) -> Self {
+        match error {
+            TokenError::InsufficientBalance => PSP22Error::InsufficientBalance,
+            TokenError::InsufficientAllowance => PSP22Error::InsufficientAllowance,
+            other => PSP22Error::Custom(other.name().into()),
+        }
+    }
+}
+
+/// What other contracts may ask of the city token beyond PSP22.
+///
+/// Reward rules mint through it, project escrow and treasuries move tokens through
+/// [`PSP22`], e-voting reads voting power and supply at a snapshot block.
+#[ink::trait_definition]
+pub trait CityToken {
+    /// Creates `amount` new tokens for `to`. A zero amount changes nothing.
+    ///
+    /// # Errors
+    /// `MissingRole(Minter)`, `Paused`, `CapExceeded`.
+    ///
+    /// # Events
+    /// `Transfer { from: None, to: Some(to), value: amount }`.
+    #[ink(message)]
+    fn mint_to(&mut self, to: AccountId, amount: Balance) -> Result<(), TokenError>;
+
+    /// Destroys `amount` of `from`'s tokens. The caller needs the burner role and, unless
+    /// it burns its own tokens, an allowance from `from`, which the burn spends.
+    /// A zero amount changes nothing.
+    ///
+    /// # Errors
+    /// `MissingRole(Burner)`, `Paused`, `InsufficientAllowance`, `InsufficientBalance`.
+    ///
+    /// # Events
+    /// `Approval` (when an allowance was spent), then
+    /// `Transfer { from: Some(from), to: None, value: amount }`.
+    #[ink(message)]
+    fn burn_from(&mut self, from: AccountId, amount: Balance) -> Result<(), TokenError>;
+
+    /// The balance `account` held at the end of block `block`.
+    ///
+    /// # Errors
+    /// `BlockNotYetFinished` if `block` is the current block or later.
+    #[ink(message)]
+    fn votes_at(&self, account: AccountId, block: BlockNumber) -> Result<Balance, TokenError>;
+
+    /// The total supply at the end of block `block`.
+    ///
+    /// # Errors
+    /// `BlockNotYetFinished` if `block` is the current block or later.
+    #[ink(message)]
+    fn total_supply_at(&self, block: BlockNumber) -> Result<Balance, TokenError>;
+
+    /// Whether `account` holds `role`.
+    #[ink(message)]
+    fn has_role(&self, account: AccountId, role: Role) -> bool;
+}
