@@ -42,8 +42,7 @@ mod tests;
 mod city_token {
     use crate::checkpoints::{Checkpoint, Tracked};
     use city_traits::{
-        CityToken as CityTokenTrait, PSP22Error, PSP22Metadata, Role, TokenError, TransferPolicy,
-        PSP22,
+        CivicToken, PSP22Error, PSP22Metadata, Role, TokenError, TransferPolicy, PSP22,
     };
     use ink::{
         prelude::{string::String, vec::Vec},
@@ -688,7 +687,7 @@ mod city_token {
         }
     }
 
-    impl CityTokenTrait for CityToken {
+    impl CivicToken for CityToken {
         /// Creates `amount` new tokens for `to`. A zero amount changes nothing.
         ///
         /// # Errors

@@ -3,7 +3,7 @@
 
 use crate::city_token::*;
 use city_traits::{
-    CityToken as _, PSP22Error, PSP22Metadata, Role, TokenError, TransferPolicy, PSP22,
+    CivicToken as _, PSP22Error, PSP22Metadata, Role, TokenError, TransferPolicy, PSP22,
 };
 use ink::env::{
     test::{self, DefaultAccounts},

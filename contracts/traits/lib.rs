@@ -1,7 +1,7 @@
 //! Interfaces and shared types through which ink-city contracts reach each other.
 //!
 //! Contracts never depend on each other's crates. A caller holds a
-//! `contract_ref!(CityToken)` (or `contract_ref!(PSP22)`) built from an `AccountId` and
+//! `contract_ref!(CivicToken)` (or `contract_ref!(PSP22)`) built from an `AccountId` and
 //! talks through the traits defined here; the error and role types it needs to read the
 //! answers live here too, so the harness can decode them without linking any contract.
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -143,12 +143,12 @@ impl From<TokenError> for PSP22Error {
     }
 }
 
-/// What other contracts may ask of the city token beyond PSP22.
+/// What other contracts may ask of the city token beyond PSP22: the civic powers.
 ///
 /// Reward rules mint through it, project escrow and treasuries move tokens through
 /// [`PSP22`], e-voting reads voting power and supply at a snapshot block.
 #[ink::trait_definition]
-pub trait CityToken {
+pub trait CivicToken {
     /// Creates `amount` new tokens for `to`. A zero amount changes nothing.
     ///
     /// # Errors

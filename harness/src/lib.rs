@@ -1,1 +1,19 @@
+//! The ink-city harness: builds the suite's real Wasm bundles, deploys them into drink's
+//! embedded pallet-contracts sandbox and drives them like a city would.
+//!
+//! - [`bundles`]: build once (`contract-build`, release, wasm-opt), reuse while sources are
+//!   unchanged, load with `ContractBundle::load`.
+//! - [`City`]: the deployed suite, named actors, typed calls, block and time control,
+//!   snapshots.
+//! - [`demo`]: the city demo that `city demo` runs.
+//! - [`bench`]: deterministic figures (Wasm size, weight) for `city bench`.
 
+pub mod bench;
+pub mod bundles;
+pub mod call;
+pub mod city;
+pub mod demo;
+pub mod token;
+
+pub use call::{ContractEvent, Outcome};
+pub use city::{Actor, City, CitySnapshot, TokenConfig};

@@ -1,0 +1,208 @@
+//! `city bench`: deterministic figures of the real bundles in the sandbox: Wasm size and the
+//! weight (ref_time, proof_size) of the token's key messages, beside the anchors.
+
+use anyhow::Result;
+use city_traits::Role;
+use serde::Serialize;
+
+use crate::{
+    bundles,
+    call::Outcome,
+    city::{City, ADMIN, ALICE, BOB, CAROL, SHOP},
+};
+
+/// A figure measured elsewhere in this same sandbox (weights are deterministic), to compare
+/// against.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Anchor {
+    pub name: &'static str,
+    pub wasm_bytes: usize,
+    pub transfer_ref_time: u64,
+    pub transfer_proof_size: u64,
+}
+
+/// The PSP22 reference token (crate `psp22` 2.0) and ink!'s `erc20` example, built with
+/// cargo-contract 5.0.3 and measured in drink 0.18's minimal sandbox.
+pub const ANCHORS: [Anchor; 2] = [
+    Anchor {
+        name: "PSP22 reference (psp22 2.0)",
+        wasm_bytes: 14_834,
+        transfer_ref_time: 1_423_400_000,
+        transfer_proof_size: 24_303,
+    },
+    Anchor {
+        name: "ink! erc20 example",
+        wasm_bytes: 6_740,
+        transfer_ref_time: 1_150_600_000,
+        transfer_proof_size: 16_203,
+    },
+];
+
+/// The weight one message used.
+#[derive(Debug, Clone, Serialize)]
+pub struct Measurement {
+    pub message: String,
+    pub ref_time: u64,
+    pub proof_size: u64,
+}
+
+/// The size of one bundle's Wasm.
+#[derive(Debug, Clone, Serialize)]
+pub struct Size {
+    pub contract: String,
+    pub wasm_bytes: usize,
+}
+
+/// How the city token compares with an anchor.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ratio {
+    pub anchor: &'static str,
+    pub wasm_size: f64,
+    pub transfer_ref_time: f64,
+    pub transfer_proof_size: f64,
+}
+
+/// Everything `city bench` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub sizes: Vec<Size>,
+    pub weights: Vec<Measurement>,
+    pub anchors: [Anchor; 2],
+    pub ratios: Vec<Ratio>,
+}
+
+/// Number of past blocks in which the `votes_at` benchmark account's balance changed.
+pub const VOTES_HISTORY: u32 = 64;
+
+/// Measures every figure on a fresh city.
+pub fn run() -> Result<Report> {
+    let mut city = City::new()?;
+    let mut weights = Vec::new();
+
+    // Given: alice and bob hold tokens from an earlier block, the shop is a provider, the
+    // admin mints and burns, and alice lets carol spend for her.
+    for role in [Role::Minter, Role::Burner] {
+        city.token(ADMIN).grant_role(role, ADMIN).ok();
+    }
+    city.token(ADMIN)
+        .grant_role(Role::ServiceProvider, SHOP)
+        .ok();
+    city.token(ADMIN).transfer(ALICE, 10_000).ok();
+    city.token(ADMIN).transfer(BOB, 10_000).ok();
+    city.token(ALICE).approve(CAROL, 1_000).ok();
+    city.advance_blocks(1);
+
+    // Each measured in a new block, where both sides archive a checkpoint (the dearest case).
+    let transfer = city.token(ALICE).transfer(BOB, 100);
+    weights.push(Measurement::of("transfer", &transfer));
+    let again = city.token(ALICE).transfer(BOB, 100);
+    weights.push(Measurement::of("transfer (again, same block)", &again));
+    city.advance_blocks(1);
+    let approve = city.token(ALICE).approve(BOB, 500);
+    weights.push(Measurement::of("approve", &approve));
+    city.advance_blocks(1);
+    let transfer_from = city.token(CAROL).transfer_from(ALICE, BOB, 100);
+    weights.push(Measurement::of("transfer_from", &transfer_from));
+    city.advance_blocks(1);
+    let mint = city.token(ADMIN).mint_to(ALICE, 100);
+    weights.push(Measurement::of("mint_to", &mint));
+    city.advance_blocks(1);
+    let burn = city.token(ADMIN).burn_from(ADMIN, 100);
+    weights.push(Measurement::of("burn_from (own tokens)", &burn));
+    city.advance_blocks(1);
+    let redeem = city.token(ALICE).redeem(SHOP, 100, b"order-1");
+    weights.push(Measurement::of("redeem", &redeem));
+
+    // votes_at with a long history: a binary search over VOTES_HISTORY checkpoints.
+    for _ in 0..VOTES_HISTORY {
+        city.advance_blocks(1);
+        city.token(BOB).transfer(CAROL, 1).ok();
+    }
+    city.advance_blocks(1);
+    let early_block = city.block() - VOTES_HISTORY / 2;
+    let votes = city.token(BOB).votes_at(BOB, early_block);
+    let label = format!("votes_at ({VOTES_HISTORY} checkpoints)");
+    weights.push(Measurement::of(&label, &votes));
+
+    let sizes = bundles::CONTRACTS
+        .iter()
+        .map(|&contract| -> Result<Size> {
+            Ok(Size {
+                contract: contract.to_string(),
+                wasm_bytes: bundles::load(contract)?.wasm.len(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let token_size = city.token.bundle.wasm.len() as f64;
+    let transfer = &weights[0];
+    let ratios = ANCHORS
+        .iter()
+        .map(|anchor| Ratio {
+            anchor: anchor.name,
+            wasm_size: token_size / anchor.wasm_bytes as f64,
+            transfer_ref_time: transfer.ref_time as f64 / anchor.transfer_ref_time as f64,
+            transfer_proof_size: transfer.proof_size as f64 / anchor.transfer_proof_size as f64,
+        })
+        .collect();
+    Ok(Report {
+        sizes,
+        weights,
+        anchors: ANCHORS,
+        ratios,
+    })
+}
+
+impl Report {
+    /// The report as a plain-text table.
+    pub fn table(&self) -> String {
+        let mut out = String::from("Wasm size\n");
+        for size in &self.sizes {
+            out += &format!("  {:<34} {:>9} B\n", size.contract, size.wasm_bytes);
+        }
+        out += &format!(
+            "\ncity-token weights\n  {:<34} {:>14} {:>11}\n",
+            "message", "ref_time", "proof_size"
+        );
+        for m in &self.weights {
+            out += &format!(
+                "  {:<34} {:>14} {:>11}\n",
+                m.message, m.ref_time, m.proof_size
+            );
+        }
+        out += &format!(
+            "\nanchors (transfer)\n  {:<34} {:>9} {:>14} {:>11}\n",
+            "contract", "wasm B", "ref_time", "proof_size"
+        );
+        for a in &self.anchors {
+            out += &format!(
+                "  {:<34} {:>9} {:>14} {:>11}\n",
+                a.name, a.wasm_bytes, a.transfer_ref_time, a.transfer_proof_size
+            );
+        }
+        out += &format!(
+            "\ncity-token / anchor\n  {:<34} {:>9} {:>14} {:>11}\n",
+            "anchor", "wasm", "ref_time", "proof_size"
+        );
+        for r in &self.ratios {
+            out += &format!(
+                "  {:<34} {:>8.2}x {:>13.2}x {:>10.2}x\n",
+                r.anchor, r.wasm_size, r.transfer_ref_time, r.transfer_proof_size
+            );
+        }
+        out
+    }
+}
+
+impl Measurement {
+    /// The weight of a call that must have succeeded.
+    fn of<T, E: std::fmt::Debug>(message: &str, outcome: &Outcome<Result<T, E>>) -> Self {
+        if let Err(error) = &outcome.value {
+            panic!("{message} failed in the benchmark: {error:?}");
+        }
+        Self {
+            message: message.into(),
+            ref_time: outcome.weight.ref_time(),
+            proof_size: outcome.weight.proof_size(),
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! Builds the suite's contracts once, to the `.contract` bundles a deployment ships, and
+//! loads them.
+//!
+//! The build is the same as `cargo contract build --release` (the `contract-build` library
+//! that cargo-contract 5.0.3 wraps: release profile, mandatory clippy pass, wasm-opt). The
+//! bundles land in `<target dir>/ink-city-bundles/` next to a fingerprint of everything the
+//! build reads; while the fingerprint holds, they are reused. A file lock lets parallel
+//! test binaries share one build.
+
+use std::{
+    collections::BTreeMap,
+    fs,
+    hash::Hasher,
+    path::{Path, PathBuf},
+    sync::Mutex,
+};
+
+use anyhow::{bail, Context, Result};
+use contract_build::{BuildMode, ExecuteArgs, ManifestPath, OutputType, Verbosity};
+use drink::session::ContractBundle;
+
+/// The contracts of the suite, as folder names under `contracts/` (also their crate names).
+pub const CONTRACTS: &[&str] = &["city-token"];
+
+/// The workspace root: the folder above this crate.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the harness lives inside the workspace")
+        .to_path_buf()
+}
+
+/// The cargo target directory: `CARGO_TARGET_DIR` if set, else `<workspace>/target`.
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
+}
+
+/// Where the built bundles live.
+pub fn bundle_dir() -> PathBuf {
+    target_dir().join("ink-city-bundles")
+}
+
+/// The path of one contract's bundle.
+pub fn bundle_path(contract: &str) -> PathBuf {
+    bundle_dir().join(format!("{}.contract", contract.replace('-', "_")))
+}
+
+/// Builds every contract unless the bundles on disk were built from the same sources.
+///
+/// Returns whether a build ran.
+pub fn ensure_built() -> Result<bool> {
+    let dir = bundle_dir();
+    fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let lock = fs::File::create(dir.join(".lock"))?;
+    lock.lock().context("locking the bundle directory")?;
+
+    let fingerprint = fingerprint()?;
+    let stamp = dir.join("fingerprint");
+    let fresh = fs::read_to_string(&stamp).ok().as_deref() == Some(fingerprint.as_str())
+        && CONTRACTS.iter().all(|c| bundle_path(c).exists());
+    if fresh {
+        return Ok(false);
+    }
+    for contract in CONTRACTS {
+        build(contract)?;
+    }
+    fs::write(&stamp, fingerprint)?;
+    Ok(true)
+}
+
+/// Builds one contract in release mode and copies its bundle into [`bundle_dir`].
+fn build(contract: &str) -> Result<()> {
+    eprintln!("building contract {contract} (release, wasm-opt)");
+    let manifest = workspace_root()
+        .join("contracts")
+        .join(contract)
+        .join("Cargo.toml");
+    let args = ExecuteArgs {
+        manifest_path: ManifestPath::new(&manifest)?,
+        build_mode: BuildMode::Release,
+        verbosity: Verbosity::Quiet,
+        output_type: OutputType::HumanReadable,
+        ..Default::default()
+    };
+    let result =
+        contract_build::execute(args).with_context(|| format!("building contract {contract}"))?;
+    let Some(metadata) = result.metadata_result else {
+        bail!("building {contract} produced no bundle");
+    };
+    fs::copy(&metadata.dest_bundle, bundle_path(contract))
+        .with_context(|| format!("copying the bundle of {contract}"))?;
+    Ok(())
+}
+
+/// Builds if needed, then loads one contract's bundle. Each bundle is read once per
+/// process.
+pub fn load(contract: &'static str) -> Result<ContractBundle> {
+    static LOADED: Mutex<BTreeMap<&str, ContractBundle>> = Mutex::new(BTreeMap::new());
+    let mut loaded = LOADED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(bundle) = loaded.get(contract) {
+        return Ok(bundle.clone());
+    }
+    ensure_built()?;
+    let path = bundle_path(contract);
+    let bundle =
+        ContractBundle::load(&path).with_context(|| format!("loading {}", path.display()))?;
+    loaded.insert(contract, bundle.clone());
+    Ok(bundle)
+}
+
+/// A hash of every input of the contract build: the contracts' sources and manifests, the
+/// workspace manifest and lock file, and the toolchain file.
+fn fingerprint() -> Result<String> {
+    let root = workspace_root();
+    let mut files = vec![
+        root.join("Cargo.toml"),
+        root.join("Cargo.lock"),
+        root.join("rust-toolchain.toml"),
+    ];
+    collect_files(&root.join("contracts"), &mut files)?;
+    files.sort();
+    // FNV-1a: stable across Rust versions, unlike `DefaultHasher`.
+    let mut hash = Fnv64::default();
+    for file in files {
+        hash.write(
+            file.strip_prefix(&root)
+                .unwrap_or(&file)
+                .as_os_str()
+                .as_encoded_bytes(),
+        );
+        hash.write(&fs::read(&file).with_context(|| format!("reading {}", file.display()))?);
+    }
+    Ok(format!("{:016x}", hash.finish()))
+}
+
+fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            if path.file_name().is_some_and(|name| name != "target") {
+                collect_files(&path, files)?;
+            }
+        } else {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+struct Fnv64(u64);
+
+impl Default for Fnv64 {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv64 {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = (self.0 ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}

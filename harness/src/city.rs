@@ -1,0 +1,314 @@
+//! `City`: the suite deployed and wired in one embedded sandbox, with named actors, typed
+//! calls and explicit control of block number and time.
+
+use std::collections::HashSet;
+
+use anyhow::{bail, ensure, Context, Result};
+use drink::{
+    pallet_contracts::Determinism,
+    sandbox_api::prelude::*,
+    session::{ContractBundle, Session},
+    AccountId32, Sandbox as _,
+};
+use ink::{
+    primitives::AccountId,
+    scale::{Decode, Encode},
+};
+
+use crate::{
+    bundles,
+    call::{input, ContractEvent, Outcome},
+};
+
+/// The runtime the city lives in: drink's minimal sandbox (pallet-contracts, balances,
+/// timestamp).
+pub type Sandbox = drink::minimal::MinimalSandbox;
+type RuntimeEvent = drink::minimal::RuntimeEvent;
+
+/// Milliseconds between blocks, as on a production parachain.
+pub const BLOCK_TIME_MS: u64 = 6_000;
+/// The sandbox clock at block 1: 2026-01-01T00:00:00Z. The default sandbox stamps blocks
+/// with the wall clock; the city sets time explicitly so runs repeat.
+pub const GENESIS_TIME_MS: u64 = 1_767_225_600_000;
+/// Native balance given to every actor the first time it acts, for storage deposits.
+const ACTOR_ENDOWMENT: u128 = 1_000_000_000_000_000;
+
+/// A named participant of the city. Its account is derived from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Actor(pub &'static str);
+
+/// The city administration: deploys the suite and holds its admin seats.
+pub const ADMIN: Actor = Actor("city-admin");
+/// A citizen.
+pub const ALICE: Actor = Actor("alice");
+/// Another citizen.
+pub const BOB: Actor = Actor("bob");
+/// A third citizen.
+pub const CAROL: Actor = Actor("carol");
+/// A corner shop, registered as a service provider.
+pub const SHOP: Actor = Actor("corner-shop");
+/// The city's bus company, registered as a service provider.
+pub const BUS: Actor = Actor("city-bus");
+/// An account with no role and no standing in the city.
+pub const MALLORY: Actor = Actor("mallory");
+
+impl Actor {
+    /// The actor's account: the BLAKE2-256 hash of `ink-city/<name>`.
+    pub fn account(self) -> AccountId {
+        let mut seed = b"ink-city/".to_vec();
+        seed.extend_from_slice(self.0.as_bytes());
+        let mut hash = [0u8; 32];
+        ink::env::hash_bytes::<ink::env::hash::Blake2x256>(&seed, &mut hash);
+        AccountId::from(hash)
+    }
+}
+
+impl From<Actor> for AccountId {
+    fn from(actor: Actor) -> Self {
+        actor.account()
+    }
+}
+
+/// Converts an ink! account into the sandbox runtime's account type.
+pub fn runtime_account(account: AccountId) -> AccountId32 {
+    AccountId32::new(*AsRef::<[u8; 32]>::as_ref(&account))
+}
+
+/// How the city token is created.
+#[derive(Debug, Clone)]
+pub struct TokenConfig {
+    pub name: Option<String>,
+    pub symbol: Option<String>,
+    pub decimals: u8,
+    pub cap: u128,
+    /// Minted to the admin at construction.
+    pub initial_supply: u128,
+}
+
+impl Default for TokenConfig {
+    /// City Coin: two decimals (cents), a cap of one billion coins, a treasury of one
+    /// million coins.
+    fn default() -> Self {
+        Self {
+            name: Some("City Coin".into()),
+            symbol: Some("CITY".into()),
+            decimals: 2,
+            cap: 1_000_000_000_00,
+            initial_supply: 1_000_000_00,
+        }
+    }
+}
+
+/// A deployed contract: its address and the bundle it came from.
+pub struct Deployed {
+    pub address: AccountId32,
+    pub bundle: ContractBundle,
+}
+
+impl Deployed {
+    /// The address as the contracts see it.
+    pub fn account(&self) -> AccountId {
+        AccountId::from(*AsRef::<[u8; 32]>::as_ref(&self.address))
+    }
+}
+
+/// The sandbox state at one moment, to return to cheaply.
+pub struct CitySnapshot {
+    storage: ink_sandbox::Snapshot,
+    funded: HashSet<AccountId>,
+}
+
+/// The ink-city suite, deployed into one embedded pallet-contracts sandbox.
+pub struct City {
+    session: Session<Sandbox>,
+    funded: HashSet<AccountId>,
+    /// The city token.
+    pub token: Deployed,
+}
+
+impl City {
+    /// Builds the contracts if needed and deploys the suite with the default configuration.
+    pub fn new() -> Result<Self> {
+        Self::with_token(TokenConfig::default())
+    }
+
+    /// Deploys the suite with the given token configuration. `ADMIN` deploys everything.
+    pub fn with_token(config: TokenConfig) -> Result<Self> {
+        let mut session = Session::<Sandbox>::default();
+        session.sandbox().set_timestamp(GENESIS_TIME_MS);
+        let mut city = Self {
+            session,
+            funded: HashSet::new(),
+            token: Deployed {
+                address: AccountId32::new([0; 32]),
+                bundle: bundles::load("city-token")?,
+            },
+        };
+        let constructor = input(
+            ink::selector_bytes!("new"),
+            (
+                config.name,
+                config.symbol,
+                config.decimals,
+                config.cap,
+                config.initial_supply,
+            ),
+        );
+        city.token.address = city.instantiate(&city.token.bundle.wasm.clone(), constructor)?;
+        Ok(city)
+    }
+
+    /// Instantiates `wasm` from `ADMIN` and returns the new contract's address.
+    fn instantiate(&mut self, wasm: &[u8], constructor: Vec<u8>) -> Result<AccountId32> {
+        let origin = self.fund(ADMIN.account());
+        let gas_limit = Sandbox::default_gas_limit();
+        let result = self.session.sandbox().deploy_contract(
+            wasm.to_vec(),
+            0,
+            constructor,
+            Vec::new(),
+            origin,
+            gas_limit,
+            None,
+        );
+        let returned = result
+            .result
+            .map_err(|error| anyhow::anyhow!("instantiation failed: {error:?}"))?;
+        ensure!(
+            !returned.result.did_revert(),
+            "the constructor refused: {:?}",
+            returned.result.data
+        );
+        Ok(returned.account_id)
+    }
+
+    /// Gives `account` native balance for storage deposits the first time it acts.
+    fn fund(&mut self, account: AccountId) -> AccountId32 {
+        let runtime = runtime_account(account);
+        if self.funded.insert(account) {
+            self.session
+                .sandbox()
+                .mint_into(&runtime, ACTOR_ENDOWMENT)
+                .expect("minting native balance in the sandbox");
+        }
+        runtime
+    }
+
+    /// Calls `contract` as `caller` with pre-encoded `input` and decodes the message's
+    /// return value.
+    ///
+    /// # Errors
+    /// If the call trapped or ran out of gas, or its output is not a `V` (wrapped in ink!'s
+    /// `Result<V, LangError>`).
+    pub fn call<V: Decode>(
+        &mut self,
+        contract: &AccountId32,
+        caller: impl Into<AccountId>,
+        input: Vec<u8>,
+    ) -> Result<Outcome<V>> {
+        let origin = self.fund(caller.into());
+        let gas_limit = Sandbox::default_gas_limit();
+        // The pallet reports every event of the block so far; start from none so the
+        // outcome holds this call's events only (and the block's event list stays short).
+        self.session.sandbox().reset_events();
+        let result = self.session.sandbox().call_contract(
+            contract.clone(),
+            0,
+            input,
+            origin,
+            gas_limit,
+            None,
+            Determinism::Enforced,
+        );
+        let returned = match result.result {
+            Ok(returned) => returned,
+            Err(error) => bail!(
+                "the call failed: {error:?}; debug: {}",
+                String::from_utf8_lossy(&result.debug_message)
+            ),
+        };
+        let value = <Result<V, ink::LangError>>::decode(&mut &returned.data[..])
+            .context("decoding the message's output")?
+            .map_err(|error| anyhow::anyhow!("the contract refused the input: {error:?}"))?;
+        let events = result
+            .events
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|record| match record.event {
+                RuntimeEvent::Contracts(drink::pallet_contracts::Event::ContractEmitted {
+                    contract: emitter,
+                    data,
+                }) if &emitter == contract => Some(ContractEvent {
+                    topics: record.topics.iter().map(|topic| topic.0).collect(),
+                    data,
+                }),
+                _ => None,
+            })
+            .collect();
+        Ok(Outcome {
+            value,
+            weight: result.gas_consumed,
+            reverted: returned.did_revert(),
+            events,
+        })
+    }
+
+    /// The current block number.
+    pub fn block(&mut self) -> u32 {
+        self.session.sandbox().block_number()
+    }
+
+    /// The current block's timestamp, in milliseconds.
+    pub fn now_ms(&mut self) -> u64 {
+        self.session.sandbox().get_timestamp()
+    }
+
+    /// Finishes the current block and starts `blocks` new ones, each [`BLOCK_TIME_MS`]
+    /// after the last.
+    pub fn advance_blocks(&mut self, blocks: u32) {
+        for _ in 0..blocks {
+            let sandbox = self.session.sandbox();
+            let block = sandbox.build_block();
+            sandbox.set_timestamp(block_time(block));
+        }
+    }
+
+    /// Remembers the whole sandbox state.
+    pub fn snapshot(&mut self) -> CitySnapshot {
+        CitySnapshot {
+            storage: self.session.sandbox().take_snapshot(),
+            funded: self.funded.clone(),
+        }
+    }
+
+    /// Returns to a state remembered by [`City::snapshot`].
+    pub fn restore(&mut self, snapshot: &CitySnapshot) {
+        self.session
+            .sandbox()
+            .restore_snapshot(snapshot.storage.clone());
+        self.funded.clone_from(&snapshot.funded);
+    }
+
+    /// Describes an event of `contract` with its name and fields, read from the bundle's
+    /// metadata.
+    pub fn describe(&self, contract: &Deployed, event: &ContractEvent) -> String {
+        let Some(signature) = event.topics.first() else {
+            return "anonymous event".into();
+        };
+        // The transcoder reads the data as the pallet's event field: a SCALE `Vec<u8>`.
+        let field = event.data.encode();
+        contract
+            .bundle
+            .transcoder
+            .decode_contract_event(signature, &mut &field[..])
+            .map_or_else(
+                |error| format!("undecodable event: {error}"),
+                |v| v.to_string(),
+            )
+    }
+}
+
+/// The timestamp the city gives `block`.
+pub fn block_time(block: u32) -> u64 {
+    GENESIS_TIME_MS + u64::from(block.saturating_sub(1)) * BLOCK_TIME_MS
+}
