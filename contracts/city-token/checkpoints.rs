@@ -1,12 +1,20 @@
 //! Values that remember what they were at the end of every past block.
 //!
 //! A [`Tracked`] value keeps its current amount and the block it last changed in. When it
-//! changes in a later block, the amount it had until then is archived as one
-//! [`Checkpoint`]; further changes in the same block archive nothing. A balance change
-//! therefore costs at most one extra storage write, and reading a past block is a binary
-//! search over the archive.
+//! changes in a later block, the amount it had until then becomes a [`Checkpoint`]; further
+//! changes in the same block record nothing. A new checkpoint first waits in the value's
+//! own storage cell; the next one moves both to the archive as one [`Page`], so only every
+//! second checkpoint costs an extra storage write. Reading a past block is a binary search
+//! over the pages.
+//!
+//! Pages of two, with the waiting checkpoint an `Option`, measured cheaper than longer
+//! pages: a longer waiting list makes every balance cell bigger, and the contracts pallet
+//! charges for every byte a call decodes and encodes as well as for the extra Wasm.
 
 use city_traits::{Balance, BlockNumber};
+
+/// How many checkpoints an archive page holds.
+pub const PAGE_LEN: usize = 2;
 
 /// The amount a value held at the end of `block` and kept until its next checkpoint.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -17,8 +25,11 @@ pub struct Checkpoint {
     pub value: Balance,
 }
 
-/// A balance or supply, with the length of its archive of checkpoints.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Checkpoints moved to the archive together, oldest first.
+pub type Page = [Checkpoint; PAGE_LEN];
+
+/// A balance or supply, with its latest checkpoint and the number of archived pages.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub struct Tracked {
@@ -26,55 +37,72 @@ pub struct Tracked {
     pub value: Balance,
     /// The block in which `value` was last set.
     pub since: BlockNumber,
-    /// How many checkpoints the archive holds (indices `0..archived`).
-    pub archived: u32,
+    /// How many pages the archive holds (indices `0..pages`), all older than `pending`.
+    pub pages: u32,
+    /// The latest checkpoint, waiting for the next one to fill a page.
+    pub pending: Option<Checkpoint>,
 }
 
 impl Tracked {
-    /// Sets the amount in block `now`. Returns the checkpoint to append to the archive at
-    /// the returned index, if the previous amount must be remembered.
+    /// Sets the amount in block `now`. Returns a full page to store in the archive at the
+    /// returned index, when one is ready.
     ///
-    /// Nothing is archived when the amount already changed in this block, or when it has
-    /// always been zero (an empty archive reads as zero).
-    pub fn set(&mut self, value: Balance, now: BlockNumber) -> Option<(u32, Checkpoint)> {
-        let remember = self.since != now && (self.value != 0 || self.archived != 0);
-        let archived = remember.then(|| {
-            let index = self.archived;
-            // At most one checkpoint per block, and block numbers are u32 too.
-            self.archived = index.saturating_add(1);
-            (
-                index,
-                Checkpoint {
-                    block: self.since,
-                    value: self.value,
-                },
-            )
-        });
+    /// Nothing is recorded when the amount already changed in this block, or when it has
+    /// always been zero (no checkpoints reads as zero).
+    pub fn set(&mut self, value: Balance, now: BlockNumber) -> Option<(u32, Page)> {
+        let mut full_page = None;
+        let has_history = self.value != 0 || self.pages != 0 || self.pending.is_some();
+        if self.since != now && has_history {
+            let checkpoint = Checkpoint {
+                block: self.since,
+                value: self.value,
+            };
+            match self.pending.take() {
+                None => self.pending = Some(checkpoint),
+                Some(older) => {
+                    full_page = Some((self.pages, [older, checkpoint]));
+                    // At most one page per two blocks, and block numbers are u32 too.
+                    self.pages = self.pages.saturating_add(1);
+                }
+            }
+        }
         self.value = value;
         self.since = now;
-        archived
+        full_page
     }
 
-    /// The amount at the end of `block`, reading archived checkpoints with `archive`.
-    ///
-    /// The archive holds checkpoints in increasing block order, all before `since`.
-    pub fn at(&self, block: BlockNumber, archive: impl Fn(u32) -> Checkpoint) -> Balance {
+    /// The amount at the end of `block`, reading archived pages with `archive`.
+    pub fn at(&self, block: BlockNumber, archive: impl Fn(u32) -> Page) -> Balance {
         if block >= self.since {
             return self.value;
         }
-        // Find the first checkpoint after `block`; the one before it holds the answer.
-        let (mut low, mut high) = (0u32, self.archived);
+        if let Some(pending) = self.pending.filter(|pending| pending.block <= block) {
+            return pending.value;
+        }
+        // Find the first page starting after `block`; the page before holds the answer.
+        let (mut low, mut high) = (0u32, self.pages);
         while low < high {
             let middle = low.midpoint(high);
-            if archive(middle).block <= block {
+            if archive(middle)[0].block <= block {
                 // `middle < high <= u32::MAX`, so this cannot saturate.
                 low = middle.saturating_add(1);
             } else {
                 high = middle;
             }
         }
-        low.checked_sub(1).map_or(0, |index| archive(index).value)
+        low.checked_sub(1)
+            .map_or(0, |page| value_in(&archive(page), block))
     }
+}
+
+/// The value of the last checkpoint at or before `block`, in checkpoints ordered by block
+/// whose first is at or before `block`.
+fn value_in(checkpoints: &[Checkpoint], block: BlockNumber) -> Balance {
+    checkpoints
+        .iter()
+        .take_while(|checkpoint| checkpoint.block <= block)
+        .last()
+        .map_or(0, |checkpoint| checkpoint.value)
 }
 
 #[cfg(test)]
@@ -82,16 +110,25 @@ mod tests {
     use super::*;
 
     /// Replays `(block, value)` changes into a tracked value and its archive.
-    fn replay(changes: &[(BlockNumber, Balance)]) -> (Tracked, Vec<Checkpoint>) {
+    fn replay(changes: &[(BlockNumber, Balance)]) -> (Tracked, Vec<Page>) {
         let mut tracked = Tracked::default();
         let mut archive = Vec::new();
         for &(block, value) in changes {
-            if let Some((index, checkpoint)) = tracked.set(value, block) {
+            if let Some((index, page)) = tracked.set(value, block) {
                 assert_eq!(index as usize, archive.len());
-                archive.push(checkpoint);
+                archive.push(page);
             }
         }
         (tracked, archive)
+    }
+
+    /// What the value was at the end of `block`, by scanning the changes.
+    fn naive_at(changes: &[(BlockNumber, Balance)], block: BlockNumber) -> Balance {
+        changes
+            .iter()
+            .take_while(|(at, _)| *at <= block)
+            .last()
+            .map_or(0, |(_, value)| *value)
     }
 
     #[test]
@@ -105,16 +142,50 @@ mod tests {
     }
 
     #[test]
-    fn changes_within_one_block_archive_once() {
+    fn a_long_history_spans_many_pages_and_reads_back_exactly() {
+        // Changes in irregular blocks, some blocks with several changes.
+        let mut block = 0;
+        let changes: Vec<(BlockNumber, Balance)> = (1..=150u32)
+            .map(|i| {
+                block += i % 3;
+                (block, u128::from(i * 37 % 101))
+            })
+            .collect();
+        let (tracked, archive) = replay(&changes);
+        assert!(
+            archive.len() > 20,
+            "the history spans {} pages",
+            archive.len()
+        );
+        let last = changes.last().unwrap().0;
+        for block in 0..last + 3 {
+            let read = tracked.at(block, |i| archive[i as usize]);
+            assert_eq!(read, naive_at(&changes, block), "block {block}");
+        }
+    }
+
+    #[test]
+    fn changes_within_one_block_record_once() {
         let (tracked, archive) = replay(&[(1, 5), (2, 6), (2, 7), (2, 8)]);
-        assert_eq!(archive, vec![Checkpoint { block: 1, value: 5 }]);
+        assert!(archive.is_empty());
+        assert_eq!(tracked.pending, Some(Checkpoint { block: 1, value: 5 }));
         assert_eq!(tracked.value, 8);
     }
 
     #[test]
-    fn a_value_that_was_always_zero_archives_nothing() {
+    fn a_page_is_archived_every_page_len_checkpoints() {
+        let changes: Vec<_> = (1..=9).map(|block| (block, u128::from(block))).collect();
+        let (tracked, archive) = replay(&changes);
+        // Blocks 1..=8 became checkpoints: four full pages, nothing pending.
+        assert_eq!(archive.len(), 4);
+        assert_eq!(tracked.pending, None);
+        assert_eq!(archive[1][0], Checkpoint { block: 3, value: 3 });
+    }
+
+    #[test]
+    fn a_value_that_was_always_zero_records_nothing() {
         let (tracked, archive) = replay(&[(4, 9)]);
-        assert!(archive.is_empty());
+        assert!(archive.is_empty() && tracked.pending.is_none());
         assert_eq!(tracked.at(3, |_| unreachable!()), 0);
     }
 }

@@ -21,8 +21,9 @@
 //! contract. Its `PSP22Data` ledger keeps balances in a private `Mapping<AccountId, u128>`,
 //! though, and vote checkpoints have to change in the same step as the balance. Built on
 //! top of it, each transfer would read each balance twice and write a second record per
-//! side; keeping `Tracked` balances (amount, last block, archive length) in one cell costs a
-//! transfer at most one extra write per side, and none within a block.
+//! side. Here a balance and its latest checkpoints share one cell, and checkpoints move to
+//! the archive four at a time: a transfer writes the same cells as in the reference ledger,
+//! plus one archive page per side every fourth block in which that side's balance changes.
 //!
 //! ## Semantics worth knowing
 //! - Zero-amount and self transfers are no-ops (no event), as PSP22 says; so are
@@ -40,7 +41,7 @@ mod tests;
 
 #[ink::contract]
 mod city_token {
-    use crate::checkpoints::{Checkpoint, Tracked};
+    use crate::checkpoints::{Page, Tracked};
     use city_traits::{
         CivicToken, PSP22Error, PSP22Metadata, Role, TokenError, TransferPolicy, PSP22,
     };
@@ -64,6 +65,16 @@ mod city_token {
         decimals: u8,
     }
 
+    /// What the token knows of one account.
+    #[derive(Debug, Default)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct Account {
+        balance: Tracked,
+        /// One bit per [`Role`].
+        roles: u8,
+    }
+
     #[ink(storage)]
     pub struct CityToken {
         admin: AccountId,
@@ -71,12 +82,12 @@ mod city_token {
         policy: TransferPolicy,
         cap: Balance,
         supply: Tracked,
-        supply_archive: Mapping<u32, Checkpoint>,
-        balances: Mapping<AccountId, Tracked>,
-        balance_archive: Mapping<(AccountId, u32), Checkpoint>,
+        supply_archive: Mapping<u32, Page>,
+        /// Each account's balance and roles, in one cell: a civic transfer's role checks
+        /// read nothing the transfer does not read anyway.
+        accounts: Mapping<AccountId, Account>,
+        balance_archive: Mapping<(AccountId, u32), Page>,
         allowances: Mapping<(AccountId, AccountId), Balance>,
-        /// Each account's roles, one bit per [`Role`].
-        roles: Mapping<AccountId, u8>,
         metadata: Lazy<Metadata>,
     }
 
@@ -179,10 +190,9 @@ mod city_token {
                 cap,
                 supply: Tracked::default(),
                 supply_archive: Mapping::new(),
-                balances: Mapping::new(),
+                accounts: Mapping::new(),
                 balance_archive: Mapping::new(),
                 allowances: Mapping::new(),
-                roles: Mapping::new(),
                 metadata,
             };
             token.update(None, Some(Self::env().caller()), initial_supply)?;
@@ -223,9 +233,10 @@ mod city_token {
         #[ink(message)]
         pub fn grant_role(&mut self, role: Role, account: AccountId) -> Result<(), TokenError> {
             let by = self.ensure_admin()?;
-            let roles = self.roles.get(account).unwrap_or_default();
-            if roles & role.bit() == 0 {
-                self.roles.insert(account, &(roles | role.bit()));
+            let mut record = self.account(account);
+            if record.roles & role.bit() == 0 {
+                record.roles |= role.bit();
+                self.accounts.insert(account, &record);
                 self.env().emit_event(RoleGranted { role, account, by });
             }
             Ok(())
@@ -399,9 +410,10 @@ mod city_token {
         }
 
         fn remove_role(&mut self, role: Role, account: AccountId, by: AccountId) {
-            let roles = self.roles.get(account).unwrap_or_default();
-            if roles & role.bit() != 0 {
-                self.roles.insert(account, &(roles & !role.bit()));
+            let mut record = self.account(account);
+            if record.roles & role.bit() != 0 {
+                record.roles &= !role.bit();
+                self.accounts.insert(account, &record);
                 self.env().emit_event(RoleRevoked { role, account, by });
             }
         }
@@ -468,12 +480,13 @@ mod city_token {
             let now = self.env().block_number();
             let debit = match from {
                 Some(account) => {
-                    let balance = self.balances.get(account).unwrap_or_default();
-                    let left = balance
+                    let record = self.account(account);
+                    let left = record
+                        .balance
                         .value
                         .checked_sub(value)
                         .ok_or(TokenError::InsufficientBalance)?;
-                    Some((account, balance, left))
+                    Some((account, record, left))
                 }
                 None => None,
             };
@@ -490,34 +503,41 @@ mod city_token {
                 (Some(_), Some(_)) => None,
             };
 
-            if let Some((account, balance, left)) = debit {
-                self.store_balance(account, balance, left, now);
+            if let Some((account, record, left)) = debit {
+                self.store_balance(account, record, left, now);
             }
             if let Some(account) = to {
-                let balance = self.balances.get(account).unwrap_or_default();
+                let record = self.account(account);
                 // Balances sum to the supply, which the cap keeps within u128.
-                self.store_balance(account, balance, balance.value.saturating_add(value), now);
+                let credited = record.balance.value.saturating_add(value);
+                self.store_balance(account, record, credited, now);
             }
             if let Some(supply) = supply {
-                if let Some((index, checkpoint)) = self.supply.set(supply, now) {
-                    self.supply_archive.insert(index, &checkpoint);
+                if let Some((index, page)) = self.supply.set(supply, now) {
+                    self.supply_archive.insert(index, &page);
                 }
             }
             self.env().emit_event(Transfer { from, to, value });
             Ok(())
         }
 
+        fn account(&self, account: AccountId) -> Account {
+            self.accounts.get(account).unwrap_or_default()
+        }
+
+        /// Sets an account's balance in block `now`, archiving a page of checkpoints when
+        /// one is full.
         fn store_balance(
             &mut self,
             account: AccountId,
-            mut balance: Tracked,
+            mut record: Account,
             value: Balance,
             now: BlockNumber,
         ) {
-            if let Some((index, checkpoint)) = balance.set(value, now) {
-                self.balance_archive.insert((account, index), &checkpoint);
+            if let Some((index, page)) = record.balance.set(value, now) {
+                self.balance_archive.insert((account, index), &page);
             }
-            self.balances.insert(account, &balance);
+            self.accounts.insert(account, &record);
         }
 
         /// Refuses blocks that have not ended yet: their balances can still change.
@@ -539,7 +559,7 @@ mod city_token {
         /// The tokens `owner` holds.
         #[ink(message)]
         fn balance_of(&self, owner: AccountId) -> Balance {
-            self.balances.get(owner).unwrap_or_default().value
+            self.account(owner).balance.value
         }
 
         /// How many of `owner`'s tokens `spender` may still move.
@@ -730,8 +750,7 @@ mod city_token {
         #[ink(message)]
         fn votes_at(&self, account: AccountId, block: BlockNumber) -> Result<Balance, TokenError> {
             self.ensure_finished(block)?;
-            let balance = self.balances.get(account).unwrap_or_default();
-            Ok(balance.at(block, |index| {
+            Ok(self.account(account).balance.at(block, |index| {
                 self.balance_archive
                     .get((account, index))
                     .unwrap_or_default()
@@ -753,7 +772,7 @@ mod city_token {
         /// Whether `account` holds `role`.
         #[ink(message)]
         fn has_role(&self, account: AccountId, role: Role) -> bool {
-            self.roles.get(account).unwrap_or_default() & role.bit() != 0
+            self.account(account).roles & role.bit() != 0
         }
     }
 }

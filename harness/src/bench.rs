@@ -92,11 +92,15 @@ pub fn run() -> Result<Report> {
     city.token(ALICE).approve(CAROL, 1_000).ok();
     city.advance_blocks(1);
 
-    // Each measured in a new block, where both sides archive a checkpoint (the dearest case).
+    // A transfer in a new block: both sides keep a checkpoint in their own cell.
     let transfer = city.token(ALICE).transfer(BOB, 100);
     weights.push(Measurement::of("transfer", &transfer));
     let again = city.token(ALICE).transfer(BOB, 100);
     weights.push(Measurement::of("transfer (again, same block)", &again));
+    // One block later both sides move two checkpoints to the archive: the dearest case.
+    city.advance_blocks(1);
+    let archiving = city.token(ALICE).transfer(BOB, 100);
+    weights.push(Measurement::of("transfer (both sides archive)", &archiving));
     city.advance_blocks(1);
     let approve = city.token(ALICE).approve(BOB, 500);
     weights.push(Measurement::of("approve", &approve));
