@@ -74,6 +74,9 @@ pub fn runtime_account(account: AccountId) -> AccountId32 {
     AccountId32::new(*AsRef::<[u8; 32]>::as_ref(&account))
 }
 
+/// One City Coin in the token's smallest unit (two decimals: cents).
+pub const COIN: u128 = 100;
+
 /// How the city token is created.
 #[derive(Debug, Clone)]
 pub struct TokenConfig {
@@ -93,8 +96,8 @@ impl Default for TokenConfig {
             name: Some("City Coin".into()),
             symbol: Some("CITY".into()),
             decimals: 2,
-            cap: 1_000_000_000_00,
-            initial_supply: 1_000_000_00,
+            cap: 1_000_000_000 * COIN,
+            initial_supply: 1_000_000 * COIN,
         }
     }
 }
