@@ -1,9 +1,9 @@
 //! Values that remember what they were at the end of every past block.
 //!
-//! A [`Tracked`] value keeps its current amount and the block it last changed in. When it
-//! changes in a later block, the amount it had until then becomes a [`Checkpoint`]; further
-//! changes in the same block record nothing. A new checkpoint first waits in the value's
-//! own storage cell; the next one moves both to the archive as one [`Page`], so only every
+//! A [`History`] keeps the block its value last changed in. When the value changes in a
+//! later block, the amount it had until then becomes a [`Checkpoint`]; further changes in
+//! the same block record nothing. A new checkpoint first waits in the value's
+//! storage cell; the next one moves both to the archive as one [`Page`], so only every
 //! second checkpoint costs an extra storage write. Reading a past block is a binary search
 //! over the pages.
 //!
@@ -28,14 +28,13 @@ pub struct Checkpoint {
 /// Checkpoints moved to the archive together, oldest first.
 pub type Page = [Checkpoint; PAGE_LEN];
 
-/// A balance or supply, with its latest checkpoint and the number of archived pages.
+/// The history of a value whose current amount is kept elsewhere (an account's balance,
+/// or [`Tracked::value`]): its latest checkpoint and the number of archived pages.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-pub struct Tracked {
-    /// The amount now.
-    pub value: Balance,
-    /// The block in which `value` was last set.
+pub struct History {
+    /// The block in which the value last changed (or the history started).
     pub since: BlockNumber,
     /// How many pages the archive holds (indices `0..pages`), all older than `pending`.
     pub pages: u32,
@@ -43,19 +42,28 @@ pub struct Tracked {
     pub pending: Option<Checkpoint>,
 }
 
-impl Tracked {
-    /// Sets the amount in block `now`. Returns a full page to store in the archive at the
-    /// returned index, when one is ready.
+impl History {
+    /// A history that starts in block `now`: before it, the value reads as zero.
+    pub fn starting(now: BlockNumber) -> Self {
+        Self {
+            since: now,
+            pages: 0,
+            pending: None,
+        }
+    }
+
+    /// Notes that the value, `old` until now, changes in block `now`. Returns a full page
+    /// to store in the archive at the returned index, when one is ready.
     ///
-    /// Nothing is recorded when the amount already changed in this block, or when it has
+    /// Nothing is recorded when the value already changed in this block, or when it has
     /// always been zero (no checkpoints reads as zero).
-    pub fn set(&mut self, value: Balance, now: BlockNumber) -> Option<(u32, Page)> {
+    pub fn record(&mut self, old: Balance, now: BlockNumber) -> Option<(u32, Page)> {
         let mut full_page = None;
-        let has_history = self.value != 0 || self.pages != 0 || self.pending.is_some();
+        let has_history = old != 0 || self.pages != 0 || self.pending.is_some();
         if self.since != now && has_history {
             let checkpoint = Checkpoint {
                 block: self.since,
-                value: self.value,
+                value: old,
             };
             match self.pending.take() {
                 None => self.pending = Some(checkpoint),
@@ -66,15 +74,20 @@ impl Tracked {
                 }
             }
         }
-        self.value = value;
         self.since = now;
         full_page
     }
 
-    /// The amount at the end of `block`, reading archived pages with `archive`.
-    pub fn at(&self, block: BlockNumber, archive: impl Fn(u32) -> Page) -> Balance {
+    /// The value at the end of `block`, given its `current` amount and reading archived
+    /// pages with `archive`.
+    pub fn value_at(
+        &self,
+        current: Balance,
+        block: BlockNumber,
+        archive: impl Fn(u32) -> Page,
+    ) -> Balance {
         if block >= self.since {
-            return self.value;
+            return current;
         }
         if let Some(pending) = self.pending.filter(|pending| pending.block <= block) {
             return pending.value;
@@ -92,6 +105,30 @@ impl Tracked {
         }
         low.checked_sub(1)
             .map_or(0, |page| value_in(&archive(page), block))
+    }
+}
+
+/// A value with its history: the token's total supply.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Tracked {
+    /// The amount now.
+    pub value: Balance,
+    pub history: History,
+}
+
+impl Tracked {
+    /// Sets the amount in block `now`; see [`History::record`].
+    pub fn set(&mut self, value: Balance, now: BlockNumber) -> Option<(u32, Page)> {
+        let full_page = self.history.record(self.value, now);
+        self.value = value;
+        full_page
+    }
+
+    /// The amount at the end of `block`; see [`History::value_at`].
+    pub fn at(&self, block: BlockNumber, archive: impl Fn(u32) -> Page) -> Balance {
+        self.history.value_at(self.value, block, archive)
     }
 }
 
@@ -168,7 +205,10 @@ mod tests {
     fn changes_within_one_block_record_once() {
         let (tracked, archive) = replay(&[(1, 5), (2, 6), (2, 7), (2, 8)]);
         assert!(archive.is_empty());
-        assert_eq!(tracked.pending, Some(Checkpoint { block: 1, value: 5 }));
+        assert_eq!(
+            tracked.history.pending,
+            Some(Checkpoint { block: 1, value: 5 })
+        );
         assert_eq!(tracked.value, 8);
     }
 
@@ -178,14 +218,25 @@ mod tests {
         let (tracked, archive) = replay(&changes);
         // Blocks 1..=8 became checkpoints: four full pages, nothing pending.
         assert_eq!(archive.len(), 4);
-        assert_eq!(tracked.pending, None);
+        assert_eq!(tracked.history.pending, None);
         assert_eq!(archive[1][0], Checkpoint { block: 3, value: 3 });
     }
 
     #[test]
     fn a_value_that_was_always_zero_records_nothing() {
         let (tracked, archive) = replay(&[(4, 9)]);
-        assert!(archive.is_empty() && tracked.pending.is_none());
+        assert!(archive.is_empty() && tracked.history.pending.is_none());
         assert_eq!(tracked.at(3, |_| unreachable!()), 0);
+    }
+
+    #[test]
+    fn a_history_started_late_reads_zero_before_its_start() {
+        let mut history = History::starting(10);
+        assert_eq!(history.value_at(500, 9, |_| unreachable!()), 0);
+        assert_eq!(history.value_at(500, 10, |_| unreachable!()), 500);
+        assert_eq!(history.record(500, 12), None);
+        assert_eq!(history.value_at(80, 11, |_| unreachable!()), 500);
+        assert_eq!(history.value_at(80, 9, |_| unreachable!()), 0);
+        assert_eq!(history.value_at(80, 12, |_| unreachable!()), 80);
     }
 }

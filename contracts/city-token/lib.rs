@@ -8,22 +8,32 @@
 //!   provider, and can hand the admin seat over (to governance, after deployment);
 //! - **pause**: stops transfers, mint, burn and redemption;
 //! - **cap**: the supply ceiling, fixed at construction;
-//! - **vote checkpoints**: `votes_at(account, block)` and `total_supply_at(block)` answer
-//!   for any finished block, so e-voting can weigh votes at a snapshot;
+//! - **voting power at a past block**: holders who opt in with `track_votes` have their
+//!   balance checkpointed, and `votes_at(account, block)` reads it for any finished block;
+//!   `total_supply_at(block)` always works. E-voting weighs token votes at a snapshot;
 //! - **redemption**: `redeem(provider, amount, memo)` pays a registered service provider
 //!   and emits a `Redeemed` event the provider indexes;
 //! - **transfer policy**: `Open`, or `Civic`, where every transfer needs a service provider
 //!   on one side, so points cannot be traded between citizens but remain spendable.
 //!
+//! ## Why voting power is opt-in
+//! Recording a balance's history costs every transfer of that balance storage writes, and
+//! the city token has to stay cheap for the many holders who never vote with it (votes of
+//! one citizen, one voice come from the citizen registry). So, like ERC20Votes, where
+//! holders delegate before their tokens count, a holder opts in once with `track_votes`
+//! (there is no delegation to others): from that block on its balance is voting power.
+//! A plain holder's transfer costs what the PSP22 reference's does, plus the size of the
+//! extra features; a voter's transfer also keeps the latest checkpoint in the balance's
+//! cell and, every second block in which the balance changes, archives a page of two.
+//!
 //! ## Why the ledger is not `psp22::PSP22Data`
 //! The `psp22` crate gives us the standard's trait (and thus its selectors), its error type
 //! and its `Transfer`/`Approval` events, and its conformance suite runs against this
 //! contract. Its `PSP22Data` ledger keeps balances in a private `Mapping<AccountId, u128>`,
-//! though, and vote checkpoints have to change in the same step as the balance. Built on
-//! top of it, each transfer would read each balance twice and write a second record per
-//! side. Here a balance and its latest checkpoints share one cell, and checkpoints move to
-//! the archive four at a time: a transfer writes the same cells as in the reference ledger,
-//! plus one archive page per side every fourth block in which that side's balance changes.
+//! though, and a voter's history has to change in the same step as the balance, and roles
+//! are checked on the same accounts a civic transfer touches. Built on top of it, a
+//! transfer would read and write a second cell per side; here balance, roles and history
+//! share one cell.
 //!
 //! ## Semantics worth knowing
 //! - Zero-amount and self transfers are no-ops (no event), as PSP22 says; so are
@@ -41,7 +51,7 @@ mod tests;
 
 #[ink::contract]
 mod city_token {
-    use crate::checkpoints::{Page, Tracked};
+    use crate::checkpoints::{History, Page, Tracked};
     use city_traits::{
         CivicToken, PSP22Error, PSP22Metadata, Role, TokenError, TransferPolicy, PSP22,
     };
@@ -70,10 +80,15 @@ mod city_token {
     #[ink::scale_derive(Encode, Decode, TypeInfo)]
     #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
     pub struct Account {
-        balance: Tracked,
+        balance: Balance,
+        /// The balance's history, once the holder opted in to voting with it.
+        votes: Option<History>,
         /// One bit per [`Role`].
         roles: u8,
     }
+
+    /// An archived page's owner (`None` for the total supply) and index.
+    type PageKey = (Option<AccountId>, u32);
 
     #[ink(storage)]
     pub struct CityToken {
@@ -82,11 +97,11 @@ mod city_token {
         policy: TransferPolicy,
         cap: Balance,
         supply: Tracked,
-        supply_archive: Mapping<u32, Page>,
-        /// Each account's balance and roles, in one cell: a civic transfer's role checks
-        /// read nothing the transfer does not read anyway.
+        /// Each account's balance, roles and (for voters) balance history, in one cell.
         accounts: Mapping<AccountId, Account>,
-        balance_archive: Mapping<(AccountId, u32), Page>,
+        /// Archived checkpoint pages by owner and index: `None` for the total supply,
+        /// `Some(account)` for a voter's balance.
+        archive: Mapping<PageKey, Page>,
         allowances: Mapping<(AccountId, AccountId), Balance>,
         metadata: Lazy<Metadata>,
     }
@@ -146,6 +161,14 @@ mod city_token {
         pub policy: TransferPolicy,
     }
 
+    /// `account` opted in: its balance counts as voting power from this block on.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct VotesTracked {
+        #[ink(topic)]
+        pub account: AccountId,
+    }
+
     /// `citizen` spent `amount` at `provider`; `memo` is the provider's order reference.
     #[ink(event)]
     #[cfg_attr(test, derive(Debug, PartialEq))]
@@ -189,9 +212,8 @@ mod city_token {
                 policy: TransferPolicy::Open,
                 cap,
                 supply: Tracked::default(),
-                supply_archive: Mapping::new(),
                 accounts: Mapping::new(),
-                balance_archive: Mapping::new(),
+                archive: Mapping::new(),
                 allowances: Mapping::new(),
                 metadata,
             };
@@ -344,6 +366,33 @@ mod city_token {
             Ok(())
         }
 
+        /// Makes the caller's balance count as voting power from this block on: from now on
+        /// its history is recorded, which costs the caller's transfers a little more.
+        /// Opting in again changes nothing; there is no opting out.
+        ///
+        /// # Errors
+        /// None.
+        ///
+        /// # Events
+        /// `VotesTracked` the first time.
+        #[ink(message)]
+        pub fn track_votes(&mut self) -> Result<(), TokenError> {
+            let account = self.env().caller();
+            let mut record = self.account(account);
+            if record.votes.is_none() {
+                record.votes = Some(History::starting(self.env().block_number()));
+                self.accounts.insert(account, &record);
+                self.env().emit_event(VotesTracked { account });
+            }
+            Ok(())
+        }
+
+        /// Whether `account` opted in to voting with its balance.
+        #[ink(message)]
+        pub fn tracks_votes(&self, account: AccountId) -> bool {
+            self.account(account).votes.is_some()
+        }
+
         /// Spends `amount` of the caller's tokens at `provider`, a registered city service
         /// or merchant. Allowed under every transfer policy.
         ///
@@ -483,7 +532,6 @@ mod city_token {
                     let record = self.account(account);
                     let left = record
                         .balance
-                        .value
                         .checked_sub(value)
                         .ok_or(TokenError::InsufficientBalance)?;
                     Some((account, record, left))
@@ -509,12 +557,12 @@ mod city_token {
             if let Some(account) = to {
                 let record = self.account(account);
                 // Balances sum to the supply, which the cap keeps within u128.
-                let credited = record.balance.value.saturating_add(value);
+                let credited = record.balance.saturating_add(value);
                 self.store_balance(account, record, credited, now);
             }
             if let Some(supply) = supply {
                 if let Some((index, page)) = self.supply.set(supply, now) {
-                    self.supply_archive.insert(index, &page);
+                    self.archive.insert((None::<AccountId>, index), &page);
                 }
             }
             self.env().emit_event(Transfer { from, to, value });
@@ -525,8 +573,8 @@ mod city_token {
             self.accounts.get(account).unwrap_or_default()
         }
 
-        /// Sets an account's balance in block `now`, archiving a page of checkpoints when
-        /// one is full.
+        /// Sets an account's balance in block `now`; for a voter, records the balance's
+        /// history and archives a page of checkpoints when one is full.
         fn store_balance(
             &mut self,
             account: AccountId,
@@ -534,10 +582,18 @@ mod city_token {
             value: Balance,
             now: BlockNumber,
         ) {
-            if let Some((index, page)) = record.balance.set(value, now) {
-                self.balance_archive.insert((account, index), &page);
+            if let Some(history) = record.votes.as_mut() {
+                if let Some((index, page)) = history.record(record.balance, now) {
+                    self.archive.insert((Some(account), index), &page);
+                }
             }
+            record.balance = value;
             self.accounts.insert(account, &record);
+        }
+
+        /// One page of the archive (see the `archive` field).
+        fn archived_page(&self, owner: Option<AccountId>, index: u32) -> Page {
+            self.archive.get((owner, index)).unwrap_or_default()
         }
 
         /// Refuses blocks that have not ended yet: their balances can still change.
@@ -559,7 +615,7 @@ mod city_token {
         /// The tokens `owner` holds.
         #[ink(message)]
         fn balance_of(&self, owner: AccountId) -> Balance {
-            self.account(owner).balance.value
+            self.account(owner).balance
         }
 
         /// How many of `owner`'s tokens `spender` may still move.
@@ -743,17 +799,19 @@ mod city_token {
             self.update(Some(from), None, amount)
         }
 
-        /// The balance `account` held at the end of `block`.
+        /// The voting power of `account` at the end of `block`: its balance then, if it
+        /// had opted in with `track_votes` by that block, else zero.
         ///
         /// # Errors
         /// `BlockNotYetFinished` if `block` is the current block or later.
         #[ink(message)]
         fn votes_at(&self, account: AccountId, block: BlockNumber) -> Result<Balance, TokenError> {
             self.ensure_finished(block)?;
-            Ok(self.account(account).balance.at(block, |index| {
-                self.balance_archive
-                    .get((account, index))
-                    .unwrap_or_default()
+            let record = self.account(account);
+            Ok(record.votes.map_or(0, |history| {
+                history.value_at(record.balance, block, |index| {
+                    self.archived_page(Some(account), index)
+                })
             }))
         }
 
@@ -764,9 +822,9 @@ mod city_token {
         #[ink(message)]
         fn total_supply_at(&self, block: BlockNumber) -> Result<Balance, TokenError> {
             self.ensure_finished(block)?;
-            Ok(self.supply.at(block, |index| {
-                self.supply_archive.get(index).unwrap_or_default()
-            }))
+            Ok(self
+                .supply
+                .at(block, |index| self.archived_page(None, index)))
         }
 
         /// Whether `account` holds `role`.

@@ -547,6 +547,10 @@ mod checkpoints {
         let mut token = token_with(100); // block 0
         let a = accounts();
         grant(&mut token, Role::Minter, a.alice);
+        token.track_votes().unwrap();
+        act_as(a.bob);
+        token.track_votes().unwrap();
+        act_as(a.alice);
         test::advance_block::<E>(); // block 1
         token.transfer(a.bob, 30, vec![]).unwrap();
         token.transfer(a.bob, 10, vec![]).unwrap();
@@ -569,8 +573,39 @@ mod checkpoints {
     }
 
     #[ink::test]
+    fn holders_opt_in_once_and_count_from_that_block() {
+        let mut token = token_with(100); // block 0
+        let a = accounts();
+        assert!(!token.tracks_votes(a.alice));
+        test::advance_block::<E>(); // block 1
+        token.track_votes().unwrap();
+        token.track_votes().unwrap();
+        assert!(token.tracks_votes(a.alice));
+        assert_eq!(
+            events::<VotesTracked>(),
+            vec![VotesTracked { account: a.alice }]
+        );
+        token.transfer(a.bob, 10, vec![]).unwrap();
+        test::advance_block::<E>(); // block 2
+        assert_eq!(token.votes_at(a.alice, 0), Ok(0), "not yet opted in");
+        assert_eq!(token.votes_at(a.alice, 1), Ok(90));
+        assert_eq!(token.votes_at(a.bob, 1), Ok(0), "bob never opted in");
+        assert_eq!(token.total_supply_at(0), Ok(100));
+    }
+
+    #[ink::test]
+    fn opting_in_works_while_paused() {
+        let mut token = token_with(1);
+        grant(&mut token, Role::Pauser, accounts().alice);
+        token.pause().unwrap();
+        token.track_votes().unwrap();
+        assert!(token.tracks_votes(accounts().alice));
+    }
+
+    #[ink::test]
     fn the_current_and_future_blocks_are_not_finished() {
-        let token = token_with(1);
+        let mut token = token_with(1);
+        token.track_votes().unwrap();
         let a = accounts();
         test::advance_block::<E>();
         assert_eq!(token.votes_at(a.alice, 0), Ok(1));

@@ -153,7 +153,8 @@ pub trait CivicToken {
     #[ink(message)]
     fn burn_from(&mut self, from: AccountId, amount: Balance) -> Result<(), TokenError>;
 
-    /// The balance `account` held at the end of block `block`.
+    /// The voting power of `account` at the end of block `block`: the balance it held
+    /// then if it had opted in to voting with it (`track_votes`) by that block, else zero.
     ///
     /// # Errors
     /// `BlockNotYetFinished` if `block` is the current block or later.

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::{
     bundles,
     call::Outcome,
-    city::{City, ADMIN, ALICE, BOB, CAROL, SHOP},
+    city::{City, ADMIN, ALICE, BOB, CAROL, DAVE, SHOP},
 };
 
 /// A figure measured elsewhere in this same sandbox (weights are deterministic), to compare
@@ -71,6 +71,9 @@ pub struct Report {
     pub ratios: Vec<Ratio>,
 }
 
+/// The plain transfer between two holders that the anchors are compared with.
+const TRANSFER: &str = "transfer";
+
 /// Number of past blocks in which the `votes_at` benchmark account's balance changed.
 pub const VOTES_HISTORY: u32 = 64;
 
@@ -79,52 +82,57 @@ pub fn run() -> Result<Report> {
     let mut city = City::new()?;
     let mut weights = Vec::new();
 
-    // Given: alice and bob hold tokens from an earlier block, the shop is a provider, the
-    // admin mints and burns, and alice lets carol spend for her.
+    // Given: alice and bob are plain holders, carol and dave vote with their tokens, the
+    // shop is a provider, the admin mints and burns, and alice lets bob spend for her.
     for role in [Role::Minter, Role::Burner] {
         city.token(ADMIN).grant_role(role, ADMIN).ok();
     }
     city.token(ADMIN)
         .grant_role(Role::ServiceProvider, SHOP)
         .ok();
-    city.token(ADMIN).transfer(ALICE, 10_000).ok();
-    city.token(ADMIN).transfer(BOB, 10_000).ok();
-    city.token(ALICE).approve(CAROL, 1_000).ok();
+    for holder in [ALICE, BOB, CAROL, DAVE] {
+        city.token(ADMIN).transfer(holder, 10_000).ok();
+    }
+    city.token(ALICE).approve(BOB, 1_000).ok();
+    let track_votes = city.token(CAROL).track_votes();
+    weights.push(Measurement::of("track_votes", &track_votes));
+    city.token(DAVE).track_votes().ok();
     city.advance_blocks(1);
 
-    // A transfer in a new block: both sides keep a checkpoint in their own cell.
     let transfer = city.token(ALICE).transfer(BOB, 100);
-    weights.push(Measurement::of("transfer", &transfer));
+    weights.push(Measurement::of(TRANSFER, &transfer));
     let again = city.token(ALICE).transfer(BOB, 100);
     weights.push(Measurement::of("transfer (again, same block)", &again));
-    // One block later both sides move two checkpoints to the archive: the dearest case.
+    // Between voters, a new block's first transfer keeps a checkpoint in each cell...
+    let voters = city.token(CAROL).transfer(DAVE, 100);
+    weights.push(Measurement::of("transfer between voters", &voters));
+    // ...and the next block's moves two checkpoints per side to the archive.
     city.advance_blocks(1);
-    let archiving = city.token(ALICE).transfer(BOB, 100);
-    weights.push(Measurement::of("transfer (both sides archive)", &archiving));
+    let archiving = city.token(CAROL).transfer(DAVE, 100);
+    weights.push(Measurement::of(
+        "transfer between voters (archiving)",
+        &archiving,
+    ));
     city.advance_blocks(1);
-    let approve = city.token(ALICE).approve(BOB, 500);
+    let approve = city.token(ALICE).approve(CAROL, 500);
     weights.push(Measurement::of("approve", &approve));
-    city.advance_blocks(1);
-    let transfer_from = city.token(CAROL).transfer_from(ALICE, BOB, 100);
+    let transfer_from = city.token(BOB).transfer_from(ALICE, BOB, 100);
     weights.push(Measurement::of("transfer_from", &transfer_from));
-    city.advance_blocks(1);
     let mint = city.token(ADMIN).mint_to(ALICE, 100);
     weights.push(Measurement::of("mint_to", &mint));
-    city.advance_blocks(1);
     let burn = city.token(ADMIN).burn_from(ADMIN, 100);
     weights.push(Measurement::of("burn_from (own tokens)", &burn));
-    city.advance_blocks(1);
     let redeem = city.token(ALICE).redeem(SHOP, 100, b"order-1");
     weights.push(Measurement::of("redeem", &redeem));
 
     // votes_at with a long history: a binary search over VOTES_HISTORY checkpoints.
     for _ in 0..VOTES_HISTORY {
         city.advance_blocks(1);
-        city.token(BOB).transfer(CAROL, 1).ok();
+        city.token(CAROL).transfer(DAVE, 1).ok();
     }
     city.advance_blocks(1);
     let early_block = city.block() - VOTES_HISTORY / 2;
-    let votes = city.token(BOB).votes_at(BOB, early_block);
+    let votes = city.token(CAROL).votes_at(CAROL, early_block);
     let label = format!("votes_at ({VOTES_HISTORY} checkpoints)");
     weights.push(Measurement::of(&label, &votes));
 
@@ -138,7 +146,10 @@ pub fn run() -> Result<Report> {
         })
         .collect::<Result<Vec<_>>>()?;
     let token_size = city.token.bundle.wasm.len() as f64;
-    let transfer = &weights[0];
+    let transfer = weights
+        .iter()
+        .find(|measurement| measurement.message == TRANSFER)
+        .expect("the transfer was measured");
     let ratios = ANCHORS
         .iter()
         .map(|anchor| Ratio {

@@ -45,6 +45,8 @@ pub const ALICE: Actor = Actor("alice");
 pub const BOB: Actor = Actor("bob");
 /// A third citizen.
 pub const CAROL: Actor = Actor("carol");
+/// A fourth citizen.
+pub const DAVE: Actor = Actor("dave");
 /// A corner shop, registered as a service provider.
 pub const SHOP: Actor = Actor("corner-shop");
 /// The city's bus company, registered as a service provider.

@@ -46,6 +46,9 @@ pub fn run(out: &mut impl Write) -> Result<()> {
         "the shop and the bus are service providers; points are civic"
     )?;
 
+    // Alice will vote with her points: she opts in before earning them.
+    tally(city.token(ALICE).track_votes().weight);
+
     // Citizens earn points for civic actions.
     city.advance_blocks(1);
     let earned = [
@@ -104,17 +107,21 @@ pub fn run(out: &mut impl Write) -> Result<()> {
         "the token is paused for an incident, a redemption is refused, then it resumes"
     )?;
 
-    // Voting power at a snapshot is what the citizens held then.
+    // Voting power at a snapshot is what opted-in citizens held then.
     city.advance_blocks(1);
     let alice_votes = city.token(ALICE).votes_at(ALICE, snapshot_block).value;
     ensure!(
         alice_votes == Ok(1_250),
         "alice's snapshot votes are {alice_votes:?}"
     );
+    let bob_votes = city.token(ALICE).votes_at(BOB, snapshot_block).value;
+    ensure!(
+        bob_votes == Ok(0),
+        "bob never opted in, yet has {bob_votes:?} votes"
+    );
     writeln!(
         out,
-        "votes at block {snapshot_block}: alice {}, now she holds {}",
-        1_250,
+        "votes at block {snapshot_block}: alice 1250 (she holds {} now), bob 0 (not opted in)",
         city.balance(ALICE)
     )?;
 

@@ -194,6 +194,17 @@ impl TokenCalls<'_> {
         self.send(selector_bytes!("set_transfer_policy"), policy)
     }
 
+    // Voting power
+
+    /// Opts the caller in: its balance counts as voting power from this block on.
+    pub fn track_votes(self) -> Outcome<TokenResult> {
+        self.send(selector_bytes!("track_votes"), ())
+    }
+
+    pub fn tracks_votes(self, account: impl Into<AccountId>) -> Outcome<bool> {
+        self.send(selector_bytes!("tracks_votes"), account.into())
+    }
+
     /// Spends `amount` at `provider`; `memo` is the provider's order reference.
     pub fn redeem(
         self,
@@ -236,5 +247,7 @@ pub const MESSAGES: &[&str] = &[
     "pause",
     "unpause",
     "set_transfer_policy",
+    "track_votes",
+    "tracks_votes",
     "redeem",
 ];

@@ -1,4 +1,5 @@
 //! Voting power and supply at past blocks, read across several blocks on the real Wasm.
+//! Voting power is opt-in (`track_votes`).
 
 use city_traits::{Role, TokenError};
 use harness::city::{ADMIN, ALICE, BOB, CAROL};
@@ -10,6 +11,10 @@ fn past_balances_and_supply_hold_across_blocks() {
     let mut city = city_with_holders();
     city.token(ADMIN).grant_role(Role::Minter, ADMIN).ok();
     city.token(ADMIN).grant_role(Role::Burner, BOB).ok();
+    for voter in [ALICE, BOB, CAROL] {
+        city.token(voter).track_votes().ok();
+    }
+    city.advance_blocks(1);
     let start = city.block();
     let supply = city.token(ADMIN).total_supply().value;
 
@@ -36,6 +41,24 @@ fn past_balances_and_supply_hold_across_blocks() {
 }
 
 #[test]
+fn only_opted_in_holders_have_voting_power_and_from_their_opt_in_on() {
+    let mut city = city_with_holders();
+    let before = city.block();
+    let opting_in = city.token(ALICE).track_votes();
+    assert_eq!(opting_in.events.len(), 1, "VotesTracked");
+    opting_in.ok();
+    assert!(city.token(BOB).tracks_votes(ALICE).value);
+    assert!(!city.token(BOB).tracks_votes(BOB).value);
+    city.advance_blocks(1);
+    assert_eq!(city.token(BOB).votes_at(ALICE, before).ok(), 1_000);
+    assert_eq!(city.token(BOB).votes_at(ALICE, before - 1).ok(), 0);
+    assert_eq!(city.token(BOB).votes_at(BOB, before).ok(), 0);
+    let again = city.token(ALICE).track_votes();
+    assert!(again.events.is_empty());
+    again.ok();
+}
+
+#[test]
 fn history_is_not_given_for_unfinished_blocks() {
     let mut city = city_with_holders();
     let now = city.block();
@@ -54,6 +77,7 @@ fn history_is_not_given_for_unfinished_blocks() {
 #[test]
 fn a_long_history_is_searched_correctly() {
     let mut city = city_with_holders();
+    city.token(ALICE).track_votes().ok();
     let first = city.block();
     for _ in 0..40 {
         city.token(ALICE).transfer(BOB, 10).ok();
