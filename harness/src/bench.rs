@@ -101,8 +101,6 @@ pub fn run() -> Result<Report> {
 
     let transfer = city.token(ALICE).transfer(BOB, 100);
     weights.push(Measurement::of(TRANSFER, &transfer));
-    let again = city.token(ALICE).transfer(BOB, 100);
-    weights.push(Measurement::of("transfer (again, same block)", &again));
     // Between voters, a new block's first transfer keeps a checkpoint in each cell...
     let voters = city.token(CAROL).transfer(DAVE, 100);
     weights.push(Measurement::of("transfer between voters", &voters));
