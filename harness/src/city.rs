@@ -110,13 +110,6 @@ pub struct Deployed {
     pub bundle: ContractBundle,
 }
 
-impl Deployed {
-    /// The address as the contracts see it.
-    pub fn account(&self) -> AccountId {
-        AccountId::from(*AsRef::<[u8; 32]>::as_ref(&self.address))
-    }
-}
-
 /// The sandbox state at one moment, to return to cheaply.
 pub struct CitySnapshot {
     storage: ink_sandbox::Snapshot,

@@ -5,6 +5,7 @@
 mod bundle;
 mod checkpoints;
 mod pause_and_cap;
+mod properties;
 mod psp22;
 mod redeem_and_policy;
 mod roles;
