@@ -204,6 +204,20 @@ impl City {
         caller: impl Into<AccountId>,
         input: Vec<u8>,
     ) -> Result<Outcome<V>> {
+        self.call_paying(contract, caller, input, 0)
+    }
+
+    /// [`City::call`], sending `value` of the native currency along.
+    ///
+    /// # Errors
+    /// As [`City::call`].
+    pub fn call_paying<V: Decode>(
+        &mut self,
+        contract: &AccountId32,
+        caller: impl Into<AccountId>,
+        input: Vec<u8>,
+        value: u128,
+    ) -> Result<Outcome<V>> {
         let origin = self.fund(caller.into());
         let gas_limit = Sandbox::default_gas_limit();
         // The pallet reports every event of the block so far; start from none so the
@@ -211,7 +225,7 @@ impl City {
         self.session.sandbox().reset_events();
         let result = self.session.sandbox().call_contract(
             contract.clone(),
-            0,
+            value,
             input,
             origin,
             gas_limit,

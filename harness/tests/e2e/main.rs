@@ -2,6 +2,7 @@
 //! fresh city (cheap: the bundles are built once per machine and loaded once per process)
 //! and reads given / when / then.
 
+mod adversarial;
 mod bundle;
 mod checkpoints;
 mod pause_and_cap;
