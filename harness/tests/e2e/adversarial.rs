@@ -30,14 +30,14 @@ fn unknown_selectors_and_malformed_arguments_are_refused() {
     let mut city = city_with_holders();
     let token = city.token.address.clone();
     let unknown = input([0xde, 0xad, 0xbe, 0xef], ());
-    let error = city.call::<()>(&token, MALLORY, unknown).err().unwrap();
+    let error = city.call::<()>(&token, MALLORY, unknown).unwrap_err();
     assert!(error.to_string().contains("refused the input"), "{error:#}");
 
     // A transfer whose amount is cut short.
     let mut truncated = input(selector_bytes!("PSP22::transfer"), BOB.account());
     truncated.extend_from_slice(&[1, 2, 3]);
     let outcome = city.call::<Result<(), city_traits::PSP22Error>>(&token, ALICE, truncated);
-    let error = outcome.err().expect("a malformed call was accepted");
+    let error = outcome.expect_err("a malformed call was accepted");
     assert!(error.to_string().contains("refused the input"), "{error:#}");
     assert_eq!(city.balance(BOB), 1_000);
 }
