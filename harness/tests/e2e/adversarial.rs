@@ -18,9 +18,7 @@ fn native_value_sent_to_a_message_is_refused() {
         (BOB.account(), 10u128, Vec::<u8>::new()),
     );
     let paid = city.call_paying::<Result<(), city_traits::PSP22Error>>(&token, ALICE, transfer, 1);
-    let error = paid
-        .err()
-        .expect("a non-payable message accepted native value");
+    let error = paid.expect_err("a non-payable message accepted native value");
     assert!(error.to_string().contains("ContractTrapped"), "{error:#}");
     assert_eq!(city.balance(ALICE), 1_000);
 }
