@@ -222,24 +222,48 @@ mod city_token {
         }
 
         /// The admin account.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
         #[ink(message)]
         pub fn admin(&self) -> AccountId {
             self.admin
         }
 
         /// The supply ceiling fixed at construction.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
         #[ink(message)]
         pub fn cap(&self) -> Balance {
             self.cap
         }
 
         /// Whether transfers, mint, burn and redemption are stopped.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
         #[ink(message)]
         pub fn paused(&self) -> bool {
             self.paused
         }
 
         /// Who may pay whom.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
         #[ink(message)]
         pub fn transfer_policy(&self) -> TransferPolicy {
             self.policy
@@ -388,6 +412,12 @@ mod city_token {
         }
 
         /// Whether `account` opted in to voting with its balance.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
         #[ink(message)]
         pub fn tracks_votes(&self, account: AccountId) -> bool {
             self.account(account).votes.is_some()
@@ -607,18 +637,36 @@ mod city_token {
 
     impl PSP22 for CityToken {
         /// The number of tokens in existence.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
         #[ink(message)]
         fn total_supply(&self) -> Balance {
             self.supply.value
         }
 
         /// The tokens `owner` holds.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
         #[ink(message)]
         fn balance_of(&self, owner: AccountId) -> Balance {
             self.account(owner).balance
         }
 
         /// How many of `owner`'s tokens `spender` may still move.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
         #[ink(message)]
         fn allowance(&self, owner: AccountId, spender: AccountId) -> Balance {
             self.allowances.get((owner, spender)).unwrap_or_default()
@@ -745,18 +793,36 @@ mod city_token {
 
     impl PSP22Metadata for CityToken {
         /// The token's name, if it has one.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
         #[ink(message)]
         fn token_name(&self) -> Option<String> {
             self.metadata.get().unwrap_or_default().name
         }
 
         /// The token's ticker symbol, if it has one.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
         #[ink(message)]
         fn token_symbol(&self) -> Option<String> {
             self.metadata.get().unwrap_or_default().symbol
         }
 
         /// How many decimals a display divides amounts by.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
         #[ink(message)]
         fn token_decimals(&self) -> u8 {
             self.metadata.get().unwrap_or_default().decimals
@@ -804,6 +870,9 @@ mod city_token {
         ///
         /// # Errors
         /// `BlockNotYetFinished` if `block` is the current block or later.
+        ///
+        /// # Events
+        /// None.
         #[ink(message)]
         fn votes_at(&self, account: AccountId, block: BlockNumber) -> Result<Balance, TokenError> {
             self.ensure_finished(block)?;
@@ -819,6 +888,9 @@ mod city_token {
         ///
         /// # Errors
         /// `BlockNotYetFinished` if `block` is the current block or later.
+        ///
+        /// # Events
+        /// None.
         #[ink(message)]
         fn total_supply_at(&self, block: BlockNumber) -> Result<Balance, TokenError> {
             self.ensure_finished(block)?;
@@ -828,6 +900,12 @@ mod city_token {
         }
 
         /// Whether `account` holds `role`.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
         #[ink(message)]
         fn has_role(&self, account: AccountId, role: Role) -> bool {
             self.account(account).roles & role.bit() != 0

@@ -158,6 +158,9 @@ pub trait CivicToken {
     ///
     /// # Errors
     /// `BlockNotYetFinished` if `block` is the current block or later.
+    ///
+    /// # Events
+    /// None.
     #[ink(message)]
     fn votes_at(&self, account: AccountId, block: BlockNumber) -> Result<Balance, TokenError>;
 
@@ -165,10 +168,19 @@ pub trait CivicToken {
     ///
     /// # Errors
     /// `BlockNotYetFinished` if `block` is the current block or later.
+    ///
+    /// # Events
+    /// None.
     #[ink(message)]
     fn total_supply_at(&self, block: BlockNumber) -> Result<Balance, TokenError>;
 
     /// Whether `account` holds `role`.
+    ///
+    /// # Errors
+    /// None: a query.
+    ///
+    /// # Events
+    /// None.
     #[ink(message)]
     fn has_role(&self, account: AccountId, role: Role) -> bool;
 }

@@ -4,7 +4,7 @@
 use std::fmt::Debug;
 
 use drink::Weight;
-use ink::scale::{Decode, Encode};
+use scale::{Decode, Encode};
 
 /// The SCALE input of a message or constructor: its selector, then its arguments.
 pub fn input(selector: [u8; 4], args: impl Encode) -> Vec<u8> {

@@ -10,10 +10,8 @@ use drink::{
     session::{ContractBundle, Session},
     AccountId32, Sandbox as _,
 };
-use ink::{
-    primitives::AccountId,
-    scale::{Decode, Encode},
-};
+use ink::primitives::AccountId;
+use scale::{Decode, Encode};
 
 use crate::{
     bundles,
@@ -138,6 +136,7 @@ impl City {
             session,
             funded: HashSet::new(),
             token: Deployed {
+                // Set below, once the bundle is instantiated.
                 address: AccountId32::new([0; 32]),
                 bundle: bundles::load("city-token")?,
             },
@@ -152,16 +151,16 @@ impl City {
                 config.initial_supply,
             ),
         );
-        city.token.address = city.instantiate(&city.token.bundle.wasm.clone(), constructor)?;
+        city.token.address = city.instantiate(city.token.bundle.wasm.clone(), constructor)?;
         Ok(city)
     }
 
     /// Instantiates `wasm` from `ADMIN` and returns the new contract's address.
-    fn instantiate(&mut self, wasm: &[u8], constructor: Vec<u8>) -> Result<AccountId32> {
+    fn instantiate(&mut self, wasm: Vec<u8>, constructor: Vec<u8>) -> Result<AccountId32> {
         let origin = self.fund(ADMIN.account());
         let gas_limit = Sandbox::default_gas_limit();
         let result = self.session.sandbox().deploy_contract(
-            wasm.to_vec(),
+            wasm,
             0,
             constructor,
             Vec::new(),

@@ -1,11 +1,9 @@
-//! Typed calls to the city token: `city.token(ALICE).transfer(BOB, 10)`.
+//! Typed calls to the city token: `city.token(ALICE).transfer(BOB, 10)`. Each method sends
+//! the message of the same name; the contract documents what it does and refuses.
 
 use city_traits::{PSP22Error, Role, TokenError, TransferPolicy};
-use ink::{
-    primitives::AccountId,
-    scale::{Decode, Encode},
-    selector_bytes,
-};
+use ink::{primitives::AccountId, selector_bytes};
+use scale::{Decode, Encode};
 
 use crate::{
     call::{input, Outcome},
