@@ -170,35 +170,35 @@ impl Report {
     pub fn table(&self) -> String {
         let mut out = String::from("Wasm size\n");
         for size in &self.sizes {
-            out += &format!("  {:<34} {:>9} B\n", size.contract, size.wasm_bytes);
+            out += &format!("  {:<36} {:>9} B\n", size.contract, size.wasm_bytes);
         }
         out += &format!(
-            "\ncity-token weights\n  {:<34} {:>14} {:>11}\n",
+            "\ncity-token weights\n  {:<36} {:>14} {:>11}\n",
             "message", "ref_time", "proof_size"
         );
         for m in &self.weights {
             out += &format!(
-                "  {:<34} {:>14} {:>11}\n",
+                "  {:<36} {:>14} {:>11}\n",
                 m.message, m.ref_time, m.proof_size
             );
         }
         out += &format!(
-            "\nanchors (transfer)\n  {:<34} {:>9} {:>14} {:>11}\n",
+            "\nanchors (transfer)\n  {:<36} {:>9} {:>14} {:>11}\n",
             "contract", "wasm B", "ref_time", "proof_size"
         );
         for a in &self.anchors {
             out += &format!(
-                "  {:<34} {:>9} {:>14} {:>11}\n",
+                "  {:<36} {:>9} {:>14} {:>11}\n",
                 a.name, a.wasm_bytes, a.transfer_ref_time, a.transfer_proof_size
             );
         }
         out += &format!(
-            "\ncity-token / anchor\n  {:<34} {:>9} {:>14} {:>11}\n",
+            "\ncity-token / anchor\n  {:<36} {:>9} {:>14} {:>11}\n",
             "anchor", "wasm", "ref_time", "proof_size"
         );
         for r in &self.ratios {
             out += &format!(
-                "  {:<34} {:>8.2}x {:>13.2}x {:>10.2}x\n",
+                "  {:<36} {:>8.2}x {:>13.2}x {:>10.2}x\n",
                 r.anchor, r.wasm_size, r.transfer_ref_time, r.transfer_proof_size
             );
         }
