@@ -14,6 +14,10 @@ use ink::primitives::AccountId;
 pub type Balance = u128;
 /// Block numbers, as the contracts pallet counts them.
 pub type BlockNumber = u32;
+/// Milliseconds since the Unix epoch, as the timestamp pallet counts them.
+pub type Timestamp = u64;
+/// The BLAKE2-256 hash of an off-chain identity document.
+pub type DocumentHash = [u8; 32];
 
 /// A power the city token's admin can grant to an account.
 ///
@@ -183,4 +187,178 @@ pub trait CivicToken {
     /// None.
     #[ink(message)]
     fn has_role(&self, account: AccountId, role: Role) -> bool;
+}
+
+/// What kind of member of the city an identity makes its holder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum IdentityKind {
+    /// A citizen of the city.
+    Citizen,
+    /// A resident who is not a citizen.
+    Resident,
+    /// An e-resident: a digital identity without residence (Estonia's e-residency).
+    EResident,
+    /// A registered visitor.
+    Visitor,
+}
+
+impl IdentityKind {
+    /// Every kind, in declaration order (the order of [`KindCounts`]).
+    pub const ALL: [IdentityKind; 4] = [
+        IdentityKind::Citizen,
+        IdentityKind::Resident,
+        IdentityKind::EResident,
+        IdentityKind::Visitor,
+    ];
+
+    /// The kind's position in [`IdentityKind::ALL`].
+    pub const fn index(self) -> usize {
+        match self {
+            IdentityKind::Citizen => 0,
+            IdentityKind::Resident => 1,
+            IdentityKind::EResident => 2,
+            IdentityKind::Visitor => 3,
+        }
+    }
+}
+
+/// One account's identity in the citizen registry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Identity {
+    pub kind: IdentityKind,
+    /// The hash of the off-chain identity document.
+    pub document: DocumentHash,
+    pub expires_at: Timestamp,
+    /// False once revoked or marked expired.
+    pub live: bool,
+}
+
+/// How many eligible identities of each kind, in the order of [`IdentityKind::ALL`].
+pub type KindCounts = [u32; 4];
+
+/// A duty the citizen registry records for an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum CivicRole {
+    /// Registers, renews and revokes identities, and grants the roles below. The
+    /// registry's admin grants it.
+    Registrar,
+    /// Inspects public works (project escrow).
+    Inspector,
+    /// Works on public projects and is paid wages directly (project escrow).
+    Worker,
+    /// A trusted device (a smart bin, a water meter) that attests civic actions.
+    Attester,
+    /// A city service or merchant.
+    ServiceProvider,
+}
+
+impl CivicRole {
+    /// The role's bit in an account's role set.
+    pub const fn bit(self) -> u8 {
+        match self {
+            CivicRole::Registrar => 1,
+            CivicRole::Inspector => 1 << 1,
+            CivicRole::Worker => 1 << 2,
+            CivicRole::Attester => 1 << 3,
+            CivicRole::ServiceProvider => 1 << 4,
+        }
+    }
+}
+
+/// Everything the citizen registry can refuse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub enum RegistryError {
+    /// The caller is not the admin.
+    NotAdmin,
+    /// The caller is not a registrar.
+    NotRegistrar,
+    /// The account already holds a live identity.
+    AlreadyRegistered,
+    /// The account holds no live identity (never registered, revoked or expired).
+    NotRegistered,
+    /// The document already backs another account's identity.
+    DocumentInUse,
+    /// The expiry is not after the current block's time.
+    ExpiryNotInFuture,
+    /// `expire` was called on an identity that has not expired.
+    NotExpired,
+    /// The zero account cannot be made admin.
+    ZeroAdmin,
+    /// History is only known for blocks that have ended.
+    BlockNotYetFinished,
+}
+
+/// What other contracts may ask of the citizen registry.
+///
+/// Reward rules check beneficiaries and attesters, project escrow inspectors and workers,
+/// e-voting the electorate at a snapshot block.
+#[ink::trait_definition]
+pub trait IdentityRegistry {
+    /// The kind of `account`'s identity, if it is live now (registered, not revoked, not
+    /// past its expiry).
+    ///
+    /// # Errors
+    /// None: a query.
+    ///
+    /// # Events
+    /// None.
+    #[ink(message)]
+    fn kind_of(&self, account: AccountId) -> Option<IdentityKind>;
+
+    /// The kind of `account`'s identity at the end of `block`, if it was live then.
+    /// An identity counts as live in history until it is revoked or marked expired with
+    /// `expire` (which anyone may call once its expiry has passed).
+    ///
+    /// # Errors
+    /// `BlockNotYetFinished` if `block` is the current block or later.
+    ///
+    /// # Events
+    /// None.
+    #[ink(message)]
+    fn kind_at(
+        &self,
+        account: AccountId,
+        block: BlockNumber,
+    ) -> Result<Option<IdentityKind>, RegistryError>;
+
+    /// Whether `account` held a live identity at the end of `block` (see `kind_at`).
+    ///
+    /// # Errors
+    /// `BlockNotYetFinished` if `block` is the current block or later.
+    ///
+    /// # Events
+    /// None.
+    #[ink(message)]
+    fn was_eligible_at(
+        &self,
+        account: AccountId,
+        block: BlockNumber,
+    ) -> Result<bool, RegistryError>;
+
+    /// How many live identities of each kind there were at the end of `block`.
+    ///
+    /// # Errors
+    /// `BlockNotYetFinished` if `block` is the current block or later.
+    ///
+    /// # Events
+    /// None.
+    #[ink(message)]
+    fn eligible_counts_at(&self, block: BlockNumber) -> Result<KindCounts, RegistryError>;
+
+    /// Whether `account` holds `role`.
+    ///
+    /// # Errors
+    /// None: a query.
+    ///
+    /// # Events
+    /// None.
+    #[ink(message)]
+    fn has_civic_role(&self, account: AccountId, role: CivicRole) -> bool;
 }

@@ -120,6 +120,8 @@ pub struct City {
     funded: HashSet<AccountId>,
     /// The city token.
     pub token: Deployed,
+    /// The citizen registry.
+    pub registry: Deployed,
 }
 
 impl City {
@@ -132,63 +134,37 @@ impl City {
     pub fn with_token(config: TokenConfig) -> Result<Self> {
         let mut session = Session::<Sandbox>::default();
         session.sandbox().set_timestamp(GENESIS_TIME_MS);
-        let mut city = Self {
+        let mut funded = HashSet::new();
+        let token_constructor = (
+            config.name,
+            config.symbol,
+            config.decimals,
+            config.cap,
+            config.initial_supply,
+        );
+        let token = deploy(
+            &mut session,
+            &mut funded,
+            "city-token",
+            input(ink::selector_bytes!("new"), token_constructor),
+        )?;
+        let registry = deploy(
+            &mut session,
+            &mut funded,
+            "citizen-registry",
+            input(ink::selector_bytes!("new"), ()),
+        )?;
+        Ok(Self {
             session,
-            funded: HashSet::new(),
-            token: Deployed {
-                // Set below, once the bundle is instantiated.
-                address: AccountId32::new([0; 32]),
-                bundle: bundles::load("city-token")?,
-            },
-        };
-        let constructor = input(
-            ink::selector_bytes!("new"),
-            (
-                config.name,
-                config.symbol,
-                config.decimals,
-                config.cap,
-                config.initial_supply,
-            ),
-        );
-        city.token.address = city.instantiate(city.token.bundle.wasm.clone(), constructor)?;
-        Ok(city)
-    }
-
-    /// Instantiates `wasm` from `ADMIN` and returns the new contract's address.
-    fn instantiate(&mut self, wasm: Vec<u8>, constructor: Vec<u8>) -> Result<AccountId32> {
-        let origin = self.fund(ADMIN.account());
-        let gas_limit = Sandbox::default_gas_limit();
-        let result = self.session.sandbox().deploy_contract(
-            wasm,
-            0,
-            constructor,
-            Vec::new(),
-            origin,
-            gas_limit,
-            None,
-        );
-        let returned = result
-            .result
-            .map_err(|error| anyhow::anyhow!("instantiation failed: {error:?}"))?;
-        ensure!(
-            !returned.result.did_revert(),
-            "the constructor refused: {:?}",
-            returned.result.data
-        );
-        Ok(returned.account_id)
+            funded,
+            token,
+            registry,
+        })
     }
 
     /// Gives `account` native balance for storage deposits the first time it acts.
     fn fund(&mut self, account: AccountId) -> AccountId32 {
-        let runtime = runtime_account(account);
-        if self.funded.insert(account) {
-            self.session
-                .sandbox()
-                .mint_into(&runtime, ACTOR_ENDOWMENT)
-                .expect("minting native balance in the sandbox");
-        }
-        runtime
+        fund(&mut self.session, &mut self.funded, account)
     }
 
     /// Calls `contract` as `caller` with pre-encoded `input` and decodes the message's
@@ -264,6 +240,19 @@ impl City {
         })
     }
 
+    /// Sends one message with SCALE-encoded `args`; a trap is a harness-level failure and
+    /// panics with its cause.
+    pub(crate) fn send<V: Decode>(
+        &mut self,
+        contract: &AccountId32,
+        caller: AccountId,
+        selector: [u8; 4],
+        args: impl Encode,
+    ) -> Outcome<V> {
+        self.call(contract, caller, input(selector, args))
+            .unwrap_or_else(|error| panic!("call {selector:02x?} failed: {error:#}"))
+    }
+
     /// The current block number.
     pub fn block(&mut self) -> u32 {
         self.session.sandbox().block_number()
@@ -278,10 +267,21 @@ impl City {
     /// after the last.
     pub fn advance_blocks(&mut self, blocks: u32) {
         for _ in 0..blocks {
-            let sandbox = self.session.sandbox();
-            let block = sandbox.build_block();
-            sandbox.set_timestamp(block_time(block));
+            self.next_block_after(BLOCK_TIME_MS);
         }
+    }
+
+    /// Finishes the current block and starts one `ms` milliseconds later, as after a
+    /// quiet spell: a day passes in one block instead of 14,400.
+    pub fn advance_time(&mut self, ms: u64) {
+        self.next_block_after(ms);
+    }
+
+    fn next_block_after(&mut self, ms: u64) {
+        let sandbox = self.session.sandbox();
+        let now = sandbox.get_timestamp();
+        sandbox.build_block();
+        sandbox.set_timestamp(now + ms);
     }
 
     /// Remembers the whole sandbox state.
@@ -319,7 +319,50 @@ impl City {
     }
 }
 
-/// The timestamp the city gives `block`.
-pub fn block_time(block: u32) -> u64 {
-    GENESIS_TIME_MS + u64::from(block.saturating_sub(1)) * BLOCK_TIME_MS
+/// Gives `account` native balance for storage deposits the first time it acts.
+fn fund(
+    session: &mut Session<Sandbox>,
+    funded: &mut HashSet<AccountId>,
+    account: AccountId,
+) -> AccountId32 {
+    let runtime = runtime_account(account);
+    if funded.insert(account) {
+        session
+            .sandbox()
+            .mint_into(&runtime, ACTOR_ENDOWMENT)
+            .expect("minting native balance in the sandbox");
+    }
+    runtime
+}
+
+/// Instantiates one contract of the suite from `ADMIN` with an encoded constructor call.
+fn deploy(
+    session: &mut Session<Sandbox>,
+    funded: &mut HashSet<AccountId>,
+    contract: &'static str,
+    constructor: Vec<u8>,
+) -> Result<Deployed> {
+    let bundle = bundles::load(contract)?;
+    let origin = fund(session, funded, ADMIN.account());
+    let result = session.sandbox().deploy_contract(
+        bundle.wasm.clone(),
+        0,
+        constructor,
+        Vec::new(),
+        origin,
+        Sandbox::default_gas_limit(),
+        None,
+    );
+    let returned = result
+        .result
+        .map_err(|error| anyhow::anyhow!("instantiating {contract} failed: {error:?}"))?;
+    ensure!(
+        !returned.result.did_revert(),
+        "the constructor of {contract} refused: {:?}",
+        returned.result.data
+    );
+    Ok(Deployed {
+        address: returned.account_id,
+        bundle,
+    })
 }

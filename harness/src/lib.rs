@@ -3,7 +3,7 @@
 //!
 //! - [`bundles`]: build once (`contract-build`, release, wasm-opt), reuse while sources are
 //!   unchanged, load with `ContractBundle::load`.
-//! - [`City`]: the deployed suite, named actors, typed calls, block and time control,
+//! - [`City`]: the deployed suite (token and citizen registry), named actors, typed calls, block and time control,
 //!   snapshots.
 //! - [`demo`]: the city demo that `city demo` runs.
 //! - [`bench`]: deterministic figures (Wasm size, weight) for `city bench`.
@@ -13,6 +13,7 @@ pub mod bundles;
 pub mod call;
 pub mod city;
 pub mod demo;
+pub mod registry;
 pub mod token;
 
 pub use call::{ContractEvent, Outcome};

@@ -5,10 +5,7 @@ use city_traits::{PSP22Error, Role, TokenError, TransferPolicy};
 use ink::{primitives::AccountId, selector_bytes};
 use scale::{Decode, Encode};
 
-use crate::{
-    call::{input, Outcome},
-    city::City,
-};
+use crate::{call::Outcome, city::City};
 
 /// The city token, called by one actor.
 pub struct TokenCalls<'a> {
@@ -37,12 +34,9 @@ type Psp22Result = Result<(), PSP22Error>;
 type TokenResult<T = ()> = Result<T, TokenError>;
 
 impl TokenCalls<'_> {
-    /// Sends one message; a trap is a harness-level failure and panics with its cause.
     fn send<V: Decode>(self, selector: [u8; 4], args: impl Encode) -> Outcome<V> {
         let token = self.city.token.address.clone();
-        self.city
-            .call(&token, self.caller, input(selector, args))
-            .unwrap_or_else(|error| panic!("token call {selector:02x?} failed: {error:#}"))
+        self.city.send(&token, self.caller, selector, args)
     }
 
     // PSP22

@@ -1,6 +1,6 @@
 //! The bundles themselves: size bar, and typed calls matching the metadata.
 
-use harness::{bundles, token::MESSAGES};
+use harness::{bundles, registry, token};
 
 /// The size bar for every contract of the suite.
 const MAX_WASM_BYTES: usize = 48 * 1024;
@@ -17,11 +17,12 @@ fn every_bundle_fits_the_size_bar() {
     }
 }
 
-#[test]
-fn typed_token_calls_cover_exactly_the_token_messages() {
-    let bundle = bundles::load("city-token").unwrap();
+/// Every message label of `contract`, checking that each selector is the default one
+/// (the hash of the label), which the typed calls compute.
+fn message_labels(contract: &'static str) -> Vec<String> {
+    let bundle = bundles::load(contract).unwrap();
     let metadata = bundle.transcoder.metadata();
-    let mut labels: Vec<&str> = metadata
+    let mut labels: Vec<String> = metadata
         .spec()
         .messages()
         .iter()
@@ -32,13 +33,30 @@ fn typed_token_calls_cover_exactly_the_token_messages() {
             assert_eq!(
                 message.selector().to_bytes(),
                 &hash[..4],
-                "{label} has a custom selector the typed calls do not know"
+                "{contract}: {label} has a custom selector the typed calls do not know"
             );
-            label
+            label.to_string()
         })
         .collect();
     labels.sort_unstable();
-    let mut typed = MESSAGES.to_vec();
-    typed.sort_unstable();
-    assert_eq!(labels, typed);
+    labels
+}
+
+fn sorted(messages: &[&str]) -> Vec<String> {
+    let mut messages: Vec<String> = messages.iter().map(|m| m.to_string()).collect();
+    messages.sort_unstable();
+    messages
+}
+
+#[test]
+fn typed_token_calls_cover_exactly_the_token_messages() {
+    assert_eq!(message_labels("city-token"), sorted(token::MESSAGES));
+}
+
+#[test]
+fn typed_registry_calls_cover_exactly_the_registry_messages() {
+    assert_eq!(
+        message_labels("citizen-registry"),
+        sorted(registry::MESSAGES)
+    );
 }

@@ -9,6 +9,7 @@ mod pause_and_cap;
 mod properties;
 mod psp22;
 mod redeem_and_policy;
+mod registry;
 mod roles;
 
 use harness::{

@@ -76,7 +76,9 @@ fn a_constructor_above_the_cap_is_refused() {
     };
     let error = City::with_token(config).err().expect("deployment refused");
     assert!(
-        error.to_string().contains("constructor refused"),
+        error
+            .to_string()
+            .contains("constructor of city-token refused"),
         "{error:#}"
     );
 }

@@ -1,0 +1,648 @@
+//! # Citizen registry
+//!
+//! Who belongs to the city, in the spirit of Estonia's e-ID and e-residency, Seoul's
+//! citizen card and Zug's digital ID.
+//!
+//! - **Identities**: registrars register, renew, re-kind and revoke them. An identity has
+//!   a kind (citizen, resident, e-resident, visitor), an expiry and the hash of its
+//!   off-chain document; no personal data is stored. A document hash backs one account
+//!   forever: it cannot be reused for another.
+//! - **Roles**: the admin grants the registrar role; registrars grant inspector, worker,
+//!   attester (trusted devices) and service provider. Anyone may renounce a role.
+//! - **History**: `kind_at(account, block)`, `was_eligible_at(account, block)` and
+//!   `eligible_counts_at(block)` answer for any finished block, so votes can use a
+//!   snapshot and a quorum. Identity changes are rare, so each one writes its checkpoint
+//!   directly; reads are a binary search.
+//!
+//! ## Expiry
+//! `kind_of` (now) checks the expiry against the block time. History cannot: a past
+//! block's time is not known to the contract, and expiries happen without a transaction.
+//! So an identity stays live in history and in the counts until it is revoked or marked
+//! with `expire`, which anyone may call once the expiry has passed (the city runs it for
+//! lapsed cards; e-voting can run it before taking a snapshot).
+#![cfg_attr(not(feature = "std"), no_std, no_main)]
+
+#[cfg(test)]
+mod tests;
+
+#[ink::contract]
+mod citizen_registry {
+    use city_traits::{
+        CivicRole, DocumentHash, Identity, IdentityKind, IdentityRegistry, KindCounts,
+        RegistryError,
+    };
+    use ink::storage::Mapping;
+
+    /// From `block` on, the account's identity was live with `kind` (or not, for `None`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct StatusCheckpoint {
+        pub block: BlockNumber,
+        pub kind: Option<IdentityKind>,
+    }
+
+    /// From `block` on, there were `counts` live identities of each kind.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct CountCheckpoint {
+        pub block: BlockNumber,
+        pub counts: KindCounts,
+    }
+
+    #[ink(storage)]
+    pub struct CitizenRegistry {
+        admin: AccountId,
+        /// Live identities of each kind now.
+        counts: KindCounts,
+        count_checkpoints: u32,
+        count_history: Mapping<u32, CountCheckpoint>,
+        identities: Mapping<AccountId, Identity>,
+        /// Which account each document backs.
+        documents: Mapping<DocumentHash, AccountId>,
+        /// Each account's roles, one bit per [`CivicRole`].
+        roles: Mapping<AccountId, u8>,
+        status_checkpoints: Mapping<AccountId, u32>,
+        status_history: Mapping<(AccountId, u32), StatusCheckpoint>,
+    }
+
+    /// A registrar registered `account`.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct IdentityRegistered {
+        #[ink(topic)]
+        pub account: AccountId,
+        pub kind: IdentityKind,
+        pub expires_at: Timestamp,
+        #[ink(topic)]
+        pub by: AccountId,
+    }
+
+    /// A registrar moved `account`'s expiry.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct IdentityRenewed {
+        #[ink(topic)]
+        pub account: AccountId,
+        pub expires_at: Timestamp,
+        #[ink(topic)]
+        pub by: AccountId,
+    }
+
+    /// A registrar changed `account`'s kind (a resident naturalised, say).
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct IdentityKindChanged {
+        #[ink(topic)]
+        pub account: AccountId,
+        pub kind: IdentityKind,
+        #[ink(topic)]
+        pub by: AccountId,
+    }
+
+    /// `account`'s identity ended: revoked by a registrar, or marked expired by anyone.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct IdentityEnded {
+        #[ink(topic)]
+        pub account: AccountId,
+        /// True when it ended by expiry, false when revoked.
+        pub expired: bool,
+        #[ink(topic)]
+        pub by: AccountId,
+    }
+
+    /// `role` was granted to `account`.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct CivicRoleGranted {
+        pub role: CivicRole,
+        #[ink(topic)]
+        pub account: AccountId,
+        #[ink(topic)]
+        pub by: AccountId,
+    }
+
+    /// `account` lost `role` (revoked, or renounced when `by == account`).
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct CivicRoleRevoked {
+        pub role: CivicRole,
+        #[ink(topic)]
+        pub account: AccountId,
+        #[ink(topic)]
+        pub by: AccountId,
+    }
+
+    /// The admin seat moved.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct RegistryAdminTransferred {
+        #[ink(topic)]
+        pub previous: AccountId,
+        #[ink(topic)]
+        pub new: AccountId,
+    }
+
+    type Result<T> = core::result::Result<T, RegistryError>;
+
+    impl CitizenRegistry {
+        /// Creates an empty registry; the caller becomes admin.
+        #[ink(constructor)]
+        pub fn new() -> Self {
+            Self {
+                admin: Self::env().caller(),
+                counts: KindCounts::default(),
+                count_checkpoints: 0,
+                count_history: Mapping::new(),
+                identities: Mapping::new(),
+                documents: Mapping::new(),
+                roles: Mapping::new(),
+                status_checkpoints: Mapping::new(),
+                status_history: Mapping::new(),
+            }
+        }
+
+        /// The admin account.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn admin(&self) -> AccountId {
+            self.admin
+        }
+
+        /// `account`'s identity, live or ended, if it ever had one.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn identity(&self, account: AccountId) -> Option<Identity> {
+            self.identities.get(account)
+        }
+
+        /// The account a document backs, if any.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn document_holder(&self, document: DocumentHash) -> Option<AccountId> {
+            self.documents.get(document)
+        }
+
+        /// How many live identities of each kind there are now (expiries not yet marked
+        /// included).
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn eligible_counts(&self) -> KindCounts {
+            self.counts
+        }
+
+        /// Registers `account` with a `kind`, the hash of its identity `document`, and an
+        /// expiry. An account whose identity ended may be registered again.
+        ///
+        /// # Errors
+        /// `NotRegistrar`, `AlreadyRegistered` (a live identity), `DocumentInUse` (the
+        /// document backs another account), `ExpiryNotInFuture`.
+        ///
+        /// # Events
+        /// `IdentityRegistered`.
+        #[ink(message)]
+        pub fn register(
+            &mut self,
+            account: AccountId,
+            kind: IdentityKind,
+            document: DocumentHash,
+            expires_at: Timestamp,
+        ) -> Result<()> {
+            let by = self.ensure_registrar()?;
+            if self.identities.get(account).is_some_and(|id| id.live) {
+                return Err(RegistryError::AlreadyRegistered);
+            }
+            if self
+                .documents
+                .get(document)
+                .is_some_and(|holder| holder != account)
+            {
+                return Err(RegistryError::DocumentInUse);
+            }
+            self.ensure_future(expires_at)?;
+            self.documents.insert(document, &account);
+            self.identities.insert(
+                account,
+                &Identity {
+                    kind,
+                    document,
+                    expires_at,
+                    live: true,
+                },
+            );
+            self.record_status(account, None, Some(kind));
+            self.env().emit_event(IdentityRegistered {
+                account,
+                kind,
+                expires_at,
+                by,
+            });
+            Ok(())
+        }
+
+        /// Moves a live identity's expiry (a renewed card).
+        ///
+        /// # Errors
+        /// `NotRegistrar`, `NotRegistered`, `ExpiryNotInFuture`.
+        ///
+        /// # Events
+        /// `IdentityRenewed`.
+        #[ink(message)]
+        pub fn renew(&mut self, account: AccountId, expires_at: Timestamp) -> Result<()> {
+            let by = self.ensure_registrar()?;
+            let mut identity = self.live_identity(account)?;
+            self.ensure_future(expires_at)?;
+            identity.expires_at = expires_at;
+            self.identities.insert(account, &identity);
+            self.env().emit_event(IdentityRenewed {
+                account,
+                expires_at,
+                by,
+            });
+            Ok(())
+        }
+
+        /// Changes a live identity's kind. Setting the kind it has changes nothing.
+        ///
+        /// # Errors
+        /// `NotRegistrar`, `NotRegistered`.
+        ///
+        /// # Events
+        /// `IdentityKindChanged` when the kind changes.
+        #[ink(message)]
+        pub fn change_kind(&mut self, account: AccountId, kind: IdentityKind) -> Result<()> {
+            let by = self.ensure_registrar()?;
+            let mut identity = self.live_identity(account)?;
+            if identity.kind != kind {
+                let old = identity.kind;
+                identity.kind = kind;
+                self.identities.insert(account, &identity);
+                self.record_status(account, Some(old), Some(kind));
+                self.env()
+                    .emit_event(IdentityKindChanged { account, kind, by });
+            }
+            Ok(())
+        }
+
+        /// Ends a live identity. Its document stays bound to the account.
+        ///
+        /// # Errors
+        /// `NotRegistrar`, `NotRegistered`.
+        ///
+        /// # Events
+        /// `IdentityEnded { expired: false }`.
+        #[ink(message)]
+        pub fn revoke(&mut self, account: AccountId) -> Result<()> {
+            let by = self.ensure_registrar()?;
+            let identity = self.live_identity(account)?;
+            self.end(account, identity, false, by);
+            Ok(())
+        }
+
+        /// Marks a live identity whose expiry has passed as ended, so history and counts
+        /// stop including it. Anyone may call it.
+        ///
+        /// # Errors
+        /// `NotRegistered`, `NotExpired`.
+        ///
+        /// # Events
+        /// `IdentityEnded { expired: true }`.
+        #[ink(message)]
+        pub fn expire(&mut self, account: AccountId) -> Result<()> {
+            let identity = self.live_identity(account)?;
+            if self.env().block_timestamp() < identity.expires_at {
+                return Err(RegistryError::NotExpired);
+            }
+            let by = self.env().caller();
+            self.end(account, identity, true, by);
+            Ok(())
+        }
+
+        /// Grants `role` to `account`: the admin grants `Registrar`, registrars grant the
+        /// others. Granting a role already held changes nothing.
+        ///
+        /// # Errors
+        /// `NotAdmin` (for `Registrar`), `NotRegistrar` (for the others).
+        ///
+        /// # Events
+        /// `CivicRoleGranted` when the account did not hold the role.
+        #[ink(message)]
+        pub fn grant_role(&mut self, role: CivicRole, account: AccountId) -> Result<()> {
+            let by = self.ensure_may_manage(role)?;
+            let roles = self.roles.get(account).unwrap_or_default();
+            if roles & role.bit() == 0 {
+                self.roles.insert(account, &(roles | role.bit()));
+                self.env()
+                    .emit_event(CivicRoleGranted { role, account, by });
+            }
+            Ok(())
+        }
+
+        /// Takes `role` from `account`; who may do so is as for `grant_role`. Revoking a
+        /// role not held changes nothing.
+        ///
+        /// # Errors
+        /// `NotAdmin` (for `Registrar`), `NotRegistrar` (for the others).
+        ///
+        /// # Events
+        /// `CivicRoleRevoked` when the account held the role.
+        #[ink(message)]
+        pub fn revoke_role(&mut self, role: CivicRole, account: AccountId) -> Result<()> {
+            let by = self.ensure_may_manage(role)?;
+            self.remove_role(role, account, by);
+            Ok(())
+        }
+
+        /// Gives up one of the caller's own roles. Renouncing a role not held changes
+        /// nothing.
+        ///
+        /// # Errors
+        /// None: anyone may renounce.
+        ///
+        /// # Events
+        /// `CivicRoleRevoked { by: caller }` when the caller held the role.
+        #[ink(message)]
+        pub fn renounce_role(&mut self, role: CivicRole) -> Result<()> {
+            let caller = self.env().caller();
+            self.remove_role(role, caller, caller);
+            Ok(())
+        }
+
+        /// Hands the admin seat to `new_admin` (e.g. the governance contract).
+        ///
+        /// # Errors
+        /// `NotAdmin`, `ZeroAdmin` for the zero account.
+        ///
+        /// # Events
+        /// `RegistryAdminTransferred`.
+        #[ink(message)]
+        pub fn transfer_admin(&mut self, new_admin: AccountId) -> Result<()> {
+            let previous = self.ensure_admin()?;
+            if new_admin == AccountId::from([0; 32]) {
+                return Err(RegistryError::ZeroAdmin);
+            }
+            self.admin = new_admin;
+            self.env().emit_event(RegistryAdminTransferred {
+                previous,
+                new: new_admin,
+            });
+            Ok(())
+        }
+
+        fn ensure_admin(&self) -> Result<AccountId> {
+            let caller = self.env().caller();
+            if caller != self.admin {
+                return Err(RegistryError::NotAdmin);
+            }
+            Ok(caller)
+        }
+
+        fn ensure_registrar(&self) -> Result<AccountId> {
+            let caller = self.env().caller();
+            if !self.has_civic_role(caller, CivicRole::Registrar) {
+                return Err(RegistryError::NotRegistrar);
+            }
+            Ok(caller)
+        }
+
+        /// The admin manages registrars; registrars manage every other role.
+        fn ensure_may_manage(&self, role: CivicRole) -> Result<AccountId> {
+            match role {
+                CivicRole::Registrar => self.ensure_admin(),
+                _ => self.ensure_registrar(),
+            }
+        }
+
+        fn remove_role(&mut self, role: CivicRole, account: AccountId, by: AccountId) {
+            let roles = self.roles.get(account).unwrap_or_default();
+            if roles & role.bit() != 0 {
+                self.roles.insert(account, &(roles & !role.bit()));
+                self.env()
+                    .emit_event(CivicRoleRevoked { role, account, by });
+            }
+        }
+
+        fn ensure_future(&self, expires_at: Timestamp) -> Result<()> {
+            if expires_at <= self.env().block_timestamp() {
+                return Err(RegistryError::ExpiryNotInFuture);
+            }
+            Ok(())
+        }
+
+        fn live_identity(&self, account: AccountId) -> Result<Identity> {
+            self.identities
+                .get(account)
+                .filter(|identity| identity.live)
+                .ok_or(RegistryError::NotRegistered)
+        }
+
+        fn end(
+            &mut self,
+            account: AccountId,
+            mut identity: Identity,
+            expired: bool,
+            by: AccountId,
+        ) {
+            identity.live = false;
+            self.identities.insert(account, &identity);
+            self.record_status(account, Some(identity.kind), None);
+            self.env().emit_event(IdentityEnded {
+                account,
+                expired,
+                by,
+            });
+        }
+
+        /// Records that `account`'s live kind changes from `old` to `new` in this block,
+        /// in its history and in the counts.
+        fn record_status(
+            &mut self,
+            account: AccountId,
+            old: Option<IdentityKind>,
+            new: Option<IdentityKind>,
+        ) {
+            let now = self.env().block_number();
+            let checkpoint = StatusCheckpoint {
+                block: now,
+                kind: new,
+            };
+            let len = self.status_checkpoints.get(account).unwrap_or_default();
+            let key = |index| (account, index);
+            let next = append(len, now, |index| {
+                self.status_history.get(key(index)).map(|c| c.block)
+            });
+            self.status_history.insert(key(next.index), &checkpoint);
+            self.status_checkpoints.insert(account, &next.len);
+
+            if let Some(old) = old {
+                // A live identity of kind `old` was counted when it became live.
+                let count = &mut self.counts[old.index()];
+                *count = count.saturating_sub(1);
+            }
+            if let Some(new) = new {
+                // At most one live identity per account, and accounts fit no u32 anyway.
+                let count = &mut self.counts[new.index()];
+                *count = count.saturating_add(1);
+            }
+            let counts = CountCheckpoint {
+                block: now,
+                counts: self.counts,
+            };
+            let next = append(self.count_checkpoints, now, |index| {
+                self.count_history.get(index).map(|c| c.block)
+            });
+            self.count_history.insert(next.index, &counts);
+            self.count_checkpoints = next.len;
+        }
+
+        fn ensure_finished(&self, block: BlockNumber) -> Result<()> {
+            if block >= self.env().block_number() {
+                return Err(RegistryError::BlockNotYetFinished);
+            }
+            Ok(())
+        }
+    }
+
+    impl Default for CitizenRegistry {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+
+    /// Where a checkpoint for block `now` goes in a history of `len` checkpoints: over the
+    /// last one if it is for the same block, else after it.
+    struct Slot {
+        index: u32,
+        len: u32,
+    }
+
+    fn append(len: u32, now: BlockNumber, block_of: impl Fn(u32) -> Option<BlockNumber>) -> Slot {
+        match len.checked_sub(1) {
+            Some(last) if block_of(last) == Some(now) => Slot { index: last, len },
+            // One checkpoint per block at most, and block numbers are u32 too.
+            _ => Slot {
+                index: len,
+                len: len.saturating_add(1),
+            },
+        }
+    }
+
+    /// The last checkpoint at or before `block` in a history of `len` checkpoints ordered
+    /// by block, read with `get`, or `None` if all are later.
+    fn last_at_or_before<T>(
+        len: u32,
+        block: BlockNumber,
+        get: impl Fn(u32) -> Option<(BlockNumber, T)>,
+    ) -> Option<T> {
+        let (mut low, mut high) = (0u32, len);
+        while low < high {
+            let middle = low.midpoint(high);
+            if get(middle).is_some_and(|(at, _)| at <= block) {
+                // `middle < high <= u32::MAX`, so this cannot saturate.
+                low = middle.saturating_add(1);
+            } else {
+                high = middle;
+            }
+        }
+        get(low.checked_sub(1)?).map(|(_, value)| value)
+    }
+
+    /// The cross-contract interface; `contracts/traits` documents each message in full.
+    impl IdentityRegistry for CitizenRegistry {
+        /// The kind of `account`'s identity, if it is live now and not past its expiry.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        fn kind_of(&self, account: AccountId) -> Option<IdentityKind> {
+            let identity = self.live_identity(account).ok()?;
+            (self.env().block_timestamp() < identity.expires_at).then_some(identity.kind)
+        }
+
+        /// The kind of `account`'s identity at the end of `block`, if it was live then.
+        ///
+        /// # Errors
+        /// `BlockNotYetFinished` if `block` is the current block or later.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        fn kind_at(&self, account: AccountId, block: BlockNumber) -> Result<Option<IdentityKind>> {
+            self.ensure_finished(block)?;
+            let len = self.status_checkpoints.get(account).unwrap_or_default();
+            Ok(last_at_or_before(len, block, |index| {
+                self.status_history
+                    .get((account, index))
+                    .map(|checkpoint| (checkpoint.block, checkpoint.kind))
+            })
+            .flatten())
+        }
+
+        /// Whether `account` held a live identity at the end of `block`.
+        ///
+        /// # Errors
+        /// `BlockNotYetFinished` if `block` is the current block or later.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        fn was_eligible_at(&self, account: AccountId, block: BlockNumber) -> Result<bool> {
+            Ok(self.kind_at(account, block)?.is_some())
+        }
+
+        /// How many live identities of each kind there were at the end of `block`.
+        ///
+        /// # Errors
+        /// `BlockNotYetFinished` if `block` is the current block or later.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        fn eligible_counts_at(&self, block: BlockNumber) -> Result<KindCounts> {
+            self.ensure_finished(block)?;
+            Ok(last_at_or_before(self.count_checkpoints, block, |index| {
+                self.count_history
+                    .get(index)
+                    .map(|checkpoint| (checkpoint.block, checkpoint.counts))
+            })
+            .unwrap_or_default())
+        }
+
+        /// Whether `account` holds `role`.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        fn has_civic_role(&self, account: AccountId, role: CivicRole) -> bool {
+            self.roles.get(account).unwrap_or_default() & role.bit() != 0
+        }
+    }
+}

@@ -1,0 +1,311 @@
+//! Off-chain unit tests: every message and every error variant. The real Wasm is tested in
+//! the harness.
+
+use crate::citizen_registry::*;
+use city_traits::{CivicRole, IdentityKind, IdentityRegistry as _, RegistryError};
+use ink::env::{
+    test::{self, DefaultAccounts},
+    DefaultEnvironment as E,
+};
+use ink::primitives::AccountId;
+
+const DAY_MS: u64 = 86_400_000;
+const START_MS: u64 = 1_000 * DAY_MS;
+
+fn accounts() -> DefaultAccounts<E> {
+    test::default_accounts::<E>()
+}
+
+fn act_as(account: AccountId) {
+    test::set_caller::<E>(account);
+}
+
+fn document(seed: u8) -> [u8; 32] {
+    [seed; 32]
+}
+
+/// A registry created by alice (admin), with bob as registrar, at `START_MS`.
+fn registry() -> CitizenRegistry {
+    test::set_block_timestamp::<E>(START_MS);
+    act_as(accounts().alice);
+    let mut registry = CitizenRegistry::new();
+    registry
+        .grant_role(CivicRole::Registrar, accounts().bob)
+        .unwrap();
+    act_as(accounts().bob);
+    registry
+}
+
+fn register(registry: &mut CitizenRegistry, account: AccountId, kind: IdentityKind, seed: u8) {
+    registry
+        .register(account, kind, document(seed), START_MS + 365 * DAY_MS)
+        .unwrap();
+}
+
+fn next_block() {
+    test::advance_block::<E>();
+}
+
+fn event_count() -> usize {
+    test::recorded_events().count()
+}
+
+/// Asserts that `call` fails with `error`, emitting nothing.
+fn assert_refused<T: std::fmt::Debug>(
+    registry: &mut CitizenRegistry,
+    error: RegistryError,
+    call: impl FnOnce(&mut CitizenRegistry) -> Result<T, RegistryError>,
+) {
+    let before = event_count();
+    let counts = registry.eligible_counts();
+    assert_eq!(call(registry).unwrap_err(), error);
+    assert_eq!(event_count(), before, "a refused call emitted events");
+    assert_eq!(
+        registry.eligible_counts(),
+        counts,
+        "a refused call changed counts"
+    );
+}
+
+mod identities {
+    use super::*;
+
+    #[ink::test]
+    fn a_registrar_registers_and_the_identity_is_live() {
+        let mut registry = registry();
+        let a = accounts();
+        register(&mut registry, a.charlie, IdentityKind::Citizen, 1);
+        assert_eq!(registry.kind_of(a.charlie), Some(IdentityKind::Citizen));
+        let identity = registry.identity(a.charlie).unwrap();
+        assert!(identity.live);
+        assert_eq!(identity.document, document(1));
+        assert_eq!(registry.document_holder(document(1)), Some(a.charlie));
+        assert_eq!(registry.eligible_counts(), [1, 0, 0, 0]);
+    }
+
+    #[ink::test]
+    fn registration_is_refused_without_the_role_twice_or_with_a_used_document() {
+        let mut registry = registry();
+        let a = accounts();
+        register(&mut registry, a.charlie, IdentityKind::Citizen, 1);
+        let year = START_MS + 365 * DAY_MS;
+        assert_refused(&mut registry, RegistryError::AlreadyRegistered, |r| {
+            r.register(a.charlie, IdentityKind::Resident, document(2), year)
+        });
+        assert_refused(&mut registry, RegistryError::DocumentInUse, |r| {
+            r.register(a.django, IdentityKind::Citizen, document(1), year)
+        });
+        assert_refused(&mut registry, RegistryError::ExpiryNotInFuture, |r| {
+            r.register(a.django, IdentityKind::Citizen, document(3), START_MS)
+        });
+        act_as(a.eve);
+        assert_refused(&mut registry, RegistryError::NotRegistrar, |r| {
+            r.register(a.eve, IdentityKind::Citizen, document(4), year)
+        });
+    }
+
+    #[ink::test]
+    fn an_expired_card_is_not_live_now_until_renewed() {
+        let mut registry = registry();
+        let a = accounts();
+        registry
+            .register(
+                a.charlie,
+                IdentityKind::Citizen,
+                document(1),
+                START_MS + DAY_MS,
+            )
+            .unwrap();
+        test::set_block_timestamp::<E>(START_MS + 2 * DAY_MS);
+        assert_eq!(registry.kind_of(a.charlie), None);
+        registry.renew(a.charlie, START_MS + 400 * DAY_MS).unwrap();
+        assert_eq!(registry.kind_of(a.charlie), Some(IdentityKind::Citizen));
+        assert_refused(&mut registry, RegistryError::ExpiryNotInFuture, |r| {
+            r.renew(a.charlie, START_MS)
+        });
+        assert_refused(&mut registry, RegistryError::NotRegistered, |r| {
+            r.renew(a.django, START_MS + 400 * DAY_MS)
+        });
+    }
+
+    #[ink::test]
+    fn anyone_marks_a_lapsed_identity_expired_but_not_before() {
+        let mut registry = registry();
+        let a = accounts();
+        registry
+            .register(
+                a.charlie,
+                IdentityKind::Resident,
+                document(1),
+                START_MS + DAY_MS,
+            )
+            .unwrap();
+        act_as(a.eve);
+        assert_refused(&mut registry, RegistryError::NotExpired, |r| {
+            r.expire(a.charlie)
+        });
+        test::set_block_timestamp::<E>(START_MS + DAY_MS);
+        registry.expire(a.charlie).unwrap();
+        assert!(!registry.identity(a.charlie).unwrap().live);
+        assert_eq!(registry.eligible_counts(), [0, 0, 0, 0]);
+        assert_refused(&mut registry, RegistryError::NotRegistered, |r| {
+            r.expire(a.charlie)
+        });
+    }
+
+    #[ink::test]
+    fn a_revoked_identity_can_come_back_with_its_own_document_only() {
+        let mut registry = registry();
+        let a = accounts();
+        register(&mut registry, a.charlie, IdentityKind::Citizen, 1);
+        registry.revoke(a.charlie).unwrap();
+        assert_eq!(registry.kind_of(a.charlie), None);
+        assert_refused(&mut registry, RegistryError::NotRegistered, |r| {
+            r.revoke(a.charlie)
+        });
+        let year = START_MS + 365 * DAY_MS;
+        assert_refused(&mut registry, RegistryError::DocumentInUse, |r| {
+            r.register(a.django, IdentityKind::Citizen, document(1), year)
+        });
+        registry
+            .register(a.charlie, IdentityKind::EResident, document(1), year)
+            .unwrap();
+        assert_eq!(registry.kind_of(a.charlie), Some(IdentityKind::EResident));
+    }
+
+    #[ink::test]
+    fn a_kind_change_moves_the_counts() {
+        let mut registry = registry();
+        let a = accounts();
+        register(&mut registry, a.charlie, IdentityKind::Resident, 1);
+        registry
+            .change_kind(a.charlie, IdentityKind::Citizen)
+            .unwrap();
+        let before = event_count();
+        registry
+            .change_kind(a.charlie, IdentityKind::Citizen)
+            .unwrap();
+        assert_eq!(event_count(), before, "no change, no event");
+        assert_eq!(registry.eligible_counts(), [1, 0, 0, 0]);
+        assert_refused(&mut registry, RegistryError::NotRegistered, |r| {
+            r.change_kind(a.django, IdentityKind::Visitor)
+        });
+        act_as(a.eve);
+        assert_refused(&mut registry, RegistryError::NotRegistrar, |r| {
+            r.change_kind(a.charlie, IdentityKind::Visitor)
+        });
+        assert_refused(&mut registry, RegistryError::NotRegistrar, |r| {
+            r.revoke(a.charlie)
+        });
+        assert_refused(&mut registry, RegistryError::NotRegistrar, |r| {
+            r.renew(a.charlie, START_MS + 500 * DAY_MS)
+        });
+    }
+}
+
+mod history {
+    use super::*;
+
+    #[ink::test]
+    fn kinds_and_counts_are_read_per_finished_block() {
+        let mut registry = registry(); // block 0
+        let a = accounts();
+        register(&mut registry, a.charlie, IdentityKind::Resident, 1);
+        next_block(); // 1
+        register(&mut registry, a.django, IdentityKind::Citizen, 2);
+        registry
+            .change_kind(a.charlie, IdentityKind::Citizen)
+            .unwrap();
+        next_block(); // 2
+        registry.revoke(a.django).unwrap();
+        next_block(); // 3
+
+        let kinds = |who| {
+            (0..3)
+                .map(|b| registry.kind_at(who, b).unwrap())
+                .collect::<Vec<_>>()
+        };
+        use IdentityKind::*;
+        assert_eq!(
+            kinds(a.charlie),
+            vec![Some(Resident), Some(Citizen), Some(Citizen)]
+        );
+        assert_eq!(kinds(a.django), vec![None, Some(Citizen), None]);
+        assert_eq!(registry.was_eligible_at(a.django, 1), Ok(true));
+        assert_eq!(registry.was_eligible_at(a.eve, 1), Ok(false));
+        let counts: Vec<_> = (0..3)
+            .map(|b| registry.eligible_counts_at(b).unwrap())
+            .collect();
+        assert_eq!(counts, vec![[0, 1, 0, 0], [2, 0, 0, 0], [1, 0, 0, 0]]);
+    }
+
+    #[ink::test]
+    fn unfinished_blocks_have_no_history_yet() {
+        let registry = registry();
+        let a = accounts();
+        for block in [0, 1, u32::MAX] {
+            assert_eq!(
+                registry.kind_at(a.charlie, block),
+                Err(RegistryError::BlockNotYetFinished)
+            );
+            assert_eq!(
+                registry.eligible_counts_at(block),
+                Err(RegistryError::BlockNotYetFinished)
+            );
+        }
+    }
+}
+
+mod roles {
+    use super::*;
+
+    #[ink::test]
+    fn the_admin_manages_registrars_and_registrars_the_rest() {
+        let mut registry = registry();
+        let a = accounts();
+        registry.grant_role(CivicRole::Attester, a.charlie).unwrap();
+        registry.grant_role(CivicRole::Attester, a.charlie).unwrap();
+        assert!(registry.has_civic_role(a.charlie, CivicRole::Attester));
+        assert_refused(&mut registry, RegistryError::NotAdmin, |r| {
+            r.grant_role(CivicRole::Registrar, a.charlie)
+        });
+        registry
+            .revoke_role(CivicRole::Attester, a.charlie)
+            .unwrap();
+        assert!(!registry.has_civic_role(a.charlie, CivicRole::Attester));
+        act_as(a.charlie);
+        assert_refused(&mut registry, RegistryError::NotRegistrar, |r| {
+            r.grant_role(CivicRole::Worker, a.charlie)
+        });
+        assert_refused(&mut registry, RegistryError::NotRegistrar, |r| {
+            r.revoke_role(CivicRole::Worker, a.django)
+        });
+        act_as(a.alice);
+        registry.revoke_role(CivicRole::Registrar, a.bob).unwrap();
+        assert!(!registry.has_civic_role(a.bob, CivicRole::Registrar));
+    }
+
+    #[ink::test]
+    fn holders_renounce_their_roles() {
+        let mut registry = registry();
+        let a = accounts();
+        registry.renounce_role(CivicRole::Registrar).unwrap();
+        registry.renounce_role(CivicRole::Registrar).unwrap();
+        assert!(!registry.has_civic_role(a.bob, CivicRole::Registrar));
+    }
+
+    #[ink::test]
+    fn the_admin_seat_moves_but_not_to_zero_or_by_strangers() {
+        let mut registry = registry();
+        let a = accounts();
+        assert_refused(&mut registry, RegistryError::NotAdmin, |r| {
+            r.transfer_admin(a.bob)
+        });
+        act_as(a.alice);
+        assert_refused(&mut registry, RegistryError::ZeroAdmin, |r| {
+            r.transfer_admin(AccountId::from([0; 32]))
+        });
+        registry.transfer_admin(a.frank).unwrap();
+        assert_eq!(registry.admin(), a.frank);
+    }
+}

@@ -1,0 +1,172 @@
+//! Typed calls to the citizen registry: `city.registry(ADMIN).register(ALICE, ..)`. Each
+//! method sends the message of the same name; the contract documents what it does and
+//! refuses.
+
+use city_traits::{
+    CivicRole, DocumentHash, Identity, IdentityKind, KindCounts, RegistryError, Timestamp,
+};
+use ink::{primitives::AccountId, selector_bytes};
+use scale::{Decode, Encode};
+
+use crate::{call::Outcome, city::City};
+
+/// The citizen registry, called by one actor.
+pub struct RegistryCalls<'a> {
+    city: &'a mut City,
+    caller: AccountId,
+}
+
+impl City {
+    /// Calls the registry as `caller` (an actor or any account).
+    pub fn registry(&mut self, caller: impl Into<AccountId>) -> RegistryCalls<'_> {
+        RegistryCalls {
+            city: self,
+            caller: caller.into(),
+        }
+    }
+}
+
+type RegistryResult<T = ()> = Result<T, RegistryError>;
+
+impl RegistryCalls<'_> {
+    fn send<V: Decode>(self, selector: [u8; 4], args: impl Encode) -> Outcome<V> {
+        let registry = self.city.registry.address.clone();
+        self.city.send(&registry, self.caller, selector, args)
+    }
+
+    pub fn admin(self) -> Outcome<AccountId> {
+        self.send(selector_bytes!("admin"), ())
+    }
+
+    pub fn identity(self, account: impl Into<AccountId>) -> Outcome<Option<Identity>> {
+        self.send(selector_bytes!("identity"), account.into())
+    }
+
+    pub fn document_holder(self, document: DocumentHash) -> Outcome<Option<AccountId>> {
+        self.send(selector_bytes!("document_holder"), document)
+    }
+
+    pub fn eligible_counts(self) -> Outcome<KindCounts> {
+        self.send(selector_bytes!("eligible_counts"), ())
+    }
+
+    pub fn register(
+        self,
+        account: impl Into<AccountId>,
+        kind: IdentityKind,
+        document: DocumentHash,
+        expires_at: Timestamp,
+    ) -> Outcome<RegistryResult> {
+        let args = (account.into(), kind, document, expires_at);
+        self.send(selector_bytes!("register"), args)
+    }
+
+    pub fn renew(
+        self,
+        account: impl Into<AccountId>,
+        expires_at: Timestamp,
+    ) -> Outcome<RegistryResult> {
+        self.send(selector_bytes!("renew"), (account.into(), expires_at))
+    }
+
+    pub fn change_kind(
+        self,
+        account: impl Into<AccountId>,
+        kind: IdentityKind,
+    ) -> Outcome<RegistryResult> {
+        self.send(selector_bytes!("change_kind"), (account.into(), kind))
+    }
+
+    pub fn revoke(self, account: impl Into<AccountId>) -> Outcome<RegistryResult> {
+        self.send(selector_bytes!("revoke"), account.into())
+    }
+
+    pub fn expire(self, account: impl Into<AccountId>) -> Outcome<RegistryResult> {
+        self.send(selector_bytes!("expire"), account.into())
+    }
+
+    pub fn grant_role(
+        self,
+        role: CivicRole,
+        account: impl Into<AccountId>,
+    ) -> Outcome<RegistryResult> {
+        self.send(selector_bytes!("grant_role"), (role, account.into()))
+    }
+
+    pub fn revoke_role(
+        self,
+        role: CivicRole,
+        account: impl Into<AccountId>,
+    ) -> Outcome<RegistryResult> {
+        self.send(selector_bytes!("revoke_role"), (role, account.into()))
+    }
+
+    pub fn renounce_role(self, role: CivicRole) -> Outcome<RegistryResult> {
+        self.send(selector_bytes!("renounce_role"), role)
+    }
+
+    pub fn transfer_admin(self, new_admin: impl Into<AccountId>) -> Outcome<RegistryResult> {
+        self.send(selector_bytes!("transfer_admin"), new_admin.into())
+    }
+
+    // IdentityRegistry (the cross-contract interface)
+
+    pub fn kind_of(self, account: impl Into<AccountId>) -> Outcome<Option<IdentityKind>> {
+        self.send(selector_bytes!("IdentityRegistry::kind_of"), account.into())
+    }
+
+    pub fn kind_at(
+        self,
+        account: impl Into<AccountId>,
+        block: u32,
+    ) -> Outcome<RegistryResult<Option<IdentityKind>>> {
+        self.send(
+            selector_bytes!("IdentityRegistry::kind_at"),
+            (account.into(), block),
+        )
+    }
+
+    pub fn was_eligible_at(
+        self,
+        account: impl Into<AccountId>,
+        block: u32,
+    ) -> Outcome<RegistryResult<bool>> {
+        let args = (account.into(), block);
+        self.send(selector_bytes!("IdentityRegistry::was_eligible_at"), args)
+    }
+
+    pub fn eligible_counts_at(self, block: u32) -> Outcome<RegistryResult<KindCounts>> {
+        self.send(
+            selector_bytes!("IdentityRegistry::eligible_counts_at"),
+            block,
+        )
+    }
+
+    pub fn has_civic_role(self, account: impl Into<AccountId>, role: CivicRole) -> Outcome<bool> {
+        let args = (account.into(), role);
+        self.send(selector_bytes!("IdentityRegistry::has_civic_role"), args)
+    }
+}
+
+/// Every registry message the harness calls, by metadata label, for checking that the
+/// typed calls above match the bundle.
+pub const MESSAGES: &[&str] = &[
+    "admin",
+    "identity",
+    "document_holder",
+    "eligible_counts",
+    "register",
+    "renew",
+    "change_kind",
+    "revoke",
+    "expire",
+    "grant_role",
+    "revoke_role",
+    "renounce_role",
+    "transfer_admin",
+    "IdentityRegistry::kind_of",
+    "IdentityRegistry::kind_at",
+    "IdentityRegistry::was_eligible_at",
+    "IdentityRegistry::eligible_counts_at",
+    "IdentityRegistry::has_civic_role",
+];
