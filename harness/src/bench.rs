@@ -2,7 +2,7 @@
 //! weight (ref_time, proof_size) of the token's key messages, beside the anchors.
 
 use anyhow::Result;
-use city_traits::Role;
+use city_traits::{CivicRole, IdentityKind, Role};
 use serde::Serialize;
 
 use crate::{
@@ -66,7 +66,10 @@ pub struct Ratio {
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub sizes: Vec<Size>,
+    /// The city token's messages.
     pub weights: Vec<Measurement>,
+    /// The citizen registry's messages.
+    pub registry_weights: Vec<Measurement>,
     pub anchors: [Anchor; 2],
     pub ratios: Vec<Ratio>,
 }
@@ -74,7 +77,10 @@ pub struct Report {
 /// The plain transfer between two holders that the anchors are compared with.
 const TRANSFER: &str = "transfer";
 
-/// Number of past blocks in which the `votes_at` benchmark account's balance changed.
+/// Milliseconds in a day.
+const DAY_MS: u64 = 86_400_000;
+
+/// Number of past blocks in which the `votes_at` and `kind_at` benchmark accounts changed.
 pub const VOTES_HISTORY: u32 = 64;
 
 /// Measures every figure on a fresh city.
@@ -157,9 +163,11 @@ pub fn run() -> Result<Report> {
             transfer_proof_size: transfer.proof_size as f64 / anchor.transfer_proof_size as f64,
         })
         .collect();
+    let registry_weights = registry_weights(&mut city);
     Ok(Report {
         sizes,
         weights,
+        registry_weights,
         anchors: ANCHORS,
         ratios,
     })
@@ -172,15 +180,20 @@ impl Report {
         for size in &self.sizes {
             out += &format!("  {:<36} {:>9} B\n", size.contract, size.wasm_bytes);
         }
-        out += &format!(
-            "\ncity-token weights\n  {:<36} {:>14} {:>11}\n",
-            "message", "ref_time", "proof_size"
-        );
-        for m in &self.weights {
+        for (contract, weights) in [
+            ("city-token", &self.weights),
+            ("citizen-registry", &self.registry_weights),
+        ] {
             out += &format!(
-                "  {:<36} {:>14} {:>11}\n",
-                m.message, m.ref_time, m.proof_size
+                "\n{contract} weights\n  {:<36} {:>14} {:>11}\n",
+                "message", "ref_time", "proof_size"
             );
+            for m in weights {
+                out += &format!(
+                    "  {:<36} {:>14} {:>11}\n",
+                    m.message, m.ref_time, m.proof_size
+                );
+            }
         }
         out += &format!(
             "\nanchors (transfer)\n  {:<36} {:>9} {:>14} {:>11}\n",
@@ -212,10 +225,57 @@ impl Measurement {
         if let Err(error) = &outcome.value {
             panic!("{message} failed in the benchmark: {error:?}");
         }
+        Self::of_query(message, outcome)
+    }
+
+    /// The weight of a call that cannot fail.
+    fn of_query<T>(message: &str, outcome: &Outcome<T>) -> Self {
         Self {
             message: message.into(),
             ref_time: outcome.weight.ref_time(),
             proof_size: outcome.weight.proof_size(),
         }
     }
+}
+
+/// The registry's key messages, each in its own block, on the city of [`run`].
+fn registry_weights(city: &mut City) -> Vec<Measurement> {
+    let mut weights = Vec::new();
+    let year = city.now_ms() + 365 * DAY_MS;
+    city.registry(ADMIN)
+        .grant_role(CivicRole::Registrar, ADMIN)
+        .ok();
+    city.advance_blocks(1);
+    let register = city
+        .registry(ADMIN)
+        .register(ALICE, IdentityKind::Resident, [1; 32], year);
+    weights.push(Measurement::of("register", &register));
+    city.advance_blocks(1);
+    let renew = city.registry(ADMIN).renew(ALICE, year + DAY_MS);
+    weights.push(Measurement::of("renew", &renew));
+    let kind_of = city.registry(BOB).kind_of(ALICE);
+    weights.push(Measurement::of_query("kind_of", &kind_of));
+    city.advance_blocks(1);
+    let change_kind = city
+        .registry(ADMIN)
+        .change_kind(ALICE, IdentityKind::Citizen);
+    weights.push(Measurement::of("change_kind", &change_kind));
+
+    // kind_at with a long history: a binary search over HISTORY status checkpoints.
+    for round in 0..VOTES_HISTORY {
+        city.advance_blocks(1);
+        let kind = [IdentityKind::Resident, IdentityKind::Citizen][round as usize % 2];
+        city.registry(ADMIN).change_kind(ALICE, kind).ok();
+    }
+    city.advance_blocks(1);
+    let early_block = city.block() - VOTES_HISTORY / 2;
+    let kind_at = city.registry(BOB).kind_at(ALICE, early_block);
+    let label = format!("kind_at ({VOTES_HISTORY} checkpoints)");
+    weights.push(Measurement::of(&label, &kind_at));
+    let counts_at = city.registry(BOB).eligible_counts_at(early_block);
+    let label = format!("eligible_counts_at ({VOTES_HISTORY} checkpoints)");
+    weights.push(Measurement::of(&label, &counts_at));
+    let revoke = city.registry(ADMIN).revoke(ALICE);
+    weights.push(Measurement::of("revoke", &revoke));
+    weights
 }
