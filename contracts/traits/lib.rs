@@ -213,6 +213,16 @@ impl IdentityKind {
         IdentityKind::Visitor,
     ];
 
+    /// The kind's bit in a set of kinds (see [`Rule::kinds`]).
+    pub const fn bit(self) -> u8 {
+        match self {
+            IdentityKind::Citizen => 1,
+            IdentityKind::Resident => 1 << 1,
+            IdentityKind::EResident => 1 << 2,
+            IdentityKind::Visitor => 1 << 3,
+        }
+    }
+
     /// The kind's position in [`IdentityKind::ALL`].
     pub const fn index(self) -> usize {
         match self {
@@ -361,4 +371,143 @@ pub trait IdentityRegistry {
     /// None.
     #[ink(message)]
     fn has_civic_role(&self, account: AccountId, role: CivicRole) -> bool;
+}
+
+/// A civic action the reward rules pay for, with the unit its quantity counts in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum Action {
+    /// Sorted recyclables (paper, plastic, glass, metal), in grams.
+    Recyclables,
+    /// Sorted kitchen waste, in grams.
+    KitchenWaste,
+    /// Hazardous waste brought to a bin (batteries aside), in grams.
+    HazardousWaste,
+    /// Other sorted waste, in grams.
+    OtherWaste,
+    /// Tax paid on time, in cents.
+    TaxPaid,
+    /// A city poll answered, in answers.
+    PollAnswered,
+    /// Volunteering for the city, in minutes.
+    Volunteering,
+    /// Water saved against the household's baseline, in litres.
+    WaterSaved,
+    /// Batteries returned for recycling, in units.
+    BatteryReturned,
+}
+
+impl Action {
+    /// Every action, in declaration order.
+    pub const ALL: [Action; 9] = [
+        Action::Recyclables,
+        Action::KitchenWaste,
+        Action::HazardousWaste,
+        Action::OtherWaste,
+        Action::TaxPaid,
+        Action::PollAnswered,
+        Action::Volunteering,
+        Action::WaterSaved,
+        Action::BatteryReturned,
+    ];
+
+    /// The action's bit in an attester's set of authorised actions.
+    pub const fn bit(self) -> u16 {
+        match self {
+            Action::Recyclables => 1,
+            Action::KitchenWaste => 1 << 1,
+            Action::HazardousWaste => 1 << 2,
+            Action::OtherWaste => 1 << 3,
+            Action::TaxPaid => 1 << 4,
+            Action::PollAnswered => 1 << 5,
+            Action::Volunteering => 1 << 6,
+            Action::WaterSaved => 1 << 7,
+            Action::BatteryReturned => 1 << 8,
+        }
+    }
+}
+
+/// How an action is rewarded: `reward` tokens per `per` units of quantity, pro rata and
+/// rounded down, for beneficiaries whose identity kind is in `kinds`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Rule {
+    pub reward: Balance,
+    /// Units of quantity per `reward`; never zero.
+    pub per: u128,
+    /// The identity kinds rewarded, one bit per [`IdentityKind::bit`].
+    pub kinds: u8,
+}
+
+impl Rule {
+    /// Whether beneficiaries of `kind` are rewarded.
+    pub const fn rewards(&self, kind: IdentityKind) -> bool {
+        self.kinds & kind.bit() != 0
+    }
+
+    /// The reward for `quantity` units, rounded down; `None` on overflow or if `per` is 0.
+    pub fn reward_for(&self, quantity: u128) -> Option<Balance> {
+        quantity.checked_mul(self.reward)?.checked_div(self.per)
+    }
+}
+
+/// The set of identity kinds given, as [`Rule::kinds`] wants it.
+pub fn kinds(of: &[IdentityKind]) -> u8 {
+    of.iter().fold(0, |set, kind| set | kind.bit())
+}
+
+/// One civic action reported by an attester device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub struct Attestation {
+    /// The device's unique id for this report; a receipt is paid at most once.
+    pub receipt: [u8; 32],
+    pub beneficiary: AccountId,
+    pub action: Action,
+    /// In the action's unit.
+    pub quantity: u128,
+}
+
+/// Everything the reward rules can refuse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+// With clippy 1.91 the derived codec of a data-carrying enum trips this lint.
+#[allow(clippy::cast_possible_truncation)]
+pub enum RewardError {
+    /// The caller is not the admin.
+    NotAdmin,
+    /// The caller is not an attester authorised for this action (in the reward rules and
+    /// in the registry).
+    NotAuthorised,
+    /// No rule for this action is in force.
+    NoRule,
+    /// A rule must reward per a positive number of units.
+    ZeroPer,
+    /// The receipt was already paid.
+    ReceiptSeen,
+    /// The beneficiary has no live identity of a kind this rule rewards.
+    NotEligible,
+    /// The beneficiary reached its cap for this epoch.
+    CapReached,
+    /// The rules' budget for this epoch is spent.
+    BudgetExhausted,
+    /// The reward does not fit in a balance.
+    Overflow,
+    /// A batch holds more than the maximum number of attestations.
+    BatchTooLarge,
+    /// The zero account cannot be made admin.
+    ZeroAdmin,
+    /// The token refused to mint.
+    TokenRefused(TokenError),
+}
+
+/// Why a batch was refused: the first attestation that failed and its error. A refused
+/// batch changes nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub struct BatchError {
+    pub index: u32,
+    pub error: RewardError,
 }

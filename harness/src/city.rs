@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use anyhow::{bail, ensure, Context, Result};
+use city_traits::Role;
 use drink::{
     pallet_contracts::Determinism,
     sandbox_api::prelude::*,
@@ -28,6 +29,12 @@ pub const BLOCK_TIME_MS: u64 = 6_000;
 /// The sandbox clock at block 1: 2026-01-01T00:00:00Z. The default sandbox stamps blocks
 /// with the wall clock; the city sets time explicitly so runs repeat.
 pub const GENESIS_TIME_MS: u64 = 1_767_225_600_000;
+/// The reward rules' epoch: a day.
+pub const REWARD_EPOCH_MS: u64 = 86_400_000;
+/// What one beneficiary may earn a day: 50 coins.
+pub const REWARD_CAP_PER_EPOCH: u128 = 50 * COIN;
+/// What the reward rules may pay a day in all: 100,000 coins.
+pub const REWARD_BUDGET_PER_EPOCH: u128 = 100_000 * COIN;
 /// Native balance given to every actor the first time it acts, for storage deposits.
 const ACTOR_ENDOWMENT: u128 = 1_000_000_000_000_000;
 
@@ -67,6 +74,11 @@ impl From<Actor> for AccountId {
     fn from(actor: Actor) -> Self {
         actor.account()
     }
+}
+
+/// A deployed contract's address, as the contracts see it.
+pub fn contract_account(contract: &Deployed) -> AccountId {
+    AccountId::from(*AsRef::<[u8; 32]>::as_ref(&contract.address))
 }
 
 /// Converts an ink! account into the sandbox runtime's account type.
@@ -122,6 +134,8 @@ pub struct City {
     pub token: Deployed,
     /// The citizen registry.
     pub registry: Deployed,
+    /// The reward rules, holding the token's minter role.
+    pub rewards: Deployed,
 }
 
 impl City {
@@ -154,12 +168,30 @@ impl City {
             "citizen-registry",
             input(ink::selector_bytes!("new"), ()),
         )?;
-        Ok(Self {
+        let rewards_constructor = (
+            contract_account(&token),
+            contract_account(&registry),
+            REWARD_EPOCH_MS,
+            REWARD_CAP_PER_EPOCH,
+            REWARD_BUDGET_PER_EPOCH,
+        );
+        let rewards = deploy(
+            &mut session,
+            &mut funded,
+            "reward-rules",
+            input(ink::selector_bytes!("new"), rewards_constructor),
+        )?;
+        let mut city = Self {
             session,
             funded,
             token,
             registry,
-        })
+            rewards,
+        };
+        // Wiring: the reward rules mint.
+        let rewards = contract_account(&city.rewards);
+        city.token(ADMIN).grant_role(Role::Minter, rewards).ok();
+        Ok(city)
     }
 
     /// Gives `account` native balance for storage deposits the first time it acts.

@@ -14,6 +14,7 @@ pub mod call;
 pub mod city;
 pub mod demo;
 pub mod registry;
+pub mod rewards;
 pub mod token;
 
 pub use call::{ContractEvent, Outcome};

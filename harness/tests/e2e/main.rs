@@ -10,6 +10,7 @@ mod properties;
 mod psp22;
 mod redeem_and_policy;
 mod registry;
+mod rewards;
 mod roles;
 
 use harness::{

@@ -1,0 +1,575 @@
+//! # Reward rules
+//!
+//! The rules that turn attested civic actions into city tokens: Xiong'an's smart bins,
+//! Seoul's S-coin, San Marino's eco rewards, Hangzhou's battery recycling.
+//!
+//! - **Rules**: one per [`Action`], `reward` tokens per `per` units (grams, cents, litres,
+//!   minutes, answers, units), for the identity kinds listed. The admin (later
+//!   governance) sets a rule, or retires it, effective from a given time; the change waits
+//!   until then, and the rule in force before keeps applying.
+//! - **Attesters**: devices that hold the registry's attester role *and* are authorised
+//!   here for the actions they may report.
+//! - **`attest`** checks the attester, that the receipt is new, the rule in force, the
+//!   beneficiary's live identity and kind (in the registry), then pays the reward within
+//!   the beneficiary's cap and the rules' budget for the epoch (a reward above what is
+//!   left is paid up to what is left), and mints it through the city token, where the
+//!   rules hold the minter role.
+//! - **`attest_batch`** (at most [`MAX_BATCH`] attestations, for a bin uploading a day of
+//!   drops) is atomic: the first attestation that fails refuses the whole batch with its
+//!   index and error, and nothing of the batch is applied.
+//!
+//! Every refusal is a typed error and, since a message returning `Err` reverts, changes
+//! nothing; a refusal by the token (paused, cap reached) reverts the attestation too.
+#![cfg_attr(not(feature = "std"), no_std, no_main)]
+
+#[cfg(test)]
+mod tests;
+
+#[ink::contract]
+mod reward_rules {
+    use city_traits::{
+        Action, Attestation, BatchError, CivicRole, CivicToken, IdentityRegistry, RewardError, Rule,
+    };
+    use ink::{contract_ref, prelude::vec::Vec, storage::Mapping};
+
+    /// The most attestations one batch may carry.
+    pub const MAX_BATCH: usize = 50;
+
+    /// A rule in force and, possibly, its scheduled successor (`None` retires the rule).
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct Schedule {
+        pub current: Option<Rule>,
+        pub next: Option<(Timestamp, Option<Rule>)>,
+    }
+
+    impl Schedule {
+        /// The rule in force at `now`.
+        pub fn at(&self, now: Timestamp) -> Option<Rule> {
+            match self.next {
+                Some((from, next)) if from <= now => next,
+                _ => self.current,
+            }
+        }
+
+        /// Schedules `rule` from `from`, first applying a successor already due.
+        pub fn schedule(&mut self, rule: Option<Rule>, from: Timestamp, now: Timestamp) {
+            self.current = self.at(now);
+            self.next = Some((from, rule));
+        }
+    }
+
+    #[ink(storage)]
+    pub struct RewardRules {
+        admin: AccountId,
+        token: AccountId,
+        registry: AccountId,
+        /// The length of an epoch, over which caps and budgets run.
+        epoch_ms: Timestamp,
+        /// The most one beneficiary may earn in an epoch.
+        cap_per_epoch: Balance,
+        /// The most all beneficiaries together may earn in an epoch.
+        budget_per_epoch: Balance,
+        minted_total: Balance,
+        rules: Mapping<Action, Schedule>,
+        /// Each attester's authorised actions, one bit per [`Action`].
+        attesters: Mapping<AccountId, u16>,
+        receipts: Mapping<[u8; 32], ()>,
+        earned_in_epoch: Mapping<(AccountId, u64), Balance>,
+        minted_in_epoch: Mapping<u64, Balance>,
+        earned_total: Mapping<AccountId, Balance>,
+        earned_by_action: Mapping<(AccountId, Action), Balance>,
+    }
+
+    /// An attester reported a civic action and the beneficiary was paid `reward`.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct Attested {
+        pub receipt: [u8; 32],
+        #[ink(topic)]
+        pub beneficiary: AccountId,
+        #[ink(topic)]
+        pub action: Action,
+        #[ink(topic)]
+        pub attester: AccountId,
+        pub quantity: u128,
+        pub reward: Balance,
+    }
+
+    /// The admin scheduled `rule` (`None`: retired) for `action` from `from`.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct RuleScheduled {
+        #[ink(topic)]
+        pub action: Action,
+        pub rule: Option<Rule>,
+        pub from: Timestamp,
+    }
+
+    /// The admin set which actions `attester` may report (none: deauthorised).
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct AttesterAuthorised {
+        #[ink(topic)]
+        pub attester: AccountId,
+        pub actions: Vec<Action>,
+    }
+
+    /// The admin changed the cap per beneficiary and the budget per epoch.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct LimitsChanged {
+        pub cap_per_epoch: Balance,
+        pub budget_per_epoch: Balance,
+    }
+
+    /// The admin seat moved.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct RulesAdminTransferred {
+        #[ink(topic)]
+        pub previous: AccountId,
+        #[ink(topic)]
+        pub new: AccountId,
+    }
+
+    type Result<T> = core::result::Result<T, RewardError>;
+
+    impl RewardRules {
+        /// Creates rules that mint through `token` for identities in `registry`, with
+        /// epochs of `epoch_ms` milliseconds (`0` is taken as one day). The caller is admin.
+        #[ink(constructor)]
+        pub fn new(
+            token: AccountId,
+            registry: AccountId,
+            epoch_ms: Timestamp,
+            cap_per_epoch: Balance,
+            budget_per_epoch: Balance,
+        ) -> Self {
+            const DAY_MS: Timestamp = 86_400_000;
+            Self {
+                admin: Self::env().caller(),
+                token,
+                registry,
+                epoch_ms: if epoch_ms == 0 { DAY_MS } else { epoch_ms },
+                cap_per_epoch,
+                budget_per_epoch,
+                minted_total: 0,
+                rules: Mapping::new(),
+                attesters: Mapping::new(),
+                receipts: Mapping::new(),
+                earned_in_epoch: Mapping::new(),
+                minted_in_epoch: Mapping::new(),
+                earned_total: Mapping::new(),
+                earned_by_action: Mapping::new(),
+            }
+        }
+
+        /// The admin account.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn admin(&self) -> AccountId {
+            self.admin
+        }
+
+        /// The rule for `action` in force now.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn rule(&self, action: Action) -> Option<Rule> {
+            self.rules
+                .get(action)
+                .unwrap_or_default()
+                .at(self.env().block_timestamp())
+        }
+
+        /// The rule for `action` in force now and its scheduled successor.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn schedule(&self, action: Action) -> Schedule {
+            self.rules.get(action).unwrap_or_default()
+        }
+
+        /// The number of the current epoch.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn epoch(&self) -> u64 {
+            self.current_epoch()
+        }
+
+        /// What `beneficiary` may still earn in this epoch.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn remaining_cap(&self, beneficiary: AccountId) -> Balance {
+            let earned = self
+                .earned_in_epoch
+                .get((beneficiary, self.current_epoch()))
+                .unwrap_or_default();
+            self.cap_per_epoch.saturating_sub(earned)
+        }
+
+        /// What all beneficiaries together may still earn in this epoch.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn remaining_budget(&self) -> Balance {
+            let minted = self
+                .minted_in_epoch
+                .get(self.current_epoch())
+                .unwrap_or_default();
+            self.budget_per_epoch.saturating_sub(minted)
+        }
+
+        /// Everything `beneficiary` earned, and what it earned for `action`.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn earned(&self, beneficiary: AccountId, action: Action) -> (Balance, Balance) {
+            (
+                self.earned_total.get(beneficiary).unwrap_or_default(),
+                self.earned_by_action
+                    .get((beneficiary, action))
+                    .unwrap_or_default(),
+            )
+        }
+
+        /// Everything the rules minted.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn minted_total(&self) -> Balance {
+            self.minted_total
+        }
+
+        /// Whether a receipt was already paid.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn receipt_seen(&self, receipt: [u8; 32]) -> bool {
+            self.receipts.contains(receipt)
+        }
+
+        /// The actions `attester` may report here (it also needs the registry's role).
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn attester_actions(&self, attester: AccountId) -> Vec<Action> {
+            let actions = self.attesters.get(attester).unwrap_or_default();
+            Action::ALL
+                .into_iter()
+                .filter(|action| actions & action.bit() != 0)
+                .collect()
+        }
+
+        /// Schedules `rule` for `action` from `from` (a time in the past means now);
+        /// `None` retires the rule from then. It replaces any successor not yet in force.
+        ///
+        /// # Errors
+        /// `NotAdmin`, `ZeroPer` for a rule rewarding per zero units.
+        ///
+        /// # Events
+        /// `RuleScheduled`.
+        #[ink(message)]
+        pub fn set_rule(
+            &mut self,
+            action: Action,
+            rule: Option<Rule>,
+            from: Timestamp,
+        ) -> Result<()> {
+            self.ensure_admin()?;
+            if rule.is_some_and(|rule| rule.per == 0) {
+                return Err(RewardError::ZeroPer);
+            }
+            let mut schedule = self.rules.get(action).unwrap_or_default();
+            schedule.schedule(rule, from, self.env().block_timestamp());
+            self.rules.insert(action, &schedule);
+            self.env().emit_event(RuleScheduled { action, rule, from });
+            Ok(())
+        }
+
+        /// Sets the actions `attester` may report, replacing the earlier set (empty:
+        /// deauthorised).
+        ///
+        /// # Errors
+        /// `NotAdmin`.
+        ///
+        /// # Events
+        /// `AttesterAuthorised`.
+        #[ink(message)]
+        pub fn authorise_attester(
+            &mut self,
+            attester: AccountId,
+            actions: Vec<Action>,
+        ) -> Result<()> {
+            self.ensure_admin()?;
+            let bits = actions.iter().fold(0, |bits, action| bits | action.bit());
+            if bits == 0 {
+                self.attesters.remove(attester);
+            } else {
+                self.attesters.insert(attester, &bits);
+            }
+            self.env()
+                .emit_event(AttesterAuthorised { attester, actions });
+            Ok(())
+        }
+
+        /// Sets the cap per beneficiary and the budget, per epoch, from this epoch on.
+        ///
+        /// # Errors
+        /// `NotAdmin`.
+        ///
+        /// # Events
+        /// `LimitsChanged`.
+        #[ink(message)]
+        pub fn set_limits(
+            &mut self,
+            cap_per_epoch: Balance,
+            budget_per_epoch: Balance,
+        ) -> Result<()> {
+            self.ensure_admin()?;
+            self.cap_per_epoch = cap_per_epoch;
+            self.budget_per_epoch = budget_per_epoch;
+            self.env().emit_event(LimitsChanged {
+                cap_per_epoch,
+                budget_per_epoch,
+            });
+            Ok(())
+        }
+
+        /// Hands the admin seat to `new_admin` (e.g. the governance contract).
+        ///
+        /// # Errors
+        /// `NotAdmin`, `ZeroAdmin` for the zero account.
+        ///
+        /// # Events
+        /// `RulesAdminTransferred`.
+        #[ink(message)]
+        pub fn transfer_admin(&mut self, new_admin: AccountId) -> Result<()> {
+            let previous = self.ensure_admin()?;
+            if new_admin == AccountId::from([0; 32]) {
+                return Err(RewardError::ZeroAdmin);
+            }
+            self.admin = new_admin;
+            self.env().emit_event(RulesAdminTransferred {
+                previous,
+                new: new_admin,
+            });
+            Ok(())
+        }
+
+        /// Pays `beneficiary` for a civic action the caller (an attester device) reports
+        /// under a new `receipt`, and returns the reward paid.
+        ///
+        /// # Errors
+        /// `NotAuthorised`, `ReceiptSeen`, `NoRule`, `NotEligible`, `Overflow`,
+        /// `CapReached`, `BudgetExhausted`, `TokenRefused`.
+        ///
+        /// # Events
+        /// `Attested`, and the token's `Transfer` from nobody when the reward is positive.
+        #[ink(message)]
+        pub fn attest(
+            &mut self,
+            receipt: [u8; 32],
+            beneficiary: AccountId,
+            action: Action,
+            quantity: u128,
+        ) -> Result<Balance> {
+            let attestation = Attestation {
+                receipt,
+                beneficiary,
+                action,
+                quantity,
+            };
+            let attester = self.env().caller();
+            let reward = self.apply(attester, &attestation)?;
+            self.mint(beneficiary, reward)?;
+            Ok(reward)
+        }
+
+        /// Applies up to [`MAX_BATCH`] attestations at once, all or none, and returns the
+        /// total paid. Rewards to the same beneficiary are minted together.
+        ///
+        /// # Errors
+        /// `BatchError { index, error }` for the first attestation refused (with the errors
+        /// of `attest`), `BatchTooLarge` at index 0, or `TokenRefused` at index
+        /// `batch.len()` when the token refuses a mint.
+        ///
+        /// # Events
+        /// `Attested` for each attestation, and the token's `Transfer` per beneficiary.
+        #[ink(message)]
+        pub fn attest_batch(
+            &mut self,
+            batch: Vec<Attestation>,
+        ) -> core::result::Result<Balance, BatchError> {
+            let refuse = |index: usize, error| BatchError {
+                index: u32::try_from(index).unwrap_or(u32::MAX),
+                error,
+            };
+            if batch.len() > MAX_BATCH {
+                return Err(refuse(0, RewardError::BatchTooLarge));
+            }
+            let attester = self.env().caller();
+            let mut payouts: Vec<(AccountId, Balance)> = Vec::new();
+            let mut total: Balance = 0;
+            for (index, attestation) in batch.iter().enumerate() {
+                let reward = self
+                    .apply(attester, attestation)
+                    .map_err(|error| refuse(index, error))?;
+                // Rewards stay within the budget, which is a Balance.
+                total = total.saturating_add(reward);
+                match payouts
+                    .iter_mut()
+                    .find(|(to, _)| *to == attestation.beneficiary)
+                {
+                    Some((_, sum)) => *sum = sum.saturating_add(reward),
+                    None => payouts.push((attestation.beneficiary, reward)),
+                }
+            }
+            for (to, amount) in payouts {
+                self.mint(to, amount)
+                    .map_err(|error| refuse(batch.len(), error))?;
+            }
+            Ok(total)
+        }
+
+        fn ensure_admin(&self) -> Result<AccountId> {
+            let caller = self.env().caller();
+            if caller != self.admin {
+                return Err(RewardError::NotAdmin);
+            }
+            Ok(caller)
+        }
+
+        fn current_epoch(&self) -> u64 {
+            // `epoch_ms` is never zero (see the constructor).
+            self.env()
+                .block_timestamp()
+                .checked_div(self.epoch_ms)
+                .unwrap_or_default()
+        }
+
+        /// Checks one attestation and books its reward; the caller mints it.
+        fn apply(&mut self, attester: AccountId, attestation: &Attestation) -> Result<Balance> {
+            let Attestation {
+                receipt,
+                beneficiary,
+                action,
+                quantity,
+            } = *attestation;
+            let authorised = self.attesters.get(attester).unwrap_or_default() & action.bit();
+            if authorised == 0
+                || !self
+                    .registry()
+                    .has_civic_role(attester, CivicRole::Attester)
+            {
+                return Err(RewardError::NotAuthorised);
+            }
+            if self.receipts.contains(receipt) {
+                return Err(RewardError::ReceiptSeen);
+            }
+            let rule = self.rule(action).ok_or(RewardError::NoRule)?;
+            let kind = self.registry().kind_of(beneficiary);
+            if !kind.is_some_and(|kind| rule.rewards(kind)) {
+                return Err(RewardError::NotEligible);
+            }
+            let reward = rule.reward_for(quantity).ok_or(RewardError::Overflow)?;
+
+            let epoch = self.current_epoch();
+            let earned = self
+                .earned_in_epoch
+                .get((beneficiary, epoch))
+                .unwrap_or_default();
+            let minted = self.minted_in_epoch.get(epoch).unwrap_or_default();
+            let cap_left = self.cap_per_epoch.saturating_sub(earned);
+            let budget_left = self.budget_per_epoch.saturating_sub(minted);
+            let paid = reward.min(cap_left).min(budget_left);
+            if reward > 0 && paid == 0 {
+                return Err(if cap_left == 0 {
+                    RewardError::CapReached
+                } else {
+                    RewardError::BudgetExhausted
+                });
+            }
+
+            self.receipts.insert(receipt, &());
+            // Each sum below stays within the cap or the budget, which are Balances.
+            self.earned_in_epoch
+                .insert((beneficiary, epoch), &earned.saturating_add(paid));
+            self.minted_in_epoch
+                .insert(epoch, &minted.saturating_add(paid));
+            let (total, for_action) = self.earned(beneficiary, action);
+            self.earned_total
+                .insert(beneficiary, &total.saturating_add(paid));
+            self.earned_by_action
+                .insert((beneficiary, action), &for_action.saturating_add(paid));
+            self.minted_total = self.minted_total.saturating_add(paid);
+            self.env().emit_event(Attested {
+                receipt,
+                beneficiary,
+                action,
+                attester,
+                quantity,
+                reward: paid,
+            });
+            Ok(paid)
+        }
+
+        fn registry(&self) -> contract_ref!(IdentityRegistry) {
+            self.registry.into()
+        }
+
+        /// Mints through the token; a refusal reverts the whole call.
+        fn mint(&self, to: AccountId, amount: Balance) -> Result<()> {
+            if amount == 0 {
+                return Ok(());
+            }
+            let mut token: contract_ref!(CivicToken) = self.token.into();
+            token.mint_to(to, amount).map_err(RewardError::TokenRefused)
+        }
+    }
+}

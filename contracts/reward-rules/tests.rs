@@ -1,0 +1,168 @@
+//! Off-chain unit tests of what runs without other contracts: administration, rule
+//! schedules, the refusals that come before the registry is asked, and the reward
+//! arithmetic. Attestation end to end (registry and token calls) is tested on the real
+//! Wasm in the harness.
+
+use crate::reward_rules::*;
+use city_traits::{kinds, Action, Attestation, IdentityKind, RewardError, Rule};
+use ink::env::{
+    test::{self, DefaultAccounts},
+    DefaultEnvironment as E,
+};
+use ink::primitives::AccountId;
+
+const DAY_MS: u64 = 86_400_000;
+
+fn accounts() -> DefaultAccounts<E> {
+    test::default_accounts::<E>()
+}
+
+fn act_as(account: AccountId) {
+    test::set_caller::<E>(account);
+}
+
+/// Rules made by alice, minting through frank's token for eve's registry.
+fn rules() -> RewardRules {
+    test::set_block_timestamp::<E>(10 * DAY_MS);
+    act_as(accounts().alice);
+    let a = accounts();
+    RewardRules::new(a.frank, a.eve, DAY_MS, 1_000, 10_000)
+}
+
+fn per_kilo(reward: u128) -> Rule {
+    Rule {
+        reward,
+        per: 1_000,
+        kinds: kinds(&[IdentityKind::Citizen, IdentityKind::Resident]),
+    }
+}
+
+#[ink::test]
+fn a_rule_applies_from_its_time_and_the_old_one_until_then() {
+    let mut rules = rules();
+    rules
+        .set_rule(Action::Recyclables, Some(per_kilo(10)), 0)
+        .unwrap();
+    assert_eq!(rules.rule(Action::Recyclables), Some(per_kilo(10)));
+    rules
+        .set_rule(Action::Recyclables, Some(per_kilo(20)), 12 * DAY_MS)
+        .unwrap();
+    assert_eq!(rules.rule(Action::Recyclables), Some(per_kilo(10)));
+    test::set_block_timestamp::<E>(12 * DAY_MS);
+    assert_eq!(rules.rule(Action::Recyclables), Some(per_kilo(20)));
+    rules
+        .set_rule(Action::Recyclables, None, 13 * DAY_MS)
+        .unwrap();
+    assert_eq!(
+        rules.schedule(Action::Recyclables).current,
+        Some(per_kilo(20))
+    );
+    test::set_block_timestamp::<E>(13 * DAY_MS);
+    assert_eq!(rules.rule(Action::Recyclables), None);
+    assert_eq!(test::recorded_events().count(), 3);
+}
+
+#[ink::test]
+fn only_the_admin_administers() {
+    let mut rules = rules();
+    let a = accounts();
+    act_as(a.bob);
+    assert_eq!(
+        rules.set_rule(Action::TaxPaid, Some(per_kilo(1)), 0),
+        Err(RewardError::NotAdmin)
+    );
+    assert_eq!(
+        rules.authorise_attester(a.bob, vec![Action::TaxPaid]),
+        Err(RewardError::NotAdmin)
+    );
+    assert_eq!(rules.set_limits(1, 1), Err(RewardError::NotAdmin));
+    assert_eq!(rules.transfer_admin(a.bob), Err(RewardError::NotAdmin));
+    assert_eq!(test::recorded_events().count(), 0);
+}
+
+#[ink::test]
+fn a_rule_per_zero_units_is_refused() {
+    let mut rules = rules();
+    let zero = Rule {
+        per: 0,
+        ..per_kilo(1)
+    };
+    assert_eq!(
+        rules.set_rule(Action::WaterSaved, Some(zero), 0),
+        Err(RewardError::ZeroPer)
+    );
+    assert_eq!(rules.rule(Action::WaterSaved), None);
+}
+
+#[ink::test]
+fn attesters_are_authorised_per_action() {
+    let mut rules = rules();
+    let a = accounts();
+    rules
+        .authorise_attester(a.charlie, vec![Action::Recyclables, Action::KitchenWaste])
+        .unwrap();
+    assert_eq!(
+        rules.attester_actions(a.charlie),
+        vec![Action::Recyclables, Action::KitchenWaste]
+    );
+    rules.authorise_attester(a.charlie, vec![]).unwrap();
+    assert!(rules.attester_actions(a.charlie).is_empty());
+}
+
+#[ink::test]
+fn an_unauthorised_attester_is_refused_before_anything_else() {
+    let mut rules = rules();
+    let a = accounts();
+    act_as(a.django);
+    assert_eq!(
+        rules.attest([1; 32], a.bob, Action::Recyclables, 1_000),
+        Err(RewardError::NotAuthorised)
+    );
+    let item = Attestation {
+        receipt: [1; 32],
+        beneficiary: a.bob,
+        action: Action::Recyclables,
+        quantity: 1_000,
+    };
+    let refused = rules.attest_batch(vec![item]).unwrap_err();
+    assert_eq!(
+        (refused.index, refused.error),
+        (0, RewardError::NotAuthorised)
+    );
+    let too_many = rules.attest_batch(vec![item; MAX_BATCH + 1]).unwrap_err();
+    assert_eq!(too_many.error, RewardError::BatchTooLarge);
+    assert!(!rules.receipt_seen([1; 32]));
+    assert_eq!(rules.minted_total(), 0);
+}
+
+#[ink::test]
+fn limits_epochs_and_admin_seat() {
+    let mut rules = rules();
+    let a = accounts();
+    assert_eq!(rules.epoch(), 10);
+    assert_eq!(rules.remaining_cap(a.bob), 1_000);
+    assert_eq!(rules.remaining_budget(), 10_000);
+    rules.set_limits(5, 50).unwrap();
+    assert_eq!(
+        (rules.remaining_cap(a.bob), rules.remaining_budget()),
+        (5, 50)
+    );
+    assert_eq!(rules.earned(a.bob, Action::TaxPaid), (0, 0));
+    assert_eq!(
+        rules.transfer_admin(AccountId::from([0; 32])),
+        Err(RewardError::ZeroAdmin)
+    );
+    rules.transfer_admin(a.bob).unwrap();
+    assert_eq!(rules.admin(), a.bob);
+}
+
+#[test]
+fn rewards_round_down_and_overflow_is_caught() {
+    let rule = per_kilo(15);
+    assert_eq!(rule.reward_for(2_500), Some(37));
+    assert_eq!(rule.reward_for(999), Some(14));
+    assert_eq!(rule.reward_for(66), Some(0));
+    assert_eq!(rule.reward_for(u128::MAX), None);
+    assert!(rule.rewards(IdentityKind::Resident));
+    assert!(!rule.rewards(IdentityKind::Visitor));
+}

@@ -1,0 +1,149 @@
+//! Typed calls to the reward rules: `city.rewards(BIN).attest(receipt, ALICE, Recyclables,
+//! 2_500)`. Each method sends the message of the same name; the contract documents what it
+//! does and refuses.
+
+use city_traits::{Action, Attestation, BatchError, RewardError, Rule, Timestamp};
+use ink::{primitives::AccountId, selector_bytes};
+use scale::{Decode, Encode};
+
+use crate::{call::Outcome, city::City};
+
+/// The reward rules, called by one actor.
+pub struct RewardCalls<'a> {
+    city: &'a mut City,
+    caller: AccountId,
+}
+
+impl City {
+    /// Calls the reward rules as `caller` (an actor or any account).
+    pub fn rewards(&mut self, caller: impl Into<AccountId>) -> RewardCalls<'_> {
+        RewardCalls {
+            city: self,
+            caller: caller.into(),
+        }
+    }
+}
+
+type RewardResult<T = ()> = Result<T, RewardError>;
+
+/// A rule schedule as the contract encodes it: the rule in force, and its successor with
+/// the time it applies from (`None` retires the rule).
+pub type Schedule = (Option<Rule>, Option<(Timestamp, Option<Rule>)>);
+
+impl RewardCalls<'_> {
+    fn send<V: Decode>(self, selector: [u8; 4], args: impl Encode) -> Outcome<V> {
+        let rewards = self.city.rewards.address.clone();
+        self.city.send(&rewards, self.caller, selector, args)
+    }
+
+    pub fn admin(self) -> Outcome<AccountId> {
+        self.send(selector_bytes!("admin"), ())
+    }
+
+    pub fn rule(self, action: Action) -> Outcome<Option<Rule>> {
+        self.send(selector_bytes!("rule"), action)
+    }
+
+    /// The rule in force for `action` and its scheduled successor.
+    pub fn schedule(self, action: Action) -> Outcome<Schedule> {
+        self.send(selector_bytes!("schedule"), action)
+    }
+
+    pub fn epoch(self) -> Outcome<u64> {
+        self.send(selector_bytes!("epoch"), ())
+    }
+
+    pub fn remaining_cap(self, beneficiary: impl Into<AccountId>) -> Outcome<u128> {
+        self.send(selector_bytes!("remaining_cap"), beneficiary.into())
+    }
+
+    pub fn remaining_budget(self) -> Outcome<u128> {
+        self.send(selector_bytes!("remaining_budget"), ())
+    }
+
+    /// Everything the beneficiary earned, and what it earned for `action`.
+    pub fn earned(
+        self,
+        beneficiary: impl Into<AccountId>,
+        action: Action,
+    ) -> Outcome<(u128, u128)> {
+        self.send(selector_bytes!("earned"), (beneficiary.into(), action))
+    }
+
+    pub fn minted_total(self) -> Outcome<u128> {
+        self.send(selector_bytes!("minted_total"), ())
+    }
+
+    pub fn receipt_seen(self, receipt: [u8; 32]) -> Outcome<bool> {
+        self.send(selector_bytes!("receipt_seen"), receipt)
+    }
+
+    pub fn attester_actions(self, attester: impl Into<AccountId>) -> Outcome<Vec<Action>> {
+        self.send(selector_bytes!("attester_actions"), attester.into())
+    }
+
+    pub fn set_rule(
+        self,
+        action: Action,
+        rule: Option<Rule>,
+        from: Timestamp,
+    ) -> Outcome<RewardResult> {
+        self.send(selector_bytes!("set_rule"), (action, rule, from))
+    }
+
+    pub fn authorise_attester(
+        self,
+        attester: impl Into<AccountId>,
+        actions: &[Action],
+    ) -> Outcome<RewardResult> {
+        let args = (attester.into(), actions.to_vec());
+        self.send(selector_bytes!("authorise_attester"), args)
+    }
+
+    pub fn set_limits(self, cap_per_epoch: u128, budget_per_epoch: u128) -> Outcome<RewardResult> {
+        let args = (cap_per_epoch, budget_per_epoch);
+        self.send(selector_bytes!("set_limits"), args)
+    }
+
+    pub fn transfer_admin(self, new_admin: impl Into<AccountId>) -> Outcome<RewardResult> {
+        self.send(selector_bytes!("transfer_admin"), new_admin.into())
+    }
+
+    /// Reports a civic action; returns the reward paid.
+    pub fn attest(
+        self,
+        receipt: [u8; 32],
+        beneficiary: impl Into<AccountId>,
+        action: Action,
+        quantity: u128,
+    ) -> Outcome<RewardResult<u128>> {
+        let args = (receipt, beneficiary.into(), action, quantity);
+        self.send(selector_bytes!("attest"), args)
+    }
+
+    /// Reports a batch, all or none; returns the total paid.
+    pub fn attest_batch(self, batch: &[Attestation]) -> Outcome<Result<u128, BatchError>> {
+        self.send(selector_bytes!("attest_batch"), batch.to_vec())
+    }
+}
+
+/// Every reward-rules message the harness calls, by metadata label, for checking that the
+/// typed calls above match the bundle.
+pub const MESSAGES: &[&str] = &[
+    "admin",
+    "rule",
+    "schedule",
+    "epoch",
+    "remaining_cap",
+    "remaining_budget",
+    "earned",
+    "minted_total",
+    "receipt_seen",
+    "attester_actions",
+    "set_rule",
+    "authorise_attester",
+    "set_limits",
+    "transfer_admin",
+    "attest",
+    "attest_batch",
+];

@@ -1,0 +1,270 @@
+//! Reward rules on the real Wasm, across registry and token: attestations, replays,
+//! authorisation, eligibility, caps, budgets, batches and token refusals.
+
+use city_traits::{
+    kinds, Action, Attestation, CivicRole, IdentityKind, RewardError, Role, Rule, TokenError,
+};
+use harness::{
+    city::{Actor, ADMIN, ALICE, BOB, CAROL, MALLORY, REWARD_EPOCH_MS},
+    City,
+};
+
+/// A smart bin in Alice's neighbourhood.
+const BIN: Actor = Actor("smart-bin-7");
+const DAY_MS: u64 = 86_400_000;
+
+/// Two coins (200 cents) per kilogram of recyclables, for citizens and residents.
+fn recyclables() -> Rule {
+    Rule {
+        reward: 200,
+        per: 1_000,
+        kinds: kinds(&[IdentityKind::Citizen, IdentityKind::Resident]),
+    }
+}
+
+/// Alice is a citizen, Bob a resident, Carol a visitor; the bin may report recyclables.
+fn city() -> City {
+    let mut city = City::new().expect("the suite deploys");
+    let year = city.now_ms() + 365 * DAY_MS;
+    city.registry(ADMIN)
+        .grant_role(CivicRole::Registrar, ADMIN)
+        .ok();
+    for (seed, (who, kind)) in [
+        (ALICE, IdentityKind::Citizen),
+        (BOB, IdentityKind::Resident),
+        (CAROL, IdentityKind::Visitor),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        city.registry(ADMIN)
+            .register(who, kind, [seed as u8 + 1; 32], year)
+            .ok();
+    }
+    city.registry(ADMIN)
+        .grant_role(CivicRole::Attester, BIN)
+        .ok();
+    city.rewards(ADMIN)
+        .authorise_attester(BIN, &[Action::Recyclables])
+        .ok();
+    city.rewards(ADMIN)
+        .set_rule(Action::Recyclables, Some(recyclables()), 0)
+        .ok();
+    city
+}
+
+fn receipt(n: u8) -> [u8; 32] {
+    [n; 32]
+}
+
+#[test]
+fn a_bin_drop_mints_the_reward() {
+    let mut city = city();
+    let outcome = city
+        .rewards(BIN)
+        .attest(receipt(1), ALICE, Action::Recyclables, 2_500);
+    assert_eq!(outcome.events.len(), 1, "Attested");
+    assert_eq!(outcome.ok(), 500);
+    assert_eq!(city.balance(ALICE), 500);
+    assert_eq!(
+        city.rewards(ALICE).earned(ALICE, Action::Recyclables).value,
+        (500, 500)
+    );
+    assert!(city.rewards(ALICE).receipt_seen(receipt(1)).value);
+    assert_eq!(city.rewards(ALICE).minted_total().value, 500);
+}
+
+#[test]
+fn a_replayed_receipt_is_refused() {
+    let mut city = city();
+    city.rewards(BIN)
+        .attest(receipt(1), ALICE, Action::Recyclables, 2_500)
+        .ok();
+    assert_eq!(
+        city.rewards(BIN)
+            .attest(receipt(1), ALICE, Action::Recyclables, 2_500)
+            .err(),
+        RewardError::ReceiptSeen
+    );
+    assert_eq!(city.balance(ALICE), 500);
+}
+
+#[test]
+fn only_authorised_attesters_report_only_their_actions() {
+    let mut city = city();
+    let refusals = [(MALLORY, Action::Recyclables), (BIN, Action::TaxPaid)];
+    for (who, action) in refusals {
+        assert_eq!(
+            city.rewards(who)
+                .attest(receipt(1), ALICE, action, 1_000)
+                .err(),
+            RewardError::NotAuthorised
+        );
+    }
+    // Authorised here but no longer a device in the registry.
+    city.registry(ADMIN)
+        .revoke_role(CivicRole::Attester, BIN)
+        .ok();
+    assert_eq!(
+        city.rewards(BIN)
+            .attest(receipt(1), ALICE, Action::Recyclables, 1_000)
+            .err(),
+        RewardError::NotAuthorised
+    );
+    assert_eq!(city.balance(ALICE), 0);
+}
+
+#[test]
+fn ineligible_beneficiaries_earn_nothing() {
+    let mut city = city();
+    for (n, who) in [CAROL, MALLORY].into_iter().enumerate() {
+        assert_eq!(
+            city.rewards(BIN)
+                .attest(receipt(n as u8), who, Action::Recyclables, 1_000)
+                .err(),
+            RewardError::NotEligible
+        );
+    }
+    // An expired card earns nothing, even before anyone marks it expired.
+    city.advance_time(366 * DAY_MS);
+    assert_eq!(
+        city.rewards(BIN)
+            .attest(receipt(9), ALICE, Action::Recyclables, 1_000)
+            .err(),
+        RewardError::NotEligible
+    );
+    assert_eq!(city.rewards(ALICE).minted_total().value, 0);
+}
+
+#[test]
+fn an_action_without_a_rule_in_force_is_refused() {
+    let mut city = city();
+    city.rewards(ADMIN)
+        .authorise_attester(BIN, &[Action::Recyclables, Action::KitchenWaste])
+        .ok();
+    assert_eq!(
+        city.rewards(BIN)
+            .attest(receipt(1), ALICE, Action::KitchenWaste, 1_000)
+            .err(),
+        RewardError::NoRule
+    );
+    // A rule scheduled for tomorrow applies from tomorrow.
+    let tomorrow = city.now_ms() + DAY_MS;
+    city.rewards(ADMIN)
+        .set_rule(Action::KitchenWaste, Some(recyclables()), tomorrow)
+        .ok();
+    assert_eq!(
+        city.rewards(BIN)
+            .attest(receipt(1), ALICE, Action::KitchenWaste, 1_000)
+            .err(),
+        RewardError::NoRule
+    );
+    city.advance_time(DAY_MS);
+    assert_eq!(
+        city.rewards(BIN)
+            .attest(receipt(1), ALICE, Action::KitchenWaste, 1_000)
+            .ok(),
+        200
+    );
+}
+
+#[test]
+fn the_daily_cap_pays_up_to_what_is_left_then_refuses_until_tomorrow() {
+    let mut city = city();
+    let cap = city.rewards(ALICE).remaining_cap(ALICE).value;
+    let outcome = city
+        .rewards(BIN)
+        .attest(receipt(1), ALICE, Action::Recyclables, 1_000_000);
+    assert_eq!(outcome.ok(), cap, "paid up to the cap");
+    assert_eq!(
+        city.rewards(BIN)
+            .attest(receipt(2), ALICE, Action::Recyclables, 1_000)
+            .err(),
+        RewardError::CapReached
+    );
+    city.advance_time(REWARD_EPOCH_MS);
+    assert_eq!(city.rewards(ALICE).remaining_cap(ALICE).value, cap);
+    city.rewards(BIN)
+        .attest(receipt(2), ALICE, Action::Recyclables, 1_000)
+        .ok();
+    assert_eq!(city.balance(ALICE), cap + 200);
+}
+
+#[test]
+fn the_daily_budget_is_shared_and_never_exceeded() {
+    let mut city = city();
+    city.rewards(ADMIN).set_limits(10_000, 600).ok();
+    city.rewards(BIN)
+        .attest(receipt(1), ALICE, Action::Recyclables, 2_500)
+        .ok();
+    let bob = city
+        .rewards(BIN)
+        .attest(receipt(2), BOB, Action::Recyclables, 2_500);
+    assert_eq!(bob.ok(), 100, "what was left of the budget");
+    assert_eq!(
+        city.rewards(BIN)
+            .attest(receipt(3), BOB, Action::Recyclables, 1_000)
+            .err(),
+        RewardError::BudgetExhausted
+    );
+    assert_eq!(city.rewards(ALICE).remaining_budget().value, 0);
+    assert_eq!(city.balance(ALICE) + city.balance(BOB), 600);
+}
+
+#[test]
+fn a_batch_applies_whole_or_not_at_all() {
+    let mut city = city();
+    let drop = |n: u8, who: Actor, grams| Attestation {
+        receipt: receipt(n),
+        beneficiary: who.account(),
+        action: Action::Recyclables,
+        quantity: grams,
+    };
+    // The third drop replays the first receipt: nothing of the batch happens.
+    let refused = city
+        .rewards(BIN)
+        .attest_batch(&[
+            drop(1, ALICE, 1_000),
+            drop(2, BOB, 1_000),
+            drop(1, BOB, 500),
+        ])
+        .err();
+    assert_eq!(
+        (refused.index, refused.error),
+        (2, RewardError::ReceiptSeen)
+    );
+    assert!(!city.rewards(BIN).receipt_seen(receipt(1)).value);
+    assert_eq!(city.balance(ALICE) + city.balance(BOB), 0);
+
+    let paid = city.rewards(BIN).attest_batch(&[
+        drop(1, ALICE, 1_000),
+        drop(2, BOB, 1_000),
+        drop(3, ALICE, 500),
+    ]);
+    assert_eq!(paid.events.len(), 3, "one Attested per drop");
+    assert_eq!(paid.ok(), 500);
+    assert_eq!((city.balance(ALICE), city.balance(BOB)), (300, 200));
+
+    let too_many: Vec<_> = (0..51).map(|n| drop(n + 10, ALICE, 1)).collect();
+    let refused = city.rewards(BIN).attest_batch(&too_many).err();
+    assert_eq!(refused.error, RewardError::BatchTooLarge);
+}
+
+#[test]
+fn a_token_that_refuses_to_mint_leaves_the_rules_unchanged() {
+    let mut city = city();
+    city.token(ADMIN).grant_role(Role::Pauser, ADMIN).ok();
+    city.token(ADMIN).pause().ok();
+    assert_eq!(
+        city.rewards(BIN)
+            .attest(receipt(1), ALICE, Action::Recyclables, 2_500)
+            .err(),
+        RewardError::TokenRefused(TokenError::Paused)
+    );
+    assert!(!city.rewards(BIN).receipt_seen(receipt(1)).value);
+    assert_eq!(
+        city.rewards(ALICE).earned(ALICE, Action::Recyclables).value,
+        (0, 0)
+    );
+    assert_eq!(city.rewards(ALICE).minted_total().value, 0);
+}
