@@ -28,7 +28,8 @@ mod tests;
 #[ink::contract]
 mod reward_rules {
     use city_traits::{
-        Action, Attestation, BatchError, CivicRole, CivicToken, IdentityRegistry, RewardError, Rule,
+        Action, Attestation, BatchError, CivicRole, CivicToken, IdentityKind, IdentityRegistry,
+        RewardError, Rule,
     };
     use ink::{contract_ref, prelude::vec::Vec, storage::Mapping};
 
@@ -426,7 +427,8 @@ mod reward_rules {
                 quantity,
             };
             let attester = self.env().caller();
-            let reward = self.apply(attester, &attestation)?;
+            let rights = self.attester_rights(attester);
+            let reward = self.apply(attester, rights, &attestation, &mut Vec::new())?;
             self.mint(beneficiary, reward)?;
             Ok(reward)
         }
@@ -454,11 +456,14 @@ mod reward_rules {
                 return Err(refuse(0, RewardError::BatchTooLarge));
             }
             let attester = self.env().caller();
+            // Asked once per batch: the attester and its rights do not change within it.
+            let rights = self.attester_rights(attester);
+            let mut kinds = Vec::new();
             let mut payouts: Vec<(AccountId, Balance)> = Vec::new();
             let mut total: Balance = 0;
             for (index, attestation) in batch.iter().enumerate() {
                 let reward = self
-                    .apply(attester, attestation)
+                    .apply(attester, rights, attestation, &mut kinds)
                     .map_err(|error| refuse(index, error))?;
                 // Rewards stay within the budget, which is a Balance.
                 total = total.saturating_add(reward);
@@ -494,26 +499,37 @@ mod reward_rules {
         }
 
         /// Checks one attestation and books its reward; the caller mints it.
-        fn apply(&mut self, attester: AccountId, attestation: &Attestation) -> Result<Balance> {
+        ///
+        /// `rights` are the attester's authorised actions (see [`Self::attester_rights`]);
+        /// `kinds` remembers the beneficiaries' kinds already asked of the registry.
+        fn apply(
+            &mut self,
+            attester: AccountId,
+            rights: u16,
+            attestation: &Attestation,
+            kinds: &mut Vec<(AccountId, Option<IdentityKind>)>,
+        ) -> Result<Balance> {
             let Attestation {
                 receipt,
                 beneficiary,
                 action,
                 quantity,
             } = *attestation;
-            let authorised = self.attesters.get(attester).unwrap_or_default() & action.bit();
-            if authorised == 0
-                || !self
-                    .registry()
-                    .has_civic_role(attester, CivicRole::Attester)
-            {
+            if rights & action.bit() == 0 {
                 return Err(RewardError::NotAuthorised);
             }
             if self.receipts.contains(receipt) {
                 return Err(RewardError::ReceiptSeen);
             }
             let rule = self.rule(action).ok_or(RewardError::NoRule)?;
-            let kind = self.registry().kind_of(beneficiary);
+            let kind = match kinds.iter().find(|(who, _)| *who == beneficiary) {
+                Some((_, kind)) => *kind,
+                None => {
+                    let kind = self.registry().kind_of(beneficiary);
+                    kinds.push((beneficiary, kind));
+                    kind
+                }
+            };
             if !kind.is_some_and(|kind| rule.rewards(kind)) {
                 return Err(RewardError::NotEligible);
             }
@@ -557,6 +573,21 @@ mod reward_rules {
                 reward: paid,
             });
             Ok(paid)
+        }
+
+        /// The actions `attester` may report: those authorised here, if it also holds the
+        /// registry's attester role (asked only when some are authorised).
+        fn attester_rights(&self, attester: AccountId) -> u16 {
+            let actions = self.attesters.get(attester).unwrap_or_default();
+            if actions != 0
+                && self
+                    .registry()
+                    .has_civic_role(attester, CivicRole::Attester)
+            {
+                actions
+            } else {
+                0
+            }
         }
 
         fn registry(&self) -> contract_ref!(IdentityRegistry) {

@@ -2,13 +2,14 @@
 //! weight (ref_time, proof_size) of the token's key messages, beside the anchors.
 
 use anyhow::Result;
-use city_traits::{CivicRole, IdentityKind, Role};
+use city_traits::{kinds, Action, Attestation, CivicRole, IdentityKind, Role, Rule};
+use ink::primitives::AccountId;
 use serde::Serialize;
 
 use crate::{
     bundles,
     call::Outcome,
-    city::{City, ADMIN, ALICE, BOB, CAROL, DAVE, SHOP},
+    city::{Actor, City, ADMIN, ALICE, BOB, CAROL, DAVE, SHOP},
 };
 
 /// A figure measured elsewhere in this same sandbox (weights are deterministic), to compare
@@ -70,6 +71,10 @@ pub struct Report {
     pub weights: Vec<Measurement>,
     /// The citizen registry's messages.
     pub registry_weights: Vec<Measurement>,
+    /// The reward rules' messages (batches per attestation).
+    pub reward_weights: Vec<Measurement>,
+    /// `attest`'s ref_time with [`MANY_CITIZENS`] registered over [`FEW_CITIZENS`].
+    pub attest_flatness: f64,
     pub anchors: [Anchor; 2],
     pub ratios: Vec<Ratio>,
 }
@@ -164,10 +169,13 @@ pub fn run() -> Result<Report> {
         })
         .collect();
     let registry_weights = registry_weights(&mut city);
+    let (reward_weights, attest_flatness) = reward_weights()?;
     Ok(Report {
         sizes,
         weights,
         registry_weights,
+        reward_weights,
+        attest_flatness,
         anchors: ANCHORS,
         ratios,
     })
@@ -183,6 +191,7 @@ impl Report {
         for (contract, weights) in [
             ("city-token", &self.weights),
             ("citizen-registry", &self.registry_weights),
+            ("reward-rules", &self.reward_weights),
         ] {
             out += &format!(
                 "\n{contract} weights\n  {:<36} {:>14} {:>11}\n",
@@ -195,6 +204,10 @@ impl Report {
                 );
             }
         }
+        out += &format!(
+            "  attest with {MANY_CITIZENS} citizens / with {FEW_CITIZENS}: {:.3}x ref_time\n",
+            self.attest_flatness
+        );
         out += &format!(
             "\nanchors (transfer)\n  {:<36} {:>9} {:>14} {:>11}\n",
             "contract", "wasm B", "ref_time", "proof_size"
@@ -236,6 +249,109 @@ impl Measurement {
             proof_size: outcome.weight.proof_size(),
         }
     }
+}
+
+/// Citizens registered for the small and the large `attest` measurement.
+pub const FEW_CITIZENS: u32 = 10;
+pub const MANY_CITIZENS: u32 = 10_000;
+
+/// Batch sizes whose weight per attestation is reported.
+pub const BATCH_SIZES: [u32; 3] = [1, 10, 50];
+
+/// A citizen of the crowd used by the reward benchmarks.
+fn citizen(n: u32) -> AccountId {
+    let mut bytes = [0xc1; 32];
+    bytes[..4].copy_from_slice(&n.to_le_bytes());
+    AccountId::from(bytes)
+}
+
+/// The reward rules' weights on a fresh city: a smart bin reports recyclables.
+fn reward_weights() -> Result<(Vec<Measurement>, f64)> {
+    let bin = Actor("bench-bin");
+    let mut city = City::new()?;
+    let year = city.now_ms() + 365 * DAY_MS;
+    city.registry(ADMIN)
+        .grant_role(CivicRole::Registrar, ADMIN)
+        .ok();
+    city.registry(ADMIN)
+        .grant_role(CivicRole::Attester, bin)
+        .ok();
+    city.rewards(ADMIN)
+        .authorise_attester(bin, &[Action::Recyclables])
+        .ok();
+    let rule = Rule {
+        reward: 200,
+        per: 1_000,
+        kinds: kinds(&[IdentityKind::Citizen]),
+    };
+    city.rewards(ADMIN)
+        .set_rule(Action::Recyclables, Some(rule), 0)
+        .ok();
+    city.rewards(ADMIN).set_limits(u128::MAX, u128::MAX).ok();
+    let mut registered = 0;
+    let mut register_up_to = |city: &mut City, count: u32| {
+        for n in registered..count {
+            let document = {
+                let mut hash = [0xd0; 32];
+                hash[..4].copy_from_slice(&n.to_le_bytes());
+                hash
+            };
+            city.registry(ADMIN)
+                .register(citizen(n), IdentityKind::Citizen, document, year)
+                .ok();
+            if n % 500 == 499 {
+                city.advance_blocks(1);
+            }
+        }
+        registered = count;
+        city.advance_blocks(1);
+    };
+    let mut receipts = 0u32;
+    let mut next_receipt = || {
+        receipts += 1;
+        let mut receipt = [0xee; 32];
+        receipt[..4].copy_from_slice(&receipts.to_le_bytes());
+        receipt
+    };
+
+    let mut weights = Vec::new();
+    register_up_to(&mut city, FEW_CITIZENS);
+    let few = city
+        .rewards(bin)
+        .attest(next_receipt(), citizen(1), Action::Recyclables, 2_500);
+    weights.push(Measurement::of(
+        &format!("attest ({FEW_CITIZENS} citizens)"),
+        &few,
+    ));
+    for size in BATCH_SIZES {
+        city.advance_blocks(1);
+        let batch: Vec<Attestation> = (0..size)
+            .map(|n| Attestation {
+                receipt: next_receipt(),
+                beneficiary: citizen(n % FEW_CITIZENS),
+                action: Action::Recyclables,
+                quantity: 2_500,
+            })
+            .collect();
+        let outcome = city.rewards(bin).attest_batch(&batch);
+        let mut per_item = Measurement::of(&format!("attest_batch of {size}, per item"), &outcome);
+        per_item.ref_time /= u64::from(size);
+        per_item.proof_size /= u64::from(size);
+        weights.push(per_item);
+    }
+    register_up_to(&mut city, MANY_CITIZENS);
+    let many = city.rewards(bin).attest(
+        next_receipt(),
+        citizen(MANY_CITIZENS - 1),
+        Action::Recyclables,
+        2_500,
+    );
+    weights.push(Measurement::of(
+        &format!("attest ({MANY_CITIZENS} citizens)"),
+        &many,
+    ));
+    let flatness = many.weight.ref_time() as f64 / few.weight.ref_time() as f64;
+    Ok((weights, flatness))
 }
 
 /// The registry's key messages, each in its own block, on the city of [`run`].

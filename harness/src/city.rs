@@ -9,7 +9,7 @@ use drink::{
     pallet_contracts::Determinism,
     sandbox_api::prelude::*,
     session::{ContractBundle, Session},
-    AccountId32, Sandbox as _,
+    AccountId32, Sandbox as _, Weight,
 };
 use ink::primitives::AccountId;
 use scale::{Decode, Encode};
@@ -35,6 +35,10 @@ pub const REWARD_EPOCH_MS: u64 = 86_400_000;
 pub const REWARD_CAP_PER_EPOCH: u128 = 50 * COIN;
 /// What the reward rules may pay a day in all: 100,000 coins.
 pub const REWARD_BUDGET_PER_EPOCH: u128 = 100_000 * COIN;
+/// The most a call may use: what one extrinsic may take of a parachain block with two
+/// seconds of compute and a 5 MiB proof (drink's default, a tenth of a second, is too little
+/// for a full reward batch).
+pub const CALL_GAS_LIMIT: Weight = Weight::from_parts(1_500_000_000_000, 5 * 1024 * 1024);
 /// Native balance given to every actor the first time it acts, for storage deposits.
 const ACTOR_ENDOWMENT: u128 = 1_000_000_000_000_000;
 
@@ -226,7 +230,7 @@ impl City {
         value: u128,
     ) -> Result<Outcome<V>> {
         let origin = self.fund(caller.into());
-        let gas_limit = Sandbox::default_gas_limit();
+        let gas_limit = CALL_GAS_LIMIT;
         // The pallet reports every event of the block so far; start from none so the
         // outcome holds this call's events only (and the block's event list stays short).
         self.session.sandbox().reset_events();
@@ -382,7 +386,7 @@ fn deploy(
         constructor,
         Vec::new(),
         origin,
-        Sandbox::default_gas_limit(),
+        CALL_GAS_LIMIT,
         None,
     );
     let returned = result
