@@ -11,9 +11,11 @@
 //!   here for the actions they may report.
 //! - **`attest`** checks the attester, that the receipt is new, the rule in force, the
 //!   beneficiary's live identity and kind (in the registry), then pays the reward within
-//!   the beneficiary's cap and the rules' budget for the epoch (a reward above what is
-//!   left is paid up to what is left), and mints it through the city token, where the
-//!   rules hold the minter role.
+//!   the beneficiary's cap and the rules' budget for the epoch, and mints it through the
+//!   city token, where the rules hold the minter role. A reward above what is left of the
+//!   cap or the budget is paid up to what is left, possibly nothing: the action still
+//!   happened, so its receipt is recorded (and cannot be paid again tomorrow), and a device
+//!   uploading a day of drops is not refused because one citizen reached the cap.
 //! - **`attest_batch`** (at most [`MAX_BATCH`] attestations, for a bin uploading a day of
 //!   drops) is atomic: the first attestation that fails refuses the whole batch with its
 //!   index and error, and nothing of the batch is applied.
@@ -408,7 +410,8 @@ mod reward_rules {
         ///
         /// # Errors
         /// `NotAuthorised`, `ReceiptSeen`, `NoRule`, `NotEligible`, `Overflow`,
-        /// `CapReached`, `BudgetExhausted`, `TokenRefused`.
+        /// `TokenRefused`. A beneficiary at its cap, or an exhausted budget, is no error:
+        /// the attestation is recorded and pays what is left, which may be nothing.
         ///
         /// # Events
         /// `Attested`, and the token's `Transfer` from nobody when the reward is positive.
@@ -544,13 +547,6 @@ mod reward_rules {
             let cap_left = self.cap_per_epoch.saturating_sub(earned);
             let budget_left = self.budget_per_epoch.saturating_sub(minted);
             let paid = reward.min(cap_left).min(budget_left);
-            if reward > 0 && paid == 0 {
-                return Err(if cap_left == 0 {
-                    RewardError::CapReached
-                } else {
-                    RewardError::BudgetExhausted
-                });
-            }
 
             self.receipts.insert(receipt, &());
             // Each sum below stays within the cap or the budget, which are Balances.

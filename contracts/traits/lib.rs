@@ -489,10 +489,6 @@ pub enum RewardError {
     ReceiptSeen,
     /// The beneficiary has no live identity of a kind this rule rewards.
     NotEligible,
-    /// The beneficiary reached its cap for this epoch.
-    CapReached,
-    /// The rules' budget for this epoch is spent.
-    BudgetExhausted,
     /// The reward does not fit in a balance.
     Overflow,
     /// A batch holds more than the maximum number of attestations.

@@ -5,7 +5,8 @@
 //!   unchanged, load with `ContractBundle::load`.
 //! - [`City`]: the deployed suite (token and citizen registry), named actors, typed calls, block and time control,
 //!   snapshots.
-//! - [`demo`]: the city demo that `city demo` runs.
+//! - [`scenarios`]: the city scenarios that `city simulate <name>|all` runs (the token's
+//!   own story is [`demo`]).
 //! - [`bench`]: deterministic figures (Wasm size, weight) for `city bench`.
 
 pub mod bench;
@@ -15,6 +16,7 @@ pub mod city;
 pub mod demo;
 pub mod registry;
 pub mod rewards;
+pub mod scenarios;
 pub mod token;
 
 pub use call::{ContractEvent, Outcome};

@@ -1,17 +1,18 @@
 //! `city`: the ink-city command line.
 //!
 //! ```text
-//! city build            build every contract bundle (release, wasm-opt) if stale
-//! city demo             build, then run the city demo on the embedded sandbox
-//! city bench [--json]   Wasm sizes and weights of the key messages, beside the anchors
+//! city build                  build every contract bundle (release, wasm-opt) if stale
+//! city simulate <name>|all    run city scenarios on the embedded sandbox, checking each
+//! city demo                   the City Coin scenario alone
+//! city bench [--json]         Wasm sizes and weights of the key messages, beside the anchors
 //! ```
 
 use std::process::ExitCode;
 
 use anyhow::Result;
-use harness::{bench, bundles, demo};
+use harness::{bench, bundles, demo, scenarios};
 
-const USAGE: &str = "usage: city <build | demo | bench [--json]>";
+const USAGE: &str = "usage: city <build | simulate <scenario>|all | demo | bench [--json]>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -34,6 +35,7 @@ fn run(args: &[&str]) -> Result<()> {
             Ok(())
         }
         ["demo"] => demo::run(&mut std::io::stdout()),
+        ["simulate", scenario] => scenarios::run(scenario, &mut std::io::stdout()),
         ["bench"] => {
             print!("{}", bench::run()?.table());
             Ok(())

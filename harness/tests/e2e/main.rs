@@ -12,6 +12,7 @@ mod redeem_and_policy;
 mod registry;
 mod rewards;
 mod roles;
+mod scenarios;
 
 use harness::{
     city::{ADMIN, ALICE, BOB},

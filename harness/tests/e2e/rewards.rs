@@ -169,23 +169,25 @@ fn an_action_without_a_rule_in_force_is_refused() {
 }
 
 #[test]
-fn the_daily_cap_pays_up_to_what_is_left_then_refuses_until_tomorrow() {
+fn the_daily_cap_pays_up_to_what_is_left_then_nothing_until_tomorrow() {
     let mut city = city();
     let cap = city.rewards(ALICE).remaining_cap(ALICE).value;
     let outcome = city
         .rewards(BIN)
         .attest(receipt(1), ALICE, Action::Recyclables, 1_000_000);
     assert_eq!(outcome.ok(), cap, "paid up to the cap");
-    assert_eq!(
-        city.rewards(BIN)
-            .attest(receipt(2), ALICE, Action::Recyclables, 1_000)
-            .err(),
-        RewardError::CapReached
-    );
+    // At the cap a drop is recorded and pays nothing; the receipt is spent.
+    let capped = city
+        .rewards(BIN)
+        .attest(receipt(2), ALICE, Action::Recyclables, 1_000);
+    assert_eq!(capped.events.len(), 1, "Attested with reward 0");
+    assert_eq!(capped.ok(), 0);
+    assert!(city.rewards(BIN).receipt_seen(receipt(2)).value);
+    assert_eq!(city.balance(ALICE), cap);
     city.advance_time(REWARD_EPOCH_MS);
     assert_eq!(city.rewards(ALICE).remaining_cap(ALICE).value, cap);
     city.rewards(BIN)
-        .attest(receipt(2), ALICE, Action::Recyclables, 1_000)
+        .attest(receipt(3), ALICE, Action::Recyclables, 1_000)
         .ok();
     assert_eq!(city.balance(ALICE), cap + 200);
 }
@@ -201,12 +203,10 @@ fn the_daily_budget_is_shared_and_never_exceeded() {
         .rewards(BIN)
         .attest(receipt(2), BOB, Action::Recyclables, 2_500);
     assert_eq!(bob.ok(), 100, "what was left of the budget");
-    assert_eq!(
-        city.rewards(BIN)
-            .attest(receipt(3), BOB, Action::Recyclables, 1_000)
-            .err(),
-        RewardError::BudgetExhausted
-    );
+    let spent = city
+        .rewards(BIN)
+        .attest(receipt(3), BOB, Action::Recyclables, 1_000);
+    assert_eq!(spent.ok(), 0, "the budget is spent");
     assert_eq!(city.rewards(ALICE).remaining_budget().value, 0);
     assert_eq!(city.balance(ALICE) + city.balance(BOB), 600);
 }
