@@ -5,7 +5,7 @@ use city_traits::{
     kinds, Action, Attestation, CivicRole, IdentityKind, RewardError, Role, Rule, TokenError,
 };
 use harness::{
-    city::{Actor, ADMIN, ALICE, BOB, CAROL, MALLORY, REWARD_EPOCH_MS},
+    city::{Actor, ADMIN, ALICE, BOB, CAROL, MALLORY, REWARD_CAP_PER_EPOCH, REWARD_EPOCH_MS},
     City,
 };
 
@@ -267,4 +267,53 @@ fn a_token_that_refuses_to_mint_leaves_the_rules_unchanged() {
         (0, 0)
     );
     assert_eq!(city.rewards(ALICE).minted_total().value, 0);
+}
+
+#[test]
+fn a_token_at_its_cap_refuses_the_mint_and_the_rules_stay_unchanged() {
+    let config = harness::TokenConfig {
+        cap: 1_000,
+        initial_supply: 900,
+        ..harness::TokenConfig::default()
+    };
+    let mut city = City::with_token(config).expect("the suite deploys");
+    let year = city.now_ms() + 365 * DAY_MS;
+    city.registry(ADMIN)
+        .grant_role(CivicRole::Registrar, ADMIN)
+        .ok();
+    city.registry(ADMIN)
+        .register(ALICE, IdentityKind::Citizen, [1; 32], year)
+        .ok();
+    city.registry(ADMIN)
+        .grant_role(CivicRole::Attester, BIN)
+        .ok();
+    city.rewards(ADMIN)
+        .authorise_attester(BIN, &[Action::Recyclables])
+        .ok();
+    city.rewards(ADMIN)
+        .set_rule(Action::Recyclables, Some(recyclables()), 0)
+        .ok();
+    assert_eq!(
+        city.rewards(BIN)
+            .attest(receipt(1), ALICE, Action::Recyclables, 2_500)
+            .err(),
+        RewardError::TokenRefused(TokenError::CapExceeded)
+    );
+    assert!(!city.rewards(BIN).receipt_seen(receipt(1)).value);
+    assert_eq!(
+        city.rewards(ALICE).remaining_cap(ALICE).value,
+        REWARD_CAP_PER_EPOCH
+    );
+}
+
+#[test]
+fn an_absurd_quantity_overflows_cleanly() {
+    let mut city = city();
+    assert_eq!(
+        city.rewards(BIN)
+            .attest(receipt(1), ALICE, Action::Recyclables, u128::MAX)
+            .err(),
+        RewardError::Overflow
+    );
+    assert!(!city.rewards(BIN).receipt_seen(receipt(1)).value);
 }
