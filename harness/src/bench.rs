@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::{
     bundles,
     call::Outcome,
-    city::{Actor, City, ADMIN, ALICE, BOB, CAROL, DAVE, SHOP},
+    city::{crowd_member, numbered_id, Actor, City, ADMIN, ALICE, BOB, CAROL, DAVE, SHOP},
 };
 
 /// A figure measured elsewhere in this same sandbox (weights are deterministic), to compare
@@ -260,9 +260,7 @@ pub const BATCH_SIZES: [u32; 3] = [1, 10, 50];
 
 /// A citizen of the crowd used by the reward benchmarks.
 fn citizen(n: u32) -> AccountId {
-    let mut bytes = [0xc1; 32];
-    bytes[..4].copy_from_slice(&n.to_le_bytes());
-    AccountId::from(bytes)
+    crowd_member("bench-citizen", n)
 }
 
 /// The reward rules' weights on a fresh city: a smart bin reports recyclables.
@@ -291,13 +289,13 @@ fn reward_weights() -> Result<(Vec<Measurement>, f64)> {
     let mut registered = 0;
     let mut register_up_to = |city: &mut City, count: u32| {
         for n in registered..count {
-            let document = {
-                let mut hash = [0xd0; 32];
-                hash[..4].copy_from_slice(&n.to_le_bytes());
-                hash
-            };
             city.registry(ADMIN)
-                .register(citizen(n), IdentityKind::Citizen, document, year)
+                .register(
+                    citizen(n),
+                    IdentityKind::Citizen,
+                    numbered_id(0xd0, n),
+                    year,
+                )
                 .ok();
             if n % 500 == 499 {
                 city.advance_blocks(1);
@@ -309,9 +307,7 @@ fn reward_weights() -> Result<(Vec<Measurement>, f64)> {
     let mut receipts = 0u32;
     let mut next_receipt = || {
         receipts += 1;
-        let mut receipt = [0xee; 32];
-        receipt[..4].copy_from_slice(&receipts.to_le_bytes());
-        receipt
+        numbered_id(0xee, receipts)
     };
 
     let mut weights = Vec::new();

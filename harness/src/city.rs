@@ -66,12 +66,29 @@ pub const MALLORY: Actor = Actor("mallory");
 impl Actor {
     /// The actor's account: the BLAKE2-256 hash of `ink-city/<name>`.
     pub fn account(self) -> AccountId {
-        let mut seed = b"ink-city/".to_vec();
-        seed.extend_from_slice(self.0.as_bytes());
-        let mut hash = [0u8; 32];
-        ink::env::hash_bytes::<ink::env::hash::Blake2x256>(&seed, &mut hash);
-        AccountId::from(hash)
+        named_account(self.0)
     }
+}
+
+/// The `n`th member of a crowd (the residents of a neighbourhood, say): the account of
+/// the name `<crowd>-<n>`.
+pub fn crowd_member(crowd: &str, n: u32) -> AccountId {
+    named_account(&format!("{crowd}-{n}"))
+}
+
+/// A 32-byte id (a document hash, a receipt) made of a `tag` byte and a number `n`, so
+/// that ids with different tags or numbers differ.
+pub fn numbered_id(tag: u8, n: u32) -> [u8; 32] {
+    let mut id = [tag; 32];
+    id[..4].copy_from_slice(&n.to_le_bytes());
+    id
+}
+
+fn named_account(name: &str) -> AccountId {
+    let seed = format!("ink-city/{name}");
+    let mut hash = [0u8; 32];
+    ink::env::hash_bytes::<ink::env::hash::Blake2x256>(seed.as_bytes(), &mut hash);
+    AccountId::from(hash)
 }
 
 impl From<Actor> for AccountId {

@@ -8,10 +8,9 @@ use anyhow::{ensure, Result};
 use city_traits::{
     kinds, Action, Attestation, CivicRole, IdentityKind, RewardError, Role, Rule, TransferPolicy,
 };
-use ink::primitives::AccountId;
 
 use crate::{
-    city::{Actor, City, ADMIN, BUS, COIN, REWARD_CAP_PER_EPOCH, SHOP},
+    city::{crowd_member, numbered_id, Actor, City, ADMIN, BUS, COIN, REWARD_CAP_PER_EPOCH, SHOP},
     demo,
 };
 
@@ -40,26 +39,14 @@ pub fn run(name: &str, out: &mut impl Write) -> Result<()> {
     }
 }
 
-/// A member of a crowd: `crowd-<n>`'s account.
-fn member(crowd: &str, n: u32) -> AccountId {
-    let seed = format!("ink-city/{crowd}-{n}").into_bytes();
-    let mut hash = [0u8; 32];
-    ink::env::hash_bytes::<ink::env::hash::Blake2x256>(&seed, &mut hash);
-    AccountId::from(hash)
-}
-
 /// A document hash for the `n`th identity of a scenario.
 fn document(scenario: u8, n: u32) -> [u8; 32] {
-    let mut hash = [scenario; 32];
-    hash[..4].copy_from_slice(&n.to_le_bytes());
-    hash
+    numbered_id(scenario, n)
 }
 
-/// A receipt id unique within a scenario.
+/// A receipt id, unique per device tag and number.
 fn receipt(device: u8, n: u32) -> [u8; 32] {
-    let mut id = [device; 32];
-    id[..4].copy_from_slice(&n.to_le_bytes());
-    id
+    numbered_id(device, n)
 }
 
 /// The city with the admin as registrar, service providers registered and civic points.
@@ -91,7 +78,7 @@ fn enrol(
     let expires = city.now_ms() + valid_ms;
     for n in 0..count {
         city.registry(ADMIN)
-            .register(member(crowd, n), kind, document(scenario, n), expires)
+            .register(crowd_member(crowd, n), kind, document(scenario, n), expires)
             .ok();
     }
 }
@@ -169,7 +156,7 @@ fn xiongan_garbage(out: &mut impl Write) -> Result<()> {
                 };
                 Attestation {
                     receipt: receipt(1, n * 3 + c as u32),
-                    beneficiary: member("xiongan", n),
+                    beneficiary: crowd_member("xiongan", n),
                     action,
                     quantity: grams,
                 }
@@ -186,7 +173,7 @@ fn xiongan_garbage(out: &mut impl Write) -> Result<()> {
         drops.len(),
         coins(paid)
     )?;
-    let champion = member("xiongan", 0);
+    let champion = crowd_member("xiongan", 0);
     ensure!(
         city.balance(champion) == REWARD_CAP_PER_EPOCH,
         "the champion sorter should stop at the daily cap, has {}",
@@ -212,7 +199,7 @@ fn xiongan_garbage(out: &mut impl Write) -> Result<()> {
     // Neighbours buy daily goods with their points.
     let mut spent = 0;
     for n in 0..NEIGHBOURS {
-        let buyer = member("xiongan", n);
+        let buyer = crowd_member("xiongan", n);
         let price = city.balance(buyer) / 2;
         if price > 0 {
             city.token(buyer).redeem(SHOP, price, b"daily goods").ok();
@@ -250,7 +237,7 @@ fn seoul_scoin(out: &mut impl Write) -> Result<()> {
         365 * DAY_MS,
     );
     // One card that lapses tomorrow.
-    let lapsing = member("seoul-lapsing", 0);
+    let lapsing = crowd_member("seoul-lapsing", 0);
     let tomorrow = city.now_ms() + DAY_MS;
     city.registry(ADMIN)
         .register(lapsing, IdentityKind::Citizen, document(2, 999), tomorrow)
@@ -273,7 +260,7 @@ fn seoul_scoin(out: &mut impl Write) -> Result<()> {
         counter
     };
     for n in 0..CITIZENS {
-        let citizen = member("seoul", n);
+        let citizen = crowd_member("seoul", n);
         let tax = 50_000 + u128::from(n) * 10_000; // 500 to 1,600 KRW-cents of tax
         city.rewards(tax_office)
             .attest(receipt(2, next()), citizen, Action::TaxPaid, tax)
@@ -293,7 +280,7 @@ fn seoul_scoin(out: &mut impl Write) -> Result<()> {
     )?;
     // Citizen 0 has earned 46 coins today (5 of rebate, 1 for the poll, 40 for four
     // hours); four more hours pay the 4 coins left under the cap, and then nothing.
-    let volunteer = member("seoul", 0);
+    let volunteer = crowd_member("seoul", 0);
     let mut volunteer_more = |city: &mut City| {
         city.rewards(volunteer_centre)
             .attest(receipt(4, next()), volunteer, Action::Volunteering, 240)
@@ -329,7 +316,7 @@ fn seoul_scoin(out: &mut impl Write) -> Result<()> {
 
     let mut fares = 0;
     for n in 0..CITIZENS {
-        let rider = member("seoul", n);
+        let rider = crowd_member("seoul", n);
         let fare = city.balance(rider).min(12 * COIN);
         if fare > 0 {
             city.token(rider).redeem(BUS, fare, b"bus fare").ok();
@@ -378,7 +365,7 @@ fn san_marino_eco(out: &mut impl Write) -> Result<()> {
 
     let mut saved_litres = 0;
     for n in 0..HOUSEHOLDS {
-        let household = member("san-marino", n);
+        let household = crowd_member("san-marino", n);
         let litres = 200 + u128::from(n) * 150;
         saved_litres += litres;
         city.rewards(water_meter)
@@ -406,7 +393,7 @@ fn san_marino_eco(out: &mut impl Write) -> Result<()> {
     // Households spend their eco coins on the city bus (a public service).
     let mut spent = 0;
     for n in 0..HOUSEHOLDS {
-        let household = member("san-marino", n);
+        let household = crowd_member("san-marino", n);
         let amount = city.balance(household);
         city.token(household).redeem(BUS, amount, b"bus pass").ok();
         spent += amount;
