@@ -6,7 +6,7 @@ use city_traits::{
 };
 use harness::{
     city::{Actor, ADMIN, ALICE, BOB, CAROL, MALLORY, REWARD_CAP_PER_EPOCH, REWARD_EPOCH_MS},
-    City,
+    City, TokenConfig,
 };
 
 /// A smart bin in Alice's neighbourhood.
@@ -24,7 +24,12 @@ fn recyclables() -> Rule {
 
 /// Alice is a citizen, Bob a resident, Carol a visitor; the bin may report recyclables.
 fn city() -> City {
-    let mut city = City::new().expect("the suite deploys");
+    city_with(TokenConfig::default())
+}
+
+/// [`city`] with a token made from `config`.
+fn city_with(config: TokenConfig) -> City {
+    let mut city = City::with_token(config).expect("the suite deploys");
     let year = city.now_ms() + 365 * DAY_MS;
     city.registry(ADMIN)
         .grant_role(CivicRole::Registrar, ADMIN)
@@ -271,28 +276,12 @@ fn a_token_that_refuses_to_mint_leaves_the_rules_unchanged() {
 
 #[test]
 fn a_token_at_its_cap_refuses_the_mint_and_the_rules_stay_unchanged() {
-    let config = harness::TokenConfig {
+    let config = TokenConfig {
         cap: 1_000,
         initial_supply: 900,
-        ..harness::TokenConfig::default()
+        ..TokenConfig::default()
     };
-    let mut city = City::with_token(config).expect("the suite deploys");
-    let year = city.now_ms() + 365 * DAY_MS;
-    city.registry(ADMIN)
-        .grant_role(CivicRole::Registrar, ADMIN)
-        .ok();
-    city.registry(ADMIN)
-        .register(ALICE, IdentityKind::Citizen, [1; 32], year)
-        .ok();
-    city.registry(ADMIN)
-        .grant_role(CivicRole::Attester, BIN)
-        .ok();
-    city.rewards(ADMIN)
-        .authorise_attester(BIN, &[Action::Recyclables])
-        .ok();
-    city.rewards(ADMIN)
-        .set_rule(Action::Recyclables, Some(recyclables()), 0)
-        .ok();
+    let mut city = city_with(config);
     assert_eq!(
         city.rewards(BIN)
             .attest(receipt(1), ALICE, Action::Recyclables, 2_500)
