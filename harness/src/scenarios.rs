@@ -100,6 +100,27 @@ fn set_rule(city: &mut City, action: Action, reward: u128, per: u128, who: &[Ide
     city.rewards(ADMIN).set_rule(action, Some(rule), 0).ok();
 }
 
+/// Every member of a crowd of `count` redeems `amount(what it holds)` at `provider`;
+/// returns the total spent.
+fn spend(
+    city: &mut City,
+    (crowd, count): (&str, u32),
+    provider: Actor,
+    memo: &[u8],
+    amount: impl Fn(u128) -> u128,
+) -> u128 {
+    let mut spent = 0;
+    for n in 0..count {
+        let member = crowd_member(crowd, n);
+        let price = amount(city.balance(member));
+        if price > 0 {
+            city.token(member).redeem(provider, price, memo).ok();
+            spent += price;
+        }
+    }
+    spent
+}
+
 fn coins(cents: u128) -> String {
     format!("{}.{:02}", cents / COIN, cents % COIN)
 }
@@ -197,15 +218,13 @@ fn xiongan_garbage(out: &mut impl Write) -> Result<()> {
     writeln!(out, "a replayed bin receipt is refused")?;
 
     // Neighbours buy daily goods with their points.
-    let mut spent = 0;
-    for n in 0..NEIGHBOURS {
-        let buyer = crowd_member("xiongan", n);
-        let price = city.balance(buyer) / 2;
-        if price > 0 {
-            city.token(buyer).redeem(SHOP, price, b"daily goods").ok();
-            spent += price;
-        }
-    }
+    let spent = spend(
+        &mut city,
+        ("xiongan", NEIGHBOURS),
+        SHOP,
+        b"daily goods",
+        |held| held / 2,
+    );
     ensure!(
         city.balance(SHOP) == spent,
         "the shop got {}",
@@ -314,15 +333,9 @@ fn seoul_scoin(out: &mut impl Write) -> Result<()> {
     );
     writeln!(out, "an expired citizen card earns nothing")?;
 
-    let mut fares = 0;
-    for n in 0..CITIZENS {
-        let rider = crowd_member("seoul", n);
-        let fare = city.balance(rider).min(12 * COIN);
-        if fare > 0 {
-            city.token(rider).redeem(BUS, fare, b"bus fare").ok();
-            fares += fare;
-        }
-    }
+    let fares = spend(&mut city, ("seoul", CITIZENS), BUS, b"bus fare", |held| {
+        held.min(12 * COIN)
+    });
     ensure!(
         city.balance(BUS) == fares,
         "the bus got {}",
@@ -391,13 +404,13 @@ fn san_marino_eco(out: &mut impl Write) -> Result<()> {
     )?;
 
     // Households spend their eco coins on the city bus (a public service).
-    let mut spent = 0;
-    for n in 0..HOUSEHOLDS {
-        let household = crowd_member("san-marino", n);
-        let amount = city.balance(household);
-        city.token(household).redeem(BUS, amount, b"bus pass").ok();
-        spent += amount;
-    }
+    let spent = spend(
+        &mut city,
+        ("san-marino", HOUSEHOLDS),
+        BUS,
+        b"bus pass",
+        |held| held,
+    );
     ensure!(spent == minted, "spent {spent} of {minted}");
     writeln!(
         out,
