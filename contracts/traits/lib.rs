@@ -7,6 +7,9 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 
 pub use psp22::{PSP22Error, PSP22Metadata, PSP22};
+pub use voting::*;
+
+mod voting;
 
 use ink::primitives::AccountId;
 

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use anyhow::{bail, ensure, Context, Result};
-use city_traits::Role;
+use city_traits::{GovernanceConfig, Role};
 use drink::{
     pallet_contracts::Determinism,
     sandbox_api::prelude::*,
@@ -39,6 +39,19 @@ pub const REWARD_BUDGET_PER_EPOCH: u128 = 100_000 * COIN;
 /// seconds of compute and a 5 MiB proof (drink's default, a tenth of a second, is too little
 /// for a full reward batch).
 pub const CALL_GAS_LIMIT: Weight = Weight::from_parts(1_500_000_000_000, 5 * 1024 * 1024);
+/// The city's governance: voting opens a block after a poll (the snapshot), lasts 100
+/// blocks (ten minutes) plus 50 for revealing secret ballots, and needs a fifth of the
+/// electorate; anyone may propose; a passed proposal waits two days and may be executed
+/// for fourteen more.
+pub const GOVERNANCE: GovernanceConfig = GovernanceConfig {
+    voting_delay: 1,
+    voting_period: 100,
+    reveal_period: 50,
+    quorum_bps: 2_000,
+    proposal_threshold: 0,
+    timelock_ms: 2 * 86_400_000,
+    grace_ms: 14 * 86_400_000,
+};
 /// Native balance given to every actor the first time it acts, for storage deposits.
 const ACTOR_ENDOWMENT: u128 = 1_000_000_000_000_000;
 
@@ -157,6 +170,9 @@ pub struct City {
     pub registry: Deployed,
     /// The reward rules, holding the token's minter role.
     pub rewards: Deployed,
+    /// E-voting, with `ADMIN` as guardian; it holds the other contracts' admin seats
+    /// after [`City::hand_over_to_governance`].
+    pub voting: Deployed,
 }
 
 impl City {
@@ -202,17 +218,40 @@ impl City {
             "reward-rules",
             input(ink::selector_bytes!("new"), rewards_constructor),
         )?;
+        let voting_constructor = (
+            contract_account(&registry),
+            contract_account(&token),
+            GOVERNANCE,
+        );
+        let voting = deploy(
+            &mut session,
+            &mut funded,
+            "e-voting",
+            input(ink::selector_bytes!("new"), voting_constructor),
+        )?;
         let mut city = Self {
             session,
             funded,
             token,
             registry,
             rewards,
+            voting,
         };
         // Wiring: the reward rules mint.
         let rewards = contract_account(&city.rewards);
         city.token(ADMIN).grant_role(Role::Minter, rewards).ok();
         Ok(city)
+    }
+
+    /// Hands the admin seats of the token, the registry and the reward rules to e-voting:
+    /// from now on they change only by executed proposals. A city configures first (rules,
+    /// registrars, attesters), then hands over; `ADMIN` keeps the roles it was granted
+    /// (registrar, say) and the guardian seat of e-voting.
+    pub fn hand_over_to_governance(&mut self) {
+        let voting = contract_account(&self.voting);
+        self.token(ADMIN).transfer_admin(voting).ok();
+        self.registry(ADMIN).transfer_admin(voting).ok();
+        self.rewards(ADMIN).transfer_admin(voting).ok();
     }
 
     /// Gives `account` native balance for storage deposits the first time it acts.

@@ -3,8 +3,8 @@
 //!
 //! - [`bundles`]: build once (`contract-build`, release, wasm-opt), reuse while sources are
 //!   unchanged, load with `ContractBundle::load`.
-//! - [`City`]: the deployed suite (token and citizen registry), named actors, typed calls, block and time control,
-//!   snapshots.
+//! - [`City`]: the deployed suite (token, citizen registry, reward rules, e-voting), named
+//!   actors, typed calls, block and time control, snapshots.
 //! - [`scenarios`]: the city scenarios that `city simulate <name>|all` runs (the token's
 //!   own story is [`demo`]).
 //! - [`bench`]: deterministic figures (Wasm size, weight) for `city bench`.
@@ -18,6 +18,7 @@ pub mod registry;
 pub mod rewards;
 pub mod scenarios;
 pub mod token;
+pub mod voting;
 
 pub use call::{ContractEvent, Outcome};
 pub use city::{Actor, City, CitySnapshot, TokenConfig};

@@ -5,6 +5,7 @@
 mod adversarial;
 mod bundle;
 mod checkpoints;
+mod governance;
 mod pause_and_cap;
 mod properties;
 mod psp22;
@@ -13,6 +14,7 @@ mod registry;
 mod rewards;
 mod roles;
 mod scenarios;
+mod voting;
 
 use harness::{
     city::{ADMIN, ALICE, BOB},

@@ -1,0 +1,1015 @@
+//! # E-voting
+//!
+//! Citizen consultations and on-chain governance for the city: Zug's poll of ID-verified
+//! residents, Estonia's i-voting where a re-vote replaces the earlier vote, and proposals
+//! that carry out what the city decides.
+//!
+//! - **Polls** ask a question with 2 to [`MAX_OPTIONS`] options; **proposals** ask For or
+//!   Against a bounded list of [`Call`]s to make if they pass. Abstaining counts towards
+//!   quorum for neither.
+//! - **Electorate**, chosen per poll: one person one vote among the registry's live
+//!   identities of the kinds listed, or the city token's voting power, both at the
+//!   snapshot block.
+//! - **Lifecycle**: Pending until the snapshot block ends, Active for the voting period,
+//!   Revealing (secret ballots only), then Succeeded or Defeated. A succeeded proposal is
+//!   Queued behind the timelock, then Executed, or Expired after the grace period.
+//!   Canceled by its proposer while pending, or by the guardian before execution. The
+//!   snapshot and deadlines are fixed when a poll opens.
+//! - **Ballots** are public, or secret (commit a hash, reveal after voting; commitments
+//!   never revealed are reported, not counted). In re-vote mode the last vote counts: the
+//!   earlier one is taken off the tally first.
+//! - **Cost**: a vote reads and writes the poll's tally and the voter's ballot, and asks
+//!   the registry or the token one question; it never loops over voters.
+//! - **Execution** makes the calls in order and fails as a whole, reverting every call
+//!   already made, if any one traps or returns `Err`.
+//!
+//! After deployment the city hands e-voting the admin seats of the other contracts (see
+//! `deployments/README.md`); from then on they change only by executed proposals. The
+//! guardian (the deployer, until governance replaces it) may cancel proposals, e.g. a
+//! malicious one that passed, and may open polls whatever its voting power.
+//!
+//! The root storage cell holds only what never changes after construction. Everything
+//! else lives in `Lazy` and `Mapping` cells, written when they change: a proposal may call
+//! e-voting itself (to change its configuration), and the outer `execute`, which writes
+//! the root cell when it returns, must not overwrite what the inner call changed.
+#![cfg_attr(not(feature = "std"), no_std, no_main)]
+
+#[cfg(test)]
+mod tests;
+
+#[ink::contract]
+mod e_voting {
+    use city_traits::{
+        commitment, Ballot, Call, CivicToken, Electorate, GovernanceConfig, IdentityKind,
+        IdentityRegistry, Poll, PollId, PollState, Status, Tally, Vote, VotingError, AGAINST,
+        MAX_CALLS, MAX_CALL_INPUT, MAX_LABEL_BYTES, MAX_OPTIONS, MAX_QUESTION_BYTES,
+    };
+    use ink::{
+        contract_ref,
+        env::{
+            call::{build_call, ExecutionInput, Selector},
+            CallFlags,
+        },
+        prelude::{string::String, vec::Vec},
+        scale,
+        storage::{Lazy, Mapping},
+    };
+
+    /// What governance may change: its rules, its guardian and the number of polls.
+    #[derive(Debug, Clone)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct Settings {
+        pub config: GovernanceConfig,
+        pub guardian: Option<AccountId>,
+        pub polls: PollId,
+    }
+
+    /// A poll's question (or a proposal's description) and option labels.
+    pub type Texts = (String, Vec<String>);
+
+    #[ink(storage)]
+    pub struct EVoting {
+        registry: AccountId,
+        token: AccountId,
+        settings: Lazy<Settings>,
+        polls: Mapping<PollId, Poll>,
+        texts: Mapping<PollId, Texts>,
+        calls: Mapping<PollId, Vec<Call>>,
+        tallies: Mapping<PollId, Tally>,
+        ballots: Mapping<(PollId, AccountId), Ballot>,
+    }
+
+    /// A poll or proposal opened.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct PollOpened {
+        #[ink(topic)]
+        pub poll: PollId,
+        #[ink(topic)]
+        pub proposer: AccountId,
+        pub electorate: Electorate,
+        pub options: u8,
+        pub proposal: bool,
+        pub secret: bool,
+        pub revote: bool,
+        pub snapshot: BlockNumber,
+        pub deadline: BlockNumber,
+        pub reveal_end: BlockNumber,
+        pub calls: u32,
+    }
+
+    /// A public vote was counted; `replaced` is the choice of the earlier vote it replaced.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct VoteCast {
+        #[ink(topic)]
+        pub poll: PollId,
+        #[ink(topic)]
+        pub voter: AccountId,
+        pub choice: u8,
+        pub weight: Balance,
+        pub replaced: Option<u8>,
+    }
+
+    /// A secret ballot was committed (`replaced`: over an earlier commitment).
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct VoteCommitted {
+        #[ink(topic)]
+        pub poll: PollId,
+        #[ink(topic)]
+        pub voter: AccountId,
+        pub weight: Balance,
+        pub replaced: bool,
+    }
+
+    /// A secret ballot was revealed and counted.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct VoteRevealed {
+        #[ink(topic)]
+        pub poll: PollId,
+        #[ink(topic)]
+        pub voter: AccountId,
+        pub choice: u8,
+        pub weight: Balance,
+    }
+
+    /// A succeeded proposal was queued: executable from `eta` until before `expires`.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct ProposalQueued {
+        #[ink(topic)]
+        pub poll: PollId,
+        pub eta: Timestamp,
+        pub expires: Timestamp,
+    }
+
+    /// A proposal's calls were all made.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct ProposalExecuted {
+        #[ink(topic)]
+        pub poll: PollId,
+        pub calls: u32,
+    }
+
+    /// A poll or proposal was canceled.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct PollCanceled {
+        #[ink(topic)]
+        pub poll: PollId,
+        #[ink(topic)]
+        pub by: AccountId,
+    }
+
+    /// Governance changed its rules (for polls opened from now on).
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct ConfigChanged {
+        pub config: GovernanceConfig,
+    }
+
+    /// The guardian seat changed (`None`: no guardian).
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct GuardianChanged {
+        pub previous: Option<AccountId>,
+        pub new: Option<AccountId>,
+    }
+
+    type Result<T> = core::result::Result<T, VotingError>;
+
+    impl EVoting {
+        /// Creates governance over the identities of `registry` and the voting power of
+        /// `token`, with the caller as guardian.
+        ///
+        /// # Errors
+        /// `InvalidConfig` if a figure of `config` is out of bounds.
+        #[ink(constructor)]
+        pub fn new(
+            registry: AccountId,
+            token: AccountId,
+            config: GovernanceConfig,
+        ) -> Result<Self> {
+            if !config.is_valid() {
+                return Err(VotingError::InvalidConfig);
+            }
+            let mut settings = Lazy::new();
+            settings.set(&Settings {
+                config,
+                guardian: Some(Self::env().caller()),
+                polls: 0,
+            });
+            Ok(Self {
+                registry,
+                token,
+                settings,
+                polls: Mapping::new(),
+                texts: Mapping::new(),
+                calls: Mapping::new(),
+                tallies: Mapping::new(),
+                ballots: Mapping::new(),
+            })
+        }
+
+        /// The rules of governance for polls opened now.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn config(&self) -> GovernanceConfig {
+            self.settings().config
+        }
+
+        /// The guardian, who may cancel proposals, if there is one.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn guardian(&self) -> Option<AccountId> {
+            self.settings().guardian
+        }
+
+        /// How many polls and proposals were opened; they are numbered from zero.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn poll_count(&self) -> PollId {
+            self.settings().polls
+        }
+
+        /// A poll or proposal.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn poll(&self, poll: PollId) -> Option<Poll> {
+            self.polls.get(poll)
+        }
+
+        /// A poll's question and option labels, or a proposal's description (and no
+        /// labels: its options are For and Against).
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn texts(&self, poll: PollId) -> Option<Texts> {
+            self.texts.get(poll)
+        }
+
+        /// The calls a proposal makes when executed.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn proposal_calls(&self, poll: PollId) -> Vec<Call> {
+            self.calls.get(poll).unwrap_or_default()
+        }
+
+        /// A poll's running tally.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn tally(&self, poll: PollId) -> Option<Tally> {
+            self.tallies.get(poll)
+        }
+
+        /// `voter`'s ballot in a poll.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn ballot(&self, poll: PollId, voter: AccountId) -> Option<Ballot> {
+            self.ballots.get((poll, voter))
+        }
+
+        /// Where a poll stands now. Once voting is over, this asks the registry or the
+        /// token for the size of the electorate at the snapshot.
+        ///
+        /// # Errors
+        /// `UnknownPoll`.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn state(&self, poll: PollId) -> Result<PollState> {
+            let poll_data = self.poll_or_refuse(poll)?;
+            Ok(self.state_of(poll, &poll_data))
+        }
+
+        /// The votes a poll needs to be decided: its quorum of the electorate at the
+        /// snapshot, rounded up.
+        ///
+        /// # Errors
+        /// `UnknownPoll`, `NotStarted` while the snapshot block is not over.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn quorum(&self, poll: PollId) -> Result<Balance> {
+            let poll = self.poll_or_refuse(poll)?;
+            if self.env().block_number() <= poll.snapshot {
+                return Err(VotingError::NotStarted);
+            }
+            Ok(self.quorum_of(&poll))
+        }
+
+        /// Opens a consultation: `question` with `options` (2 to [`MAX_OPTIONS`] labels) for
+        /// `electorate`, with `secret` ballots or not, allowing re-votes or not. Returns
+        /// its number.
+        ///
+        /// # Errors
+        /// `BadOptionCount`, `TextTooLong`, `EmptyElectorate`, `BelowThreshold` (unless
+        /// the caller is the guardian), `Overflow`.
+        ///
+        /// # Events
+        /// `PollOpened`.
+        #[ink(message)]
+        pub fn create_poll(
+            &mut self,
+            question: String,
+            options: Vec<String>,
+            electorate: Electorate,
+            secret: bool,
+            revote: bool,
+        ) -> Result<PollId> {
+            let count = u8::try_from(options.len())
+                .ok()
+                .filter(|count| (2..=MAX_OPTIONS).contains(count))
+                .ok_or(VotingError::BadOptionCount)?;
+            if options.iter().any(|label| label.len() > MAX_LABEL_BYTES) {
+                return Err(VotingError::TextTooLong);
+            }
+            self.open(
+                (question, options),
+                count,
+                Vec::new(),
+                electorate,
+                secret,
+                revote,
+            )
+        }
+
+        /// Proposes `calls` (at most [`MAX_CALLS`]) to be made if `electorate` votes For
+        /// them, described by `description`. Returns its number.
+        ///
+        /// # Errors
+        /// `TooManyCalls`, `TextTooLong`, `EmptyElectorate`, `BelowThreshold` (unless the
+        /// caller is the guardian), `Overflow`.
+        ///
+        /// # Events
+        /// `PollOpened`.
+        #[ink(message)]
+        pub fn propose(
+            &mut self,
+            description: String,
+            calls: Vec<Call>,
+            electorate: Electorate,
+            secret: bool,
+            revote: bool,
+        ) -> Result<PollId> {
+            if calls.len() > MAX_CALLS || calls.iter().any(|call| call.input.len() > MAX_CALL_INPUT)
+            {
+                return Err(VotingError::TooManyCalls);
+            }
+            // AGAINST is the last of a proposal's options.
+            let options = AGAINST.saturating_add(1);
+            self.open(
+                (description, Vec::new()),
+                options,
+                calls,
+                electorate,
+                secret,
+                revote,
+            )
+        }
+
+        /// Casts the caller's public vote for `choice` (an option, or `ABSTAIN`), with its
+        /// weight at the snapshot. In re-vote mode a later vote replaces the earlier one.
+        ///
+        /// # Errors
+        /// `UnknownPoll`, `NotStarted`, `VotingClosed`, `SecretBallot`, `InvalidChoice`,
+        /// `AlreadyVoted`, `NotEligible`.
+        ///
+        /// # Events
+        /// `VoteCast`.
+        #[ink(message)]
+        pub fn cast_vote(&mut self, poll: PollId, choice: u8) -> Result<()> {
+            let voter = self.env().caller();
+            let poll_data = self.poll_or_refuse(poll)?;
+            self.ensure_voting(&poll_data)?;
+            if poll_data.secret {
+                return Err(VotingError::SecretBallot);
+            }
+            if !poll_data.offers(choice) {
+                return Err(VotingError::InvalidChoice);
+            }
+            let (weight, earlier) = self.weigh(poll, &poll_data, voter)?;
+            let mut tally = self.tally_of(poll, &poll_data);
+            let replaced = match earlier {
+                Some(Vote::Cast(earlier)) => {
+                    tally.remove(earlier, weight);
+                    Some(earlier)
+                }
+                _ => {
+                    // One ballot per voter: at most the number of accounts, far below
+                    // u32::MAX for any electorate this contract can weigh.
+                    tally.voters = tally.voters.saturating_add(1);
+                    None
+                }
+            };
+            tally.add(choice, weight);
+            self.tallies.insert(poll, &tally);
+            self.ballots.insert(
+                (poll, voter),
+                &Ballot {
+                    weight,
+                    vote: Vote::Cast(choice),
+                },
+            );
+            self.env().emit_event(VoteCast {
+                poll,
+                voter,
+                choice,
+                weight,
+                replaced,
+            });
+            Ok(())
+        }
+
+        /// Commits the caller's secret ballot: `commitment(poll, voter, choice, salt)` (see
+        /// `city_traits::commitment`), to be revealed after voting. In re-vote mode a later
+        /// commitment replaces the earlier one.
+        ///
+        /// # Errors
+        /// `UnknownPoll`, `NotStarted`, `VotingClosed`, `NotSecret`, `AlreadyVoted`,
+        /// `NotEligible`.
+        ///
+        /// # Events
+        /// `VoteCommitted`.
+        #[ink(message)]
+        pub fn commit_vote(&mut self, poll: PollId, commitment: [u8; 32]) -> Result<()> {
+            let voter = self.env().caller();
+            let poll_data = self.poll_or_refuse(poll)?;
+            self.ensure_voting(&poll_data)?;
+            if !poll_data.secret {
+                return Err(VotingError::NotSecret);
+            }
+            let (weight, earlier) = self.weigh(poll, &poll_data, voter)?;
+            let replaced = earlier.is_some();
+            if !replaced {
+                let mut tally = self.tally_of(poll, &poll_data);
+                // As in `cast_vote`: one commitment per voter.
+                tally.unrevealed = tally.unrevealed.saturating_add(1);
+                self.tallies.insert(poll, &tally);
+            }
+            self.ballots.insert(
+                (poll, voter),
+                &Ballot {
+                    weight,
+                    vote: Vote::Committed(commitment),
+                },
+            );
+            self.env().emit_event(VoteCommitted {
+                poll,
+                voter,
+                weight,
+                replaced,
+            });
+            Ok(())
+        }
+
+        /// Reveals the caller's secret ballot for `choice` with the `salt` it was committed
+        /// with, and counts it.
+        ///
+        /// # Errors
+        /// `UnknownPoll`, `NotSecret`, `NotRevealing` (before the voting deadline, after
+        /// the reveal period or once canceled), `NothingToReveal`, `InvalidChoice`,
+        /// `BadReveal`.
+        ///
+        /// # Events
+        /// `VoteRevealed`.
+        #[ink(message)]
+        pub fn reveal_vote(&mut self, poll: PollId, choice: u8, salt: [u8; 32]) -> Result<()> {
+            let voter = self.env().caller();
+            let poll_data = self.poll_or_refuse(poll)?;
+            if !poll_data.secret {
+                return Err(VotingError::NotSecret);
+            }
+            let block = self.env().block_number();
+            if poll_data.status != Status::Open
+                || block <= poll_data.deadline
+                || block > poll_data.reveal_end
+            {
+                return Err(VotingError::NotRevealing);
+            }
+            let Some(Ballot {
+                weight,
+                vote: Vote::Committed(committed),
+            }) = self.ballots.get((poll, voter))
+            else {
+                return Err(VotingError::NothingToReveal);
+            };
+            if !poll_data.offers(choice) {
+                return Err(VotingError::InvalidChoice);
+            }
+            if commitment(poll, voter, choice, salt) != committed {
+                return Err(VotingError::BadReveal);
+            }
+            let mut tally = self.tally_of(poll, &poll_data);
+            tally.add(choice, weight);
+            tally.unrevealed = tally.unrevealed.saturating_sub(1);
+            tally.voters = tally.voters.saturating_add(1);
+            self.tallies.insert(poll, &tally);
+            self.ballots.insert(
+                (poll, voter),
+                &Ballot {
+                    weight,
+                    vote: Vote::Revealed(choice),
+                },
+            );
+            self.env().emit_event(VoteRevealed {
+                poll,
+                voter,
+                choice,
+                weight,
+            });
+            Ok(())
+        }
+
+        /// Queues a succeeded proposal behind the timelock in force now; anyone may.
+        /// Returns the time from which it may be executed.
+        ///
+        /// # Errors
+        /// `UnknownPoll`, `NotAProposal`, `NotSucceeded`, `Overflow`.
+        ///
+        /// # Events
+        /// `ProposalQueued`.
+        #[ink(message)]
+        pub fn queue(&mut self, poll: PollId) -> Result<Timestamp> {
+            let mut poll_data = self.poll_or_refuse(poll)?;
+            if !poll_data.proposal {
+                return Err(VotingError::NotAProposal);
+            }
+            if self.state_of(poll, &poll_data) != PollState::Succeeded {
+                return Err(VotingError::NotSucceeded);
+            }
+            let config = self.settings().config;
+            let eta = self
+                .env()
+                .block_timestamp()
+                .checked_add(config.timelock_ms)
+                .ok_or(VotingError::Overflow)?;
+            let expires = eta
+                .checked_add(config.grace_ms)
+                .ok_or(VotingError::Overflow)?;
+            poll_data.status = Status::Queued { eta, expires };
+            self.polls.insert(poll, &poll_data);
+            self.env().emit_event(ProposalQueued { poll, eta, expires });
+            Ok(eta)
+        }
+
+        /// Executes a queued proposal whose timelock has run out: makes its calls in
+        /// order, all or none. Anyone may; any value sent along stays with e-voting to
+        /// pay the calls' `value`.
+        ///
+        /// # Errors
+        /// `UnknownPoll`, `NotQueued`, `TimelockPending`, `Expired`, `CallFailed { index }`
+        /// when a call traps or returns `Err` (every call made is reverted).
+        ///
+        /// # Events
+        /// `ProposalExecuted`, and the events of the calls.
+        #[ink(message, payable)]
+        pub fn execute(&mut self, poll: PollId) -> Result<()> {
+            let mut poll_data = self.poll_or_refuse(poll)?;
+            let Status::Queued { eta, expires } = poll_data.status else {
+                return Err(VotingError::NotQueued);
+            };
+            let now = self.env().block_timestamp();
+            if now < eta {
+                return Err(VotingError::TimelockPending);
+            }
+            if now >= expires {
+                return Err(VotingError::Expired);
+            }
+            // Effects before interactions: a call that comes back finds it executed.
+            poll_data.status = Status::Executed;
+            self.polls.insert(poll, &poll_data);
+            let calls = self.calls.get(poll).unwrap_or_default();
+            for (index, call) in calls.iter().enumerate() {
+                if !self.make(call) {
+                    // At most MAX_CALLS calls.
+                    let index = u32::try_from(index).unwrap_or(u32::MAX);
+                    return Err(VotingError::CallFailed { index });
+                }
+            }
+            self.env().emit_event(ProposalExecuted {
+                poll,
+                // At most MAX_CALLS calls.
+                calls: u32::try_from(calls.len()).unwrap_or(u32::MAX),
+            });
+            Ok(())
+        }
+
+        /// Cancels a poll or proposal: its proposer may while it is pending, the guardian
+        /// until it is executed.
+        ///
+        /// # Errors
+        /// `UnknownPoll`, `NotAllowed`, `NotCancelable` once executed, canceled or expired
+        /// (or, for the proposer, once voting started).
+        ///
+        /// # Events
+        /// `PollCanceled`.
+        #[ink(message)]
+        pub fn cancel(&mut self, poll: PollId) -> Result<()> {
+            let by = self.env().caller();
+            let mut poll_data = self.poll_or_refuse(poll)?;
+            let guardian = self.settings().guardian == Some(by);
+            if !guardian && by != poll_data.proposer {
+                return Err(VotingError::NotAllowed);
+            }
+            let state = self.state_of(poll, &poll_data);
+            let cancelable = match state {
+                PollState::Executed | PollState::Canceled | PollState::Expired => false,
+                PollState::Pending => true,
+                _ => guardian,
+            };
+            if !cancelable {
+                return Err(VotingError::NotCancelable);
+            }
+            poll_data.status = Status::Canceled;
+            self.polls.insert(poll, &poll_data);
+            self.env().emit_event(PollCanceled { poll, by });
+            Ok(())
+        }
+
+        /// Changes the rules of governance for polls opened from now on; polls already
+        /// open keep theirs (a queued proposal keeps its timelock).
+        ///
+        /// # Errors
+        /// `NotGovernance` unless called by an executed proposal, `InvalidConfig`.
+        ///
+        /// # Events
+        /// `ConfigChanged`.
+        #[ink(message)]
+        pub fn set_config(&mut self, config: GovernanceConfig) -> Result<()> {
+            self.ensure_governance()?;
+            if !config.is_valid() {
+                return Err(VotingError::InvalidConfig);
+            }
+            let mut settings = self.settings();
+            settings.config = config;
+            self.settings.set(&settings);
+            self.env().emit_event(ConfigChanged { config });
+            Ok(())
+        }
+
+        /// Moves the guardian seat (`None`: no guardian from now on).
+        ///
+        /// # Errors
+        /// `NotGovernance` unless called by an executed proposal or the guardian itself.
+        ///
+        /// # Events
+        /// `GuardianChanged`.
+        #[ink(message)]
+        pub fn set_guardian(&mut self, guardian: Option<AccountId>) -> Result<()> {
+            let mut settings = self.settings();
+            let previous = settings.guardian;
+            if previous != Some(self.env().caller()) {
+                self.ensure_governance()?;
+            }
+            settings.guardian = guardian;
+            self.settings.set(&settings);
+            self.env().emit_event(GuardianChanged {
+                previous,
+                new: guardian,
+            });
+            Ok(())
+        }
+
+        fn settings(&self) -> Settings {
+            // Set by the constructor, never removed.
+            self.settings.get().unwrap_or_else(|| unreachable!())
+        }
+
+        fn ensure_governance(&self) -> Result<()> {
+            if self.env().caller() != self.env().account_id() {
+                return Err(VotingError::NotGovernance);
+            }
+            Ok(())
+        }
+
+        fn poll_or_refuse(&self, poll: PollId) -> Result<Poll> {
+            self.polls.get(poll).ok_or(VotingError::UnknownPoll)
+        }
+
+        fn tally_of(&self, poll: PollId, poll_data: &Poll) -> Tally {
+            self.tallies
+                .get(poll)
+                .unwrap_or_else(|| Tally::new(poll_data.options))
+        }
+
+        /// Opens a poll (no calls) or a proposal after checking what both share.
+        fn open(
+            &mut self,
+            (question, labels): Texts,
+            options: u8,
+            calls: Vec<Call>,
+            electorate: Electorate,
+            secret: bool,
+            revote: bool,
+        ) -> Result<PollId> {
+            if question.len() > MAX_QUESTION_BYTES {
+                return Err(VotingError::TextTooLong);
+            }
+            let all_kinds = city_traits::kinds(&IdentityKind::ALL);
+            if let Electorate::People { kinds } = electorate {
+                if kinds & all_kinds == 0 {
+                    return Err(VotingError::EmptyElectorate);
+                }
+            }
+            let proposer = self.env().caller();
+            let mut settings = self.settings();
+            let config = settings.config;
+            if settings.guardian != Some(proposer) {
+                self.ensure_threshold(proposer, config.proposal_threshold)?;
+            }
+            let id = settings.polls;
+            settings.polls = id.checked_add(1).ok_or(VotingError::Overflow)?;
+            let snapshot = self
+                .env()
+                .block_number()
+                .checked_add(config.voting_delay)
+                .ok_or(VotingError::Overflow)?;
+            let deadline = snapshot
+                .checked_add(config.voting_period)
+                .ok_or(VotingError::Overflow)?;
+            let reveal_end = if secret {
+                deadline
+                    .checked_add(config.reveal_period)
+                    .ok_or(VotingError::Overflow)?
+            } else {
+                deadline
+            };
+            let electorate = match electorate {
+                Electorate::People { kinds } => Electorate::People {
+                    kinds: kinds & all_kinds,
+                },
+                Electorate::Tokens => Electorate::Tokens,
+            };
+            let proposal = labels.is_empty();
+            let poll = Poll {
+                proposer,
+                electorate,
+                options,
+                proposal,
+                secret,
+                revote,
+                snapshot,
+                deadline,
+                reveal_end,
+                quorum_bps: config.quorum_bps,
+                status: Status::Open,
+            };
+            self.settings.set(&settings);
+            self.polls.insert(id, &poll);
+            self.texts.insert(id, &(question, labels));
+            self.tallies.insert(id, &Tally::new(options));
+            if !calls.is_empty() {
+                self.calls.insert(id, &calls);
+            }
+            self.env().emit_event(PollOpened {
+                poll: id,
+                proposer,
+                electorate,
+                options,
+                proposal,
+                secret,
+                revote,
+                snapshot,
+                deadline,
+                reveal_end,
+                // At most MAX_CALLS calls.
+                calls: u32::try_from(calls.len()).unwrap_or(u32::MAX),
+            });
+            Ok(id)
+        }
+
+        /// Refuses a proposer whose voting power at the previous block is below
+        /// `threshold`.
+        fn ensure_threshold(&self, proposer: AccountId, threshold: Balance) -> Result<()> {
+            if threshold == 0 {
+                return Ok(());
+            }
+            let power = self
+                .env()
+                .block_number()
+                .checked_sub(1)
+                .and_then(|block| self.token().votes_at(proposer, block).ok())
+                .unwrap_or_default();
+            if power < threshold {
+                return Err(VotingError::BelowThreshold);
+            }
+            Ok(())
+        }
+
+        /// Refuses a vote outside the voting period of an open poll.
+        fn ensure_voting(&self, poll: &Poll) -> Result<()> {
+            let block = self.env().block_number();
+            if poll.status != Status::Open || block > poll.deadline {
+                return Err(VotingError::VotingClosed);
+            }
+            if block <= poll.snapshot {
+                return Err(VotingError::NotStarted);
+            }
+            Ok(())
+        }
+
+        /// The voter's weight and earlier vote: the stored weight for a re-vote, else the
+        /// weight at the snapshot, asked of the registry or the token.
+        fn weigh(
+            &self,
+            poll: PollId,
+            poll_data: &Poll,
+            voter: AccountId,
+        ) -> Result<(Balance, Option<Vote>)> {
+            if let Some(ballot) = self.ballots.get((poll, voter)) {
+                if !poll_data.revote {
+                    return Err(VotingError::AlreadyVoted);
+                }
+                return Ok((ballot.weight, Some(ballot.vote)));
+            }
+            let weight = match poll_data.electorate {
+                Electorate::People { kinds } => {
+                    let kind = self.registry().kind_at(voter, poll_data.snapshot);
+                    match kind {
+                        Ok(Some(kind)) if kinds & kind.bit() != 0 => 1,
+                        _ => 0,
+                    }
+                }
+                Electorate::Tokens => self
+                    .token()
+                    .votes_at(voter, poll_data.snapshot)
+                    .unwrap_or_default(),
+            };
+            if weight == 0 {
+                return Err(VotingError::NotEligible);
+            }
+            Ok((weight, None))
+        }
+
+        /// The votes needed: `quorum_bps` of the electorate at the snapshot, rounded up.
+        /// The snapshot block must be over.
+        fn quorum_of(&self, poll: &Poll) -> Balance {
+            let electorate = match poll.electorate {
+                Electorate::People { kinds } => {
+                    let counts = self
+                        .registry()
+                        .eligible_counts_at(poll.snapshot)
+                        .unwrap_or_default();
+                    IdentityKind::ALL
+                        .iter()
+                        .filter(|kind| kinds & kind.bit() != 0)
+                        .map(|kind| Balance::from(counts[kind.index()]))
+                        // Four counts of u32 fit in a u128.
+                        .fold(0, Balance::saturating_add)
+                }
+                Electorate::Tokens => self
+                    .token()
+                    .total_supply_at(poll.snapshot)
+                    .unwrap_or_default(),
+            };
+            share_rounded_up(electorate, poll.quorum_bps)
+        }
+
+        fn state_of(&self, poll: PollId, poll_data: &Poll) -> PollState {
+            match poll_data.status {
+                Status::Canceled => PollState::Canceled,
+                Status::Executed => PollState::Executed,
+                Status::Queued { expires, .. } => {
+                    if self.env().block_timestamp() >= expires {
+                        PollState::Expired
+                    } else {
+                        PollState::Queued
+                    }
+                }
+                Status::Open => {
+                    let block = self.env().block_number();
+                    if block <= poll_data.snapshot {
+                        PollState::Pending
+                    } else if block <= poll_data.deadline {
+                        PollState::Active
+                    } else if block <= poll_data.reveal_end {
+                        PollState::Revealing
+                    } else if poll_data
+                        .carried(&self.tally_of(poll, poll_data), self.quorum_of(poll_data))
+                    {
+                        PollState::Succeeded
+                    } else {
+                        PollState::Defeated
+                    }
+                }
+            }
+        }
+
+        /// Makes one proposed call and tells whether it succeeded: it did not trap, the
+        /// callee knew the selector, and its answer is not an ink! `Err`. Only e-voting
+        /// itself may be re-entered (a proposal changing governance's own rules).
+        fn make(&self, call: &Call) -> bool {
+            let flags = if call.callee == self.env().account_id() {
+                CallFlags::ALLOW_REENTRY
+            } else {
+                CallFlags::empty()
+            };
+            let answer = build_call::<Environment>()
+                .call(call.callee)
+                .call_flags(flags)
+                .transferred_value(call.value)
+                .exec_input(
+                    ExecutionInput::new(Selector::new(call.selector))
+                        .push_arg(RawInput(&call.input)),
+                )
+                .returns::<RawOutput>()
+                .try_invoke();
+            // ink! encodes `Result::Err` with a leading 1; `()` answers nothing.
+            matches!(answer, Ok(Ok(RawOutput(output))) if output.first() != Some(&1))
+        }
+
+        fn registry(&self) -> contract_ref!(IdentityRegistry) {
+            self.registry.into()
+        }
+
+        fn token(&self) -> contract_ref!(CivicToken) {
+            self.token.into()
+        }
+    }
+
+    /// `bps` basis points of `amount`, rounded up, without overflow.
+    pub fn share_rounded_up(amount: Balance, bps: u16) -> Balance {
+        const WHOLE: Balance = city_traits::BASIS_POINTS as Balance;
+        let bps = Balance::from(bps);
+        // amount = whole * WHOLE + part, so amount * bps / WHOLE is
+        // whole * bps + part * bps / WHOLE; neither product overflows for bps <= WHOLE.
+        let whole = amount / WHOLE;
+        let part = amount % WHOLE;
+        let exact = whole.saturating_mul(bps);
+        let fraction = part.saturating_mul(bps);
+        let round_up = Balance::from(fraction % WHOLE != 0);
+        exact
+            .saturating_add(fraction / WHOLE)
+            .saturating_add(round_up)
+    }
+
+    /// A proposed call's arguments, already SCALE-encoded, passed on as they are.
+    struct RawInput<'a>(&'a [u8]);
+
+    impl scale::Encode for RawInput<'_> {
+        fn size_hint(&self) -> usize {
+            self.0.len()
+        }
+
+        fn encode_to<O: scale::Output + ?Sized>(&self, dest: &mut O) {
+            dest.write(self.0);
+        }
+    }
+
+    /// A callee's answer, kept as bytes: e-voting cannot know every message's type.
+    struct RawOutput(Vec<u8>);
+
+    impl scale::Decode for RawOutput {
+        fn decode<I: scale::Input>(input: &mut I) -> core::result::Result<Self, scale::Error> {
+            let mut output = ink::prelude::vec![0; input.remaining_len()?.unwrap_or_default()];
+            input.read(&mut output)?;
+            Ok(Self(output))
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! Governance on the real Wasm: e-voting holds the suite's admin seats and carries out
+//! passed proposals through the timelock, all calls or none.
+
+use city_traits::{
+    Action, Call, Electorate, GovernanceConfig, PollId, PollState, RewardError, Role, Rule,
+    TokenError, VotingError, AGAINST, FOR,
+};
+use harness::{
+    city::{contract_account, ADMIN, ALICE, BOB, GOVERNANCE, MALLORY},
+    voting::proposed_call,
+    City,
+};
+use ink::selector_bytes;
+
+use super::voting::{city, end_voting, start_voting};
+
+/// [`city`] after the admin handed the suite's admin seats to e-voting.
+fn governed_city() -> City {
+    let mut city = city();
+    city.hand_over_to_governance();
+    city
+}
+
+/// Proposes `calls` as Alice, to be decided by token holders.
+fn propose(city: &mut City, calls: &[Call]) -> PollId {
+    city.voting(ALICE)
+        .propose("A proposal", calls, Electorate::Tokens, false, false)
+        .ok()
+}
+
+/// Proposes `calls`, has Alice and Bob vote For and queues the proposal.
+fn pass(city: &mut City, calls: &[Call]) -> PollId {
+    let proposal = propose(city, calls);
+    start_voting(city);
+    city.voting(ALICE).cast_vote(proposal, FOR).ok();
+    city.voting(BOB).cast_vote(proposal, FOR).ok();
+    end_voting(city);
+    city.voting(MALLORY).queue(proposal).ok();
+    proposal
+}
+
+/// Pausing the token: e-voting, its admin, grants itself the pauser role, then pauses.
+fn pause_token(city: &City) -> Vec<Call> {
+    let voting = contract_account(&city.voting);
+    vec![
+        proposed_call(
+            &city.token,
+            selector_bytes!("grant_role"),
+            (Role::Pauser, voting),
+        ),
+        proposed_call(&city.token, selector_bytes!("pause"), ()),
+    ]
+}
+
+#[test]
+fn after_the_handover_only_governance_administers_the_suite() {
+    let mut city = governed_city();
+    let voting = contract_account(&city.voting);
+    assert_eq!(city.token(ADMIN).admin().value, voting);
+    assert_eq!(city.registry(ADMIN).admin().value, voting);
+    assert_eq!(city.rewards(ADMIN).admin().value, voting);
+    assert_eq!(
+        city.token(ADMIN).pause().err(),
+        TokenError::MissingRole(Role::Pauser)
+    );
+    assert_eq!(
+        city.rewards(ADMIN).set_limits(1, 1).err(),
+        RewardError::NotAdmin
+    );
+}
+
+#[test]
+fn a_passed_proposal_waits_out_the_timelock_then_executes_once() {
+    let mut city = governed_city();
+    let calls = pause_token(&city);
+    let proposal = pass(&mut city, &calls);
+    assert_eq!(city.voting(ADMIN).state(proposal).ok(), PollState::Queued);
+    assert_eq!(
+        city.voting(MALLORY).execute(proposal).err(),
+        VotingError::TimelockPending
+    );
+    city.advance_time(GOVERNANCE.timelock_ms - 6_000);
+    assert_eq!(
+        city.voting(MALLORY).execute(proposal).err(),
+        VotingError::TimelockPending,
+        "six seconds early"
+    );
+    city.advance_time(6_000);
+    let executed = city.voting(MALLORY).execute(proposal);
+    assert_eq!(executed.events.len(), 1, "ProposalExecuted");
+    executed.ok();
+    assert!(city.token(ADMIN).paused().value);
+    assert_eq!(city.voting(ADMIN).state(proposal).ok(), PollState::Executed);
+    assert_eq!(
+        city.voting(MALLORY).execute(proposal).err(),
+        VotingError::NotQueued
+    );
+    assert_eq!(
+        city.voting(ADMIN).cancel(proposal).err(),
+        VotingError::NotCancelable
+    );
+}
+
+#[test]
+fn a_queued_proposal_not_executed_within_the_grace_period_expires() {
+    let mut city = governed_city();
+    let calls = pause_token(&city);
+    let proposal = pass(&mut city, &calls);
+    city.advance_time(GOVERNANCE.timelock_ms + GOVERNANCE.grace_ms);
+    assert_eq!(city.voting(ADMIN).state(proposal).ok(), PollState::Expired);
+    assert_eq!(
+        city.voting(ALICE).execute(proposal).err(),
+        VotingError::Expired
+    );
+    assert!(!city.token(ADMIN).paused().value);
+}
+
+#[test]
+fn a_failing_call_reverts_every_call_made_before_it() {
+    let mut city = governed_city();
+    let zero_per = Rule {
+        reward: 1,
+        per: 0,
+        kinds: 1,
+    };
+    let mut calls = pause_token(&city);
+    calls.push(proposed_call(
+        &city.rewards,
+        selector_bytes!("set_rule"),
+        (Action::TaxPaid, Some(zero_per), 0u64),
+    ));
+    let unknown_message = proposed_call(&city.token, [0xde, 0xad, 0xbe, 0xef], ());
+    let not_a_contract = Call {
+        callee: MALLORY.account(),
+        ..proposed_call(&city.token, selector_bytes!("pause"), ())
+    };
+    let refused = pass(&mut city, &calls);
+    let unknown = pass(&mut city, &[unknown_message]);
+    let nobody = pass(&mut city, &[not_a_contract]);
+    city.advance_time(GOVERNANCE.timelock_ms);
+    for (proposal, index) in [(refused, 2), (unknown, 0), (nobody, 0)] {
+        let failed = city.voting(ALICE).execute(proposal);
+        assert!(failed.reverted);
+        assert!(failed.events.is_empty());
+        assert_eq!(failed.err(), VotingError::CallFailed { index });
+        assert_eq!(city.voting(ADMIN).state(proposal).ok(), PollState::Queued);
+    }
+    assert!(!city.token(ADMIN).paused().value, "the pause was reverted");
+    let voting = contract_account(&city.voting);
+    assert!(!city.token(ADMIN).has_role(voting, Role::Pauser).value);
+}
+
+#[test]
+fn a_proposal_cannot_re_enter_its_own_execution() {
+    let mut city = governed_city();
+    let next: PollId = city.voting(ADMIN).poll_count().value;
+    let again = proposed_call(&city.voting, selector_bytes!("execute"), next);
+    let proposal = pass(&mut city, &[again]);
+    assert_eq!(proposal, next);
+    city.advance_time(GOVERNANCE.timelock_ms);
+    assert_eq!(
+        city.voting(ALICE).execute(proposal).err(),
+        VotingError::CallFailed { index: 0 }
+    );
+    assert_eq!(city.voting(ADMIN).state(proposal).ok(), PollState::Queued);
+}
+
+#[test]
+fn governance_changes_its_own_rules_only_through_a_proposal() {
+    let mut city = governed_city();
+    let stricter = GovernanceConfig {
+        proposal_threshold: 2_000,
+        ..GOVERNANCE
+    };
+    assert_eq!(
+        city.voting(ADMIN).set_config(stricter).err(),
+        VotingError::NotGovernance
+    );
+    let change = proposed_call(&city.voting, selector_bytes!("set_config"), stricter);
+    let proposal = pass(&mut city, &[change]);
+    city.advance_time(GOVERNANCE.timelock_ms);
+    city.voting(BOB).execute(proposal).ok();
+    assert_eq!(city.voting(ADMIN).config().value, stricter);
+    // Bob votes with 1,000, below the new threshold; Alice with 3,000.
+    for outsider in [BOB, MALLORY] {
+        let refused = city
+            .voting(outsider)
+            .propose("More", &[], Electorate::Tokens, false, false);
+        assert_eq!(refused.err(), VotingError::BelowThreshold, "{outsider:?}");
+    }
+    propose(&mut city, &[]);
+    city.voting(ADMIN)
+        .create_poll(
+            "The guardian consults",
+            &["yes", "no"],
+            Electorate::Tokens,
+            false,
+            false,
+        )
+        .ok();
+}
+
+#[test]
+fn defeated_proposals_are_not_queued_and_queued_ones_not_twice() {
+    let mut city = governed_city();
+    let defeated = propose(&mut city, &[]);
+    let passed = propose(&mut city, &[]);
+    start_voting(&mut city);
+    city.voting(ALICE).cast_vote(defeated, AGAINST).ok();
+    city.voting(BOB).cast_vote(defeated, FOR).ok();
+    city.voting(ALICE).cast_vote(passed, FOR).ok();
+    assert_eq!(
+        city.voting(ALICE).queue(passed).err(),
+        VotingError::NotSucceeded,
+        "still voting"
+    );
+    end_voting(&mut city);
+    assert_eq!(city.voting(ADMIN).state(defeated).ok(), PollState::Defeated);
+    assert_eq!(
+        city.voting(ALICE).queue(defeated).err(),
+        VotingError::NotSucceeded
+    );
+    let eta = city.voting(ALICE).queue(passed).ok();
+    assert_eq!(eta, city.now_ms() + GOVERNANCE.timelock_ms);
+    assert_eq!(
+        city.voting(ALICE).queue(passed).err(),
+        VotingError::NotSucceeded,
+        "a second queue would push the timelock back"
+    );
+}
+
+#[test]
+fn the_proposer_cancels_while_pending_and_the_guardian_until_execution() {
+    let mut city = governed_city();
+    let withdrawn = propose(&mut city, &[]);
+    city.voting(ALICE).cancel(withdrawn).ok();
+    assert_eq!(
+        city.voting(ADMIN).state(withdrawn).ok(),
+        PollState::Canceled
+    );
+    let calls = pause_token(&city);
+    let passed = pass(&mut city, &calls);
+    assert_eq!(
+        city.voting(ALICE).cancel(passed).err(),
+        VotingError::NotCancelable
+    );
+    assert_eq!(
+        city.voting(MALLORY).cancel(passed).err(),
+        VotingError::NotAllowed
+    );
+    city.voting(ADMIN).cancel(passed).ok();
+    city.advance_time(GOVERNANCE.timelock_ms);
+    assert_eq!(
+        city.voting(ALICE).execute(passed).err(),
+        VotingError::NotQueued
+    );
+    assert!(!city.token(ADMIN).paused().value);
+}
