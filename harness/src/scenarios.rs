@@ -6,20 +6,27 @@ use std::io::Write;
 
 use anyhow::{ensure, Result};
 use city_traits::{
-    kinds, Action, Attestation, CivicRole, IdentityKind, RewardError, Role, Rule, TransferPolicy,
+    kinds, Action, Attestation, CivicRole, IdentityKind, PollId, RewardError, Role, Rule,
+    TransferPolicy, VotingError,
 };
 
 use crate::{
+    call::Outcome,
     city::{crowd_member, numbered_id, Actor, City, ADMIN, BUS, COIN, REWARD_CAP_PER_EPOCH, SHOP},
     demo,
 };
 
+mod estonia;
+mod zug;
+
 /// Every scenario, by name.
-pub const SCENARIOS: [&str; 4] = [
+pub const SCENARIOS: [&str; 6] = [
     "city-coin",
     "xiongan-garbage",
     "seoul-scoin",
     "san-marino-eco",
+    "zug-poll",
+    "estonia-ivote",
 ];
 
 const DAY_MS: u64 = 86_400_000;
@@ -32,6 +39,8 @@ pub fn run(name: &str, out: &mut impl Write) -> Result<()> {
         "xiongan-garbage" => xiongan_garbage(out),
         "seoul-scoin" => seoul_scoin(out),
         "san-marino-eco" => san_marino_eco(out),
+        "zug-poll" => zug::zug_poll(out),
+        "estonia-ivote" => estonia::estonia_ivote(out),
         _ => anyhow::bail!(
             "no scenario {name}; there are: all, {}",
             SCENARIOS.join(", ")
@@ -119,6 +128,13 @@ fn spend(
         }
     }
     spent
+}
+
+/// The number of a poll that opened, or why it did not.
+fn opened(outcome: Outcome<Result<PollId, VotingError>>) -> Result<PollId> {
+    outcome
+        .value
+        .map_err(|error| anyhow::anyhow!("the poll did not open: {error:?}"))
 }
 
 fn coins(cents: u128) -> String {

@@ -33,6 +33,21 @@ fn san_marino_eco() {
 }
 
 #[test]
+fn zug_poll() {
+    let story = run("zug-poll");
+    assert!(story.contains("parking wins"), "{story}");
+}
+
+#[test]
+fn estonia_ivote() {
+    let story = run("estonia-ivote");
+    assert!(
+        story.contains("executes; the same tax now earns 20.00"),
+        "{story}"
+    );
+}
+
+#[test]
 fn city_coin() {
     let story = run("city-coin");
     assert!(story.contains("refused (civic policy)"), "{story}");
