@@ -6,6 +6,10 @@ use city_traits::{kinds, Action, Attestation, CivicRole, IdentityKind, Role, Rul
 use ink::primitives::AccountId;
 use serde::Serialize;
 
+mod voting;
+
+pub use voting::{FEW_VOTERS, MANY_VOTERS};
+
 use crate::{
     bundles,
     call::Outcome,
@@ -75,6 +79,11 @@ pub struct Report {
     pub reward_weights: Vec<Measurement>,
     /// `attest`'s ref_time with [`MANY_CITIZENS`] registered over [`FEW_CITIZENS`].
     pub attest_flatness: f64,
+    /// E-voting's messages.
+    pub voting_weights: Vec<Measurement>,
+    /// `cast_vote`'s ref_time after [`MANY_VOTERS`] earlier votes over after
+    /// [`FEW_VOTERS`].
+    pub cast_vote_flatness: f64,
     pub anchors: [Anchor; 2],
     pub ratios: Vec<Ratio>,
 }
@@ -170,12 +179,15 @@ pub fn run() -> Result<Report> {
         .collect();
     let registry_weights = registry_weights(&mut city);
     let (reward_weights, attest_flatness) = reward_weights()?;
+    let (voting_weights, cast_vote_flatness) = voting::voting_weights()?;
     Ok(Report {
         sizes,
         weights,
         registry_weights,
         reward_weights,
         attest_flatness,
+        voting_weights,
+        cast_vote_flatness,
         anchors: ANCHORS,
         ratios,
     })
@@ -188,26 +200,34 @@ impl Report {
         for size in &self.sizes {
             out += &format!("  {:<36} {:>9} B\n", size.contract, size.wasm_bytes);
         }
-        for (contract, weights) in [
-            ("city-token", &self.weights),
-            ("citizen-registry", &self.registry_weights),
-            ("reward-rules", &self.reward_weights),
+        let attest = format!(
+            "attest with {MANY_CITIZENS} citizens / with {FEW_CITIZENS}: {:.3}x ref_time",
+            self.attest_flatness
+        );
+        let cast_vote = format!(
+            "cast_vote after {MANY_VOTERS} votes / after {FEW_VOTERS}: {:.3}x ref_time",
+            self.cast_vote_flatness
+        );
+        for (contract, weights, footer) in [
+            ("city-token", &self.weights, None),
+            ("citizen-registry", &self.registry_weights, None),
+            ("reward-rules", &self.reward_weights, Some(attest)),
+            ("e-voting", &self.voting_weights, Some(cast_vote)),
         ] {
             out += &format!(
-                "\n{contract} weights\n  {:<36} {:>14} {:>11}\n",
+                "\n{contract} weights\n  {:<40} {:>14} {:>11}\n",
                 "message", "ref_time", "proof_size"
             );
             for m in weights {
                 out += &format!(
-                    "  {:<36} {:>14} {:>11}\n",
+                    "  {:<40} {:>14} {:>11}\n",
                     m.message, m.ref_time, m.proof_size
                 );
             }
+            if let Some(footer) = footer {
+                out += &format!("  {footer}\n");
+            }
         }
-        out += &format!(
-            "  attest with {MANY_CITIZENS} citizens / with {FEW_CITIZENS}: {:.3}x ref_time\n",
-            self.attest_flatness
-        );
         out += &format!(
             "\nanchors (transfer)\n  {:<36} {:>9} {:>14} {:>11}\n",
             "contract", "wasm B", "ref_time", "proof_size"
