@@ -31,7 +31,7 @@ mod citizen_registry {
         CivicRole, DocumentHash, Identity, IdentityKind, IdentityRegistry, KindCounts,
         RegistryError,
     };
-    use ink::storage::Mapping;
+    use ink::{prelude::vec::Vec, storage::Mapping};
 
     /// From `block` on, the account's identity was live with `kind` (or not, for `None`).
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -643,6 +643,26 @@ mod citizen_registry {
         #[ink(message)]
         fn has_civic_role(&self, account: AccountId, role: CivicRole) -> bool {
             self.roles.get(account).unwrap_or_default() & role.bit() != 0
+        }
+
+        /// The position of the first of `accounts` that does not hold `role`, if any.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        fn first_without_civic_role(
+            &self,
+            accounts: Vec<AccountId>,
+            role: CivicRole,
+        ) -> Option<u32> {
+            let position = accounts
+                .iter()
+                .position(|account| !self.has_civic_role(*account, role))?;
+            // A message's input is far shorter than u32::MAX accounts.
+            u32::try_from(position).ok()
         }
     }
 }

@@ -286,6 +286,33 @@ mod roles {
     }
 
     #[ink::test]
+    fn one_question_finds_the_first_account_without_a_role() {
+        let mut registry = registry();
+        let a = accounts();
+        for worker in [a.charlie, a.django] {
+            registry.grant_role(CivicRole::Worker, worker).unwrap();
+        }
+        let roll = |accounts: &[AccountId]| accounts.to_vec();
+        assert_eq!(
+            registry.first_without_civic_role(roll(&[a.charlie, a.django]), CivicRole::Worker),
+            None
+        );
+        assert_eq!(
+            registry
+                .first_without_civic_role(roll(&[a.charlie, a.eve, a.frank]), CivicRole::Worker),
+            Some(1)
+        );
+        assert_eq!(
+            registry.first_without_civic_role(roll(&[a.charlie]), CivicRole::Inspector),
+            Some(0)
+        );
+        assert_eq!(
+            registry.first_without_civic_role(Vec::new(), CivicRole::Worker),
+            None
+        );
+    }
+
+    #[ink::test]
     fn holders_renounce_their_roles() {
         let mut registry = registry();
         let a = accounts();

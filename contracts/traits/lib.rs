@@ -6,12 +6,14 @@
 //! answers live here too, so the harness can decode them without linking any contract.
 #![cfg_attr(not(feature = "std"), no_std)]
 
+pub use escrow::*;
 pub use psp22::{PSP22Error, PSP22Metadata, PSP22};
 pub use voting::*;
 
+mod escrow;
 mod voting;
 
-use ink::primitives::AccountId;
+use ink::{prelude::vec::Vec, primitives::AccountId};
 
 /// Token amounts, in the token's smallest unit.
 pub type Balance = u128;
@@ -374,6 +376,17 @@ pub trait IdentityRegistry {
     /// None.
     #[ink(message)]
     fn has_civic_role(&self, account: AccountId, role: CivicRole) -> bool;
+
+    /// The position of the first of `accounts` that does not hold `role`, if any: one
+    /// question for a whole wage roll or inspection team.
+    ///
+    /// # Errors
+    /// None: a query.
+    ///
+    /// # Events
+    /// None.
+    #[ink(message)]
+    fn first_without_civic_role(&self, accounts: Vec<AccountId>, role: CivicRole) -> Option<u32>;
 }
 
 /// A civic action the reward rules pay for, with the unit its quantity counts in.

@@ -20,7 +20,13 @@ use contract_build::{BuildMode, ExecuteArgs, ManifestPath, OutputType, Verbosity
 use drink::session::ContractBundle;
 
 /// The contracts of the suite, as folder names under `contracts/` (also their crate names).
-pub const CONTRACTS: &[&str] = &["city-token", "citizen-registry", "reward-rules", "e-voting"];
+pub const CONTRACTS: &[&str] = &[
+    "city-token",
+    "citizen-registry",
+    "reward-rules",
+    "e-voting",
+    "project-escrow",
+];
 
 /// The workspace root: the folder above this crate.
 pub fn workspace_root() -> PathBuf {

@@ -173,6 +173,8 @@ pub struct City {
     /// E-voting, with `ADMIN` as guardian; it holds the other contracts' admin seats
     /// after [`City::hand_over_to_governance`].
     pub voting: Deployed,
+    /// The project escrow of public construction funds.
+    pub escrow: Deployed,
 }
 
 impl City {
@@ -229,6 +231,13 @@ impl City {
             "e-voting",
             input(ink::selector_bytes!("new"), voting_constructor),
         )?;
+        let escrow_constructor = (contract_account(&token), contract_account(&registry));
+        let escrow = deploy(
+            &mut session,
+            &mut funded,
+            "project-escrow",
+            input(ink::selector_bytes!("new"), escrow_constructor),
+        )?;
         let mut city = Self {
             session,
             funded,
@@ -236,6 +245,7 @@ impl City {
             registry,
             rewards,
             voting,
+            escrow,
         };
         // Wiring: the reward rules mint.
         let rewards = contract_account(&city.rewards);
@@ -243,7 +253,8 @@ impl City {
         Ok(city)
     }
 
-    /// Hands the admin seats of the token, the registry and the reward rules to e-voting:
+    /// Hands the admin seats of the token, the registry, the reward rules and the project
+    /// escrow to e-voting:
     /// from now on they change only by executed proposals. A city configures first (rules,
     /// registrars, attesters), then hands over; `ADMIN` keeps the roles it was granted
     /// (registrar, say) and the guardian seat of e-voting.
@@ -252,6 +263,7 @@ impl City {
         self.token(ADMIN).transfer_admin(voting).ok();
         self.registry(ADMIN).transfer_admin(voting).ok();
         self.rewards(ADMIN).transfer_admin(voting).ok();
+        self.escrow(ADMIN).transfer_admin(voting).ok();
     }
 
     /// Gives `account` native balance for storage deposits the first time it acts.

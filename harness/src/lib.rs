@@ -3,8 +3,8 @@
 //!
 //! - [`bundles`]: build once (`contract-build`, release, wasm-opt), reuse while sources are
 //!   unchanged, load with `ContractBundle::load`.
-//! - [`City`]: the deployed suite (token, citizen registry, reward rules, e-voting), named
-//!   actors, typed calls, block and time control, snapshots.
+//! - [`City`]: the deployed suite (token, citizen registry, reward rules, e-voting,
+//!   project escrow), named actors, typed calls, block and time control, snapshots.
 //! - [`scenarios`]: the city scenarios that `city simulate <name>|all` runs (the token's
 //!   own story is [`demo`]).
 //! - [`bench`]: deterministic figures (Wasm size, weight) for `city bench`.
@@ -14,6 +14,7 @@ pub mod bundles;
 pub mod call;
 pub mod city;
 pub mod demo;
+pub mod escrow;
 pub mod registry;
 pub mod rewards;
 pub mod scenarios;

@@ -146,6 +146,17 @@ impl RegistryCalls<'_> {
         let args = (account.into(), role);
         self.send(selector_bytes!("IdentityRegistry::has_civic_role"), args)
     }
+
+    /// The position of the first account without `role`, if any.
+    pub fn first_without_civic_role(
+        self,
+        accounts: &[AccountId],
+        role: CivicRole,
+    ) -> Outcome<Option<u32>> {
+        let args = (accounts.to_vec(), role);
+        let selector = selector_bytes!("IdentityRegistry::first_without_civic_role");
+        self.send(selector, args)
+    }
 }
 
 /// Every registry message the harness calls, by metadata label, for checking that the
@@ -169,4 +180,5 @@ pub const MESSAGES: &[&str] = &[
     "IdentityRegistry::was_eligible_at",
     "IdentityRegistry::eligible_counts_at",
     "IdentityRegistry::has_civic_role",
+    "IdentityRegistry::first_without_civic_role",
 ];

@@ -17,16 +17,18 @@ use crate::{
 };
 
 mod estonia;
+mod flood_control;
 mod zug;
 
 /// Every scenario, by name.
-pub const SCENARIOS: [&str; 6] = [
+pub const SCENARIOS: [&str; 7] = [
     "city-coin",
     "xiongan-garbage",
     "seoul-scoin",
     "san-marino-eco",
     "zug-poll",
     "estonia-ivote",
+    "xiongan-flood-control",
 ];
 
 const DAY_MS: u64 = 86_400_000;
@@ -41,6 +43,7 @@ pub fn run(name: &str, out: &mut impl Write) -> Result<()> {
         "san-marino-eco" => san_marino_eco(out),
         "zug-poll" => zug::zug_poll(out),
         "estonia-ivote" => estonia::estonia_ivote(out),
+        "xiongan-flood-control" => flood_control::xiongan_flood_control(out),
         _ => anyhow::bail!(
             "no scenario {name}; there are: all, {}",
             SCENARIOS.join(", ")

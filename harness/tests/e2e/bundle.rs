@@ -1,6 +1,6 @@
 //! The bundles themselves: size bar, and typed calls matching the metadata.
 
-use harness::{bundles, registry, rewards, token, voting};
+use harness::{bundles, escrow, registry, rewards, token, voting};
 
 /// The size bar for every contract of the suite.
 const MAX_WASM_BYTES: usize = 48 * 1024;
@@ -69,4 +69,9 @@ fn typed_reward_calls_cover_exactly_the_reward_messages() {
 #[test]
 fn typed_voting_calls_cover_exactly_the_voting_messages() {
     assert_eq!(message_labels("e-voting"), sorted(voting::MESSAGES));
+}
+
+#[test]
+fn typed_escrow_calls_cover_exactly_the_escrow_messages() {
+    assert_eq!(message_labels("project-escrow"), sorted(escrow::MESSAGES));
 }

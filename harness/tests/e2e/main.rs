@@ -5,6 +5,7 @@
 mod adversarial;
 mod bundle;
 mod checkpoints;
+mod escrow;
 mod governance;
 mod pause_and_cap;
 mod properties;

@@ -83,6 +83,11 @@ fn only_registrars_change_identities_and_only_the_admin_makes_registrars() {
             .has_civic_role(CAROL, CivicRole::Attester)
             .value
     );
+    let team = [CAROL.account(), MALLORY.account()];
+    let first_without = city
+        .registry(BOB)
+        .first_without_civic_role(&team, CivicRole::Attester);
+    assert_eq!(first_without.value, Some(1));
     assert!(city.registry(BOB).identity(MALLORY).value.is_none());
 }
 

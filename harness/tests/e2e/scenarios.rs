@@ -48,6 +48,12 @@ fn estonia_ivote() {
 }
 
 #[test]
+fn xiongan_flood_control() {
+    let story = run("xiongan-flood-control");
+    assert!(story.contains("the levee is complete"), "{story}");
+}
+
+#[test]
 fn city_coin() {
     let story = run("city-coin");
     assert!(story.contains("refused (civic policy)"), "{story}");

@@ -1,0 +1,940 @@
+//! # Project escrow
+//!
+//! Public construction funds held until inspected milestones release them, with wages paid
+//! straight to the workers: Xiong'an's fund platform for flood control and tree planting.
+//!
+//! - **A project** names a contractor, 1 to [`MAX_INSPECTORS`] inspectors (holding the
+//!   registry's inspector role) and 1 to [`MAX_MILESTONES`] milestones, each with an amount
+//!   for the contractor, a wage roll of registered workers (at most [`MAX_WAGE_ROLL`],
+//!   each once) and a due time. Its funding target is the sum of the milestones.
+//! - **Funding**: anyone funds in city tokens (`transfer_from`, after `approve`) until the
+//!   target is reached; the escrow keeps its own ledger per project and funder and never
+//!   reads its token balance. A project may need governance's approval (`approve_project`,
+//!   called by an executed proposal) before any milestone is released.
+//! - **Milestones**, in order: an inspector approves (with an evidence hash) or rejects
+//!   (with a reason); the contractor may dispute a rejection and the admin (governance)
+//!   resolves it, releasing or canceling. `release` pays the wage roll first, then the
+//!   contractor, at most [`MAX_PAYMENTS_PER_RELEASE`] transfers per call: a long roll is
+//!   paid over several calls, each resuming where the last stopped. A transfer the token
+//!   refuses reverts the whole call: nobody of that call is paid.
+//! - **Cancellation** by the admin, or by anyone once the funding deadline passed without
+//!   the target: funders then claim back the unreleased funds pro rata of what they gave,
+//!   rounded down; the last funder to claim receives what is left, so no dust stays behind.
+//! - **Accounts**: per project, `funded == released + refunded + held` at every moment;
+//!   each wage roll entry and each contractor amount is paid once.
+//!
+//! Every message checks before it writes and writes before it calls the token
+//! (checks-effects-interactions); the token is called without permission to re-enter, so a
+//! token that calls back traps and the whole call reverts.
+#![cfg_attr(not(feature = "std"), no_std, no_main)]
+
+#[cfg(test)]
+mod tests;
+
+#[ink::contract]
+mod project_escrow {
+    use city_traits::{
+        CivicRole, EscrowError, IdentityRegistry, Milestone, MilestoneIndex, MilestonePlan,
+        MilestoneState, Project, ProjectId, ProjectState, Wage, MAX_INSPECTORS, MAX_MILESTONES,
+        MAX_PAYMENTS_PER_RELEASE, MAX_WAGE_ROLL, PSP22,
+    };
+    use ink::{
+        contract_ref,
+        prelude::vec::Vec,
+        storage::{Lazy, Mapping},
+    };
+
+    /// The admin seat and the number of projects.
+    #[derive(Debug, Clone)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct Settings {
+        pub admin: AccountId,
+        pub projects: ProjectId,
+    }
+
+    /// A milestone of a project.
+    type MilestoneKey = (ProjectId, MilestoneIndex);
+
+    #[ink(storage)]
+    pub struct ProjectEscrow {
+        token: AccountId,
+        registry: AccountId,
+        settings: Lazy<Settings>,
+        projects: Mapping<ProjectId, Project>,
+        milestones: Mapping<MilestoneKey, Milestone>,
+        wage_rolls: Mapping<MilestoneKey, Vec<Wage>>,
+        contributions: Mapping<(ProjectId, AccountId), Balance>,
+        refunds: Mapping<(ProjectId, AccountId), Balance>,
+        paid_to_workers: Mapping<(ProjectId, AccountId), Balance>,
+    }
+
+    /// A project was created.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct ProjectCreated {
+        #[ink(topic)]
+        pub project: ProjectId,
+        #[ink(topic)]
+        pub contractor: AccountId,
+        pub creator: AccountId,
+        pub target: Balance,
+        pub milestones: MilestoneIndex,
+        pub funding_deadline: Timestamp,
+        pub needs_approval: bool,
+    }
+
+    /// A funder put `amount` into a project; `funded` is its new total.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct ProjectFunded {
+        #[ink(topic)]
+        pub project: ProjectId,
+        #[ink(topic)]
+        pub funder: AccountId,
+        pub amount: Balance,
+        pub funded: Balance,
+        pub complete: bool,
+    }
+
+    /// Governance approved a project.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct ProjectApproved {
+        #[ink(topic)]
+        pub project: ProjectId,
+    }
+
+    /// An inspector approved (`approved`) or rejected a milestone, with evidence or a
+    /// reason.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct MilestoneInspected {
+        #[ink(topic)]
+        pub project: ProjectId,
+        #[ink(topic)]
+        pub milestone: MilestoneIndex,
+        #[ink(topic)]
+        pub inspector: AccountId,
+        pub approved: bool,
+        pub report: [u8; 32],
+    }
+
+    /// The contractor disputed a rejection.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct DisputeOpened {
+        #[ink(topic)]
+        pub project: ProjectId,
+        #[ink(topic)]
+        pub milestone: MilestoneIndex,
+    }
+
+    /// Governance resolved a dispute: the milestone approved (`release`), or the project
+    /// canceled.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct DisputeResolved {
+        #[ink(topic)]
+        pub project: ProjectId,
+        #[ink(topic)]
+        pub milestone: MilestoneIndex,
+        pub release: bool,
+    }
+
+    /// A worker was paid a wage.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct WagePaid {
+        #[ink(topic)]
+        pub project: ProjectId,
+        #[ink(topic)]
+        pub milestone: MilestoneIndex,
+        #[ink(topic)]
+        pub worker: AccountId,
+        pub amount: Balance,
+    }
+
+    /// The contractor was paid: the milestone is released.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct MilestoneReleased {
+        #[ink(topic)]
+        pub project: ProjectId,
+        #[ink(topic)]
+        pub milestone: MilestoneIndex,
+        #[ink(topic)]
+        pub contractor: AccountId,
+        pub amount: Balance,
+    }
+
+    /// A project was canceled; `unreleased` goes back to its funders.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct ProjectCanceled {
+        #[ink(topic)]
+        pub project: ProjectId,
+        pub by: AccountId,
+        pub unreleased: Balance,
+    }
+
+    /// A funder claimed back `amount`.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct RefundClaimed {
+        #[ink(topic)]
+        pub project: ProjectId,
+        #[ink(topic)]
+        pub funder: AccountId,
+        pub amount: Balance,
+    }
+
+    /// The admin seat moved.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct EscrowAdminTransferred {
+        #[ink(topic)]
+        pub previous: AccountId,
+        #[ink(topic)]
+        pub new: AccountId,
+    }
+
+    type Result<T> = core::result::Result<T, EscrowError>;
+
+    impl ProjectEscrow {
+        /// Creates an escrow of `token` funds for projects whose inspectors and workers are
+        /// in `registry`. The caller is admin (hand it to governance).
+        #[ink(constructor)]
+        pub fn new(token: AccountId, registry: AccountId) -> Self {
+            let mut settings = Lazy::new();
+            settings.set(&Settings {
+                admin: Self::env().caller(),
+                projects: 0,
+            });
+            Self {
+                token,
+                registry,
+                settings,
+                projects: Mapping::new(),
+                milestones: Mapping::new(),
+                wage_rolls: Mapping::new(),
+                contributions: Mapping::new(),
+                refunds: Mapping::new(),
+                paid_to_workers: Mapping::new(),
+            }
+        }
+
+        /// The admin account.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn admin(&self) -> AccountId {
+            self.settings().admin
+        }
+
+        /// How many projects were created; they are numbered from zero.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn project_count(&self) -> ProjectId {
+            self.settings().projects
+        }
+
+        /// A project, with its ledger.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn project(&self, project: ProjectId) -> Option<Project> {
+            self.projects.get(project)
+        }
+
+        /// A milestone of a project.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn milestone(&self, project: ProjectId, index: MilestoneIndex) -> Option<Milestone> {
+            self.milestones.get((project, index))
+        }
+
+        /// A milestone's wage roll.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn wage_roll(&self, project: ProjectId, index: MilestoneIndex) -> Vec<Wage> {
+            self.wage_rolls.get((project, index)).unwrap_or_default()
+        }
+
+        /// Everything `worker` was paid by a project.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn paid_to_worker(&self, project: ProjectId, worker: AccountId) -> Balance {
+            self.paid_to_workers
+                .get((project, worker))
+                .unwrap_or_default()
+        }
+
+        /// What `funder` put into a project.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn contribution(&self, project: ProjectId, funder: AccountId) -> Balance {
+            self.contributions
+                .get((project, funder))
+                .unwrap_or_default()
+        }
+
+        /// What `funder` may claim back from a canceled project now (zero otherwise, or
+        /// once claimed).
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn refundable(&self, project: ProjectId, funder: AccountId) -> Balance {
+            self.projects
+                .get(project)
+                .and_then(|data| self.refund_due(project, &data, funder).ok())
+                .unwrap_or_default()
+        }
+
+        /// What `funder` was refunded by a project.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn refunded(&self, project: ProjectId, funder: AccountId) -> Balance {
+            self.refunds.get((project, funder)).unwrap_or_default()
+        }
+
+        /// Creates a project paying `contractor` by `milestones`, inspected by
+        /// `inspectors`, funded until `funding_deadline`, and, if `needs_approval`,
+        /// released only once governance approves it. Returns its number.
+        ///
+        /// # Errors
+        /// `BadMilestones`, `BadWageRoll`, `BadInspectors`, `DeadlinePassed`, `Overflow`,
+        /// `NotAnInspectorRole { index }`, `NotAWorker { milestone, index }`.
+        ///
+        /// # Events
+        /// `ProjectCreated`.
+        #[ink(message)]
+        pub fn create_project(
+            &mut self,
+            title: [u8; 32],
+            contractor: AccountId,
+            inspectors: Vec<AccountId>,
+            milestones: Vec<MilestonePlan>,
+            funding_deadline: Timestamp,
+            needs_approval: bool,
+        ) -> Result<ProjectId> {
+            if milestones.is_empty() || milestones.len() > MAX_MILESTONES {
+                return Err(EscrowError::BadMilestones);
+            }
+            if inspectors.is_empty() || inspectors.len() > MAX_INSPECTORS {
+                return Err(EscrowError::BadInspectors);
+            }
+            if funding_deadline <= self.env().block_timestamp() {
+                return Err(EscrowError::DeadlinePassed);
+            }
+            let mut target: Balance = 0;
+            let mut planned = Vec::new();
+            for plan in &milestones {
+                let milestone = plan_milestone(plan, contractor)?;
+                let cost = milestone.cost().ok_or(EscrowError::Overflow)?;
+                if cost == 0 {
+                    return Err(EscrowError::BadMilestones);
+                }
+                target = target.checked_add(cost).ok_or(EscrowError::Overflow)?;
+                planned.push(milestone);
+            }
+            let registry = self.registry();
+            if let Some(index) =
+                registry.first_without_civic_role(inspectors.clone(), CivicRole::Inspector)
+            {
+                return Err(EscrowError::NotAnInspectorRole { index });
+            }
+            for (milestone, plan) in milestones.iter().enumerate() {
+                let workers = plan.wages.iter().map(|wage| wage.worker).collect();
+                if let Some(index) = registry.first_without_civic_role(workers, CivicRole::Worker) {
+                    // At most MAX_MILESTONES milestones.
+                    let milestone = MilestoneIndex::try_from(milestone).unwrap_or(u8::MAX);
+                    return Err(EscrowError::NotAWorker { milestone, index });
+                }
+            }
+
+            let creator = self.env().caller();
+            let mut settings = self.settings();
+            let id = settings.projects;
+            settings.projects = id.checked_add(1).ok_or(EscrowError::Overflow)?;
+            self.settings.set(&settings);
+            // At most MAX_MILESTONES milestones.
+            let count = MilestoneIndex::try_from(planned.len()).unwrap_or(u8::MAX);
+            for ((index, milestone), plan) in (0..count).zip(planned).zip(milestones) {
+                self.milestones.insert((id, index), &milestone);
+                self.wage_rolls.insert((id, index), &plan.wages);
+            }
+            self.projects.insert(
+                id,
+                &Project {
+                    title,
+                    creator,
+                    contractor,
+                    inspectors,
+                    target,
+                    funding_deadline,
+                    needs_approval,
+                    approved: false,
+                    state: ProjectState::Funding,
+                    milestones: count,
+                    current: 0,
+                    funded: 0,
+                    released: 0,
+                    refunded: 0,
+                    funders: 0,
+                    refunds_claimed: 0,
+                },
+            );
+            self.env().emit_event(ProjectCreated {
+                project: id,
+                contractor,
+                creator,
+                target,
+                milestones: count,
+                funding_deadline,
+                needs_approval,
+            });
+            Ok(id)
+        }
+
+        /// Funds a project with `amount` city tokens taken from the caller with
+        /// `transfer_from` (approve the escrow first). The project is funded once its
+        /// target is reached.
+        ///
+        /// # Errors
+        /// `UnknownProject`, `ZeroAmount`, `FundingClosed`, `OverFunding` (more than the
+        /// project still needs), `Overflow`, `TokenRefused` (allowance, balance, pause).
+        ///
+        /// # Events
+        /// `ProjectFunded`, and the token's `Approval` and `Transfer`.
+        #[ink(message)]
+        pub fn fund(&mut self, project: ProjectId, amount: Balance) -> Result<()> {
+            let funder = self.env().caller();
+            let mut data = self.project_or_refuse(project)?;
+            if amount == 0 {
+                return Err(EscrowError::ZeroAmount);
+            }
+            if data.state != ProjectState::Funding
+                || self.env().block_timestamp() >= data.funding_deadline
+            {
+                return Err(EscrowError::FundingClosed);
+            }
+            if amount > data.target.saturating_sub(data.funded) {
+                return Err(EscrowError::OverFunding);
+            }
+            let given = self.contribution(project, funder);
+            if given == 0 {
+                data.funders = data.funders.checked_add(1).ok_or(EscrowError::Overflow)?;
+            }
+            // Both stay within the target, which is a Balance.
+            data.funded = data.funded.saturating_add(amount);
+            self.contributions
+                .insert((project, funder), &given.saturating_add(amount));
+            let complete = data.funded == data.target;
+            if complete {
+                data.state = ProjectState::Funded;
+            }
+            self.projects.insert(project, &data);
+            let escrow = self.env().account_id();
+            self.token()
+                .transfer_from(funder, escrow, amount, Vec::new())
+                .map_err(EscrowError::TokenRefused)?;
+            self.env().emit_event(ProjectFunded {
+                project,
+                funder,
+                amount,
+                funded: data.funded,
+                complete,
+            });
+            Ok(())
+        }
+
+        /// Approves a project that needs governance's approval.
+        ///
+        /// # Errors
+        /// `NotAdmin`, `UnknownProject`, `ApprovalNotNeeded` (not needed, already
+        /// approved, or the project was canceled).
+        ///
+        /// # Events
+        /// `ProjectApproved`.
+        #[ink(message)]
+        pub fn approve_project(&mut self, project: ProjectId) -> Result<()> {
+            self.ensure_admin()?;
+            let mut data = self.project_or_refuse(project)?;
+            if !data.needs_approval || data.approved || data.state == ProjectState::Canceled {
+                return Err(EscrowError::ApprovalNotNeeded);
+            }
+            data.approved = true;
+            self.projects.insert(project, &data);
+            self.env().emit_event(ProjectApproved { project });
+            Ok(())
+        }
+
+        /// Approves the current milestone of a funded (and approved) project on the
+        /// inspector's `evidence`: a pending or rejected milestone becomes releasable.
+        ///
+        /// # Errors
+        /// `UnknownProject`, `NotInspector`, `NotFunded`, `NotApproved`,
+        /// `NotCurrentMilestone`, `WrongMilestoneState`.
+        ///
+        /// # Events
+        /// `MilestoneInspected` with `approved: true`.
+        #[ink(message)]
+        pub fn approve_milestone(
+            &mut self,
+            project: ProjectId,
+            index: MilestoneIndex,
+            evidence: [u8; 32],
+        ) -> Result<()> {
+            self.inspect(project, index, evidence, true)
+        }
+
+        /// Rejects the current milestone, pending, for `reason`.
+        ///
+        /// # Errors
+        /// `UnknownProject`, `NotInspector`, `NotFunded`, `NotApproved`,
+        /// `NotCurrentMilestone`, `WrongMilestoneState`.
+        ///
+        /// # Events
+        /// `MilestoneInspected` with `approved: false`.
+        #[ink(message)]
+        pub fn reject_milestone(
+            &mut self,
+            project: ProjectId,
+            index: MilestoneIndex,
+            reason: [u8; 32],
+        ) -> Result<()> {
+            self.inspect(project, index, reason, false)
+        }
+
+        /// The contractor disputes the rejection of a milestone; governance decides.
+        ///
+        /// # Errors
+        /// `UnknownProject`, `UnknownMilestone`, `NotContractor`, `NotFunded`,
+        /// `WrongMilestoneState` unless it was rejected.
+        ///
+        /// # Events
+        /// `DisputeOpened`.
+        #[ink(message)]
+        pub fn open_dispute(&mut self, project: ProjectId, index: MilestoneIndex) -> Result<()> {
+            let data = self.project_or_refuse(project)?;
+            let mut milestone = self.milestone_or_refuse(project, index)?;
+            if self.env().caller() != data.contractor {
+                return Err(EscrowError::NotContractor);
+            }
+            if data.state != ProjectState::Funded {
+                return Err(EscrowError::NotFunded);
+            }
+            if milestone.state != MilestoneState::Rejected {
+                return Err(EscrowError::WrongMilestoneState);
+            }
+            milestone.state = MilestoneState::Disputed;
+            self.milestones.insert((project, index), &milestone);
+            self.env().emit_event(DisputeOpened {
+                project,
+                milestone: index,
+            });
+            Ok(())
+        }
+
+        /// Resolves a dispute: `release` approves the milestone, otherwise the project is
+        /// canceled and its funders refunded.
+        ///
+        /// # Errors
+        /// `NotAdmin`, `UnknownProject`, `UnknownMilestone`, `NotFunded` (canceled or
+        /// completed meanwhile), `WrongMilestoneState` unless disputed.
+        ///
+        /// # Events
+        /// `DisputeResolved`, and `ProjectCanceled` when not released.
+        #[ink(message)]
+        pub fn resolve_dispute(
+            &mut self,
+            project: ProjectId,
+            index: MilestoneIndex,
+            release: bool,
+        ) -> Result<()> {
+            let by = self.ensure_admin()?;
+            let mut data = self.project_or_refuse(project)?;
+            let mut milestone = self.milestone_or_refuse(project, index)?;
+            if data.state != ProjectState::Funded {
+                return Err(EscrowError::NotFunded);
+            }
+            if milestone.state != MilestoneState::Disputed {
+                return Err(EscrowError::WrongMilestoneState);
+            }
+            if release {
+                milestone.state = MilestoneState::Approved;
+                self.milestones.insert((project, index), &milestone);
+            } else {
+                self.cancel_now(project, &mut data, by);
+            }
+            self.env().emit_event(DisputeResolved {
+                project,
+                milestone: index,
+                release,
+            });
+            Ok(())
+        }
+
+        /// Pays an approved milestone: the wage roll in order, then the contractor, at
+        /// most [`MAX_PAYMENTS_PER_RELEASE`] transfers per call (call again to resume).
+        /// Anyone may. Returns the number of transfers made.
+        ///
+        /// # Errors
+        /// `UnknownProject`, `UnknownMilestone`, `NotFunded`, `NotApproved`,
+        /// `NotCurrentMilestone`, `WrongMilestoneState` unless approved,
+        /// `TokenRefused` (nobody of this call is paid).
+        ///
+        /// # Events
+        /// `WagePaid` per worker, `MilestoneReleased` with the contractor's payment, and
+        /// the token's `Transfer`s.
+        #[ink(message)]
+        pub fn release(&mut self, project: ProjectId, index: MilestoneIndex) -> Result<u32> {
+            let mut data = self.project_or_refuse(project)?;
+            let mut milestone = self.milestone_or_refuse(project, index)?;
+            self.ensure_open_for_work(&data, index)?;
+            if milestone.state != MilestoneState::Approved {
+                return Err(EscrowError::WrongMilestoneState);
+            }
+            // Effects: the ledger, for every payment of this call, before any transfer.
+            let roll = self.wage_rolls.get((project, index)).unwrap_or_default();
+            let first = usize::try_from(milestone.workers_paid).unwrap_or(usize::MAX);
+            let batch: Vec<Wage> = roll
+                .iter()
+                .skip(first)
+                .take(MAX_PAYMENTS_PER_RELEASE as usize)
+                .copied()
+                .collect();
+            // At most MAX_PAYMENTS_PER_RELEASE; the sums below stay within the milestone's
+            // cost, part of the funded amount, which is a Balance.
+            let mut payments = u32::try_from(batch.len()).unwrap_or(u32::MAX);
+            milestone.workers_paid = milestone.workers_paid.saturating_add(payments);
+            for wage in &batch {
+                let paid = self.paid_to_worker(project, wage.worker);
+                self.paid_to_workers
+                    .insert((project, wage.worker), &paid.saturating_add(wage.amount));
+                data.released = data.released.saturating_add(wage.amount);
+            }
+            let pay_contractor =
+                milestone.workers_paid == milestone.workers && payments < MAX_PAYMENTS_PER_RELEASE;
+            if pay_contractor {
+                payments = payments.saturating_add(1);
+                milestone.state = MilestoneState::Released;
+                data.released = data.released.saturating_add(milestone.contractor_amount);
+                data.current = data.current.saturating_add(1);
+                if data.current == data.milestones {
+                    data.state = ProjectState::Completed;
+                }
+            }
+            self.milestones.insert((project, index), &milestone);
+            self.projects.insert(project, &data);
+
+            // Interactions: the transfers; any refusal reverts everything above.
+            for wage in batch {
+                self.pay(wage.worker, wage.amount)?;
+                self.env().emit_event(WagePaid {
+                    project,
+                    milestone: index,
+                    worker: wage.worker,
+                    amount: wage.amount,
+                });
+            }
+            if pay_contractor {
+                self.pay(data.contractor, milestone.contractor_amount)?;
+                self.env().emit_event(MilestoneReleased {
+                    project,
+                    milestone: index,
+                    contractor: data.contractor,
+                    amount: milestone.contractor_amount,
+                });
+            }
+            Ok(payments)
+        }
+
+        /// Cancels a project: the admin may until it is completed; anyone may once the
+        /// funding deadline passed without the target reached. Funders then claim back
+        /// what was not released.
+        ///
+        /// # Errors
+        /// `UnknownProject`, `NotCancelable`.
+        ///
+        /// # Events
+        /// `ProjectCanceled`.
+        #[ink(message)]
+        pub fn cancel_project(&mut self, project: ProjectId) -> Result<()> {
+            let by = self.env().caller();
+            let mut data = self.project_or_refuse(project)?;
+            let open = matches!(data.state, ProjectState::Funding | ProjectState::Funded);
+            let funding_failed = data.state == ProjectState::Funding
+                && self.env().block_timestamp() >= data.funding_deadline;
+            if !open || (by != self.settings().admin && !funding_failed) {
+                return Err(EscrowError::NotCancelable);
+            }
+            self.cancel_now(project, &mut data, by);
+            Ok(())
+        }
+
+        /// Pays the caller its share of a canceled project's unreleased funds: its
+        /// contribution times unreleased over funded, rounded down; the last funder to
+        /// claim gets what is left. Returns the amount.
+        ///
+        /// # Errors
+        /// `UnknownProject`, `NotCanceled`, `NothingToRefund` (never funded, or claimed),
+        /// `Overflow`, `TokenRefused`.
+        ///
+        /// # Events
+        /// `RefundClaimed`, and the token's `Transfer`.
+        #[ink(message)]
+        pub fn claim_refund(&mut self, project: ProjectId) -> Result<Balance> {
+            let funder = self.env().caller();
+            let mut data = self.project_or_refuse(project)?;
+            let amount = self.refund_due(project, &data, funder)?;
+            self.refunds.insert((project, funder), &amount);
+            // Within the unreleased funds, which are a Balance.
+            data.refunded = data.refunded.saturating_add(amount);
+            data.refunds_claimed = data.refunds_claimed.saturating_add(1);
+            self.projects.insert(project, &data);
+            self.pay(funder, amount)?;
+            self.env().emit_event(RefundClaimed {
+                project,
+                funder,
+                amount,
+            });
+            Ok(amount)
+        }
+
+        /// Hands the admin seat to `new_admin` (e.g. the governance contract).
+        ///
+        /// # Errors
+        /// `NotAdmin`, `ZeroAdmin` for the zero account.
+        ///
+        /// # Events
+        /// `EscrowAdminTransferred`.
+        #[ink(message)]
+        pub fn transfer_admin(&mut self, new_admin: AccountId) -> Result<()> {
+            let previous = self.ensure_admin()?;
+            if new_admin == AccountId::from([0; 32]) {
+                return Err(EscrowError::ZeroAdmin);
+            }
+            let mut settings = self.settings();
+            settings.admin = new_admin;
+            self.settings.set(&settings);
+            self.env().emit_event(EscrowAdminTransferred {
+                previous,
+                new: new_admin,
+            });
+            Ok(())
+        }
+
+        fn settings(&self) -> Settings {
+            // Set by the constructor, never removed.
+            self.settings.get().unwrap_or_else(|| unreachable!())
+        }
+
+        fn ensure_admin(&self) -> Result<AccountId> {
+            let caller = self.env().caller();
+            if caller != self.settings().admin {
+                return Err(EscrowError::NotAdmin);
+            }
+            Ok(caller)
+        }
+
+        fn project_or_refuse(&self, project: ProjectId) -> Result<Project> {
+            self.projects
+                .get(project)
+                .ok_or(EscrowError::UnknownProject)
+        }
+
+        fn milestone_or_refuse(
+            &self,
+            project: ProjectId,
+            index: MilestoneIndex,
+        ) -> Result<Milestone> {
+            self.milestones
+                .get((project, index))
+                .ok_or(EscrowError::UnknownMilestone)
+        }
+
+        /// Refuses work on a milestone of a project not funded, not approved, or not at
+        /// that milestone.
+        fn ensure_open_for_work(&self, data: &Project, index: MilestoneIndex) -> Result<()> {
+            if data.state != ProjectState::Funded {
+                return Err(EscrowError::NotFunded);
+            }
+            if data.needs_approval && !data.approved {
+                return Err(EscrowError::NotApproved);
+            }
+            if index != data.current {
+                return Err(EscrowError::NotCurrentMilestone);
+            }
+            Ok(())
+        }
+
+        fn inspect(
+            &mut self,
+            project: ProjectId,
+            index: MilestoneIndex,
+            report: [u8; 32],
+            approved: bool,
+        ) -> Result<()> {
+            let inspector = self.env().caller();
+            let data = self.project_or_refuse(project)?;
+            if !data.inspectors.contains(&inspector)
+                || !self
+                    .registry()
+                    .has_civic_role(inspector, CivicRole::Inspector)
+            {
+                return Err(EscrowError::NotInspector);
+            }
+            self.ensure_open_for_work(&data, index)?;
+            let mut milestone = self.milestone_or_refuse(project, index)?;
+            let allowed = match milestone.state {
+                MilestoneState::Pending => true,
+                MilestoneState::Rejected => approved,
+                _ => false,
+            };
+            if !allowed {
+                return Err(EscrowError::WrongMilestoneState);
+            }
+            milestone.state = if approved {
+                MilestoneState::Approved
+            } else {
+                MilestoneState::Rejected
+            };
+            milestone.report = Some(report);
+            self.milestones.insert((project, index), &milestone);
+            self.env().emit_event(MilestoneInspected {
+                project,
+                milestone: index,
+                inspector,
+                approved,
+                report,
+            });
+            Ok(())
+        }
+
+        fn cancel_now(&mut self, project: ProjectId, data: &mut Project, by: AccountId) {
+            data.state = ProjectState::Canceled;
+            self.projects.insert(project, data);
+            self.env().emit_event(ProjectCanceled {
+                project,
+                by,
+                unreleased: data.held(),
+            });
+        }
+
+        /// What `funder` may claim from `data` now.
+        fn refund_due(
+            &self,
+            project: ProjectId,
+            data: &Project,
+            funder: AccountId,
+        ) -> Result<Balance> {
+            if data.state != ProjectState::Canceled {
+                return Err(EscrowError::NotCanceled);
+            }
+            let given = self.contribution(project, funder);
+            if given == 0 || self.refunds.contains((project, funder)) {
+                return Err(EscrowError::NothingToRefund);
+            }
+            let last = data.refunds_claimed.saturating_add(1) == data.funders;
+            if last {
+                return Ok(data.held());
+            }
+            let unreleased = data.funded.saturating_sub(data.released);
+            given
+                .checked_mul(unreleased)
+                .and_then(|product| product.checked_div(data.funded))
+                .ok_or(EscrowError::Overflow)
+        }
+
+        /// Transfers `amount` of the escrow's tokens to `to`; a refusal reverts the call.
+        fn pay(&self, to: AccountId, amount: Balance) -> Result<()> {
+            if amount == 0 {
+                return Ok(());
+            }
+            self.token()
+                .transfer(to, amount, Vec::new())
+                .map_err(EscrowError::TokenRefused)
+        }
+
+        fn token(&self) -> contract_ref!(PSP22) {
+            self.token.into()
+        }
+
+        fn registry(&self) -> contract_ref!(IdentityRegistry) {
+            self.registry.into()
+        }
+    }
+
+    /// Checks a milestone's plan (the wage roll: bounded, positive wages, each worker once,
+    /// not the contractor) and sums it.
+    pub fn plan_milestone(plan: &MilestonePlan, contractor: AccountId) -> Result<Milestone> {
+        let wages = &plan.wages;
+        if wages.len() > MAX_WAGE_ROLL {
+            return Err(EscrowError::BadWageRoll);
+        }
+        let mut total: Balance = 0;
+        for (index, wage) in wages.iter().enumerate() {
+            let repeated = wages[..index].iter().any(|w| w.worker == wage.worker);
+            if wage.amount == 0 || wage.worker == contractor || repeated {
+                return Err(EscrowError::BadWageRoll);
+            }
+            total = total
+                .checked_add(wage.amount)
+                .ok_or(EscrowError::Overflow)?;
+        }
+        Ok(Milestone {
+            contractor_amount: plan.contractor_amount,
+            wages: total,
+            // At most MAX_WAGE_ROLL workers.
+            workers: u32::try_from(wages.len()).unwrap_or(u32::MAX),
+            workers_paid: 0,
+            due: plan.due,
+            state: MilestoneState::Pending,
+            report: None,
+        })
+    }
+}

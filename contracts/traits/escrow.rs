@@ -1,0 +1,204 @@
+//! The project escrow's types: projects, milestones, wage rolls, their accounts and
+//! errors, shared so that the harness (and any client) decodes its answers without linking
+//! the contract.
+
+use ink::prelude::vec::Vec;
+
+use crate::{AccountId, Balance, PSP22Error, Timestamp};
+
+/// A project's number, counted from zero.
+pub type ProjectId = u32;
+/// A milestone's position in its project, from zero.
+pub type MilestoneIndex = u8;
+
+/// The most milestones a project may have.
+pub const MAX_MILESTONES: usize = 8;
+/// The most workers on one milestone's wage roll.
+pub const MAX_WAGE_ROLL: usize = 100;
+/// The most inspectors a project may name.
+pub const MAX_INSPECTORS: usize = 4;
+/// The most token transfers one `release` makes (workers, then the contractor); a longer
+/// wage roll is paid over several calls, each resuming where the last stopped.
+pub const MAX_PAYMENTS_PER_RELEASE: u32 = 50;
+
+/// What one worker earns on one milestone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Wage {
+    pub worker: AccountId,
+    pub amount: Balance,
+}
+
+/// A milestone as a project is created with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub struct MilestonePlan {
+    /// What the contractor is paid when the milestone is released.
+    pub contractor_amount: Balance,
+    /// The wage roll, paid before the contractor: registered workers, each once.
+    pub wages: Vec<Wage>,
+    /// When the work is due (informative: inspection decides).
+    pub due: Timestamp,
+}
+
+/// Where a milestone stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum MilestoneState {
+    /// Waiting for inspection.
+    Pending,
+    /// An inspector found the work lacking; an inspector may still approve it later, or
+    /// the contractor may dispute.
+    Rejected,
+    /// The contractor disputes a rejection; governance decides.
+    Disputed,
+    /// Approved: `release` pays the wage roll, then the contractor.
+    Approved,
+    /// Everything paid.
+    Released,
+}
+
+/// A milestone of a project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Milestone {
+    pub contractor_amount: Balance,
+    /// The sum of the wage roll.
+    pub wages: Balance,
+    /// The number of workers on the wage roll.
+    pub workers: u32,
+    /// Workers paid so far: the wage roll is paid in order.
+    pub workers_paid: u32,
+    pub due: Timestamp,
+    pub state: MilestoneState,
+    /// The inspector's evidence (approval) or reason (rejection).
+    pub report: Option<[u8; 32]>,
+}
+
+impl Milestone {
+    /// What the milestone costs: the contractor's amount and the wages.
+    pub fn cost(&self) -> Option<Balance> {
+        self.contractor_amount.checked_add(self.wages)
+    }
+}
+
+/// Where a project stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum ProjectState {
+    /// Taking funds until the target is reached or the funding deadline passes.
+    Funding,
+    /// Fully funded: milestones are inspected and released in order (once approved by
+    /// governance, if the project needs it).
+    Funded,
+    /// Every milestone released.
+    Completed,
+    /// Canceled: funders claim the unreleased funds back, pro rata.
+    Canceled,
+}
+
+/// A public project whose funds the escrow holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Project {
+    /// The hash of the project's documents (title, plans, contract).
+    pub title: [u8; 32],
+    pub creator: AccountId,
+    pub contractor: AccountId,
+    /// Accounts with the registry's inspector role who may inspect its milestones.
+    pub inspectors: Vec<AccountId>,
+    /// The sum of every milestone's cost.
+    pub target: Balance,
+    pub funding_deadline: Timestamp,
+    /// Whether governance must approve the project before funds can be released.
+    pub needs_approval: bool,
+    pub approved: bool,
+    pub state: ProjectState,
+    pub milestones: MilestoneIndex,
+    /// The next milestone to inspect and release.
+    pub current: MilestoneIndex,
+    /// The project's own ledger (never read off the token balance).
+    pub funded: Balance,
+    pub released: Balance,
+    pub refunded: Balance,
+    /// Distinct funders, and how many claimed a refund.
+    pub funders: u32,
+    pub refunds_claimed: u32,
+}
+
+impl Project {
+    /// What the escrow holds for the project: funded, less released and refunded.
+    pub fn held(&self) -> Balance {
+        self.funded
+            .saturating_sub(self.released)
+            .saturating_sub(self.refunded)
+    }
+}
+
+/// Everything the project escrow can refuse.
+#[derive(Debug, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+// With clippy 1.91 the derived codec of a data-carrying enum trips this lint.
+#[allow(clippy::cast_possible_truncation)]
+pub enum EscrowError {
+    /// Only the admin (governance) may do this.
+    NotAdmin,
+    /// The zero account cannot be made admin.
+    ZeroAdmin,
+    /// A project needs 1 to [`MAX_MILESTONES`] milestones, each costing something.
+    BadMilestones,
+    /// A wage roll is longer than [`MAX_WAGE_ROLL`], names a worker twice or pays nothing.
+    BadWageRoll,
+    /// A project needs 1 to [`MAX_INSPECTORS`] inspectors.
+    BadInspectors,
+    /// The worker at `index` of milestone `milestone`'s wage roll lacks the registry's
+    /// worker role.
+    NotAWorker {
+        milestone: MilestoneIndex,
+        index: u32,
+    },
+    /// The inspector at `index` lacks the registry's inspector role.
+    NotAnInspectorRole {
+        index: u32,
+    },
+    /// The funding deadline is not in the future.
+    DeadlinePassed,
+    UnknownProject,
+    UnknownMilestone,
+    /// A zero amount.
+    ZeroAmount,
+    /// The project is not taking funds (funded, canceled or past its deadline).
+    FundingClosed,
+    /// The amount is more than the project still needs.
+    OverFunding,
+    /// The project is not fully funded (or was canceled or completed).
+    NotFunded,
+    /// The project awaits governance's approval.
+    NotApproved,
+    /// The project does not need approval, or already has it.
+    ApprovalNotNeeded,
+    /// The caller is not one of the project's inspectors holding the registry's role.
+    NotInspector,
+    /// The caller is not the project's contractor.
+    NotContractor,
+    /// Milestones are inspected and released in order: this is not the current one.
+    NotCurrentMilestone,
+    /// The milestone is not in a state that allows this.
+    WrongMilestoneState,
+    /// The project cannot be canceled: completed, already canceled, or (for anyone but
+    /// the admin) still within its funding deadline.
+    NotCancelable,
+    /// The project is not canceled.
+    NotCanceled,
+    /// The caller has nothing to claim back.
+    NothingToRefund,
+    /// An amount does not fit in a balance.
+    Overflow,
+    /// The token refused a transfer; nothing of the call was kept.
+    TokenRefused(PSP22Error),
+}

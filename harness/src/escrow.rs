@@ -1,0 +1,191 @@
+//! Typed calls to the project escrow: `city.escrow(INSPECTOR).approve_milestone(project,
+//! 0, evidence)`. Each method sends the message of the same name; the contract documents
+//! what it does and refuses.
+
+use city_traits::{
+    EscrowError, Milestone, MilestoneIndex, MilestonePlan, Project, ProjectId, Wage,
+};
+use ink::{primitives::AccountId, selector_bytes};
+use scale::{Decode, Encode};
+
+use crate::{call::Outcome, city::City};
+
+/// The project escrow, called by one actor.
+pub struct EscrowCalls<'a> {
+    city: &'a mut City,
+    caller: AccountId,
+}
+
+impl City {
+    /// Calls the project escrow as `caller` (an actor or any account).
+    pub fn escrow(&mut self, caller: impl Into<AccountId>) -> EscrowCalls<'_> {
+        EscrowCalls {
+            city: self,
+            caller: caller.into(),
+        }
+    }
+}
+
+type EscrowResult<T = ()> = Result<T, EscrowError>;
+
+/// How a project is created: everything `create_project` takes.
+#[derive(Debug, Clone)]
+pub struct ProjectPlan {
+    pub title: [u8; 32],
+    pub contractor: AccountId,
+    pub inspectors: Vec<AccountId>,
+    pub milestones: Vec<MilestonePlan>,
+    pub funding_deadline: u64,
+    pub needs_approval: bool,
+}
+
+impl EscrowCalls<'_> {
+    fn send<V: Decode>(self, selector: [u8; 4], args: impl Encode) -> Outcome<V> {
+        let escrow = self.city.escrow.address.clone();
+        self.city.send(&escrow, self.caller, selector, args)
+    }
+
+    pub fn admin(self) -> Outcome<AccountId> {
+        self.send(selector_bytes!("admin"), ())
+    }
+
+    pub fn project_count(self) -> Outcome<ProjectId> {
+        self.send(selector_bytes!("project_count"), ())
+    }
+
+    pub fn project(self, project: ProjectId) -> Outcome<Option<Project>> {
+        self.send(selector_bytes!("project"), project)
+    }
+
+    pub fn milestone(
+        self,
+        project: ProjectId,
+        index: MilestoneIndex,
+    ) -> Outcome<Option<Milestone>> {
+        self.send(selector_bytes!("milestone"), (project, index))
+    }
+
+    pub fn wage_roll(self, project: ProjectId, index: MilestoneIndex) -> Outcome<Vec<Wage>> {
+        self.send(selector_bytes!("wage_roll"), (project, index))
+    }
+
+    pub fn paid_to_worker(self, project: ProjectId, worker: impl Into<AccountId>) -> Outcome<u128> {
+        self.send(selector_bytes!("paid_to_worker"), (project, worker.into()))
+    }
+
+    pub fn contribution(self, project: ProjectId, funder: impl Into<AccountId>) -> Outcome<u128> {
+        self.send(selector_bytes!("contribution"), (project, funder.into()))
+    }
+
+    pub fn refundable(self, project: ProjectId, funder: impl Into<AccountId>) -> Outcome<u128> {
+        self.send(selector_bytes!("refundable"), (project, funder.into()))
+    }
+
+    pub fn refunded(self, project: ProjectId, funder: impl Into<AccountId>) -> Outcome<u128> {
+        self.send(selector_bytes!("refunded"), (project, funder.into()))
+    }
+
+    /// Creates a project; returns its number.
+    pub fn create_project(self, plan: &ProjectPlan) -> Outcome<EscrowResult<ProjectId>> {
+        let args = (
+            plan.title,
+            plan.contractor,
+            plan.inspectors.clone(),
+            plan.milestones.clone(),
+            plan.funding_deadline,
+            plan.needs_approval,
+        );
+        self.send(selector_bytes!("create_project"), args)
+    }
+
+    pub fn fund(self, project: ProjectId, amount: u128) -> Outcome<EscrowResult> {
+        self.send(selector_bytes!("fund"), (project, amount))
+    }
+
+    pub fn approve_project(self, project: ProjectId) -> Outcome<EscrowResult> {
+        self.send(selector_bytes!("approve_project"), project)
+    }
+
+    pub fn approve_milestone(
+        self,
+        project: ProjectId,
+        index: MilestoneIndex,
+        evidence: [u8; 32],
+    ) -> Outcome<EscrowResult> {
+        self.send(
+            selector_bytes!("approve_milestone"),
+            (project, index, evidence),
+        )
+    }
+
+    pub fn reject_milestone(
+        self,
+        project: ProjectId,
+        index: MilestoneIndex,
+        reason: [u8; 32],
+    ) -> Outcome<EscrowResult> {
+        self.send(
+            selector_bytes!("reject_milestone"),
+            (project, index, reason),
+        )
+    }
+
+    pub fn open_dispute(self, project: ProjectId, index: MilestoneIndex) -> Outcome<EscrowResult> {
+        self.send(selector_bytes!("open_dispute"), (project, index))
+    }
+
+    pub fn resolve_dispute(
+        self,
+        project: ProjectId,
+        index: MilestoneIndex,
+        release: bool,
+    ) -> Outcome<EscrowResult> {
+        self.send(
+            selector_bytes!("resolve_dispute"),
+            (project, index, release),
+        )
+    }
+
+    /// Pays an approved milestone, in batches; returns the transfers made.
+    pub fn release(self, project: ProjectId, index: MilestoneIndex) -> Outcome<EscrowResult<u32>> {
+        self.send(selector_bytes!("release"), (project, index))
+    }
+
+    pub fn cancel_project(self, project: ProjectId) -> Outcome<EscrowResult> {
+        self.send(selector_bytes!("cancel_project"), project)
+    }
+
+    /// Claims the caller's refund; returns the amount.
+    pub fn claim_refund(self, project: ProjectId) -> Outcome<EscrowResult<u128>> {
+        self.send(selector_bytes!("claim_refund"), project)
+    }
+
+    pub fn transfer_admin(self, new_admin: impl Into<AccountId>) -> Outcome<EscrowResult> {
+        self.send(selector_bytes!("transfer_admin"), new_admin.into())
+    }
+}
+
+/// Every escrow message the harness calls, by metadata label, for checking that the typed
+/// calls above match the bundle.
+pub const MESSAGES: &[&str] = &[
+    "admin",
+    "project_count",
+    "project",
+    "milestone",
+    "wage_roll",
+    "paid_to_worker",
+    "contribution",
+    "refundable",
+    "refunded",
+    "create_project",
+    "fund",
+    "approve_project",
+    "approve_milestone",
+    "reject_milestone",
+    "open_dispute",
+    "resolve_dispute",
+    "release",
+    "cancel_project",
+    "claim_refund",
+    "transfer_admin",
+];

@@ -1,0 +1,446 @@
+//! The project escrow on the real Wasm, with the token and the registry: funding, inspection
+//! in order, wages before the contractor, batches, disputes, cancellation and refunds.
+
+use city_traits::{
+    CivicRole, EscrowError, MilestonePlan, MilestoneState, PSP22Error, ProjectId, ProjectState,
+    Role, Wage, MAX_WAGE_ROLL,
+};
+use harness::{
+    city::{contract_account, crowd_member, Actor, ADMIN, COIN, MALLORY},
+    escrow::ProjectPlan,
+    City,
+};
+use ink::primitives::AccountId;
+
+pub const INSPECTOR: Actor = Actor("site-inspector");
+pub const CONTRACTOR: Actor = Actor("river-works-ltd");
+/// A bank that co-funds public works.
+pub const BANK: Actor = Actor("city-bank");
+const DAY_MS: u64 = 86_400_000;
+
+pub fn worker(n: u32) -> AccountId {
+    crowd_member("worker", n)
+}
+
+/// A city with an inspector, `workers` registered workers, and a bank holding 100,000
+/// coins; the treasury (the admin) holds the rest.
+pub fn city(workers: u32) -> City {
+    let mut city = City::new().expect("the suite deploys");
+    city.registry(ADMIN)
+        .grant_role(CivicRole::Registrar, ADMIN)
+        .ok();
+    city.registry(ADMIN)
+        .grant_role(CivicRole::Inspector, INSPECTOR)
+        .ok();
+    for n in 0..workers {
+        city.registry(ADMIN)
+            .grant_role(CivicRole::Worker, worker(n))
+            .ok();
+    }
+    city.token(ADMIN).transfer(BANK, 100_000 * COIN).ok();
+    city
+}
+
+/// A milestone paying the contractor `contractor` coins and workers `0..workers` a coin
+/// each per `wage`.
+pub fn milestone(contractor: u128, workers: u32, wage: u128) -> MilestonePlan {
+    MilestonePlan {
+        contractor_amount: contractor * COIN,
+        wages: (0..workers)
+            .map(|n| Wage {
+                worker: worker(n),
+                amount: wage * COIN,
+            })
+            .collect(),
+        due: 0,
+    }
+}
+
+/// A project of the contractor's with the inspector, funded within a week.
+pub fn plan(city: &mut City, milestones: Vec<MilestonePlan>) -> ProjectPlan {
+    ProjectPlan {
+        title: [0xf1; 32],
+        contractor: CONTRACTOR.account(),
+        inspectors: vec![INSPECTOR.account()],
+        milestones,
+        funding_deadline: city.now_ms() + 7 * DAY_MS,
+        needs_approval: false,
+    }
+}
+
+/// `funder` approves the escrow for `amount` and funds `project` with it.
+pub fn fund(city: &mut City, project: ProjectId, funder: impl Into<AccountId>, amount: u128) {
+    let funder = funder.into();
+    let escrow = contract_account(&city.escrow);
+    city.token(funder).approve(escrow, amount).ok();
+    city.escrow(funder).fund(project, amount).ok();
+}
+
+/// Milestones of 1,000 and 2,000 coins to the contractor and 100 coins to each of three
+/// workers, funded 1,000 coins by the treasury and 2,600 by the bank.
+fn funded_project(city: &mut City) -> ProjectId {
+    let milestones = vec![milestone(1_000, 3, 100), milestone(2_000, 3, 100)];
+    let plan = plan(city, milestones);
+    let project = city.escrow(ADMIN).create_project(&plan).ok();
+    fund(city, project, ADMIN, 1_000 * COIN);
+    fund(city, project, BANK, 2_600 * COIN);
+    project
+}
+
+/// Checks the ledger of a project against itself and the escrow's token balance.
+fn assert_accounts_balance(city: &mut City, project: ProjectId) {
+    let data = city.escrow(ADMIN).project(project).value.unwrap();
+    assert_eq!(data.funded, data.released + data.refunded + data.held());
+    assert_eq!(city.balance(contract_account(&city.escrow)), data.held());
+}
+
+#[test]
+fn funders_fill_the_target_and_the_escrow_keeps_its_own_ledger() {
+    let mut city = city(3);
+    let milestones = vec![milestone(1_000, 3, 100), milestone(2_000, 3, 100)];
+    let plan = plan(&mut city, milestones);
+    let project = city.escrow(ADMIN).create_project(&plan).ok();
+    assert_eq!(
+        city.escrow(ADMIN).project(project).value.unwrap().target,
+        3_600 * COIN
+    );
+    let escrow = contract_account(&city.escrow);
+
+    assert_eq!(
+        city.escrow(BANK).fund(project, 0).err(),
+        EscrowError::ZeroAmount
+    );
+    assert_eq!(
+        city.escrow(BANK).fund(project, 100 * COIN).err(),
+        EscrowError::TokenRefused(PSP22Error::InsufficientAllowance),
+        "no allowance"
+    );
+    fund(&mut city, project, ADMIN, 1_000 * COIN);
+    city.token(BANK).approve(escrow, 10_000 * COIN).ok();
+    assert_eq!(
+        city.escrow(BANK).fund(project, 2_601 * COIN).err(),
+        EscrowError::OverFunding
+    );
+    let filled = city.escrow(BANK).fund(project, 2_600 * COIN);
+    assert_eq!(
+        filled.events.len(),
+        1,
+        "ProjectFunded (the token emits its own)"
+    );
+    filled.ok();
+    let data = city.escrow(ADMIN).project(project).value.unwrap();
+    assert_eq!(data.state, ProjectState::Funded);
+    assert_eq!((data.funded, data.funders), (3_600 * COIN, 2));
+    assert_eq!(
+        city.escrow(ADMIN).contribution(project, BANK).value,
+        2_600 * COIN
+    );
+    assert_eq!(
+        city.escrow(BANK).fund(project, COIN).err(),
+        EscrowError::FundingClosed
+    );
+    // Tokens sent to the escrow directly are not funding.
+    city.token(BANK).transfer(escrow, COIN).ok();
+    let data = city.escrow(ADMIN).project(project).value.unwrap();
+    assert_eq!(data.funded, 3_600 * COIN);
+}
+
+#[test]
+fn a_project_needs_registered_inspectors_and_workers() {
+    let mut city = city(2);
+    let unregistered = vec![milestone(10, 2, 1), milestone(10, 3, 1)];
+    let plan_with_stranger = plan(&mut city, unregistered);
+    assert_eq!(
+        city.escrow(ADMIN).create_project(&plan_with_stranger).err(),
+        EscrowError::NotAWorker {
+            milestone: 1,
+            index: 2
+        }
+    );
+    let mut no_inspector = plan(&mut city, vec![milestone(10, 2, 1)]);
+    no_inspector.inspectors = vec![INSPECTOR.account(), MALLORY.account()];
+    assert_eq!(
+        city.escrow(ADMIN).create_project(&no_inspector).err(),
+        EscrowError::NotAnInspectorRole { index: 1 }
+    );
+    let mut too_long = plan(&mut city, vec![milestone(10, 0, 1)]);
+    too_long.milestones[0].wages = (0..=MAX_WAGE_ROLL as u32)
+        .map(|n| Wage {
+            worker: worker(n),
+            amount: 1,
+        })
+        .collect();
+    assert_eq!(
+        city.escrow(ADMIN).create_project(&too_long).err(),
+        EscrowError::BadWageRoll
+    );
+    assert_eq!(city.escrow(ADMIN).project_count().value, 0);
+}
+
+#[test]
+fn release_pays_every_worker_before_the_contractor_and_only_once() {
+    let mut city = city(3);
+    let project = funded_project(&mut city);
+    city.escrow(INSPECTOR)
+        .approve_milestone(project, 0, [0xe0; 32])
+        .ok();
+    let release = city.escrow(MALLORY).release(project, 0);
+    let described: Vec<String> = release
+        .events
+        .iter()
+        .map(|event| city.describe(&city.escrow, event))
+        .collect();
+    assert_eq!(described.len(), 4, "{described:?}");
+    assert!(described[..3].iter().all(|e| e.contains("WagePaid")));
+    assert!(described[3].contains("MilestoneReleased"));
+    assert_eq!(release.ok(), 4);
+    for n in 0..3 {
+        assert_eq!(city.balance(worker(n)), 100 * COIN);
+        assert_eq!(
+            city.escrow(ADMIN).paid_to_worker(project, worker(n)).value,
+            100 * COIN
+        );
+    }
+    assert_eq!(city.balance(CONTRACTOR), 1_000 * COIN);
+    assert_eq!(
+        city.escrow(MALLORY).release(project, 0).err(),
+        EscrowError::NotCurrentMilestone,
+        "released once"
+    );
+    assert_eq!(
+        city.escrow(MALLORY).release(project, 1).err(),
+        EscrowError::WrongMilestoneState,
+        "not inspected"
+    );
+    assert_accounts_balance(&mut city, project);
+    city.escrow(INSPECTOR)
+        .approve_milestone(project, 1, [0xe1; 32])
+        .ok();
+    city.escrow(CONTRACTOR).release(project, 1).ok();
+    let data = city.escrow(ADMIN).project(project).value.unwrap();
+    assert_eq!(data.state, ProjectState::Completed);
+    assert_eq!(data.released, data.funded);
+    assert_eq!(city.balance(worker(0)), 200 * COIN);
+    assert_accounts_balance(&mut city, project);
+}
+
+#[test]
+fn only_listed_inspectors_holding_the_role_inspect_in_order_once_funded() {
+    let mut city = city(3);
+    let milestones = vec![milestone(1_000, 3, 100), milestone(2_000, 3, 100)];
+    let plan = plan(&mut city, milestones);
+    let project = city.escrow(ADMIN).create_project(&plan).ok();
+    assert_eq!(
+        city.escrow(INSPECTOR)
+            .approve_milestone(project, 0, [1; 32])
+            .err(),
+        EscrowError::NotFunded
+    );
+    fund(&mut city, project, ADMIN, 3_600 * COIN);
+    // Mallory holds the registry's role but is not this project's inspector.
+    city.registry(ADMIN)
+        .grant_role(CivicRole::Inspector, MALLORY)
+        .ok();
+    assert_eq!(
+        city.escrow(MALLORY)
+            .approve_milestone(project, 0, [1; 32])
+            .err(),
+        EscrowError::NotInspector
+    );
+    assert_eq!(
+        city.escrow(INSPECTOR)
+            .approve_milestone(project, 1, [1; 32])
+            .err(),
+        EscrowError::NotCurrentMilestone
+    );
+    assert_eq!(
+        city.escrow(INSPECTOR)
+            .approve_milestone(project, 9, [1; 32])
+            .err(),
+        EscrowError::NotCurrentMilestone
+    );
+    city.registry(ADMIN)
+        .revoke_role(CivicRole::Inspector, INSPECTOR)
+        .ok();
+    assert_eq!(
+        city.escrow(INSPECTOR)
+            .approve_milestone(project, 0, [1; 32])
+            .err(),
+        EscrowError::NotInspector,
+        "the registry's role was revoked"
+    );
+    let milestone = city.escrow(ADMIN).milestone(project, 0).value.unwrap();
+    assert_eq!(milestone.state, MilestoneState::Pending);
+}
+
+#[test]
+fn a_rejected_milestone_is_disputed_and_governance_releases_it() {
+    let mut city = city(3);
+    let project = funded_project(&mut city);
+    city.escrow(INSPECTOR)
+        .reject_milestone(project, 0, [0xba; 32])
+        .ok();
+    assert_eq!(
+        city.escrow(INSPECTOR)
+            .reject_milestone(project, 0, [2; 32])
+            .err(),
+        EscrowError::WrongMilestoneState,
+        "already rejected"
+    );
+    assert_eq!(
+        city.escrow(MALLORY).release(project, 0).err(),
+        EscrowError::WrongMilestoneState
+    );
+    assert_eq!(
+        city.escrow(MALLORY).open_dispute(project, 0).err(),
+        EscrowError::NotContractor
+    );
+    city.escrow(CONTRACTOR).open_dispute(project, 0).ok();
+    assert_eq!(
+        city.escrow(INSPECTOR)
+            .approve_milestone(project, 0, [3; 32])
+            .err(),
+        EscrowError::WrongMilestoneState,
+        "governance decides now"
+    );
+    assert_eq!(
+        city.escrow(MALLORY).resolve_dispute(project, 0, true).err(),
+        EscrowError::NotAdmin
+    );
+    city.escrow(ADMIN).resolve_dispute(project, 0, true).ok();
+    city.escrow(MALLORY).release(project, 0).ok();
+    assert_eq!(city.balance(CONTRACTOR), 1_000 * COIN);
+}
+
+#[test]
+fn a_canceled_project_refunds_its_funders_pro_rata_and_leaves_no_dust() {
+    let mut city = city(3);
+    // 100 coins released, then canceled: 233 coins unreleased.
+    let plan = plan(&mut city, vec![milestone(100, 0, 0), milestone(233, 0, 0)]);
+    let project = city.escrow(ADMIN).create_project(&plan).ok();
+    let funders = [
+        (Actor("funder-a"), 10_000),
+        (Actor("funder-b"), 20_000),
+        (Actor("funder-c"), 3_300),
+    ];
+    for (funder, cents) in funders {
+        city.token(ADMIN).transfer(funder, cents).ok();
+        fund(&mut city, project, funder, cents);
+    }
+    assert_eq!(
+        city.escrow(funders[0].0).claim_refund(project).err(),
+        EscrowError::NotCanceled
+    );
+    city.escrow(INSPECTOR)
+        .approve_milestone(project, 0, [1; 32])
+        .ok();
+    city.escrow(ADMIN).release(project, 0).ok();
+    assert_eq!(
+        city.escrow(MALLORY).cancel_project(project).err(),
+        EscrowError::NotCancelable
+    );
+    city.escrow(ADMIN).cancel_project(project).ok();
+    // Unreleased: 33,300 - 10,000 = 23,300 cents.
+    let a = city.escrow(ADMIN).refundable(project, funders[0].0).value;
+    assert_eq!(a, 10_000 * 23_300 / 33_300);
+    assert_eq!(city.escrow(funders[0].0).claim_refund(project).ok(), a);
+    assert_eq!(
+        city.escrow(funders[0].0).claim_refund(project).err(),
+        EscrowError::NothingToRefund
+    );
+    assert_eq!(
+        city.escrow(MALLORY).claim_refund(project).err(),
+        EscrowError::NothingToRefund
+    );
+    let b = city.escrow(funders[1].0).claim_refund(project).ok();
+    assert_eq!(b, 20_000 * 23_300 / 33_300);
+    let c = city.escrow(funders[2].0).claim_refund(project).ok();
+    assert_eq!(a + b + c, 23_300, "the last claim takes the rounding dust");
+    assert_eq!(c, 3_300 * 23_300 / 33_300 + 2);
+    let data = city.escrow(ADMIN).project(project).value.unwrap();
+    assert_eq!(data.held(), 0);
+    assert_accounts_balance(&mut city, project);
+}
+
+#[test]
+fn a_project_not_funded_by_its_deadline_is_canceled_by_anyone_and_refunded() {
+    let mut city = city(1);
+    let plan = plan(&mut city, vec![milestone(1_000, 1, 10)]);
+    let project = city.escrow(ADMIN).create_project(&plan).ok();
+    fund(&mut city, project, BANK, 500 * COIN);
+    assert_eq!(
+        city.escrow(MALLORY).cancel_project(project).err(),
+        EscrowError::NotCancelable,
+        "still within the deadline"
+    );
+    city.advance_time(7 * DAY_MS);
+    assert_eq!(
+        city.escrow(BANK).fund(project, COIN).err(),
+        EscrowError::FundingClosed
+    );
+    city.escrow(MALLORY).cancel_project(project).ok();
+    let before = city.balance(BANK);
+    assert_eq!(city.escrow(BANK).claim_refund(project).ok(), 500 * COIN);
+    assert_eq!(city.balance(BANK), before + 500 * COIN);
+    assert_eq!(
+        city.escrow(ADMIN).cancel_project(project).err(),
+        EscrowError::NotCancelable,
+        "already canceled"
+    );
+}
+
+#[test]
+fn a_long_wage_roll_is_paid_in_batches_that_resume() {
+    let workers = MAX_WAGE_ROLL as u32;
+    let mut city = city(workers);
+    let plan = plan(&mut city, vec![milestone(500, workers, 10)]);
+    let project = city.escrow(ADMIN).create_project(&plan).ok();
+    fund(
+        &mut city,
+        project,
+        ADMIN,
+        (500 + 10 * u128::from(workers)) * COIN,
+    );
+    city.escrow(INSPECTOR)
+        .approve_milestone(project, 0, [1; 32])
+        .ok();
+    assert_eq!(city.escrow(MALLORY).release(project, 0).ok(), 50);
+    assert_eq!(city.balance(worker(49)), 10 * COIN);
+    assert_eq!(city.balance(worker(50)), 0);
+    assert_eq!(city.balance(CONTRACTOR), 0, "workers first");
+    assert_accounts_balance(&mut city, project);
+    assert_eq!(city.escrow(MALLORY).release(project, 0).ok(), 50);
+    assert_eq!(city.escrow(MALLORY).release(project, 0).ok(), 1);
+    assert_eq!(city.balance(worker(99)), 10 * COIN);
+    assert_eq!(city.balance(CONTRACTOR), 500 * COIN);
+    let data = city.escrow(ADMIN).project(project).value.unwrap();
+    assert_eq!(data.state, ProjectState::Completed);
+    assert_accounts_balance(&mut city, project);
+}
+
+#[test]
+fn a_paused_token_stops_a_release_without_paying_anyone() {
+    let mut city = city(3);
+    let project = funded_project(&mut city);
+    city.escrow(INSPECTOR)
+        .approve_milestone(project, 0, [1; 32])
+        .ok();
+    city.token(ADMIN).grant_role(Role::Pauser, ADMIN).ok();
+    city.token(ADMIN).pause().ok();
+    let refused = city.escrow(MALLORY).release(project, 0);
+    assert!(refused.reverted);
+    assert_eq!(
+        refused.err(),
+        EscrowError::TokenRefused(PSP22Error::Custom("Paused".into()))
+    );
+    assert_eq!(city.balance(worker(0)), 0);
+    let milestone = city.escrow(ADMIN).milestone(project, 0).value.unwrap();
+    assert_eq!(
+        (milestone.state, milestone.workers_paid),
+        (MilestoneState::Approved, 0)
+    );
+    city.token(ADMIN).unpause().ok();
+    city.escrow(MALLORY).release(project, 0).ok();
+    assert_eq!(city.balance(worker(0)), 100 * COIN);
+    assert_accounts_balance(&mut city, project);
+}
