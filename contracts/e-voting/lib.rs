@@ -41,8 +41,9 @@ mod tests;
 mod e_voting {
     use city_traits::{
         commitment, Ballot, Call, CivicToken, Electorate, GovernanceConfig, IdentityKind,
-        IdentityRegistry, Poll, PollId, PollState, Status, Tally, Vote, VotingError, AGAINST,
-        MAX_CALLS, MAX_CALL_INPUT, MAX_LABEL_BYTES, MAX_OPTIONS, MAX_QUESTION_BYTES,
+        IdentityRegistry, Poll, PollId, PollState, RawInput, RawOutput, Status, Tally, Vote,
+        VotingError, AGAINST, MAX_CALLS, MAX_CALL_INPUT, MAX_LABEL_BYTES, MAX_OPTIONS,
+        MAX_QUESTION_BYTES,
     };
     use ink::{
         contract_ref,
@@ -51,7 +52,6 @@ mod e_voting {
             CallFlags,
         },
         prelude::{string::String, vec::Vec},
-        scale,
         storage::{Lazy, Mapping},
     };
 
@@ -960,8 +960,7 @@ mod e_voting {
                 )
                 .returns::<RawOutput>()
                 .try_invoke();
-            // ink! encodes `Result::Err` with a leading 1; `()` answers nothing.
-            matches!(answer, Ok(Ok(RawOutput(output))) if output.first() != Some(&1))
+            matches!(answer, Ok(Ok(output)) if output.is_not_err())
         }
 
         fn registry(&self) -> contract_ref!(IdentityRegistry) {
@@ -987,29 +986,5 @@ mod e_voting {
         exact
             .saturating_add(fraction / WHOLE)
             .saturating_add(round_up)
-    }
-
-    /// A proposed call's arguments, already SCALE-encoded, passed on as they are.
-    struct RawInput<'a>(&'a [u8]);
-
-    impl scale::Encode for RawInput<'_> {
-        fn size_hint(&self) -> usize {
-            self.0.len()
-        }
-
-        fn encode_to<O: scale::Output + ?Sized>(&self, dest: &mut O) {
-            dest.write(self.0);
-        }
-    }
-
-    /// A callee's answer, kept as bytes: e-voting cannot know every message's type.
-    struct RawOutput(Vec<u8>);
-
-    impl scale::Decode for RawOutput {
-        fn decode<I: scale::Input>(input: &mut I) -> core::result::Result<Self, scale::Error> {
-            let mut output = ink::prelude::vec![0; input.remaining_len()?.unwrap_or_default()];
-            input.read(&mut output)?;
-            Ok(Self(output))
-        }
     }
 }

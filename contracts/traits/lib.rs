@@ -8,9 +8,11 @@
 
 pub use escrow::*;
 pub use psp22::{PSP22Error, PSP22Metadata, PSP22};
+pub use raw::{RawInput, RawOutput};
 pub use voting::*;
 
 mod escrow;
+mod raw;
 mod voting;
 
 use ink::{prelude::vec::Vec, primitives::AccountId};

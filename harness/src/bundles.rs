@@ -28,6 +28,15 @@ pub const CONTRACTS: &[&str] = &[
     "project-escrow",
 ];
 
+/// Contracts built only for the adversarial tests, never deployed on a chain, also under
+/// `contracts/`.
+pub const TEST_DOUBLES: &[&str] = &["reentrant-token"];
+
+/// Every contract the harness builds.
+fn every_contract() -> impl Iterator<Item = &'static str> {
+    CONTRACTS.iter().chain(TEST_DOUBLES).copied()
+}
+
 /// The workspace root: the folder above this crate.
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -65,11 +74,11 @@ pub fn ensure_built() -> Result<bool> {
     let fingerprint = fingerprint()?;
     let stamp = dir.join("fingerprint");
     let fresh = fs::read_to_string(&stamp).ok().as_deref() == Some(fingerprint.as_str())
-        && CONTRACTS.iter().all(|c| bundle_path(c).exists());
+        && every_contract().all(|c| bundle_path(c).exists());
     if fresh {
         return Ok(false);
     }
-    for contract in CONTRACTS {
+    for contract in every_contract() {
         build(contract)?;
     }
     fs::write(&stamp, fingerprint)?;

@@ -266,6 +266,15 @@ impl City {
         self.escrow(ADMIN).transfer_admin(voting).ok();
     }
 
+    /// Deploys one more contract from `ADMIN` (a second instance, or a test double of
+    /// [`crate::bundles::TEST_DOUBLES`]) with an encoded constructor call.
+    ///
+    /// # Errors
+    /// If the bundle does not load or the constructor refuses.
+    pub fn deploy(&mut self, contract: &'static str, constructor: Vec<u8>) -> Result<Deployed> {
+        deploy(&mut self.session, &mut self.funded, contract, constructor)
+    }
+
     /// Gives `account` native balance for storage deposits the first time it acts.
     fn fund(&mut self, account: AccountId) -> AccountId32 {
         fund(&mut self.session, &mut self.funded, account)

@@ -8,19 +8,40 @@ use city_traits::{
 use ink::{primitives::AccountId, selector_bytes};
 use scale::{Decode, Encode};
 
-use crate::{call::Outcome, city::City};
+use drink::AccountId32;
+
+use crate::{
+    call::Outcome,
+    city::{City, Deployed},
+};
 
 /// The project escrow, called by one actor.
 pub struct EscrowCalls<'a> {
     city: &'a mut City,
+    address: AccountId32,
     caller: AccountId,
 }
 
 impl City {
     /// Calls the project escrow as `caller` (an actor or any account).
     pub fn escrow(&mut self, caller: impl Into<AccountId>) -> EscrowCalls<'_> {
+        let address = self.escrow.address.clone();
         EscrowCalls {
             city: self,
+            address,
+            caller: caller.into(),
+        }
+    }
+
+    /// Calls another instance (an adversarial test's) as `caller`.
+    pub fn escrow_at(
+        &mut self,
+        instance: &Deployed,
+        caller: impl Into<AccountId>,
+    ) -> EscrowCalls<'_> {
+        EscrowCalls {
+            city: self,
+            address: instance.address.clone(),
             caller: caller.into(),
         }
     }
@@ -41,8 +62,7 @@ pub struct ProjectPlan {
 
 impl EscrowCalls<'_> {
     fn send<V: Decode>(self, selector: [u8; 4], args: impl Encode) -> Outcome<V> {
-        let escrow = self.city.escrow.address.clone();
-        self.city.send(&escrow, self.caller, selector, args)
+        self.city.send(&self.address, self.caller, selector, args)
     }
 
     pub fn admin(self) -> Outcome<AccountId> {

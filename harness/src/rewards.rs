@@ -6,19 +6,40 @@ use city_traits::{Action, Attestation, BatchError, RewardError, Rule, Timestamp}
 use ink::{primitives::AccountId, selector_bytes};
 use scale::{Decode, Encode};
 
-use crate::{call::Outcome, city::City};
+use drink::AccountId32;
+
+use crate::{
+    call::Outcome,
+    city::{City, Deployed},
+};
 
 /// The reward rules, called by one actor.
 pub struct RewardCalls<'a> {
     city: &'a mut City,
+    address: AccountId32,
     caller: AccountId,
 }
 
 impl City {
     /// Calls the reward rules as `caller` (an actor or any account).
     pub fn rewards(&mut self, caller: impl Into<AccountId>) -> RewardCalls<'_> {
+        let address = self.rewards.address.clone();
         RewardCalls {
             city: self,
+            address,
+            caller: caller.into(),
+        }
+    }
+
+    /// Calls another instance (an adversarial test's) as `caller`.
+    pub fn rewards_at(
+        &mut self,
+        instance: &Deployed,
+        caller: impl Into<AccountId>,
+    ) -> RewardCalls<'_> {
+        RewardCalls {
+            city: self,
+            address: instance.address.clone(),
             caller: caller.into(),
         }
     }
@@ -32,8 +53,7 @@ pub type Schedule = (Option<Rule>, Option<(Timestamp, Option<Rule>)>);
 
 impl RewardCalls<'_> {
     fn send<V: Decode>(self, selector: [u8; 4], args: impl Encode) -> Outcome<V> {
-        let rewards = self.city.rewards.address.clone();
-        self.city.send(&rewards, self.caller, selector, args)
+        self.city.send(&self.address, self.caller, selector, args)
     }
 
     pub fn admin(self) -> Outcome<AccountId> {

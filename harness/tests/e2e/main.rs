@@ -11,6 +11,7 @@ mod pause_and_cap;
 mod properties;
 mod psp22;
 mod redeem_and_policy;
+mod reentrancy;
 mod registry;
 mod rewards;
 mod roles;

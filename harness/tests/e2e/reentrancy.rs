@@ -1,0 +1,254 @@
+//! A hostile token that calls back into its caller whenever it is asked to move or mint
+//! tokens (`contracts/reentrant-token`). The escrow and the reward rules call their token
+//! without allowing re-entry: the pallet refuses the call back, the hostile token traps,
+//! and the victim's whole call fails with nothing kept.
+
+use city_traits::{kinds, Action, CivicRole, IdentityKind, MilestoneState, Rule};
+use harness::{
+    call::input,
+    city::{contract_account, Actor, Deployed, ADMIN, ALICE, COIN, MALLORY},
+    City,
+};
+use ink::{primitives::AccountId, selector_bytes};
+use scale::Encode;
+
+use super::escrow::{self, milestone, BANK, INSPECTOR};
+
+/// Deploys the hostile token and a second instance of `contract` over it (and the real
+/// registry); `constructor(token, registry)` gives the constructor's arguments.
+fn victim_over_hostile_token<A: Encode>(
+    city: &mut City,
+    contract: &'static str,
+    constructor: impl Fn(AccountId, AccountId) -> A,
+) -> (Deployed, Deployed) {
+    let hostile = city
+        .deploy("reentrant-token", input(selector_bytes!("new"), ()))
+        .unwrap();
+    let args = constructor(contract_account(&hostile), contract_account(&city.registry));
+    let victim = city
+        .deploy(contract, input(selector_bytes!("new"), args))
+        .unwrap();
+    (hostile, victim)
+}
+
+/// Arms the hostile token to call `selector` of `target` with `args` on every transfer
+/// or mint.
+fn arm(
+    city: &mut City,
+    hostile: &Deployed,
+    target: AccountId,
+    selector: [u8; 4],
+    args: impl Encode,
+) {
+    let arm = (target, selector, args.encode());
+    city.call::<()>(
+        &hostile.address,
+        MALLORY,
+        input(selector_bytes!("arm"), arm),
+    )
+    .unwrap();
+}
+
+fn disarm(city: &mut City, hostile: &Deployed) {
+    city.call::<()>(
+        &hostile.address,
+        MALLORY,
+        input(selector_bytes!("disarm"), ()),
+    )
+    .unwrap();
+}
+
+/// Calls `selector` of `victim` with `args` as `caller` and checks the call trapped.
+fn assert_traps(
+    city: &mut City,
+    victim: &Deployed,
+    caller: Actor,
+    selector: [u8; 4],
+    args: impl Encode,
+) {
+    let outcome = city.call::<()>(&victim.address, caller, input(selector, args));
+    let error = outcome.expect_err("the call back was let through");
+    assert!(error.to_string().contains("ContractTrapped"), "{error:#}");
+}
+
+#[test]
+fn the_hostile_token_does_call_back_where_re_entry_is_not_at_stake() {
+    // Control: armed against a contract not on the call stack, the call back goes through,
+    // so the traps below are the pallet refusing re-entry.
+    let mut city = escrow::city(0);
+    let (hostile, escrow) = victim_over_hostile_token(&mut city, "project-escrow", |t, r| (t, r));
+    let plan = escrow::plan(&mut city, vec![milestone(100, 0, 0)]);
+    let project = city.escrow_at(&escrow, ADMIN).create_project(&plan).ok();
+    let registry = contract_account(&city.registry);
+    arm(&mut city, &hostile, registry, selector_bytes!("admin"), ());
+    city.escrow_at(&escrow, BANK).fund(project, 100 * COIN).ok();
+    let reentries: (u32, u32) = city
+        .call(
+            &hostile.address,
+            MALLORY,
+            input(selector_bytes!("reentries"), ()),
+        )
+        .unwrap()
+        .value;
+    assert_eq!(reentries, (1, 1));
+}
+
+#[test]
+fn a_token_calling_back_cannot_re_enter_escrow_funding_release_or_refunds() {
+    let mut city = escrow::city(2);
+    let (hostile, escrow) = victim_over_hostile_token(&mut city, "project-escrow", |t, r| (t, r));
+    let target = contract_account(&escrow);
+    let plan = escrow::plan(&mut city, vec![milestone(100, 2, 10)]);
+    let project = city.escrow_at(&escrow, ADMIN).create_project(&plan).ok();
+
+    // Funding that would release the milestone from inside the token.
+    arm(
+        &mut city,
+        &hostile,
+        target,
+        selector_bytes!("release"),
+        (project, 0u8),
+    );
+    assert_traps(
+        &mut city,
+        &escrow,
+        BANK,
+        selector_bytes!("fund"),
+        (project, 120 * COIN),
+    );
+    assert_eq!(
+        city.escrow_at(&escrow, ADMIN)
+            .contribution(project, BANK)
+            .value,
+        0
+    );
+    disarm(&mut city, &hostile);
+    city.escrow_at(&escrow, BANK).fund(project, 120 * COIN).ok();
+    city.escrow_at(&escrow, INSPECTOR)
+        .approve_milestone(project, 0, [1; 32])
+        .ok();
+
+    // A release whose first wage transfer would release again.
+    arm(
+        &mut city,
+        &hostile,
+        target,
+        selector_bytes!("release"),
+        (project, 0u8),
+    );
+    assert_traps(
+        &mut city,
+        &escrow,
+        MALLORY,
+        selector_bytes!("release"),
+        (project, 0u8),
+    );
+    let untouched = city
+        .escrow_at(&escrow, ADMIN)
+        .milestone(project, 0)
+        .value
+        .unwrap();
+    assert_eq!(
+        (untouched.state, untouched.workers_paid),
+        (MilestoneState::Approved, 0)
+    );
+    disarm(&mut city, &hostile);
+    assert_eq!(city.escrow_at(&escrow, MALLORY).release(project, 0).ok(), 3);
+    for n in 0..2 {
+        let paid = city
+            .escrow_at(&escrow, ADMIN)
+            .paid_to_worker(project, escrow::worker(n));
+        assert_eq!(paid.value, 10 * COIN, "worker {n} paid once");
+    }
+
+    // A refund whose transfer would claim again.
+    let plan = escrow::plan(&mut city, vec![milestone(100, 0, 0)]);
+    let canceled = city.escrow_at(&escrow, ADMIN).create_project(&plan).ok();
+    city.escrow_at(&escrow, BANK).fund(canceled, 60 * COIN).ok();
+    city.escrow_at(&escrow, ADMIN).cancel_project(canceled).ok();
+    arm(
+        &mut city,
+        &hostile,
+        target,
+        selector_bytes!("claim_refund"),
+        canceled,
+    );
+    assert_traps(
+        &mut city,
+        &escrow,
+        BANK,
+        selector_bytes!("claim_refund"),
+        canceled,
+    );
+    assert_eq!(
+        city.escrow_at(&escrow, ADMIN)
+            .refunded(canceled, BANK)
+            .value,
+        0
+    );
+    disarm(&mut city, &hostile);
+    assert_eq!(
+        city.escrow_at(&escrow, BANK).claim_refund(canceled).ok(),
+        60 * COIN
+    );
+    assert_eq!(
+        city.escrow_at(&escrow, BANK).claim_refund(canceled).err(),
+        city_traits::EscrowError::NothingToRefund
+    );
+}
+
+#[test]
+fn a_token_calling_back_cannot_re_enter_an_attestation() {
+    let mut city = City::new().unwrap();
+    let bin = Actor("hostile-bin");
+    let (hostile, rewards) = victim_over_hostile_token(&mut city, "reward-rules", |t, r| {
+        (t, r, 86_400_000u64, 50 * COIN, 1_000 * COIN)
+    });
+    let year = city.now_ms() + 365 * 86_400_000;
+    city.registry(ADMIN)
+        .grant_role(CivicRole::Registrar, ADMIN)
+        .ok();
+    city.registry(ADMIN)
+        .register(ALICE, IdentityKind::Citizen, [1; 32], year)
+        .ok();
+    city.registry(ADMIN)
+        .grant_role(CivicRole::Attester, bin)
+        .ok();
+    city.rewards_at(&rewards, ADMIN)
+        .authorise_attester(bin, &[Action::Recyclables])
+        .ok();
+    let rule = Rule {
+        reward: 200,
+        per: 1_000,
+        kinds: kinds(&[IdentityKind::Citizen]),
+    };
+    city.rewards_at(&rewards, ADMIN)
+        .set_rule(Action::Recyclables, Some(rule), 0)
+        .ok();
+    let attestation = ([1u8; 32], ALICE.account(), Action::Recyclables, 2_000u128);
+    let target = contract_account(&rewards);
+    arm(
+        &mut city,
+        &hostile,
+        target,
+        selector_bytes!("attest"),
+        attestation,
+    );
+
+    assert_traps(
+        &mut city,
+        &rewards,
+        bin,
+        selector_bytes!("attest"),
+        attestation,
+    );
+    assert!(!city.rewards_at(&rewards, ADMIN).receipt_seen([1; 32]).value);
+    assert_eq!(city.rewards_at(&rewards, ADMIN).minted_total().value, 0);
+    disarm(&mut city, &hostile);
+    let paid = city
+        .rewards_at(&rewards, bin)
+        .attest([1; 32], ALICE, Action::Recyclables, 2_000)
+        .ok();
+    assert_eq!(paid, 400);
+    assert_eq!(city.rewards_at(&rewards, ADMIN).minted_total().value, 400);
+}
