@@ -6,8 +6,10 @@ use city_traits::{kinds, Action, Attestation, CivicRole, IdentityKind, Role, Rul
 use ink::primitives::AccountId;
 use serde::Serialize;
 
+mod escrow;
 mod voting;
 
+pub use escrow::WAGE_ROLLS;
 pub use voting::{FEW_VOTERS, MANY_VOTERS};
 
 use crate::{
@@ -84,6 +86,8 @@ pub struct Report {
     /// `cast_vote`'s ref_time after [`MANY_VOTERS`] earlier votes over after
     /// [`FEW_VOTERS`].
     pub cast_vote_flatness: f64,
+    /// The project escrow's messages (releases per transfer).
+    pub escrow_weights: Vec<Measurement>,
     pub anchors: [Anchor; 2],
     pub ratios: Vec<Ratio>,
 }
@@ -180,6 +184,7 @@ pub fn run() -> Result<Report> {
     let registry_weights = registry_weights(&mut city);
     let (reward_weights, attest_flatness) = reward_weights()?;
     let (voting_weights, cast_vote_flatness) = voting::voting_weights()?;
+    let escrow_weights = escrow::escrow_weights()?;
     Ok(Report {
         sizes,
         weights,
@@ -188,6 +193,7 @@ pub fn run() -> Result<Report> {
         attest_flatness,
         voting_weights,
         cast_vote_flatness,
+        escrow_weights,
         anchors: ANCHORS,
         ratios,
     })
@@ -213,6 +219,7 @@ impl Report {
             ("citizen-registry", &self.registry_weights, None),
             ("reward-rules", &self.reward_weights, Some(attest)),
             ("e-voting", &self.voting_weights, Some(cast_vote)),
+            ("project-escrow", &self.escrow_weights, None),
         ] {
             out += &format!(
                 "\n{contract} weights\n  {:<40} {:>14} {:>11}\n",
