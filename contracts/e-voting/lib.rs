@@ -786,6 +786,7 @@ mod e_voting {
                 },
                 Electorate::Tokens => Electorate::Tokens,
             };
+            // A poll has at least two labels; a proposal none (For and Against).
             let proposal = labels.is_empty();
             let poll = Poll {
                 proposer,

@@ -8,7 +8,10 @@ use city_traits::{
 use ink::{primitives::AccountId, selector_bytes};
 use scale::{Decode, Encode};
 
-use crate::{call::Outcome, city::City};
+use crate::{
+    call::Outcome,
+    city::{City, ADMIN},
+};
 
 /// The citizen registry, called by one actor.
 pub struct RegistryCalls<'a> {
@@ -17,6 +20,20 @@ pub struct RegistryCalls<'a> {
 }
 
 impl City {
+    /// Makes `ADMIN` a registrar (if it is not) and grants `role` to each of `accounts`.
+    pub fn grant_civic_role(
+        &mut self,
+        role: CivicRole,
+        accounts: impl IntoIterator<Item = AccountId>,
+    ) {
+        self.registry(ADMIN)
+            .grant_role(CivicRole::Registrar, ADMIN)
+            .ok();
+        for account in accounts {
+            self.registry(ADMIN).grant_role(role, account).ok();
+        }
+    }
+
     /// Calls the registry as `caller` (an actor or any account).
     pub fn registry(&mut self, caller: impl Into<AccountId>) -> RegistryCalls<'_> {
         RegistryCalls {

@@ -45,18 +45,9 @@ fn project(city: &mut City, workers: u32) -> ProjectPlan {
 /// Measures the escrow on a fresh city: the treasury funds every project.
 pub(super) fn escrow_weights() -> Result<Vec<Measurement>> {
     let mut city = City::new()?;
-    city.registry(ADMIN)
-        .grant_role(CivicRole::Registrar, ADMIN)
-        .ok();
-    city.registry(ADMIN)
-        .grant_role(CivicRole::Inspector, INSPECTOR)
-        .ok();
+    city.grant_civic_role(CivicRole::Inspector, [INSPECTOR.account()]);
     let max_roll = WAGE_ROLLS.iter().copied().max().unwrap_or_default();
-    for n in 0..max_roll {
-        city.registry(ADMIN)
-            .grant_role(CivicRole::Worker, worker(n))
-            .ok();
-    }
+    city.grant_civic_role(CivicRole::Worker, (0..max_roll).map(worker));
     let escrow = contract_account(&city.escrow);
     city.token(ADMIN).approve(escrow, u128::MAX).ok();
     city.token(ADMIN).transfer(BOB, 1_000 * COIN).ok();

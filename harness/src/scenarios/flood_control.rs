@@ -111,17 +111,8 @@ fn release(city: &mut City, project: ProjectId, index: u8) -> Result<u32> {
 pub(super) fn xiongan_flood_control(out: &mut impl Write) -> Result<()> {
     let mut city = City::new()?;
     writeln!(out, "\n== Xiong'an: flood control funds in escrow ==")?;
-    city.registry(ADMIN)
-        .grant_role(CivicRole::Registrar, ADMIN)
-        .ok();
-    city.registry(ADMIN)
-        .grant_role(CivicRole::Inspector, INSPECTOR)
-        .ok();
-    for n in 0..WORKERS {
-        city.registry(ADMIN)
-            .grant_role(CivicRole::Worker, worker(n))
-            .ok();
-    }
+    city.grant_civic_role(CivicRole::Inspector, [INSPECTOR.account()]);
+    city.grant_civic_role(CivicRole::Worker, (0..WORKERS).map(worker));
     enrol(
         &mut city,
         "xiongan-citizen",

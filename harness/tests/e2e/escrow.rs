@@ -26,17 +26,8 @@ pub fn worker(n: u32) -> AccountId {
 /// coins; the treasury (the admin) holds the rest.
 pub fn city(workers: u32) -> City {
     let mut city = City::new().expect("the suite deploys");
-    city.registry(ADMIN)
-        .grant_role(CivicRole::Registrar, ADMIN)
-        .ok();
-    city.registry(ADMIN)
-        .grant_role(CivicRole::Inspector, INSPECTOR)
-        .ok();
-    for n in 0..workers {
-        city.registry(ADMIN)
-            .grant_role(CivicRole::Worker, worker(n))
-            .ok();
-    }
+    city.grant_civic_role(CivicRole::Inspector, [INSPECTOR.account()]);
+    city.grant_civic_role(CivicRole::Worker, (0..workers).map(worker));
     city.token(ADMIN).transfer(BANK, 100_000 * COIN).ok();
     city
 }

@@ -33,14 +33,8 @@ fn victim_over_hostile_token<A: Encode>(
 
 /// Arms the hostile token to call `selector` of `target` with `args` on every transfer
 /// or mint.
-fn arm(
-    city: &mut City,
-    hostile: &Deployed,
-    target: AccountId,
-    selector: [u8; 4],
-    args: impl Encode,
-) {
-    let arm = (target, selector, args.encode());
+fn arm(city: &mut City, hostile: &Deployed, target: AccountId, selector: [u8; 4], args: Vec<u8>) {
+    let arm = (target, selector, args);
     city.call::<()>(
         &hostile.address,
         MALLORY,
@@ -49,26 +43,27 @@ fn arm(
     .unwrap();
 }
 
-fn disarm(city: &mut City, hostile: &Deployed) {
+/// Arms the hostile token to send `reentry` (a message and its encoded arguments) back to
+/// `victim` on every transfer or mint, checks that `call` (an encoded message) of `victim`
+/// by `caller` traps, then disarms the token.
+fn assert_reentry_traps(
+    city: &mut City,
+    hostile: &Deployed,
+    victim: &Deployed,
+    caller: Actor,
+    call: Vec<u8>,
+    (selector, args): ([u8; 4], Vec<u8>),
+) {
+    arm(city, hostile, contract_account(victim), selector, args);
+    let outcome = city.call::<()>(&victim.address, caller, call);
+    let error = outcome.expect_err("the call back was let through");
+    assert!(error.to_string().contains("ContractTrapped"), "{error:#}");
     city.call::<()>(
         &hostile.address,
         MALLORY,
         input(selector_bytes!("disarm"), ()),
     )
     .unwrap();
-}
-
-/// Calls `selector` of `victim` with `args` as `caller` and checks the call trapped.
-fn assert_traps(
-    city: &mut City,
-    victim: &Deployed,
-    caller: Actor,
-    selector: [u8; 4],
-    args: impl Encode,
-) {
-    let outcome = city.call::<()>(&victim.address, caller, input(selector, args));
-    let error = outcome.expect_err("the call back was let through");
-    assert!(error.to_string().contains("ContractTrapped"), "{error:#}");
 }
 
 #[test]
@@ -80,7 +75,13 @@ fn the_hostile_token_does_call_back_where_re_entry_is_not_at_stake() {
     let plan = escrow::plan(&mut city, vec![milestone(100, 0, 0)]);
     let project = city.escrow_at(&escrow, ADMIN).create_project(&plan).ok();
     let registry = contract_account(&city.registry);
-    arm(&mut city, &hostile, registry, selector_bytes!("admin"), ());
+    arm(
+        &mut city,
+        &hostile,
+        registry,
+        selector_bytes!("admin"),
+        Vec::new(),
+    );
     city.escrow_at(&escrow, BANK).fund(project, 100 * COIN).ok();
     let reentries: (u32, u32) = city
         .call(
@@ -97,51 +98,36 @@ fn the_hostile_token_does_call_back_where_re_entry_is_not_at_stake() {
 fn a_token_calling_back_cannot_re_enter_escrow_funding_release_or_refunds() {
     let mut city = escrow::city(2);
     let (hostile, escrow) = victim_over_hostile_token(&mut city, "project-escrow", |t, r| (t, r));
-    let target = contract_account(&escrow);
     let plan = escrow::plan(&mut city, vec![milestone(100, 2, 10)]);
     let project = city.escrow_at(&escrow, ADMIN).create_project(&plan).ok();
+    let release_again = (selector_bytes!("release"), (project, 0u8).encode());
 
-    // Funding that would release the milestone from inside the token.
-    arm(
+    // Funding whose transfer would release the milestone from inside the token.
+    let fund = input(selector_bytes!("fund"), (project, 120 * COIN));
+    assert_reentry_traps(
         &mut city,
         &hostile,
-        target,
-        selector_bytes!("release"),
-        (project, 0u8),
-    );
-    assert_traps(
-        &mut city,
         &escrow,
         BANK,
-        selector_bytes!("fund"),
-        (project, 120 * COIN),
+        fund,
+        release_again.clone(),
     );
-    assert_eq!(
-        city.escrow_at(&escrow, ADMIN)
-            .contribution(project, BANK)
-            .value,
-        0
-    );
-    disarm(&mut city, &hostile);
+    let contribution = city.escrow_at(&escrow, ADMIN).contribution(project, BANK);
+    assert_eq!(contribution.value, 0);
     city.escrow_at(&escrow, BANK).fund(project, 120 * COIN).ok();
     city.escrow_at(&escrow, INSPECTOR)
         .approve_milestone(project, 0, [1; 32])
         .ok();
 
     // A release whose first wage transfer would release again.
-    arm(
+    let release = input(selector_bytes!("release"), (project, 0u8));
+    assert_reentry_traps(
         &mut city,
         &hostile,
-        target,
-        selector_bytes!("release"),
-        (project, 0u8),
-    );
-    assert_traps(
-        &mut city,
         &escrow,
         MALLORY,
-        selector_bytes!("release"),
-        (project, 0u8),
+        release,
+        release_again,
     );
     let untouched = city
         .escrow_at(&escrow, ADMIN)
@@ -152,7 +138,6 @@ fn a_token_calling_back_cannot_re_enter_escrow_funding_release_or_refunds() {
         (untouched.state, untouched.workers_paid),
         (MilestoneState::Approved, 0)
     );
-    disarm(&mut city, &hostile);
     assert_eq!(city.escrow_at(&escrow, MALLORY).release(project, 0).ok(), 3);
     for n in 0..2 {
         let paid = city
@@ -166,27 +151,15 @@ fn a_token_calling_back_cannot_re_enter_escrow_funding_release_or_refunds() {
     let canceled = city.escrow_at(&escrow, ADMIN).create_project(&plan).ok();
     city.escrow_at(&escrow, BANK).fund(canceled, 60 * COIN).ok();
     city.escrow_at(&escrow, ADMIN).cancel_project(canceled).ok();
-    arm(
-        &mut city,
-        &hostile,
-        target,
-        selector_bytes!("claim_refund"),
-        canceled,
-    );
-    assert_traps(
-        &mut city,
-        &escrow,
-        BANK,
-        selector_bytes!("claim_refund"),
-        canceled,
-    );
+    let claim = input(selector_bytes!("claim_refund"), canceled);
+    let claim_again = (selector_bytes!("claim_refund"), canceled.encode());
+    assert_reentry_traps(&mut city, &hostile, &escrow, BANK, claim, claim_again);
     assert_eq!(
         city.escrow_at(&escrow, ADMIN)
             .refunded(canceled, BANK)
             .value,
         0
     );
-    disarm(&mut city, &hostile);
     assert_eq!(
         city.escrow_at(&escrow, BANK).claim_refund(canceled).ok(),
         60 * COIN
@@ -205,14 +178,9 @@ fn a_token_calling_back_cannot_re_enter_an_attestation() {
         (t, r, 86_400_000u64, 50 * COIN, 1_000 * COIN)
     });
     let year = city.now_ms() + 365 * 86_400_000;
-    city.registry(ADMIN)
-        .grant_role(CivicRole::Registrar, ADMIN)
-        .ok();
+    city.grant_civic_role(CivicRole::Attester, [bin.account()]);
     city.registry(ADMIN)
         .register(ALICE, IdentityKind::Citizen, [1; 32], year)
-        .ok();
-    city.registry(ADMIN)
-        .grant_role(CivicRole::Attester, bin)
         .ok();
     city.rewards_at(&rewards, ADMIN)
         .authorise_attester(bin, &[Action::Recyclables])
@@ -225,26 +193,13 @@ fn a_token_calling_back_cannot_re_enter_an_attestation() {
     city.rewards_at(&rewards, ADMIN)
         .set_rule(Action::Recyclables, Some(rule), 0)
         .ok();
-    let attestation = ([1u8; 32], ALICE.account(), Action::Recyclables, 2_000u128);
-    let target = contract_account(&rewards);
-    arm(
-        &mut city,
-        &hostile,
-        target,
-        selector_bytes!("attest"),
-        attestation,
-    );
 
-    assert_traps(
-        &mut city,
-        &rewards,
-        bin,
-        selector_bytes!("attest"),
-        attestation,
-    );
+    let attestation = ([1u8; 32], ALICE.account(), Action::Recyclables, 2_000u128);
+    let attest = input(selector_bytes!("attest"), attestation);
+    let attest_again = (selector_bytes!("attest"), attestation.encode());
+    assert_reentry_traps(&mut city, &hostile, &rewards, bin, attest, attest_again);
     assert!(!city.rewards_at(&rewards, ADMIN).receipt_seen([1; 32]).value);
     assert_eq!(city.rewards_at(&rewards, ADMIN).minted_total().value, 0);
-    disarm(&mut city, &hostile);
     let paid = city
         .rewards_at(&rewards, bin)
         .attest([1; 32], ALICE, Action::Recyclables, 2_000)
