@@ -435,3 +435,42 @@ fn a_paused_token_stops_a_release_without_paying_anyone() {
     assert_eq!(city.balance(worker(0)), 100 * COIN);
     assert_accounts_balance(&mut city, project);
 }
+
+#[test]
+fn a_project_needing_approval_releases_nothing_until_the_admin_approves_it() {
+    let mut city = city(3);
+    let mut needing = plan(&mut city, vec![milestone(1_000, 3, 100)]);
+    needing.needs_approval = true;
+    let project = city.escrow(ADMIN).create_project(&needing).ok();
+    let free = funded_project(&mut city);
+    fund(&mut city, project, BANK, 1_300 * COIN);
+    assert_eq!(
+        city.escrow(INSPECTOR)
+            .approve_milestone(project, 0, [1; 32])
+            .err(),
+        EscrowError::NotApproved
+    );
+    assert_eq!(
+        city.escrow(MALLORY).approve_project(project).err(),
+        EscrowError::NotAdmin
+    );
+    assert_eq!(
+        city.escrow(ADMIN).approve_project(free).err(),
+        EscrowError::ApprovalNotNeeded
+    );
+    city.escrow(ADMIN).approve_project(project).ok();
+    assert_eq!(
+        city.escrow(ADMIN).approve_project(project).err(),
+        EscrowError::ApprovalNotNeeded,
+        "approved once"
+    );
+    city.escrow(INSPECTOR)
+        .approve_milestone(project, 0, [1; 32])
+        .ok();
+    assert_eq!(
+        city.escrow(CONTRACTOR).open_dispute(project, 7).err(),
+        EscrowError::UnknownMilestone
+    );
+    city.escrow(MALLORY).release(project, 0).ok();
+    assert_eq!(city.balance(CONTRACTOR), 1_000 * COIN);
+}
