@@ -16,7 +16,7 @@ use std::{
 };
 
 use anyhow::{bail, Context, Result};
-use contract_build::{BuildMode, ExecuteArgs, ManifestPath, OutputType, Verbosity};
+use contract_build::{BuildMode, ExecuteArgs, Features, ManifestPath, OutputType, Verbosity};
 use drink::session::ContractBundle;
 
 /// The contracts of the suite, as folder names under `contracts/` (also their crate names).
@@ -32,9 +32,22 @@ pub const CONTRACTS: &[&str] = &[
 /// `contracts/`.
 pub const TEST_DOUBLES: &[&str] = &["reentrant-token"];
 
-/// Every contract the harness builds.
-fn every_contract() -> impl Iterator<Item = &'static str> {
-    CONTRACTS.iter().chain(TEST_DOUBLES).copied()
+/// Deliberately broken builds of a suite contract, for the fuzzer's self-test: the bundle's
+/// name, the contract and the cargo feature that breaks it.
+pub const BROKEN_VARIANTS: &[(&str, &str, &str)] = &[(
+    "reward-rules-broken-cap-check",
+    "reward-rules",
+    "broken-cap-check",
+)];
+
+/// Every bundle the harness builds: its name, its contract and the feature it needs.
+fn every_bundle() -> impl Iterator<Item = (&'static str, &'static str, Option<&'static str>)> {
+    let plain = CONTRACTS.iter().chain(TEST_DOUBLES);
+    plain.map(|&contract| (contract, contract, None)).chain(
+        BROKEN_VARIANTS
+            .iter()
+            .map(|&(name, contract, feature)| (name, contract, Some(feature))),
+    )
 }
 
 /// The workspace root: the folder above this crate.
@@ -74,26 +87,32 @@ pub fn ensure_built() -> Result<bool> {
     let fingerprint = fingerprint()?;
     let stamp = dir.join("fingerprint");
     let fresh = fs::read_to_string(&stamp).ok().as_deref() == Some(fingerprint.as_str())
-        && every_contract().all(|c| bundle_path(c).exists());
+        && every_bundle().all(|(name, ..)| bundle_path(name).exists());
     if fresh {
         return Ok(false);
     }
-    for contract in every_contract() {
-        build(contract)?;
+    for (name, contract, feature) in every_bundle() {
+        build(name, contract, feature)?;
     }
     fs::write(&stamp, fingerprint)?;
     Ok(true)
 }
 
-/// Builds one contract in release mode and copies its bundle into [`bundle_dir`].
-fn build(contract: &str) -> Result<()> {
-    eprintln!("building contract {contract} (release, wasm-opt)");
+/// Builds one contract in release mode, with `feature` if given, and copies its bundle
+/// into [`bundle_dir`] as `name`.
+fn build(name: &str, contract: &str, feature: Option<&str>) -> Result<()> {
+    eprintln!("building contract {name} (release, wasm-opt)");
     let manifest = workspace_root()
         .join("contracts")
         .join(contract)
         .join("Cargo.toml");
+    let mut features = Features::default();
+    if let Some(feature) = feature {
+        features.push(feature);
+    }
     let args = ExecuteArgs {
         manifest_path: ManifestPath::new(&manifest)?,
+        features,
         build_mode: BuildMode::Release,
         verbosity: Verbosity::Quiet,
         output_type: OutputType::HumanReadable,
@@ -104,8 +123,8 @@ fn build(contract: &str) -> Result<()> {
     let Some(metadata) = result.metadata_result else {
         bail!("building {contract} produced no bundle");
     };
-    fs::copy(&metadata.dest_bundle, bundle_path(contract))
-        .with_context(|| format!("copying the bundle of {contract}"))?;
+    fs::copy(&metadata.dest_bundle, bundle_path(name))
+        .with_context(|| format!("copying the bundle of {name}"))?;
     Ok(())
 }
 

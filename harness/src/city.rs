@@ -185,6 +185,12 @@ impl City {
 
     /// Deploys the suite with the given token configuration. `ADMIN` deploys everything.
     pub fn with_token(config: TokenConfig) -> Result<Self> {
+        Self::with_reward_rules(config, "reward-rules")
+    }
+
+    /// [`City::with_token`], with the reward rules from bundle `rewards` (one of
+    /// [`crate::bundles::BROKEN_VARIANTS`], for the fuzzer's self-test).
+    pub fn with_reward_rules(config: TokenConfig, rewards: &'static str) -> Result<Self> {
         let mut session = Session::<Sandbox>::default();
         session.sandbox().set_timestamp(GENESIS_TIME_MS);
         let mut funded = HashSet::new();
@@ -217,7 +223,7 @@ impl City {
         let rewards = deploy(
             &mut session,
             &mut funded,
-            "reward-rules",
+            rewards,
             input(ink::selector_bytes!("new"), rewards_constructor),
         )?;
         let voting_constructor = (

@@ -8,6 +8,8 @@
 //! - [`scenarios`]: the city scenarios that `city simulate <name>|all` runs (the token's
 //!   own story is [`demo`]).
 //! - [`bench`]: deterministic figures (Wasm size, weight) for `city bench`.
+//! - [`fuzz`]: the invariant fuzzer, a proptest state machine with a reference model, for
+//!   `city fuzz`.
 
 pub mod bench;
 pub mod bundles;
@@ -15,6 +17,7 @@ pub mod call;
 pub mod city;
 pub mod demo;
 pub mod escrow;
+pub mod fuzz;
 pub mod registry;
 pub mod rewards;
 pub mod scenarios;

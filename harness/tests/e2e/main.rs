@@ -6,6 +6,7 @@ mod adversarial;
 mod bundle;
 mod checkpoints;
 mod escrow;
+mod fuzz;
 mod governance;
 mod pause_and_cap;
 mod properties;

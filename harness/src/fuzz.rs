@@ -1,0 +1,510 @@
+//! `city fuzz`: a proptest state machine over the real Wasm. Each case restores a sandbox
+//! snapshot of a small city, then plays a random sequence of [`Step`]s (the public messages
+//! of the token and the reward rules, called by a fixed cast with bounded and edge inputs,
+//! and time passing). Before each call the reference [`Model`] predicts its outcome; a
+//! divergence fails the case, and so does any named invariant of [`invariants`] checked
+//! after every step. Failing sequences shrink to the shortest and print as numbered steps;
+//! their seeds are kept in a regression file that `cargo test` replays.
+
+mod invariants;
+mod model;
+
+use std::{
+    cell::RefCell,
+    collections::BTreeMap,
+    path::PathBuf,
+    time::{Duration, Instant},
+};
+
+use anyhow::{Context, Result};
+use city_traits::{kinds, Action, CivicRole, IdentityKind, Role, Rule, TransferPolicy};
+use proptest::{
+    prelude::*,
+    test_runner::{
+        Config, FileFailurePersistence, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner,
+    },
+};
+
+pub use model::{Model, Verdict};
+
+use crate::{
+    city::{Actor, City, CitySnapshot, ADMIN, ALICE, BOB, CAROL, DAVE, MALLORY, SHOP},
+    TokenConfig,
+};
+
+/// The token's cap in the fuzzed city: twice the treasury, so minting can reach it.
+pub const CAP: u128 = 2_000_000;
+/// The treasury the admin holds at the start.
+pub const TREASURY: u128 = 1_000_000;
+/// What one beneficiary may earn per epoch, and what all may: small, so steps reach them.
+pub const REWARD_CAP: u128 = 5_000;
+pub const REWARD_BUDGET: u128 = 12_000;
+/// The smart bin: the one attester device.
+pub const BIN: Actor = Actor("fuzz-bin");
+
+/// The cast, with the identity each holds in the registry.
+pub const ACTORS: [(Actor, Option<IdentityKind>); 8] = [
+    (ADMIN, None),
+    (ALICE, Some(IdentityKind::Citizen)),
+    (BOB, Some(IdentityKind::Citizen)),
+    (CAROL, Some(IdentityKind::Visitor)),
+    (DAVE, Some(IdentityKind::Resident)),
+    (SHOP, None),
+    (BIN, None),
+    (MALLORY, None),
+];
+
+/// One action a fuzzer may take: a message with its caller and arguments, or time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Transfer {
+        from: Actor,
+        to: Actor,
+        amount: u128,
+    },
+    Approve {
+        owner: Actor,
+        spender: Actor,
+        amount: u128,
+    },
+    TransferFrom {
+        spender: Actor,
+        from: Actor,
+        to: Actor,
+        amount: u128,
+    },
+    Mint {
+        caller: Actor,
+        to: Actor,
+        amount: u128,
+    },
+    Burn {
+        caller: Actor,
+        from: Actor,
+        amount: u128,
+    },
+    Pause {
+        caller: Actor,
+    },
+    Unpause {
+        caller: Actor,
+    },
+    SetCivicPolicy {
+        caller: Actor,
+        civic: bool,
+    },
+    Redeem {
+        citizen: Actor,
+        provider: Actor,
+        amount: u128,
+        memo: u8,
+    },
+    Attest {
+        attester: Actor,
+        receipt: u8,
+        beneficiary: Actor,
+        action: Action,
+        quantity: u128,
+    },
+    NextBlock,
+    NextDay,
+}
+
+impl Step {
+    /// The message the step sends, for the coverage report.
+    pub fn message(&self) -> &'static str {
+        match self {
+            Step::Transfer { .. } => "token.transfer",
+            Step::Approve { .. } => "token.approve",
+            Step::TransferFrom { .. } => "token.transfer_from",
+            Step::Mint { .. } => "token.mint_to",
+            Step::Burn { .. } => "token.burn_from",
+            Step::Pause { .. } => "token.pause",
+            Step::Unpause { .. } => "token.unpause",
+            Step::SetCivicPolicy { .. } => "token.set_transfer_policy",
+            Step::Redeem { .. } => "token.redeem",
+            Step::Attest { .. } => "rewards.attest",
+            Step::NextBlock => "(next block)",
+            Step::NextDay => "(next day)",
+        }
+    }
+}
+
+fn actor() -> impl Strategy<Value = Actor> {
+    proptest::sample::select(ACTORS.map(|(actor, _)| actor).to_vec())
+}
+
+/// Mostly `usual` (the admin for its powers, the bin for attestations), sometimes anyone.
+fn mostly(usual: Actor) -> impl Strategy<Value = Actor> {
+    prop_oneof![3 => Just(usual), 1 => actor()]
+}
+
+/// Amounts: the edges, small sums, anything up to the cap, and the largest.
+fn amount() -> impl Strategy<Value = u128> {
+    prop_oneof![Just(0), Just(1), 0..=10_000u128, 0..=CAP, Just(u128::MAX)]
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    let action = prop_oneof![
+        4 => Just(Action::Recyclables),
+        1 => Just(Action::TaxPaid),
+        1 => Just(Action::Volunteering),
+        1 => Just(Action::WaterSaved),
+    ];
+    let quantity = prop_oneof![0..=100_000u128, Just(u128::MAX)];
+    prop_oneof![
+        4 => (actor(), actor(), amount())
+            .prop_map(|(from, to, amount)| Step::Transfer { from, to, amount }),
+        2 => (actor(), actor(), amount())
+            .prop_map(|(owner, spender, amount)| Step::Approve { owner, spender, amount }),
+        2 => (actor(), actor(), actor(), amount()).prop_map(|(spender, from, to, amount)| {
+            Step::TransferFrom { spender, from, to, amount }
+        }),
+        2 => (mostly(ADMIN), actor(), amount())
+            .prop_map(|(caller, to, amount)| Step::Mint { caller, to, amount }),
+        1 => (mostly(ADMIN), actor(), amount())
+            .prop_map(|(caller, from, amount)| Step::Burn { caller, from, amount }),
+        1 => mostly(ADMIN).prop_map(|caller| Step::Pause { caller }),
+        1 => mostly(ADMIN).prop_map(|caller| Step::Unpause { caller }),
+        1 => (mostly(ADMIN), any::<bool>())
+            .prop_map(|(caller, civic)| Step::SetCivicPolicy { caller, civic }),
+        2 => (actor(), mostly(SHOP), amount(), 0..=70u8).prop_map(|(citizen, provider, amount, memo)| {
+            Step::Redeem { citizen, provider, amount, memo }
+        }),
+        5 => (mostly(BIN), 0..24u8, actor(), action, quantity).prop_map(
+            |(attester, receipt, beneficiary, action, quantity)| Step::Attest {
+                attester,
+                receipt,
+                beneficiary,
+                action,
+                quantity,
+            }
+        ),
+        1 => Just(Step::NextBlock),
+        1 => Just(Step::NextDay),
+    ]
+}
+
+/// The fuzzed city and the counters of a campaign.
+pub struct World {
+    city: City,
+    start: CitySnapshot,
+    start_ms: u64,
+    pub stats: Stats,
+}
+
+/// What a campaign did so far.
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    pub cases: u64,
+    pub steps: u64,
+    /// Contract calls, the invariants' queries included.
+    pub calls: u64,
+    pub invariant_checks: u64,
+    pub messages: BTreeMap<&'static str, u64>,
+    /// Outcomes seen, `Ok` or the error, per message.
+    pub outcomes: BTreeMap<String, u64>,
+}
+
+impl World {
+    /// Deploys the suite and sets up the cast: the admin mints, burns and pauses; the shop
+    /// is a service provider; alice and bob are citizens, dave a resident, carol a visitor;
+    /// the bin reports recyclables and volunteering, with rules for recyclables and tax.
+    ///
+    /// The reward rules come from bundle `rewards`: `reward-rules`, or a broken variant.
+    pub fn new(rewards: &'static str) -> Result<Self> {
+        let config = TokenConfig {
+            cap: CAP,
+            initial_supply: TREASURY,
+            ..TokenConfig::default()
+        };
+        let mut city = City::with_reward_rules(config, rewards)?;
+        for role in [Role::Minter, Role::Burner, Role::Pauser] {
+            city.token(ADMIN).grant_role(role, ADMIN).ok();
+        }
+        city.token(ADMIN)
+            .grant_role(Role::ServiceProvider, SHOP)
+            .ok();
+        city.grant_civic_role(CivicRole::Attester, [BIN.account()]);
+        let year = city.now_ms() + 365 * 86_400_000;
+        for (n, (actor, kind)) in ACTORS.iter().enumerate() {
+            if let Some(kind) = kind {
+                city.registry(ADMIN)
+                    .register(*actor, *kind, [n as u8 + 1; 32], year)
+                    .ok();
+            }
+        }
+        city.rewards(ADMIN)
+            .authorise_attester(BIN, &[Action::Recyclables, Action::Volunteering])
+            .ok();
+        for action in [Action::Recyclables, Action::TaxPaid] {
+            let (reward, per, who) = model::rule(action).context("a rule of the model")?;
+            let rule = Rule {
+                reward,
+                per,
+                kinds: kinds(who),
+            };
+            city.rewards(ADMIN).set_rule(action, Some(rule), 0).ok();
+        }
+        city.rewards(ADMIN)
+            .set_limits(REWARD_CAP, REWARD_BUDGET)
+            .ok();
+        // Alice votes with her tokens, so her history is checked too.
+        city.token(ALICE).track_votes().ok();
+        city.advance_blocks(1);
+        let start = city.snapshot();
+        let start_ms = city.now_ms();
+        Ok(Self {
+            city,
+            start,
+            start_ms,
+            stats: Stats::default(),
+        })
+    }
+
+    /// Plays one case: every step on the model and on the Wasm, comparing outcomes and
+    /// checking the invariants after each.
+    pub fn play(&mut self, steps: &[Step]) -> Result<(), String> {
+        self.city.restore(&self.start);
+        self.stats.cases += 1;
+        let mut model = Model::new(TREASURY, self.start_ms);
+        let mut history = invariants::History::default();
+        for (index, step) in steps.iter().enumerate() {
+            let before = invariants::Before::take(&model);
+            let predicted = model.apply(step);
+            let (actual, calls) = self.send(step);
+            self.stats.steps += 1;
+            self.stats.calls += calls;
+            *self.stats.messages.entry(step.message()).or_default() += 1;
+            let outcome = match &actual {
+                Ok(_) => format!("{} Ok", step.message()),
+                Err(error) => format!("{} {error}", step.message()),
+            };
+            *self.stats.outcomes.entry(outcome).or_default() += 1;
+            if predicted != actual {
+                return Err(format!(
+                    "step {}: {step:?}: the model predicted {predicted:?}, the Wasm answered {actual:?}",
+                    index + 1
+                ));
+            }
+            let checks = invariants::check_all(&mut self.city, &model, &before, step, &mut history)
+                .map_err(|violation| format!("after step {}: {step:?}: {violation}", index + 1))?;
+            self.stats.invariant_checks += checks.invariants;
+            self.stats.calls += checks.calls;
+        }
+        Ok(())
+    }
+
+    /// Sends one step to the Wasm; returns its verdict and the number of calls made.
+    fn send(&mut self, step: &Step) -> (Verdict, u64) {
+        fn verdict<T, E: std::fmt::Debug>(value: Result<T, E>) -> Verdict {
+            value.map(|_| 0).map_err(|error| format!("{error:?}"))
+        }
+        let city = &mut self.city;
+        let verdict = match *step {
+            Step::Transfer { from, to, amount } => {
+                verdict(city.token(from).transfer(to, amount).value)
+            }
+            Step::Approve {
+                owner,
+                spender,
+                amount,
+            } => verdict(city.token(owner).approve(spender, amount).value),
+            Step::TransferFrom {
+                spender,
+                from,
+                to,
+                amount,
+            } => verdict(city.token(spender).transfer_from(from, to, amount).value),
+            Step::Mint { caller, to, amount } => {
+                verdict(city.token(caller).mint_to(to, amount).value)
+            }
+            Step::Burn {
+                caller,
+                from,
+                amount,
+            } => verdict(city.token(caller).burn_from(from, amount).value),
+            Step::Pause { caller } => verdict(city.token(caller).pause().value),
+            Step::Unpause { caller } => verdict(city.token(caller).unpause().value),
+            Step::SetCivicPolicy { caller, civic } => {
+                let policy = if civic {
+                    TransferPolicy::Civic
+                } else {
+                    TransferPolicy::Open
+                };
+                verdict(city.token(caller).set_transfer_policy(policy).value)
+            }
+            Step::Redeem {
+                citizen,
+                provider,
+                amount,
+                memo,
+            } => {
+                let memo = vec![b'm'; usize::from(memo)];
+                verdict(city.token(citizen).redeem(provider, amount, &memo).value)
+            }
+            Step::Attest {
+                attester,
+                receipt,
+                beneficiary,
+                action,
+                quantity,
+            } => city
+                .rewards(attester)
+                .attest([receipt; 32], beneficiary, action, quantity)
+                .value
+                .map_err(|error| format!("{error:?}")),
+            Step::NextBlock => {
+                city.advance_blocks(1);
+                return (Ok(0), 0);
+            }
+            Step::NextDay => {
+                city.advance_time(crate::city::REWARD_EPOCH_MS);
+                return (Ok(0), 0);
+            }
+        };
+        (verdict, 1)
+    }
+
+    /// Calls a trivial query (`PSP22::total_supply`) for `duration`: the raw rate a call
+    /// runs at in this sandbox, the yardstick of the campaign's own.
+    pub fn raw_calls_per_second(&mut self, duration: Duration) -> f64 {
+        let started = Instant::now();
+        let mut calls = 0u64;
+        while started.elapsed() < duration {
+            self.city.token(ADMIN).total_supply();
+            calls += 1;
+        }
+        calls as f64 / started.elapsed().as_secs_f64()
+    }
+}
+
+/// A campaign's size: `cases` sequences of up to `depth` steps from `seed`.
+#[derive(Debug, Clone)]
+pub struct Campaign {
+    pub cases: u32,
+    pub depth: usize,
+    pub seed: u64,
+    /// Where failing seeds are kept and replayed first (none: nowhere).
+    pub regressions: Option<PathBuf>,
+    /// The reward rules' bundle: `reward-rules`, or a broken variant for a self-test.
+    pub rewards: &'static str,
+}
+
+impl Campaign {
+    /// `cases` cases of up to `depth` steps from `seed`, on the real suite.
+    pub fn new(cases: u32, depth: usize, seed: u64) -> Self {
+        Self {
+            cases,
+            depth,
+            seed,
+            regressions: None,
+            rewards: "reward-rules",
+        }
+    }
+}
+
+/// What a campaign reports.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub stats: Stats,
+    pub seconds: f64,
+    pub raw_calls_per_second: f64,
+    /// The shortest failing sequence, as numbered steps, and why it failed.
+    pub failure: Option<String>,
+}
+
+impl Report {
+    pub fn steps_per_second(&self) -> f64 {
+        self.stats.steps as f64 / self.seconds
+    }
+
+    pub fn calls_per_second(&self) -> f64 {
+        self.stats.calls as f64 / self.seconds
+    }
+
+    /// The report as text: rates, invariants, coverage of messages and outcomes.
+    pub fn text(&self) -> String {
+        let s = &self.stats;
+        let mut out = format!(
+            "{} cases, {} steps, {} contract calls in {:.1} s\n\
+             {:.0} steps/s, {:.0} calls/s; a trivial call alone: {:.0} calls/s ({:.0}% of it)\n\
+             {} invariant checks\n\ncoverage (messages)\n",
+            s.cases,
+            s.steps,
+            s.calls,
+            self.seconds,
+            self.steps_per_second(),
+            self.calls_per_second(),
+            self.raw_calls_per_second,
+            100.0 * self.calls_per_second() / self.raw_calls_per_second,
+            s.invariant_checks,
+        );
+        for (message, count) in &s.messages {
+            out += &format!("  {message:<28} {count:>8}\n");
+        }
+        out += "\ncoverage (outcomes)\n";
+        for (outcome, count) in &s.outcomes {
+            out += &format!("  {outcome:<60} {count:>8}\n");
+        }
+        match &self.failure {
+            Some(failure) => out += &format!("\nFAILED\n{failure}\n"),
+            None => out += "\nno invariant broken, no divergence from the model\n",
+        }
+        out
+    }
+}
+
+/// Runs a campaign, calling `progress(case)` as cases finish.
+///
+/// # Errors
+/// If the city cannot be deployed. A failing case is not an error: it is the report's
+/// `failure`.
+pub fn run(campaign: &Campaign, progress: impl FnMut(u64)) -> Result<Report> {
+    let progress = RefCell::new(progress);
+    let mut world = World::new(campaign.rewards)?;
+    let raw_calls_per_second = world.raw_calls_per_second(Duration::from_secs(1));
+    let world = RefCell::new(world);
+    let config = Config {
+        cases: campaign.cases,
+        failure_persistence: campaign.regressions.as_ref().map(|path| {
+            let path: &'static str = Box::leak(path.display().to_string().into_boxed_str());
+            Box::new(FileFailurePersistence::Direct(path)) as _
+        }),
+        max_shrink_iters: 4_096,
+        ..Config::default()
+    };
+    let mut seed = [0u8; 32];
+    seed[..8].copy_from_slice(&campaign.seed.to_le_bytes());
+    let mut runner =
+        TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed));
+    let started = Instant::now();
+    let strategy = proptest::collection::vec(step(), 1..=campaign.depth.max(1));
+    let result = runner.run(&strategy, |steps| {
+        let mut world = world.borrow_mut();
+        let outcome = world.play(&steps);
+        (progress.borrow_mut())(world.stats.cases);
+        outcome.map_err(TestCaseError::fail)
+    });
+    let seconds = started.elapsed().as_secs_f64();
+    let failure = match result {
+        Ok(()) => None,
+        Err(TestError::Fail(reason, steps)) => {
+            let mut text = format!(
+                "{reason}\nthe shortest failing sequence ({} steps):\n",
+                steps.len()
+            );
+            for (n, step) in steps.iter().enumerate() {
+                text += &format!("  {:>3}. {step:?}\n", n + 1);
+            }
+            Some(text)
+        }
+        Err(TestError::Abort(reason)) => Some(format!("aborted: {reason}")),
+    };
+    Ok(Report {
+        stats: world.into_inner().stats,
+        seconds,
+        raw_calls_per_second,
+        failure,
+    })
+}

@@ -1,0 +1,287 @@
+//! The named invariants of the token and the reward rules, checked on the Wasm after every
+//! step of a campaign. Each returns the violation it found, in words.
+
+use std::collections::BTreeMap;
+
+use city_traits::Role;
+use ink::primitives::AccountId;
+
+use super::{model::holds, Model, Step, ACTORS, CAP, REWARD_BUDGET, REWARD_CAP};
+use crate::city::{City, ADMIN, ALICE};
+
+type Checked = Result<(), String>;
+
+/// The model's state before a step.
+pub struct Before {
+    balances: BTreeMap<AccountId, u128>,
+    supply: u128,
+    paused: bool,
+    civic: bool,
+}
+
+impl Before {
+    pub fn take(model: &Model) -> Self {
+        Self {
+            balances: model.balances.clone(),
+            supply: model.supply,
+            paused: model.paused,
+            civic: model.civic,
+        }
+    }
+}
+
+/// What was read for finished blocks: the voting power of a voter and the supply.
+#[derive(Default)]
+pub struct History {
+    seen: Vec<(u32, u128, u128)>,
+}
+
+/// How many invariants were checked, and with how many calls.
+pub struct Checks {
+    pub invariants: u64,
+    pub calls: u64,
+}
+
+/// Checks every invariant after `step`, which moved `model` on from `before`.
+pub fn check_all(
+    city: &mut City,
+    model: &Model,
+    before: &Before,
+    step: &Step,
+    history: &mut History,
+) -> Result<Checks, String> {
+    let mut calls = 0;
+    let mut balances = BTreeMap::new();
+    for (actor, _) in ACTORS {
+        balances.insert(actor.account(), city.balance(actor));
+        calls += 1;
+    }
+    let supply = city.token(ADMIN).total_supply().value;
+    calls += 1;
+
+    supply_equals_sum_of_balances(supply, &balances)?;
+    supply_within_cap(supply)?;
+    balances_match_the_model(&balances, model)?;
+    only_minters_and_burners_change_supply(before, supply, step)?;
+    paused_means_no_balance_changes(before, &balances)?;
+    civic_policy_forbids_transfers_between_citizens(before, &balances, step)?;
+    calls += allowances_change_only_by_approval_or_spending(city, model, step)?;
+    calls += rewards_minted_equal_the_rewards_attested(city, model)?;
+    calls += caps_and_budgets_are_never_exceeded(city, model, step)?;
+    calls += a_receipt_is_paid_at_most_once(city, model, step)?;
+    calls += the_past_never_changes(city, step, history)?;
+    Ok(Checks {
+        invariants: 11,
+        calls,
+    })
+}
+
+/// The total supply equals the sum of all balances (the cast holds every token).
+fn supply_equals_sum_of_balances(supply: u128, balances: &BTreeMap<AccountId, u128>) -> Checked {
+    let sum: u128 = balances.values().sum();
+    if supply != sum {
+        return Err(format!("supply {supply} but balances sum to {sum}"));
+    }
+    Ok(())
+}
+
+/// The supply never exceeds the cap.
+fn supply_within_cap(supply: u128) -> Checked {
+    if supply > CAP {
+        return Err(format!("supply {supply} above the cap {CAP}"));
+    }
+    Ok(())
+}
+
+/// Every balance is the model's.
+fn balances_match_the_model(balances: &BTreeMap<AccountId, u128>, model: &Model) -> Checked {
+    for (account, balance) in balances {
+        if *balance != model.balance(*account) {
+            return Err(format!(
+                "{account:?} holds {balance}, the model says {}",
+                model.balance(*account)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Only a minter's or burner's call (or an attestation, minting through the rules)
+/// changes the supply.
+fn only_minters_and_burners_change_supply(before: &Before, supply: u128, step: &Step) -> Checked {
+    let may_change = match step {
+        Step::Mint { caller, .. } => holds(caller.account(), Role::Minter),
+        Step::Burn { caller, .. } => holds(caller.account(), Role::Burner),
+        Step::Attest { .. } => true,
+        _ => false,
+    };
+    if !may_change && supply != before.supply {
+        return Err(format!(
+            "{step:?} changed the supply from {} to {supply}",
+            before.supply
+        ));
+    }
+    Ok(())
+}
+
+/// While the token is paused, no balance changes.
+fn paused_means_no_balance_changes(
+    before: &Before,
+    balances: &BTreeMap<AccountId, u128>,
+) -> Checked {
+    if before.paused && !same_balances(&before.balances, balances) {
+        return Err("a balance changed while the token was paused".into());
+    }
+    Ok(())
+}
+
+/// Under the civic policy, a transfer with no service provider on either side moves
+/// nothing.
+fn civic_policy_forbids_transfers_between_citizens(
+    before: &Before,
+    balances: &BTreeMap<AccountId, u128>,
+    step: &Step,
+) -> Checked {
+    let (from, to) = match *step {
+        Step::Transfer { from, to, .. } | Step::TransferFrom { from, to, .. } => (from, to),
+        _ => return Ok(()),
+    };
+    let provider = |actor: crate::city::Actor| holds(actor.account(), Role::ServiceProvider);
+    if before.civic
+        && !provider(from)
+        && !provider(to)
+        && !same_balances(&before.balances, balances)
+    {
+        return Err(format!("{step:?} moved tokens under the civic policy"));
+    }
+    Ok(())
+}
+
+fn same_balances(before: &BTreeMap<AccountId, u128>, after: &BTreeMap<AccountId, u128>) -> bool {
+    after
+        .iter()
+        .all(|(account, balance)| before.get(account).copied().unwrap_or_default() == *balance)
+}
+
+/// An allowance changes only by its owner's approval or by being spent; the pair the step
+/// touched holds what the model says.
+fn allowances_change_only_by_approval_or_spending(
+    city: &mut City,
+    model: &Model,
+    step: &Step,
+) -> Result<u64, String> {
+    let (owner, spender) = match *step {
+        Step::Approve { owner, spender, .. } => (owner, spender),
+        Step::TransferFrom { spender, from, .. } => (from, spender),
+        Step::Burn { caller, from, .. } => (from, caller),
+        _ => return Ok(0),
+    };
+    let allowance = city.token(ADMIN).allowance(owner, spender).value;
+    let expected = model.allowance(owner.account(), spender.account());
+    if allowance != expected {
+        return Err(format!(
+            "{owner:?} lets {spender:?} spend {allowance}, the model says {expected}"
+        ));
+    }
+    Ok(1)
+}
+
+/// What the reward rules minted equals the sum of the rewards their attestations paid.
+fn rewards_minted_equal_the_rewards_attested(
+    city: &mut City,
+    model: &Model,
+) -> Result<u64, String> {
+    let minted = city.rewards(ADMIN).minted_total().value;
+    if minted != model.attested {
+        return Err(format!(
+            "the rules minted {minted}, attestations paid {}",
+            model.attested
+        ));
+    }
+    Ok(1)
+}
+
+/// No beneficiary earns more than its cap in an epoch, and all together no more than the
+/// budget.
+fn caps_and_budgets_are_never_exceeded(
+    city: &mut City,
+    model: &Model,
+    step: &Step,
+) -> Result<u64, String> {
+    let Step::Attest { beneficiary, .. } = *step else {
+        return Ok(0);
+    };
+    let epoch = model.epoch();
+    let earned = model
+        .earned
+        .get(&(beneficiary.account(), epoch))
+        .copied()
+        .unwrap_or_default();
+    let minted = model
+        .minted_in_epoch
+        .get(&epoch)
+        .copied()
+        .unwrap_or_default();
+    if earned > REWARD_CAP || minted > REWARD_BUDGET {
+        return Err(format!(
+            "earned {earned} of cap {REWARD_CAP}, minted {minted} of budget {REWARD_BUDGET}"
+        ));
+    }
+    let cap_left = city.rewards(ADMIN).remaining_cap(beneficiary).value;
+    let budget_left = city.rewards(ADMIN).remaining_budget().value;
+    if cap_left != REWARD_CAP - earned || budget_left != REWARD_BUDGET - minted {
+        return Err(format!(
+            "{beneficiary:?} may still earn {cap_left} and all {budget_left}; the model says {} and {}",
+            REWARD_CAP - earned,
+            REWARD_BUDGET - minted
+        ));
+    }
+    Ok(2)
+}
+
+/// A receipt is recorded exactly when it was paid (a second attestation of it is refused:
+/// the model predicts `ReceiptSeen` and the outcomes are compared).
+fn a_receipt_is_paid_at_most_once(
+    city: &mut City,
+    model: &Model,
+    step: &Step,
+) -> Result<u64, String> {
+    let Step::Attest { receipt, .. } = *step else {
+        return Ok(0);
+    };
+    let seen = city.rewards(ADMIN).receipt_seen([receipt; 32]).value;
+    if seen != model.receipts.contains(&receipt) {
+        return Err(format!(
+            "receipt {receipt} seen: {seen}; paid per the model: {}",
+            !seen
+        ));
+    }
+    Ok(1)
+}
+
+/// What `votes_at` and `total_supply_at` said of a finished block never changes.
+fn the_past_never_changes(
+    city: &mut City,
+    step: &Step,
+    history: &mut History,
+) -> Result<u64, String> {
+    if *step != Step::NextBlock {
+        return Ok(0);
+    }
+    let mut calls = 0;
+    for &(block, votes, supply) in &history.seen {
+        let votes_now = city.token(ADMIN).votes_at(ALICE, block).ok();
+        let supply_now = city.token(ADMIN).total_supply_at(block).ok();
+        calls += 2;
+        if (votes_now, supply_now) != (votes, supply) {
+            return Err(format!(
+                "block {block} now reads votes {votes_now} and supply {supply_now}, once {votes} and {supply}"
+            ));
+        }
+    }
+    let finished = city.block() - 1;
+    let votes = city.token(ADMIN).votes_at(ALICE, finished).ok();
+    let supply = city.token(ADMIN).total_supply_at(finished).ok();
+    history.seen.push((finished, votes, supply));
+    Ok(calls + 2)
+}

@@ -1,0 +1,41 @@
+//! The invariant fuzzer in CI: a short campaign on the real suite, replaying the committed
+//! regression seeds first, and the fuzzer's self-test on a deliberately broken variant.
+
+use std::path::PathBuf;
+
+use harness::fuzz::{self, Campaign};
+
+/// Seeds of sequences that once failed (on the broken variant, or on an earlier build).
+/// Proptest replays them before any new case, and adds the seed of any new failure.
+fn regressions() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/regressions/fuzz.txt")
+}
+
+#[test]
+fn a_short_campaign_finds_no_violation_and_replays_the_regressions() {
+    let campaign = Campaign {
+        regressions: Some(regressions()),
+        ..Campaign::new(48, 40, 2026)
+    };
+    let report = fuzz::run(&campaign, |_| {}).unwrap();
+    assert!(report.failure.is_none(), "{}", report.text());
+    // Every message was called, and some calls succeeded.
+    assert_eq!(report.stats.messages.len(), 12, "{}", report.text());
+    assert!(report.stats.outcomes.contains_key("rewards.attest Ok"));
+    assert!(report.stats.steps > 48);
+}
+
+#[test]
+fn a_broken_cap_check_is_caught_and_shrunk() {
+    let campaign = Campaign {
+        rewards: "reward-rules-broken-cap-check",
+        regressions: Some(regressions()),
+        ..Campaign::new(256, 50, 7)
+    };
+    let report = fuzz::run(&campaign, |_| {}).unwrap();
+    let failure = report.failure.expect("the fuzzer missed a broken cap");
+    assert!(failure.contains("Attest"), "{failure}");
+    // Shrunk: two attestations for the same beneficiary within a day suffice.
+    let steps = failure.lines().filter(|line| line.contains(". ")).count();
+    assert!(steps <= 3, "not shrunk:\n{failure}");
+}
