@@ -13,6 +13,7 @@ use std::{
     cell::RefCell,
     collections::BTreeMap,
     path::PathBuf,
+    sync::atomic::{AtomicU64, Ordering},
     time::{Duration, Instant},
 };
 
@@ -204,6 +205,21 @@ pub struct Stats {
     pub messages: BTreeMap<&'static str, u64>,
     /// Outcomes seen, `Ok` or the error, per message.
     pub outcomes: BTreeMap<String, u64>,
+}
+
+impl Stats {
+    fn merge(&mut self, other: Stats) {
+        self.cases += other.cases;
+        self.steps += other.steps;
+        self.calls += other.calls;
+        self.invariant_checks += other.invariant_checks;
+        for (message, count) in other.messages {
+            *self.messages.entry(message).or_default() += count;
+        }
+        for (outcome, count) in other.outcomes {
+            *self.outcomes.entry(outcome).or_default() += count;
+        }
+    }
 }
 
 impl World {
@@ -409,6 +425,9 @@ impl Campaign {
 pub struct Report {
     pub stats: Stats,
     pub seconds: f64,
+    /// Workers (threads) the campaign ran on, one city each.
+    pub workers: u32,
+    /// A trivial call's rate on one core, measured before the campaign.
     pub raw_calls_per_second: f64,
     /// The shortest failing sequence, as numbered steps, and why it failed.
     pub failure: Option<String>,
@@ -423,21 +442,28 @@ impl Report {
         self.stats.calls as f64 / self.seconds
     }
 
+    /// The campaign's calls per second and core over a trivial call's rate on one core.
+    pub fn ratio_to_raw(&self) -> f64 {
+        self.calls_per_second() / f64::from(self.workers) / self.raw_calls_per_second
+    }
+
     /// The report as text: rates, invariants, coverage of messages and outcomes.
     pub fn text(&self) -> String {
         let s = &self.stats;
         let mut out = format!(
-            "{} cases, {} steps, {} contract calls in {:.1} s\n\
-             {:.0} steps/s, {:.0} calls/s; a trivial call alone: {:.0} calls/s ({:.0}% of it)\n\
-             {} invariant checks\n\ncoverage (messages)\n",
+            "{} cases, {} steps, {} contract calls in {:.1} s on {} workers\n\
+             {:.0} steps/s, {:.0} calls/s; per core {:.0} calls/s, {:.0}% of a trivial call's \
+             {:.0} calls/s\n{} invariant checks\n\ncoverage (messages)\n",
             s.cases,
             s.steps,
             s.calls,
             self.seconds,
+            self.workers,
             self.steps_per_second(),
             self.calls_per_second(),
+            self.calls_per_second() / f64::from(self.workers),
+            100.0 * self.ratio_to_raw(),
             self.raw_calls_per_second,
-            100.0 * self.calls_per_second() / self.raw_calls_per_second,
             s.invariant_checks,
         );
         for (message, count) in &s.messages {
@@ -455,19 +481,73 @@ impl Report {
     }
 }
 
-/// Runs a campaign, calling `progress(case)` as cases finish.
+/// Runs a campaign on every core, each worker with its own city, a share of the cases and
+/// its own seed (the campaign's, plus the worker's number), calling `progress(cases)` with
+/// the cases played so far.
 ///
 /// # Errors
-/// If the city cannot be deployed. A failing case is not an error: it is the report's
+/// If a city cannot be deployed. A failing case is not an error: it is the report's
 /// `failure`.
-pub fn run(campaign: &Campaign, progress: impl FnMut(u64)) -> Result<Report> {
-    let progress = RefCell::new(progress);
-    let mut world = World::new(campaign.rewards)?;
-    let raw_calls_per_second = world.raw_calls_per_second(Duration::from_secs(1));
-    let world = RefCell::new(world);
+pub fn run(campaign: &Campaign, progress: impl Fn(u64) + Sync) -> Result<Report> {
+    let raw_calls_per_second =
+        World::new(campaign.rewards)?.raw_calls_per_second(Duration::from_secs(1));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let workers = u32::try_from(cores)
+        .unwrap_or(1)
+        .clamp(1, campaign.cases.max(1));
+    let played = AtomicU64::new(0);
+    let started = Instant::now();
+    let results: Vec<Result<(Stats, Option<String>)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|worker| {
+                // The cases are shared out; the first workers take the remainder.
+                let cases = campaign.cases / workers + u32::from(worker < campaign.cases % workers);
+                let (played, progress) = (&played, &progress);
+                scope.spawn(move || {
+                    run_worker(campaign, worker, cases, &|| {
+                        progress(played.fetch_add(1, Ordering::Relaxed) + 1);
+                    })
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|_| anyhow::bail!("a fuzzing worker panicked"))
+            })
+            .collect()
+    });
+    let seconds = started.elapsed().as_secs_f64();
+    let mut stats = Stats::default();
+    let mut failure = None;
+    for result in results {
+        let (worker_stats, worker_failure) = result?;
+        stats.merge(worker_stats);
+        failure = failure.or(worker_failure);
+    }
+    Ok(Report {
+        stats,
+        seconds,
+        workers,
+        raw_calls_per_second,
+        failure,
+    })
+}
+
+/// One worker's share: `cases` cases on its own city, from its own seed.
+fn run_worker(
+    campaign: &Campaign,
+    worker: u32,
+    cases: u32,
+    case_played: &dyn Fn(),
+) -> Result<(Stats, Option<String>)> {
+    let world = RefCell::new(World::new(campaign.rewards)?);
     let config = Config {
-        cases: campaign.cases,
+        cases,
         failure_persistence: campaign.regressions.as_ref().map(|path| {
+            // Proptest wants a path that lives as long as the program: one per campaign.
             let path: &'static str = Box::leak(path.display().to_string().into_boxed_str());
             Box::new(FileFailurePersistence::Direct(path)) as _
         }),
@@ -476,17 +556,15 @@ pub fn run(campaign: &Campaign, progress: impl FnMut(u64)) -> Result<Report> {
     };
     let mut seed = [0u8; 32];
     seed[..8].copy_from_slice(&campaign.seed.to_le_bytes());
+    seed[8..12].copy_from_slice(&worker.to_le_bytes());
     let mut runner =
         TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed));
-    let started = Instant::now();
     let strategy = proptest::collection::vec(step(), 1..=campaign.depth.max(1));
     let result = runner.run(&strategy, |steps| {
-        let mut world = world.borrow_mut();
-        let outcome = world.play(&steps);
-        (progress.borrow_mut())(world.stats.cases);
+        let outcome = world.borrow_mut().play(&steps);
+        case_played();
         outcome.map_err(TestCaseError::fail)
     });
-    let seconds = started.elapsed().as_secs_f64();
     let failure = match result {
         Ok(()) => None,
         Err(TestError::Fail(reason, steps)) => {
@@ -501,10 +579,5 @@ pub fn run(campaign: &Campaign, progress: impl FnMut(u64)) -> Result<Report> {
         }
         Err(TestError::Abort(reason)) => Some(format!("aborted: {reason}")),
     };
-    Ok(Report {
-        stats: world.into_inner().stats,
-        seconds,
-        raw_calls_per_second,
-        failure,
-    })
+    Ok((world.into_inner().stats, failure))
 }
