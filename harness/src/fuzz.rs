@@ -8,6 +8,7 @@
 
 mod invariants;
 mod model;
+mod polls;
 
 use std::{
     cell::RefCell,
@@ -18,7 +19,9 @@ use std::{
 };
 
 use anyhow::{Context, Result};
-use city_traits::{kinds, Action, CivicRole, IdentityKind, Role, Rule, TransferPolicy};
+use city_traits::{
+    kinds, Action, CivicRole, Electorate, IdentityKind, PollId, Role, Rule, TransferPolicy,
+};
 use proptest::{
     prelude::*,
     test_runner::{
@@ -29,7 +32,7 @@ use proptest::{
 pub use model::{Model, Verdict};
 
 use crate::{
-    city::{Actor, City, CitySnapshot, ADMIN, ALICE, BOB, CAROL, DAVE, MALLORY, SHOP},
+    city::{Actor, City, CitySnapshot, ADMIN, ALICE, BOB, CAROL, DAVE, GOVERNANCE, MALLORY, SHOP},
     TokenConfig,
 };
 
@@ -107,7 +110,37 @@ pub enum Step {
         action: Action,
         quantity: u128,
     },
-    NextBlock,
+    OpenPoll {
+        caller: Actor,
+        options: u8,
+        revote: bool,
+    },
+    Propose {
+        caller: Actor,
+        revote: bool,
+    },
+    Vote {
+        voter: Actor,
+        poll: u8,
+        choice: u8,
+    },
+    CancelPoll {
+        caller: Actor,
+        poll: u8,
+    },
+    Queue {
+        caller: Actor,
+        poll: u8,
+    },
+    Execute {
+        caller: Actor,
+        poll: u8,
+    },
+    /// Blocks pass, six seconds each.
+    NextBlocks {
+        blocks: u8,
+    },
+    /// A day passes in one block.
     NextDay,
 }
 
@@ -125,7 +158,13 @@ impl Step {
             Step::SetCivicPolicy { .. } => "token.set_transfer_policy",
             Step::Redeem { .. } => "token.redeem",
             Step::Attest { .. } => "rewards.attest",
-            Step::NextBlock => "(next block)",
+            Step::OpenPoll { .. } => "voting.create_poll",
+            Step::Propose { .. } => "voting.propose",
+            Step::Vote { .. } => "voting.cast_vote",
+            Step::CancelPoll { .. } => "voting.cancel",
+            Step::Queue { .. } => "voting.queue",
+            Step::Execute { .. } => "voting.execute",
+            Step::NextBlocks { .. } => "(blocks pass)",
             Step::NextDay => "(next day)",
         }
     }
@@ -143,6 +182,16 @@ fn mostly(usual: Actor) -> impl Strategy<Value = Actor> {
 /// Amounts: the edges, small sums, anything up to the cap, and the largest.
 fn amount() -> impl Strategy<Value = u128> {
     prop_oneof![Just(0), Just(1), 0..=10_000u128, 0..=CAP, Just(u128::MAX)]
+}
+
+/// A poll's number: mostly one that may exist, sometimes one that does not.
+fn poll() -> impl Strategy<Value = u8> {
+    prop_oneof![4 => 0..3u8, 1 => Just(200u8)]
+}
+
+/// A choice: an option, abstention, or one no poll offers.
+fn choice() -> impl Strategy<Value = u8> {
+    prop_oneof![3 => 0..4u8, 1 => Just(city_traits::ABSTAIN), 1 => Just(9u8)]
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -181,7 +230,15 @@ fn step() -> impl Strategy<Value = Step> {
                 quantity,
             }
         ),
-        1 => Just(Step::NextBlock),
+        1 => (mostly(ADMIN), 1..=9u8, any::<bool>())
+            .prop_map(|(caller, options, revote)| Step::OpenPoll { caller, options, revote }),
+        1 => (actor(), any::<bool>()).prop_map(|(caller, revote)| Step::Propose { caller, revote }),
+        4 => (actor(), poll(), choice()).prop_map(|(voter, poll, choice)| Step::Vote { voter, poll, choice }),
+        1 => (actor(), poll()).prop_map(|(caller, poll)| Step::CancelPoll { caller, poll }),
+        1 => (actor(), poll()).prop_map(|(caller, poll)| Step::Queue { caller, poll }),
+        1 => (actor(), poll()).prop_map(|(caller, poll)| Step::Execute { caller, poll }),
+        2 => proptest::sample::select(vec![1u8, 60, 101])
+            .prop_map(|blocks| Step::NextBlocks { blocks }),
         1 => Just(Step::NextDay),
     ]
 }
@@ -191,6 +248,8 @@ pub struct World {
     city: City,
     start: CitySnapshot,
     start_ms: u64,
+    start_block: u32,
+    start_polls: polls::Polls,
     pub stats: Stats,
 }
 
@@ -268,12 +327,28 @@ impl World {
         // Alice votes with her tokens, so her history is checked too.
         city.token(ALICE).track_votes().ok();
         city.advance_blocks(1);
+        // A poll allowing re-votes and a proposal that does not, open for voting.
+        let mut polls = polls::Polls::default();
+        let electorate = Electorate::people(&polls::ELECTORATE);
+        let block = city.block();
+        city.voting(ADMIN)
+            .create_poll("?", &["a", "b", "c"], electorate, false, true)
+            .ok();
+        polls.open(ADMIN.account(), 3, false, true, block).ok();
+        city.voting(ADMIN)
+            .propose("!", &[], electorate, false, false)
+            .ok();
+        polls.open(ADMIN.account(), 2, true, false, block).ok();
+        city.advance_blocks(GOVERNANCE.voting_delay + 1);
         let start = city.snapshot();
         let start_ms = city.now_ms();
+        let start_block = city.block();
         Ok(Self {
             city,
             start,
             start_ms,
+            start_block,
+            start_polls: polls,
             stats: Stats::default(),
         })
     }
@@ -283,7 +358,8 @@ impl World {
     pub fn play(&mut self, steps: &[Step]) -> Result<(), String> {
         self.city.restore(&self.start);
         self.stats.cases += 1;
-        let mut model = Model::new(TREASURY, self.start_ms);
+        let mut model = Model::new(TREASURY, self.start_ms, self.start_block);
+        model.polls = self.start_polls.clone();
         let mut history = invariants::History::default();
         for (index, step) in steps.iter().enumerate() {
             let before = invariants::Before::take(&model);
@@ -370,8 +446,46 @@ impl World {
                 .attest([receipt; 32], beneficiary, action, quantity)
                 .value
                 .map_err(|error| format!("{error:?}")),
-            Step::NextBlock => {
-                city.advance_blocks(1);
+            Step::OpenPoll {
+                caller,
+                options,
+                revote,
+            } => {
+                let labels = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+                let electorate = Electorate::people(&polls::ELECTORATE);
+                let labels = &labels[..usize::from(options)];
+                verdict(
+                    city.voting(caller)
+                        .create_poll("?", labels, electorate, false, revote)
+                        .value,
+                )
+            }
+            Step::Propose { caller, revote } => {
+                let electorate = Electorate::people(&polls::ELECTORATE);
+                verdict(
+                    city.voting(caller)
+                        .propose("!", &[], electorate, false, revote)
+                        .value,
+                )
+            }
+            Step::Vote {
+                voter,
+                poll,
+                choice,
+            } => verdict(
+                city.voting(voter)
+                    .cast_vote(PollId::from(poll), choice)
+                    .value,
+            ),
+            Step::CancelPoll { caller, poll } => {
+                verdict(city.voting(caller).cancel(poll.into()).value)
+            }
+            Step::Queue { caller, poll } => verdict(city.voting(caller).queue(poll.into()).value),
+            Step::Execute { caller, poll } => {
+                verdict(city.voting(caller).execute(poll.into()).value)
+            }
+            Step::NextBlocks { blocks } => {
+                city.advance_blocks(blocks.into());
                 return (Ok(0), 0);
             }
             Step::NextDay => {

@@ -70,10 +70,14 @@ pub fn check_all(
     calls += caps_and_budgets_are_never_exceeded(city, model, step)?;
     calls += a_receipt_is_paid_at_most_once(city, model, step)?;
     calls += the_past_never_changes(city, step, history)?;
-    Ok(Checks {
-        invariants: 11,
-        calls,
-    })
+    let mut invariants = 11;
+    if let Some(poll) = touched_poll(model, step) {
+        calls += nobody_is_counted_twice_and_the_tally_is_the_sum_of_ballots(city, model, poll)?;
+        calls += snapshot_and_deadline_never_change(city, model, poll)?;
+        calls += a_proposal_is_never_both_executed_and_canceled(city, model, poll)?;
+        invariants += 3;
+    }
+    Ok(Checks { invariants, calls })
 }
 
 /// The total supply equals the sum of all balances (the cast holds every token).
@@ -265,7 +269,7 @@ fn the_past_never_changes(
     step: &Step,
     history: &mut History,
 ) -> Result<u64, String> {
-    if *step != Step::NextBlock {
+    if !matches!(step, Step::NextBlocks { .. } | Step::NextDay) {
         return Ok(0);
     }
     let mut calls = 0;
@@ -284,4 +288,86 @@ fn the_past_never_changes(
     let supply = city.token(ADMIN).total_supply_at(finished).ok();
     history.seen.push((finished, votes, supply));
     Ok(calls + 2)
+}
+
+/// The poll a voting step touched, if it exists: the one it named, or the one it opened.
+fn touched_poll(model: &Model, step: &Step) -> Option<u8> {
+    let poll = match *step {
+        Step::Vote { poll, .. }
+        | Step::CancelPoll { poll, .. }
+        | Step::Queue { poll, .. }
+        | Step::Execute { poll, .. } => poll,
+        Step::OpenPoll { .. } | Step::Propose { .. } => {
+            u8::try_from(model.polls.polls.len().checked_sub(1)?).ok()?
+        }
+        _ => return None,
+    };
+    (usize::from(poll) < model.polls.polls.len()).then_some(poll)
+}
+
+/// Each voter counts once, and the tally is the sum of the ballots' weights (one each).
+fn nobody_is_counted_twice_and_the_tally_is_the_sum_of_ballots(
+    city: &mut City,
+    model: &Model,
+    poll: u8,
+) -> Result<u64, String> {
+    let expected = &model.polls.polls[usize::from(poll)];
+    let tally = city
+        .voting(ADMIN)
+        .tally(poll.into())
+        .value
+        .ok_or_else(|| format!("poll {poll} has no tally"))?;
+    if tally.voters as usize != expected.ballots.len() {
+        return Err(format!(
+            "poll {poll} counts {} voters for {} ballots",
+            tally.voters,
+            expected.ballots.len()
+        ));
+    }
+    if tally.votes != expected.tally() {
+        return Err(format!(
+            "poll {poll} tallies {:?}, its ballots sum to {:?}",
+            tally.votes,
+            expected.tally()
+        ));
+    }
+    Ok(1)
+}
+
+/// A poll's snapshot and deadline are those fixed when it opened.
+fn snapshot_and_deadline_never_change(
+    city: &mut City,
+    model: &Model,
+    poll: u8,
+) -> Result<u64, String> {
+    let expected = &model.polls.polls[usize::from(poll)];
+    let data = city
+        .voting(ADMIN)
+        .poll(poll.into())
+        .value
+        .ok_or_else(|| format!("poll {poll} is unknown"))?;
+    if (data.snapshot, data.deadline) != (expected.snapshot, expected.deadline) {
+        return Err(format!(
+            "poll {poll} runs from {} to {}, it opened for {} to {}",
+            data.snapshot, data.deadline, expected.snapshot, expected.deadline
+        ));
+    }
+    Ok(1)
+}
+
+/// A poll is in the model's state: in particular, never executed once canceled nor
+/// canceled once executed.
+fn a_proposal_is_never_both_executed_and_canceled(
+    city: &mut City,
+    model: &Model,
+    poll: u8,
+) -> Result<u64, String> {
+    let expected = model.polls.polls[usize::from(poll)].state(model.block, model.now_ms);
+    let state = city.voting(ADMIN).state(poll.into()).value;
+    if state != Ok(expected) {
+        return Err(format!(
+            "poll {poll} is {state:?}, the model says {expected:?}"
+        ));
+    }
+    Ok(1)
 }

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use city_traits::{Action, IdentityKind, Role};
 use ink::primitives::AccountId;
 
-use super::{Step, ACTORS, BIN, CAP, REWARD_BUDGET, REWARD_CAP};
-use crate::city::{ADMIN, REWARD_EPOCH_MS, SHOP};
+use super::{polls::Polls, Step, ACTORS, BIN, CAP, REWARD_BUDGET, REWARD_CAP};
+use crate::city::{ADMIN, BLOCK_TIME_MS, REWARD_EPOCH_MS, SHOP};
 
 /// A step's outcome, as both sides report it: `Ok`, or the error's debug form.
 pub type Verdict = Result<u128, String>;
@@ -26,6 +26,8 @@ pub struct Model {
     /// The sum of every reward paid by an attestation.
     pub attested: u128,
     pub now_ms: u64,
+    pub block: u32,
+    pub polls: Polls,
 }
 
 /// The identity kind of each actor in the fuzzed city's registry.
@@ -61,7 +63,7 @@ pub fn authorised(attester: AccountId, action: Action) -> bool {
 }
 
 impl Model {
-    pub fn new(treasury: u128, now_ms: u64) -> Self {
+    pub fn new(treasury: u128, now_ms: u64, block: u32) -> Self {
         Self {
             balances: BTreeMap::from([(ADMIN.account(), treasury)]),
             allowances: BTreeMap::new(),
@@ -73,6 +75,8 @@ impl Model {
             minted_in_epoch: BTreeMap::new(),
             attested: 0,
             now_ms,
+            block,
+            polls: Polls::default(),
         }
     }
 
@@ -278,8 +282,35 @@ impl Model {
                 self.attested += paid;
                 Ok(paid)
             }
-            Step::NextBlock => Ok(0),
+            Step::OpenPoll {
+                caller,
+                options,
+                revote,
+            } => self
+                .polls
+                .open(caller.account(), options, false, revote, self.block),
+            Step::Propose { caller, revote } => {
+                self.polls
+                    .open(caller.account(), 2, true, revote, self.block)
+            }
+            Step::Vote {
+                voter,
+                poll,
+                choice,
+            } => self.polls.vote(voter.account(), poll, choice, self.block),
+            Step::CancelPoll { caller, poll } => {
+                self.polls
+                    .cancel(caller.account(), poll, self.block, self.now_ms)
+            }
+            Step::Queue { poll, .. } => self.polls.queue(poll, self.block, self.now_ms),
+            Step::Execute { poll, .. } => self.polls.execute(poll, self.now_ms),
+            Step::NextBlocks { blocks } => {
+                self.block += u32::from(blocks);
+                self.now_ms += u64::from(blocks) * BLOCK_TIME_MS;
+                Ok(0)
+            }
             Step::NextDay => {
+                self.block += 1;
                 self.now_ms += REWARD_EPOCH_MS;
                 Ok(0)
             }

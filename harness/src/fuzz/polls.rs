@@ -1,0 +1,193 @@
+//! The reference model of e-voting in the fuzzed city: public polls and proposals (without
+//! calls) for citizens and residents, one person one vote, under the city's `GOVERNANCE`.
+
+use std::collections::BTreeMap;
+
+use city_traits::{IdentityKind, PollState, ABSTAIN, AGAINST, FOR, MAX_OPTIONS};
+use ink::primitives::AccountId;
+
+use super::model::kind_of;
+use crate::city::{ADMIN, GOVERNANCE};
+
+/// Who may vote in the fuzzed polls.
+pub const ELECTORATE: [IdentityKind; 2] = [IdentityKind::Citizen, IdentityKind::Resident];
+
+/// What the model knows of one poll.
+#[derive(Debug, Clone)]
+pub struct PollModel {
+    pub proposer: AccountId,
+    pub options: u8,
+    pub proposal: bool,
+    pub revote: bool,
+    pub snapshot: u32,
+    pub deadline: u32,
+    pub status: Status,
+    /// Each voter's current choice.
+    pub ballots: BTreeMap<AccountId, u8>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Open,
+    Queued { eta: u64, expires: u64 },
+    Executed,
+    Canceled,
+}
+
+impl PollModel {
+    /// The tally: one vote per ballot, per option, then abstentions.
+    pub fn tally(&self) -> Vec<u128> {
+        let mut votes = vec![0; usize::from(self.options) + 1];
+        for choice in self.ballots.values() {
+            let slot = if *choice == ABSTAIN {
+                usize::from(self.options)
+            } else {
+                usize::from(*choice)
+            };
+            votes[slot] += 1;
+        }
+        votes
+    }
+
+    /// Where the poll stands at `block` and `now_ms`.
+    pub fn state(&self, block: u32, now_ms: u64) -> PollState {
+        match self.status {
+            Status::Canceled => PollState::Canceled,
+            Status::Executed => PollState::Executed,
+            Status::Queued { expires, .. } if now_ms >= expires => PollState::Expired,
+            Status::Queued { .. } => PollState::Queued,
+            Status::Open if block <= self.snapshot => PollState::Pending,
+            Status::Open if block <= self.deadline => PollState::Active,
+            Status::Open if self.carried() => PollState::Succeeded,
+            Status::Open => PollState::Defeated,
+        }
+    }
+
+    /// Quorum: a fifth of the three eligible identities, rounded up, is one vote. Then a
+    /// proposal needs more For than Against, a poll one option ahead of all others.
+    fn carried(&self) -> bool {
+        let votes = self.tally();
+        let counted: u128 = votes.iter().sum();
+        if counted < 1 {
+            return false;
+        }
+        let options = &votes[..usize::from(self.options)];
+        if self.proposal {
+            return options[usize::from(FOR)] > options[usize::from(AGAINST)];
+        }
+        let top = options.iter().max().copied().unwrap_or_default();
+        top > 0 && options.iter().filter(|votes| **votes == top).count() == 1
+    }
+}
+
+/// Every poll the model knows, with the block and time it is at.
+#[derive(Debug, Clone, Default)]
+pub struct Polls {
+    pub polls: Vec<PollModel>,
+}
+
+type Verdict = Result<u128, String>;
+
+impl Polls {
+    pub fn open(
+        &mut self,
+        proposer: AccountId,
+        options: u8,
+        proposal: bool,
+        revote: bool,
+        block: u32,
+    ) -> Verdict {
+        if !proposal && !(2..=MAX_OPTIONS).contains(&options) {
+            return Err("BadOptionCount".into());
+        }
+        let snapshot = block + GOVERNANCE.voting_delay;
+        self.polls.push(PollModel {
+            proposer,
+            options: if proposal { 2 } else { options },
+            proposal,
+            revote,
+            snapshot,
+            deadline: snapshot + GOVERNANCE.voting_period,
+            status: Status::Open,
+            ballots: BTreeMap::new(),
+        });
+        Ok(0)
+    }
+
+    fn find(&mut self, poll: u8) -> Result<&mut PollModel, String> {
+        self.polls
+            .get_mut(usize::from(poll))
+            .ok_or_else(|| "UnknownPoll".to_string())
+    }
+
+    pub fn vote(&mut self, voter: AccountId, poll: u8, choice: u8, block: u32) -> Verdict {
+        let poll = self.find(poll)?;
+        if poll.status != Status::Open || block > poll.deadline {
+            return Err("VotingClosed".into());
+        }
+        if block <= poll.snapshot {
+            return Err("NotStarted".into());
+        }
+        if choice >= poll.options && choice != ABSTAIN {
+            return Err("InvalidChoice".into());
+        }
+        if poll.ballots.contains_key(&voter) {
+            if !poll.revote {
+                return Err("AlreadyVoted".into());
+            }
+        } else if !kind_of(voter).is_some_and(|kind| ELECTORATE.contains(&kind)) {
+            return Err("NotEligible".into());
+        }
+        poll.ballots.insert(voter, choice);
+        Ok(0)
+    }
+
+    pub fn cancel(&mut self, by: AccountId, poll: u8, block: u32, now_ms: u64) -> Verdict {
+        let poll = self.find(poll)?;
+        let guardian = by == ADMIN.account();
+        if !guardian && by != poll.proposer {
+            return Err("NotAllowed".into());
+        }
+        let cancelable = match poll.state(block, now_ms) {
+            PollState::Executed | PollState::Canceled | PollState::Expired => false,
+            PollState::Pending => true,
+            _ => guardian,
+        };
+        if !cancelable {
+            return Err("NotCancelable".into());
+        }
+        poll.status = Status::Canceled;
+        Ok(0)
+    }
+
+    pub fn queue(&mut self, poll: u8, block: u32, now_ms: u64) -> Verdict {
+        let poll = self.find(poll)?;
+        if !poll.proposal {
+            return Err("NotAProposal".into());
+        }
+        if poll.state(block, now_ms) != PollState::Succeeded {
+            return Err("NotSucceeded".into());
+        }
+        let eta = now_ms + GOVERNANCE.timelock_ms;
+        poll.status = Status::Queued {
+            eta,
+            expires: eta + GOVERNANCE.grace_ms,
+        };
+        Ok(0)
+    }
+
+    pub fn execute(&mut self, poll: u8, now_ms: u64) -> Verdict {
+        let poll = self.find(poll)?;
+        let Status::Queued { eta, expires } = poll.status else {
+            return Err("NotQueued".into());
+        };
+        if now_ms < eta {
+            return Err("TimelockPending".into());
+        }
+        if now_ms >= expires {
+            return Err("Expired".into());
+        }
+        poll.status = Status::Executed;
+        Ok(0)
+    }
+}
