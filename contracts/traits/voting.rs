@@ -52,6 +52,11 @@ impl Electorate {
 
 /// A call a proposal makes when it is executed: the message `selector` of `callee` with
 /// SCALE-encoded `input`, sending `value` of the chain's native currency from e-voting.
+///
+/// E-voting cannot know the message's return type: the call counts as failed if it traps,
+/// the selector is unknown, or the answer starts with byte 1, ink!'s encoding of
+/// `Result::Err`. Propose messages that return `()` or a `Result` (every admin message of
+/// the suite does): a `bool` answering `true` would read as a failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
