@@ -9,6 +9,7 @@
 mod invariants;
 mod model;
 mod polls;
+mod projects;
 
 use std::{
     cell::RefCell,
@@ -32,7 +33,11 @@ use proptest::{
 pub use model::{Model, Verdict};
 
 use crate::{
-    city::{Actor, City, CitySnapshot, ADMIN, ALICE, BOB, CAROL, DAVE, GOVERNANCE, MALLORY, SHOP},
+    city::{
+        contract_account, Actor, City, CitySnapshot, ADMIN, ALICE, BOB, CAROL, DAVE, GOVERNANCE,
+        MALLORY, REWARD_EPOCH_MS, SHOP,
+    },
+    escrow::ProjectPlan,
     TokenConfig,
 };
 
@@ -136,6 +141,34 @@ pub enum Step {
         caller: Actor,
         poll: u8,
     },
+    Fund {
+        funder: Actor,
+        amount: u128,
+    },
+    Inspect {
+        inspector: Actor,
+        milestone: u8,
+        approve: bool,
+    },
+    Dispute {
+        caller: Actor,
+        milestone: u8,
+    },
+    Resolve {
+        caller: Actor,
+        milestone: u8,
+        release: bool,
+    },
+    Release {
+        caller: Actor,
+        milestone: u8,
+    },
+    CancelProject {
+        caller: Actor,
+    },
+    ClaimRefund {
+        funder: Actor,
+    },
     /// Blocks pass, six seconds each.
     NextBlocks {
         blocks: u8,
@@ -164,6 +197,13 @@ impl Step {
             Step::CancelPoll { .. } => "voting.cancel",
             Step::Queue { .. } => "voting.queue",
             Step::Execute { .. } => "voting.execute",
+            Step::Fund { .. } => "escrow.fund",
+            Step::Inspect { .. } => "escrow.approve/reject_milestone",
+            Step::Dispute { .. } => "escrow.open_dispute",
+            Step::Resolve { .. } => "escrow.resolve_dispute",
+            Step::Release { .. } => "escrow.release",
+            Step::CancelProject { .. } => "escrow.cancel_project",
+            Step::ClaimRefund { .. } => "escrow.claim_refund",
             Step::NextBlocks { .. } => "(blocks pass)",
             Step::NextDay => "(next day)",
         }
@@ -182,6 +222,18 @@ fn mostly(usual: Actor) -> impl Strategy<Value = Actor> {
 /// Amounts: the edges, small sums, anything up to the cap, and the largest.
 fn amount() -> impl Strategy<Value = u128> {
     prop_oneof![Just(0), Just(1), 0..=10_000u128, 0..=CAP, Just(u128::MAX)]
+}
+
+/// A funding: the edges, half or all of the project's 3,250, or anything up to it.
+fn funding() -> impl Strategy<Value = u128> {
+    prop_oneof![
+        1 => Just(0),
+        1 => Just(1),
+        2 => Just(1_625u128),
+        2 => Just(3_250u128),
+        1 => 0..=3_250u128,
+        1 => Just(u128::MAX),
+    ]
 }
 
 /// A poll's number: mostly one that may exist, sometimes one that does not.
@@ -237,9 +289,21 @@ fn step() -> impl Strategy<Value = Step> {
         1 => (actor(), poll()).prop_map(|(caller, poll)| Step::CancelPoll { caller, poll }),
         1 => (actor(), poll()).prop_map(|(caller, poll)| Step::Queue { caller, poll }),
         1 => (actor(), poll()).prop_map(|(caller, poll)| Step::Execute { caller, poll }),
+        3 => (mostly(ADMIN), funding()).prop_map(|(funder, amount)| Step::Fund { funder, amount }),
+        2 => (mostly(projects::INSPECTOR), 0..3u8, any::<bool>()).prop_map(
+            |(inspector, milestone, approve)| Step::Inspect { inspector, milestone, approve }
+        ),
+        1 => (mostly(projects::CONTRACTOR), 0..3u8)
+            .prop_map(|(caller, milestone)| Step::Dispute { caller, milestone }),
+        1 => (mostly(ADMIN), 0..3u8, any::<bool>()).prop_map(|(caller, milestone, release)| {
+            Step::Resolve { caller, milestone, release }
+        }),
+        2 => (actor(), 0..3u8).prop_map(|(caller, milestone)| Step::Release { caller, milestone }),
+        1 => actor().prop_map(|caller| Step::CancelProject { caller }),
+        1 => actor().prop_map(|funder| Step::ClaimRefund { funder }),
         2 => proptest::sample::select(vec![1u8, 60, 101])
             .prop_map(|blocks| Step::NextBlocks { blocks }),
-        1 => Just(Step::NextDay),
+        2 => Just(Step::NextDay),
     ]
 }
 
@@ -247,9 +311,8 @@ fn step() -> impl Strategy<Value = Step> {
 pub struct World {
     city: City,
     start: CitySnapshot,
-    start_ms: u64,
-    start_block: u32,
-    start_polls: polls::Polls,
+    /// The model of the city in the snapshot.
+    start_model: Model,
     pub stats: Stats,
 }
 
@@ -327,28 +390,58 @@ impl World {
         // Alice votes with her tokens, so her history is checked too.
         city.token(ALICE).track_votes().ok();
         city.advance_blocks(1);
+        let escrow = contract_account(&city.escrow);
+        let mut model = Model::new(TREASURY, city.now_ms(), city.block(), escrow);
         // A poll allowing re-votes and a proposal that does not, open for voting.
-        let mut polls = polls::Polls::default();
         let electorate = Electorate::people(&polls::ELECTORATE);
         let block = city.block();
         city.voting(ADMIN)
             .create_poll("?", &["a", "b", "c"], electorate, false, true)
             .ok();
-        polls.open(ADMIN.account(), 3, false, true, block).ok();
+        model
+            .polls
+            .open(ADMIN.account(), 3, false, true, block)
+            .ok();
         city.voting(ADMIN)
             .propose("!", &[], electorate, false, false)
             .ok();
-        polls.open(ADMIN.account(), 2, true, false, block).ok();
+        model
+            .polls
+            .open(ADMIN.account(), 2, true, false, block)
+            .ok();
+        // A project taking funds for a few days; everyone lets the escrow take their tokens.
+        city.grant_civic_role(CivicRole::Inspector, [projects::INSPECTOR.account()]);
+        city.grant_civic_role(CivicRole::Worker, projects::WORKERS.map(|w| w.account()));
+        let project = ProjectPlan {
+            title: [0xf0; 32],
+            contractor: projects::CONTRACTOR.account(),
+            inspectors: vec![projects::INSPECTOR.account()],
+            milestones: projects::plan(),
+            funding_deadline: city.now_ms() + projects::FUNDING_DAYS * REWARD_EPOCH_MS,
+            needs_approval: false,
+        };
+        city.escrow(ADMIN).create_project(&project).ok();
+        model.project = projects::ProjectModel::new(project.funding_deadline);
+        for (actor, _) in ACTORS {
+            city.token(actor).approve(escrow, u128::MAX).ok();
+            model
+                .allowances
+                .insert((actor.account(), escrow), u128::MAX);
+        }
         city.advance_blocks(GOVERNANCE.voting_delay + 1);
+        model.block = city.block();
+        model.now_ms = city.now_ms();
+        // Alice is for the proposal: once voting ends it can be queued and executed.
+        city.voting(ALICE).cast_vote(1, city_traits::FOR).ok();
+        model
+            .polls
+            .vote(ALICE.account(), 1, city_traits::FOR, model.block)
+            .ok();
         let start = city.snapshot();
-        let start_ms = city.now_ms();
-        let start_block = city.block();
         Ok(Self {
             city,
             start,
-            start_ms,
-            start_block,
-            start_polls: polls,
+            start_model: model,
             stats: Stats::default(),
         })
     }
@@ -358,8 +451,7 @@ impl World {
     pub fn play(&mut self, steps: &[Step]) -> Result<(), String> {
         self.city.restore(&self.start);
         self.stats.cases += 1;
-        let mut model = Model::new(TREASURY, self.start_ms, self.start_block);
-        model.polls = self.start_polls.clone();
+        let mut model = self.start_model.clone();
         let mut history = invariants::History::default();
         for (index, step) in steps.iter().enumerate() {
             let before = invariants::Before::take(&model);
@@ -484,6 +576,37 @@ impl World {
             Step::Execute { caller, poll } => {
                 verdict(city.voting(caller).execute(poll.into()).value)
             }
+            Step::Fund { funder, amount } => verdict(city.escrow(funder).fund(0, amount).value),
+            Step::Inspect {
+                inspector,
+                milestone,
+                approve,
+            } => {
+                let calls = city.escrow(inspector);
+                let inspected = if approve {
+                    calls.approve_milestone(0, milestone, [1; 32])
+                } else {
+                    calls.reject_milestone(0, milestone, [2; 32])
+                };
+                verdict(inspected.value)
+            }
+            Step::Dispute { caller, milestone } => {
+                verdict(city.escrow(caller).open_dispute(0, milestone).value)
+            }
+            Step::Resolve {
+                caller,
+                milestone,
+                release,
+            } => verdict(
+                city.escrow(caller)
+                    .resolve_dispute(0, milestone, release)
+                    .value,
+            ),
+            Step::Release { caller, milestone } => {
+                verdict(city.escrow(caller).release(0, milestone).value)
+            }
+            Step::CancelProject { caller } => verdict(city.escrow(caller).cancel_project(0).value),
+            Step::ClaimRefund { funder } => verdict(city.escrow(funder).claim_refund(0).value),
             Step::NextBlocks { blocks } => {
                 city.advance_blocks(blocks.into());
                 return (Ok(0), 0);

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use city_traits::Role;
 use ink::primitives::AccountId;
 
-use super::{model::holds, Model, Step, ACTORS, CAP, REWARD_BUDGET, REWARD_CAP};
+use super::{model::holds, projects::WORKERS, Model, Step, ACTORS, CAP, REWARD_BUDGET, REWARD_CAP};
 use crate::city::{City, ADMIN, ALICE};
 
 type Checked = Result<(), String>;
@@ -56,6 +56,8 @@ pub fn check_all(
         balances.insert(actor.account(), city.balance(actor));
         calls += 1;
     }
+    balances.insert(model.escrow, city.balance(model.escrow));
+    calls += 1;
     let supply = city.token(ADMIN).total_supply().value;
     calls += 1;
 
@@ -71,6 +73,11 @@ pub fn check_all(
     calls += a_receipt_is_paid_at_most_once(city, model, step)?;
     calls += the_past_never_changes(city, step, history)?;
     let mut invariants = 11;
+    if is_escrow_step(step) {
+        calls += escrow_funds_are_accounted_for(city, model)?;
+        calls += no_worker_is_paid_twice(city, model)?;
+        invariants += 2;
+    }
     if let Some(poll) = touched_poll(model, step) {
         calls += nobody_is_counted_twice_and_the_tally_is_the_sum_of_ballots(city, model, poll)?;
         calls += snapshot_and_deadline_never_change(city, model, poll)?;
@@ -370,4 +377,75 @@ fn a_proposal_is_never_both_executed_and_canceled(
         ));
     }
     Ok(1)
+}
+
+fn is_escrow_step(step: &Step) -> bool {
+    matches!(
+        step,
+        Step::Fund { .. }
+            | Step::Inspect { .. }
+            | Step::Dispute { .. }
+            | Step::Resolve { .. }
+            | Step::Release { .. }
+            | Step::CancelProject { .. }
+            | Step::ClaimRefund { .. }
+    )
+}
+
+/// Per project, funded = released + refunded + held, as the model says, and the escrow's
+/// token balance is what it holds.
+fn escrow_funds_are_accounted_for(city: &mut City, model: &Model) -> Result<u64, String> {
+    let project = city
+        .escrow(ADMIN)
+        .project(0)
+        .value
+        .ok_or("the fuzzed project is gone")?;
+    let expected = &model.project;
+    let ledger = (
+        project.funded,
+        project.released,
+        project.refunded,
+        project.state,
+    );
+    let modelled = (
+        expected.funded,
+        expected.released,
+        expected.refunded,
+        expected.state,
+    );
+    if ledger != modelled {
+        return Err(format!(
+            "the project's ledger is {ledger:?}, the model says {modelled:?}"
+        ));
+    }
+    if project.funded != project.released + project.refunded + project.held() {
+        return Err(format!("the project's ledger does not add up: {project:?}"));
+    }
+    let balance = city.balance(model.escrow);
+    if balance != project.held() {
+        return Err(format!(
+            "the escrow holds {balance} tokens for {} of funds",
+            project.held()
+        ));
+    }
+    Ok(2)
+}
+
+/// Each worker was paid exactly the wages of the milestones released, never twice.
+fn no_worker_is_paid_twice(city: &mut City, model: &Model) -> Result<u64, String> {
+    for worker in WORKERS {
+        let paid = city.escrow(ADMIN).paid_to_worker(0, worker).value;
+        let expected = model
+            .project
+            .paid
+            .get(&worker.account())
+            .copied()
+            .unwrap_or_default();
+        if paid != expected {
+            return Err(format!(
+                "{worker:?} was paid {paid}, the released wages are {expected}"
+            ));
+        }
+    }
+    Ok(WORKERS.len() as u64)
 }

@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use city_traits::{Action, IdentityKind, Role};
 use ink::primitives::AccountId;
 
-use super::{polls::Polls, Step, ACTORS, BIN, CAP, REWARD_BUDGET, REWARD_CAP};
+use super::{
+    polls::Polls, projects::ProjectModel, Step, ACTORS, BIN, CAP, REWARD_BUDGET, REWARD_CAP,
+};
 use crate::city::{ADMIN, BLOCK_TIME_MS, REWARD_EPOCH_MS, SHOP};
 
 /// A step's outcome, as both sides report it: `Ok`, or the error's debug form.
@@ -28,6 +30,9 @@ pub struct Model {
     pub now_ms: u64,
     pub block: u32,
     pub polls: Polls,
+    /// The escrow's account, which holds the project's funds.
+    pub escrow: AccountId,
+    pub project: ProjectModel,
 }
 
 /// The identity kind of each actor in the fuzzed city's registry.
@@ -63,7 +68,7 @@ pub fn authorised(attester: AccountId, action: Action) -> bool {
 }
 
 impl Model {
-    pub fn new(treasury: u128, now_ms: u64, block: u32) -> Self {
+    pub fn new(treasury: u128, now_ms: u64, block: u32, escrow: AccountId) -> Self {
         Self {
             balances: BTreeMap::from([(ADMIN.account(), treasury)]),
             allowances: BTreeMap::new(),
@@ -77,6 +82,8 @@ impl Model {
             now_ms,
             block,
             polls: Polls::default(),
+            escrow,
+            project: ProjectModel::new(0),
         }
     }
 
@@ -304,6 +311,40 @@ impl Model {
             }
             Step::Queue { poll, .. } => self.polls.queue(poll, self.block, self.now_ms),
             Step::Execute { poll, .. } => self.polls.execute(poll, self.now_ms),
+            Step::Fund { funder, amount } => {
+                let funder = funder.account();
+                self.project.fund(funder, amount, self.now_ms)?;
+                self.escrow_takes(funder, amount)?;
+                Ok(0)
+            }
+            Step::Inspect {
+                inspector,
+                milestone,
+                approve,
+            } => self
+                .project
+                .inspect(inspector.account(), milestone, approve),
+            Step::Dispute { caller, milestone } => {
+                self.project.dispute(caller.account(), milestone)
+            }
+            Step::Resolve {
+                caller,
+                milestone,
+                release,
+            } => self.project.resolve(caller.account(), milestone, release),
+            Step::Release { milestone, .. } => {
+                for (to, amount) in self.project.release(milestone)? {
+                    self.escrow_pays(to, amount)?;
+                }
+                Ok(0)
+            }
+            Step::CancelProject { caller } => self.project.cancel(caller.account(), self.now_ms),
+            Step::ClaimRefund { funder } => {
+                let funder = funder.account();
+                let amount = self.project.claim(funder)?;
+                self.escrow_pays(funder, amount)?;
+                Ok(0)
+            }
             Step::NextBlocks { blocks } => {
                 self.block += u32::from(blocks);
                 self.now_ms += u64::from(blocks) * BLOCK_TIME_MS;
@@ -315,6 +356,39 @@ impl Model {
                 Ok(0)
             }
         }
+    }
+
+    /// The escrow takes `amount` from `from` with `transfer_from` (it holds an allowance).
+    fn escrow_takes(&mut self, from: AccountId, amount: u128) -> Result<(), String> {
+        let refused = |error: String| format!("TokenRefused({error})");
+        if self.paused {
+            return Err(refused(r#"Custom("Paused")"#.into()));
+        }
+        let escrow = self.escrow;
+        let left = self
+            .check_spend(from, escrow, amount)
+            .map_err(|error| refused(psp22(error)))?;
+        self.ensure_policy(from, escrow).map_err(refused)?;
+        if let Some(left) = left {
+            self.set_allowance(from, escrow, left);
+        }
+        self.move_tokens(from, escrow, amount)
+            .map_err(|error| refused(psp22(error)))
+    }
+
+    /// The escrow pays `amount` to `to` with `transfer` (nothing for a zero amount).
+    fn escrow_pays(&mut self, to: AccountId, amount: u128) -> Result<(), String> {
+        let refused = |error: String| format!("TokenRefused({error})");
+        if amount == 0 {
+            return Ok(());
+        }
+        if self.paused {
+            return Err(refused(r#"Custom("Paused")"#.into()));
+        }
+        let escrow = self.escrow;
+        self.ensure_policy(escrow, to).map_err(refused)?;
+        self.move_tokens(escrow, to, amount)
+            .map_err(|error| refused(psp22(error)))
     }
 
     fn ensure_policy(&self, from: AccountId, to: AccountId) -> Result<(), String> {

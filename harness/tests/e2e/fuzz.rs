@@ -20,11 +20,12 @@ fn a_short_campaign_finds_no_violation_and_replays_the_regressions() {
     let report = fuzz::run(&campaign, |_| {}).unwrap();
     assert!(report.failure.is_none(), "{}", report.text());
     // Every kind of step was taken, and calls of each contract succeeded.
-    assert_eq!(report.stats.messages.len(), 18, "{}", report.text());
+    assert_eq!(report.stats.messages.len(), 25, "{}", report.text());
     for outcome in [
         "rewards.attest Ok",
         "token.transfer Ok",
         "voting.cast_vote Ok",
+        "escrow.fund Ok",
     ] {
         assert!(
             report.stats.outcomes.contains_key(outcome),
