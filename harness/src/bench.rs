@@ -9,7 +9,6 @@ use serde::Serialize;
 mod escrow;
 mod voting;
 
-pub use escrow::WAGE_ROLLS;
 pub use voting::{FEW_VOTERS, MANY_VOTERS};
 
 use crate::{

@@ -122,6 +122,13 @@ impl EscrowCalls<'_> {
         self.send(selector_bytes!("fund"), (project, amount))
     }
 
+    /// Lets the escrow take `amount` of the caller's tokens, then funds `project` with them.
+    pub fn approve_and_fund(self, project: ProjectId, amount: u128) -> Outcome<EscrowResult> {
+        let escrow = AccountId::from(*AsRef::<[u8; 32]>::as_ref(&self.address));
+        self.city.token(self.caller).approve(escrow, amount).ok();
+        self.fund(project, amount)
+    }
+
     pub fn approve_project(self, project: ProjectId) -> Outcome<EscrowResult> {
         self.send(selector_bytes!("approve_project"), project)
     }

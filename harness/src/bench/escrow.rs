@@ -12,7 +12,7 @@ use crate::{
 };
 
 /// Wage roll lengths whose release is measured.
-pub const WAGE_ROLLS: [u32; 3] = [1, 10, 50];
+const WAGE_ROLLS: [u32; 3] = [1, 10, 50];
 
 const INSPECTOR: Actor = Actor("bench-inspector");
 const CONTRACTOR: Actor = Actor("bench-contractor");

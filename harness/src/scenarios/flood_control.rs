@@ -14,7 +14,7 @@ use ink::{primitives::AccountId, selector_bytes};
 
 use super::{coins, enrol, opened, DAY_MS};
 use crate::{
-    city::{contract_account, crowd_member, Actor, City, ADMIN, COIN, GOVERNANCE},
+    city::{crowd_member, Actor, City, ADMIN, COIN, GOVERNANCE},
     escrow::ProjectPlan,
     voting::proposed_call,
 };
@@ -79,10 +79,8 @@ fn govern(city: &mut City, description: &str, calls: &[Call]) -> Result<()> {
 
 /// `funder` approves the escrow and funds `project` with `amount`.
 fn fund(city: &mut City, project: ProjectId, funder: Actor, amount: u128) -> Result<()> {
-    let escrow = contract_account(&city.escrow);
-    city.token(funder).approve(escrow, amount).ok();
     city.escrow(funder)
-        .fund(project, amount)
+        .approve_and_fund(project, amount)
         .value
         .map_err(escrow_error("funding"))
 }

@@ -61,10 +61,7 @@ pub fn plan(city: &mut City, milestones: Vec<MilestonePlan>) -> ProjectPlan {
 
 /// `funder` approves the escrow for `amount` and funds `project` with it.
 pub fn fund(city: &mut City, project: ProjectId, funder: impl Into<AccountId>, amount: u128) {
-    let funder = funder.into();
-    let escrow = contract_account(&city.escrow);
-    city.token(funder).approve(escrow, amount).ok();
-    city.escrow(funder).fund(project, amount).ok();
+    city.escrow(funder).approve_and_fund(project, amount).ok();
 }
 
 /// Milestones of 1,000 and 2,000 coins to the contractor and 100 coins to each of three
