@@ -1,7 +1,7 @@
 //! `City`: the suite deployed and wired in one embedded sandbox, with named actors, typed
 //! calls and explicit control of block number and time.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use anyhow::{bail, ensure, Context, Result};
 use city_traits::{GovernanceConfig, Role};
@@ -150,20 +150,49 @@ impl Default for TokenConfig {
 
 /// A deployed contract: its address and the bundle it came from.
 pub struct Deployed {
+    /// The bundle's name (`city-token`, ...).
+    pub name: &'static str,
     pub address: AccountId32,
     pub bundle: ContractBundle,
 }
+
+impl Deployed {
+    /// The name of the message with `selector`, read from the bundle's metadata.
+    pub fn message_name(&self, selector: [u8; 4]) -> Option<String> {
+        self.bundle
+            .transcoder
+            .metadata()
+            .spec()
+            .messages()
+            .iter()
+            .find(|message| message.selector().to_bytes() == selector)
+            .map(|message| message.label().clone())
+    }
+}
+
+/// What the calls to one message have cost so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cost {
+    pub calls: u64,
+    pub ref_time: u128,
+    pub proof_size: u128,
+}
+
+/// Every call's weight, by contract address and message selector.
+pub type Meter = BTreeMap<([u8; 32], [u8; 4]), Cost>;
 
 /// The sandbox state at one moment, to return to cheaply.
 pub struct CitySnapshot {
     storage: ink_sandbox::Snapshot,
     funded: HashSet<AccountId>,
+    meter: Meter,
 }
 
 /// The ink-city suite, deployed into one embedded pallet-contracts sandbox.
 pub struct City {
     session: Session<Sandbox>,
     funded: HashSet<AccountId>,
+    meter: Meter,
     /// The city token.
     pub token: Deployed,
     /// The citizen registry.
@@ -247,6 +276,7 @@ impl City {
         let mut city = Self {
             session,
             funded,
+            meter: Meter::new(),
             token,
             registry,
             rewards,
@@ -314,6 +344,10 @@ impl City {
     ) -> Result<Outcome<V>> {
         let origin = self.fund(caller.into());
         let gas_limit = CALL_GAS_LIMIT;
+        let selector = input
+            .get(..4)
+            .and_then(|s| s.try_into().ok())
+            .unwrap_or_default();
         // The pallet reports every event of the block so far; start from none so the
         // outcome holds this call's events only (and the block's event list stays short).
         self.session.sandbox().reset_events();
@@ -326,6 +360,13 @@ impl City {
             None,
             Determinism::Enforced,
         );
+        let cost = self
+            .meter
+            .entry((*AsRef::<[u8; 32]>::as_ref(contract), selector))
+            .or_default();
+        cost.calls += 1;
+        cost.ref_time += u128::from(result.gas_consumed.ref_time());
+        cost.proof_size += u128::from(result.gas_consumed.proof_size());
         let returned = match result.result {
             Ok(returned) => returned,
             Err(error) => bail!(
@@ -408,6 +449,7 @@ impl City {
         CitySnapshot {
             storage: self.session.sandbox().take_snapshot(),
             funded: self.funded.clone(),
+            meter: self.meter.clone(),
         }
     }
 
@@ -417,6 +459,25 @@ impl City {
             .sandbox()
             .restore_snapshot(snapshot.storage.clone());
         self.funded.clone_from(&snapshot.funded);
+        self.meter.clone_from(&snapshot.meter);
+    }
+
+    /// The weight of every call so far, by contract address and message selector.
+    pub fn meter(&self) -> &Meter {
+        &self.meter
+    }
+
+    /// The contract of the suite deployed at `address`, if any.
+    pub fn suite_contract(&self, address: &[u8; 32]) -> Option<&Deployed> {
+        [
+            &self.token,
+            &self.registry,
+            &self.rewards,
+            &self.voting,
+            &self.escrow,
+        ]
+        .into_iter()
+        .find(|contract| AsRef::<[u8; 32]>::as_ref(&contract.address) == address)
     }
 
     /// Describes an event of `contract` with its name and fields, read from the bundle's
@@ -481,6 +542,7 @@ fn deploy(
         returned.result.data
     );
     Ok(Deployed {
+        name: contract,
         address: returned.account_id,
         bundle,
     })

@@ -5,8 +5,9 @@
 //!   unchanged, load with `ContractBundle::load`.
 //! - [`City`]: the deployed suite (token, citizen registry, reward rules, e-voting,
 //!   project escrow), named actors, typed calls, block and time control, snapshots.
-//! - [`scenarios`]: the city scenarios that `city simulate <name>|all` runs (the token's
-//!   own story is [`demo`]).
+//! - [`scenarios`]: the six seed cities that `city simulate <city>|all` runs: each tells
+//!   its story, then lives at scale with [`sim`] (the token's own story is [`demo`]).
+//! - [`sim`]: a city's population over simulated days, its checks, report and charts.
 //! - [`bench`]: deterministic figures (Wasm size, weight) for `city bench`.
 //! - [`fuzz`]: the invariant fuzzer, a proptest state machine with a reference model, for
 //!   `city fuzz`.
@@ -21,6 +22,7 @@ pub mod fuzz;
 pub mod registry;
 pub mod rewards;
 pub mod scenarios;
+pub mod sim;
 pub mod token;
 pub mod voting;
 

@@ -1,10 +1,17 @@
-//! City scenarios on the real Wasm: each tells one city's story through the contracts,
-//! checks its own outcome and fails loudly when it does not hold. `city simulate <name>`
-//! runs one; `city simulate all` runs them all.
+//! The six seed cities on the real Wasm. Each city tells its story through the contracts
+//! (scripted steps that check their own outcome and fail loudly when one does not hold),
+//! then lives at scale: a [`Profile`] of `--citizens` people over `--days` days, run by
+//! [`crate::sim`]. `city simulate <city>|all` runs them, one city per core.
 
-use std::io::Write;
+use std::{
+    io::Write,
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Mutex,
+    },
+};
 
-use anyhow::{ensure, Result};
+use anyhow::{anyhow, ensure, Result};
 use city_traits::{
     kinds, Action, Attestation, CivicRole, IdentityKind, PollId, RewardError, Role, Rule,
     TransferPolicy, VotingError,
@@ -13,42 +20,120 @@ use city_traits::{
 use crate::{
     call::Outcome,
     city::{crowd_member, numbered_id, Actor, City, ADMIN, BUS, COIN, REWARD_CAP_PER_EPOCH, SHOP},
-    demo,
+    sim::{self, coins, Options, Profile, Report},
 };
 
 mod estonia;
 mod flood_control;
+mod hangzhou;
+mod profiles;
 mod zug;
 
-/// Every scenario, by name.
-pub const SCENARIOS: [&str; 7] = [
-    "city-coin",
-    "xiongan-garbage",
-    "seoul-scoin",
-    "san-marino-eco",
-    "zug-poll",
-    "estonia-ivote",
-    "xiongan-flood-control",
+/// The six cities, in the order of the report.
+pub const CITIES: [&str; 6] = [
+    "xiongan",
+    "seoul",
+    "san-marino",
+    "zug",
+    "estonia",
+    "hangzhou",
 ];
 
 const DAY_MS: u64 = 86_400_000;
 
-/// Runs the scenario called `name`, or every scenario for `all`.
-pub fn run(name: &str, out: &mut impl Write) -> Result<()> {
+/// Tells the story of city `name`, narrating to `out`.
+///
+/// # Errors
+/// If there is no such city, or a step of its story does not hold.
+pub fn story(name: &str, out: &mut impl Write) -> Result<()> {
     match name {
-        "all" => SCENARIOS.iter().try_for_each(|name| run(name, out)),
-        "city-coin" => demo::run(out),
-        "xiongan-garbage" => xiongan_garbage(out),
-        "seoul-scoin" => seoul_scoin(out),
-        "san-marino-eco" => san_marino_eco(out),
-        "zug-poll" => zug::zug_poll(out),
-        "estonia-ivote" => estonia::estonia_ivote(out),
-        "xiongan-flood-control" => flood_control::xiongan_flood_control(out),
-        _ => anyhow::bail!(
-            "no scenario {name}; there are: all, {}",
-            SCENARIOS.join(", ")
-        ),
+        "xiongan" => {
+            xiongan_garbage(out)?;
+            flood_control::xiongan_flood_control(out)
+        }
+        "seoul" => seoul_scoin(out),
+        "san-marino" => san_marino_eco(out),
+        "zug" => zug::zug_poll(out),
+        "estonia" => estonia::estonia_ivote(out),
+        "hangzhou" => hangzhou::hangzhou_stakeholders(out),
+        _ => anyhow::bail!("no city {name}; there are: all, {}", CITIES.join(", ")),
     }
+}
+
+/// How city `name` lives at scale.
+pub fn profile(name: &str) -> Option<&'static Profile> {
+    profiles::ALL.iter().find(|profile| profile.city == name)
+}
+
+/// The cities a `city simulate` argument names: one city, or `all`.
+///
+/// # Errors
+/// If there is no such city.
+pub fn cities(name: &str) -> Result<Vec<&'static str>> {
+    match name {
+        "all" => Ok(CITIES.to_vec()),
+        _ => CITIES
+            .iter()
+            .find(|city| **city == name)
+            .map(|city| vec![*city])
+            .ok_or_else(|| anyhow!("no city {name}; there are: all, {}", CITIES.join(", "))),
+    }
+}
+
+/// Tells each city's story and lives it at scale with `options`, one city per core;
+/// `progress` hears of every simulated day. The report lists the cities in the given
+/// order, whatever order they finish in.
+///
+/// # Errors
+/// The first city that fails, with its name.
+pub fn simulate(
+    names: &[&'static str],
+    options: Options,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Report> {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<sim::CityReport>>>> =
+        Mutex::new(names.iter().map(|_| None).collect());
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(names.len());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, Ordering::SeqCst);
+                let Some(name) = names.get(index) else {
+                    return;
+                };
+                let result = simulate_city(name, options, progress);
+                results.lock().expect("a worker panicked")[index] = Some(result);
+            });
+        }
+    });
+    let cities = results
+        .into_inner()
+        .expect("a worker panicked")
+        .into_iter()
+        .zip(names)
+        .map(|(result, name)| {
+            result
+                .unwrap_or_else(|| Err(anyhow!("not run")))
+                .map_err(|error| error.context(name.to_string()))
+        })
+        .collect::<Result<_>>()?;
+    Ok(Report { cities })
+}
+
+fn simulate_city(
+    name: &str,
+    options: Options,
+    progress: &(dyn Fn() + Sync),
+) -> Result<sim::CityReport> {
+    let mut narration = Vec::new();
+    story(name, &mut narration)?;
+    let profile = profile(name).ok_or_else(|| anyhow!("no profile for {name}"))?;
+    let mut report = sim::live(profile, options, progress)?;
+    report.story = String::from_utf8(narration)?;
+    Ok(report)
 }
 
 /// A document hash for the `n`th identity of a scenario.
@@ -138,10 +223,6 @@ fn opened(outcome: Outcome<Result<PollId, VotingError>>) -> Result<PollId> {
     outcome
         .value
         .map_err(|error| anyhow::anyhow!("the poll did not open: {error:?}"))
-}
-
-fn coins(cents: u128) -> String {
-    format!("{}.{:02}", cents / COIN, cents % COIN)
 }
 
 /// Xiong'an: smart bins reward sorted garbage by category and weight; the points buy

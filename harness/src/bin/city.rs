@@ -2,7 +2,9 @@
 //!
 //! ```text
 //! city build                  build every contract bundle (release, wasm-opt) if stale
-//! city simulate <name>|all    run city scenarios on the embedded sandbox, checking each
+//! city simulate <city>|all [--citizens N] [--days D] [--seed S] [--out DIR]
+//!                             tell each city's story and live it at scale on the embedded
+//!                             sandbox, checking both; writes a report with charts to DIR
 //! city demo                   the City Coin scenario alone
 //! city bench [--json]         Wasm sizes and weights of the key messages, beside the anchors
 //! city fuzz [--cases N] [--depth D] [--seed S]
@@ -10,14 +12,20 @@
 //!                             violation, printing the shortest failing sequence
 //! ```
 
-use std::process::ExitCode;
+use std::{
+    io::Write,
+    path::PathBuf,
+    process::ExitCode,
+    sync::atomic::{AtomicU64, Ordering},
+    time::Instant,
+};
 
 use anyhow::Result;
-use std::io::Write;
 
-use harness::{bench, bundles, demo, fuzz, scenarios};
+use harness::{bench, bundles, demo, fuzz, scenarios, sim};
 
-const USAGE: &str = "usage: city <build | simulate <scenario>|all | demo | bench [--json] | \
+const USAGE: &str = "usage: city <build | simulate <city>|all [--citizens N] [--days D] \
+                     [--seed S] [--out DIR] | demo | bench [--json] | \
                      fuzz [--cases N] [--depth D] [--seed S]>";
 
 fn main() -> ExitCode {
@@ -41,7 +49,7 @@ fn run(args: &[&str]) -> Result<()> {
             Ok(())
         }
         ["demo"] => demo::run(&mut std::io::stdout()),
-        ["simulate", scenario] => scenarios::run(scenario, &mut std::io::stdout()),
+        ["simulate", city, options @ ..] => simulate(city, options),
         ["bench"] => {
             print!("{}", bench::run()?.table());
             Ok(())
@@ -55,17 +63,76 @@ fn run(args: &[&str]) -> Result<()> {
     }
 }
 
+/// Pairs of `--flag value`.
+fn flags<'a>(options: &[&'a str]) -> Result<Vec<(&'a str, &'a str)>> {
+    options
+        .chunks(2)
+        .map(|pair| match pair {
+            [flag, value] => Ok((*flag, *value)),
+            _ => anyhow::bail!("{USAGE}"),
+        })
+        .collect()
+}
+
+/// A progress bar on stderr: `done` of `total`.
+fn progress_bar(done: u64, total: u64, what: &str) {
+    let width = 40 * done.min(total) / total.max(1);
+    eprint!(
+        "\r[{}{}] {done} {what}",
+        "#".repeat(width as usize),
+        " ".repeat(40 - width as usize)
+    );
+    std::io::stderr().flush().ok();
+}
+
+/// Runs `city simulate` with its options (by default 300 people for 30 days, seed 1,
+/// report in `city-report/`).
+fn simulate(city: &str, options: &[&str]) -> Result<()> {
+    let cities = scenarios::cities(city)?;
+    let mut run = sim::Options::default();
+    let mut out = PathBuf::from("city-report");
+    for (flag, value) in flags(options)? {
+        match flag {
+            "--citizens" => run.citizens = value.parse()?,
+            "--days" => run.days = value.parse()?,
+            "--seed" => run.seed = value.parse()?,
+            "--out" => out = PathBuf::from(value),
+            _ => anyhow::bail!("{USAGE}"),
+        }
+    }
+    let total = u64::from(run.days) * cities.len() as u64;
+    let days = AtomicU64::new(0);
+    let started = Instant::now();
+    let report = scenarios::simulate(&cities, run, &|| {
+        let done = days.fetch_add(1, Ordering::SeqCst) + 1;
+        progress_bar(done, total, "city-days");
+    })?;
+    let elapsed = started.elapsed().as_secs_f64();
+    eprintln!();
+    print!("{}", report.text());
+    let charts = report.write(&out)?;
+    let calls = report.calls();
+    println!(
+        "\n{} cities, {calls} contract calls in {elapsed:.1} s: {:.0} calls/s on {} cores",
+        report.cities.len(),
+        calls as f64 / elapsed,
+        std::thread::available_parallelism().map_or(1, usize::from)
+    );
+    println!(
+        "report: {} ({} charts)",
+        out.join("index.html").display(),
+        charts.len()
+    );
+    Ok(())
+}
+
 /// Runs `city fuzz` with its options (by default 64 cases of up to 50 steps, seed 7).
 fn fuzz_campaign(options: &[&str]) -> Result<()> {
     let mut campaign = fuzz::Campaign {
         regressions: Some(bundles::workspace_root().join("harness/tests/regressions/fuzz.txt")),
         ..fuzz::Campaign::new(64, 50, 7)
     };
-    for pair in options.chunks(2) {
-        let (flag, value) = match pair {
-            [flag, value] => (*flag, *value),
-            _ => anyhow::bail!("{USAGE}"),
-        };
+    for (flag, value) in flags(options)? {
         match flag {
             "--cases" => campaign.cases = value.parse()?,
             "--depth" => campaign.depth = value.parse()?,
@@ -76,14 +143,7 @@ fn fuzz_campaign(options: &[&str]) -> Result<()> {
     let cases = u64::from(campaign.cases);
     let report = fuzz::run(&campaign, |played| {
         // Shrinking plays more cases than asked: the bar stays full then.
-        let done = played.min(cases);
-        let width = 40 * done / cases.max(1);
-        eprint!(
-            "\r[{}{}] {played} cases",
-            "#".repeat(width as usize),
-            " ".repeat(40 - width as usize)
-        );
-        std::io::stderr().flush().ok();
+        progress_bar(played, cases, "cases");
     })?;
     eprintln!();
     print!("{}", report.text());

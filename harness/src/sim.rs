@@ -1,0 +1,925 @@
+//! City life at scale: a population of `--citizens` people lives `--days` simulated days
+//! in one city of the suite. Devices attest what they do, the reward rules mint, people
+//! spend at the city's services, polls are held, public works are paid from escrow. Every
+//! choice comes from a seeded generator and every block's time is set, so a seed gives
+//! the same city, the same calls and the same report.
+//!
+//! A city is described by a [`Profile`]; [`live`] runs it and checks what must hold at
+//! the end (every coin accounted for, tallies equal to the votes cast, wages paid, escrow
+//! ledgers balanced), failing loudly when something does not.
+
+use std::collections::{BTreeMap, HashMap};
+
+use anyhow::{anyhow, ensure, Context, Result};
+use city_traits::{
+    kinds, Action, Attestation, CivicRole, Electorate, IdentityKind, MilestonePlan, MilestoneState,
+    PollState, ProjectState, RewardError, Role, Rule, TransferPolicy, Wage, ABSTAIN,
+};
+use ink::{primitives::AccountId, selector_bytes};
+
+use crate::{
+    city::{
+        contract_account, crowd_member, numbered_id, City, TokenConfig, ADMIN, COIN,
+        GENESIS_TIME_MS, GOVERNANCE, REWARD_EPOCH_MS,
+    },
+    escrow::ProjectPlan,
+    voting::proposed_call,
+};
+
+pub mod charts;
+pub mod report;
+
+pub use report::{CityReport, Report};
+
+/// Calls between two blocks: a block is built every so often, as a chain would, so that
+/// events and storage changes do not pile up in one block.
+const CALLS_PER_BLOCK: u32 = 200;
+/// Attestations per batch call.
+const BATCH: usize = 50;
+
+/// How big a city and how long a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// People registered in the city, across its groups.
+    pub citizens: u32,
+    /// Simulated days.
+    pub days: u32,
+    /// Seeds every choice the simulation makes.
+    pub seed: u64,
+}
+
+impl Default for Options {
+    /// 300 people for 30 days, seed 1.
+    fn default() -> Self {
+        Self {
+            citizens: 300,
+            days: 30,
+            seed: 1,
+        }
+    }
+}
+
+/// A group of the population: a share of `--citizens` with one identity kind.
+pub struct Group {
+    /// Crowd name: member `n` is [`crowd_member`]`(crowd, n)`.
+    pub crowd: &'static str,
+    pub kind: IdentityKind,
+    /// Percent of the population (the last group takes what is left).
+    pub share: u32,
+    /// How long the group's identities stay valid, in days.
+    pub valid_days: u32,
+    /// Whether members opt in to token voting power when they arrive.
+    pub track_votes: bool,
+}
+
+/// A civic action some people do on some days, attested by a device.
+pub struct Activity {
+    pub action: Action,
+    /// The attesting device's name (an [`crate::Actor`]-style account name).
+    pub device: &'static str,
+    /// The reward rule: `reward` per `per` units, for `kinds`.
+    pub reward: u128,
+    pub per: u128,
+    pub kinds: &'static [IdentityKind],
+    /// Chance, in percent, that an eligible person does it on a given day.
+    pub daily_pct: u32,
+    /// Units per attestation, uniform in this range (inclusive).
+    pub quantity: (u128, u128),
+}
+
+/// How people spend their coins: at the city's service providers.
+pub struct Spending {
+    /// Service providers and the memo of their receipts.
+    pub venues: &'static [(&'static str, &'static str)],
+    /// Chance, in percent, that a person spends on a given day.
+    pub daily_pct: u32,
+    /// What they spend: this percent of their balance...
+    pub share_pct: u32,
+    /// ...or a fixed fee, bought from the treasury first when they hold less (0: none).
+    pub fee: u128,
+}
+
+/// A poll held on one day.
+pub struct PollPlan {
+    pub day: u32,
+    pub question: &'static str,
+    pub options: &'static [&'static str],
+    /// Who may vote (one person, one vote).
+    pub kinds: &'static [IdentityKind],
+    /// Percent of the electorate who vote.
+    pub turnout_pct: u32,
+    /// Relative preference for each option; one more entry weighs abstaining.
+    pub weights: &'static [u32],
+    /// Percent of voters who vote again (re-voting replaces the earlier vote).
+    pub revote_pct: u32,
+    /// A proposal instead of a poll: on success the reward for `action` becomes `reward`
+    /// after the timelock (options must be For / Against).
+    pub change: Option<(Action, u128)>,
+    /// Token-weighted instead of one person, one vote.
+    pub by_tokens: bool,
+}
+
+/// Public works paid from escrow: one project, a milestone every few days, wages first.
+pub struct Works {
+    /// The day the project is created and funded by the treasury.
+    pub day: u32,
+    pub milestones: u8,
+    /// The contractor's share of each milestone.
+    pub contractor_amount: u128,
+    /// Workers on the wage roll (the first members of the first group), and their wage
+    /// per milestone.
+    pub workers: u32,
+    pub wage: u128,
+    /// Days between inspections.
+    pub every_days: u32,
+}
+
+/// One city's life: who lives there, what they do and what the city holds.
+pub struct Profile {
+    /// Short name (`xiongan`), used in file names.
+    pub city: &'static str,
+    pub title: &'static str,
+    pub policy: TransferPolicy,
+    /// Coins in the treasury at the start.
+    pub treasury: u128,
+    pub groups: &'static [Group],
+    pub activities: &'static [Activity],
+    pub spending: Spending,
+    pub polls: &'static [PollPlan],
+    pub works: Option<Works>,
+}
+
+/// A small deterministic generator (SplitMix64): the same seed, the same city.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// True with `percent` percent chance.
+    pub fn chance(&mut self, percent: u32) -> bool {
+        self.next_u64() % 100 < u64::from(percent)
+    }
+
+    /// Uniform in `low..=high`.
+    pub fn between(&mut self, (low, high): (u128, u128)) -> u128 {
+        low + u128::from(self.next_u64()) % (high - low + 1)
+    }
+
+    /// An index drawn with the given relative `weights`.
+    pub fn weighted(&mut self, weights: &[u32]) -> usize {
+        let total: u64 = weights.iter().map(|w| u64::from(*w)).sum();
+        let mut pick = self.next_u64() % total.max(1);
+        for (index, weight) in weights.iter().enumerate() {
+            if pick < u64::from(*weight) {
+                return index;
+            }
+            pick -= u64::from(*weight);
+        }
+        weights.len() - 1
+    }
+}
+
+/// One person of the simulated city.
+struct Person {
+    account: AccountId,
+    kind: IdentityKind,
+    /// The day their identity lapses.
+    expires_day: u32,
+}
+
+/// Figures of one simulated day, read from the contracts at its end.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Day {
+    pub day: u32,
+    pub supply: u128,
+    pub treasury: u128,
+    /// Supply outside the treasury and the escrow.
+    pub circulating: u128,
+    pub escrowed: u128,
+    pub released: u128,
+    pub refunded: u128,
+    pub minted: u128,
+    pub spent: u128,
+    pub calls: u64,
+}
+
+/// The outcome of one poll.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PollFigures {
+    pub question: String,
+    pub day: u32,
+    pub eligible: u32,
+    pub voters: u32,
+    /// Votes per option, then abstentions.
+    pub votes: Vec<u128>,
+    pub outcome: String,
+}
+
+/// The running city with its people and what has happened so far.
+struct Life<'p> {
+    profile: &'p Profile,
+    city: City,
+    rng: Rng,
+    people: Vec<Person>,
+    receipts: u32,
+    calls_in_block: u32,
+    day: u32,
+    minted: BTreeMap<String, u128>,
+    spent: BTreeMap<&'static str, u128>,
+    refused: u32,
+    bought: u128,
+    days: Vec<Day>,
+    polls: Vec<PollFigures>,
+    /// Proposals waiting for their timelock: (poll, day to execute, action, reward).
+    queued: Vec<(u32, u32, Action, u128)>,
+    project: Option<u32>,
+}
+
+/// Lives `profile` with `options`, reporting each finished day to `progress`.
+///
+/// # Errors
+/// If the city cannot be deployed, or one of its checks does not hold.
+pub fn live(
+    profile: &Profile,
+    options: Options,
+    progress: &(dyn Fn() + Sync),
+) -> Result<CityReport> {
+    let config = TokenConfig {
+        initial_supply: profile.treasury,
+        ..TokenConfig::default()
+    };
+    let mut life = Life {
+        profile,
+        city: City::with_token(config)?,
+        rng: Rng::new(options.seed ^ fnv(profile.city)),
+        people: Vec::new(),
+        receipts: 0,
+        calls_in_block: 0,
+        day: 0,
+        minted: BTreeMap::new(),
+        spent: BTreeMap::new(),
+        refused: 0,
+        bought: 0,
+        days: Vec::new(),
+        polls: Vec::new(),
+        queued: Vec::new(),
+        project: None,
+    };
+    life.settle(options.citizens)?;
+    for day in 0..options.days {
+        life.day = day;
+        life.live_day()?;
+        progress();
+    }
+    life.check()?;
+    Ok(life.report(options))
+}
+
+/// A stable 64-bit hash of a city's name, to give each city its own stream of choices.
+fn fnv(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+fn contractor(profile: &Profile) -> AccountId {
+    crowd_member(&format!("{}-contractor", profile.city), 0)
+}
+
+fn inspector(profile: &Profile) -> AccountId {
+    crowd_member(&format!("{}-inspector", profile.city), 0)
+}
+
+fn venue(name: &str) -> AccountId {
+    crowd_member(name, 0)
+}
+
+fn device(name: &str) -> AccountId {
+    crowd_member(name, 0)
+}
+
+impl Life<'_> {
+    /// Counts a call and builds a block every [`CALLS_PER_BLOCK`] calls.
+    fn tick(&mut self) {
+        self.calls_in_block += 1;
+        if self.calls_in_block >= CALLS_PER_BLOCK {
+            self.calls_in_block = 0;
+            self.city.advance_blocks(1);
+        }
+    }
+
+    /// Registers the population, installs devices and rules, services and works.
+    fn settle(&mut self, citizens: u32) -> Result<()> {
+        let profile = self.profile;
+        let city = &mut self.city;
+        city.registry(ADMIN)
+            .grant_role(CivicRole::Registrar, ADMIN)
+            .ok();
+        city.token(ADMIN).set_transfer_policy(profile.policy).ok();
+        for (name, _) in profile.spending.venues {
+            city.token(ADMIN)
+                .grant_role(Role::ServiceProvider, venue(name))
+                .ok();
+        }
+        let mut devices: BTreeMap<&str, Vec<Action>> = BTreeMap::new();
+        for activity in profile.activities {
+            devices
+                .entry(activity.device)
+                .or_default()
+                .push(activity.action);
+            let rule = Rule {
+                reward: activity.reward,
+                per: activity.per,
+                kinds: kinds(activity.kinds),
+            };
+            city.rewards(ADMIN)
+                .set_rule(activity.action, Some(rule), 0)
+                .value
+                .map_err(|error| anyhow!("rule for {:?}: {error:?}", activity.action))?;
+        }
+        for (name, actions) in devices {
+            city.grant_civic_role(CivicRole::Attester, [device(name)]);
+            city.rewards(ADMIN)
+                .authorise_attester(device(name), &actions)
+                .ok();
+        }
+
+        let now = city.now_ms();
+        let mut left = citizens;
+        for (g, group) in profile.groups.iter().enumerate() {
+            let size = if g + 1 == profile.groups.len() {
+                left
+            } else {
+                (citizens * group.share / 100).min(left)
+            };
+            left -= size;
+            let expires = now + u64::from(group.valid_days) * REWARD_EPOCH_MS;
+            for n in 0..size {
+                let account = crowd_member(group.crowd, n);
+                let tag = u8::try_from(g).unwrap_or(u8::MAX);
+                city.registry(ADMIN)
+                    .register(account, group.kind, numbered_id(tag, n), expires)
+                    .value
+                    .map_err(|error| anyhow!("registering {} {n}: {error:?}", group.crowd))?;
+                if group.track_votes {
+                    city.token(account).track_votes().ok();
+                }
+                self.people.push(Person {
+                    account,
+                    kind: group.kind,
+                    expires_day: group.valid_days,
+                });
+                self.calls_in_block += 1;
+                if self.calls_in_block >= CALLS_PER_BLOCK {
+                    self.calls_in_block = 0;
+                    city.advance_blocks(1);
+                }
+            }
+        }
+        if let Some(works) = &profile.works {
+            let workers = works.workers.min(u32::try_from(self.people.len())?);
+            let roll: Vec<AccountId> = self.people[..workers as usize]
+                .iter()
+                .map(|person| person.account)
+                .collect();
+            city.grant_civic_role(CivicRole::Worker, roll);
+            city.grant_civic_role(CivicRole::Inspector, [inspector(profile)]);
+            // Under the civic policy, funds move in and out of escrow as a service's.
+            let escrow = contract_account(&city.escrow);
+            city.token(ADMIN)
+                .grant_role(Role::ServiceProvider, escrow)
+                .ok();
+        }
+        // Businesses vote with their takings where stakeholders vote with coins.
+        if profile.polls.iter().any(|poll| poll.by_tokens) {
+            for (name, _) in profile.spending.venues {
+                city.token(venue(name)).track_votes().ok();
+            }
+        }
+        if profile.polls.iter().any(|poll| poll.change.is_some()) {
+            city.hand_over_to_governance();
+        }
+        Ok(())
+    }
+
+    fn live_day(&mut self) -> Result<()> {
+        let start = self.city.now_ms();
+        let calls_before = self.calls();
+        let minted_before: u128 = self.minted.values().sum();
+        let spent_before: u128 = self.spent.values().sum();
+        self.execute_due()?;
+        self.works()?;
+        for activity in self.profile.activities {
+            self.attest(activity)?;
+        }
+        self.spend()?;
+        for poll in self.profile.polls {
+            if poll.day == self.day {
+                self.hold(poll)?;
+            }
+        }
+        let day = self.figures(calls_before, minted_before, spent_before);
+        self.days.push(day);
+        // The next day starts at midnight, in a new block (and a new reward epoch).
+        let midnight = GENESIS_TIME_MS + u64::from(self.day + 1) * REWARD_EPOCH_MS;
+        let now = self.city.now_ms();
+        ensure!(
+            now < midnight,
+            "day {} overran into the next ({start})",
+            self.day
+        );
+        self.city.advance_time(midnight - now);
+        self.calls_in_block = 0;
+        Ok(())
+    }
+
+    fn calls(&self) -> u64 {
+        self.city.meter().values().map(|cost| cost.calls).sum()
+    }
+
+    /// Everyone who does `activity` today; the devices upload in batches. A person whose
+    /// identity has lapsed is attested alone and must be refused.
+    fn attest(&mut self, activity: &Activity) -> Result<()> {
+        let mut batch = Vec::new();
+        let mut lapsed = Vec::new();
+        for person in &self.people {
+            if !activity.kinds.contains(&person.kind) || !self.rng.chance(activity.daily_pct) {
+                continue;
+            }
+            self.receipts += 1;
+            let attestation = Attestation {
+                receipt: numbered_id(0xa7, self.receipts),
+                beneficiary: person.account,
+                action: activity.action,
+                quantity: self.rng.between(activity.quantity),
+            };
+            if person.expires_day <= self.day {
+                lapsed.push(attestation);
+            } else {
+                batch.push(attestation);
+            }
+        }
+        let attester = device(activity.device);
+        let mut paid = 0;
+        for chunk in batch.chunks(BATCH) {
+            paid += self
+                .city
+                .rewards(attester)
+                .attest_batch(chunk)
+                .value
+                .map_err(|error| anyhow!("{:?} batch refused: {error:?}", activity.action))?;
+            self.tick();
+        }
+        for attestation in lapsed {
+            let refused = self.city.rewards(attester).attest(
+                attestation.receipt,
+                attestation.beneficiary,
+                attestation.action,
+                attestation.quantity,
+            );
+            ensure!(
+                refused.value == Err(RewardError::NotEligible),
+                "a lapsed identity was rewarded: {:?}",
+                refused.value
+            );
+            self.refused += 1;
+            self.tick();
+        }
+        *self
+            .minted
+            .entry(format!("{:?}", activity.action))
+            .or_default() += paid;
+        Ok(())
+    }
+
+    /// Some people spend at the city's services.
+    fn spend(&mut self) -> Result<()> {
+        let spending = &self.profile.spending;
+        if spending.venues.is_empty() {
+            return Ok(());
+        }
+        for n in 0..self.people.len() {
+            if !self.rng.chance(spending.daily_pct) {
+                continue;
+            }
+            let (name, memo) =
+                spending.venues[self.rng.next_u64() as usize % spending.venues.len()];
+            let person = self.people[n].account;
+            let held = self.city.balance(person);
+            self.tick();
+            let price = if spending.fee > 0 {
+                if held < spending.fee {
+                    let top_up = spending.fee - held;
+                    self.city
+                        .token(ADMIN)
+                        .transfer(person, top_up)
+                        .value
+                        .map_err(|error| anyhow!("the treasury could not sell: {error:?}"))?;
+                    self.bought += top_up;
+                    self.tick();
+                }
+                spending.fee
+            } else {
+                held * u128::from(spending.share_pct) / 100
+            };
+            if price == 0 {
+                continue;
+            }
+            self.city
+                .token(person)
+                .redeem(venue(name), price, memo.as_bytes())
+                .value
+                .map_err(|error| anyhow!("spending at {name} refused: {error:?}"))?;
+            *self.spent.entry(name).or_default() += price;
+            self.tick();
+        }
+        Ok(())
+    }
+
+    /// Holds `plan` today: opens it, lets the electorate vote, closes it and checks the
+    /// tally against the votes cast; a passed proposal is queued.
+    fn hold(&mut self, plan: &PollPlan) -> Result<()> {
+        let electorate = if plan.by_tokens {
+            Electorate::Tokens
+        } else {
+            Electorate::people(plan.kinds)
+        };
+        let opened = if let Some((action, reward)) = plan.change {
+            let rule = self
+                .city
+                .rewards(ADMIN)
+                .rule(action)
+                .value
+                .ok_or_else(|| anyhow!("no rule for {action:?}"))?;
+            let call = proposed_call(
+                &self.city.rewards,
+                selector_bytes!("set_rule"),
+                (action, Some(Rule { reward, ..rule }), 0u64),
+            );
+            self.city
+                .voting(ADMIN)
+                .propose(plan.question, &[call], electorate, false, true)
+        } else {
+            self.city.voting(ADMIN).create_poll(
+                plan.question,
+                plan.options,
+                electorate,
+                false,
+                true,
+            )
+        };
+        let poll = opened
+            .value
+            .map_err(|error| anyhow!("{}: did not open: {error:?}", plan.question))?;
+        self.city.advance_blocks(GOVERNANCE.voting_delay + 1);
+        self.calls_in_block = 0;
+
+        let options = u8::try_from(plan.options.len())?;
+        let mut ballots: HashMap<AccountId, u8> = HashMap::new();
+        let day = self.day;
+        let mut roll: Vec<AccountId> = self
+            .people
+            .iter()
+            .filter(|person| {
+                plan.by_tokens || (plan.kinds.contains(&person.kind) && person.expires_day > day)
+            })
+            .map(|person| person.account)
+            .collect();
+        if plan.by_tokens {
+            let venues = self.profile.spending.venues.iter();
+            roll.extend(venues.map(|(name, _)| venue(name)));
+        }
+        let eligible = u32::try_from(roll.len())?;
+        for account in roll {
+            if !self.rng.chance(plan.turnout_pct) {
+                continue;
+            }
+            let times = if self.rng.chance(plan.revote_pct) {
+                2
+            } else {
+                1
+            };
+            for _ in 0..times {
+                let pick = u8::try_from(self.rng.weighted(plan.weights))?;
+                let choice = if pick >= options { ABSTAIN } else { pick };
+                let cast = self.city.voting(account).cast_vote(poll, choice).value;
+                self.tick();
+                if plan.by_tokens && cast == Err(city_traits::VotingError::NotEligible) {
+                    break;
+                }
+                cast.map_err(|error| anyhow!("{}: a vote was refused: {error:?}", plan.question))?;
+                ballots.insert(account, choice);
+            }
+        }
+        self.city.advance_blocks(GOVERNANCE.voting_period);
+        self.calls_in_block = 0;
+        let tally = self
+            .city
+            .voting(ADMIN)
+            .tally(poll)
+            .value
+            .ok_or_else(|| anyhow!("no tally for {}", plan.question))?;
+        ensure!(
+            tally.voters == u32::try_from(ballots.len())?,
+            "{}: {} voters counted, {} voted",
+            plan.question,
+            tally.voters,
+            ballots.len()
+        );
+        if !plan.by_tokens {
+            let mut expected = vec![0u128; plan.options.len() + 1];
+            for choice in ballots.values() {
+                expected[usize::from(*choice).min(plan.options.len())] += 1;
+            }
+            ensure!(
+                tally.votes == expected,
+                "{}: tally {:?}, votes cast {expected:?}",
+                plan.question,
+                tally.votes
+            );
+        }
+        let state = self
+            .city
+            .voting(ADMIN)
+            .state(poll)
+            .value
+            .map_err(|error| anyhow!("{}: {error:?}", plan.question))?;
+        let outcome = match (state, plan.change) {
+            (PollState::Succeeded, Some((action, reward))) => {
+                self.city
+                    .voting(ADMIN)
+                    .queue(poll)
+                    .value
+                    .map_err(|error| anyhow!("{}: not queued: {error:?}", plan.question))?;
+                let due = self.day + 1 + u32::try_from(GOVERNANCE.timelock_ms / REWARD_EPOCH_MS)?;
+                self.queued.push((poll, due, action, reward));
+                format!("passed; executes on day {}", due + 1)
+            }
+            (PollState::Succeeded, None) => {
+                let leader = tally.leader().ok_or_else(|| anyhow!("no leader"))?;
+                format!("{} wins", plan.options[usize::from(leader)])
+            }
+            (state, _) => format!("{state:?}"),
+        };
+        self.polls.push(PollFigures {
+            question: plan.question.into(),
+            day: self.day + 1,
+            eligible,
+            voters: tally.voters,
+            votes: tally.votes,
+            outcome,
+        });
+        Ok(())
+    }
+
+    /// Executes the proposals whose timelock ran out, and checks their effect.
+    fn execute_due(&mut self) -> Result<()> {
+        let day = self.day;
+        let due: Vec<_> = self.queued.iter().copied().filter(|q| q.1 == day).collect();
+        for (poll, _, action, reward) in due {
+            self.city
+                .voting(ADMIN)
+                .execute(poll)
+                .value
+                .map_err(|error| anyhow!("proposal {poll} did not execute: {error:?}"))?;
+            let rule = self.city.rewards(ADMIN).rule(action).value;
+            ensure!(
+                rule.is_some_and(|rule| rule.reward == reward),
+                "the executed proposal left the rule at {rule:?}"
+            );
+        }
+        Ok(())
+    }
+
+    /// The public works: the treasury funds the project on its day; a milestone is
+    /// inspected every few days and released, wages before the contractor.
+    fn works(&mut self) -> Result<()> {
+        let Some(works) = &self.profile.works else {
+            return Ok(());
+        };
+        let profile = self.profile;
+        if self.day == works.day {
+            let wages: Vec<Wage> = self
+                .people
+                .iter()
+                .take(works.workers as usize)
+                .map(|person| Wage {
+                    worker: person.account,
+                    amount: works.wage,
+                })
+                .collect();
+            let milestone = MilestonePlan {
+                contractor_amount: works.contractor_amount,
+                wages,
+                due: 0,
+            };
+            let plan = ProjectPlan {
+                title: [0x77; 32],
+                contractor: contractor(profile),
+                inspectors: vec![inspector(profile)],
+                milestones: vec![milestone; usize::from(works.milestones)],
+                funding_deadline: self.city.now_ms() + 30 * REWARD_EPOCH_MS,
+                needs_approval: false,
+            };
+            let project = self
+                .city
+                .escrow(ADMIN)
+                .create_project(&plan)
+                .value
+                .map_err(|error| anyhow!("the project was refused: {error:?}"))?;
+            let target = self
+                .city
+                .escrow(ADMIN)
+                .project(project)
+                .value
+                .ok_or_else(|| anyhow!("no project {project}"))?
+                .target;
+            self.city
+                .escrow(ADMIN)
+                .approve_and_fund(project, target)
+                .value
+                .map_err(|error| anyhow!("funding refused: {error:?}"))?;
+            self.project = Some(project);
+            return Ok(());
+        }
+        let Some(project) = self.project else {
+            return Ok(());
+        };
+        let state = self
+            .city
+            .escrow(ADMIN)
+            .project(project)
+            .value
+            .ok_or_else(|| anyhow!("no project {project}"))?;
+        if state.state != ProjectState::Funded
+            || !(self.day - works.day).is_multiple_of(works.every_days)
+        {
+            return Ok(());
+        }
+        let index = state.current;
+        self.city
+            .escrow(inspector(profile))
+            .approve_milestone(project, index, numbered_id(0xe5, u32::from(index)))
+            .value
+            .map_err(|error| anyhow!("inspection refused: {error:?}"))?;
+        loop {
+            self.city
+                .escrow(inspector(profile))
+                .release(project, index)
+                .value
+                .map_err(|error| anyhow!("release refused: {error:?}"))?;
+            self.tick();
+            let milestone = self.city.escrow(ADMIN).milestone(project, index).value;
+            if milestone.is_some_and(|m| m.state == MilestoneState::Released) {
+                return Ok(());
+            }
+        }
+    }
+
+    fn figures(&mut self, calls_before: u64, minted_before: u128, spent_before: u128) -> Day {
+        let supply = self.city.token(ADMIN).total_supply().value;
+        let treasury = self.city.balance(ADMIN);
+        let escrowed = self.city.balance(contract_account(&self.city.escrow));
+        let (released, refunded) = self
+            .project
+            .and_then(|project| self.city.escrow(ADMIN).project(project).value)
+            .map_or((0, 0), |project| (project.released, project.refunded));
+        Day {
+            day: self.day + 1,
+            supply,
+            treasury,
+            circulating: supply - treasury - escrowed,
+            escrowed,
+            released,
+            refunded,
+            minted: self.minted.values().sum::<u128>() - minted_before,
+            spent: self.spent.values().sum::<u128>() - spent_before,
+            calls: self.calls() - calls_before,
+        }
+    }
+
+    /// What must hold at the end of the run.
+    fn check(&mut self) -> Result<()> {
+        let minted: u128 = self.minted.values().sum();
+        let on_chain = self.city.rewards(ADMIN).minted_total().value;
+        ensure!(
+            minted == on_chain,
+            "the devices were paid {minted}, the rules minted {on_chain}"
+        );
+        let supply = self.city.token(ADMIN).total_supply().value;
+        ensure!(
+            supply == self.profile.treasury + minted,
+            "supply {supply}: treasury {} + minted {minted}",
+            self.profile.treasury
+        );
+        for (name, spent) in &self.spent {
+            let takings = self.city.balance(venue(name));
+            ensure!(takings == *spent, "{name} took {takings}, was paid {spent}");
+        }
+        // Every coin is somewhere the city knows of.
+        let mut holders: Vec<AccountId> = self.people.iter().map(|p| p.account).collect();
+        holders.extend(
+            self.profile
+                .spending
+                .venues
+                .iter()
+                .map(|(name, _)| venue(name)),
+        );
+        holders.extend([
+            ADMIN.account(),
+            contractor(self.profile),
+            contract_account(&self.city.escrow),
+        ]);
+        let mut held = 0;
+        for holder in holders {
+            held += self.city.balance(holder);
+            self.tick();
+        }
+        ensure!(held == supply, "{held} of {supply} coins are accounted for");
+        if let (Some(project), Some(works)) = (self.project, &self.profile.works) {
+            let state = self
+                .city
+                .escrow(ADMIN)
+                .project(project)
+                .value
+                .context("the project vanished")?;
+            ensure!(
+                state.funded == state.released + state.refunded + state.held(),
+                "escrow ledger out of balance: {state:?}"
+            );
+            let paid_milestones = u128::from(state.current);
+            for person in self.people.iter().take(works.workers as usize) {
+                let paid = self
+                    .city
+                    .escrow(ADMIN)
+                    .paid_to_worker(project, person.account)
+                    .value;
+                ensure!(
+                    paid == paid_milestones * works.wage,
+                    "a worker was paid {paid} for {paid_milestones} milestones"
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn report(&self, options: Options) -> CityReport {
+        let mut population: BTreeMap<String, u32> = BTreeMap::new();
+        for person in &self.people {
+            *population.entry(format!("{:?}", person.kind)).or_default() += 1;
+        }
+        let messages = self
+            .city
+            .meter()
+            .iter()
+            .filter_map(|((address, selector), cost)| {
+                let contract = self.city.suite_contract(address)?;
+                Some(report::MessageCost {
+                    contract: contract.name.into(),
+                    message: contract
+                        .message_name(*selector)
+                        .unwrap_or_else(|| format!("{selector:02x?}")),
+                    calls: cost.calls,
+                    ref_time: cost.ref_time,
+                    proof_size: cost.proof_size,
+                })
+            })
+            .collect();
+        let last = self.days.last().cloned().unwrap_or_default();
+        CityReport {
+            city: self.profile.city.into(),
+            title: self.profile.title.into(),
+            citizens: options.citizens,
+            days: options.days,
+            seed: options.seed,
+            population: population.into_iter().collect(),
+            earned: self.minted.values().sum(),
+            spent: self.spent.values().sum(),
+            bought: self.bought,
+            escrowed: last.escrowed,
+            released: last.released,
+            refused_lapsed: self.refused,
+            rewards: self.minted.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+            polls: self.polls.clone(),
+            projects: u32::from(self.project.is_some()),
+            daily: self.days.clone(),
+            messages,
+            story: String::new(),
+        }
+    }
+}
+
+/// Cents as coins with two decimals, for narration.
+pub fn coins(cents: u128) -> String {
+    format!("{}.{:02}", cents / COIN, cents % COIN)
+}
