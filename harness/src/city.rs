@@ -97,7 +97,9 @@ pub fn numbered_id(tag: u8, n: u32) -> [u8; 32] {
     id
 }
 
-fn named_account(name: &str) -> AccountId {
+/// The account of a name: the BLAKE2-256 hash of `ink-city/<name>` (an [`Actor`]'s, a
+/// crowd member's, an embedded deployment's signer).
+pub fn named_account(name: &str) -> AccountId {
     let seed = format!("ink-city/{name}");
     let mut hash = [0u8; 32];
     ink::env::hash_bytes::<ink::env::hash::Blake2x256>(seed.as_bytes(), &mut hash);
@@ -435,6 +437,25 @@ impl City {
     /// quiet spell: a day passes in one block instead of 14,400.
     pub fn advance_time(&mut self, ms: u64) {
         self.next_block_after(ms);
+    }
+
+    /// Finishes the current block and starts the one `blocks` later, [`BLOCK_TIME_MS`] per
+    /// block, as if the blocks between were empty: their numbers and time pass without a
+    /// block of its own each (building a block hashes the whole state, which a big city
+    /// pays for on every one).
+    pub fn skip_blocks(&mut self, blocks: u32) {
+        let Some(between) = blocks.checked_sub(1) else {
+            return;
+        };
+        let sandbox = self.session.sandbox();
+        let now = sandbox.get_timestamp();
+        let next = sandbox.build_block();
+        sandbox.execute_with(|| {
+            ink_sandbox::frame_system::Pallet::<<Sandbox as drink::Sandbox>::Runtime>::set_block_number(
+                next + between,
+            );
+        });
+        sandbox.set_timestamp(now + u64::from(blocks) * BLOCK_TIME_MS);
     }
 
     fn next_block_after(&mut self, ms: u64) {

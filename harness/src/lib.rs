@@ -8,6 +8,7 @@
 //! - [`scenarios`]: the six seed cities that `city simulate <city>|all` runs: each tells
 //!   its story, then lives at scale with [`sim`] (the token's own story is [`demo`]).
 //! - [`sim`]: a city's population over simulated days, its checks, report and charts.
+//! - [`deploy`]: `city deploy` / `city verify`, from the plans in `deployments/networks/`.
 //! - [`bench`]: deterministic figures (Wasm size, weight) for `city bench`.
 //! - [`fuzz`]: the invariant fuzzer, a proptest state machine with a reference model, for
 //!   `city fuzz`.
@@ -17,6 +18,7 @@ pub mod bundles;
 pub mod call;
 pub mod city;
 pub mod demo;
+pub mod deploy;
 pub mod escrow;
 pub mod fuzz;
 pub mod registry;

@@ -6,6 +6,11 @@
 //!                             tell each city's story and live it at scale on the embedded
 //!                             sandbox, checking both; writes a report with charts to DIR
 //! city demo                   the City Coin scenario alone
+//! city deploy --network <name> [--suri S] [--dry-run]
+//!                             deploy the suite as deployments/networks/<name>.toml plans,
+//!                             writing a record to deployments/records/<name>/
+//! city verify --network <name>
+//!                             compare the code on chain with the bundles built here
 //! city bench [--json]         Wasm sizes and weights of the key messages, beside the anchors
 //! city fuzz [--cases N] [--depth D] [--seed S]
 //!                             an invariant-fuzzing campaign on the real Wasm; fails on a
@@ -22,10 +27,11 @@ use std::{
 
 use anyhow::Result;
 
-use harness::{bench, bundles, demo, fuzz, scenarios, sim};
+use harness::{bench, bundles, demo, deploy, fuzz, scenarios, sim};
 
 const USAGE: &str = "usage: city <build | simulate <city>|all [--citizens N] [--days D] \
-                     [--seed S] [--out DIR] | demo | bench [--json] | \
+                     [--seed S] [--out DIR] | demo | deploy --network <name> [--suri S] [--dry-run] | \
+                     verify --network <name> | bench [--json] | \
                      fuzz [--cases N] [--depth D] [--seed S]>";
 
 fn main() -> ExitCode {
@@ -59,6 +65,42 @@ fn run(args: &[&str]) -> Result<()> {
             Ok(())
         }
         ["fuzz", options @ ..] => fuzz_campaign(options),
+        ["deploy", "--network", network, rest @ ..] => {
+            let places = deploy::Places::default();
+            let mut plan = places.plan(network)?;
+            let dry_run = match rest {
+                [] => false,
+                ["--dry-run"] => true,
+                ["--suri", suri, more @ ..] if more.is_empty() || more == ["--dry-run"] => {
+                    plan.signer = (*suri).to_string();
+                    !more.is_empty()
+                }
+                _ => anyhow::bail!("{USAGE}"),
+            };
+            let deployment = deploy::deploy(&plan, &places, dry_run)?;
+            print!("{}", deployment.text(&plan, dry_run));
+            Ok(())
+        }
+        ["verify", "--network", network] => {
+            let places = deploy::Places::default();
+            let checks = deploy::verify(&places.plan(network)?, &places)?;
+            for check in &checks {
+                println!(
+                    "{:<17} {} on chain {} built {} {}",
+                    check.name,
+                    check.address,
+                    check.on_chain.as_deref().unwrap_or("(no contract)"),
+                    check.built,
+                    if check.agrees() { "ok" } else { "DIFFERS" }
+                );
+            }
+            anyhow::ensure!(
+                checks.iter().all(deploy::Verified::agrees),
+                "the code on {network} differs from the bundles built here"
+            );
+            println!("{network}: all {} contracts agree", checks.len());
+            Ok(())
+        }
         _ => anyhow::bail!("{USAGE}"),
     }
 }

@@ -5,6 +5,7 @@
 mod adversarial;
 mod bundle;
 mod checkpoints;
+mod deploy;
 mod escrow;
 mod fuzz;
 mod governance;
