@@ -1,11 +1,12 @@
 //! `city fuzz`: a proptest state machine over the real Wasm. Each case restores a sandbox
 //! snapshot of a small city, then plays a random sequence of [`Step`]s (the public messages
-//! of the token and the reward rules, called by a fixed cast with bounded and edge inputs,
-//! and time passing). Before each call the reference [`Model`] predicts its outcome; a
+//! of the token, the registry, the reward rules, e-voting and the escrow, called by a fixed
+//! cast with bounded and edge inputs, and time passing). Before each call the reference [`Model`] predicts its outcome; a
 //! divergence fails the case, and so does any named invariant of [`invariants`] checked
 //! after every step. Failing sequences shrink to the shortest and print as numbered steps;
 //! their seeds are kept in a regression file that `cargo test` replays.
 
+mod identities;
 mod invariants;
 mod model;
 mod polls;
@@ -21,8 +22,10 @@ use std::{
 
 use anyhow::{Context, Result};
 use city_traits::{
-    kinds, Action, CivicRole, Electorate, IdentityKind, PollId, Role, Rule, TransferPolicy,
+    commitment, kinds, Action, CivicRole, Electorate, IdentityKind, PollId, Role, Rule,
+    TransferPolicy,
 };
+use identities::document;
 use proptest::{
     prelude::*,
     test_runner::{
@@ -118,16 +121,31 @@ pub enum Step {
     OpenPoll {
         caller: Actor,
         options: u8,
+        secret: bool,
         revote: bool,
     },
     Propose {
         caller: Actor,
+        secret: bool,
         revote: bool,
     },
     Vote {
         voter: Actor,
         poll: u8,
         choice: u8,
+    },
+    /// A secret ballot for `choice`, sealed with the salt `[salt; 32]`.
+    Commit {
+        voter: Actor,
+        poll: u8,
+        choice: u8,
+        salt: u8,
+    },
+    Reveal {
+        voter: Actor,
+        poll: u8,
+        choice: u8,
+        salt: u8,
     },
     CancelPoll {
         caller: Actor,
@@ -169,6 +187,50 @@ pub enum Step {
     ClaimRefund {
         funder: Actor,
     },
+    IncreaseAllowance {
+        owner: Actor,
+        spender: Actor,
+        amount: u128,
+    },
+    DecreaseAllowance {
+        owner: Actor,
+        spender: Actor,
+        amount: u128,
+    },
+    TrackVotes {
+        caller: Actor,
+    },
+    GrantRole {
+        caller: Actor,
+        role: Role,
+        to: Actor,
+    },
+    RevokeRole {
+        caller: Actor,
+        role: Role,
+        from: Actor,
+    },
+    /// The token's admin seat moves (for the rest of the case).
+    TransferTokenAdmin {
+        caller: Actor,
+        to: Actor,
+    },
+    SetLimits {
+        caller: Actor,
+        cap: u128,
+        budget: u128,
+    },
+    /// A registrar registers `account` with the document of cast member `document`.
+    Register {
+        caller: Actor,
+        account: Actor,
+        kind: IdentityKind,
+        document: u8,
+    },
+    RevokeIdentity {
+        caller: Actor,
+        account: Actor,
+    },
     /// Blocks pass, six seconds each.
     NextBlocks {
         blocks: u8,
@@ -194,6 +256,8 @@ impl Step {
             Step::OpenPoll { .. } => "voting.create_poll",
             Step::Propose { .. } => "voting.propose",
             Step::Vote { .. } => "voting.cast_vote",
+            Step::Commit { .. } => "voting.commit_vote",
+            Step::Reveal { .. } => "voting.reveal_vote",
             Step::CancelPoll { .. } => "voting.cancel",
             Step::Queue { .. } => "voting.queue",
             Step::Execute { .. } => "voting.execute",
@@ -204,6 +268,15 @@ impl Step {
             Step::Release { .. } => "escrow.release",
             Step::CancelProject { .. } => "escrow.cancel_project",
             Step::ClaimRefund { .. } => "escrow.claim_refund",
+            Step::IncreaseAllowance { .. } => "token.increase_allowance",
+            Step::DecreaseAllowance { .. } => "token.decrease_allowance",
+            Step::TrackVotes { .. } => "token.track_votes",
+            Step::GrantRole { .. } => "token.grant_role",
+            Step::RevokeRole { .. } => "token.revoke_role",
+            Step::TransferTokenAdmin { .. } => "token.transfer_admin",
+            Step::SetLimits { .. } => "rewards.set_limits",
+            Step::Register { .. } => "registry.register",
+            Step::RevokeIdentity { .. } => "registry.revoke",
             Step::NextBlocks { .. } => "(blocks pass)",
             Step::NextDay => "(next day)",
         }
@@ -238,12 +311,77 @@ fn funding() -> impl Strategy<Value = u128> {
 
 /// A poll's number: mostly one that may exist, sometimes one that does not.
 fn poll() -> impl Strategy<Value = u8> {
-    prop_oneof![4 => 0..3u8, 1 => Just(200u8)]
+    prop_oneof![4 => 0..4u8, 1 => Just(200u8)]
 }
 
 /// A choice: an option, abstention, or one no poll offers.
 fn choice() -> impl Strategy<Value = u8> {
     prop_oneof![3 => 0..4u8, 1 => Just(city_traits::ABSTAIN), 1 => Just(9u8)]
+}
+
+/// A token role.
+fn role() -> impl Strategy<Value = Role> {
+    proptest::sample::select(Role::ALL.to_vec())
+}
+
+/// A reward limit: the edges, below, at and above the usual ones.
+fn limit() -> impl Strategy<Value = u128> {
+    prop_oneof![Just(0), Just(1), 0..=2 * REWARD_BUDGET, Just(u128::MAX)]
+}
+
+/// A registration: anyone of the cast, any kind, mostly with its own document.
+fn registration() -> impl Strategy<Value = Step> {
+    (
+        mostly(ADMIN),
+        0..ACTORS.len(),
+        proptest::sample::select(IdentityKind::ALL.to_vec()),
+        prop_oneof![3 => Just(true), 1 => Just(false)],
+    )
+        .prop_map(|(caller, n, kind, own)| Step::Register {
+            caller,
+            account: ACTORS[n].0,
+            kind,
+            document: u8::try_from(if own { n } else { (n + 3) % ACTORS.len() }).unwrap_or(0),
+        })
+}
+
+/// The token's and the registry's administration, and allowances changed by delta.
+fn administration() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        2 => (actor(), actor(), amount()).prop_map(|(owner, spender, amount)| {
+            Step::IncreaseAllowance { owner, spender, amount }
+        }),
+        2 => (actor(), actor(), amount()).prop_map(|(owner, spender, amount)| {
+            Step::DecreaseAllowance { owner, spender, amount }
+        }),
+        1 => actor().prop_map(|caller| Step::TrackVotes { caller }),
+        2 => (mostly(ADMIN), role(), actor())
+            .prop_map(|(caller, role, to)| Step::GrantRole { caller, role, to }),
+        2 => (mostly(ADMIN), role(), actor())
+            .prop_map(|(caller, role, from)| Step::RevokeRole { caller, role, from }),
+        1 => (actor(), actor()).prop_map(|(caller, to)| Step::TransferTokenAdmin { caller, to }),
+        1 => (mostly(ADMIN), limit(), limit())
+            .prop_map(|(caller, cap, budget)| Step::SetLimits { caller, cap, budget }),
+        2 => registration(),
+        2 => (mostly(ADMIN), actor())
+            .prop_map(|(caller, account)| Step::RevokeIdentity { caller, account }),
+    ]
+}
+
+/// Mostly one of the electorate (the citizens and the resident), sometimes anyone.
+fn voter() -> impl Strategy<Value = Actor> {
+    prop_oneof![3 => proptest::sample::select(vec![ALICE, BOB, DAVE]), 1 => actor()]
+}
+
+/// A secret ballot's salt: mostly the usual one, so a reveal often matches.
+fn salt() -> impl Strategy<Value = u8> {
+    prop_oneof![3 => Just(0u8), 1 => Just(1u8)]
+}
+
+/// A secret ballot's choice: mostly one of the two a secret poll offers, so a reveal
+/// often matches its commitment.
+fn sealed_choice() -> impl Strategy<Value = u8> {
+    prop_oneof![4 => 0..2u8, 1 => choice()]
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -282,9 +420,17 @@ fn step() -> impl Strategy<Value = Step> {
                 quantity,
             }
         ),
-        1 => (mostly(ADMIN), 1..=9u8, any::<bool>())
-            .prop_map(|(caller, options, revote)| Step::OpenPoll { caller, options, revote }),
-        1 => (actor(), any::<bool>()).prop_map(|(caller, revote)| Step::Propose { caller, revote }),
+        1 => (mostly(ADMIN), 1..=9u8, any::<bool>(), any::<bool>()).prop_map(
+            |(caller, options, secret, revote)| Step::OpenPoll { caller, options, secret, revote }
+        ),
+        1 => (actor(), any::<bool>(), any::<bool>())
+            .prop_map(|(caller, secret, revote)| Step::Propose { caller, secret, revote }),
+        2 => (voter(), poll(), sealed_choice(), salt()).prop_map(|(voter, poll, choice, salt)| {
+            Step::Commit { voter, poll, choice, salt }
+        }),
+        2 => (voter(), poll(), sealed_choice(), salt()).prop_map(|(voter, poll, choice, salt)| {
+            Step::Reveal { voter, poll, choice, salt }
+        }),
         4 => (actor(), poll(), choice()).prop_map(|(voter, poll, choice)| Step::Vote { voter, poll, choice }),
         1 => (actor(), poll()).prop_map(|(caller, poll)| Step::CancelPoll { caller, poll }),
         1 => (actor(), poll()).prop_map(|(caller, poll)| Step::Queue { caller, poll }),
@@ -301,9 +447,11 @@ fn step() -> impl Strategy<Value = Step> {
         2 => (actor(), 0..3u8).prop_map(|(caller, milestone)| Step::Release { caller, milestone }),
         1 => actor().prop_map(|caller| Step::CancelProject { caller }),
         1 => actor().prop_map(|funder| Step::ClaimRefund { funder }),
-        2 => proptest::sample::select(vec![1u8, 60, 101])
+        // Past a deadline (101 blocks) is where counting, revealing and queueing start.
+        3 => proptest::sample::select(vec![1u8, 60, 101, 101])
             .prop_map(|blocks| Step::NextBlocks { blocks }),
         2 => Just(Step::NextDay),
+        4 => administration(),
     ]
 }
 
@@ -368,7 +516,7 @@ impl World {
         for (n, (actor, kind)) in ACTORS.iter().enumerate() {
             if let Some(kind) = kind {
                 city.registry(ADMIN)
-                    .register(*actor, *kind, [n as u8 + 1; 32], year)
+                    .register(*actor, *kind, document(n), year)
                     .ok();
             }
         }
@@ -400,14 +548,22 @@ impl World {
             .ok();
         model
             .polls
-            .open(ADMIN.account(), 3, false, true, block)
+            .open(ADMIN.account(), 3, (false, false, true), block)
             .ok();
         city.voting(ADMIN)
             .propose("!", &[], electorate, false, false)
             .ok();
         model
             .polls
-            .open(ADMIN.account(), 2, true, false, block)
+            .open(ADMIN.account(), 2, (true, false, false), block)
+            .ok();
+        // And a secret poll whose ballots may be sealed again until the deadline.
+        city.voting(ADMIN)
+            .create_poll("?", &["a", "b"], electorate, true, true)
+            .ok();
+        model
+            .polls
+            .open(ADMIN.account(), 2, (false, true, true), block)
             .ok();
         // A project taking funds for a few days; everyone lets the escrow take their tokens.
         city.grant_civic_role(CivicRole::Inspector, [projects::INSPECTOR.account()]);
@@ -433,9 +589,10 @@ impl World {
         model.now_ms = city.now_ms();
         // Alice is for the proposal: once voting ends it can be queued and executed.
         city.voting(ALICE).cast_vote(1, city_traits::FOR).ok();
+        let ids = model.identities.clone();
         model
             .polls
-            .vote(ALICE.account(), 1, city_traits::FOR, model.block)
+            .vote(ALICE.account(), (1, city_traits::FOR), model.block, &ids)
             .ok();
         let start = city.snapshot();
         Ok(Self {
@@ -454,7 +611,7 @@ impl World {
         let mut model = self.start_model.clone();
         let mut history = invariants::History::default();
         for (index, step) in steps.iter().enumerate() {
-            let before = invariants::Before::take(&model);
+            let before = invariants::Before::take(&model, step);
             let predicted = model.apply(step);
             let (actual, calls) = self.send(step);
             self.stats.steps += 1;
@@ -541,6 +698,7 @@ impl World {
             Step::OpenPoll {
                 caller,
                 options,
+                secret,
                 revote,
             } => {
                 let labels = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
@@ -548,18 +706,41 @@ impl World {
                 let labels = &labels[..usize::from(options)];
                 verdict(
                     city.voting(caller)
-                        .create_poll("?", labels, electorate, false, revote)
+                        .create_poll("?", labels, electorate, secret, revote)
                         .value,
                 )
             }
-            Step::Propose { caller, revote } => {
+            Step::Propose {
+                caller,
+                secret,
+                revote,
+            } => {
                 let electorate = Electorate::people(&polls::ELECTORATE);
                 verdict(
                     city.voting(caller)
-                        .propose("!", &[], electorate, false, revote)
+                        .propose("!", &[], electorate, secret, revote)
                         .value,
                 )
             }
+            Step::Commit {
+                voter,
+                poll,
+                choice,
+                salt,
+            } => {
+                let sealed = commitment(poll.into(), voter.account(), choice, [salt; 32]);
+                verdict(city.voting(voter).commit_vote(poll.into(), sealed).value)
+            }
+            Step::Reveal {
+                voter,
+                poll,
+                choice,
+                salt,
+            } => verdict(
+                city.voting(voter)
+                    .reveal_vote(poll.into(), choice, [salt; 32])
+                    .value,
+            ),
             Step::Vote {
                 voter,
                 poll,
@@ -607,8 +788,51 @@ impl World {
             }
             Step::CancelProject { caller } => verdict(city.escrow(caller).cancel_project(0).value),
             Step::ClaimRefund { funder } => verdict(city.escrow(funder).claim_refund(0).value),
+            Step::IncreaseAllowance {
+                owner,
+                spender,
+                amount,
+            } => verdict(city.token(owner).increase_allowance(spender, amount).value),
+            Step::DecreaseAllowance {
+                owner,
+                spender,
+                amount,
+            } => verdict(city.token(owner).decrease_allowance(spender, amount).value),
+            Step::TrackVotes { caller } => verdict(city.token(caller).track_votes().value),
+            Step::GrantRole { caller, role, to } => {
+                verdict(city.token(caller).grant_role(role, to).value)
+            }
+            Step::RevokeRole { caller, role, from } => {
+                verdict(city.token(caller).revoke_role(role, from).value)
+            }
+            Step::TransferTokenAdmin { caller, to } => {
+                verdict(city.token(caller).transfer_admin(to).value)
+            }
+            Step::SetLimits {
+                caller,
+                cap,
+                budget,
+            } => verdict(city.rewards(caller).set_limits(cap, budget).value),
+            Step::Register {
+                caller,
+                account,
+                kind,
+                document: n,
+            } => {
+                let expires = city.now_ms() + 365 * REWARD_EPOCH_MS;
+                let document = document(usize::from(n));
+                verdict(
+                    city.registry(caller)
+                        .register(account, kind, document, expires)
+                        .value,
+                )
+            }
+            Step::RevokeIdentity { caller, account } => {
+                verdict(city.registry(caller).revoke(account).value)
+            }
             Step::NextBlocks { blocks } => {
-                city.advance_blocks(blocks.into());
+                // Empty blocks: the contracts see their numbers and time pass.
+                city.skip_blocks(blocks.into());
                 return (Ok(0), 0);
             }
             Step::NextDay => {

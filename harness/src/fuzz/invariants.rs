@@ -1,13 +1,13 @@
-//! The named invariants of the token and the reward rules, checked on the Wasm after every
-//! step of a campaign. Each returns the violation it found, in words.
+//! The named invariants of the suite, checked on the Wasm after every step of a campaign.
+//! Each returns the violation it found, in words.
 
 use std::collections::BTreeMap;
 
 use city_traits::Role;
 use ink::primitives::AccountId;
 
-use super::{model::holds, projects::WORKERS, Model, Step, ACTORS, CAP, REWARD_BUDGET, REWARD_CAP};
-use crate::city::{City, ADMIN, ALICE};
+use super::{projects::WORKERS, Model, Step, ACTORS, CAP};
+use crate::city::{Actor, City, ADMIN};
 
 type Checked = Result<(), String>;
 
@@ -17,23 +17,32 @@ pub struct Before {
     supply: u128,
     paused: bool,
     civic: bool,
+    /// For an attestation: what its beneficiary and everyone could still earn.
+    rewards_left: (u128, u128),
 }
 
 impl Before {
-    pub fn take(model: &Model) -> Self {
+    pub fn take(model: &Model, step: &Step) -> Self {
+        let rewards_left = match step {
+            Step::Attest { beneficiary, .. } => model.rewards_left(beneficiary.account()),
+            _ => (0, 0),
+        };
         Self {
             balances: model.balances.clone(),
             supply: model.supply,
             paused: model.paused,
             civic: model.civic,
+            rewards_left,
         }
     }
 }
 
-/// What was read for finished blocks: the voting power of a voter and the supply.
+/// What was read for finished blocks: the supply, and the voting power of each account
+/// tracking votes.
 #[derive(Default)]
 pub struct History {
-    seen: Vec<(u32, u128, u128)>,
+    supply: Vec<(u32, Option<u128>)>,
+    votes: Vec<(u32, AccountId, Option<u128>)>,
 }
 
 /// How many invariants were checked, and with how many calls.
@@ -64,14 +73,14 @@ pub fn check_all(
     supply_equals_sum_of_balances(supply, &balances)?;
     supply_within_cap(supply)?;
     balances_match_the_model(&balances, model)?;
-    only_minters_and_burners_change_supply(before, supply, step)?;
+    only_minters_and_burners_change_supply(model, before, supply, step)?;
     paused_means_no_balance_changes(before, &balances)?;
-    civic_policy_forbids_transfers_between_citizens(before, &balances, step)?;
+    civic_policy_forbids_transfers_between_citizens(model, before, &balances, step)?;
     calls += allowances_change_only_by_approval_or_spending(city, model, step)?;
     calls += rewards_minted_equal_the_rewards_attested(city, model)?;
-    calls += caps_and_budgets_are_never_exceeded(city, model, step)?;
+    calls += caps_and_budgets_are_never_exceeded(city, model, before, step)?;
     calls += a_receipt_is_paid_at_most_once(city, model, step)?;
-    calls += the_past_never_changes(city, step, history)?;
+    calls += the_past_never_changes(city, model, step, history)?;
     let mut invariants = 11;
     if is_escrow_step(step) {
         calls += escrow_funds_are_accounted_for(city, model)?;
@@ -119,10 +128,15 @@ fn balances_match_the_model(balances: &BTreeMap<AccountId, u128>, model: &Model)
 
 /// Only a minter's or burner's call (or an attestation, minting through the rules)
 /// changes the supply.
-fn only_minters_and_burners_change_supply(before: &Before, supply: u128, step: &Step) -> Checked {
+fn only_minters_and_burners_change_supply(
+    model: &Model,
+    before: &Before,
+    supply: u128,
+    step: &Step,
+) -> Checked {
     let may_change = match step {
-        Step::Mint { caller, .. } => holds(caller.account(), Role::Minter),
-        Step::Burn { caller, .. } => holds(caller.account(), Role::Burner),
+        Step::Mint { caller, .. } => model.holds(caller.account(), Role::Minter),
+        Step::Burn { caller, .. } => model.holds(caller.account(), Role::Burner),
         Step::Attest { .. } => true,
         _ => false,
     };
@@ -149,6 +163,7 @@ fn paused_means_no_balance_changes(
 /// Under the civic policy, a transfer with no service provider on either side moves
 /// nothing.
 fn civic_policy_forbids_transfers_between_citizens(
+    model: &Model,
     before: &Before,
     balances: &BTreeMap<AccountId, u128>,
     step: &Step,
@@ -157,7 +172,7 @@ fn civic_policy_forbids_transfers_between_citizens(
         Step::Transfer { from, to, .. } | Step::TransferFrom { from, to, .. } => (from, to),
         _ => return Ok(()),
     };
-    let provider = |actor: crate::city::Actor| holds(actor.account(), Role::ServiceProvider);
+    let provider = |actor: Actor| model.holds(actor.account(), Role::ServiceProvider);
     if before.civic
         && !provider(from)
         && !provider(to)
@@ -182,7 +197,9 @@ fn allowances_change_only_by_approval_or_spending(
     step: &Step,
 ) -> Result<u64, String> {
     let (owner, spender) = match *step {
-        Step::Approve { owner, spender, .. } => (owner, spender),
+        Step::Approve { owner, spender, .. }
+        | Step::IncreaseAllowance { owner, spender, .. }
+        | Step::DecreaseAllowance { owner, spender, .. } => (owner, spender),
         Step::TransferFrom { spender, from, .. } => (from, spender),
         Step::Burn { caller, from, .. } => (from, caller),
         _ => return Ok(0),
@@ -212,45 +229,42 @@ fn rewards_minted_equal_the_rewards_attested(
     Ok(1)
 }
 
-/// No beneficiary earns more than its cap in an epoch, and all together no more than the
-/// budget.
+/// An attestation pays no more than its beneficiary's cap left and the budget left in the
+/// epoch (limits in force when it is made; lowering them later pays nothing more), and the
+/// rules report what is left as the model does.
 fn caps_and_budgets_are_never_exceeded(
     city: &mut City,
     model: &Model,
+    before: &Before,
     step: &Step,
 ) -> Result<u64, String> {
     let Step::Attest { beneficiary, .. } = *step else {
         return Ok(0);
     };
-    let epoch = model.epoch();
-    let earned = model
-        .earned
-        .get(&(beneficiary.account(), epoch))
-        .copied()
-        .unwrap_or_default();
-    let minted = model
-        .minted_in_epoch
-        .get(&epoch)
-        .copied()
-        .unwrap_or_default();
-    if earned > REWARD_CAP || minted > REWARD_BUDGET {
+    let paid = model.balance(beneficiary.account()).saturating_sub(
+        before
+            .balances
+            .get(&beneficiary.account())
+            .copied()
+            .unwrap_or_default(),
+    );
+    let (cap_before, budget_before) = before.rewards_left;
+    if paid > cap_before || paid > budget_before {
         return Err(format!(
-            "earned {earned} of cap {REWARD_CAP}, minted {minted} of budget {REWARD_BUDGET}"
+            "{beneficiary:?} was paid {paid} with {cap_before} of cap and {budget_before} of budget left"
         ));
     }
     let cap_left = city.rewards(ADMIN).remaining_cap(beneficiary).value;
     let budget_left = city.rewards(ADMIN).remaining_budget().value;
-    if cap_left != REWARD_CAP - earned || budget_left != REWARD_BUDGET - minted {
+    let expected = model.rewards_left(beneficiary.account());
+    if (cap_left, budget_left) != expected {
         return Err(format!(
-            "{beneficiary:?} may still earn {cap_left} and all {budget_left}; the model says {} and {}",
-            REWARD_CAP - earned,
-            REWARD_BUDGET - minted
+            "{beneficiary:?} may still earn {cap_left} and all {budget_left}; the model says {expected:?}"
         ));
     }
     Ok(2)
 }
 
-/// A receipt is recorded exactly when it was paid (a second attestation of it is refused:
 /// the model predicts `ReceiptSeen` and the outcomes are compared).
 fn a_receipt_is_paid_at_most_once(
     city: &mut City,
@@ -273,6 +287,7 @@ fn a_receipt_is_paid_at_most_once(
 /// What `votes_at` and `total_supply_at` said of a finished block never changes.
 fn the_past_never_changes(
     city: &mut City,
+    model: &Model,
     step: &Step,
     history: &mut History,
 ) -> Result<u64, String> {
@@ -280,27 +295,42 @@ fn the_past_never_changes(
         return Ok(0);
     }
     let mut calls = 0;
-    for &(block, votes, supply) in &history.seen {
-        let votes_now = city.token(ADMIN).votes_at(ALICE, block).ok();
-        let supply_now = city.token(ADMIN).total_supply_at(block).ok();
-        calls += 2;
-        if (votes_now, supply_now) != (votes, supply) {
+    for &(block, supply) in &history.supply {
+        let now = city.token(ADMIN).total_supply_at(block).value.ok();
+        calls += 1;
+        if now != supply {
             return Err(format!(
-                "block {block} now reads votes {votes_now} and supply {supply_now}, once {votes} and {supply}"
+                "the supply at block {block} now reads {now:?}, once {supply:?}"
+            ));
+        }
+    }
+    for &(block, account, votes) in &history.votes {
+        let now = city.token(ADMIN).votes_at(account, block).value.ok();
+        calls += 1;
+        if now != votes {
+            return Err(format!(
+                "the votes of {account:?} at block {block} now read {now:?}, once {votes:?}"
             ));
         }
     }
     let finished = city.block() - 1;
-    let votes = city.token(ADMIN).votes_at(ALICE, finished).ok();
-    let supply = city.token(ADMIN).total_supply_at(finished).ok();
-    history.seen.push((finished, votes, supply));
-    Ok(calls + 2)
+    let supply = city.token(ADMIN).total_supply_at(finished).value.ok();
+    history.supply.push((finished, supply));
+    calls += 1;
+    for account in &model.tracking {
+        let votes = city.token(ADMIN).votes_at(*account, finished).value.ok();
+        history.votes.push((finished, *account, votes));
+        calls += 1;
+    }
+    Ok(calls)
 }
 
 /// The poll a voting step touched, if it exists: the one it named, or the one it opened.
 fn touched_poll(model: &Model, step: &Step) -> Option<u8> {
     let poll = match *step {
         Step::Vote { poll, .. }
+        | Step::Commit { poll, .. }
+        | Step::Reveal { poll, .. }
         | Step::CancelPoll { poll, .. }
         | Step::Queue { poll, .. }
         | Step::Execute { poll, .. } => poll,
@@ -324,11 +354,15 @@ fn nobody_is_counted_twice_and_the_tally_is_the_sum_of_ballots(
         .tally(poll.into())
         .value
         .ok_or_else(|| format!("poll {poll} has no tally"))?;
-    if tally.voters as usize != expected.ballots.len() {
+    if tally.voters as usize != expected.ballots.len()
+        || tally.unrevealed as usize != expected.sealed.len()
+    {
         return Err(format!(
-            "poll {poll} counts {} voters for {} ballots",
+            "poll {poll} counts {} voters and {} sealed ballots for {} and {}",
             tally.voters,
-            expected.ballots.len()
+            tally.unrevealed,
+            expected.ballots.len(),
+            expected.sealed.len()
         ));
     }
     if tally.votes != expected.tally() {
@@ -369,7 +403,8 @@ fn a_proposal_is_never_both_executed_and_canceled(
     model: &Model,
     poll: u8,
 ) -> Result<u64, String> {
-    let expected = model.polls.polls[usize::from(poll)].state(model.block, model.now_ms);
+    let expected =
+        model.polls.polls[usize::from(poll)].state(model.block, model.now_ms, &model.identities);
     let state = city.voting(ADMIN).state(poll.into()).value;
     if state != Ok(expected) {
         return Err(format!(

@@ -1,5 +1,6 @@
-//! The reference model: the token and the reward rules in plain Rust, predicting each
-//! step's outcome (success, or the exact error) and the state after it.
+//! The reference model: the token, the registry's identities, the reward rules, e-voting
+//! and the escrow in plain Rust, predicting each step's outcome (success, or the exact
+//! error) and the state after it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -7,9 +8,10 @@ use city_traits::{Action, IdentityKind, Role};
 use ink::primitives::AccountId;
 
 use super::{
-    polls::Polls, projects::ProjectModel, Step, ACTORS, BIN, CAP, REWARD_BUDGET, REWARD_CAP,
+    identities::Identities, polls::Polls, projects::ProjectModel, Step, BIN, CAP, REWARD_BUDGET,
+    REWARD_CAP,
 };
-use crate::city::{ADMIN, BLOCK_TIME_MS, REWARD_EPOCH_MS, SHOP};
+use crate::city::{Actor, ADMIN, ALICE, BLOCK_TIME_MS, REWARD_EPOCH_MS, SHOP};
 
 /// A step's outcome, as both sides report it: `Ok`, or the error's debug form.
 pub type Verdict = Result<u128, String>;
@@ -33,23 +35,15 @@ pub struct Model {
     /// The escrow's account, which holds the project's funds.
     pub escrow: AccountId,
     pub project: ProjectModel,
-}
-
-/// The identity kind of each actor in the fuzzed city's registry.
-pub fn kind_of(account: AccountId) -> Option<IdentityKind> {
-    ACTORS
-        .iter()
-        .find(|(actor, _)| actor.account() == account)
-        .and_then(|(_, kind)| *kind)
-}
-
-/// The token roles the fuzzed city grants: the admin mints, burns and pauses; the shop is
-/// a service provider.
-pub fn holds(account: AccountId, role: Role) -> bool {
-    match role {
-        Role::Minter | Role::Burner | Role::Pauser => account == ADMIN.account(),
-        Role::ServiceProvider => account == SHOP.account(),
-    }
+    pub identities: Identities,
+    pub token_admin: AccountId,
+    /// Token roles held: (account, role bit).
+    pub roles: BTreeSet<(AccountId, u8)>,
+    /// Accounts that opted in to voting power.
+    pub tracking: BTreeSet<AccountId>,
+    pub rewards_admin: AccountId,
+    pub reward_cap: u128,
+    pub reward_budget: u128,
 }
 
 /// The reward rule per action: recyclables 2 coins per kg for citizens and residents, tax
@@ -68,7 +62,16 @@ pub fn authorised(attester: AccountId, action: Action) -> bool {
 }
 
 impl Model {
+    /// The fuzzed city as `World::new` sets it up: the admin mints, burns and pauses, the
+    /// shop is a service provider, the cast is registered, alice tracks her votes.
     pub fn new(treasury: u128, now_ms: u64, block: u32, escrow: AccountId) -> Self {
+        let admin = ADMIN.account();
+        let roles = [
+            (admin, Role::Minter),
+            (admin, Role::Burner),
+            (admin, Role::Pauser),
+            (SHOP.account(), Role::ServiceProvider),
+        ];
         Self {
             balances: BTreeMap::from([(ADMIN.account(), treasury)]),
             allowances: BTreeMap::new(),
@@ -84,7 +87,38 @@ impl Model {
             polls: Polls::default(),
             escrow,
             project: ProjectModel::new(0),
+            identities: Identities::of_the_cast(0),
+            token_admin: admin,
+            roles: roles.map(|(account, role)| (account, role.bit())).into(),
+            tracking: BTreeSet::from([ALICE.account()]),
+            rewards_admin: admin,
+            reward_cap: REWARD_CAP,
+            reward_budget: REWARD_BUDGET,
         }
+    }
+
+    /// Whether `account` holds the token's `role`.
+    pub fn holds(&self, account: AccountId, role: Role) -> bool {
+        self.roles.contains(&(account, role.bit()))
+    }
+
+    /// What `beneficiary` may still earn this epoch, and all together.
+    pub fn rewards_left(&self, beneficiary: AccountId) -> (u128, u128) {
+        let epoch = self.epoch();
+        let earned = self
+            .earned
+            .get(&(beneficiary, epoch))
+            .copied()
+            .unwrap_or_default();
+        let minted = self
+            .minted_in_epoch
+            .get(&epoch)
+            .copied()
+            .unwrap_or_default();
+        (
+            self.reward_cap.saturating_sub(earned),
+            self.reward_budget.saturating_sub(minted),
+        )
     }
 
     pub fn balance(&self, account: AccountId) -> u128 {
@@ -159,7 +193,7 @@ impl Model {
                 Ok(0)
             }
             Step::Mint { caller, to, amount } => {
-                if !holds(caller.account(), Role::Minter) {
+                if !self.holds(caller.account(), Role::Minter) {
                     return Err("MissingRole(Minter)".into());
                 }
                 self.mint(to.account(), amount)?;
@@ -171,7 +205,7 @@ impl Model {
                 amount,
             } => {
                 let (burner, from) = (caller.account(), from.account());
-                if !holds(burner, Role::Burner) {
+                if !self.holds(burner, Role::Burner) {
                     return Err("MissingRole(Burner)".into());
                 }
                 if self.paused {
@@ -192,7 +226,7 @@ impl Model {
                 Ok(0)
             }
             Step::Pause { caller } => {
-                if !holds(caller.account(), Role::Pauser) {
+                if !self.holds(caller.account(), Role::Pauser) {
                     return Err("MissingRole(Pauser)".into());
                 }
                 if self.paused {
@@ -202,7 +236,7 @@ impl Model {
                 Ok(0)
             }
             Step::Unpause { caller } => {
-                if !holds(caller.account(), Role::Pauser) {
+                if !self.holds(caller.account(), Role::Pauser) {
                     return Err("MissingRole(Pauser)".into());
                 }
                 if !self.paused {
@@ -212,7 +246,7 @@ impl Model {
                 Ok(0)
             }
             Step::SetCivicPolicy { caller, civic } => {
-                if caller.account() != ADMIN.account() {
+                if caller.account() != self.token_admin {
                     return Err("NotAdmin".into());
                 }
                 self.civic = civic;
@@ -237,7 +271,7 @@ impl Model {
                 if provider == citizen {
                     return Err("SelfRedemption".into());
                 }
-                if !holds(provider, Role::ServiceProvider) {
+                if !self.holds(provider, Role::ServiceProvider) {
                     return Err("NotServiceProvider".into());
                 }
                 self.move_tokens(citizen, provider, amount)?;
@@ -258,7 +292,11 @@ impl Model {
                     return Err("ReceiptSeen".into());
                 }
                 let (reward, per, kinds) = rule(action).ok_or("NoRule")?;
-                if !kind_of(beneficiary).is_some_and(|kind| kinds.contains(&kind)) {
+                if !self
+                    .identities
+                    .kind_of(beneficiary)
+                    .is_some_and(|kind| kinds.contains(&kind))
+                {
                     return Err("NotEligible".into());
                 }
                 let reward = quantity
@@ -266,50 +304,75 @@ impl Model {
                     .map(|product| product / per)
                     .ok_or("Overflow")?;
                 let epoch = self.epoch();
-                let earned = self
-                    .earned
-                    .get(&(beneficiary, epoch))
-                    .copied()
-                    .unwrap_or_default();
-                let minted = self
-                    .minted_in_epoch
-                    .get(&epoch)
-                    .copied()
-                    .unwrap_or_default();
-                let paid = reward
-                    .min(REWARD_CAP.saturating_sub(earned))
-                    .min(REWARD_BUDGET.saturating_sub(minted));
+                let (cap_left, budget_left) = self.rewards_left(beneficiary);
+                let paid = reward.min(cap_left).min(budget_left);
                 if paid > 0 {
                     self.mint(beneficiary, paid)
                         .map_err(|error| format!("TokenRefused({error})"))?;
                 }
                 self.receipts.insert(receipt);
-                self.earned.insert((beneficiary, epoch), earned + paid);
-                self.minted_in_epoch.insert(epoch, minted + paid);
+                *self.earned.entry((beneficiary, epoch)).or_default() += paid;
+                *self.minted_in_epoch.entry(epoch).or_default() += paid;
                 self.attested += paid;
                 Ok(paid)
             }
             Step::OpenPoll {
                 caller,
                 options,
+                secret,
+                revote,
+            } => self.polls.open(
+                caller.account(),
+                options,
+                (false, secret, revote),
+                self.block,
+            ),
+            Step::Propose {
+                caller,
+                secret,
                 revote,
             } => self
                 .polls
-                .open(caller.account(), options, false, revote, self.block),
-            Step::Propose { caller, revote } => {
-                self.polls
-                    .open(caller.account(), 2, true, revote, self.block)
-            }
+                .open(caller.account(), 2, (true, secret, revote), self.block),
             Step::Vote {
                 voter,
                 poll,
                 choice,
-            } => self.polls.vote(voter.account(), poll, choice, self.block),
-            Step::CancelPoll { caller, poll } => {
+            } => self.polls.vote(
+                voter.account(),
+                (poll, choice),
+                self.block,
+                &self.identities,
+            ),
+            Step::Commit {
+                voter,
+                poll,
+                choice,
+                salt,
+            } => self.polls.commit(
+                voter.account(),
+                (poll, choice, salt),
+                self.block,
+                &self.identities,
+            ),
+            Step::Reveal {
+                voter,
+                poll,
+                choice,
+                salt,
+            } => self
+                .polls
+                .reveal(voter.account(), (poll, choice, salt), self.block),
+            Step::CancelPoll { caller, poll } => self.polls.cancel(
+                caller.account(),
+                poll,
+                (self.block, self.now_ms),
+                &self.identities,
+            ),
+            Step::Queue { poll, .. } => {
                 self.polls
-                    .cancel(caller.account(), poll, self.block, self.now_ms)
+                    .queue(poll, (self.block, self.now_ms), &self.identities)
             }
-            Step::Queue { poll, .. } => self.polls.queue(poll, self.block, self.now_ms),
             Step::Execute { poll, .. } => self.polls.execute(poll, self.now_ms),
             Step::Fund { funder, amount } => {
                 let funder = funder.account();
@@ -345,6 +408,82 @@ impl Model {
                 self.escrow_pays(funder, amount)?;
                 Ok(0)
             }
+            Step::IncreaseAllowance {
+                owner,
+                spender,
+                amount,
+            } => {
+                let (owner, spender) = (owner.account(), spender.account());
+                if owner != spender && amount != 0 {
+                    let raised = self.allowance(owner, spender).saturating_add(amount);
+                    self.set_allowance(owner, spender, raised);
+                }
+                Ok(0)
+            }
+            Step::DecreaseAllowance {
+                owner,
+                spender,
+                amount,
+            } => {
+                let (owner, spender) = (owner.account(), spender.account());
+                if owner != spender && amount != 0 {
+                    let left = self
+                        .allowance(owner, spender)
+                        .checked_sub(amount)
+                        .ok_or("InsufficientAllowance")?;
+                    self.set_allowance(owner, spender, left);
+                }
+                Ok(0)
+            }
+            Step::TrackVotes { caller } => {
+                self.tracking.insert(caller.account());
+                Ok(0)
+            }
+            Step::GrantRole { caller, role, to } => {
+                self.ensure_token_admin(caller)?;
+                self.roles.insert((to.account(), role.bit()));
+                Ok(0)
+            }
+            Step::RevokeRole { caller, role, from } => {
+                self.ensure_token_admin(caller)?;
+                self.roles.remove(&(from.account(), role.bit()));
+                Ok(0)
+            }
+            Step::TransferTokenAdmin { caller, to } => {
+                self.ensure_token_admin(caller)?;
+                self.token_admin = to.account();
+                Ok(0)
+            }
+            Step::SetLimits {
+                caller,
+                cap,
+                budget,
+            } => {
+                if caller.account() != self.rewards_admin {
+                    return Err("NotAdmin".into());
+                }
+                self.reward_cap = cap;
+                self.reward_budget = budget;
+                Ok(0)
+            }
+            Step::Register {
+                caller,
+                account,
+                kind,
+                document,
+            } => {
+                self.ensure_registrar(caller)?;
+                self.identities.register(
+                    account.account(),
+                    kind,
+                    super::identities::document(usize::from(document)),
+                    self.block,
+                )
+            }
+            Step::RevokeIdentity { caller, account } => {
+                self.ensure_registrar(caller)?;
+                self.identities.revoke(account.account(), self.block)
+            }
             Step::NextBlocks { blocks } => {
                 self.block += u32::from(blocks);
                 self.now_ms += u64::from(blocks) * BLOCK_TIME_MS;
@@ -356,6 +495,21 @@ impl Model {
                 Ok(0)
             }
         }
+    }
+
+    fn ensure_token_admin(&self, caller: Actor) -> Result<(), String> {
+        if caller.account() != self.token_admin {
+            return Err("NotAdmin".into());
+        }
+        Ok(())
+    }
+
+    /// Only the admin is a registrar in the fuzzed city.
+    fn ensure_registrar(&self, caller: Actor) -> Result<(), String> {
+        if caller != ADMIN {
+            return Err("NotRegistrar".into());
+        }
+        Ok(())
     }
 
     /// The escrow takes `amount` from `from` with `transfer_from` (it holds an allowance).
@@ -392,7 +546,7 @@ impl Model {
     }
 
     fn ensure_policy(&self, from: AccountId, to: AccountId) -> Result<(), String> {
-        let provider = |account| holds(account, Role::ServiceProvider);
+        let provider = |account| self.holds(account, Role::ServiceProvider);
         if self.civic && !provider(from) && !provider(to) {
             return psp22_custom("PolicyForbidsTransfer").map(|_| ());
         }

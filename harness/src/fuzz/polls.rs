@@ -1,12 +1,13 @@
-//! The reference model of e-voting in the fuzzed city: public polls and proposals (without
-//! calls) for citizens and residents, one person one vote, under the city's `GOVERNANCE`.
+//! The reference model of e-voting in the fuzzed city: public and secret polls and
+//! proposals (without calls) for citizens and residents, one person one vote, under the
+//! city's `GOVERNANCE`.
 
 use std::collections::BTreeMap;
 
 use city_traits::{IdentityKind, PollState, ABSTAIN, AGAINST, FOR, MAX_OPTIONS};
 use ink::primitives::AccountId;
 
-use super::model::kind_of;
+use super::identities::Identities;
 use crate::city::{ADMIN, GOVERNANCE};
 
 /// Who may vote in the fuzzed polls.
@@ -19,11 +20,16 @@ pub struct PollModel {
     pub options: u8,
     pub proposal: bool,
     pub revote: bool,
+    pub secret: bool,
     pub snapshot: u32,
     pub deadline: u32,
+    /// The last block of the reveal period (the deadline for a public poll).
+    pub reveal_end: u32,
     pub status: Status,
-    /// Each voter's current choice.
+    /// Each counted voter's current choice (for a secret poll: revealed).
     pub ballots: BTreeMap<AccountId, u8>,
+    /// Secret ballots committed and not revealed: the choice and salt committed to.
+    pub sealed: BTreeMap<AccountId, (u8, u8)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +41,32 @@ pub enum Status {
 }
 
 impl PollModel {
+    /// Votes and commitments are taken after the snapshot until the deadline.
+    fn ensure_voting(&self, block: u32) -> Result<(), String> {
+        if self.status != Status::Open || block > self.deadline {
+            return Err("VotingClosed".into());
+        }
+        if block <= self.snapshot {
+            return Err("NotStarted".into());
+        }
+        Ok(())
+    }
+
+    /// A first ballot needs an eligible identity at the snapshot; a later one, re-voting.
+    fn weigh(&self, voter: AccountId, ids: &Identities) -> Result<(), String> {
+        if self.ballots.contains_key(&voter) || self.sealed.contains_key(&voter) {
+            if !self.revote {
+                return Err("AlreadyVoted".into());
+            }
+        } else if !ids
+            .kind_at(voter, self.snapshot)
+            .is_some_and(|kind| ELECTORATE.contains(&kind))
+        {
+            return Err("NotEligible".into());
+        }
+        Ok(())
+    }
+
     /// The tally: one vote per ballot, per option, then abstentions.
     pub fn tally(&self) -> Vec<u128> {
         let mut votes = vec![0; usize::from(self.options) + 1];
@@ -49,8 +81,8 @@ impl PollModel {
         votes
     }
 
-    /// Where the poll stands at `block` and `now_ms`.
-    pub fn state(&self, block: u32, now_ms: u64) -> PollState {
+    /// Where the poll stands at `block` and `now_ms`, the registry being `ids`.
+    pub fn state(&self, block: u32, now_ms: u64, ids: &Identities) -> PollState {
         match self.status {
             Status::Canceled => PollState::Canceled,
             Status::Executed => PollState::Executed,
@@ -58,17 +90,20 @@ impl PollModel {
             Status::Queued { .. } => PollState::Queued,
             Status::Open if block <= self.snapshot => PollState::Pending,
             Status::Open if block <= self.deadline => PollState::Active,
-            Status::Open if self.carried() => PollState::Succeeded,
+            Status::Open if block <= self.reveal_end => PollState::Revealing,
+            Status::Open if self.carried(ids) => PollState::Succeeded,
             Status::Open => PollState::Defeated,
         }
     }
 
-    /// Quorum: a fifth of the three eligible identities, rounded up, is one vote. Then a
+    /// Quorum: a fifth of the identities eligible at the snapshot, rounded up. Then a
     /// proposal needs more For than Against, a poll one option ahead of all others.
-    fn carried(&self) -> bool {
+    fn carried(&self, ids: &Identities) -> bool {
         let votes = self.tally();
         let counted: u128 = votes.iter().sum();
-        if counted < 1 {
+        let quorum = (ids.electorate_at(self.snapshot) * u128::from(GOVERNANCE.quorum_bps))
+            .div_ceil(u128::from(city_traits::BASIS_POINTS));
+        if counted < quorum {
             return false;
         }
         let options = &votes[..usize::from(self.options)];
@@ -93,23 +128,26 @@ impl Polls {
         &mut self,
         proposer: AccountId,
         options: u8,
-        proposal: bool,
-        revote: bool,
+        (proposal, secret, revote): (bool, bool, bool),
         block: u32,
     ) -> Verdict {
         if !proposal && !(2..=MAX_OPTIONS).contains(&options) {
             return Err("BadOptionCount".into());
         }
         let snapshot = block + GOVERNANCE.voting_delay;
+        let deadline = snapshot + GOVERNANCE.voting_period;
         self.polls.push(PollModel {
             proposer,
             options: if proposal { 2 } else { options },
             proposal,
             revote,
+            secret,
             snapshot,
-            deadline: snapshot + GOVERNANCE.voting_period,
+            deadline,
+            reveal_end: deadline + if secret { GOVERNANCE.reveal_period } else { 0 },
             status: Status::Open,
             ballots: BTreeMap::new(),
+            sealed: BTreeMap::new(),
         });
         Ok(0)
     }
@@ -120,35 +158,85 @@ impl Polls {
             .ok_or_else(|| "UnknownPoll".to_string())
     }
 
-    pub fn vote(&mut self, voter: AccountId, poll: u8, choice: u8, block: u32) -> Verdict {
+    pub fn vote(
+        &mut self,
+        voter: AccountId,
+        (poll, choice): (u8, u8),
+        block: u32,
+        ids: &Identities,
+    ) -> Verdict {
         let poll = self.find(poll)?;
-        if poll.status != Status::Open || block > poll.deadline {
-            return Err("VotingClosed".into());
-        }
-        if block <= poll.snapshot {
-            return Err("NotStarted".into());
+        poll.ensure_voting(block)?;
+        if poll.secret {
+            return Err("SecretBallot".into());
         }
         if choice >= poll.options && choice != ABSTAIN {
             return Err("InvalidChoice".into());
         }
-        if poll.ballots.contains_key(&voter) {
-            if !poll.revote {
-                return Err("AlreadyVoted".into());
-            }
-        } else if !kind_of(voter).is_some_and(|kind| ELECTORATE.contains(&kind)) {
-            return Err("NotEligible".into());
-        }
+        poll.weigh(voter, ids)?;
         poll.ballots.insert(voter, choice);
         Ok(0)
     }
 
-    pub fn cancel(&mut self, by: AccountId, poll: u8, block: u32, now_ms: u64) -> Verdict {
+    /// `commit_vote` of a commitment to `choice` with salt `[salt; 32]`.
+    pub fn commit(
+        &mut self,
+        voter: AccountId,
+        (poll, choice, salt): (u8, u8, u8),
+        block: u32,
+        ids: &Identities,
+    ) -> Verdict {
+        let poll = self.find(poll)?;
+        poll.ensure_voting(block)?;
+        if !poll.secret {
+            return Err("NotSecret".into());
+        }
+        poll.weigh(voter, ids)?;
+        poll.sealed.insert(voter, (choice, salt));
+        Ok(0)
+    }
+
+    /// `reveal_vote` of `choice` with salt `[salt; 32]`.
+    pub fn reveal(
+        &mut self,
+        voter: AccountId,
+        (poll, choice, salt): (u8, u8, u8),
+        block: u32,
+    ) -> Verdict {
+        let poll = self.find(poll)?;
+        if !poll.secret {
+            return Err("NotSecret".into());
+        }
+        if poll.status != Status::Open || block <= poll.deadline || block > poll.reveal_end {
+            return Err("NotRevealing".into());
+        }
+        let Some(&committed) = poll.sealed.get(&voter) else {
+            return Err("NothingToReveal".into());
+        };
+        if choice >= poll.options && choice != ABSTAIN {
+            return Err("InvalidChoice".into());
+        }
+        if committed != (choice, salt) {
+            return Err("BadReveal".into());
+        }
+        poll.sealed.remove(&voter);
+        poll.ballots.insert(voter, choice);
+        Ok(0)
+    }
+
+    pub fn cancel(
+        &mut self,
+        by: AccountId,
+        poll: u8,
+        (block, now_ms): (u32, u64),
+        ids: &Identities,
+    ) -> Verdict {
         let poll = self.find(poll)?;
         let guardian = by == ADMIN.account();
         if !guardian && by != poll.proposer {
             return Err("NotAllowed".into());
         }
-        let cancelable = match poll.state(block, now_ms) {
+        let cancelable = match poll.state(block, now_ms, ids) {
             PollState::Executed | PollState::Canceled | PollState::Expired => false,
             PollState::Pending => true,
             _ => guardian,
@@ -160,12 +248,12 @@ impl Polls {
         Ok(0)
     }
 
-    pub fn queue(&mut self, poll: u8, block: u32, now_ms: u64) -> Verdict {
+    pub fn queue(&mut self, poll: u8, (block, now_ms): (u32, u64), ids: &Identities) -> Verdict {
         let poll = self.find(poll)?;
         if !poll.proposal {
             return Err("NotAProposal".into());
         }
-        if poll.state(block, now_ms) != PollState::Succeeded {
+        if poll.state(block, now_ms, ids) != PollState::Succeeded {
             return Err("NotSucceeded".into());
         }
         let eta = now_ms + GOVERNANCE.timelock_ms;

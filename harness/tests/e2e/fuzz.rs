@@ -21,7 +21,7 @@ fn a_short_campaign_finds_no_violation_and_replays_the_regressions() {
     let report = fuzz::run(&campaign, |_| {}).unwrap();
     assert!(report.failure.is_none(), "{}", report.text());
     // Every kind of step was taken, and calls of each contract succeeded.
-    assert_eq!(report.stats.messages.len(), 25, "{}", report.text());
+    assert_eq!(report.stats.messages.len(), 36, "{}", report.text());
     for outcome in [
         "rewards.attest Ok",
         "token.transfer Ok",
@@ -51,4 +51,47 @@ fn a_broken_cap_check_is_caught_and_shrunk() {
     // Shrunk: two attestations for the same beneficiary within a day suffice.
     let steps = failure.lines().filter(|line| line.contains(". ")).count();
     assert!(steps <= 3, "not shrunk:\n{failure}");
+}
+
+#[test]
+fn a_sealed_ballot_is_revealed_and_counted_as_the_model_says() {
+    use fuzz::{Step, World};
+    use harness::city::{ALICE, BOB};
+    let mut world = World::new("reward-rules").unwrap();
+    // Poll 2 is the world's secret poll, open for voting.
+    let commit = |voter, salt| Step::Commit {
+        voter,
+        poll: 2,
+        choice: 1,
+        salt,
+    };
+    let reveal = |voter, salt| Step::Reveal {
+        voter,
+        poll: 2,
+        choice: 1,
+        salt,
+    };
+    let steps = [
+        reveal(ALICE, 0),
+        commit(ALICE, 0),
+        commit(BOB, 0),
+        Step::NextBlocks { blocks: 101 },
+        reveal(ALICE, 0),
+        reveal(ALICE, 0),
+        reveal(BOB, 1),
+    ];
+    world.play(&steps).unwrap();
+    for outcome in [
+        "voting.reveal_vote NotRevealing",
+        "voting.commit_vote Ok",
+        "voting.reveal_vote Ok",
+        "voting.reveal_vote NothingToReveal",
+        "voting.reveal_vote BadReveal",
+    ] {
+        assert!(
+            world.stats.outcomes.contains_key(outcome),
+            "{outcome}: {:?}",
+            world.stats.outcomes
+        );
+    }
 }
