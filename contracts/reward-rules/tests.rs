@@ -107,6 +107,11 @@ fn attesters_are_authorised_per_action() {
     );
     rules.authorise_attester(a.charlie, vec![]).unwrap();
     assert!(rules.attester_actions(a.charlie).is_empty());
+    // An action listed twice is authorised once.
+    rules
+        .authorise_attester(a.charlie, vec![Action::WaterSaved, Action::WaterSaved])
+        .unwrap();
+    assert_eq!(rules.attester_actions(a.charlie), vec![Action::WaterSaved]);
 }
 
 #[ink::test]
@@ -131,6 +136,9 @@ fn an_unauthorised_attester_is_refused_before_anything_else() {
     );
     let too_many = rules.attest_batch(vec![item; MAX_BATCH + 1]).unwrap_err();
     assert_eq!(too_many.error, RewardError::BatchTooLarge);
+    // A full batch is not too large: it is refused for its first item.
+    let full = rules.attest_batch(vec![item; MAX_BATCH]).unwrap_err();
+    assert_eq!((full.index, full.error), (0, RewardError::NotAuthorised));
     assert!(!rules.receipt_seen([1; 32]));
     assert_eq!(rules.minted_total(), 0);
 }

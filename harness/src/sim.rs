@@ -355,38 +355,8 @@ impl Life<'_> {
                 .ok();
         }
 
-        let now = city.now_ms();
-        let mut left = citizens;
-        for (g, group) in profile.groups.iter().enumerate() {
-            let size = if g + 1 == profile.groups.len() {
-                left
-            } else {
-                (citizens * group.share / 100).min(left)
-            };
-            left -= size;
-            let expires = now + u64::from(group.valid_days) * REWARD_EPOCH_MS;
-            for n in 0..size {
-                let account = crowd_member(group.crowd, n);
-                let tag = u8::try_from(g).unwrap_or(u8::MAX);
-                city.registry(ADMIN)
-                    .register(account, group.kind, numbered_id(tag, n), expires)
-                    .value
-                    .map_err(|error| anyhow!("registering {} {n}: {error:?}", group.crowd))?;
-                if group.track_votes {
-                    city.token(account).track_votes().ok();
-                }
-                self.people.push(Person {
-                    account,
-                    kind: group.kind,
-                    expires_day: group.valid_days,
-                });
-                self.calls_in_block += 1;
-                if self.calls_in_block >= CALLS_PER_BLOCK {
-                    self.calls_in_block = 0;
-                    city.advance_blocks(1);
-                }
-            }
-        }
+        self.enrol(citizens)?;
+        let city = &mut self.city;
         if let Some(works) = &profile.works {
             let workers = works.workers.min(u32::try_from(self.people.len())?);
             let roll: Vec<AccountId> = self.people[..workers as usize]
@@ -409,6 +379,41 @@ impl Life<'_> {
         }
         if profile.polls.iter().any(|poll| poll.change.is_some()) {
             city.hand_over_to_governance();
+        }
+        Ok(())
+    }
+
+    /// Registers `citizens` people across the profile's groups, a block every so often.
+    fn enrol(&mut self, citizens: u32) -> Result<()> {
+        let groups = self.profile.groups;
+        let now = self.city.now_ms();
+        let mut left = citizens;
+        for (g, group) in groups.iter().enumerate() {
+            let size = if g + 1 == groups.len() {
+                left
+            } else {
+                (citizens * group.share / 100).min(left)
+            };
+            left -= size;
+            let expires = now + u64::from(group.valid_days) * REWARD_EPOCH_MS;
+            let tag = u8::try_from(g).unwrap_or(u8::MAX);
+            for n in 0..size {
+                let account = crowd_member(group.crowd, n);
+                self.city
+                    .registry(ADMIN)
+                    .register(account, group.kind, numbered_id(tag, n), expires)
+                    .value
+                    .map_err(|error| anyhow!("registering {} {n}: {error:?}", group.crowd))?;
+                if group.track_votes {
+                    self.city.token(account).track_votes().ok();
+                }
+                self.people.push(Person {
+                    account,
+                    kind: group.kind,
+                    expires_day: group.valid_days,
+                });
+                self.tick();
+            }
         }
         Ok(())
     }
