@@ -336,3 +336,38 @@ mod roles {
         assert_eq!(registry.admin(), a.frank);
     }
 }
+
+mod edges {
+    use super::*;
+
+    #[ink::test]
+    fn a_role_granted_twice_is_held_and_revoking_one_not_held_changes_nothing() {
+        let mut registry = registry();
+        let a = accounts();
+        registry
+            .grant_role(CivicRole::Inspector, a.charlie)
+            .unwrap();
+        registry
+            .grant_role(CivicRole::Inspector, a.charlie)
+            .unwrap();
+        assert!(registry.has_civic_role(a.charlie, CivicRole::Inspector));
+        let before = event_count();
+        registry.revoke_role(CivicRole::Worker, a.charlie).unwrap();
+        assert_eq!(event_count(), before, "revoking a role not held emitted");
+        assert!(registry.has_civic_role(a.charlie, CivicRole::Inspector));
+    }
+
+    #[ink::test]
+    fn an_identity_lapses_at_its_expiry_to_the_millisecond() {
+        let mut registry = registry();
+        let a = accounts();
+        let expires = START_MS + DAY_MS;
+        registry
+            .register(a.charlie, IdentityKind::Citizen, document(7), expires)
+            .unwrap();
+        test::set_block_timestamp::<E>(expires - 1);
+        assert_eq!(registry.kind_of(a.charlie), Some(IdentityKind::Citizen));
+        test::set_block_timestamp::<E>(expires);
+        assert_eq!(registry.kind_of(a.charlie), None);
+    }
+}

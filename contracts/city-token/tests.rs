@@ -651,6 +651,19 @@ mod psp22_edges {
     }
 
     #[ink::test]
+    fn a_spender_may_move_the_owners_whole_balance() {
+        let mut token = token_with(100);
+        let a = accounts();
+        token.approve(a.bob, 100).unwrap();
+        act_as(a.bob);
+        token
+            .transfer_from(a.alice, a.charlie, 100, vec![])
+            .unwrap();
+        assert_eq!(token.balance_of(a.alice), 0);
+        assert_eq!(token.balance_of(a.charlie), 100);
+    }
+
+    #[ink::test]
     fn u128_max_amounts_fail_cleanly() {
         let mut token = token_with(100);
         let a = accounts();

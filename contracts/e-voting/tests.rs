@@ -141,6 +141,11 @@ fn polls_need_two_to_max_options_and_short_texts() {
         Err(VotingError::TextTooLong)
     );
     assert_eq!(open("?", labels(usize::from(MAX_OPTIONS))), Ok(0));
+    // Texts of exactly the largest sizes are fine.
+    assert_eq!(
+        open(&"?".repeat(256), vec!["x".repeat(64), "y".into()]),
+        Ok(1)
+    );
     assert_eq!(
         voting.create_poll(
             "?".into(),
@@ -151,7 +156,7 @@ fn polls_need_two_to_max_options_and_short_texts() {
         ),
         Err(VotingError::EmptyElectorate)
     );
-    assert_eq!(voting.poll_count(), 1, "refusals open nothing");
+    assert_eq!(voting.poll_count(), 2, "refusals open nothing");
 }
 
 #[ink::test]
@@ -173,6 +178,7 @@ fn proposals_carry_a_bounded_list_of_calls() {
         propose(vec![call(MAX_CALL_INPUT + 1)]),
         Err(VotingError::TooManyCalls)
     );
+    assert_eq!(propose(vec![call(0); MAX_CALLS]), Ok(0));
     let id = propose(vec![call(MAX_CALL_INPUT); 2]).unwrap();
     assert!(voting.poll(id).unwrap().proposal);
     assert_eq!(voting.poll(id).unwrap().options, 2);
