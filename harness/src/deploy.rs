@@ -371,7 +371,7 @@ impl Deployment {
                 .unwrap_or_default(),
             plan.signer,
             if dry_run {
-                "; dry run: weights and deposits estimated on an embedded chain"
+                "; dry run: addresses, weights and deposits as on an embedded chain"
             } else {
                 ""
             }
