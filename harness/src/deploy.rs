@@ -2,14 +2,21 @@
 //! `deployments/networks/<name>.toml` says, record what was deployed, and compare what is
 //! on chain with the bundles built from this commit.
 //!
-//! The embedded network (`kind = "embedded"`, the `sandbox` plan) is a drink sandbox whose
-//! chain state is kept in a file between runs, the way a node keeps its database: a second
-//! `deploy` finds the contracts of the last record with the same code hash and skips them.
-//! Constructor and message arguments are written as cargo-contract writes them and encoded
-//! by each bundle's own transcoder; `<contract>` stands for a contract deployed before it.
+//! Two kinds of network implement [`Network`]: the embedded drink sandbox (`kind =
+//! "embedded"`, the `sandbox` plan), whose chain state is kept in a file between runs the
+//! way a node keeps its database, and live nodes (`kind = "node"`) reached over RPC with
+//! the libraries cargo-contract itself uses (contract-extrinsics, subxt). A second
+//! `deploy` finds the contracts of the last record still holding the same code and skips
+//! them. Constructor and message arguments are written as cargo-contract writes them and
+//! encoded by each bundle's own transcoder; `<contract>` stands for a contract deployed
+//! before it and `<signer>` for the deploying account.
 //!
 //! Any plan can be dry-run: the whole plan runs on a throwaway embedded chain, and the
 //! weights and storage deposits it took are printed as estimates.
+
+mod embedded;
+mod node;
+mod step;
 
 use std::{
     collections::BTreeMap,
@@ -18,21 +25,11 @@ use std::{
 };
 
 use anyhow::{anyhow, bail, ensure, Context, Result};
-use drink::{
-    pallet_contracts::{Determinism, StorageDeposit},
-    sandbox_api::prelude::*,
-    session::{ContractBundle, Session},
-    AccountId32, Sandbox as _, Weight,
-};
+use drink::AccountId32;
 use scale::{Decode, Encode};
 
-use crate::{
-    bundles,
-    city::{named_account, runtime_account, Sandbox, CALL_GAS_LIMIT, GENESIS_TIME_MS},
-};
-
-/// Native balance for the embedded signer: enough for every storage deposit.
-const SIGNER_ENDOWMENT: u128 = 1_000_000_000_000_000;
+pub use self::{embedded::Embedded, node::Node, step::civic_step};
+use crate::bundles;
 
 /// A network's deployment plan.
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -46,6 +43,10 @@ pub struct Plan {
     pub contracts: Vec<PlannedContract>,
     #[serde(default)]
     pub roles: Vec<PlannedRole>,
+    /// Calls made once the contracts and roles are in place, before the handover:
+    /// rules, registrars, attesters.
+    #[serde(default)]
+    pub setup: Vec<PlannedCall>,
     pub handover: Option<Handover>,
 }
 
@@ -65,6 +66,14 @@ pub struct PlannedRole {
     pub to: String,
 }
 
+/// A message the signer calls on a contract of the plan.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct PlannedCall {
+    pub contract: String,
+    pub message: String,
+    pub args: Vec<String>,
+}
+
 /// The admin seats handed to governance once the suite is wired.
 #[derive(Debug, Clone, serde::Deserialize)]
 pub struct Handover {
@@ -76,6 +85,7 @@ pub struct Handover {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Record {
     pub network: String,
+    /// The deploying account, as 0x-prefixed hex (never its secret).
     pub signer: String,
     pub block: u32,
     /// The chain's time at the end of the deployment, in milliseconds.
@@ -202,136 +212,148 @@ fn suite_contract(name: &str) -> Result<&'static str> {
         .ok_or_else(|| anyhow!("{name} is not a contract of the suite"))
 }
 
-/// An embedded chain: a sandbox session and the signer.
-struct Chain {
-    session: Session<Sandbox>,
-    signer: AccountId32,
-    /// What each step cost, for the report.
-    log: Vec<String>,
-}
+/// What `deploy`, `verify` and [`civic_step`] need of a chain. Signers are named as the
+/// network knows them: secret URIs (`//Alice`) on nodes, actor names on the embedded
+/// chain. Contracts are the suite's, by name; arguments are written as cargo-contract
+/// writes them.
+pub trait Network {
+    /// The account of `signer`.
+    ///
+    /// # Errors
+    /// If `signer` is no valid secret URI.
+    fn account(&mut self, signer: &str) -> Result<AccountId32>;
 
-impl Chain {
-    fn new(plan: &Plan, state: Option<&[u8]>) -> Result<Self> {
-        let mut session = Session::<Sandbox>::default();
-        match state {
-            Some(mut bytes) => {
-                let (storage, storage_root) =
-                    Decode::decode(&mut bytes).context("the saved chain state does not decode")?;
-                session.sandbox().restore_snapshot(ink_sandbox::Snapshot {
-                    storage,
-                    storage_root,
-                });
-            }
-            None => session.sandbox().set_timestamp(GENESIS_TIME_MS),
-        }
-        let signer = runtime_account(named_account(&plan.signer));
-        if session.sandbox().free_balance(&signer) == 0 {
-            session
-                .sandbox()
-                .mint_into(&signer, SIGNER_ENDOWMENT)
-                .map_err(|error| anyhow!("endowing the signer: {error:?}"))?;
-        }
-        Ok(Self {
-            session,
-            signer,
-            log: Vec::new(),
-        })
-    }
+    /// The code hash of the contract at `address`, if one lives there.
+    ///
+    /// # Errors
+    /// If the chain cannot be read.
+    fn code_hash_at(&mut self, address: &AccountId32) -> Result<Option<[u8; 32]>>;
 
-    fn state(&mut self) -> Vec<u8> {
-        let snapshot = self.session.sandbox().take_snapshot();
-        (snapshot.storage, snapshot.storage_root).encode()
-    }
-
-    fn code_hash_at(&mut self, address: &AccountId32) -> Option<[u8; 32]> {
-        self.session.sandbox().execute_with(|| {
-            drink::pallet_contracts::Pallet::<<Sandbox as drink::Sandbox>::Runtime>::code_hash(
-                address,
-            )
-            .map(|hash| hash.0)
-        })
-    }
-
-    fn note(&mut self, step: String, weight: Weight, deposit: &StorageDeposit<u128>) {
-        let deposit = match deposit {
-            StorageDeposit::Charge(amount) => format!("deposit {amount}"),
-            StorageDeposit::Refund(amount) => format!("refund {amount}"),
-        };
-        self.log.push(format!(
-            "{step:<52} ref_time {:>15}  proof {:>8}  {deposit}",
-            weight.ref_time(),
-            weight.proof_size()
-        ));
-    }
-
+    /// Instantiates `contract` (uploading its code if the chain lacks it).
+    ///
+    /// # Errors
+    /// If the constructor traps or refuses, or the transaction fails.
     fn instantiate(
         &mut self,
-        bundle: &ContractBundle,
-        name: &str,
-        input: Vec<u8>,
+        signer: &str,
+        contract: &str,
+        constructor: &str,
+        args: &[String],
         salt: Vec<u8>,
-    ) -> Result<AccountId32> {
-        let result = self.session.sandbox().deploy_contract(
-            bundle.wasm.clone(),
-            0,
-            input,
-            salt,
-            self.signer.clone(),
-            CALL_GAS_LIMIT,
-            None,
-        );
-        let returned = result
-            .result
-            .map_err(|error| anyhow!("instantiating {name}: {error:?}"))?;
-        ensure!(
-            !returned.result.did_revert(),
-            "the constructor of {name} refused: {:?}",
-            returned.result.data
-        );
-        self.note(
-            format!("instantiate {name}"),
-            result.gas_consumed,
-            &result.storage_deposit,
-        );
-        Ok(returned.account_id)
-    }
+    ) -> Result<(AccountId32, Answer)>;
 
-    /// Calls `message` of a contract with cargo-contract style `args`; an `Err` answer
-    /// (ink!'s or the message's) is an error.
+    /// Calls `message` in a transaction; an `Err` answer is an error and changes nothing.
+    ///
+    /// # Errors
+    /// If the message traps or answers `Err`, or the transaction fails.
     fn call(
         &mut self,
-        bundle: &ContractBundle,
+        signer: &str,
+        contract: &str,
         address: &AccountId32,
         message: &str,
         args: &[String],
-        what: String,
-    ) -> Result<()> {
-        let input = bundle.transcoder.encode(message, args)?;
-        let result = self.session.sandbox().call_contract(
-            address.clone(),
-            0,
-            input,
-            self.signer.clone(),
-            CALL_GAS_LIMIT,
-            None,
-            Determinism::Enforced,
-        );
-        let returned = result
-            .result
-            .map_err(|error| anyhow!("{what}: {error:?}"))?;
-        let answer = bundle
-            .transcoder
-            .decode_message_return(message, &mut &returned.data[..])?
-            .to_string();
-        ensure!(
-            !returned.did_revert() && !answer.contains("Err("),
-            "{what}: {answer}"
-        );
-        self.note(what, result.gas_consumed, &result.storage_deposit);
-        Ok(())
+    ) -> Result<Answer>;
+
+    /// Asks `message` without a transaction (a dry run: nothing it writes stays).
+    ///
+    /// # Errors
+    /// If the message traps or the chain cannot be asked.
+    fn query(
+        &mut self,
+        signer: &str,
+        contract: &str,
+        address: &AccountId32,
+        message: &str,
+        args: &[String],
+    ) -> Result<Answer>;
+
+    /// Waits until at least one more block is on the chain.
+    ///
+    /// # Errors
+    /// If the chain cannot be reached.
+    fn next_block(&mut self) -> Result<()>;
+
+    /// The number and time (milliseconds) of the newest block.
+    ///
+    /// # Errors
+    /// If the chain cannot be reached.
+    fn head(&mut self) -> Result<(u32, u64)>;
+}
+
+/// A contract's answer, with what the call took (on a node: as its dry run measured).
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// The answer's SCALE bytes: ink!'s `Result` around the message's own answer.
+    pub data: Vec<u8>,
+    /// The answer decoded by the bundle's transcoder.
+    pub text: String,
+    /// Whether the contract reverted or answered `Err`.
+    pub refused: bool,
+    pub ref_time: u64,
+    pub proof_size: u64,
+    /// The storage deposit charged (positive) or refunded (negative).
+    pub deposit: i128,
+}
+
+impl Answer {
+    /// An answer decoded as `value` from `data`, which took `weight`; `refund` tells
+    /// whether the storage `deposit` was refunded rather than charged.
+    fn new(
+        data: Vec<u8>,
+        value: &contract_transcode::Value,
+        reverted: bool,
+        weight: drink::Weight,
+        (deposit, refund): (u128, bool),
+    ) -> Self {
+        let deposit = i128::try_from(deposit).unwrap_or(i128::MAX);
+        Self {
+            refused: reverted || is_err(value),
+            data,
+            text: value.to_string(),
+            ref_time: weight.ref_time(),
+            proof_size: weight.proof_size(),
+            deposit: if refund { -deposit } else { deposit },
+        }
+    }
+
+    /// The answer of a message returning `T` (ink!'s `Result` taken off).
+    ///
+    /// # Errors
+    /// If ink! refused the call or the answer is no `T`.
+    pub fn value<T: Decode>(&self) -> Result<T> {
+        match Result::<T, ink::LangError>::decode(&mut &self.data[..]) {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(error)) => bail!("ink! refused the call: {error:?}"),
+            Err(error) => bail!("the answer {} does not decode: {error}", self.text),
+        }
+    }
+
+    /// The `Ok` value of a message returning `Result<T, _>`.
+    ///
+    /// # Errors
+    /// If the message answered `Err` or the answer is no `T`.
+    pub fn ok<T: Decode>(&self) -> Result<T> {
+        ensure!(!self.refused, "refused: {}", self.text);
+        match self.data.split_first() {
+            Some((0, [0, rest @ ..])) => Ok(T::decode(&mut &rest[..])?),
+            _ => bail!("not an Ok answer: {}", self.text),
+        }
     }
 }
 
+/// Whether a decoded answer is `Err`, itself or inside `Ok`s (ink!'s `Result` around a
+/// message's `Result`).
+fn is_err(value: &contract_transcode::Value) -> bool {
+    match value {
+        contract_transcode::Value::Tuple(tuple) => match tuple.ident().as_deref() {
+            Some("Err") => true,
+            Some("Ok") => tuple.values().next().is_some_and(is_err),
+            _ => false,
+        },
+        _ => false,
+    }
+}
 /// Replaces each `<contract>` in `arg` with that contract's address.
 fn resolve(arg: &str, addresses: &BTreeMap<String, AccountId32>) -> Result<String> {
     let mut resolved = arg.to_string();
@@ -359,17 +381,28 @@ pub struct Deployment {
 }
 
 impl Deployment {
-    /// The plan as carried out, for the terminal.
+    /// Whether this run instantiated anything.
+    pub fn is_new(&self) -> bool {
+        self.record.contracts.iter().any(|c| c.deployed_now)
+    }
+
+    /// The plan as carried out, for the terminal. The signer's secret URI is shown only
+    /// for the well-known development accounts (`//Alice`).
     pub fn text(&self, plan: &Plan, dry_run: bool) -> String {
         let mut text = format!(
-            "network {} ({}{}), signer {}{}\n",
+            "network {} ({}{}), signer {}{}{}\n",
             plan.name,
             plan.kind,
             plan.endpoint
                 .as_deref()
                 .map(|endpoint| format!(" at {endpoint}"))
                 .unwrap_or_default(),
-            plan.signer,
+            self.record.signer,
+            if plan.kind == "embedded" || plan.signer.starts_with("//") {
+                format!(" ({})", plan.signer)
+            } else {
+                String::new()
+            },
             if dry_run {
                 "; dry run: addresses, weights and deposits as on an embedded chain"
             } else {
@@ -403,47 +436,73 @@ impl Deployment {
 }
 
 /// Deploys `plan`. A dry run carries it out on a throwaway embedded chain and writes
-/// nothing; otherwise the embedded chain is loaded from and saved to `places.chains`, the
-/// contracts of the last record whose code is unchanged are skipped, and, when something
-/// was deployed, a record is written to `places.records/<network>/`.
+/// nothing. Otherwise the contracts of the newest record that still hold the same code
+/// on the network are skipped; when something was deployed, a record is written to
+/// `places.records/<network>/` (and an embedded chain saved to `places.chains`).
 ///
 /// # Errors
-/// If the plan is wrong, a step is refused, or the network is a node (deploying to nodes
-/// is not in the harness yet: see deployments/README.md for cargo-contract).
+/// If the plan is wrong, the network cannot be reached, or a step is refused.
 pub fn deploy(plan: &Plan, places: &Places, dry_run: bool) -> Result<Deployment> {
-    let embedded = plan.kind == "embedded";
-    if !dry_run && !embedded {
-        bail!(
-            "{} is a {} network: the harness deploys to embedded chains only (use --dry-run \
-             for the plan, and cargo-contract as deployments/README.md says)",
-            plan.name,
-            plan.kind
-        );
+    if dry_run {
+        return carry_out(plan, &mut Embedded::new(None)?, None);
     }
-    let chain_file = places.chain(&plan.name);
-    let state = if dry_run {
-        None
-    } else {
-        std::fs::read(&chain_file).ok()
-    };
-    let previous = match (&state, dry_run) {
-        (Some(_), false) => places.latest_record(&plan.name)?,
-        _ => None,
-    };
-    let mut chain = Chain::new(plan, state.as_deref())?;
-    let salt = chain.session.sandbox().block_number().encode();
+    match plan.kind.as_str() {
+        "embedded" => {
+            let chain_file = places.chain(&plan.name);
+            let state = std::fs::read(&chain_file).ok();
+            // A record without its chain (deleted build dir) names nothing to skip.
+            let previous = match state {
+                Some(_) => places.latest_record(&plan.name)?,
+                None => None,
+            };
+            let mut chain = Embedded::new(state.as_deref())?;
+            let mut deployment = carry_out(plan, &mut chain, previous.as_ref())?;
+            if deployment.is_new() {
+                std::fs::create_dir_all(&places.chains)?;
+                std::fs::write(&chain_file, chain.state())
+                    .with_context(|| format!("saving {}", chain_file.display()))?;
+                deployment.written = Some(write_record(places, &deployment.record)?);
+            }
+            Ok(deployment)
+        }
+        "node" => {
+            let mut node = Node::connect(plan)?;
+            let previous = places.latest_record(&plan.name)?;
+            let mut deployment = carry_out(plan, &mut node, previous.as_ref())?;
+            if deployment.is_new() {
+                deployment.written = Some(write_record(places, &deployment.record)?);
+            }
+            Ok(deployment)
+        }
+        kind => bail!("{}: unknown network kind {kind}", plan.name),
+    }
+}
+
+/// Carries `plan` out on `network`, skipping the contracts of `previous` whose code is
+/// unchanged there.
+fn carry_out(
+    plan: &Plan,
+    network: &mut dyn Network,
+    previous: Option<&Record>,
+) -> Result<Deployment> {
+    let signer = plan.signer.as_str();
+    let mut log = Vec::new();
     let mut addresses: BTreeMap<String, AccountId32> = BTreeMap::new();
+    addresses.insert("signer".into(), network.account(signer)?);
+    let salt = network.head()?.0.encode();
     let mut recorded = Vec::new();
     for planned in &plan.contracts {
         let name = suite_contract(&planned.name)?;
         let bundle = bundles::load(name)?;
         let hash = code_hash(&bundle.wasm);
-        let earlier = previous
-            .as_ref()
-            .and_then(|record| record.contracts.iter().find(|c| c.name == name))
-            .map(|contract| parse_address(&contract.address))
-            .transpose()?
-            .filter(|address| chain.code_hash_at(address) == Some(hash));
+        let earlier =
+            match previous.and_then(|record| record.contracts.iter().find(|c| c.name == name)) {
+                Some(contract) => {
+                    let address = parse_address(&contract.address)?;
+                    (network.code_hash_at(&address)? == Some(hash)).then_some(address)
+                }
+                None => None,
+            };
         let deployed_now = earlier.is_none();
         let address = match earlier {
             Some(address) => address,
@@ -453,8 +512,10 @@ pub fn deploy(plan: &Plan, places: &Places, dry_run: bool) -> Result<Deployment>
                     .iter()
                     .map(|arg| resolve(arg, &addresses))
                     .collect::<Result<Vec<_>>>()?;
-                let input = bundle.transcoder.encode(&planned.constructor, &args)?;
-                chain.instantiate(&bundle, name, input, salt.clone())?
+                let (address, answer) =
+                    network.instantiate(signer, name, &planned.constructor, &args, salt.clone())?;
+                note(&mut log, format!("instantiate {name}"), &answer);
+                address
             }
         };
         recorded.push(RecordedContract {
@@ -468,64 +529,80 @@ pub fn deploy(plan: &Plan, places: &Places, dry_run: bool) -> Result<Deployment>
         addresses.insert(name.to_string(), address);
     }
     let fresh = |name: &str| recorded.iter().any(|c| c.name == name && c.deployed_now);
-    // Wiring and handover concern contracts deployed now; unchanged ones were wired
-    // by the run that deployed them (and may be governed since).
+    // Wiring, setup and handover concern contracts deployed now; unchanged ones were set
+    // up by the run that deployed them (and may be governed since).
+    let mut steps = Vec::new();
     for role in &plan.roles {
-        if !fresh(&role.contract) && !fresh(&role.to) {
-            continue;
+        if fresh(&role.contract) || fresh(&role.to) {
+            steps.push((
+                role.contract.as_str(),
+                "grant_role",
+                vec![role.grant.clone(), format!("<{}>", role.to)],
+            ));
         }
-        let bundle = bundles::load(suite_contract(&role.contract)?)?;
-        let to = resolve(&format!("<{}>", role.to), &addresses)?;
-        let address = addresses[&role.contract].clone();
-        chain.call(
-            &bundle,
-            &address,
-            "grant_role",
-            &[role.grant.clone(), to],
-            format!("{}.grant_role({}, {})", role.contract, role.grant, role.to),
-        )?;
+    }
+    for call in plan.setup.iter().filter(|call| fresh(&call.contract)) {
+        steps.push((
+            call.contract.as_str(),
+            call.message.as_str(),
+            call.args.clone(),
+        ));
     }
     if let Some(handover) = &plan.handover {
-        let to = resolve(&format!("<{}>", handover.to), &addresses)?;
         for contract in handover.contracts.iter().filter(|c| fresh(c)) {
-            let bundle = bundles::load(suite_contract(contract)?)?;
-            let address = addresses[contract].clone();
-            chain.call(
-                &bundle,
-                &address,
+            steps.push((
+                contract,
                 "transfer_admin",
-                std::slice::from_ref(&to),
-                format!("{contract}.transfer_admin({})", handover.to),
-            )?;
+                vec![format!("<{}>", handover.to)],
+            ));
         }
     }
-    let nothing_new = recorded.iter().all(|c| !c.deployed_now);
-    if nothing_new {
-        chain
+    for (contract, message, args) in steps {
+        let address = addresses
+            .get(contract)
+            .cloned()
+            .ok_or_else(|| anyhow!("{contract} is not a contract of the plan"))?;
+        let resolved = args
+            .iter()
+            .map(|arg| resolve(arg, &addresses))
+            .collect::<Result<Vec<_>>>()?;
+        let answer = network.call(signer, contract, &address, message, &resolved)?;
+        note(
+            &mut log,
+            format!("{contract}.{message}({})", args.join(", ")),
+            &answer,
+        );
+    }
+    let (block, chain_time_ms) = network.head()?;
+    let mut deployment = Deployment {
+        record: Record {
+            network: plan.name.clone(),
+            signer: hex(addresses["signer"].as_ref()),
+            block,
+            chain_time_ms,
+            contracts: recorded,
+        },
+        written: None,
+        log,
+    };
+    if !deployment.is_new() {
+        deployment
             .log
             .push("every contract is deployed with this code: nothing to do, no new record".into());
     }
-    chain.session.sandbox().build_block();
-    let record = Record {
-        network: plan.name.clone(),
-        signer: plan.signer.clone(),
-        block: chain.session.sandbox().block_number(),
-        chain_time_ms: chain.session.sandbox().get_timestamp(),
-        contracts: recorded,
-    };
-    let written = if dry_run || nothing_new {
-        None
+    Ok(deployment)
+}
+
+fn note(log: &mut Vec<String>, step: String, answer: &Answer) {
+    let deposit = if answer.deposit < 0 {
+        format!("refund {}", answer.deposit.unsigned_abs())
     } else {
-        std::fs::create_dir_all(&places.chains)?;
-        std::fs::write(&chain_file, chain.state())
-            .with_context(|| format!("saving {}", chain_file.display()))?;
-        Some(write_record(places, &record)?)
+        format!("deposit {}", answer.deposit)
     };
-    Ok(Deployment {
-        record,
-        written,
-        log: chain.log,
-    })
+    log.push(format!(
+        "{step:<52} ref_time {:>15}  proof {:>8}  {deposit}",
+        answer.ref_time, answer.proof_size
+    ));
 }
 
 fn parse_address(text: &str) -> Result<AccountId32> {
@@ -594,25 +671,34 @@ impl Verified {
     }
 }
 
+/// The network of `plan` as the last deployment left it: the saved embedded chain, or a
+/// connection to the node.
+///
+/// # Errors
+/// If an embedded chain was never deployed to, or the node cannot be reached.
+pub fn open(plan: &Plan, places: &Places) -> Result<Box<dyn Network>> {
+    Ok(match plan.kind.as_str() {
+        "embedded" => {
+            let chain_file = places.chain(&plan.name);
+            let state = std::fs::read(&chain_file)
+                .with_context(|| format!("no chain at {}: deploy first", chain_file.display()))?;
+            Box::new(Embedded::new(Some(&state))?)
+        }
+        "node" => Box::new(Node::connect(plan)?),
+        kind => bail!("{}: unknown network kind {kind}", plan.name),
+    })
+}
+
 /// Compares the code on chain at each address of the newest record with the bundle built
 /// from this commit.
 ///
 /// # Errors
-/// If there is no record or no chain, or a node network (not in the harness yet).
+/// If there is no record, the embedded chain is missing, or the node cannot be reached.
 pub fn verify(plan: &Plan, places: &Places) -> Result<Vec<Verified>> {
-    ensure!(
-        plan.kind == "embedded",
-        "{} is a {} network: the harness verifies embedded chains only",
-        plan.name,
-        plan.kind
-    );
     let record = places
         .latest_record(&plan.name)?
         .ok_or_else(|| anyhow!("no record of {}: deploy first", plan.name))?;
-    let chain_file = places.chain(&plan.name);
-    let state = std::fs::read(&chain_file)
-        .with_context(|| format!("no chain at {}: deploy first", chain_file.display()))?;
-    let mut chain = Chain::new(plan, Some(&state))?;
+    let mut network = open(plan, places)?;
     record
         .contracts
         .iter()
@@ -622,7 +708,7 @@ pub fn verify(plan: &Plan, places: &Places) -> Result<Vec<Verified>> {
             Ok(Verified {
                 name: contract.name.clone(),
                 address: contract.address.clone(),
-                on_chain: chain.code_hash_at(&address).map(|hash| hex(&hash)),
+                on_chain: network.code_hash_at(&address)?.map(|hash| hex(&hash)),
                 built: hex(&code_hash(&bundle.wasm)),
             })
         })

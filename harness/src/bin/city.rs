@@ -7,10 +7,15 @@
 //!                             sandbox, checking both; writes a report with charts to DIR
 //! city demo                   the City Coin scenario alone
 //! city deploy --network <name> [--suri S] [--dry-run]
-//!                             deploy the suite as deployments/networks/<name>.toml plans,
-//!                             writing a record to deployments/records/<name>/
+//!                             deploy the suite as deployments/networks/<name>.toml plans
+//!                             (the embedded sandbox or a node over RPC), writing a record
+//!                             to deployments/records/<name>/
 //! city verify --network <name>
 //!                             compare the code on chain with the bundles built here
+//! city step --network <name> --citizen S [--suri S]
+//!                             one civic step on the deployed suite: register the citizen,
+//!                             a bin attests and the rules mint, the citizen votes (on an
+//!                             embedded network, on a copy of its saved chain)
 //! city bench [--json]         Wasm sizes and weights of the key messages, beside the anchors
 //! city fuzz [--cases N] [--depth D] [--seed S]
 //!                             an invariant-fuzzing campaign on the real Wasm; fails on a
@@ -31,7 +36,8 @@ use harness::{bench, bundles, demo, deploy, fuzz, scenarios, sim};
 
 const USAGE: &str = "usage: city <build | simulate <city>|all [--citizens N] [--days D] \
                      [--seed S] [--out DIR] | demo | deploy --network <name> [--suri S] [--dry-run] | \
-                     verify --network <name> | bench [--json] | \
+                     verify --network <name> | step --network <name> --citizen S [--suri S] | \
+                     bench [--json] | \
                      fuzz [--cases N] [--depth D] [--seed S]>";
 
 fn main() -> ExitCode {
@@ -79,6 +85,23 @@ fn run(args: &[&str]) -> Result<()> {
             };
             let deployment = deploy::deploy(&plan, &places, dry_run)?;
             print!("{}", deployment.text(&plan, dry_run));
+            Ok(())
+        }
+        ["step", "--network", network, "--citizen", citizen, rest @ ..] => {
+            let places = deploy::Places::default();
+            let mut plan = places.plan(network)?;
+            match rest {
+                [] => {}
+                ["--suri", suri] => plan.signer = (*suri).to_string(),
+                _ => anyhow::bail!("{USAGE}"),
+            }
+            let record = places
+                .latest_record(network)?
+                .ok_or_else(|| anyhow::anyhow!("no record of {network}: deploy first"))?;
+            let mut chain = deploy::open(&plan, &places)?;
+            for line in deploy::civic_step(&mut *chain, &record, &plan.signer, citizen)? {
+                println!("{line}");
+            }
             Ok(())
         }
         ["verify", "--network", network] => {

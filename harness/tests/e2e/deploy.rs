@@ -32,11 +32,11 @@ fn a_sandbox_deployment_is_recorded_verified_and_not_repeated() {
     assert!(first
         .log
         .iter()
-        .any(|l| l.contains("grant_role(Minter, reward-rules)")));
+        .any(|l| l.contains("grant_role(Minter, <reward-rules>)")));
     assert!(first
         .log
         .iter()
-        .any(|l| l.contains("transfer_admin(e-voting)")));
+        .any(|l| l.contains("transfer_admin(<e-voting>)")));
 
     let checks = deploy::verify(&plan, &places).unwrap();
     assert_eq!(checks.len(), 5);
@@ -86,12 +86,83 @@ fn a_dry_run_of_the_local_node_plan_prints_it_and_writes_nothing() {
         "{text}"
     );
     assert!(text.contains("instantiate project-escrow") && text.contains("deposit"));
-    // Live nodes are not deployed to by the harness (yet): a clear refusal.
-    let refused = deploy::deploy(&plan, &places, false).err().unwrap();
+    assert!(text.contains("reward-rules.authorise_attester(<signer>, [Recyclables])"));
+}
+
+#[test]
+fn a_node_that_does_not_answer_is_a_clear_error_and_nothing_is_written() {
+    let places = scratch("no-node");
+    let mut plan = places.plan("local-node").unwrap();
+    // A port nothing listens on, so that a developer's running node is never touched.
+    plan.endpoint = Some("ws://127.0.0.1:9".into());
+    for error in [
+        deploy::deploy(&plan, &places, false).err().unwrap(),
+        deploy::verify(&plan, &places).err().unwrap(),
+    ] {
+        let text = format!("{error:#}");
+        assert!(
+            text.contains("no node answers at ws://127.0.0.1:9") || text.contains("no record"),
+            "{text}"
+        );
+    }
+    assert!(!places.records.exists());
+}
+
+#[test]
+fn the_civic_step_runs_on_a_deployed_sandbox() {
+    let places = scratch("step");
+    let plan = places.plan("sandbox").unwrap();
+    let deployment = deploy::deploy(&plan, &places, false).unwrap();
+    let mut chain = deploy::open(&plan, &places).unwrap();
+    let log = deploy::civic_step(&mut *chain, &deployment.record, &plan.signer, "citizen").unwrap();
+    assert_eq!(log.len(), 3, "{log:?}");
     assert!(
-        refused.to_string().contains("embedded chains only"),
-        "{refused}"
+        log[1].contains("2000 g of recyclables: 200 minted"),
+        "{log:?}"
     );
+    assert!(log[2].contains("opened poll 0 and voted Yes"), "{log:?}");
+    // Again on the same chain: registered already, a new receipt, a new poll.
+    let again =
+        deploy::civic_step(&mut *chain, &deployment.record, &plan.signer, "citizen").unwrap();
+    assert_eq!(again.len(), 2, "{again:?}");
+    assert!(again[1].contains("opened poll 1"), "{again:?}");
+    // Only the registrar's bin may attest: the citizen is refused and nothing is minted.
+    let refused = deploy::civic_step(&mut *chain, &deployment.record, "citizen", "neighbour")
+        .err()
+        .unwrap();
+    assert!(
+        format!("{refused:#}").contains("NotRegistrar"),
+        "{refused:#}"
+    );
+    std::fs::remove_dir_all(places.records.parent().unwrap()).ok();
+}
+
+/// The suite on a real substrate-contracts-node: `scripts/local-node test` starts one on
+/// loopback and runs this. Deploys as the local-node plan says (records in a scratch
+/// directory), verifies, runs the civic step over RPC as //Alice (registrar, bin) and
+/// //Bob (citizen), and deploys again to see everything skipped.
+#[test]
+#[ignore = "needs a substrate-contracts-node on 127.0.0.1:9944: scripts/local-node test"]
+fn live_node_deploy_step_and_verify() {
+    let places = scratch("live-node");
+    let plan = places.plan("local-node").unwrap();
+    let started = std::time::Instant::now();
+    let first = deploy::deploy(&plan, &places, false).unwrap();
+    print!("{}", first.text(&plan, false));
+    assert!(first.written.is_some() && first.record.contracts.iter().all(|c| c.deployed_now));
+    let checks = deploy::verify(&plan, &places).unwrap();
+    assert!(checks.iter().all(deploy::Verified::agrees), "{checks:?}");
+    let mut node = deploy::open(&plan, &places).unwrap();
+    for line in deploy::civic_step(&mut *node, &first.record, "//Alice", "//Bob").unwrap() {
+        println!("{line}");
+    }
+    let second = deploy::deploy(&plan, &places, false).unwrap();
+    assert!(second.written.is_none() && !second.is_new());
+    println!(
+        "live node: deployed, stepped and verified in {:.1?}",
+        started.elapsed()
+    );
+    std::fs::remove_dir_all(places.records.parent().unwrap()).ok();
 }
 
 #[test]
