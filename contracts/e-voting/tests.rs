@@ -1,13 +1,13 @@
-//! Off-chain unit tests of what runs without other contracts: opening polls, the
-//! lifecycle by block number, the refusals that come before the registry or token is
-//! asked, cancellation, the guardian and governance seats, tallies and quorum arithmetic.
-//! Voting with weights, quorum over a real electorate and execution are tested on the
-//! real Wasm in the harness.
+//! Off-chain unit tests: opening polls, the lifecycle by block number, cancellation, the
+//! guardian and governance seats, tallies and quorum arithmetic, and votes weighed by
+//! stand-ins for the registry and the token (city-traits' `fakes`: ink! 5's off-chain
+//! environment cannot call another contract). Proposed calls, and everything between the
+//! real contracts, are tested on the Wasm in the harness.
 
 use crate::e_voting::*;
 use city_traits::{
-    commitment, Call, Electorate, GovernanceConfig, IdentityKind, PollState, Tally, VotingError,
-    ABSTAIN, AGAINST, FOR, MAX_CALLS, MAX_CALL_INPUT, MAX_OPTIONS,
+    commitment, fakes::world, Ballot, Call, Electorate, GovernanceConfig, IdentityKind, PollState,
+    Tally, Vote, VotingError, ABSTAIN, AGAINST, FOR, MAX_CALLS, MAX_CALL_INPUT, MAX_OPTIONS,
 };
 use ink::env::{
     test::{self, DefaultAccounts},
@@ -354,4 +354,244 @@ fn a_commitment_binds_poll_voter_choice_and_salt() {
     ] {
         assert_ne!(base, other);
     }
+}
+
+/// Bob and charlie citizens, django a resident, eve unregistered; the registry counts
+/// 4 citizens, 8 residents, 16 e-residents and 32 visitors at every ended block.
+fn electorate() {
+    let a = accounts();
+    world(|w| {
+        w.kinds.insert(a.bob, IdentityKind::Citizen);
+        w.kinds.insert(a.charlie, IdentityKind::Citizen);
+        w.kinds.insert(a.django, IdentityKind::Resident);
+        w.counts = [4, 8, 16, 32];
+    });
+}
+
+/// Alice (the guardian) opens a poll for citizens, two options, at block 0: voting from
+/// block 3 to 12, revealing (if secret) until 17.
+fn citizens_poll(voting: &mut EVoting, secret: bool, revote: bool) -> u32 {
+    electorate();
+    act_as(accounts().alice);
+    voting
+        .create_poll("Trees?".into(), labels(2), citizens(), secret, revote)
+        .unwrap()
+}
+
+#[ink::test]
+fn one_person_one_vote_among_the_kinds_at_the_snapshot() {
+    let mut voting = voting();
+    let a = accounts();
+    let poll = citizens_poll(&mut voting, false, false);
+    advance(3);
+    act_as(a.bob);
+    assert_eq!(voting.cast_vote(poll, 1), Ok(()));
+    assert_eq!(
+        voting.ballot(poll, a.bob),
+        Some(Ballot {
+            weight: 1,
+            vote: Vote::Cast(1)
+        })
+    );
+    assert_eq!(voting.cast_vote(poll, 0), Err(VotingError::AlreadyVoted));
+    for outsider in [a.django, a.eve] {
+        act_as(outsider);
+        assert_eq!(voting.cast_vote(poll, 0), Err(VotingError::NotEligible));
+    }
+    let tally = voting.tally(poll).unwrap();
+    assert_eq!((tally.votes, tally.voters), (vec![0, 1, 0], 1));
+    // A quarter of the 4 citizens (not of all 60 identities).
+    assert_eq!(voting.quorum(poll), Ok(1));
+}
+
+#[ink::test]
+fn a_revote_replaces_the_earlier_one() {
+    let mut voting = voting();
+    let bob = accounts().bob;
+    let poll = citizens_poll(&mut voting, false, true);
+    advance(3);
+    act_as(bob);
+    voting.cast_vote(poll, 0).unwrap();
+    voting.cast_vote(poll, 1).unwrap();
+    let tally = voting.tally(poll).unwrap();
+    assert_eq!((tally.votes, tally.voters), (vec![0, 1, 0], 1));
+}
+
+#[ink::test]
+fn voting_runs_until_the_deadline_block_inclusive() {
+    let mut voting = voting();
+    let poll = citizens_poll(&mut voting, false, false);
+    advance(12);
+    act_as(accounts().bob);
+    assert_eq!(voting.cast_vote(poll, 0), Ok(()));
+    advance(1);
+    act_as(accounts().charlie);
+    assert_eq!(voting.cast_vote(poll, 0), Err(VotingError::VotingClosed));
+}
+
+#[ink::test]
+fn the_electorate_keeps_only_known_kinds() {
+    let mut voting = voting();
+    electorate();
+    act_as(accounts().alice);
+    let poll = voting
+        .create_poll(
+            "Trees?".into(),
+            labels(2),
+            Electorate::People { kinds: 0b1111_0001 },
+            false,
+            false,
+        )
+        .unwrap();
+    assert_eq!(voting.poll(poll).unwrap().electorate, citizens());
+    advance(3);
+    act_as(accounts().django);
+    assert_eq!(voting.cast_vote(poll, 0), Err(VotingError::NotEligible));
+}
+
+#[ink::test]
+fn coins_weigh_by_voting_power_and_quorum_by_supply() {
+    let mut voting = voting();
+    let a = accounts();
+    world(|w| {
+        w.votes.insert(a.bob, 300);
+        w.supply = 1_000;
+    });
+    act_as(a.alice);
+    let poll = voting
+        .create_poll(
+            "Budget?".into(),
+            labels(2),
+            Electorate::Tokens,
+            false,
+            false,
+        )
+        .unwrap();
+    advance(3);
+    act_as(a.bob);
+    voting.cast_vote(poll, 0).unwrap();
+    assert_eq!(voting.tally(poll).unwrap().votes, vec![300, 0, 0]);
+    act_as(a.charlie);
+    assert_eq!(voting.cast_vote(poll, 0), Err(VotingError::NotEligible));
+    assert_eq!(voting.quorum(poll), Ok(250));
+}
+
+#[ink::test]
+fn proposers_need_the_threshold_of_voting_power_unless_guardian() {
+    act_as(accounts().alice);
+    let a = accounts();
+    test::set_callee::<E>(a.django);
+    let mut voting = EVoting::new(
+        a.eve,
+        a.frank,
+        GovernanceConfig {
+            proposal_threshold: 100,
+            ..config()
+        },
+    )
+    .unwrap();
+    advance(1);
+    let open = |voting: &mut EVoting| {
+        voting.create_poll("Q".into(), labels(2), Electorate::Tokens, false, false)
+    };
+    act_as(a.bob);
+    for (power, answer) in [
+        (99, Err(VotingError::BelowThreshold)),
+        (100, Ok(0)),
+        (150, Ok(1)),
+    ] {
+        world(|w| w.votes.insert(a.bob, power));
+        assert_eq!(open(&mut voting), answer);
+    }
+    act_as(a.alice);
+    assert_eq!(open(&mut voting), Ok(2));
+}
+
+#[ink::test]
+fn a_secret_ballot_is_committed_then_revealed_until_the_reveal_end() {
+    let mut voting = voting();
+    let a = accounts();
+    let public = citizens_poll(&mut voting, false, false);
+    let secret = citizens_poll(&mut voting, true, false);
+    advance(3);
+    act_as(a.bob);
+    let salt = [7; 32];
+    assert_eq!(
+        voting.commit_vote(public, commitment(public, a.bob, 1, salt)),
+        Err(VotingError::NotSecret)
+    );
+    voting
+        .commit_vote(secret, commitment(secret, a.bob, 1, salt))
+        .unwrap();
+    assert_eq!(voting.tally(secret).unwrap().unrevealed, 1);
+    advance(14); // block 17: the last of the reveal period
+    assert_eq!(
+        voting.reveal_vote(secret, 5, salt),
+        Err(VotingError::InvalidChoice)
+    );
+    assert_eq!(
+        voting.reveal_vote(secret, 0, salt),
+        Err(VotingError::BadReveal)
+    );
+    assert_eq!(voting.reveal_vote(secret, 1, salt), Ok(()));
+    let tally = voting.tally(secret).unwrap();
+    assert_eq!(
+        (tally.votes, tally.voters, tally.unrevealed),
+        (vec![0, 1, 0], 1, 0)
+    );
+}
+
+#[ink::test]
+fn a_proposal_executes_between_its_timelock_and_its_expiry() {
+    let mut voting = voting();
+    electorate();
+    let day = config().timelock_ms;
+    act_as(accounts().alice);
+    let proposal = voting
+        .propose("Nothing to do".into(), Vec::new(), citizens(), false, false)
+        .unwrap();
+    let again = voting
+        .propose(
+            "Nothing either".into(),
+            Vec::new(),
+            citizens(),
+            false,
+            false,
+        )
+        .unwrap();
+    advance(3);
+    act_as(accounts().bob);
+    voting.cast_vote(proposal, FOR).unwrap();
+    voting.cast_vote(again, FOR).unwrap();
+    advance(10);
+    act_as(accounts().alice);
+    let start = ink::env::block_timestamp::<E>();
+    let eta = voting.queue(proposal).unwrap();
+    assert_eq!(eta, start + day);
+    voting.queue(again).unwrap();
+    test::set_block_timestamp::<E>(eta - 1);
+    assert_eq!(voting.execute(proposal), Err(VotingError::TimelockPending));
+    test::set_block_timestamp::<E>(eta);
+    assert_eq!(voting.execute(proposal), Ok(()));
+    assert_eq!(voting.state(proposal), Ok(PollState::Executed));
+    assert_eq!(voting.cancel(proposal), Err(VotingError::NotCancelable));
+    // The other one waits out its grace: at its expiry it is too late.
+    test::set_block_timestamp::<E>(eta + config().grace_ms - 1);
+    assert_eq!(voting.state(again), Ok(PollState::Queued));
+    test::set_block_timestamp::<E>(eta + config().grace_ms);
+    assert_eq!(voting.state(again), Ok(PollState::Expired));
+    assert_eq!(voting.execute(again), Err(VotingError::Expired));
+    assert_eq!(voting.cancel(again), Err(VotingError::NotCancelable));
+}
+
+#[ink::test]
+fn governance_refuses_an_invalid_config() {
+    let mut voting = voting();
+    act_as(accounts().django); // e-voting itself
+    let broken = GovernanceConfig {
+        voting_period: 0,
+        ..config()
+    };
+    assert_eq!(voting.set_config(broken), Err(VotingError::InvalidConfig));
+    assert_eq!(voting.config(), config());
 }

@@ -1,11 +1,12 @@
-//! Off-chain unit tests of what runs without other contracts: the admin seat, the checks
-//! on a project's plan that come before the registry is asked, and queries of unknown
-//! projects. Funding, inspection, release and refunds (token and registry calls) are
-//! tested on the real Wasm in the harness.
+//! Off-chain unit tests: the admin seat, the checks on a project's plan, queries, and
+//! funding, inspection, disputes, release and refunds against stand-ins for the registry
+//! and the token (city-traits' `fakes`: ink! 5's off-chain environment cannot call another
+//! contract). The escrow between the real contracts is tested on the Wasm in the harness.
 
 use crate::project_escrow::*;
 use city_traits::{
-    EscrowError, MilestonePlan, MilestoneState, Wage, MAX_INSPECTORS, MAX_MILESTONES, MAX_WAGE_ROLL,
+    fakes::world, CivicRole, EscrowError, MilestonePlan, MilestoneState, PSP22Error, ProjectState,
+    Wage, MAX_INSPECTORS, MAX_MILESTONES, MAX_PAYMENTS_PER_RELEASE, MAX_WAGE_ROLL,
 };
 use ink::env::{
     test::{self, DefaultAccounts},
@@ -187,4 +188,458 @@ fn only_the_admin_approves_resolves_and_moves_its_seat() {
     assert_eq!(escrow.transfer_admin(a.django), Ok(()));
     assert_eq!(escrow.admin(), a.django);
     assert_eq!(escrow.approve_project(0), Err(EscrowError::NotAdmin));
+}
+
+/// The escrow's own account (the off-chain callee).
+fn escrow_account() -> AccountId {
+    AccountId::from([0xee; 32])
+}
+
+/// An escrow (alice admin) whose registry knows bob as inspector and workers 1 to 100,
+/// and whose token gave django, eve and `funder(3)` 2,000 coins each, all allowed to
+/// the escrow.
+fn registered() -> ProjectEscrow {
+    // The callee first: the contract's storage belongs to it.
+    test::set_callee::<E>(escrow_account());
+    let escrow = escrow();
+    let a = accounts();
+    world(|w| {
+        w.roles.push((a.bob, CivicRole::Inspector));
+        for n in 1..=100 {
+            w.roles.push((worker(n), CivicRole::Worker));
+        }
+        for funder in [a.django, a.eve, funder(3)] {
+            w.balances.insert(funder, 2_000);
+            w.allowances.insert((funder, escrow_account()), 2_000);
+        }
+    });
+    escrow
+}
+
+fn funder(n: u8) -> AccountId {
+    AccountId::from([200 + n; 32])
+}
+
+fn balance(of: AccountId) -> u128 {
+    world(|w| w.balances.get(&of).copied().unwrap_or_default())
+}
+
+/// Charlie's project inspected by bob, funded by day 11: `milestones` of 1,000 to the
+/// contractor and two wages of 100 each (target 1,200 per milestone).
+fn project(escrow: &mut ProjectEscrow, milestones: usize, needs_approval: bool) -> u32 {
+    let a = accounts();
+    act_as(a.alice);
+    escrow
+        .create_project(
+            [7; 32],
+            a.charlie,
+            vec![a.bob],
+            vec![plan(1_000, 2); milestones],
+            11 * DAY_MS,
+            needs_approval,
+        )
+        .unwrap()
+}
+
+/// Funds `project` fully: django 700, then eve the rest.
+fn fund_fully(escrow: &mut ProjectEscrow, project: u32) {
+    let a = accounts();
+    let target = escrow.project(project).unwrap().target;
+    act_as(a.django);
+    escrow.fund(project, 700).unwrap();
+    act_as(a.eve);
+    escrow.fund(project, target - 700).unwrap();
+}
+
+#[ink::test]
+fn the_largest_plan_is_accepted() {
+    let mut escrow = registered();
+    let a = accounts();
+    let inspectors: Vec<AccountId> = (1..=MAX_INSPECTORS as u8).map(worker).collect();
+    world(|w| {
+        for inspector in &inspectors {
+            w.roles.push((*inspector, CivicRole::Inspector));
+        }
+    });
+    let full_roll = plan(1, MAX_WAGE_ROLL as u8);
+    let mut milestones = vec![plan(1, 1); MAX_MILESTONES - 1];
+    milestones.push(full_roll.clone());
+    let project = create(&mut escrow, inspectors, milestones, 11 * DAY_MS).unwrap();
+    assert_eq!(escrow.project_count(), 1);
+    let created = escrow.project(project).unwrap();
+    assert_eq!(
+        (created.contractor, created.milestones, created.state),
+        (a.charlie, MAX_MILESTONES as u8, ProjectState::Funding)
+    );
+    assert_eq!(
+        escrow.wage_roll(project, MAX_MILESTONES as u8 - 1),
+        full_roll.wages
+    );
+    assert_eq!(
+        escrow.milestone(project, 0).unwrap().state,
+        MilestoneState::Pending
+    );
+}
+
+#[ink::test]
+fn inspectors_and_workers_must_hold_their_registry_roles() {
+    let mut escrow = registered();
+    let a = accounts();
+    assert_eq!(
+        create(
+            &mut escrow,
+            vec![a.bob, a.django],
+            vec![plan(1, 1)],
+            11 * DAY_MS
+        ),
+        Err(EscrowError::NotAnInspectorRole { index: 1 })
+    );
+    let stranger = MilestonePlan {
+        wages: vec![Wage {
+            worker: a.frank,
+            amount: 5,
+        }],
+        ..plan(1, 0)
+    };
+    assert_eq!(
+        create(
+            &mut escrow,
+            vec![a.bob],
+            vec![plan(1, 1), stranger],
+            11 * DAY_MS
+        ),
+        Err(EscrowError::NotAWorker {
+            milestone: 1,
+            index: 0
+        })
+    );
+    assert_eq!(escrow.project_count(), 0);
+}
+
+#[ink::test]
+fn funding_is_taken_until_the_target_and_the_deadline() {
+    let mut escrow = registered();
+    let a = accounts();
+    let project = project(&mut escrow, 1, false);
+    act_as(a.django);
+    assert_eq!(escrow.fund(project, 0), Err(EscrowError::ZeroAmount));
+    escrow.fund(project, 300).unwrap();
+    escrow.fund(project, 400).unwrap();
+    assert_eq!(escrow.contribution(project, a.django), 700);
+    assert_eq!(balance(escrow_account()), 700);
+    act_as(a.eve);
+    assert_eq!(escrow.fund(project, 501), Err(EscrowError::OverFunding));
+    escrow.fund(project, 500).unwrap();
+    let funded = escrow.project(project).unwrap();
+    assert_eq!(
+        (funded.funded, funded.funders, funded.state),
+        (1_200, 2, ProjectState::Funded)
+    );
+    assert_eq!(escrow.fund(project, 1), Err(EscrowError::FundingClosed));
+    // A second project closes at its deadline, to the millisecond.
+    let late = self::project(&mut escrow, 1, false);
+    test::set_block_timestamp::<E>(11 * DAY_MS);
+    act_as(a.eve);
+    assert_eq!(escrow.fund(late, 1), Err(EscrowError::FundingClosed));
+}
+
+#[ink::test]
+fn a_token_refusal_is_the_funders_error() {
+    let mut escrow = registered();
+    let project = project(&mut escrow, 1, false);
+    act_as(funder(9)); // holds nothing, allowed nothing
+    assert_eq!(
+        escrow.fund(project, 10),
+        Err(EscrowError::TokenRefused(PSP22Error::InsufficientAllowance))
+    );
+}
+
+#[ink::test]
+fn only_a_listed_inspector_with_the_role_inspects_the_current_milestone_of_open_work() {
+    let mut escrow = registered();
+    let a = accounts();
+    let project = project(&mut escrow, 2, false);
+    act_as(a.bob);
+    assert_eq!(
+        escrow.approve_milestone(project, 0, [1; 32]),
+        Err(EscrowError::NotFunded)
+    );
+    fund_fully(&mut escrow, project);
+    act_as(a.charlie);
+    assert_eq!(
+        escrow.approve_milestone(project, 0, [1; 32]),
+        Err(EscrowError::NotInspector)
+    );
+    world(|w| w.roles.retain(|(who, _)| *who != a.bob));
+    act_as(a.bob);
+    assert_eq!(
+        escrow.approve_milestone(project, 0, [1; 32]),
+        Err(EscrowError::NotInspector)
+    );
+    world(|w| w.roles.push((a.bob, CivicRole::Inspector)));
+    assert_eq!(
+        escrow.approve_milestone(project, 1, [1; 32]),
+        Err(EscrowError::NotCurrentMilestone)
+    );
+    assert_eq!(escrow.reject_milestone(project, 0, [2; 32]), Ok(()));
+    let rejected = escrow.milestone(project, 0).unwrap();
+    assert_eq!(
+        (rejected.state, rejected.report),
+        (MilestoneState::Rejected, Some([2; 32]))
+    );
+    assert_eq!(
+        escrow.reject_milestone(project, 0, [2; 32]),
+        Err(EscrowError::WrongMilestoneState)
+    );
+    assert_eq!(escrow.approve_milestone(project, 0, [3; 32]), Ok(()));
+    assert_eq!(
+        escrow.approve_milestone(project, 0, [3; 32]),
+        Err(EscrowError::WrongMilestoneState)
+    );
+}
+
+#[ink::test]
+fn work_that_needs_approval_waits_for_it() {
+    let mut escrow = registered();
+    let a = accounts();
+    let plain = project(&mut escrow, 1, false);
+    let project = project(&mut escrow, 1, true);
+    assert_eq!(
+        escrow.approve_project(plain),
+        Err(EscrowError::ApprovalNotNeeded)
+    );
+    fund_fully(&mut escrow, project);
+    act_as(a.bob);
+    assert_eq!(
+        escrow.approve_milestone(project, 0, [1; 32]),
+        Err(EscrowError::NotApproved)
+    );
+    act_as(a.alice);
+    assert_eq!(escrow.approve_project(project), Ok(()));
+    assert_eq!(
+        escrow.approve_project(project),
+        Err(EscrowError::ApprovalNotNeeded)
+    );
+    act_as(a.bob);
+    assert_eq!(escrow.approve_milestone(project, 0, [1; 32]), Ok(()));
+    // A canceled project needs no approval.
+    let canceled = self::project(&mut escrow, 1, true);
+    escrow.cancel_project(canceled).unwrap();
+    assert_eq!(
+        escrow.approve_project(canceled),
+        Err(EscrowError::ApprovalNotNeeded)
+    );
+}
+
+#[ink::test]
+fn release_pays_the_wage_roll_then_the_contractor_milestone_by_milestone() {
+    let mut escrow = registered();
+    let a = accounts();
+    let project = project(&mut escrow, 2, false);
+    fund_fully(&mut escrow, project);
+    act_as(a.bob);
+    assert_eq!(
+        escrow.release(project, 0),
+        Err(EscrowError::WrongMilestoneState)
+    );
+    escrow.approve_milestone(project, 0, [1; 32]).unwrap();
+    assert_eq!(escrow.release(project, 0), Ok(3));
+    assert_eq!(
+        (balance(worker(1)), balance(worker(2)), balance(a.charlie)),
+        (100, 100, 1_000)
+    );
+    assert_eq!(escrow.paid_to_worker(project, worker(1)), 100);
+    let after_one = escrow.project(project).unwrap();
+    assert_eq!(
+        (after_one.state, after_one.current, after_one.released),
+        (ProjectState::Funded, 1, 1_200)
+    );
+    assert_eq!(
+        escrow.milestone(project, 0).unwrap().state,
+        MilestoneState::Released
+    );
+    escrow.approve_milestone(project, 1, [1; 32]).unwrap();
+    assert_eq!(escrow.release(project, 1), Ok(3));
+    assert_eq!(
+        escrow.project(project).unwrap().state,
+        ProjectState::Completed
+    );
+    assert_eq!(escrow.paid_to_worker(project, worker(1)), 200);
+    assert_eq!(balance(escrow_account()), 0);
+}
+
+#[ink::test]
+fn a_long_wage_roll_is_paid_in_batches_and_the_contractor_last() {
+    let mut escrow = registered();
+    let a = accounts();
+    let roll = MAX_PAYMENTS_PER_RELEASE as u8;
+    let wages: u128 = 100 * u128::from(roll);
+    world(|w| {
+        w.balances.insert(a.django, wages + 1);
+        w.allowances.insert((a.django, escrow_account()), wages + 1);
+    });
+    act_as(a.alice);
+    let project = escrow
+        .create_project(
+            [7; 32],
+            a.charlie,
+            vec![a.bob],
+            vec![plan(1, roll)],
+            11 * DAY_MS,
+            false,
+        )
+        .unwrap();
+    act_as(a.django);
+    escrow.fund(project, wages + 1).unwrap();
+    act_as(a.bob);
+    escrow.approve_milestone(project, 0, [1; 32]).unwrap();
+    assert_eq!(escrow.release(project, 0), Ok(MAX_PAYMENTS_PER_RELEASE));
+    assert_eq!(balance(a.charlie), 0);
+    assert_eq!(escrow.release(project, 0), Ok(1));
+    assert_eq!(balance(a.charlie), 1);
+}
+
+#[ink::test]
+fn a_dispute_is_the_contractors_and_governance_resolves_it() {
+    let mut escrow = registered();
+    let a = accounts();
+    let project = project(&mut escrow, 2, false);
+    fund_fully(&mut escrow, project);
+    act_as(a.charlie);
+    assert_eq!(
+        escrow.open_dispute(project, 0),
+        Err(EscrowError::WrongMilestoneState)
+    );
+    act_as(a.bob);
+    escrow.reject_milestone(project, 0, [2; 32]).unwrap();
+    assert_eq!(
+        escrow.open_dispute(project, 0),
+        Err(EscrowError::NotContractor)
+    );
+    act_as(a.alice);
+    assert_eq!(
+        escrow.resolve_dispute(project, 0, true),
+        Err(EscrowError::WrongMilestoneState)
+    );
+    act_as(a.charlie);
+    assert_eq!(escrow.open_dispute(project, 0), Ok(()));
+    act_as(a.alice);
+    assert_eq!(escrow.resolve_dispute(project, 0, true), Ok(()));
+    assert_eq!(escrow.release(project, 0), Ok(3));
+    // The second milestone's dispute is resolved against the contractor: canceled.
+    act_as(a.bob);
+    escrow.reject_milestone(project, 1, [2; 32]).unwrap();
+    act_as(a.charlie);
+    escrow.open_dispute(project, 1).unwrap();
+    act_as(a.alice);
+    assert_eq!(escrow.resolve_dispute(project, 1, false), Ok(()));
+    assert_eq!(
+        escrow.project(project).unwrap().state,
+        ProjectState::Canceled
+    );
+    assert_eq!(
+        escrow.resolve_dispute(project, 1, true),
+        Err(EscrowError::NotFunded)
+    );
+    act_as(a.charlie);
+    assert_eq!(escrow.open_dispute(project, 1), Err(EscrowError::NotFunded));
+}
+
+#[ink::test]
+fn the_admin_cancels_open_projects_and_anyone_a_failed_funding() {
+    let mut escrow = registered();
+    let a = accounts();
+    let failing = project(&mut escrow, 1, false);
+    let funded = project(&mut escrow, 1, false);
+    fund_fully(&mut escrow, funded);
+    act_as(a.bob);
+    assert_eq!(
+        escrow.cancel_project(failing),
+        Err(EscrowError::NotCancelable)
+    );
+    test::set_block_timestamp::<E>(11 * DAY_MS);
+    assert_eq!(
+        escrow.cancel_project(funded),
+        Err(EscrowError::NotCancelable)
+    );
+    assert_eq!(escrow.cancel_project(failing), Ok(()));
+    assert_eq!(
+        escrow.project(failing).unwrap().state,
+        ProjectState::Canceled
+    );
+    assert_eq!(
+        escrow.cancel_project(failing),
+        Err(EscrowError::NotCancelable)
+    );
+    act_as(a.alice);
+    assert_eq!(escrow.cancel_project(funded), Ok(()));
+    assert_eq!(
+        escrow.cancel_project(funded),
+        Err(EscrowError::NotCancelable)
+    );
+}
+
+#[ink::test]
+fn refunds_are_pro_rata_and_the_last_funder_takes_the_dust() {
+    let mut escrow = registered();
+    let a = accounts();
+    // Two milestones of 1,200: 2,400, given 800 + 800 + 800 by three funders.
+    let project = project(&mut escrow, 2, false);
+    for funder in [a.django, a.eve, funder(3)] {
+        act_as(funder);
+        escrow.fund(project, 800).unwrap();
+    }
+    act_as(a.django);
+    assert_eq!(escrow.claim_refund(project), Err(EscrowError::NotCanceled));
+    act_as(a.bob);
+    escrow.approve_milestone(project, 0, [1; 32]).unwrap();
+    escrow.release(project, 0).unwrap();
+    act_as(a.alice);
+    escrow.cancel_project(project).unwrap();
+    // 1,200 unreleased of 2,400: each funder is owed half of 800.
+    assert_eq!(escrow.refundable(project, a.django), 400);
+    act_as(a.django);
+    assert_eq!(escrow.claim_refund(project), Ok(400));
+    assert_eq!(escrow.refunded(project, a.django), 400);
+    assert_eq!(balance(a.django), 2_000 - 800 + 400);
+    assert_eq!(
+        escrow.claim_refund(project),
+        Err(EscrowError::NothingToRefund)
+    );
+    act_as(a.bob);
+    assert_eq!(
+        escrow.claim_refund(project),
+        Err(EscrowError::NothingToRefund)
+    );
+    act_as(a.eve);
+    assert_eq!(escrow.claim_refund(project), Ok(400));
+    // The last claimant takes whatever is held.
+    world(|w| w.balances.insert(escrow_account(), 400));
+    act_as(funder(3));
+    assert_eq!(escrow.claim_refund(project), Ok(400));
+    assert_eq!(balance(escrow_account()), 0);
+}
+
+#[ink::test]
+fn the_last_refund_takes_the_rounding_dust() {
+    let mut escrow = registered();
+    let a = accounts();
+    // 2,400 given as 1,001 + 1,399; half released, then canceled: 1,200 to share.
+    let project = project(&mut escrow, 2, false);
+    act_as(a.django);
+    escrow.fund(project, 1_001).unwrap();
+    act_as(a.eve);
+    escrow.fund(project, 1_399).unwrap();
+    act_as(a.bob);
+    escrow.approve_milestone(project, 0, [1; 32]).unwrap();
+    escrow.release(project, 0).unwrap();
+    act_as(a.alice);
+    escrow.cancel_project(project).unwrap();
+    // 1,001 x 1,200 / 2,400 = 500.5: 500; eve is last and takes 700 (not 699).
+    act_as(a.django);
+    assert_eq!(escrow.claim_refund(project), Ok(500));
+    act_as(a.eve);
+    assert_eq!(escrow.claim_refund(project), Ok(700));
+    assert_eq!(escrow.project(project).unwrap().held(), 0);
+    assert_eq!(balance(escrow_account()), 0);
 }

@@ -1,10 +1,13 @@
-//! Off-chain unit tests of what runs without other contracts: administration, rule
-//! schedules, the refusals that come before the registry is asked, and the reward
-//! arithmetic. Attestation end to end (registry and token calls) is tested on the real
-//! Wasm in the harness.
+//! Off-chain unit tests: administration, rule schedules, the reward arithmetic, and
+//! attestations against stand-ins for the registry and the token (city-traits' `fakes`:
+//! ink! 5's off-chain environment cannot call another contract). Attestation between the
+//! real contracts is tested on the Wasm in the harness.
 
 use crate::reward_rules::*;
-use city_traits::{kinds, Action, Attestation, IdentityKind, RewardError, Rule};
+use city_traits::{
+    fakes::world, kinds, Action, Attestation, BatchError, CivicRole, IdentityKind, RewardError,
+    Rule, TokenError,
+};
 use ink::env::{
     test::{self, DefaultAccounts},
     DefaultEnvironment as E,
@@ -173,4 +176,141 @@ fn rewards_round_down_and_overflow_is_caught() {
     assert_eq!(rule.reward_for(u128::MAX), None);
     assert!(rule.rewards(IdentityKind::Resident));
     assert!(!rule.rewards(IdentityKind::Visitor));
+}
+
+/// Alice's rules paying 10 per kilo of recyclables (cap 1,000, budget 10,000 a day),
+/// charlie a bin authorised for them, bob a citizen, django a visitor, eve unregistered.
+fn attesting() -> RewardRules {
+    let mut rules = rules();
+    let a = accounts();
+    rules
+        .set_rule(Action::Recyclables, Some(per_kilo(10)), 0)
+        .unwrap();
+    rules
+        .authorise_attester(a.charlie, vec![Action::Recyclables])
+        .unwrap();
+    world(|w| {
+        w.roles.push((a.charlie, CivicRole::Attester));
+        w.kinds.insert(a.bob, IdentityKind::Citizen);
+        w.kinds.insert(a.django, IdentityKind::Visitor);
+    });
+    act_as(a.charlie);
+    rules
+}
+
+fn seen(byte: u8, beneficiary: AccountId, grams: u128) -> Attestation {
+    Attestation {
+        receipt: [byte; 32],
+        beneficiary,
+        action: Action::Recyclables,
+        quantity: grams,
+    }
+}
+
+#[ink::test]
+fn an_attestation_books_and_mints_the_reward_once() {
+    let mut rules = attesting();
+    let bob = accounts().bob;
+    assert_eq!(
+        rules.attest([1; 32], bob, Action::Recyclables, 2_500),
+        Ok(25)
+    );
+    assert_eq!(world(|w| w.minted.clone()), vec![(bob, 25)]);
+    assert_eq!(rules.earned(bob, Action::Recyclables), (25, 25));
+    assert_eq!(rules.earned(bob, Action::TaxPaid), (25, 0));
+    assert_eq!(rules.minted_total(), 25);
+    assert_eq!(rules.remaining_budget(), 10_000 - 25);
+    assert!(rules.receipt_seen([1; 32]) && !rules.receipt_seen([2; 32]));
+    assert_eq!(
+        rules.attest([1; 32], bob, Action::Recyclables, 2_500),
+        Err(RewardError::ReceiptSeen)
+    );
+    assert_eq!(world(|w| w.minted.len()), 1);
+}
+
+#[ink::test]
+fn only_rewarded_kinds_of_live_identities_are_paid() {
+    let mut rules = attesting();
+    let a = accounts();
+    for who in [a.django, a.eve] {
+        assert_eq!(
+            rules.attest([3; 32], who, Action::Recyclables, 1_000),
+            Err(RewardError::NotEligible)
+        );
+    }
+    assert!(world(|w| w.minted.is_empty()));
+    assert_eq!(rules.minted_total(), 0);
+}
+
+#[ink::test]
+fn a_bin_without_the_registry_role_or_the_action_is_not_authorised() {
+    let mut rules = attesting();
+    let a = accounts();
+    world(|w| w.roles.clear());
+    assert_eq!(
+        rules.attest([1; 32], a.bob, Action::Recyclables, 1_000),
+        Err(RewardError::NotAuthorised)
+    );
+    assert_eq!(rules.attester_actions(a.charlie), vec![Action::Recyclables]);
+    world(|w| w.roles.push((a.charlie, CivicRole::Attester)));
+    assert_eq!(
+        rules.attest([1; 32], a.bob, Action::TaxPaid, 1_000),
+        Err(RewardError::NotAuthorised)
+    );
+}
+
+#[ink::test]
+fn a_capped_beneficiary_is_recorded_and_paid_nothing_more() {
+    let mut rules = attesting();
+    let bob = accounts().bob;
+    // 200 kg would pay 2,000: the cap of 1,000 a day pays half.
+    assert_eq!(
+        rules.attest([1; 32], bob, Action::Recyclables, 200_000),
+        Ok(1_000)
+    );
+    assert_eq!(
+        rules.attest([2; 32], bob, Action::Recyclables, 1_000),
+        Ok(0)
+    );
+    assert!(rules.receipt_seen([2; 32]));
+    // Nothing is minted for nothing.
+    assert_eq!(world(|w| w.minted.clone()), vec![(bob, 1_000)]);
+}
+
+#[ink::test]
+fn a_token_refusal_is_the_attestations_error() {
+    let mut rules = attesting();
+    world(|w| w.refuse_mint = Some(TokenError::CapExceeded));
+    assert_eq!(
+        rules.attest([1; 32], accounts().bob, Action::Recyclables, 1_000),
+        Err(RewardError::TokenRefused(TokenError::CapExceeded))
+    );
+    assert_eq!(
+        rules.attest_batch(vec![seen(2, accounts().bob, 1_000)]),
+        Err(BatchError {
+            index: 1,
+            error: RewardError::TokenRefused(TokenError::CapExceeded)
+        })
+    );
+}
+
+#[ink::test]
+fn a_batch_mints_once_per_beneficiary_and_asks_each_kind_once() {
+    let mut rules = attesting();
+    let a = accounts();
+    let batch = vec![
+        seen(1, a.bob, 1_000),
+        seen(2, a.bob, 2_000),
+        seen(3, a.bob, 3_000),
+    ];
+    assert_eq!(rules.attest_batch(batch), Ok(60));
+    assert_eq!(world(|w| w.minted.clone()), vec![(a.bob, 60)]);
+    // Bob's kind is remembered for bob only: eve, unregistered, is refused at her index.
+    assert_eq!(
+        rules.attest_batch(vec![seen(4, a.bob, 1_000), seen(5, a.eve, 1_000)]),
+        Err(BatchError {
+            index: 1,
+            error: RewardError::NotEligible
+        })
+    );
 }

@@ -12,6 +12,8 @@ pub use raw::{RawInput, RawOutput};
 pub use voting::*;
 
 mod escrow;
+#[cfg(feature = "fakes")]
+pub mod fakes;
 mod raw;
 mod voting;
 

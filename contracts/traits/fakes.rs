@@ -1,0 +1,182 @@
+//! Stand-ins for the registry and the token in the contracts' unit tests (feature
+//! `fakes`, enabled for tests only).
+//!
+//! ink! 5's off-chain environment cannot call another contract, so a contract's unit
+//! tests could not go past its first question to the registry or the token. Under
+//! `cfg(test)` the contracts reach these instead, through the same method names and
+//! types: one [`World`] per test thread says who holds which identity, role, balance and
+//! voting power, and records what was minted and moved. History is asked the way the
+//! real contracts answer it: a block that has not ended is refused. The harness's
+//! end-to-end tests run the real contracts against each other.
+
+use std::{cell::RefCell, collections::BTreeMap, vec::Vec};
+
+use ink::{env::DefaultEnvironment, primitives::AccountId};
+
+use crate::{
+    Balance, BlockNumber, CivicRole, IdentityKind, KindCounts, PSP22Error, RegistryError,
+    TokenError,
+};
+
+/// What the registry and the token of a unit test hold.
+#[derive(Debug, Default)]
+pub struct World {
+    /// Live identities: answered now and at every ended block.
+    pub kinds: BTreeMap<AccountId, IdentityKind>,
+    pub roles: Vec<(AccountId, CivicRole)>,
+    /// Eligible identities per kind at every ended block.
+    pub counts: KindCounts,
+    /// Token balances.
+    pub balances: BTreeMap<AccountId, Balance>,
+    /// Allowances by (owner, spender).
+    pub allowances: BTreeMap<(AccountId, AccountId), Balance>,
+    /// Voting power at every ended block.
+    pub votes: BTreeMap<AccountId, Balance>,
+    /// Total supply at every ended block.
+    pub supply: Balance,
+    /// What `mint_to` answers instead of minting, if set.
+    pub refuse_mint: Option<TokenError>,
+    /// Every mint, in order.
+    pub minted: Vec<(AccountId, Balance)>,
+}
+
+thread_local! {
+    static WORLD: RefCell<World> = RefCell::new(World::default());
+}
+
+/// Reads or changes this test's world.
+pub fn world<R>(f: impl FnOnce(&mut World) -> R) -> R {
+    WORLD.with(|world| f(&mut world.borrow_mut()))
+}
+
+fn ended(block: BlockNumber) -> bool {
+    block < ink::env::block_number::<DefaultEnvironment>()
+}
+
+/// The citizen registry as a contract under test sees it.
+pub struct Registry;
+
+impl Registry {
+    pub fn kind_of(&self, account: AccountId) -> Option<IdentityKind> {
+        world(|w| w.kinds.get(&account).copied())
+    }
+
+    pub fn kind_at(
+        &self,
+        account: AccountId,
+        block: BlockNumber,
+    ) -> Result<Option<IdentityKind>, RegistryError> {
+        if !ended(block) {
+            return Err(RegistryError::BlockNotYetFinished);
+        }
+        Ok(self.kind_of(account))
+    }
+
+    pub fn eligible_counts_at(&self, block: BlockNumber) -> Result<KindCounts, RegistryError> {
+        if !ended(block) {
+            return Err(RegistryError::BlockNotYetFinished);
+        }
+        Ok(world(|w| w.counts))
+    }
+
+    pub fn has_civic_role(&self, account: AccountId, role: CivicRole) -> bool {
+        world(|w| w.roles.contains(&(account, role)))
+    }
+
+    pub fn first_without_civic_role(
+        &self,
+        accounts: Vec<AccountId>,
+        role: CivicRole,
+    ) -> Option<u32> {
+        accounts
+            .iter()
+            .position(|account| !self.has_civic_role(*account, role))
+            .and_then(|index| u32::try_from(index).ok())
+    }
+}
+
+/// The city token as a contract under test sees it; transfers move the tokens of the
+/// contract under test (the off-chain environment's callee).
+pub struct Token;
+
+impl Token {
+    pub fn mint_to(&mut self, to: AccountId, amount: Balance) -> Result<(), TokenError> {
+        world(|w| {
+            if let Some(error) = w.refuse_mint.clone() {
+                return Err(error);
+            }
+            *w.balances.entry(to).or_default() += amount;
+            w.supply += amount;
+            w.minted.push((to, amount));
+            Ok(())
+        })
+    }
+
+    pub fn votes_at(&self, account: AccountId, block: BlockNumber) -> Result<Balance, TokenError> {
+        if !ended(block) {
+            return Err(TokenError::BlockNotYetFinished);
+        }
+        Ok(world(|w| {
+            w.votes.get(&account).copied().unwrap_or_default()
+        }))
+    }
+
+    pub fn total_supply_at(&self, block: BlockNumber) -> Result<Balance, TokenError> {
+        if !ended(block) {
+            return Err(TokenError::BlockNotYetFinished);
+        }
+        Ok(world(|w| w.supply))
+    }
+
+    pub fn balance_of(&self, owner: AccountId) -> Balance {
+        world(|w| w.balances.get(&owner).copied().unwrap_or_default())
+    }
+
+    pub fn transfer(
+        &mut self,
+        to: AccountId,
+        value: Balance,
+        _data: Vec<u8>,
+    ) -> Result<(), PSP22Error> {
+        let from = ink::env::account_id::<DefaultEnvironment>();
+        world(|w| move_tokens(w, from, to, value))
+    }
+
+    pub fn transfer_from(
+        &mut self,
+        from: AccountId,
+        to: AccountId,
+        value: Balance,
+        _data: Vec<u8>,
+    ) -> Result<(), PSP22Error> {
+        let spender = ink::env::account_id::<DefaultEnvironment>();
+        world(|w| {
+            let allowed = w
+                .allowances
+                .get(&(from, spender))
+                .copied()
+                .unwrap_or_default();
+            if allowed < value {
+                return Err(PSP22Error::InsufficientAllowance);
+            }
+            move_tokens(w, from, to, value)?;
+            w.allowances.insert((from, spender), allowed - value);
+            Ok(())
+        })
+    }
+}
+
+fn move_tokens(
+    w: &mut World,
+    from: AccountId,
+    to: AccountId,
+    value: Balance,
+) -> Result<(), PSP22Error> {
+    let held = w.balances.entry(from).or_default();
+    if *held < value {
+        return Err(PSP22Error::InsufficientBalance);
+    }
+    *held -= value;
+    *w.balances.entry(to).or_default() += value;
+    Ok(())
+}
