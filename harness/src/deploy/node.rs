@@ -132,6 +132,14 @@ impl Node {
     }
 }
 
+/// The newest block, finalized or not (a dev node finalizes with a delay; subxt's
+/// `at_latest` is the newest finalized one).
+async fn best(rpc: &LegacyRpcMethods<Chain>) -> Result<<Chain as subxt::Config>::Hash> {
+    rpc.chain_get_block_hash(None)
+        .await?
+        .ok_or_else(|| anyhow!("the node names no best block"))
+}
+
 /// A storage deposit as (amount, refunded).
 fn deposit(deposit: &StorageDeposit<u128>) -> (u128, bool) {
     match deposit {
@@ -165,7 +173,7 @@ impl Network for Node {
         );
         let (client, rpc) = (&self.client, &self.rpc);
         self.runtime.block_on(async {
-            let stored = client.storage().at_latest().await?.fetch(&query).await?;
+            let stored = client.storage().at(best(rpc).await?).fetch(&query).await?;
             if stored.is_none() {
                 return Ok(None);
             }
@@ -262,11 +270,19 @@ impl Network for Node {
                 anyhow!("no signer yet: a block is awaited only after a transaction")
             })?;
         let remark = subxt::dynamic::tx("System", "remark", vec![Value::from_bytes(b"ink-city")]);
-        let client = &self.client;
+        let (client, rpc) = (&self.client, &self.rpc);
         self.runtime.block_on(async {
+            // The nonce as the node's pool sees it (subxt's default reads the newest
+            // finalized block, which lags behind a dev node's instant seal).
+            let signer = <Keypair as subxt::tx::Signer<Chain>>::account_id(&key);
+            let nonce = rpc.system_account_next_index(&signer).await?;
+            let params = subxt::config::DefaultExtrinsicParamsBuilder::<Chain>::new()
+                .nonce(nonce)
+                .build();
             let mut progress = client
                 .tx()
-                .sign_and_submit_then_watch_default(&remark, &key)
+                .create_signed_offline(&remark, &key, params)?
+                .submit_and_watch()
                 .await?;
             while let Some(status) = progress.next().await {
                 match status? {
@@ -287,9 +303,9 @@ impl Network for Node {
     }
 
     fn head(&mut self) -> Result<(u32, u64)> {
-        let client = &self.client;
+        let (client, rpc) = (&self.client, &self.rpc);
         self.runtime.block_on(async {
-            let block = client.blocks().at_latest().await?;
+            let block = client.blocks().at(best(rpc).await?).await?;
             let now = subxt::dynamic::storage("Timestamp", "Now", Vec::<Value>::new());
             let time = block
                 .storage()
