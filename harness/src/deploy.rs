@@ -689,6 +689,29 @@ pub fn open(plan: &Plan, places: &Places) -> Result<Box<dyn Network>> {
     })
 }
 
+/// Runs the civic step ([`civic_step`]) on the suite of the newest record, with the plan's
+/// signer as registrar and bin; an embedded chain keeps what the step did.
+///
+/// # Errors
+/// If there is no record or chain, or the step fails (an embedded chain is then left as
+/// it was).
+pub fn step(plan: &Plan, places: &Places, citizen: &str) -> Result<Vec<String>> {
+    let record = places
+        .latest_record(&plan.name)?
+        .ok_or_else(|| anyhow!("no record of {}: deploy first", plan.name))?;
+    if plan.kind != "embedded" {
+        return civic_step(&mut *open(plan, places)?, &record, &plan.signer, citizen);
+    }
+    let chain_file = places.chain(&plan.name);
+    let state = std::fs::read(&chain_file)
+        .with_context(|| format!("no chain at {}: deploy first", chain_file.display()))?;
+    let mut chain = Embedded::new(Some(&state))?;
+    let log = civic_step(&mut chain, &record, &plan.signer, citizen)?;
+    std::fs::write(&chain_file, chain.state())
+        .with_context(|| format!("saving {}", chain_file.display()))?;
+    Ok(log)
+}
+
 /// Compares the code on chain at each address of the newest record with the bundle built
 /// from this commit.
 ///

@@ -14,8 +14,7 @@
 //!                             compare the code on chain with the bundles built here
 //! city step --network <name> --citizen S [--suri S]
 //!                             one civic step on the deployed suite: register the citizen,
-//!                             a bin attests and the rules mint, the citizen votes (on an
-//!                             embedded network, on a copy of its saved chain)
+//!                             a bin attests and the rules mint, the citizen votes
 //! city bench [--json]         Wasm sizes and weights of the key messages, beside the anchors
 //! city fuzz [--cases N] [--depth D] [--seed S]
 //!                             an invariant-fuzzing campaign on the real Wasm; fails on a
@@ -95,11 +94,7 @@ fn run(args: &[&str]) -> Result<()> {
                 ["--suri", suri] => plan.signer = (*suri).to_string(),
                 _ => anyhow::bail!("{USAGE}"),
             }
-            let record = places
-                .latest_record(network)?
-                .ok_or_else(|| anyhow::anyhow!("no record of {network}: deploy first"))?;
-            let mut chain = deploy::open(&plan, &places)?;
-            for line in deploy::civic_step(&mut *chain, &record, &plan.signer, citizen)? {
+            for line in deploy::step(&plan, &places, citizen)? {
                 println!("{line}");
             }
             Ok(())
