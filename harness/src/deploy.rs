@@ -512,8 +512,9 @@ fn carry_out(
                     .iter()
                     .map(|arg| resolve(arg, &addresses))
                     .collect::<Result<Vec<_>>>()?;
-                let (address, answer) =
-                    network.instantiate(signer, name, &planned.constructor, &args, salt.clone())?;
+                let (address, answer) = network
+                    .instantiate(signer, name, &planned.constructor, &args, salt.clone())
+                    .with_context(|| left_behind(&recorded))?;
                 note(&mut log, format!("instantiate {name}"), &answer);
                 address
             }
@@ -566,7 +567,9 @@ fn carry_out(
             .iter()
             .map(|arg| resolve(arg, &addresses))
             .collect::<Result<Vec<_>>>()?;
-        let answer = network.call(signer, contract, &address, message, &resolved)?;
+        let answer = network
+            .call(signer, contract, &address, message, &resolved)
+            .with_context(|| left_behind(&recorded))?;
         note(
             &mut log,
             format!("{contract}.{message}({})", args.join(", ")),
@@ -591,6 +594,24 @@ fn carry_out(
             .push("every contract is deployed with this code: nothing to do, no new record".into());
     }
     Ok(deployment)
+}
+
+/// What a failed deployment leaves on the network: no record is written, so the
+/// operator learns here which contracts were instantiated (and paid for).
+fn left_behind(recorded: &[RecordedContract]) -> String {
+    let fresh: Vec<String> = recorded
+        .iter()
+        .filter(|contract| contract.deployed_now)
+        .map(|contract| format!("{} at {}", contract.name, contract.address))
+        .collect();
+    if fresh.is_empty() {
+        "nothing was instantiated".into()
+    } else {
+        format!(
+            "no record written; instantiated before the failure: {}",
+            fresh.join(", ")
+        )
+    }
 }
 
 fn note(log: &mut Vec<String>, step: String, answer: &Answer) {

@@ -178,3 +178,24 @@ fn a_plan_naming_an_unknown_contract_or_order_is_refused() {
     assert!(deploy::deploy(&plan, &places, true).is_err());
     assert!(places.plan("atlantis").is_err());
 }
+
+#[test]
+fn a_refused_setup_step_names_what_was_left_behind_and_writes_no_record() {
+    let places = scratch("refused-setup");
+    let mut plan = places.plan("sandbox").unwrap();
+    let rule = plan
+        .setup
+        .iter_mut()
+        .find(|call| call.message == "set_rule")
+        .unwrap();
+    rule.args[1] = "Some(Rule { reward: 10, per: 0, kinds: 15 })".into();
+    let error = format!("{:#}", deploy::deploy(&plan, &places, false).err().unwrap());
+    assert!(error.contains("reward-rules.set_rule refused"), "{error}");
+    assert!(error.contains("ZeroPer"), "{error}");
+    assert!(
+        error.contains("instantiated before the failure: city-token at 0x"),
+        "{error}"
+    );
+    assert!(error.contains("project-escrow at 0x"), "{error}");
+    assert!(!places.records.exists());
+}
