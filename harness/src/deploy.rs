@@ -699,15 +699,18 @@ impl Verified {
 /// If an embedded chain was never deployed to, or the node cannot be reached.
 pub fn open(plan: &Plan, places: &Places) -> Result<Box<dyn Network>> {
     Ok(match plan.kind.as_str() {
-        "embedded" => {
-            let chain_file = places.chain(&plan.name);
-            let state = std::fs::read(&chain_file)
-                .with_context(|| format!("no chain at {}: deploy first", chain_file.display()))?;
-            Box::new(Embedded::new(Some(&state))?)
-        }
+        "embedded" => Box::new(saved_chain(plan, places)?),
         "node" => Box::new(Node::connect(plan)?),
         kind => bail!("{}: unknown network kind {kind}", plan.name),
     })
+}
+
+/// The embedded chain the last deployment of `plan` saved.
+fn saved_chain(plan: &Plan, places: &Places) -> Result<Embedded> {
+    let chain_file = places.chain(&plan.name);
+    let state = std::fs::read(&chain_file)
+        .with_context(|| format!("no chain at {}: deploy first", chain_file.display()))?;
+    Embedded::new(Some(&state))
 }
 
 /// Runs the civic step ([`civic_step`]) on the suite of the newest record, with the plan's
@@ -723,11 +726,9 @@ pub fn step(plan: &Plan, places: &Places, citizen: &str) -> Result<Vec<String>> 
     if plan.kind != "embedded" {
         return civic_step(&mut *open(plan, places)?, &record, &plan.signer, citizen);
     }
-    let chain_file = places.chain(&plan.name);
-    let state = std::fs::read(&chain_file)
-        .with_context(|| format!("no chain at {}: deploy first", chain_file.display()))?;
-    let mut chain = Embedded::new(Some(&state))?;
+    let mut chain = saved_chain(plan, places)?;
     let log = civic_step(&mut chain, &record, &plan.signer, citizen)?;
+    let chain_file = places.chain(&plan.name);
     std::fs::write(&chain_file, chain.state())
         .with_context(|| format!("saving {}", chain_file.display()))?;
     Ok(log)
