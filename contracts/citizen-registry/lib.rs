@@ -15,11 +15,15 @@
 //!   directly; reads are a binary search.
 //!
 //! ## Expiry
-//! `kind_of` (now) checks the expiry against the block time. History cannot: a past
-//! block's time is not known to the contract, and expiries happen without a transaction.
-//! So an identity stays live in history and in the counts until it is revoked or marked
-//! with `expire`, which anyone may call once the expiry has passed (the city runs it for
-//! lapsed cards; e-voting can run it before taking a snapshot).
+//! `kind_of` (now) checks the expiry against the block time. History records each
+//! identity's expiry with its kind (a renewal writes a checkpoint), but a past block's
+//! time is not known to the contract, so `kind_at` and the counts keep a lapsed identity
+//! until it is revoked or marked with `expire`, which anyone may call once the expiry has
+//! passed (the city runs it for lapsed cards). A caller that knows a time asks
+//! `kind_valid_at(account, block, time)`, which also refuses an identity whose expiry at
+//! that block was not after `time`: e-voting asks it with the poll's snapshot and opening
+//! time, so a lapsed card never votes. The counts behind a quorum still include lapsed
+//! cards nobody marked, which only makes a quorum harder to reach.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
 #[cfg(test)]
@@ -40,6 +44,8 @@ mod citizen_registry {
     pub struct StatusCheckpoint {
         pub block: BlockNumber,
         pub kind: Option<IdentityKind>,
+        /// The identity's expiry from `block` on (0 when it is not live).
+        pub expires_at: Timestamp,
     }
 
     /// From `block` on, there were `counts` live identities of each kind.
@@ -252,7 +258,7 @@ mod citizen_registry {
                     live: true,
                 },
             );
-            self.record_status(account, None, Some(kind));
+            self.record_status(account, None, Some((kind, expires_at)));
             self.env().emit_event(IdentityRegistered {
                 account,
                 kind,
@@ -276,6 +282,8 @@ mod citizen_registry {
             self.ensure_future(expires_at)?;
             identity.expires_at = expires_at;
             self.identities.insert(account, &identity);
+            let kind = Some(identity.kind);
+            self.record_status(account, kind, Some((identity.kind, expires_at)));
             self.env().emit_event(IdentityRenewed {
                 account,
                 expires_at,
@@ -299,7 +307,7 @@ mod citizen_registry {
                 let old = identity.kind;
                 identity.kind = kind;
                 self.identities.insert(account, &identity);
-                self.record_status(account, Some(old), Some(kind));
+                self.record_status(account, Some(old), Some((kind, identity.expires_at)));
                 self.env()
                     .emit_event(IdentityKindChanged { account, kind, by });
             }
@@ -475,18 +483,19 @@ mod citizen_registry {
             });
         }
 
-        /// Records that `account`'s live kind changes from `old` to `new` in this block,
-        /// in its history and in the counts.
+        /// Records that `account`'s live kind changes from `old` to `new` (with its
+        /// expiry) in this block, in its history and, if the kind changed, in the counts.
         fn record_status(
             &mut self,
             account: AccountId,
             old: Option<IdentityKind>,
-            new: Option<IdentityKind>,
+            new: Option<(IdentityKind, Timestamp)>,
         ) {
             let now = self.env().block_number();
             let checkpoint = StatusCheckpoint {
                 block: now,
-                kind: new,
+                kind: new.map(|(kind, _)| kind),
+                expires_at: new.map(|(_, expires_at)| expires_at).unwrap_or_default(),
             };
             let len = self.status_checkpoints.get(account).unwrap_or_default();
             let key = |index| (account, index);
@@ -496,6 +505,10 @@ mod citizen_registry {
             self.status_history.insert(key(next.index), &checkpoint);
             self.status_checkpoints.insert(account, &next.len);
 
+            let new = checkpoint.kind;
+            if old == new {
+                return;
+            }
             if let Some(old) = old {
                 // A live identity of kind `old` was counted when it became live.
                 let count = &mut self.counts[old.index()];
@@ -515,6 +528,21 @@ mod citizen_registry {
             });
             self.count_history.insert(next.index, &counts);
             self.count_checkpoints = next.len;
+        }
+
+        /// `account`'s last status checkpoint at or before the end of `block`.
+        fn status_at(
+            &self,
+            account: AccountId,
+            block: BlockNumber,
+        ) -> Result<Option<StatusCheckpoint>> {
+            self.ensure_finished(block)?;
+            let len = self.status_checkpoints.get(account).unwrap_or_default();
+            Ok(last_at_or_before(len, block, |index| {
+                self.status_history
+                    .get((account, index))
+                    .map(|checkpoint| (checkpoint.block, checkpoint))
+            }))
         }
 
         fn ensure_finished(&self, block: BlockNumber) -> Result<()> {
@@ -593,14 +621,30 @@ mod citizen_registry {
         /// None.
         #[ink(message)]
         fn kind_at(&self, account: AccountId, block: BlockNumber) -> Result<Option<IdentityKind>> {
-            self.ensure_finished(block)?;
-            let len = self.status_checkpoints.get(account).unwrap_or_default();
-            Ok(last_at_or_before(len, block, |index| {
-                self.status_history
-                    .get((account, index))
-                    .map(|checkpoint| (checkpoint.block, checkpoint.kind))
-            })
-            .flatten())
+            Ok(self
+                .status_at(account, block)?
+                .and_then(|checkpoint| checkpoint.kind))
+        }
+
+        /// The kind of `account`'s identity at the end of `block`, if it was live then
+        /// with an expiry after `time`.
+        ///
+        /// # Errors
+        /// `BlockNotYetFinished` if `block` is the current block or later.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        fn kind_valid_at(
+            &self,
+            account: AccountId,
+            block: BlockNumber,
+            time: Timestamp,
+        ) -> Result<Option<IdentityKind>> {
+            Ok(self
+                .status_at(account, block)?
+                .filter(|checkpoint| time < checkpoint.expires_at)
+                .and_then(|checkpoint| checkpoint.kind))
         }
 
         /// Whether `account` held a live identity at the end of `block`.

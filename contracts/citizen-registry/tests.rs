@@ -371,3 +371,43 @@ mod edges {
         assert_eq!(registry.kind_of(a.charlie), None);
     }
 }
+
+#[ink::test]
+fn history_knows_each_expiry_and_refuses_a_card_lapsed_by_a_given_time() {
+    let mut registry = registry();
+    let carol = accounts().charlie;
+    let expiry = START_MS + DAY_MS;
+    registry
+        .register(carol, IdentityKind::Citizen, document(3), expiry)
+        .unwrap();
+    let registered = ink::env::block_number::<E>();
+    next_block();
+    // Lapsed by a time at or after its expiry, live before it; `kind_at` does not judge.
+    let valid = |registry: &CitizenRegistry, block, time| {
+        registry.kind_valid_at(carol, block, time).unwrap()
+    };
+    assert_eq!(
+        valid(&registry, registered, expiry - 1),
+        Some(IdentityKind::Citizen)
+    );
+    assert_eq!(valid(&registry, registered, expiry), None);
+    assert_eq!(
+        registry.kind_at(carol, registered),
+        Ok(Some(IdentityKind::Citizen))
+    );
+    // A renewal is history too: from its block on, the new expiry counts, not before.
+    registry.renew(carol, expiry + DAY_MS).unwrap();
+    let renewed = ink::env::block_number::<E>();
+    next_block();
+    assert_eq!(
+        valid(&registry, renewed, expiry),
+        Some(IdentityKind::Citizen)
+    );
+    assert_eq!(valid(&registry, registered, expiry), None);
+    // Renewing changes no count, and the current block is refused.
+    assert_eq!(registry.eligible_counts(), [1, 0, 0, 0]);
+    assert_eq!(
+        registry.kind_valid_at(carol, renewed + 1, expiry),
+        Err(RegistryError::BlockNotYetFinished)
+    );
+}

@@ -257,18 +257,6 @@ mod city_token {
             self.paused
         }
 
-        /// Who may pay whom.
-        ///
-        /// # Errors
-        /// None: a query.
-        ///
-        /// # Events
-        /// None.
-        #[ink(message)]
-        pub fn transfer_policy(&self) -> TransferPolicy {
-            self.policy
-        }
-
         /// Grants `role` to `account`. Granting a role already held changes nothing.
         ///
         /// # Errors
@@ -909,6 +897,18 @@ mod city_token {
         #[ink(message)]
         fn has_role(&self, account: AccountId, role: Role) -> bool {
             self.account(account).roles & role.bit() != 0
+        }
+
+        /// Who may pay whom.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        fn transfer_policy(&self) -> TransferPolicy {
+            self.policy
         }
     }
 }

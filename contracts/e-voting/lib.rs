@@ -7,14 +7,17 @@
 //! - **Polls** ask a question with 2 to [`MAX_OPTIONS`] options; **proposals** ask For or
 //!   Against a bounded list of [`Call`]s to make if they pass. Abstaining counts towards
 //!   quorum for neither.
-//! - **Electorate**, chosen per poll: one person one vote among the registry's live
-//!   identities of the kinds listed, or the city token's voting power, both at the
-//!   snapshot block.
+//! - **Electorate**: one person one vote among the registry's live identities of the
+//!   kinds listed (whose cards had not expired when the poll opened), or the city token's
+//!   voting power, both at the snapshot block. A consultation names its electorate; a
+//!   proposal is always decided by the governance electorate of the configuration, so
+//!   whoever proposes never chooses who decides.
 //! - **Lifecycle**: Pending until the snapshot block ends, Active for the voting period,
 //!   Revealing (secret ballots only), then Succeeded or Defeated. A succeeded proposal is
 //!   Queued behind the timelock, then Executed, or Expired after the grace period.
 //!   Canceled by its proposer while pending, or by the guardian before execution. The
-//!   snapshot and deadlines are fixed when a poll opens.
+//!   snapshot, the deadlines, the quorum, the timelock and the grace period are fixed
+//!   when a poll opens: a proposal keeps the rules it was opened under.
 //! - **Ballots** are public, or secret (commit a hash, reveal after voting; commitments
 //!   never revealed are reported, not counted). In re-vote mode the last vote counts: the
 //!   earlier one is taken off the tally first.
@@ -377,18 +380,19 @@ mod e_voting {
                 (question, options),
                 count,
                 Vec::new(),
-                electorate,
+                Some(electorate),
                 secret,
                 revote,
             )
         }
 
-        /// Proposes `calls` (at most [`MAX_CALLS`]) to be made if `electorate` votes For
-        /// them, described by `description`. Returns its number.
+        /// Proposes `calls` (at most [`MAX_CALLS`]) to be made if the governance electorate
+        /// (`config().electorate`) votes For them, described by `description`. Returns its
+        /// number.
         ///
         /// # Errors
-        /// `TooManyCalls`, `TextTooLong`, `EmptyElectorate`, `BelowThreshold` (unless the
-        /// caller is the guardian), `Overflow`.
+        /// `TooManyCalls`, `TextTooLong`, `BelowThreshold` (unless the caller is the
+        /// guardian), `Overflow`.
         ///
         /// # Events
         /// `PollOpened`.
@@ -397,7 +401,6 @@ mod e_voting {
             &mut self,
             description: String,
             calls: Vec<Call>,
-            electorate: Electorate,
             secret: bool,
             revote: bool,
         ) -> Result<PollId> {
@@ -411,7 +414,7 @@ mod e_voting {
                 (description, Vec::new()),
                 options,
                 calls,
-                electorate,
+                None,
                 secret,
                 revote,
             )
@@ -570,8 +573,8 @@ mod e_voting {
             Ok(())
         }
 
-        /// Queues a succeeded proposal behind the timelock in force now; anyone may.
-        /// Returns the time from which it may be executed.
+        /// Queues a succeeded proposal behind the timelock it was opened under; anyone may.
+        /// Returns the time from which it may be executed, until its grace period ends.
         ///
         /// # Errors
         /// `UnknownPoll`, `NotAProposal`, `NotSucceeded`, `Overflow`.
@@ -587,14 +590,13 @@ mod e_voting {
             if self.state_of(poll, &poll_data) != PollState::Succeeded {
                 return Err(VotingError::NotSucceeded);
             }
-            let config = self.settings().config;
             let eta = self
                 .env()
                 .block_timestamp()
-                .checked_add(config.timelock_ms)
+                .checked_add(poll_data.timelock_ms)
                 .ok_or(VotingError::Overflow)?;
             let expires = eta
-                .checked_add(config.grace_ms)
+                .checked_add(poll_data.grace_ms)
                 .ok_or(VotingError::Overflow)?;
             poll_data.status = Status::Queued { eta, expires };
             self.polls.insert(poll, &poll_data);
@@ -676,8 +678,9 @@ mod e_voting {
             Ok(())
         }
 
-        /// Changes the rules of governance for polls opened from now on; polls already
-        /// open keep theirs (a queued proposal keeps its timelock).
+        /// Changes the rules of governance, the governance electorate included, for polls
+        /// opened from now on; polls already open keep theirs (their electorate, quorum,
+        /// timelock and grace period).
         ///
         /// # Errors
         /// `NotGovernance` unless called by an executed proposal, `InvalidConfig`.
@@ -742,28 +745,27 @@ mod e_voting {
                 .unwrap_or_else(|| Tally::new(poll_data.options))
         }
 
-        /// Opens a poll (no calls) or a proposal after checking what both share.
+        /// Opens a poll (no calls, the `electorate` it names) or a proposal (the
+        /// governance electorate: `None`) after checking what both share.
         fn open(
             &mut self,
             (question, labels): Texts,
             options: u8,
             calls: Vec<Call>,
-            electorate: Electorate,
+            electorate: Option<Electorate>,
             secret: bool,
             revote: bool,
         ) -> Result<PollId> {
             if question.len() > MAX_QUESTION_BYTES {
                 return Err(VotingError::TextTooLong);
             }
-            let all_kinds = city_traits::kinds(&IdentityKind::ALL);
-            if let Electorate::People { kinds } = electorate {
-                if kinds & all_kinds == 0 {
-                    return Err(VotingError::EmptyElectorate);
-                }
-            }
-            let proposer = self.env().caller();
             let mut settings = self.settings();
             let config = settings.config;
+            let electorate = electorate.unwrap_or(config.electorate);
+            if !electorate.names_someone() {
+                return Err(VotingError::EmptyElectorate);
+            }
+            let proposer = self.env().caller();
             if settings.guardian != Some(proposer) {
                 self.ensure_threshold(proposer, config.proposal_threshold)?;
             }
@@ -784,12 +786,7 @@ mod e_voting {
             } else {
                 deadline
             };
-            let electorate = match electorate {
-                Electorate::People { kinds } => Electorate::People {
-                    kinds: kinds & all_kinds,
-                },
-                Electorate::Tokens => Electorate::Tokens,
-            };
+            let electorate = electorate.normalised();
             // A poll has at least two labels; a proposal none (For and Against).
             let proposal = labels.is_empty();
             let poll = Poll {
@@ -803,6 +800,9 @@ mod e_voting {
                 deadline,
                 reveal_end,
                 quorum_bps: config.quorum_bps,
+                opened_at: self.env().block_timestamp(),
+                timelock_ms: config.timelock_ms,
+                grace_ms: config.grace_ms,
                 status: Status::Open,
             };
             self.settings.set(&settings);
@@ -875,7 +875,11 @@ mod e_voting {
             }
             let weight = match poll_data.electorate {
                 Electorate::People { kinds } => {
-                    let kind = self.registry().kind_at(voter, poll_data.snapshot);
+                    let kind = self.registry().kind_valid_at(
+                        voter,
+                        poll_data.snapshot,
+                        poll_data.opened_at,
+                    );
                     match kind {
                         Ok(Some(kind)) if kinds & kind.bit() != 0 => 1,
                         _ => 0,

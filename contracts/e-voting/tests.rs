@@ -8,6 +8,7 @@ use crate::e_voting::*;
 use city_traits::{
     commitment, fakes::world, Ballot, Call, Electorate, GovernanceConfig, IdentityKind, PollState,
     Tally, Vote, VotingError, ABSTAIN, AGAINST, FOR, MAX_CALLS, MAX_CALL_INPUT, MAX_OPTIONS,
+    MIN_QUORUM_BPS, MIN_TIMELOCK_MS,
 };
 use ink::env::{
     test::{self, DefaultAccounts},
@@ -29,10 +30,11 @@ fn advance(blocks: u32) {
     }
 }
 
-/// Two blocks of delay, ten of voting, five of revealing, a quarter for quorum, anyone
-/// may propose, a day of timelock and a week of grace.
+/// The citizens decide proposals; two blocks of delay, ten of voting, five of revealing, a
+/// quarter for quorum, anyone may propose, a day of timelock and a week of grace.
 fn config() -> GovernanceConfig {
     GovernanceConfig {
+        electorate: citizens(),
         voting_delay: 2,
         voting_period: 10,
         reveal_period: 5,
@@ -88,6 +90,18 @@ fn a_config_out_of_bounds_is_refused_at_construction() {
         },
         GovernanceConfig {
             grace_ms: 0,
+            ..config()
+        },
+        GovernanceConfig {
+            quorum_bps: MIN_QUORUM_BPS - 1,
+            ..config()
+        },
+        GovernanceConfig {
+            timelock_ms: MIN_TIMELOCK_MS - 1,
+            ..config()
+        },
+        GovernanceConfig {
+            electorate: Electorate::People { kinds: 1 << 4 },
             ..config()
         },
     ] {
@@ -168,8 +182,7 @@ fn proposals_carry_a_bounded_list_of_calls() {
         input: vec![0; input],
         value: 0,
     };
-    let mut propose =
-        |calls| voting.propose("Pause".into(), calls, Electorate::Tokens, false, false);
+    let mut propose = |calls| voting.propose("Pause".into(), calls, false, false);
     assert_eq!(
         propose(vec![call(0); MAX_CALLS + 1]),
         Err(VotingError::TooManyCalls)
@@ -261,7 +274,7 @@ fn only_proposals_that_succeeded_are_queued_and_only_queued_ones_executed() {
     let mut voting = voting();
     let poll = bobs_poll(&mut voting);
     let proposal = voting
-        .propose("Nothing".into(), Vec::new(), citizens(), false, false)
+        .propose("Nothing".into(), Vec::new(), false, false)
         .unwrap();
     assert_eq!(voting.queue(poll), Err(VotingError::NotAProposal));
     assert_eq!(voting.queue(proposal), Err(VotingError::NotSucceeded));
@@ -548,16 +561,10 @@ fn a_proposal_executes_between_its_timelock_and_its_expiry() {
     let day = config().timelock_ms;
     act_as(accounts().alice);
     let proposal = voting
-        .propose("Nothing to do".into(), Vec::new(), citizens(), false, false)
+        .propose("Nothing to do".into(), Vec::new(), false, false)
         .unwrap();
     let again = voting
-        .propose(
-            "Nothing either".into(),
-            Vec::new(),
-            citizens(),
-            false,
-            false,
-        )
+        .propose("Nothing either".into(), Vec::new(), false, false)
         .unwrap();
     advance(3);
     act_as(accounts().bob);
@@ -594,4 +601,82 @@ fn governance_refuses_an_invalid_config() {
     };
     assert_eq!(voting.set_config(broken), Err(VotingError::InvalidConfig));
     assert_eq!(voting.config(), config());
+}
+
+#[ink::test]
+fn a_proposal_is_decided_by_the_governance_electorate_whoever_proposes() {
+    let mut voting = voting();
+    electorate();
+    let a = accounts();
+    act_as(a.django); // a resident (and e-voting's address), not of the electorate
+    let proposal = voting
+        .propose("Mine".into(), Vec::new(), false, false)
+        .unwrap();
+    assert_eq!(voting.poll(proposal).unwrap().electorate, citizens());
+    advance(3);
+    assert_eq!(
+        voting.cast_vote(proposal, FOR),
+        Err(VotingError::NotEligible)
+    );
+    act_as(a.bob);
+    assert_eq!(voting.cast_vote(proposal, FOR), Ok(()));
+    // Governance itself may name another electorate, for proposals opened afterwards.
+    act_as(a.django);
+    let by_tokens = GovernanceConfig {
+        electorate: Electorate::Tokens,
+        ..config()
+    };
+    voting.set_config(by_tokens).unwrap();
+    let later = voting
+        .propose("Later".into(), Vec::new(), false, false)
+        .unwrap();
+    assert_eq!(voting.poll(later).unwrap().electorate, Electorate::Tokens);
+    assert_eq!(voting.poll(proposal).unwrap().electorate, citizens());
+}
+
+#[ink::test]
+fn a_proposal_keeps_the_timelock_and_grace_it_was_opened_under() {
+    let mut voting = voting();
+    electorate();
+    let a = accounts();
+    act_as(a.alice);
+    let proposal = voting
+        .propose("Nothing".into(), Vec::new(), false, false)
+        .unwrap();
+    // Governance lengthens the timelock and shortens the grace while it is open.
+    act_as(a.django);
+    let changed = GovernanceConfig {
+        timelock_ms: 3 * config().timelock_ms,
+        grace_ms: MIN_TIMELOCK_MS,
+        ..config()
+    };
+    voting.set_config(changed).unwrap();
+    advance(3);
+    act_as(a.bob);
+    voting.cast_vote(proposal, FOR).unwrap();
+    advance(10);
+    let now = ink::env::block_timestamp::<E>();
+    assert_eq!(voting.queue(proposal), Ok(now + config().timelock_ms));
+    let poll = voting.poll(proposal).unwrap();
+    assert_eq!(
+        (poll.timelock_ms, poll.grace_ms),
+        (config().timelock_ms, config().grace_ms)
+    );
+}
+
+#[ink::test]
+fn a_card_that_expired_by_the_opening_does_not_vote() {
+    let mut voting = voting();
+    let a = accounts();
+    let opening = ink::env::block_timestamp::<E>();
+    world(|w| {
+        w.expiries.insert(a.bob, opening);
+        w.expiries.insert(a.charlie, opening + 1);
+    });
+    let poll = citizens_poll(&mut voting, false, false);
+    advance(3);
+    act_as(a.bob);
+    assert_eq!(voting.cast_vote(poll, 0), Err(VotingError::NotEligible));
+    act_as(a.charlie);
+    assert_eq!(voting.cast_vote(poll, 0), Ok(()));
 }

@@ -20,8 +20,20 @@
 //! - **Cancellation** by the admin, or by anyone once the funding deadline passed without
 //!   the target: funders then claim back the unreleased funds pro rata of what they gave,
 //!   rounded down; the last funder to claim receives what is left, so no dust stays behind.
+//!   Refunds are computed in 256 bits ([`city_traits::mul_div_floor`]), so no amount a
+//!   `u128` supply allows can make a claim overflow, and every funder can always claim.
 //! - **Accounts**: per project, `funded == released + refunded + held` at every moment;
 //!   each wage roll entry and each contractor amount is paid once.
+//! - **Payees are people**: the contractor, the inspectors and the workers are accounts,
+//!   never contracts (the escrow itself, the token or any other code account would lock
+//!   the coins or make a payment a no-op), and no inspector is paid by the project.
+//! - **The civic transfer policy** (the token's `Civic`, where every transfer needs a
+//!   service provider on one side) holds through the escrow too: under it, only service
+//!   providers (the treasury, a bank, a sponsor with the token's role) fund projects, and a
+//!   project holding funds from plain holders (given under the open policy) releases
+//!   nothing until the policy is open again or it is canceled and refunded. Refunds are
+//!   always allowed: they return coins to whoever gave them. So no sequence of calls moves
+//!   coins from one plain holder to another while `Civic` is in force.
 //!
 //! Every message checks before it writes and writes before it calls the token
 //! (checks-effects-interactions); the token is called without permission to re-enter, so a
@@ -34,9 +46,9 @@ mod tests;
 #[ink::contract]
 mod project_escrow {
     use city_traits::{
-        CivicRole, EscrowError, Milestone, MilestoneIndex, MilestonePlan, MilestoneState, Project,
-        ProjectId, ProjectState, Wage, MAX_INSPECTORS, MAX_MILESTONES, MAX_PAYMENTS_PER_RELEASE,
-        MAX_WAGE_ROLL,
+        mul_div_floor, CivicRole, EscrowError, Milestone, MilestoneIndex, MilestonePlan,
+        MilestoneState, Project, ProjectId, ProjectState, Role, TransferPolicy, Wage,
+        MAX_INSPECTORS, MAX_MILESTONES, MAX_PAYMENTS_PER_RELEASE, MAX_WAGE_ROLL,
     };
     use ink::{
         prelude::vec::Vec,
@@ -45,7 +57,7 @@ mod project_escrow {
     // The other contracts, through their traits (unit tests reach stand-ins instead).
     #[cfg(not(test))]
     use {
-        city_traits::{IdentityRegistry, PSP22},
+        city_traits::{CivicToken, IdentityRegistry, PSP22},
         ink::contract_ref,
     };
 
@@ -350,7 +362,9 @@ mod project_escrow {
         /// released only once governance approves it. Returns its number.
         ///
         /// # Errors
-        /// `BadMilestones`, `BadWageRoll`, `BadInspectors`, `DeadlinePassed`, `Overflow`,
+        /// `BadMilestones`, `BadWageRoll`, `BadInspectors` (also when an inspector is the
+        /// contractor or on a wage roll), `ContractPayee` (the contractor, an inspector or
+        /// a worker is a contract), `DeadlinePassed`, `Overflow`,
         /// `NotAnInspectorRole { index }`, `NotAWorker { milestone, index }`.
         ///
         /// # Events
@@ -384,6 +398,25 @@ mod project_escrow {
                 }
                 target = target.checked_add(cost).ok_or(EscrowError::Overflow)?;
                 planned.push(milestone);
+            }
+            let workers = || {
+                milestones
+                    .iter()
+                    .flat_map(|plan| &plan.wages)
+                    .map(|w| w.worker)
+            };
+            let paid_by_it = |inspector: &AccountId| {
+                *inspector == contractor || workers().any(|worker| worker == *inspector)
+            };
+            if inspectors.iter().any(paid_by_it) {
+                return Err(EscrowError::BadInspectors);
+            }
+            let is_contract = |account: &AccountId| self.env().is_contract(account);
+            if is_contract(&contractor)
+                || inspectors.iter().any(is_contract)
+                || workers().any(|worker| is_contract(&worker))
+            {
+                return Err(EscrowError::ContractPayee);
             }
             let registry = self.registry();
             if let Some(index) =
@@ -430,6 +463,7 @@ mod project_escrow {
                     refunded: 0,
                     funders: 0,
                     refunds_claimed: 0,
+                    from_holders: 0,
                 },
             );
             self.env().emit_event(ProjectCreated {
@@ -450,7 +484,9 @@ mod project_escrow {
         ///
         /// # Errors
         /// `UnknownProject`, `ZeroAmount`, `FundingClosed`, `OverFunding` (more than the
-        /// project still needs), `Overflow`, `TokenRefused` (allowance, balance, pause).
+        /// project still needs), `PolicyForbidsFunding` (the civic policy is in force and
+        /// the caller is no service provider), `Overflow`, `TokenRefused` (allowance,
+        /// balance, pause).
         ///
         /// # Events
         /// `ProjectFunded`, and the token's `Approval` and `Transfer`.
@@ -468,6 +504,14 @@ mod project_escrow {
             }
             if amount > data.target.saturating_sub(data.funded) {
                 return Err(EscrowError::OverFunding);
+            }
+            let token = self.civic_token();
+            if !token.has_role(funder, Role::ServiceProvider) {
+                if token.transfer_policy() == TransferPolicy::Civic {
+                    return Err(EscrowError::PolicyForbidsFunding);
+                }
+                // Within the target, which is a Balance.
+                data.from_holders = data.from_holders.saturating_add(amount);
             }
             let given = self.contribution(project, funder);
             if given == 0 {
@@ -630,7 +674,8 @@ mod project_escrow {
         /// # Errors
         /// `UnknownProject`, `UnknownMilestone`, `NotFunded`, `NotApproved`,
         /// `NotCurrentMilestone`, `WrongMilestoneState` unless approved,
-        /// `TokenRefused` (nobody of this call is paid).
+        /// `PolicyForbidsPayout` (the civic policy is in force and the project holds funds
+        /// from plain holders), `TokenRefused` (nobody of this call is paid).
         ///
         /// # Events
         /// `WagePaid` per worker, `MilestoneReleased` with the contractor's payment, and
@@ -642,6 +687,11 @@ mod project_escrow {
             self.ensure_open_for_work(&data, index)?;
             if milestone.state != MilestoneState::Approved {
                 return Err(EscrowError::WrongMilestoneState);
+            }
+            if data.from_holders > 0
+                && self.civic_token().transfer_policy() == TransferPolicy::Civic
+            {
+                return Err(EscrowError::PolicyForbidsPayout);
             }
             // Effects: the ledger, for every payment of this call, before any transfer.
             let roll = self.wage_rolls.get((project, index)).unwrap_or_default();
@@ -722,12 +772,13 @@ mod project_escrow {
         }
 
         /// Pays the caller its share of a canceled project's unreleased funds: its
-        /// contribution times unreleased over funded, rounded down; the last funder to
-        /// claim gets what is left. Returns the amount.
+        /// contribution times unreleased over funded, rounded down (computed in 256 bits:
+        /// it cannot overflow); the last funder to claim gets what is left. Returns the
+        /// amount.
         ///
         /// # Errors
         /// `UnknownProject`, `NotCanceled`, `NothingToRefund` (never funded, or claimed),
-        /// `Overflow`, `TokenRefused`.
+        /// `TokenRefused` (paused, say: the claim can be made again later).
         ///
         /// # Events
         /// `RefundClaimed`, and the token's `Transfer`.
@@ -889,10 +940,8 @@ mod project_escrow {
                 return Ok(data.held());
             }
             let unreleased = data.funded.saturating_sub(data.released);
-            given
-                .checked_mul(unreleased)
-                .and_then(|product| product.checked_div(data.funded))
-                .ok_or(EscrowError::Overflow)
+            // `given <= funded`, so the share is at most `unreleased` and always fits.
+            Ok(mul_div_floor(given, unreleased, data.funded).unwrap_or_default())
         }
 
         /// Transfers `amount` of the escrow's tokens to `to`; a refusal reverts the call.
@@ -913,6 +962,17 @@ mod project_escrow {
         /// Unit tests reach a stand-in (ink! 5's off-chain environment cannot call).
         #[cfg(test)]
         fn token(&self) -> city_traits::fakes::Token {
+            city_traits::fakes::Token
+        }
+
+        /// The token's civic side: its roles and transfer policy.
+        #[cfg(not(test))]
+        fn civic_token(&self) -> contract_ref!(CivicToken) {
+            self.token.into()
+        }
+
+        #[cfg(test)]
+        fn civic_token(&self) -> city_traits::fakes::Token {
             city_traits::fakes::Token
         }
 

@@ -6,7 +6,8 @@
 use crate::project_escrow::*;
 use city_traits::{
     fakes::world, CivicRole, EscrowError, MilestonePlan, MilestoneState, PSP22Error, ProjectState,
-    Wage, MAX_INSPECTORS, MAX_MILESTONES, MAX_PAYMENTS_PER_RELEASE, MAX_WAGE_ROLL,
+    Role, TransferPolicy, Wage, MAX_INSPECTORS, MAX_MILESTONES, MAX_PAYMENTS_PER_RELEASE,
+    MAX_WAGE_ROLL,
 };
 use ink::env::{
     test::{self, DefaultAccounts},
@@ -642,4 +643,100 @@ fn the_last_refund_takes_the_rounding_dust() {
     assert_eq!(escrow.claim_refund(project), Ok(700));
     assert_eq!(escrow.project(project).unwrap().held(), 0);
     assert_eq!(balance(escrow_account()), 0);
+}
+
+#[ink::test]
+fn refunds_of_18_decimal_amounts_do_not_overflow() {
+    let mut escrow = registered();
+    let a = accounts();
+    let ether: u128 = 10u128.pow(18);
+    for funder in [a.django, a.eve] {
+        world(|w| {
+            w.balances.insert(funder, 20 * ether);
+            w.allowances.insert((funder, escrow_account()), 20 * ether);
+        });
+    }
+    act_as(a.alice);
+    let milestone = |amount| MilestonePlan {
+        contractor_amount: amount,
+        wages: Vec::new(),
+        due: 0,
+    };
+    let project = escrow
+        .create_project(
+            [8; 32],
+            a.charlie,
+            vec![a.bob],
+            vec![milestone(20 * ether), milestone(20 * ether)],
+            11 * DAY_MS,
+            false,
+        )
+        .unwrap();
+    for funder in [a.django, a.eve] {
+        act_as(funder);
+        escrow.fund(project, 20 * ether).unwrap();
+    }
+    act_as(a.bob);
+    escrow.approve_milestone(project, 0, [1; 32]).unwrap();
+    escrow.release(project, 0).unwrap();
+    act_as(a.alice);
+    escrow.cancel_project(project).unwrap();
+    // 20e18 x 20e18 does not fit in a u128; the share does.
+    assert_eq!(escrow.refundable(project, a.django), 10 * ether);
+    act_as(a.django);
+    assert_eq!(escrow.claim_refund(project), Ok(10 * ether));
+    act_as(a.eve);
+    assert_eq!(escrow.claim_refund(project), Ok(10 * ether));
+    assert_eq!(escrow.project(project).unwrap().held(), 0);
+}
+
+#[ink::test]
+fn an_inspector_paid_by_the_project_is_refused() {
+    let mut escrow = registered();
+    let a = accounts();
+    world(|w| w.roles.push((worker(1), CivicRole::Inspector)));
+    act_as(a.alice);
+    let deadline = 11 * DAY_MS;
+    // Workers 1 and 2 are on the roll.
+    for (contractor, inspector) in [(a.bob, a.bob), (a.charlie, worker(1))] {
+        let created = escrow.create_project(
+            [7; 32],
+            contractor,
+            vec![inspector],
+            vec![plan(1_000, 2)],
+            deadline,
+            false,
+        );
+        assert_eq!(created, Err(EscrowError::BadInspectors));
+    }
+}
+
+#[ink::test]
+fn under_the_civic_policy_only_service_providers_fund_and_holders_funds_stay() {
+    let mut escrow = registered();
+    let a = accounts();
+    let project = project(&mut escrow, 1, false);
+    world(|w| w.policy = TransferPolicy::Civic);
+    act_as(a.django);
+    assert_eq!(
+        escrow.fund(project, 700),
+        Err(EscrowError::PolicyForbidsFunding)
+    );
+    world(|w| w.token_roles.push((a.django, Role::ServiceProvider)));
+    escrow.fund(project, 700).unwrap();
+    assert_eq!(escrow.project(project).unwrap().from_holders, 0);
+    // Eve, a plain holder, gives the rest under the open policy.
+    world(|w| w.policy = TransferPolicy::Open);
+    act_as(a.eve);
+    escrow.fund(project, 500).unwrap();
+    assert_eq!(escrow.project(project).unwrap().from_holders, 500);
+    act_as(a.bob);
+    escrow.approve_milestone(project, 0, [1; 32]).unwrap();
+    world(|w| w.policy = TransferPolicy::Civic);
+    assert_eq!(
+        escrow.release(project, 0),
+        Err(EscrowError::PolicyForbidsPayout)
+    );
+    world(|w| w.policy = TransferPolicy::Open);
+    assert_eq!(escrow.release(project, 0), Ok(3));
 }

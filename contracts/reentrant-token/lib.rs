@@ -14,7 +14,9 @@
 
 #[ink::contract]
 mod reentrant_token {
-    use city_traits::{CivicToken, PSP22Error, RawInput, RawOutput, Role, TokenError, PSP22};
+    use city_traits::{
+        CivicToken, PSP22Error, RawInput, RawOutput, Role, TokenError, TransferPolicy, PSP22,
+    };
     use ink::{
         env::call::{build_call, ExecutionInput, Selector},
         prelude::vec::Vec,
@@ -182,6 +184,11 @@ mod reentrant_token {
         #[ink(message)]
         fn has_role(&self, _account: AccountId, _role: Role) -> bool {
             false
+        }
+
+        #[ink(message)]
+        fn transfer_policy(&self) -> TransferPolicy {
+            TransferPolicy::Open
         }
     }
 }

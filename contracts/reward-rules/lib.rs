@@ -9,7 +9,9 @@
 //!   until then, and the rule in force before keeps applying.
 //! - **Attesters**: devices that hold the registry's attester role *and* are authorised
 //!   here for the actions they may report.
-//! - **`attest`** checks the attester, that the receipt is new, the rule in force, the
+//! - **`attest`** checks the attester, that the receipt is new for that attester
+//!   (receipts are scoped by device, so a device cannot squat another's ids), the rule in
+//!   force, the
 //!   beneficiary's live identity and kind (in the registry), then pays the reward within
 //!   the beneficiary's cap and the rules' budget for the epoch, and mints it through the
 //!   city token, where the rules hold the minter role. A reward above what is left of the
@@ -68,6 +70,9 @@ mod reward_rules {
         }
     }
 
+    /// A receipt as the attester that reported it numbered it.
+    type ReceiptKey = (AccountId, [u8; 32]);
+
     #[ink(storage)]
     pub struct RewardRules {
         admin: AccountId,
@@ -83,7 +88,9 @@ mod reward_rules {
         rules: Mapping<Action, Schedule>,
         /// Each attester's authorised actions, one bit per [`Action`].
         attesters: Mapping<AccountId, u16>,
-        receipts: Mapping<[u8; 32], ()>,
+        /// Receipts paid, scoped by the attester that reported them: one device can
+        /// neither replay its own receipt nor take (and so void) another device's.
+        receipts: Mapping<ReceiptKey, ()>,
         earned_in_epoch: Mapping<(AccountId, u64), Balance>,
         minted_in_epoch: Mapping<u64, Balance>,
         earned_total: Mapping<AccountId, Balance>,
@@ -286,7 +293,7 @@ mod reward_rules {
             self.minted_total
         }
 
-        /// Whether a receipt was already paid.
+        /// Whether `attester` already reported `receipt`.
         ///
         /// # Errors
         /// None: a query.
@@ -294,8 +301,8 @@ mod reward_rules {
         /// # Events
         /// None.
         #[ink(message)]
-        pub fn receipt_seen(&self, receipt: [u8; 32]) -> bool {
-            self.receipts.contains(receipt)
+        pub fn receipt_seen(&self, attester: AccountId, receipt: [u8; 32]) -> bool {
+            self.receipts.contains((attester, receipt))
         }
 
         /// The actions `attester` may report here (it also needs the registry's role).
@@ -526,7 +533,7 @@ mod reward_rules {
             if rights & action.bit() == 0 {
                 return Err(RewardError::NotAuthorised);
             }
-            if self.receipts.contains(receipt) {
+            if self.receipts.contains((attester, receipt)) {
                 return Err(RewardError::ReceiptSeen);
             }
             let rule = self.rule(action).ok_or(RewardError::NoRule)?;
@@ -558,7 +565,7 @@ mod reward_rules {
             let budget_left = self.budget_per_epoch.saturating_sub(minted);
             let paid = reward.min(cap_left).min(budget_left);
 
-            self.receipts.insert(receipt, &());
+            self.receipts.insert((attester, receipt), &());
             // Each sum below stays within the cap or the budget, which are Balances.
             self.earned_in_epoch
                 .insert((beneficiary, epoch), &earned.saturating_add(paid));

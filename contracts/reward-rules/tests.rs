@@ -142,7 +142,7 @@ fn an_unauthorised_attester_is_refused_before_anything_else() {
     // A full batch is not too large: it is refused for its first item.
     let full = rules.attest_batch(vec![item; MAX_BATCH]).unwrap_err();
     assert_eq!((full.index, full.error), (0, RewardError::NotAuthorised));
-    assert!(!rules.receipt_seen([1; 32]));
+    assert!(!rules.receipt_seen(a.django, [1; 32]));
     assert_eq!(rules.minted_total(), 0);
 }
 
@@ -168,12 +168,22 @@ fn limits_epochs_and_admin_seat() {
 }
 
 #[test]
-fn rewards_round_down_and_overflow_is_caught() {
+fn rewards_round_down_are_exact_for_any_quantity_and_overflow_is_caught() {
     let rule = per_kilo(15);
     assert_eq!(rule.reward_for(2_500), Some(37));
     assert_eq!(rule.reward_for(999), Some(14));
     assert_eq!(rule.reward_for(66), Some(0));
-    assert_eq!(rule.reward_for(u128::MAX), None);
+    // u128::MAX x 15 / 1,000: the product overflows, the reward does not.
+    assert_eq!(
+        rule.reward_for(u128::MAX),
+        Some(5_104_235_503_814_076_951_950_619_111_476_523_171)
+    );
+    let doubling = Rule {
+        reward: 2,
+        per: 1,
+        kinds: 1,
+    };
+    assert_eq!(doubling.reward_for(u128::MAX), None);
     assert!(rule.rewards(IdentityKind::Resident));
     assert!(!rule.rewards(IdentityKind::Visitor));
 }
@@ -220,7 +230,8 @@ fn an_attestation_books_and_mints_the_reward_once() {
     assert_eq!(rules.earned(bob, Action::TaxPaid), (25, 0));
     assert_eq!(rules.minted_total(), 25);
     assert_eq!(rules.remaining_budget(), 10_000 - 25);
-    assert!(rules.receipt_seen([1; 32]) && !rules.receipt_seen([2; 32]));
+    let bin = accounts().charlie;
+    assert!(rules.receipt_seen(bin, [1; 32]) && !rules.receipt_seen(bin, [2; 32]));
     assert_eq!(
         rules.attest([1; 32], bob, Action::Recyclables, 2_500),
         Err(RewardError::ReceiptSeen)
@@ -272,7 +283,7 @@ fn a_capped_beneficiary_is_recorded_and_paid_nothing_more() {
         rules.attest([2; 32], bob, Action::Recyclables, 1_000),
         Ok(0)
     );
-    assert!(rules.receipt_seen([2; 32]));
+    assert!(rules.receipt_seen(accounts().charlie, [2; 32]));
     // Nothing is minted for nothing.
     assert_eq!(world(|w| w.minted.clone()), vec![(bob, 1_000)]);
 }
@@ -312,5 +323,28 @@ fn a_batch_mints_once_per_beneficiary_and_asks_each_kind_once() {
             index: 1,
             error: RewardError::NotEligible
         })
+    );
+}
+
+#[ink::test]
+fn receipts_are_the_attesters_own_and_cannot_be_squatted() {
+    let mut rules = attesting();
+    let a = accounts();
+    // A second authorised bin takes charlie's next receipt id first, with a 1 g drop.
+    let squatter = AccountId::from([0x5a; 32]);
+    act_as(a.alice);
+    rules
+        .authorise_attester(squatter, vec![Action::Recyclables])
+        .unwrap();
+    world(|w| w.roles.push((squatter, CivicRole::Attester)));
+    act_as(squatter);
+    assert_eq!(rules.attest([9; 32], a.bob, Action::Recyclables, 1), Ok(0));
+    assert!(rules.receipt_seen(squatter, [9; 32]) && !rules.receipt_seen(a.charlie, [9; 32]));
+    // Charlie's batch under that id is still paid, and charlie cannot replay it.
+    act_as(a.charlie);
+    assert_eq!(rules.attest_batch(vec![seen(9, a.bob, 1_000)]), Ok(10));
+    assert_eq!(
+        rules.attest([9; 32], a.bob, Action::Recyclables, 1_000),
+        Err(RewardError::ReceiptSeen)
     );
 }

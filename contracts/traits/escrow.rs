@@ -129,6 +129,10 @@ pub struct Project {
     /// Distinct funders, and how many claimed a refund.
     pub funders: u32,
     pub refunds_claimed: u32,
+    /// Funds given by accounts without the token's service-provider role (possible only
+    /// under the open transfer policy): while any are held, nothing is released under the
+    /// civic policy, so no coin moves from one plain holder to another through a project.
+    pub from_holders: Balance,
 }
 
 impl Project {
@@ -154,8 +158,13 @@ pub enum EscrowError {
     BadMilestones,
     /// A wage roll is longer than [`MAX_WAGE_ROLL`], names a worker twice or pays nothing.
     BadWageRoll,
-    /// A project needs 1 to [`MAX_INSPECTORS`] inspectors.
+    /// A project needs 1 to [`MAX_INSPECTORS`] inspectors, none of them paid by it (the
+    /// contractor or a worker).
     BadInspectors,
+    /// The contractor, an inspector or a worker is a contract: the escrow itself, another
+    /// of the suite's contracts or any other code account, which could not use the coins
+    /// (or would lock them) and cannot be held to account.
+    ContractPayee,
     /// The worker at `index` of milestone `milestone`'s wage roll lacks the registry's
     /// worker role.
     NotAWorker {
@@ -197,6 +206,12 @@ pub enum EscrowError {
     NotCanceled,
     /// The caller has nothing to claim back.
     NothingToRefund,
+    /// Under the civic transfer policy, only service providers (the treasury, a bank, a
+    /// sponsor with the token's role) fund projects.
+    PolicyForbidsFunding,
+    /// Under the civic transfer policy, a project holding funds from plain holders pays
+    /// nothing out: its funds go back to their givers when it is canceled.
+    PolicyForbidsPayout,
     /// An amount does not fit in a balance.
     Overflow,
     /// The token refused a transfer; nothing of the call was kept.

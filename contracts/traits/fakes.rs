@@ -14,8 +14,8 @@ use std::{cell::RefCell, collections::BTreeMap, vec::Vec};
 use ink::{env::DefaultEnvironment, primitives::AccountId};
 
 use crate::{
-    Balance, BlockNumber, CivicRole, IdentityKind, KindCounts, PSP22Error, RegistryError,
-    TokenError,
+    Balance, BlockNumber, CivicRole, IdentityKind, KindCounts, PSP22Error, RegistryError, Role,
+    Timestamp, TokenError, TransferPolicy,
 };
 
 /// What the registry and the token of a unit test hold.
@@ -23,6 +23,8 @@ use crate::{
 pub struct World {
     /// Live identities: answered now and at every ended block.
     pub kinds: BTreeMap<AccountId, IdentityKind>,
+    /// Expiries of identities that have one (the others never expire).
+    pub expiries: BTreeMap<AccountId, Timestamp>,
     pub roles: Vec<(AccountId, CivicRole)>,
     /// Eligible identities per kind at every ended block.
     pub counts: KindCounts,
@@ -38,6 +40,10 @@ pub struct World {
     pub refuse_mint: Option<TokenError>,
     /// Every mint, in order.
     pub minted: Vec<(AccountId, Balance)>,
+    /// The token's roles.
+    pub token_roles: Vec<(AccountId, Role)>,
+    /// The token's transfer policy.
+    pub policy: TransferPolicy,
 }
 
 thread_local! {
@@ -70,6 +76,17 @@ impl Registry {
             return Err(RegistryError::BlockNotYetFinished);
         }
         Ok(self.kind_of(account))
+    }
+
+    pub fn kind_valid_at(
+        &self,
+        account: AccountId,
+        block: BlockNumber,
+        time: Timestamp,
+    ) -> Result<Option<IdentityKind>, RegistryError> {
+        let kind = self.kind_at(account, block)?;
+        let expired = world(|w| w.expiries.get(&account).is_some_and(|at| *at <= time));
+        Ok(kind.filter(|_| !expired))
     }
 
     pub fn eligible_counts_at(&self, block: BlockNumber) -> Result<KindCounts, RegistryError> {
@@ -126,6 +143,14 @@ impl Token {
             return Err(TokenError::BlockNotYetFinished);
         }
         Ok(world(|w| w.supply))
+    }
+
+    pub fn has_role(&self, account: AccountId, role: Role) -> bool {
+        world(|w| w.token_roles.contains(&(account, role)))
+    }
+
+    pub fn transfer_policy(&self) -> TransferPolicy {
+        world(|w| w.policy)
     }
 
     pub fn balance_of(&self, owner: AccountId) -> Balance {

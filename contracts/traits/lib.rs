@@ -7,6 +7,7 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 
 pub use escrow::*;
+pub use math::mul_div_floor;
 pub use psp22::{PSP22Error, PSP22Metadata, PSP22};
 pub use raw::{RawInput, RawOutput};
 pub use voting::*;
@@ -14,6 +15,7 @@ pub use voting::*;
 mod escrow;
 #[cfg(feature = "fakes")]
 pub mod fakes;
+mod math;
 mod raw;
 mod voting;
 
@@ -196,6 +198,16 @@ pub trait CivicToken {
     /// None.
     #[ink(message)]
     fn has_role(&self, account: AccountId, role: Role) -> bool;
+
+    /// Who may pay whom now.
+    ///
+    /// # Errors
+    /// None: a query.
+    ///
+    /// # Events
+    /// None.
+    #[ink(message)]
+    fn transfer_policy(&self) -> TransferPolicy;
 }
 
 /// What kind of member of the city an identity makes its holder.
@@ -347,6 +359,24 @@ pub trait IdentityRegistry {
         block: BlockNumber,
     ) -> Result<Option<IdentityKind>, RegistryError>;
 
+    /// The kind of `account`'s identity at the end of `block`, if it was live then and
+    /// the expiry it had then was after `time`: what e-voting asks of a voter, with the
+    /// poll's snapshot block and opening time, so that a card that had lapsed neither
+    /// votes nor needs anyone to have called `expire` on it.
+    ///
+    /// # Errors
+    /// `BlockNotYetFinished` if `block` is the current block or later.
+    ///
+    /// # Events
+    /// None.
+    #[ink(message)]
+    fn kind_valid_at(
+        &self,
+        account: AccountId,
+        block: BlockNumber,
+        time: Timestamp,
+    ) -> Result<Option<IdentityKind>, RegistryError>;
+
     /// Whether `account` held a live identity at the end of `block` (see `kind_at`).
     ///
     /// # Errors
@@ -467,9 +497,11 @@ impl Rule {
         self.kinds & kind.bit() != 0
     }
 
-    /// The reward for `quantity` units, rounded down; `None` on overflow or if `per` is 0.
+    /// The reward for `quantity` units, rounded down; `None` if it does not fit in a
+    /// balance or if `per` is 0. The product is taken in 256 bits, so large quantities of
+    /// an 18-decimal token are paid exactly.
     pub fn reward_for(&self, quantity: u128) -> Option<Balance> {
-        quantity.checked_mul(self.reward)?.checked_div(self.per)
+        crate::mul_div_floor(quantity, self.reward, self.per)
     }
 }
 
@@ -482,7 +514,8 @@ pub fn kinds(of: &[IdentityKind]) -> u8 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 pub struct Attestation {
-    /// The device's unique id for this report; a receipt is paid at most once.
+    /// The device's id for this report. Receipts are scoped by attester: a device's
+    /// receipt is paid at most once, and no other device can take (or spend) its ids.
     pub receipt: [u8; 32],
     pub beneficiary: AccountId,
     pub action: Action,

@@ -48,6 +48,25 @@ impl Electorate {
             kinds: crate::kinds(of),
         }
     }
+
+    /// Whether anyone can be in it: token holders, or a set of kinds naming at least one
+    /// kind of identity.
+    pub fn names_someone(&self) -> bool {
+        match self {
+            Self::People { kinds } => kinds & crate::kinds(&IdentityKind::ALL) != 0,
+            Self::Tokens => true,
+        }
+    }
+
+    /// The same electorate with the bits that name no kind cleared.
+    pub fn normalised(self) -> Self {
+        match self {
+            Self::People { kinds } => Self::People {
+                kinds: kinds & crate::kinds(&IdentityKind::ALL),
+            },
+            Self::Tokens => Self::Tokens,
+        }
+    }
 }
 
 /// A call a proposal makes when it is executed: the message `selector` of `callee` with
@@ -69,10 +88,17 @@ pub struct Call {
 
 /// The rules of governance. Voting is counted in blocks (the snapshot is a block); the
 /// timelock and grace period in milliseconds, like a timelock controller.
+///
+/// `electorate` decides every proposal: the proposer never chooses who decides. It
+/// changes, like every figure here, only by an executed proposal (`set_config`), and only
+/// for proposals opened afterwards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub struct GovernanceConfig {
+    /// Who decides proposals: the city's governance electorate (say its citizens, one
+    /// person one vote, or the token's voting power).
+    pub electorate: Electorate,
     /// Blocks from opening to the snapshot; voting starts the block after it.
     pub voting_delay: BlockNumber,
     /// Blocks of voting after the snapshot.
@@ -85,7 +111,9 @@ pub struct GovernanceConfig {
     /// Voting power in the token (at the previous block) needed to open a poll or
     /// proposal; `0`: anyone may. The guardian always may.
     pub proposal_threshold: Balance,
-    /// Milliseconds a queued proposal waits before it may be executed.
+    /// Milliseconds a queued proposal waits before it may be executed: at least
+    /// [`MIN_TIMELOCK_MS`], the time the guardian and the city have to see a passed
+    /// proposal and answer it.
     pub timelock_ms: Timestamp,
     /// Milliseconds after the timelock in which a queued proposal may be executed.
     pub grace_ms: Timestamp,
@@ -95,6 +123,12 @@ pub struct GovernanceConfig {
 pub const MAX_VOTING_DELAY: BlockNumber = 100_800;
 /// The longest voting or reveal period: four weeks of six-second blocks.
 pub const MAX_VOTING_PERIOD: BlockNumber = 403_200;
+/// The smallest quorum: 5% of the electorate. Below it a handful of accounts decide for
+/// the city.
+pub const MIN_QUORUM_BPS: u16 = 500;
+/// The shortest timelock: a day, for the guardian and the city to see a passed proposal
+/// before it takes effect.
+pub const MIN_TIMELOCK_MS: Timestamp = 86_400_000;
 /// The longest timelock: thirty days.
 pub const MAX_TIMELOCK_MS: Timestamp = 30 * 86_400_000;
 /// The shortest grace period: an hour.
@@ -103,14 +137,16 @@ pub const MIN_GRACE_MS: Timestamp = 3_600_000;
 pub const MAX_GRACE_MS: Timestamp = 90 * 86_400_000;
 
 impl GovernanceConfig {
-    /// Whether every figure is within its bounds: periods of at least one block, a quorum
-    /// of at most everyone.
+    /// Whether every figure is within its bounds: an electorate that names some kind of
+    /// identity, periods of at least one block, a quorum of [`MIN_QUORUM_BPS`] to everyone,
+    /// a timelock of at least [`MIN_TIMELOCK_MS`].
     pub fn is_valid(&self) -> bool {
-        self.voting_delay <= MAX_VOTING_DELAY
+        self.electorate.names_someone()
+            && self.voting_delay <= MAX_VOTING_DELAY
             && (1..=MAX_VOTING_PERIOD).contains(&self.voting_period)
             && (1..=MAX_VOTING_PERIOD).contains(&self.reveal_period)
-            && self.quorum_bps <= BASIS_POINTS
-            && self.timelock_ms <= MAX_TIMELOCK_MS
+            && (MIN_QUORUM_BPS..=BASIS_POINTS).contains(&self.quorum_bps)
+            && (MIN_TIMELOCK_MS..=MAX_TIMELOCK_MS).contains(&self.timelock_ms)
             && (MIN_GRACE_MS..=MAX_GRACE_MS).contains(&self.grace_ms)
     }
 }
@@ -156,6 +192,13 @@ pub struct Poll {
     /// The last block of revealing (the deadline for public ballots).
     pub reveal_end: BlockNumber,
     pub quorum_bps: u16,
+    /// The time the poll opened: a voter's card must not have expired by then (see
+    /// `IdentityRegistry::kind_valid_at`).
+    pub opened_at: Timestamp,
+    /// The timelock and grace period a proposal was opened under: queuing uses these,
+    /// whatever the configuration says by then.
+    pub timelock_ms: Timestamp,
+    pub grace_ms: Timestamp,
     pub status: Status,
 }
 
@@ -323,7 +366,9 @@ pub fn commitment(poll: PollId, voter: AccountId, choice: u8, salt: [u8; 32]) ->
 // With clippy 1.91 the derived codec of a data-carrying enum trips this lint.
 #[allow(clippy::cast_possible_truncation)]
 pub enum VotingError {
-    /// A governance figure is out of its bounds (see [`GovernanceConfig::is_valid`]).
+    /// A governance figure is out of its bounds (see [`GovernanceConfig::is_valid`]): an
+    /// empty electorate, a quorum below [`MIN_QUORUM_BPS`], a timelock below
+    /// [`MIN_TIMELOCK_MS`], and so on.
     InvalidConfig,
     /// Only governance itself (an executed proposal) may do this.
     NotGovernance,
@@ -346,8 +391,8 @@ pub enum VotingError {
     VotingClosed,
     /// The choice is neither an option nor [`ABSTAIN`].
     InvalidChoice,
-    /// The voter had no live identity of an allowed kind, or no voting power, at the
-    /// snapshot.
+    /// The voter had no live identity of an allowed kind (or its card had expired by the
+    /// poll's opening), or no voting power, at the snapshot.
     NotEligible,
     /// The voter already voted (or committed) and the poll does not allow re-voting.
     AlreadyVoted,

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use anyhow::{bail, ensure, Context, Result};
-use city_traits::{GovernanceConfig, Role};
+use city_traits::{Electorate, GovernanceConfig, IdentityKind, Role};
 use drink::{
     pallet_contracts::Determinism,
     sandbox_api::prelude::*,
@@ -39,11 +39,14 @@ pub const REWARD_BUDGET_PER_EPOCH: u128 = 100_000 * COIN;
 /// seconds of compute and a 5 MiB proof (drink's default, a tenth of a second, is too little
 /// for a full reward batch).
 pub const CALL_GAS_LIMIT: Weight = Weight::from_parts(1_500_000_000_000, 5 * 1024 * 1024);
-/// The city's governance: voting opens a block after a poll (the snapshot), lasts 100
-/// blocks (ten minutes) plus 50 for revealing secret ballots, and needs a fifth of the
-/// electorate; anyone may propose; a passed proposal waits two days and may be executed
-/// for fourteen more.
+/// The city's governance: its citizens decide proposals, one person one vote; voting opens
+/// a block after a poll (the snapshot), lasts 100 blocks (ten minutes) plus 50 for
+/// revealing secret ballots, and needs a fifth of the electorate; anyone may propose; a
+/// passed proposal waits two days and may be executed for fourteen more.
 pub const GOVERNANCE: GovernanceConfig = GovernanceConfig {
+    electorate: Electorate::People {
+        kinds: IdentityKind::Citizen.bit(),
+    },
     voting_delay: 1,
     voting_period: 100,
     reveal_period: 50,
@@ -51,6 +54,12 @@ pub const GOVERNANCE: GovernanceConfig = GovernanceConfig {
     proposal_threshold: 0,
     timelock_ms: 2 * 86_400_000,
     grace_ms: 14 * 86_400_000,
+};
+/// [`GOVERNANCE`] with the token's voting power as the governance electorate (Hangzhou's
+/// stakeholders, say).
+pub const TOKEN_GOVERNANCE: GovernanceConfig = GovernanceConfig {
+    electorate: Electorate::Tokens,
+    ..GOVERNANCE
 };
 /// Native balance given to every actor the first time it acts, for storage deposits.
 const ACTOR_ENDOWMENT: u128 = 1_000_000_000_000_000;
@@ -216,12 +225,22 @@ impl City {
 
     /// Deploys the suite with the given token configuration. `ADMIN` deploys everything.
     pub fn with_token(config: TokenConfig) -> Result<Self> {
-        Self::with_reward_rules(config, "reward-rules")
+        Self::with_parts(config, GOVERNANCE, "reward-rules")
     }
 
-    /// [`City::with_token`], with the reward rules from bundle `rewards` (one of
+    /// Deploys the suite with the given rules of governance.
+    pub fn with_governance(governance: GovernanceConfig) -> Result<Self> {
+        Self::with_parts(TokenConfig::default(), governance, "reward-rules")
+    }
+
+    /// Deploys the suite with the given token configuration and rules of governance, and
+    /// the reward rules from bundle `rewards` (`reward-rules`, or one of
     /// [`crate::bundles::BROKEN_VARIANTS`], for the fuzzer's self-test).
-    pub fn with_reward_rules(config: TokenConfig, rewards: &'static str) -> Result<Self> {
+    pub fn with_parts(
+        config: TokenConfig,
+        governance: GovernanceConfig,
+        rewards: &'static str,
+    ) -> Result<Self> {
         let mut session = Session::<Sandbox>::default();
         session.sandbox().set_timestamp(GENESIS_TIME_MS);
         let mut funded = HashSet::new();
@@ -260,7 +279,7 @@ impl City {
         let voting_constructor = (
             contract_account(&registry),
             contract_account(&token),
-            GOVERNANCE,
+            governance,
         );
         let voting = deploy(
             &mut session,

@@ -6,6 +6,7 @@
 //! after every step. Failing sequences shrink to the shortest and print as numbered steps;
 //! their seeds are kept in a regression file that `cargo test` replays.
 
+mod attacker;
 mod identities;
 mod invariants;
 mod model;
@@ -44,18 +45,74 @@ use crate::{
     TokenConfig,
 };
 
-/// The token's cap in the fuzzed city: twice the treasury, so minting can reach it.
+/// The token's cap in the fuzzed city, in its units (see [`Money`]): twice the treasury,
+/// so minting can reach it.
 pub const CAP: u128 = 2_000_000;
 /// The treasury the admin holds at the start.
 pub const TREASURY: u128 = 1_000_000;
 /// What one beneficiary may earn per epoch, and what all may: small, so steps reach them.
 pub const REWARD_CAP: u128 = 5_000;
 pub const REWARD_BUDGET: u128 = 12_000;
+
+/// How the fuzzed city counts money. Its figures (the cap, the treasury, rewards, limits,
+/// the project's milestones, the amounts steps move) are in units of `unit` of the token's
+/// smallest unit: cents of a 2-decimal coin, 10^16 wei of an 18-decimal one, or a unit
+/// so large that the cap is nearly `u128::MAX`, where every product of two amounts
+/// overflows a `u128`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Money {
+    Cents,
+    Wei,
+    /// 18 decimals, the cap at the edge of a `u128`.
+    Edge,
+}
+
+impl Money {
+    /// Every way of counting, for campaigns that try them all.
+    pub const ALL: [Money; 3] = [Money::Cents, Money::Wei, Money::Edge];
+
+    pub fn decimals(self) -> u8 {
+        match self {
+            Money::Cents => 2,
+            Money::Wei | Money::Edge => 18,
+        }
+    }
+
+    /// The token's smallest units in one of the fuzzed city's units.
+    pub fn unit(self) -> u128 {
+        match self {
+            Money::Cents => 1,
+            Money::Wei => 10u128.pow(16),
+            Money::Edge => u128::MAX / CAP,
+        }
+    }
+
+    /// `amount` of the city's units in the token's smallest units.
+    pub fn of(self, amount: u128) -> u128 {
+        amount * self.unit()
+    }
+}
+
+impl std::str::FromStr for Money {
+    type Err = anyhow::Error;
+
+    /// `2`, `18` or `edge`.
+    fn from_str(text: &str) -> Result<Self> {
+        match text {
+            "2" => Ok(Money::Cents),
+            "18" => Ok(Money::Wei),
+            "edge" => Ok(Money::Edge),
+            _ => anyhow::bail!("decimals are 2, 18 or edge, not {text}"),
+        }
+    }
+}
 /// The smart bin: the one attester device.
 pub const BIN: Actor = Actor("fuzz-bin");
+/// The attacker's device: authorised for recyclables, it tries to take the bin's receipts.
+pub const ROGUE_BIN: Actor = Actor("rogue-bin");
 
 /// The cast, with the identity each holds in the registry.
-pub const ACTORS: [(Actor, Option<IdentityKind>); 8] = [
+pub const ACTORS: [(Actor, Option<IdentityKind>); 9] = [
     (ADMIN, None),
     (ALICE, Some(IdentityKind::Citizen)),
     (BOB, Some(IdentityKind::Citizen)),
@@ -63,6 +120,7 @@ pub const ACTORS: [(Actor, Option<IdentityKind>); 8] = [
     (DAVE, Some(IdentityKind::Resident)),
     (SHOP, None),
     (BIN, None),
+    (ROGUE_BIN, None),
     (MALLORY, None),
 ];
 
@@ -124,10 +182,13 @@ pub enum Step {
         secret: bool,
         revote: bool,
     },
+    /// A proposal; with `seize`, it carries one call: the token's admin seat to the
+    /// proposer (an attacker's goal, or a citizen's fair win).
     Propose {
         caller: Actor,
         secret: bool,
         revote: bool,
+        seize: bool,
     },
     Vote {
         voter: Actor,
@@ -215,6 +276,10 @@ pub enum Step {
         caller: Actor,
         to: Actor,
     },
+    /// The token's admin seat goes to e-voting: from then on only proposals move it.
+    HandOverToken {
+        caller: Actor,
+    },
     SetLimits {
         caller: Actor,
         cap: u128,
@@ -273,7 +338,7 @@ impl Step {
             Step::TrackVotes { .. } => "token.track_votes",
             Step::GrantRole { .. } => "token.grant_role",
             Step::RevokeRole { .. } => "token.revoke_role",
-            Step::TransferTokenAdmin { .. } => "token.transfer_admin",
+            Step::TransferTokenAdmin { .. } | Step::HandOverToken { .. } => "token.transfer_admin",
             Step::SetLimits { .. } => "rewards.set_limits",
             Step::Register { .. } => "registry.register",
             Step::RevokeIdentity { .. } => "registry.revoke",
@@ -293,18 +358,26 @@ fn mostly(usual: Actor) -> impl Strategy<Value = Actor> {
 }
 
 /// Amounts: the edges, small sums, anything up to the cap, and the largest.
-fn amount() -> impl Strategy<Value = u128> {
-    prop_oneof![Just(0), Just(1), 0..=10_000u128, 0..=CAP, Just(u128::MAX)]
+fn amount(money: Money) -> impl Strategy<Value = u128> {
+    let unit = money.unit();
+    prop_oneof![
+        Just(0),
+        Just(1),
+        (0..=10_000u128).prop_map(move |amount| amount * unit),
+        0..=money.of(CAP),
+        Just(u128::MAX),
+    ]
 }
 
 /// A funding: the edges, half or all of the project's 3,250, or anything up to it.
-fn funding() -> impl Strategy<Value = u128> {
+fn funding(money: Money) -> impl Strategy<Value = u128> {
+    let target = money.of(projects::TARGET);
     prop_oneof![
         1 => Just(0),
         1 => Just(1),
-        2 => Just(1_625u128),
-        2 => Just(3_250u128),
-        1 => 0..=3_250u128,
+        2 => Just(target / 2),
+        2 => Just(target),
+        1 => 0..=target,
         1 => Just(u128::MAX),
     ]
 }
@@ -325,8 +398,13 @@ fn role() -> impl Strategy<Value = Role> {
 }
 
 /// A reward limit: the edges, below, at and above the usual ones.
-fn limit() -> impl Strategy<Value = u128> {
-    prop_oneof![Just(0), Just(1), 0..=2 * REWARD_BUDGET, Just(u128::MAX)]
+fn limit(money: Money) -> impl Strategy<Value = u128> {
+    prop_oneof![
+        Just(0),
+        Just(1),
+        0..=money.of(2 * REWARD_BUDGET),
+        Just(u128::MAX)
+    ]
 }
 
 /// A registration: anyone of the cast, any kind, mostly with its own document.
@@ -346,12 +424,12 @@ fn registration() -> impl Strategy<Value = Step> {
 }
 
 /// The token's and the registry's administration, and allowances changed by delta.
-fn administration() -> impl Strategy<Value = Step> {
+fn administration(money: Money) -> impl Strategy<Value = Step> {
     prop_oneof![
-        2 => (actor(), actor(), amount()).prop_map(|(owner, spender, amount)| {
+        2 => (actor(), actor(), amount(money)).prop_map(|(owner, spender, amount)| {
             Step::IncreaseAllowance { owner, spender, amount }
         }),
-        2 => (actor(), actor(), amount()).prop_map(|(owner, spender, amount)| {
+        2 => (actor(), actor(), amount(money)).prop_map(|(owner, spender, amount)| {
             Step::DecreaseAllowance { owner, spender, amount }
         }),
         1 => actor().prop_map(|caller| Step::TrackVotes { caller }),
@@ -360,7 +438,8 @@ fn administration() -> impl Strategy<Value = Step> {
         2 => (mostly(ADMIN), role(), actor())
             .prop_map(|(caller, role, from)| Step::RevokeRole { caller, role, from }),
         1 => (actor(), actor()).prop_map(|(caller, to)| Step::TransferTokenAdmin { caller, to }),
-        1 => (mostly(ADMIN), limit(), limit())
+        1 => mostly(ADMIN).prop_map(|caller| Step::HandOverToken { caller }),
+        1 => (mostly(ADMIN), limit(money), limit(money))
             .prop_map(|(caller, cap, budget)| Step::SetLimits { caller, cap, budget }),
         2 => registration(),
         2 => (mostly(ADMIN), actor())
@@ -384,7 +463,8 @@ fn sealed_choice() -> impl Strategy<Value = u8> {
     prop_oneof![4 => 0..2u8, 1 => choice()]
 }
 
-fn step() -> impl Strategy<Value = Step> {
+/// One step, its amounts counted in `money`.
+fn step(money: Money) -> impl Strategy<Value = Step> {
     let action = prop_oneof![
         4 => Just(Action::Recyclables),
         1 => Just(Action::TaxPaid),
@@ -393,22 +473,22 @@ fn step() -> impl Strategy<Value = Step> {
     ];
     let quantity = prop_oneof![0..=100_000u128, Just(u128::MAX)];
     prop_oneof![
-        4 => (actor(), actor(), amount())
+        4 => (actor(), actor(), amount(money))
             .prop_map(|(from, to, amount)| Step::Transfer { from, to, amount }),
-        2 => (actor(), actor(), amount())
+        2 => (actor(), actor(), amount(money))
             .prop_map(|(owner, spender, amount)| Step::Approve { owner, spender, amount }),
-        2 => (actor(), actor(), actor(), amount()).prop_map(|(spender, from, to, amount)| {
+        2 => (actor(), actor(), actor(), amount(money)).prop_map(|(spender, from, to, amount)| {
             Step::TransferFrom { spender, from, to, amount }
         }),
-        2 => (mostly(ADMIN), actor(), amount())
+        2 => (mostly(ADMIN), actor(), amount(money))
             .prop_map(|(caller, to, amount)| Step::Mint { caller, to, amount }),
-        1 => (mostly(ADMIN), actor(), amount())
+        1 => (mostly(ADMIN), actor(), amount(money))
             .prop_map(|(caller, from, amount)| Step::Burn { caller, from, amount }),
         1 => mostly(ADMIN).prop_map(|caller| Step::Pause { caller }),
         1 => mostly(ADMIN).prop_map(|caller| Step::Unpause { caller }),
         1 => (mostly(ADMIN), any::<bool>())
             .prop_map(|(caller, civic)| Step::SetCivicPolicy { caller, civic }),
-        2 => (actor(), mostly(SHOP), amount(), 0..=70u8).prop_map(|(citizen, provider, amount, memo)| {
+        2 => (actor(), mostly(SHOP), amount(money), 0..=70u8).prop_map(|(citizen, provider, amount, memo)| {
             Step::Redeem { citizen, provider, amount, memo }
         }),
         5 => (mostly(BIN), 0..24u8, actor(), action, quantity).prop_map(
@@ -423,8 +503,9 @@ fn step() -> impl Strategy<Value = Step> {
         1 => (mostly(ADMIN), 1..=9u8, any::<bool>(), any::<bool>()).prop_map(
             |(caller, options, secret, revote)| Step::OpenPoll { caller, options, secret, revote }
         ),
-        1 => (actor(), any::<bool>(), any::<bool>())
-            .prop_map(|(caller, secret, revote)| Step::Propose { caller, secret, revote }),
+        1 => (actor(), any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
+            |(caller, secret, revote, seize)| Step::Propose { caller, secret, revote, seize }
+        ),
         2 => (voter(), poll(), sealed_choice(), salt()).prop_map(|(voter, poll, choice, salt)| {
             Step::Commit { voter, poll, choice, salt }
         }),
@@ -435,7 +516,7 @@ fn step() -> impl Strategy<Value = Step> {
         1 => (actor(), poll()).prop_map(|(caller, poll)| Step::CancelPoll { caller, poll }),
         1 => (actor(), poll()).prop_map(|(caller, poll)| Step::Queue { caller, poll }),
         1 => (actor(), poll()).prop_map(|(caller, poll)| Step::Execute { caller, poll }),
-        3 => (mostly(ADMIN), funding()).prop_map(|(funder, amount)| Step::Fund { funder, amount }),
+        3 => (mostly(ADMIN), funding(money)).prop_map(|(funder, amount)| Step::Fund { funder, amount }),
         2 => (mostly(projects::INSPECTOR), 0..3u8, any::<bool>()).prop_map(
             |(inspector, milestone, approve)| Step::Inspect { inspector, milestone, approve }
         ),
@@ -451,7 +532,194 @@ fn step() -> impl Strategy<Value = Step> {
         3 => proptest::sample::select(vec![1u8, 60, 101, 101])
             .prop_map(|blocks| Step::NextBlocks { blocks }),
         2 => Just(Step::NextDay),
-        4 => administration(),
+        4 => administration(money),
+    ]
+}
+
+/// A case: random steps, or, one time in four, a storyline with random steps after each
+/// of its steps but the first. Storylines reach what random steps rarely do in order
+/// (a proposal carried from `propose` to `execute`, a sealed ballot revealed, a disputed
+/// milestone released, refunds claimed, a device's receipts squatted), so that the
+/// campaign's coverage floor holds; the noise between their steps keeps them honest.
+fn case(money: Money, depth: usize) -> impl Strategy<Value = Vec<Step>> {
+    let noise = proptest::collection::vec(step(money), 0..=depth / 2);
+    let storyline =
+        (proptest::sample::select(storylines(money)), noise).prop_map(|(storyline, noise)| {
+            let mut steps = Vec::new();
+            let mut noise = noise.into_iter();
+            for (index, step) in storyline.into_iter().enumerate() {
+                steps.push(step);
+                // Nothing before the storyline's second step: the proposal a storyline
+                // opens is then the case's first, number 3.
+                if index > 0 {
+                    steps.extend(noise.next());
+                }
+            }
+            steps.extend(noise);
+            steps
+        });
+    prop_oneof![
+        3 => proptest::collection::vec(step(money), 1..=depth),
+        1 => storyline,
+    ]
+}
+
+/// The storylines of [`case`], with amounts in `money`. Poll 1 is the world's proposal
+/// (alice already voted For), poll 2 its secret poll; a storyline's own proposal is 3.
+fn storylines(money: Money) -> Vec<Vec<Step>> {
+    use city_traits::FOR;
+    let target = money.of(projects::TARGET);
+    let passed = |proposer: Actor, voters: [Actor; 2]| {
+        vec![
+            Step::Propose {
+                caller: proposer,
+                secret: false,
+                revote: false,
+                seize: true,
+            },
+            Step::HandOverToken { caller: ADMIN },
+            Step::NextBlocks { blocks: 2 },
+            Step::Vote {
+                voter: voters[0],
+                poll: 3,
+                choice: FOR,
+            },
+            Step::Vote {
+                voter: voters[1],
+                poll: 3,
+                choice: FOR,
+            },
+            Step::NextBlocks { blocks: 101 },
+            Step::Queue {
+                caller: MALLORY,
+                poll: 3,
+            },
+            Step::NextDay,
+            Step::NextDay,
+            Step::Execute {
+                caller: MALLORY,
+                poll: 3,
+            },
+        ]
+    };
+    let squat = |attester| Step::Attest {
+        attester,
+        receipt: 5,
+        beneficiary: ALICE,
+        action: Action::Recyclables,
+        quantity: 1_000,
+    };
+    vec![
+        // The open proposal, queued and executed.
+        vec![
+            Step::NextBlocks { blocks: 101 },
+            Step::Queue {
+                caller: MALLORY,
+                poll: 1,
+            },
+            Step::NextDay,
+            Step::NextDay,
+            Step::Execute {
+                caller: MALLORY,
+                poll: 1,
+            },
+        ],
+        // The citizens give alice the token's seat, as the city may.
+        passed(ALICE, [ALICE, BOB]),
+        // The attacker and a visitor try to take it.
+        passed(MALLORY, [MALLORY, CAROL]),
+        // Sealed ballots, revealed.
+        vec![
+            Step::Commit {
+                voter: ALICE,
+                poll: 2,
+                choice: 1,
+                salt: 0,
+            },
+            Step::Commit {
+                voter: DAVE,
+                poll: 2,
+                choice: 0,
+                salt: 0,
+            },
+            Step::NextBlocks { blocks: 101 },
+            Step::Reveal {
+                voter: ALICE,
+                poll: 2,
+                choice: 1,
+                salt: 0,
+            },
+            Step::Reveal {
+                voter: DAVE,
+                poll: 2,
+                choice: 0,
+                salt: 0,
+            },
+        ],
+        // Works: a rejected milestone disputed, settled and released, then the next.
+        vec![
+            Step::Fund {
+                funder: ADMIN,
+                amount: target,
+            },
+            Step::Inspect {
+                inspector: projects::INSPECTOR,
+                milestone: 0,
+                approve: false,
+            },
+            Step::Dispute {
+                caller: projects::CONTRACTOR,
+                milestone: 0,
+            },
+            Step::Resolve {
+                caller: ADMIN,
+                milestone: 0,
+                release: true,
+            },
+            Step::Release {
+                caller: MALLORY,
+                milestone: 0,
+            },
+            Step::Inspect {
+                inspector: projects::INSPECTOR,
+                milestone: 1,
+                approve: true,
+            },
+            Step::Release {
+                caller: BOB,
+                milestone: 1,
+            },
+        ],
+        // Three funders, a released milestone, a cancellation and every refund.
+        vec![
+            Step::Transfer {
+                from: ADMIN,
+                to: BOB,
+                amount: target,
+            },
+            Step::Fund {
+                funder: BOB,
+                amount: target / 3,
+            },
+            Step::Fund {
+                funder: ADMIN,
+                amount: target - target / 3,
+            },
+            Step::Inspect {
+                inspector: projects::INSPECTOR,
+                milestone: 0,
+                approve: true,
+            },
+            Step::Release {
+                caller: MALLORY,
+                milestone: 0,
+            },
+            Step::CancelProject { caller: ADMIN },
+            Step::ClaimRefund { funder: BOB },
+            Step::ClaimRefund { funder: ADMIN },
+        ],
+        // The rogue bin takes the bin's receipt first.
+        vec![squat(ROGUE_BIN), squat(BIN), squat(BIN)],
     ]
 }
 
@@ -475,6 +743,9 @@ pub struct Stats {
     pub messages: BTreeMap<&'static str, u64>,
     /// Outcomes seen, `Ok` or the error, per message.
     pub outcomes: BTreeMap<String, u64>,
+    /// Proposals opened in a case and executed in it: `propose`, votes, `queue` and
+    /// `execute` played end to end.
+    pub carried_through: u64,
 }
 
 impl Stats {
@@ -483,6 +754,7 @@ impl Stats {
         self.steps += other.steps;
         self.calls += other.calls;
         self.invariant_checks += other.invariant_checks;
+        self.carried_through += other.carried_through;
         for (message, count) in other.messages {
             *self.messages.entry(message).or_default() += count;
         }
@@ -497,21 +769,23 @@ impl World {
     /// is a service provider; alice and bob are citizens, dave a resident, carol a visitor;
     /// the bin reports recyclables and volunteering, with rules for recyclables and tax.
     ///
-    /// The reward rules come from bundle `rewards`: `reward-rules`, or a broken variant.
-    pub fn new(rewards: &'static str) -> Result<Self> {
+    /// The reward rules come from bundle `rewards`: `reward-rules`, or a broken variant;
+    /// amounts are counted in `money`.
+    pub fn new(rewards: &'static str, money: Money) -> Result<Self> {
         let config = TokenConfig {
-            cap: CAP,
-            initial_supply: TREASURY,
+            decimals: money.decimals(),
+            cap: money.of(CAP),
+            initial_supply: money.of(TREASURY),
             ..TokenConfig::default()
         };
-        let mut city = City::with_reward_rules(config, rewards)?;
+        let mut city = City::with_parts(config, polls::governance(), rewards)?;
         for role in [Role::Minter, Role::Burner, Role::Pauser] {
             city.token(ADMIN).grant_role(role, ADMIN).ok();
         }
         city.token(ADMIN)
             .grant_role(Role::ServiceProvider, SHOP)
             .ok();
-        city.grant_civic_role(CivicRole::Attester, [BIN.account()]);
+        city.grant_civic_role(CivicRole::Attester, [BIN.account(), ROGUE_BIN.account()]);
         let year = city.now_ms() + 365 * 86_400_000;
         for (n, (actor, kind)) in ACTORS.iter().enumerate() {
             if let Some(kind) = kind {
@@ -523,8 +797,11 @@ impl World {
         city.rewards(ADMIN)
             .authorise_attester(BIN, &[Action::Recyclables, Action::Volunteering])
             .ok();
+        city.rewards(ADMIN)
+            .authorise_attester(ROGUE_BIN, &[Action::Recyclables])
+            .ok();
         for action in [Action::Recyclables, Action::TaxPaid] {
-            let (reward, per, who) = model::rule(action).context("a rule of the model")?;
+            let (reward, per, who) = model::rule(action, money).context("a rule of the model")?;
             let rule = Rule {
                 reward,
                 per,
@@ -533,13 +810,14 @@ impl World {
             city.rewards(ADMIN).set_rule(action, Some(rule), 0).ok();
         }
         city.rewards(ADMIN)
-            .set_limits(REWARD_CAP, REWARD_BUDGET)
+            .set_limits(money.of(REWARD_CAP), money.of(REWARD_BUDGET))
             .ok();
         // Alice votes with her tokens, so her history is checked too.
         city.token(ALICE).track_votes().ok();
         city.advance_blocks(1);
         let escrow = contract_account(&city.escrow);
-        let mut model = Model::new(TREASURY, city.now_ms(), city.block(), escrow);
+        let voting = contract_account(&city.voting);
+        let mut model = Model::new(money, (city.now_ms(), city.block()), (escrow, voting));
         // A poll allowing re-votes and a proposal that does not, open for voting.
         let electorate = Electorate::people(&polls::ELECTORATE);
         let block = city.block();
@@ -550,9 +828,7 @@ impl World {
             .polls
             .open(ADMIN.account(), 3, (false, false, true), block)
             .ok();
-        city.voting(ADMIN)
-            .propose("!", &[], electorate, false, false)
-            .ok();
+        city.voting(ADMIN).propose("!", &[], false, false).ok();
         model
             .polls
             .open(ADMIN.account(), 2, (true, false, false), block)
@@ -572,12 +848,12 @@ impl World {
             title: [0xf0; 32],
             contractor: projects::CONTRACTOR.account(),
             inspectors: vec![projects::INSPECTOR.account()],
-            milestones: projects::plan(),
+            milestones: projects::plan(money),
             funding_deadline: city.now_ms() + projects::FUNDING_DAYS * REWARD_EPOCH_MS,
             needs_approval: false,
         };
         city.escrow(ADMIN).create_project(&project).ok();
-        model.project = projects::ProjectModel::new(project.funding_deadline);
+        model.project = projects::ProjectModel::new(project.funding_deadline, money);
         for (actor, _) in ACTORS {
             city.token(actor).approve(escrow, u128::MAX).ok();
             model
@@ -609,7 +885,7 @@ impl World {
         self.city.restore(&self.start);
         self.stats.cases += 1;
         let mut model = self.start_model.clone();
-        let mut history = invariants::History::default();
+        let mut history = invariants::History::new(model.token_admin);
         for (index, step) in steps.iter().enumerate() {
             let before = invariants::Before::take(&model, step);
             let predicted = model.apply(step);
@@ -622,6 +898,12 @@ impl World {
                 Err(error) => format!("{} {error}", step.message()),
             };
             *self.stats.outcomes.entry(outcome).or_default() += 1;
+            if let (Step::Execute { poll, .. }, Ok(_)) = (step, &actual) {
+                // A proposal opened in this case, carried from `propose` to `execute`.
+                if usize::from(*poll) >= self.start_model.polls.polls.len() {
+                    self.stats.carried_through += 1;
+                }
+            }
             if predicted != actual {
                 return Err(format!(
                     "step {}: {step:?}: the model predicted {predicted:?}, the Wasm answered {actual:?}",
@@ -714,11 +996,15 @@ impl World {
                 caller,
                 secret,
                 revote,
+                seize,
             } => {
-                let electorate = Electorate::people(&polls::ELECTORATE);
+                let calls: Vec<_> = seize
+                    .then(|| seize_the_token(city, caller))
+                    .into_iter()
+                    .collect();
                 verdict(
                     city.voting(caller)
-                        .propose("!", &[], electorate, secret, revote)
+                        .propose("!", &calls, secret, revote)
                         .value,
                 )
             }
@@ -808,6 +1094,10 @@ impl World {
             Step::TransferTokenAdmin { caller, to } => {
                 verdict(city.token(caller).transfer_admin(to).value)
             }
+            Step::HandOverToken { caller } => {
+                let voting = contract_account(&city.voting);
+                verdict(city.token(caller).transfer_admin(voting).value)
+            }
             Step::SetLimits {
                 caller,
                 cap,
@@ -856,6 +1146,15 @@ impl World {
     }
 }
 
+/// The call that moves the token's admin seat to `to`.
+fn seize_the_token(city: &City, to: Actor) -> city_traits::Call {
+    crate::voting::proposed_call(
+        &city.token,
+        ink::selector_bytes!("transfer_admin"),
+        to.account(),
+    )
+}
+
 /// A campaign's size: `cases` sequences of up to `depth` steps from `seed`.
 #[derive(Debug, Clone)]
 pub struct Campaign {
@@ -866,6 +1165,8 @@ pub struct Campaign {
     pub regressions: Option<PathBuf>,
     /// The reward rules' bundle: `reward-rules`, or a broken variant for a self-test.
     pub rewards: &'static str,
+    /// How the city counts money: 2 or 18 decimals, or at the edge of a `u128`.
+    pub money: Money,
 }
 
 impl Campaign {
@@ -877,6 +1178,7 @@ impl Campaign {
             seed,
             regressions: None,
             rewards: "reward-rules",
+            money: Money::Cents,
         }
     }
 }
@@ -908,6 +1210,24 @@ impl Report {
         self.calls_per_second() / f64::from(self.workers) / self.raw_calls_per_second
     }
 
+    /// The coverage floor a campaign must reach: every message it took answered `Ok` at
+    /// least once, and at least one proposal went from `propose` to `execute`. Returns
+    /// what falls short, in words (nothing: the floor holds).
+    pub fn below_the_floor(&self) -> Vec<String> {
+        let s = &self.stats;
+        let mut short: Vec<String> = s
+            .messages
+            .keys()
+            .filter(|message| !message.starts_with('('))
+            .filter(|message| !s.outcomes.contains_key(&format!("{message} Ok")))
+            .map(|message| format!("{message} never answered Ok"))
+            .collect();
+        if s.carried_through == 0 {
+            short.push("no proposal went from propose to execute".into());
+        }
+        short
+    }
+
     /// The report as text: rates, invariants, coverage of messages and outcomes.
     pub fn text(&self) -> String {
         let s = &self.stats;
@@ -934,6 +1254,16 @@ impl Report {
         for (outcome, count) in &s.outcomes {
             out += &format!("  {outcome:<60} {count:>8}\n");
         }
+        let short = self.below_the_floor();
+        if short.is_empty() {
+            out += &format!(
+                "\ncoverage floor met: every message answered Ok; {} proposals went from \
+                 propose to execute\n",
+                s.carried_through
+            );
+        } else {
+            out += &format!("\nBELOW THE COVERAGE FLOOR\n  {}\n", short.join("\n  "));
+        }
         match &self.failure {
             Some(failure) => out += &format!("\nFAILED\n{failure}\n"),
             None => out += "\nno invariant broken, no divergence from the model\n",
@@ -951,7 +1281,7 @@ impl Report {
 /// `failure`.
 pub fn run(campaign: &Campaign, progress: impl Fn(u64) + Sync) -> Result<Report> {
     let raw_calls_per_second =
-        World::new(campaign.rewards)?.raw_calls_per_second(Duration::from_secs(1));
+        World::new(campaign.rewards, campaign.money)?.raw_calls_per_second(Duration::from_secs(1));
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let workers = u32::try_from(cores)
         .unwrap_or(1)
@@ -1004,7 +1334,7 @@ fn run_worker(
     cases: u32,
     case_played: &dyn Fn(),
 ) -> Result<(Stats, Option<String>)> {
-    let world = RefCell::new(World::new(campaign.rewards)?);
+    let world = RefCell::new(World::new(campaign.rewards, campaign.money)?);
     let config = Config {
         cases,
         failure_persistence: campaign.regressions.as_ref().map(|path| {
@@ -1020,7 +1350,7 @@ fn run_worker(
     seed[8..12].copy_from_slice(&worker.to_le_bytes());
     let mut runner =
         TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed));
-    let strategy = proptest::collection::vec(step(), 1..=campaign.depth.max(1));
+    let strategy = case(campaign.money, campaign.depth.max(1));
     let result = runner.run(&strategy, |steps| {
         let outcome = world.borrow_mut().play(&steps);
         case_played();

@@ -143,6 +143,17 @@ impl RegistryCalls<'_> {
         )
     }
 
+    /// The kind at the end of `block` if the card's expiry then was after `time`.
+    pub fn kind_valid_at(
+        self,
+        account: impl Into<AccountId>,
+        block: u32,
+        time: u64,
+    ) -> Outcome<RegistryResult<Option<IdentityKind>>> {
+        let args = (account.into(), block, time);
+        self.send(selector_bytes!("IdentityRegistry::kind_valid_at"), args)
+    }
+
     pub fn was_eligible_at(
         self,
         account: impl Into<AccountId>,
@@ -194,6 +205,7 @@ pub const MESSAGES: &[&str] = &[
     "transfer_admin",
     "IdentityRegistry::kind_of",
     "IdentityRegistry::kind_at",
+    "IdentityRegistry::kind_valid_at",
     "IdentityRegistry::was_eligible_at",
     "IdentityRegistry::eligible_counts_at",
     "IdentityRegistry::has_civic_role",

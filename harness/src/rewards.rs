@@ -94,8 +94,9 @@ impl RewardCalls<'_> {
         self.send(selector_bytes!("minted_total"), ())
     }
 
-    pub fn receipt_seen(self, receipt: [u8; 32]) -> Outcome<bool> {
-        self.send(selector_bytes!("receipt_seen"), receipt)
+    /// Whether `attester` already reported `receipt` (receipts are scoped by attester).
+    pub fn receipt_seen(self, attester: impl Into<AccountId>, receipt: [u8; 32]) -> Outcome<bool> {
+        self.send(selector_bytes!("receipt_seen"), (attester.into(), receipt))
     }
 
     pub fn attester_actions(self, attester: impl Into<AccountId>) -> Outcome<Vec<Action>> {

@@ -12,8 +12,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use anyhow::{anyhow, ensure, Context, Result};
 use city_traits::{
-    kinds, Action, Attestation, CivicRole, Electorate, IdentityKind, MilestonePlan, MilestoneState,
-    PollState, ProjectState, RewardError, Role, Rule, TransferPolicy, Wage, ABSTAIN,
+    kinds, Action, Attestation, CivicRole, Electorate, GovernanceConfig, IdentityKind,
+    MilestonePlan, MilestoneState, PollState, ProjectState, RewardError, Role, Rule,
+    TransferPolicy, Wage, ABSTAIN,
 };
 use ink::{primitives::AccountId, selector_bytes};
 
@@ -118,6 +119,29 @@ pub struct PollPlan {
     pub change: Option<(Action, u128)>,
     /// Token-weighted instead of one person, one vote.
     pub by_tokens: bool,
+}
+
+impl PollPlan {
+    /// Who votes: token holders, or one person one vote among the plan's kinds.
+    pub fn electorate(&self) -> Electorate {
+        if self.by_tokens {
+            Electorate::Tokens
+        } else {
+            Electorate::people(self.kinds)
+        }
+    }
+}
+
+impl Profile {
+    /// The city's rules of governance: [`GOVERNANCE`], with the electorate of the city's
+    /// proposals (a proposer cannot choose it, so the city is deployed with it).
+    pub fn governance(&self) -> GovernanceConfig {
+        let proposal = self.polls.iter().find(|plan| plan.change.is_some());
+        GovernanceConfig {
+            electorate: proposal.map_or(GOVERNANCE.electorate, PollPlan::electorate),
+            ..GOVERNANCE
+        }
+    }
 }
 
 /// Public works paid from escrow: one project, a milestone every few days, wages first.
@@ -261,7 +285,7 @@ pub fn live(
     };
     let mut life = Life {
         profile,
-        city: City::with_token(config)?,
+        city: City::with_parts(config, profile.governance(), "reward-rules")?,
         rng: Rng::new(options.seed ^ fnv(profile.city)),
         people: Vec::new(),
         receipts: 0,
@@ -365,11 +389,14 @@ impl Life<'_> {
                 .collect();
             city.grant_civic_role(CivicRole::Worker, roll);
             city.grant_civic_role(CivicRole::Inspector, [inspector(profile)]);
-            // Under the civic policy, funds move in and out of escrow as a service's.
+            // Under the civic policy, funds move in and out of escrow as a service's, and
+            // only services (the treasury among them) fund public works.
             let escrow = contract_account(&city.escrow);
-            city.token(ADMIN)
-                .grant_role(Role::ServiceProvider, escrow)
-                .ok();
+            for service in [escrow, ADMIN.account()] {
+                city.token(ADMIN)
+                    .grant_role(Role::ServiceProvider, service)
+                    .ok();
+            }
         }
         // Businesses vote with their takings where stakeholders vote with coins.
         if profile.polls.iter().any(|poll| poll.by_tokens) {
@@ -555,11 +582,7 @@ impl Life<'_> {
     /// Holds `plan` today: opens it, lets the electorate vote, closes it and checks the
     /// tally against the votes cast; a passed proposal is queued.
     fn hold(&mut self, plan: &PollPlan) -> Result<()> {
-        let electorate = if plan.by_tokens {
-            Electorate::Tokens
-        } else {
-            Electorate::people(plan.kinds)
-        };
+        let electorate = plan.electorate();
         let opened = if let Some((action, reward)) = plan.change {
             let rule = self
                 .city
@@ -574,7 +597,7 @@ impl Life<'_> {
             );
             self.city
                 .voting(ADMIN)
-                .propose(plan.question, &[call], electorate, false, true)
+                .propose(plan.question, &[call], false, true)
         } else {
             self.city.voting(ADMIN).create_poll(
                 plan.question,

@@ -155,7 +155,7 @@ impl TokenCalls<'_> {
     }
 
     pub fn transfer_policy(self) -> Outcome<TransferPolicy> {
-        self.send(selector_bytes!("transfer_policy"), ())
+        self.send(selector_bytes!("CivicToken::transfer_policy"), ())
     }
 
     pub fn grant_role(self, role: Role, account: impl Into<AccountId>) -> Outcome<TokenResult> {
@@ -231,7 +231,7 @@ pub const MESSAGES: &[&str] = &[
     "admin",
     "cap",
     "paused",
-    "transfer_policy",
+    "CivicToken::transfer_policy",
     "grant_role",
     "revoke_role",
     "renounce_role",

@@ -101,22 +101,15 @@ impl VotingCalls<'_> {
         self.send(selector_bytes!("create_poll"), args)
     }
 
-    /// Proposes calls to make if the electorate votes For; returns its number.
+    /// Proposes calls to make if the governance electorate votes For; returns its number.
     pub fn propose(
         self,
         description: &str,
         calls: &[Call],
-        electorate: Electorate,
         secret: bool,
         revote: bool,
     ) -> Outcome<VotingResult<PollId>> {
-        let args = (
-            description.to_string(),
-            calls.to_vec(),
-            electorate,
-            secret,
-            revote,
-        );
+        let args = (description.to_string(), calls.to_vec(), secret, revote);
         self.send(selector_bytes!("propose"), args)
     }
 

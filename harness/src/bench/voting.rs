@@ -7,7 +7,7 @@ use ink::{primitives::AccountId, selector_bytes};
 
 use super::{Measurement, DAY_MS};
 use crate::{
-    city::{crowd_member, numbered_id, City, ADMIN, ALICE, BOB, GOVERNANCE},
+    city::{crowd_member, numbered_id, City, ADMIN, ALICE, BOB, GOVERNANCE, TOKEN_GOVERNANCE},
     voting::proposed_call,
 };
 
@@ -23,7 +23,7 @@ fn voter(n: u32) -> AccountId {
 /// held by governance. Returns the weights and `cast_vote`'s ref_time after many earlier
 /// votes over that after few.
 pub(super) fn voting_weights() -> Result<(Vec<Measurement>, f64)> {
-    let mut city = City::new()?;
+    let mut city = City::with_governance(TOKEN_GOVERNANCE)?;
     let year = city.now_ms() + 365 * DAY_MS;
     city.registry(ADMIN)
         .grant_role(CivicRole::Registrar, ADMIN)
@@ -56,7 +56,7 @@ pub(super) fn voting_weights() -> Result<(Vec<Measurement>, f64)> {
     let limits = proposed_call(&city.rewards, selector_bytes!("set_limits"), (1u128, 1u128));
     let propose = city
         .voting(ALICE)
-        .propose("Limits", &[limits], Electorate::Tokens, false, false);
+        .propose("Limits", &[limits], false, false);
     weights.push(Measurement::of("propose (1 call)", &propose));
     let proposal = propose.value.expect("measured as a success");
     let secret = city

@@ -16,7 +16,7 @@
 //!                             one civic step on the deployed suite: register the citizen,
 //!                             a bin attests and the rules mint, the citizen votes
 //! city bench [--json]         Wasm sizes and weights of the key messages, beside the anchors
-//! city fuzz [--cases N] [--depth D] [--seed S]
+//! city fuzz [--cases N] [--depth D] [--seed S] [--decimals 2|18|edge]
 //!                             an invariant-fuzzing campaign on the real Wasm; fails on a
 //!                             violation, printing the shortest failing sequence
 //! ```
@@ -37,7 +37,7 @@ const USAGE: &str = "usage: city <build | simulate <city>|all [--citizens N] [--
                      [--seed S] [--out DIR] | demo | deploy --network <name> [--suri S] [--dry-run] | \
                      verify --network <name> | step --network <name> --citizen S [--suri S] | \
                      bench [--json] | \
-                     fuzz [--cases N] [--depth D] [--seed S]>";
+                     fuzz [--cases N] [--depth D] [--seed S] [--decimals 2|18|edge]>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -197,6 +197,7 @@ fn fuzz_campaign(options: &[&str]) -> Result<()> {
             "--cases" => campaign.cases = value.parse()?,
             "--depth" => campaign.depth = value.parse()?,
             "--seed" => campaign.seed = value.parse()?,
+            "--decimals" => campaign.money = value.parse()?,
             _ => anyhow::bail!("{USAGE}"),
         }
     }
@@ -208,5 +209,9 @@ fn fuzz_campaign(options: &[&str]) -> Result<()> {
     eprintln!();
     print!("{}", report.text());
     anyhow::ensure!(report.failure.is_none(), "the campaign found a violation");
+    anyhow::ensure!(
+        report.below_the_floor().is_empty(),
+        "the campaign is below its coverage floor"
+    );
     Ok(())
 }

@@ -6,7 +6,11 @@ use std::collections::BTreeMap;
 use city_traits::Role;
 use ink::primitives::AccountId;
 
-use super::{projects::WORKERS, Model, Step, ACTORS, CAP};
+use super::{
+    attacker,
+    projects::{CONTRACTOR, WORKERS},
+    Model, Step, ACTORS,
+};
 use crate::city::{Actor, City, ADMIN};
 
 type Checked = Result<(), String>;
@@ -38,11 +42,22 @@ impl Before {
 }
 
 /// What was read for finished blocks: the supply, and the voting power of each account
-/// tracking votes.
-#[derive(Default)]
+/// tracking votes; and who held the token's admin seat after the last step.
 pub struct History {
     supply: Vec<(u32, Option<u128>)>,
     votes: Vec<(u32, AccountId, Option<u128>)>,
+    token_admin: AccountId,
+}
+
+impl History {
+    /// A case's history, from the start where `token_admin` holds the seat.
+    pub fn new(token_admin: AccountId) -> Self {
+        Self {
+            supply: Vec::new(),
+            votes: Vec::new(),
+            token_admin,
+        }
+    }
 }
 
 /// How many invariants were checked, and with how many calls.
@@ -71,7 +86,7 @@ pub fn check_all(
     calls += 1;
 
     supply_equals_sum_of_balances(supply, &balances)?;
-    supply_within_cap(supply)?;
+    supply_within_cap(supply, model.cap)?;
     balances_match_the_model(&balances, model)?;
     only_minters_and_burners_change_supply(model, before, supply, step)?;
     paused_means_no_balance_changes(before, &balances)?;
@@ -81,17 +96,31 @@ pub fn check_all(
     calls += caps_and_budgets_are_never_exceeded(city, model, before, step)?;
     calls += a_receipt_is_paid_at_most_once(city, model, step)?;
     calls += the_past_never_changes(city, model, step, history)?;
-    let mut invariants = 11;
+    // The attacker's goals, judged on the Wasm alone.
+    let workers = WORKERS.map(|worker| worker.account());
+    let payees = (model.escrow, CONTRACTOR.account(), &workers[..]);
+    attacker::no_account_gains_coins_it_was_not_paid(&before.balances, &balances, step, payees)?;
+    let (holder, seat_calls) =
+        attacker::an_admin_seat_moves_only_through_the_governance_electorate(
+            city,
+            step,
+            history.token_admin,
+        )?;
+    history.token_admin = holder;
+    calls += seat_calls;
+    let mut invariants = 13;
     if is_escrow_step(step) {
         calls += escrow_funds_are_accounted_for(city, model)?;
         calls += no_worker_is_paid_twice(city, model)?;
-        invariants += 2;
+        calls += attacker::every_refund_can_be_claimed(city)?;
+        invariants += 3;
     }
     if let Some(poll) = touched_poll(model, step) {
         calls += nobody_is_counted_twice_and_the_tally_is_the_sum_of_ballots(city, model, poll)?;
         calls += snapshot_and_deadline_never_change(city, model, poll)?;
         calls += a_proposal_is_never_both_executed_and_canceled(city, model, poll)?;
-        invariants += 3;
+        calls += attacker::no_vote_counts_twice_or_from_outside_the_electorate(city, poll)?;
+        invariants += 4;
     }
     Ok(Checks { invariants, calls })
 }
@@ -106,9 +135,9 @@ fn supply_equals_sum_of_balances(supply: u128, balances: &BTreeMap<AccountId, u1
 }
 
 /// The supply never exceeds the cap.
-fn supply_within_cap(supply: u128) -> Checked {
-    if supply > CAP {
-        return Err(format!("supply {supply} above the cap {CAP}"));
+fn supply_within_cap(supply: u128, cap: u128) -> Checked {
+    if supply > cap {
+        return Err(format!("supply {supply} above the cap {cap}"));
     }
     Ok(())
 }
@@ -271,11 +300,17 @@ fn a_receipt_is_paid_at_most_once(
     model: &Model,
     step: &Step,
 ) -> Result<u64, String> {
-    let Step::Attest { receipt, .. } = *step else {
+    let Step::Attest {
+        attester, receipt, ..
+    } = *step
+    else {
         return Ok(0);
     };
-    let seen = city.rewards(ADMIN).receipt_seen([receipt; 32]).value;
-    if seen != model.receipts.contains(&receipt) {
+    let seen = city
+        .rewards(ADMIN)
+        .receipt_seen(attester, [receipt; 32])
+        .value;
+    if seen != model.receipts.contains(&(attester.account(), receipt)) {
         return Err(format!(
             "receipt {receipt} seen: {seen}; paid per the model: {}",
             !seen

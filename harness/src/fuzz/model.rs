@@ -6,10 +6,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use city_traits::{Action, IdentityKind, Role};
 use ink::primitives::AccountId;
+use num_bigint::BigUint;
 
 use super::{
-    identities::Identities, polls::Polls, projects::ProjectModel, Step, BIN, CAP, REWARD_BUDGET,
-    REWARD_CAP,
+    identities::Identities, polls::Polls, projects::ProjectModel, Money, Step, BIN, CAP,
+    REWARD_BUDGET, REWARD_CAP, ROGUE_BIN, TREASURY,
 };
 use crate::city::{Actor, ADMIN, ALICE, BLOCK_TIME_MS, REWARD_EPOCH_MS, SHOP};
 
@@ -24,7 +25,8 @@ pub struct Model {
     pub supply: u128,
     pub paused: bool,
     pub civic: bool,
-    pub receipts: BTreeSet<u8>,
+    /// Receipts paid, per attester (a device's ids are its own).
+    pub receipts: BTreeSet<(AccountId, u8)>,
     pub earned: BTreeMap<(AccountId, u64), u128>,
     pub minted_in_epoch: BTreeMap<u64, u128>,
     /// The sum of every reward paid by an attestation.
@@ -34,6 +36,8 @@ pub struct Model {
     pub polls: Polls,
     /// The escrow's account, which holds the project's funds.
     pub escrow: AccountId,
+    /// E-voting's account, which may come to hold the token's admin seat.
+    pub voting: AccountId,
     pub project: ProjectModel,
     pub identities: Identities,
     pub token_admin: AccountId,
@@ -44,27 +48,41 @@ pub struct Model {
     pub rewards_admin: AccountId,
     pub reward_cap: u128,
     pub reward_budget: u128,
+    /// How the city counts money, and its cap in the token's smallest units.
+    pub money: Money,
+    pub cap: u128,
 }
 
 /// The reward rule per action: recyclables 2 coins per kg for citizens and residents, tax
-/// a 1% rebate for citizens, nothing for volunteering (no rule).
-pub fn rule(action: Action) -> Option<(u128, u128, &'static [IdentityKind])> {
+/// a 1% rebate for citizens (a reward in `money` per cent of tax), nothing for
+/// volunteering (no rule).
+pub fn rule(action: Action, money: Money) -> Option<(u128, u128, &'static [IdentityKind])> {
     match action {
-        Action::Recyclables => Some((200, 1_000, &[IdentityKind::Citizen, IdentityKind::Resident])),
-        Action::TaxPaid => Some((1, 100, &[IdentityKind::Citizen])),
+        Action::Recyclables => Some((
+            money.of(200),
+            1_000,
+            &[IdentityKind::Citizen, IdentityKind::Resident],
+        )),
+        Action::TaxPaid => Some((money.of(1), 100, &[IdentityKind::Citizen])),
         _ => None,
     }
 }
 
-/// What the bin may report.
+/// What the bin and the rogue bin may report.
 pub fn authorised(attester: AccountId, action: Action) -> bool {
-    attester == BIN.account() && matches!(action, Action::Recyclables | Action::Volunteering)
+    (attester == BIN.account() && matches!(action, Action::Recyclables | Action::Volunteering))
+        || (attester == ROGUE_BIN.account() && action == Action::Recyclables)
 }
 
 impl Model {
     /// The fuzzed city as `World::new` sets it up: the admin mints, burns and pauses, the
     /// shop is a service provider, the cast is registered, alice tracks her votes.
-    pub fn new(treasury: u128, now_ms: u64, block: u32, escrow: AccountId) -> Self {
+    pub fn new(
+        money: Money,
+        (now_ms, block): (u64, u32),
+        (escrow, voting): (AccountId, AccountId),
+    ) -> Self {
+        let treasury = money.of(TREASURY);
         let admin = ADMIN.account();
         let roles = [
             (admin, Role::Minter),
@@ -86,14 +104,17 @@ impl Model {
             block,
             polls: Polls::default(),
             escrow,
-            project: ProjectModel::new(0),
+            voting,
+            project: ProjectModel::new(0, money),
             identities: Identities::of_the_cast(0),
             token_admin: admin,
             roles: roles.map(|(account, role)| (account, role.bit())).into(),
             tracking: BTreeSet::from([ALICE.account()]),
             rewards_admin: admin,
-            reward_cap: REWARD_CAP,
-            reward_budget: REWARD_BUDGET,
+            reward_cap: money.of(REWARD_CAP),
+            reward_budget: money.of(REWARD_BUDGET),
+            money,
+            cap: money.of(CAP),
         }
     }
 
@@ -284,14 +305,14 @@ impl Model {
                 action,
                 quantity,
             } => {
-                let beneficiary = beneficiary.account();
-                if !authorised(attester.account(), action) {
+                let (attester, beneficiary) = (attester.account(), beneficiary.account());
+                if !authorised(attester, action) {
                     return Err("NotAuthorised".into());
                 }
-                if self.receipts.contains(&receipt) {
+                if self.receipts.contains(&(attester, receipt)) {
                     return Err("ReceiptSeen".into());
                 }
-                let (reward, per, kinds) = rule(action).ok_or("NoRule")?;
+                let (reward, per, kinds) = rule(action, self.money).ok_or("NoRule")?;
                 if !self
                     .identities
                     .kind_of(beneficiary)
@@ -299,10 +320,11 @@ impl Model {
                 {
                     return Err("NotEligible".into());
                 }
-                let reward = quantity
-                    .checked_mul(reward)
-                    .map(|product| product / per)
-                    .ok_or("Overflow")?;
+                // Pro rata, rounded down, exactly (README: the reward rules in brief).
+                let reward = u128::try_from(
+                    BigUint::from(quantity) * BigUint::from(reward) / BigUint::from(per),
+                )
+                .map_err(|_| "Overflow")?;
                 let epoch = self.epoch();
                 let (cap_left, budget_left) = self.rewards_left(beneficiary);
                 let paid = reward.min(cap_left).min(budget_left);
@@ -310,7 +332,7 @@ impl Model {
                     self.mint(beneficiary, paid)
                         .map_err(|error| format!("TokenRefused({error})"))?;
                 }
-                self.receipts.insert(receipt);
+                self.receipts.insert((attester, receipt));
                 *self.earned.entry((beneficiary, epoch)).or_default() += paid;
                 *self.minted_in_epoch.entry(epoch).or_default() += paid;
                 self.attested += paid;
@@ -331,9 +353,15 @@ impl Model {
                 caller,
                 secret,
                 revote,
-            } => self
-                .polls
-                .open(caller.account(), 2, (true, secret, revote), self.block),
+                seize,
+            } => {
+                self.polls
+                    .open(caller.account(), 2, (true, secret, revote), self.block)?;
+                if seize {
+                    self.polls.polls.last_mut().expect("just opened").seize = true;
+                }
+                Ok(0)
+            }
             Step::Vote {
                 voter,
                 poll,
@@ -373,10 +401,22 @@ impl Model {
                 self.polls
                     .queue(poll, (self.block, self.now_ms), &self.identities)
             }
-            Step::Execute { poll, .. } => self.polls.execute(poll, self.now_ms),
+            Step::Execute { poll, .. } => {
+                let seize = self.polls.execute(poll, self.now_ms)?;
+                // The call moves the seat if e-voting holds it; else the token refuses and
+                // the whole execution reverts.
+                if let Some(proposer) = seize {
+                    if self.token_admin != self.voting {
+                        return Err("CallFailed { index: 0 }".into());
+                    }
+                    self.token_admin = proposer;
+                }
+                Ok(0)
+            }
             Step::Fund { funder, amount } => {
                 let funder = funder.account();
-                self.project.fund(funder, amount, self.now_ms)?;
+                let policy = (self.civic, self.holds(funder, Role::ServiceProvider));
+                self.project.fund(funder, amount, self.now_ms, policy)?;
                 self.escrow_takes(funder, amount)?;
                 Ok(0)
             }
@@ -396,7 +436,7 @@ impl Model {
                 release,
             } => self.project.resolve(caller.account(), milestone, release),
             Step::Release { milestone, .. } => {
-                for (to, amount) in self.project.release(milestone)? {
+                for (to, amount) in self.project.release(milestone, self.civic)? {
                     self.escrow_pays(to, amount)?;
                 }
                 Ok(0)
@@ -452,6 +492,11 @@ impl Model {
             Step::TransferTokenAdmin { caller, to } => {
                 self.ensure_token_admin(caller)?;
                 self.token_admin = to.account();
+                Ok(0)
+            }
+            Step::HandOverToken { caller } => {
+                self.ensure_token_admin(caller)?;
+                self.token_admin = self.voting;
                 Ok(0)
             }
             Step::SetLimits {
@@ -597,7 +642,7 @@ impl Model {
         let supply = self
             .supply
             .checked_add(amount)
-            .filter(|supply| *supply <= CAP)
+            .filter(|supply| *supply <= self.cap)
             .ok_or("CapExceeded")?;
         self.supply = supply;
         let credited = self.balance(to) + amount;

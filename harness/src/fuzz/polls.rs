@@ -4,14 +4,24 @@
 
 use std::collections::BTreeMap;
 
-use city_traits::{IdentityKind, PollState, ABSTAIN, AGAINST, FOR, MAX_OPTIONS};
+use city_traits::{
+    Electorate, GovernanceConfig, IdentityKind, PollState, ABSTAIN, AGAINST, FOR, MAX_OPTIONS,
+};
 use ink::primitives::AccountId;
 
 use super::identities::Identities;
 use crate::city::{ADMIN, GOVERNANCE};
 
-/// Who may vote in the fuzzed polls.
+/// Who may vote in the fuzzed polls, and who decides its proposals.
 pub const ELECTORATE: [IdentityKind; 2] = [IdentityKind::Citizen, IdentityKind::Resident];
+
+/// The fuzzed city's rules: the city's [`GOVERNANCE`], decided by [`ELECTORATE`].
+pub fn governance() -> GovernanceConfig {
+    GovernanceConfig {
+        electorate: Electorate::people(&ELECTORATE),
+        ..GOVERNANCE
+    }
+}
 
 /// What the model knows of one poll.
 #[derive(Debug, Clone)]
@@ -30,6 +40,8 @@ pub struct PollModel {
     pub ballots: BTreeMap<AccountId, u8>,
     /// Secret ballots committed and not revealed: the choice and salt committed to.
     pub sealed: BTreeMap<AccountId, (u8, u8)>,
+    /// A proposal whose one call moves the token's admin seat to its proposer.
+    pub seize: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,6 +160,7 @@ impl Polls {
             status: Status::Open,
             ballots: BTreeMap::new(),
             sealed: BTreeMap::new(),
+            seize: false,
         });
         Ok(0)
     }
@@ -264,7 +277,9 @@ impl Polls {
         Ok(0)
     }
 
-    pub fn execute(&mut self, poll: u8, now_ms: u64) -> Verdict {
+    /// Executes a queued proposal within its window; returns whom its call would give the
+    /// token's admin seat, if it carries that call.
+    pub fn execute(&mut self, poll: u8, now_ms: u64) -> Result<Option<AccountId>, String> {
         let poll = self.find(poll)?;
         let Status::Queued { eta, expires } = poll.status else {
             return Err("NotQueued".into());
@@ -276,6 +291,6 @@ impl Polls {
             return Err("Expired".into());
         }
         poll.status = Status::Executed;
-        Ok(0)
+        Ok(poll.seize.then_some(poll.proposer))
     }
 }

@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use city_traits::{MilestonePlan, MilestoneState, ProjectState, Wage};
 use ink::primitives::AccountId;
+use num_bigint::BigUint;
 
+use super::Money;
 use crate::city::{Actor, ADMIN, ALICE, BOB, CAROL, DAVE};
 
 /// The project's inspector, contractor and workers.
@@ -16,21 +18,24 @@ pub const WORKERS: [Actor; 2] = [ALICE, BOB];
 /// Days the project takes funds for.
 pub const FUNDING_DAYS: u64 = 3;
 
+/// The project's target, in the fuzzed city's units: the sum of [`plan`].
+pub const TARGET: u128 = 3_250;
+
 /// The project's milestones: 1,000 to the contractor and 100 to each worker, then 2,000
-/// and 50 to alice.
-pub fn plan() -> Vec<MilestonePlan> {
+/// and 50 to alice, in `money`.
+pub fn plan(money: Money) -> Vec<MilestonePlan> {
     let wage = |worker: Actor, amount| Wage {
         worker: worker.account(),
-        amount,
+        amount: money.of(amount),
     };
     vec![
         MilestonePlan {
-            contractor_amount: 1_000,
+            contractor_amount: money.of(1_000),
             wages: vec![wage(ALICE, 100), wage(BOB, 100)],
             due: 0,
         },
         MilestonePlan {
-            contractor_amount: 2_000,
+            contractor_amount: money.of(2_000),
             wages: vec![wage(ALICE, 50)],
             due: 0,
         },
@@ -57,6 +62,8 @@ pub struct ProjectModel {
     pub contributions: BTreeMap<AccountId, u128>,
     pub claimed: BTreeSet<AccountId>,
     pub paid: BTreeMap<AccountId, u128>,
+    /// Funds given by accounts that were no service providers when they gave.
+    pub from_holders: u128,
     milestones: Vec<MilestoneModel>,
 }
 
@@ -66,8 +73,8 @@ pub type Payment = (AccountId, u128);
 type Verdict = Result<u128, String>;
 
 impl ProjectModel {
-    pub fn new(deadline_ms: u64) -> Self {
-        let milestones: Vec<MilestoneModel> = plan()
+    pub fn new(deadline_ms: u64, money: Money) -> Self {
+        let milestones: Vec<MilestoneModel> = plan(money)
             .into_iter()
             .map(|plan| MilestoneModel {
                 contractor_amount: plan.contractor_amount,
@@ -90,6 +97,7 @@ impl ProjectModel {
             contributions: BTreeMap::new(),
             claimed: BTreeSet::new(),
             paid: BTreeMap::new(),
+            from_holders: 0,
             milestones,
         }
     }
@@ -98,8 +106,16 @@ impl ProjectModel {
         self.funded - self.released - self.refunded
     }
 
-    /// Checks a funding and books it; the caller then moves the tokens.
-    pub fn fund(&mut self, funder: AccountId, amount: u128, now_ms: u64) -> Verdict {
+    /// Checks a funding and books it; the caller then moves the tokens. `policy` says
+    /// whether the civic policy is in force and whether the funder is a service provider:
+    /// under the civic policy only providers fund (README, the escrow in brief).
+    pub fn fund(
+        &mut self,
+        funder: AccountId,
+        amount: u128,
+        now_ms: u64,
+        (civic, provider): (bool, bool),
+    ) -> Verdict {
         if amount == 0 {
             return Err("ZeroAmount".into());
         }
@@ -108,6 +124,12 @@ impl ProjectModel {
         }
         if amount > self.target - self.funded {
             return Err("OverFunding".into());
+        }
+        if !provider {
+            if civic {
+                return Err("PolicyForbidsFunding".into());
+            }
+            self.from_holders += amount;
         }
         *self.contributions.entry(funder).or_default() += amount;
         self.funded += amount;
@@ -187,8 +209,9 @@ impl ProjectModel {
         Ok(0)
     }
 
-    /// Books a release and returns the payments it makes, in order.
-    pub fn release(&mut self, index: u8) -> Result<Vec<Payment>, String> {
+    /// Books a release and returns the payments it makes, in order. Under the civic policy
+    /// nothing given by plain holders is paid out.
+    pub fn release(&mut self, index: u8, civic: bool) -> Result<Vec<Payment>, String> {
         if usize::from(index) >= self.milestones.len() {
             return Err("UnknownMilestone".into());
         }
@@ -196,6 +219,9 @@ impl ProjectModel {
         let milestone = &mut self.milestones[usize::from(index)];
         if milestone.state != MilestoneState::Approved {
             return Err("WrongMilestoneState".into());
+        }
+        if civic && self.from_holders > 0 {
+            return Err("PolicyForbidsPayout".into());
         }
         // Both wage rolls are far shorter than a batch: one call pays everyone.
         let mut payments = milestone.wages.clone();
@@ -235,10 +261,10 @@ impl ProjectModel {
         let amount = if last {
             self.held()
         } else {
-            given
-                .checked_mul(self.funded - self.released)
-                .map(|product| product / self.funded)
-                .ok_or("Overflow")?
+            // Exactly, in arbitrary precision: a share of at most the whole always fits.
+            let share = BigUint::from(given) * BigUint::from(self.funded - self.released)
+                / BigUint::from(self.funded);
+            u128::try_from(share).expect("a share of the unreleased funds fits")
         };
         self.claimed.insert(funder);
         self.refunded += amount;

@@ -127,7 +127,6 @@ pub(super) fn estonia_ivote(out: &mut impl Write) -> Result<()> {
     let proposal = opened(city.voting(citizen(0)).propose(
         "Double the tax rebate to 2%",
         &[raise],
-        citizens,
         false,
         true,
     ))?;

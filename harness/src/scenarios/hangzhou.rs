@@ -7,14 +7,14 @@ use std::io::Write;
 
 use anyhow::{anyhow, ensure, Result};
 use city_traits::{
-    kinds, Action, CivicRole, Electorate, IdentityKind, PollState, RewardError, Role, Rule,
-    TransferPolicy, AGAINST, FOR,
+    kinds, Action, CivicRole, IdentityKind, PollState, RewardError, Role, Rule, TransferPolicy,
+    AGAINST, FOR,
 };
 use ink::{primitives::AccountId, selector_bytes};
 
 use super::{coins, enrol, install_device, opened, receipt, set_rule, DAY_MS};
 use crate::{
-    city::{crowd_member, Actor, City, TokenConfig, ADMIN, COIN, GOVERNANCE},
+    city::{crowd_member, Actor, City, TokenConfig, ADMIN, COIN, GOVERNANCE, TOKEN_GOVERNANCE},
     voting::proposed_call,
 };
 
@@ -34,11 +34,13 @@ fn visitor(n: u32) -> AccountId {
 }
 
 pub(super) fn hangzhou_stakeholders(out: &mut impl Write) -> Result<()> {
-    // No treasury: every coin is earned, so coin-weighted votes weigh civic work.
-    let mut city = City::with_token(TokenConfig {
+    // No treasury: every coin is earned, so coin-weighted votes weigh civic work; the
+    // stakeholders govern with their coins.
+    let token = TokenConfig {
         initial_supply: 0,
         ..TokenConfig::default()
-    })?;
+    };
+    let mut city = City::with_parts(token, TOKEN_GOVERNANCE, "reward-rules")?;
     writeln!(out, "\n== Hangzhou: residents, visitors and businesses ==")?;
     city.registry(ADMIN)
         .grant_role(CivicRole::Registrar, ADMIN)
@@ -140,7 +142,6 @@ pub(super) fn hangzhou_stakeholders(out: &mut impl Write) -> Result<()> {
     let proposal = opened(city.voting(ADMIN).propose(
         "Raise the battery-return reward to 2 coins",
         &[call],
-        Electorate::Tokens,
         false,
         false,
     ))?;

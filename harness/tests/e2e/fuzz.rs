@@ -57,7 +57,7 @@ fn a_broken_cap_check_is_caught_and_shrunk() {
 fn a_sealed_ballot_is_revealed_and_counted_as_the_model_says() {
     use fuzz::{Step, World};
     use harness::city::{ALICE, BOB};
-    let mut world = World::new("reward-rules").unwrap();
+    let mut world = World::new("reward-rules", fuzz::Money::Cents).unwrap();
     // Poll 2 is the world's secret poll, open for voting.
     let commit = |voter, salt| Step::Commit {
         voter,

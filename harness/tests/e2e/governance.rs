@@ -6,7 +6,7 @@ use city_traits::{
     TokenError, VotingError, AGAINST, FOR,
 };
 use harness::{
-    city::{contract_account, ADMIN, ALICE, BOB, GOVERNANCE, MALLORY},
+    city::{contract_account, ADMIN, ALICE, BOB, GOVERNANCE, MALLORY, TOKEN_GOVERNANCE},
     voting::proposed_call,
     City,
 };
@@ -24,7 +24,7 @@ fn governed_city() -> City {
 /// Proposes `calls` as Alice, to be decided by token holders.
 fn propose(city: &mut City, calls: &[Call]) -> PollId {
     city.voting(ALICE)
-        .propose("A proposal", calls, Electorate::Tokens, false, false)
+        .propose("A proposal", calls, false, false)
         .ok()
 }
 
@@ -170,7 +170,7 @@ fn governance_changes_its_own_rules_only_through_a_proposal() {
     let mut city = governed_city();
     let stricter = GovernanceConfig {
         proposal_threshold: 2_000,
-        ..GOVERNANCE
+        ..TOKEN_GOVERNANCE
     };
     assert_eq!(
         city.voting(ADMIN).set_config(stricter).err(),
@@ -183,9 +183,7 @@ fn governance_changes_its_own_rules_only_through_a_proposal() {
     assert_eq!(city.voting(ADMIN).config().value, stricter);
     // Bob votes with 1,000, below the new threshold; Alice with 3,000.
     for outsider in [BOB, MALLORY] {
-        let refused = city
-            .voting(outsider)
-            .propose("More", &[], Electorate::Tokens, false, false);
+        let refused = city.voting(outsider).propose("More", &[], false, false);
         assert_eq!(refused.err(), VotingError::BelowThreshold, "{outsider:?}");
     }
     propose(&mut city, &[]);

@@ -3,6 +3,7 @@
 //! and reads given / when / then.
 
 mod adversarial;
+mod attacks;
 mod bundle;
 mod checkpoints;
 mod deploy;

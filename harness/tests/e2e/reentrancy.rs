@@ -198,7 +198,12 @@ fn a_token_calling_back_cannot_re_enter_an_attestation() {
     let attest = input(selector_bytes!("attest"), attestation);
     let attest_again = (selector_bytes!("attest"), attestation.encode());
     assert_reentry_traps(&mut city, &hostile, &rewards, bin, attest, attest_again);
-    assert!(!city.rewards_at(&rewards, ADMIN).receipt_seen([1; 32]).value);
+    assert!(
+        !city
+            .rewards_at(&rewards, ADMIN)
+            .receipt_seen(bin, [1; 32])
+            .value
+    );
     assert_eq!(city.rewards_at(&rewards, ADMIN).minted_total().value, 0);
     let paid = city
         .rewards_at(&rewards, bin)

@@ -75,7 +75,7 @@ fn a_bin_drop_mints_the_reward() {
         city.rewards(ALICE).earned(ALICE, Action::Recyclables).value,
         (500, 500)
     );
-    assert!(city.rewards(ALICE).receipt_seen(receipt(1)).value);
+    assert!(city.rewards(ALICE).receipt_seen(BIN, receipt(1)).value);
     assert_eq!(city.rewards(ALICE).minted_total().value, 500);
 }
 
@@ -187,7 +187,7 @@ fn the_daily_cap_pays_up_to_what_is_left_then_nothing_until_tomorrow() {
         .attest(receipt(2), ALICE, Action::Recyclables, 1_000);
     assert_eq!(capped.events.len(), 1, "Attested with reward 0");
     assert_eq!(capped.ok(), 0);
-    assert!(city.rewards(BIN).receipt_seen(receipt(2)).value);
+    assert!(city.rewards(BIN).receipt_seen(BIN, receipt(2)).value);
     assert_eq!(city.balance(ALICE), cap);
     city.advance_time(REWARD_EPOCH_MS);
     assert_eq!(city.rewards(ALICE).remaining_cap(ALICE).value, cap);
@@ -238,7 +238,7 @@ fn a_batch_applies_whole_or_not_at_all() {
         (refused.index, refused.error),
         (2, RewardError::ReceiptSeen)
     );
-    assert!(!city.rewards(BIN).receipt_seen(receipt(1)).value);
+    assert!(!city.rewards(BIN).receipt_seen(BIN, receipt(1)).value);
     assert_eq!(city.balance(ALICE) + city.balance(BOB), 0);
 
     let paid = city.rewards(BIN).attest_batch(&[
@@ -266,7 +266,7 @@ fn a_token_that_refuses_to_mint_leaves_the_rules_unchanged() {
             .err(),
         RewardError::TokenRefused(TokenError::Paused)
     );
-    assert!(!city.rewards(BIN).receipt_seen(receipt(1)).value);
+    assert!(!city.rewards(BIN).receipt_seen(BIN, receipt(1)).value);
     assert_eq!(
         city.rewards(ALICE).earned(ALICE, Action::Recyclables).value,
         (0, 0)
@@ -288,7 +288,7 @@ fn a_token_at_its_cap_refuses_the_mint_and_the_rules_stay_unchanged() {
             .err(),
         RewardError::TokenRefused(TokenError::CapExceeded)
     );
-    assert!(!city.rewards(BIN).receipt_seen(receipt(1)).value);
+    assert!(!city.rewards(BIN).receipt_seen(BIN, receipt(1)).value);
     assert_eq!(
         city.rewards(ALICE).remaining_cap(ALICE).value,
         REWARD_CAP_PER_EPOCH
@@ -296,13 +296,32 @@ fn a_token_at_its_cap_refuses_the_mint_and_the_rules_stay_unchanged() {
 }
 
 #[test]
-fn an_absurd_quantity_overflows_cleanly() {
+fn an_absurd_quantity_is_paid_up_to_the_cap_without_overflow() {
+    // u128::MAX grams: quantity x reward overflows a u128, the reward itself does not.
     let mut city = city();
+    let paid = city
+        .rewards(BIN)
+        .attest(receipt(1), ALICE, Action::Recyclables, u128::MAX);
+    assert_eq!(paid.ok(), REWARD_CAP_PER_EPOCH);
+    assert!(city.rewards(BIN).receipt_seen(BIN, receipt(1)).value);
+}
+
+#[test]
+fn a_reward_beyond_a_balance_overflows_cleanly() {
+    let mut city = city();
+    let doubling = Rule {
+        reward: 2,
+        per: 1,
+        kinds: kinds(&IdentityKind::ALL),
+    };
+    city.rewards(ADMIN)
+        .set_rule(Action::Recyclables, Some(doubling), 0)
+        .ok();
     assert_eq!(
         city.rewards(BIN)
             .attest(receipt(1), ALICE, Action::Recyclables, u128::MAX)
             .err(),
         RewardError::Overflow
     );
-    assert!(!city.rewards(BIN).receipt_seen(receipt(1)).value);
+    assert!(!city.rewards(BIN).receipt_seen(BIN, receipt(1)).value);
 }

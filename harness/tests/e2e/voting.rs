@@ -2,10 +2,11 @@
 //! electorates at the snapshot, double votes and re-votes, secret ballots and quorum.
 
 use city_traits::{
-    commitment, CivicRole, Electorate, IdentityKind, PollId, PollState, Tally, VotingError, ABSTAIN,
+    commitment, CivicRole, Electorate, GovernanceConfig, IdentityKind, PollId, PollState, Tally,
+    VotingError, ABSTAIN,
 };
 use harness::{
-    city::{Actor, ADMIN, ALICE, BOB, CAROL, DAVE, GOVERNANCE, MALLORY},
+    city::{Actor, ADMIN, ALICE, BOB, CAROL, DAVE, GOVERNANCE, MALLORY, TOKEN_GOVERNANCE},
     City, TokenConfig,
 };
 
@@ -15,13 +16,18 @@ const YEAR_MS: u64 = 365 * 86_400_000;
 
 /// Alice, Bob and Carol are citizens voting with 3,000, 1,000 and 500 of the 10,000
 /// tokens; Dave is a resident holding 1,000 without voting with them; a visitor; Mallory
-/// is nobody. The admin keeps the other 4,500.
+/// is nobody. The admin keeps the other 4,500. Token holders decide proposals.
 pub fn city() -> City {
+    city_governed_by(TOKEN_GOVERNANCE)
+}
+
+/// [`city`], with `governance` as its rules of governance.
+pub fn city_governed_by(governance: GovernanceConfig) -> City {
     let config = TokenConfig {
         initial_supply: 10_000,
         ..TokenConfig::default()
     };
-    let mut city = City::with_token(config).expect("the suite deploys");
+    let mut city = City::with_parts(config, governance, "reward-rules").expect("the suite deploys");
     let year = city.now_ms() + YEAR_MS;
     city.registry(ADMIN)
         .grant_role(CivicRole::Registrar, ADMIN)
@@ -216,15 +222,15 @@ fn abstentions_count_for_quorum_and_a_proposal_without_quorum_is_defeated() {
     let mut city = city();
     let nobody = city
         .voting(ADMIN)
-        .propose("Nothing", &[], Electorate::Tokens, false, false)
+        .propose("Nothing", &[], false, false)
         .ok();
     let bob_alone = city
         .voting(ADMIN)
-        .propose("Nothing", &[], Electorate::Tokens, false, false)
+        .propose("Nothing", &[], false, false)
         .ok();
     let with_alice = city
         .voting(ADMIN)
-        .propose("Nothing", &[], Electorate::Tokens, false, false)
+        .propose("Nothing", &[], false, false)
         .ok();
     start_voting(&mut city);
     // A fifth of the 10,000 tokens at the snapshot.

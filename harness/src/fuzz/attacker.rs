@@ -1,0 +1,246 @@
+//! The attacker's goals, as invariants that state outcomes. They read the Wasm (and the
+//! step that was played), never the reference model: a model that shared a flaw with the
+//! contracts would agree with it, as the governance takeover showed (audits/
+//! 2026-12-01-attacker-review.md).
+
+use std::collections::BTreeMap;
+
+use city_traits::{
+    Electorate, IdentityKind, Poll, PollId, ProjectState, Role, TransferPolicy, Vote, AGAINST, FOR,
+};
+use ink::primitives::AccountId;
+
+use super::{Step, ACTORS};
+use crate::city::{City, ADMIN};
+
+type Calls = Result<u64, String>;
+
+/// An admin seat moves only by its holder's own hand while a person holds it, and once
+/// governance holds it, only by an executed proposal that the governance electorate
+/// decided: quorum of the electorate at the snapshot, more For than Against, and every
+/// counted ballot from a member of it.
+pub fn an_admin_seat_moves_only_through_the_governance_electorate(
+    city: &mut City,
+    step: &Step,
+    holder_before: AccountId,
+) -> Result<(AccountId, u64), String> {
+    let holder = city.token(ADMIN).admin().value;
+    if holder == holder_before {
+        return Ok((holder, 1));
+    }
+    let voting = crate::city::contract_account(&city.voting);
+    let by_its_holder = match *step {
+        Step::TransferTokenAdmin { caller, .. } | Step::HandOverToken { caller } => {
+            caller.account() == holder_before
+        }
+        _ => false,
+    };
+    if by_its_holder && holder_before != voting {
+        return Ok((holder, 1));
+    }
+    let Step::Execute { poll, .. } = *step else {
+        return Err(format!(
+            "the token's admin seat moved from {holder_before:?} to {holder:?} by {step:?}"
+        ));
+    };
+    if holder_before != voting {
+        return Err(format!(
+            "proposal {poll} moved a seat e-voting did not hold, to {holder:?}"
+        ));
+    }
+    let calls = decided_by_the_governance_electorate(city, poll.into())?;
+    Ok((holder, calls + 1))
+}
+
+/// Whether `poll` is a proposal for the governance electorate that carried among its
+/// members, read off e-voting and the registry.
+fn decided_by_the_governance_electorate(city: &mut City, poll: PollId) -> Calls {
+    let config = city.voting(ADMIN).config().value;
+    let data = city
+        .voting(ADMIN)
+        .poll(poll)
+        .value
+        .ok_or_else(|| format!("executed proposal {poll} is unknown"))?;
+    if !data.proposal || data.electorate != config.electorate {
+        return Err(format!(
+            "poll {poll} moved a seat, decided by {:?}, not the governance electorate {:?}",
+            data.electorate, config.electorate
+        ));
+    }
+    let (counted, mut calls) = counted_ballots(city, poll, &data)?;
+    let weight = |choice| counted.values().filter(|c| **c == choice).count() as u128;
+    let kinds = people(&data.electorate)?;
+    let electorate = city
+        .registry(ADMIN)
+        .eligible_counts_at(data.snapshot)
+        .value
+        .map_err(|error| format!("no counts at the snapshot: {error:?}"))?;
+    calls += 2;
+    let size: u128 = IdentityKind::ALL
+        .iter()
+        .filter(|kind| kinds & kind.bit() != 0)
+        .map(|kind| u128::from(electorate[kind.index()]))
+        .sum();
+    let quorum = (size * u128::from(data.quorum_bps)).div_ceil(10_000);
+    if (counted.len() as u128) < quorum || weight(FOR) <= weight(AGAINST) {
+        return Err(format!(
+            "proposal {poll} executed with {} ballots ({} for, {} against) of an electorate \
+             of {size}",
+            counted.len(),
+            weight(FOR),
+            weight(AGAINST)
+        ));
+    }
+    Ok(calls)
+}
+
+/// The kinds of a one-person-one-vote electorate (the fuzzed city has no other).
+fn people(electorate: &Electorate) -> Result<u8, String> {
+    match electorate {
+        Electorate::People { kinds } => Ok(*kinds),
+        Electorate::Tokens => Err("the fuzzed city votes one person, one vote".into()),
+    }
+}
+
+/// The cast's counted ballots in `poll` (cast or revealed) and their choices, after
+/// checking that each voter belonged to the poll's electorate at its snapshot, with a card
+/// valid when it opened.
+fn counted_ballots(
+    city: &mut City,
+    poll: PollId,
+    data: &Poll,
+) -> Result<(BTreeMap<AccountId, u8>, u64), String> {
+    let kinds = people(&data.electorate)?;
+    let mut counted = BTreeMap::new();
+    let mut calls = 0;
+    for (actor, _) in ACTORS {
+        let ballot = city.voting(ADMIN).ballot(poll, actor).value;
+        calls += 1;
+        let choice = match ballot.map(|ballot| ballot.vote) {
+            Some(Vote::Cast(choice) | Vote::Revealed(choice)) => choice,
+            _ => continue,
+        };
+        let kind = city
+            .registry(ADMIN)
+            .kind_valid_at(actor, data.snapshot, data.opened_at)
+            .value
+            .map_err(|error| format!("no history at poll {poll}'s snapshot: {error:?}"))?;
+        calls += 1;
+        let member = kind.is_some_and(|kind| kinds & kind.bit() != 0);
+        if !member {
+            return Err(format!(
+                "{actor:?}'s vote counts in poll {poll}, but at the snapshot it was {kind:?}"
+            ));
+        }
+        counted.insert(actor.account(), choice);
+    }
+    Ok((counted, calls))
+}
+
+/// No vote counts twice, and none from outside the electorate at the snapshot: the
+/// tally holds exactly one vote per counted ballot of a member of the electorate.
+pub fn no_vote_counts_twice_or_from_outside_the_electorate(city: &mut City, poll: u8) -> Calls {
+    let poll = PollId::from(poll);
+    let Some(data) = city.voting(ADMIN).poll(poll).value else {
+        return Ok(1);
+    };
+    let (counted, calls) = counted_ballots(city, poll, &data)?;
+    let tally = city
+        .voting(ADMIN)
+        .tally(poll)
+        .value
+        .ok_or_else(|| format!("poll {poll} has no tally"))?;
+    let votes = counted.len() as u128;
+    if u128::from(tally.voters) != votes || tally.counted() != votes {
+        return Err(format!(
+            "poll {poll} counts {} voters and {} votes for {votes} ballots of its electorate",
+            tally.voters,
+            tally.counted()
+        ));
+    }
+    Ok(calls + 3)
+}
+
+/// No account gains coins but through a reward rule, a mint by a minter, a wage or a
+/// contractor's payment, a refund, or a transfer from someone who chose to pay it (its
+/// owner, or a spender it approved): whoever else gained did so by theft.
+pub fn no_account_gains_coins_it_was_not_paid(
+    before: &BTreeMap<AccountId, u128>,
+    after: &BTreeMap<AccountId, u128>,
+    step: &Step,
+    (escrow, contractor, workers): (AccountId, AccountId, &[AccountId]),
+) -> Result<(), String> {
+    let payees: Vec<AccountId> = match *step {
+        Step::Transfer { to, .. } | Step::TransferFrom { to, .. } | Step::Mint { to, .. } => {
+            vec![to.account()]
+        }
+        Step::Redeem { provider, .. } => vec![provider.account()],
+        Step::Attest { beneficiary, .. } => vec![beneficiary.account()],
+        Step::Fund { .. } => vec![escrow],
+        Step::Release { .. } => [contractor].iter().chain(workers).copied().collect(),
+        Step::ClaimRefund { funder } => vec![funder.account()],
+        _ => Vec::new(),
+    };
+    for (account, balance) in after {
+        let was = before.get(account).copied().unwrap_or_default();
+        if *balance > was && !payees.contains(account) {
+            return Err(format!(
+                "{account:?} gained {} coins by {step:?}, which pays nobody of it",
+                balance - was
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Everything funded is released, refunded or still claimable, and every claim
+/// succeeds: on a canceled project, each funder who has not claimed claims (on a copy of
+/// the city), and together they empty what the project holds. While the token is paused,
+/// or the civic policy is in force and the escrow is no service provider, payments wait
+/// (the city's remedy: unpause, or grant the escrow the role), so no claim is tried.
+pub fn every_refund_can_be_claimed(city: &mut City) -> Calls {
+    let Some(project) = city.escrow(ADMIN).project(0).value else {
+        return Ok(1);
+    };
+    if project.funded != project.released + project.refunded + project.held() {
+        return Err(format!("the project's ledger does not add up: {project:?}"));
+    }
+    let escrow = crate::city::contract_account(&city.escrow);
+    let payments_wait = city.token(ADMIN).paused().value
+        || (city.token(ADMIN).transfer_policy().value == TransferPolicy::Civic
+            && !city
+                .token(ADMIN)
+                .has_role(escrow, Role::ServiceProvider)
+                .value);
+    if project.state != ProjectState::Canceled || project.held() == 0 || payments_wait {
+        return Ok(5);
+    }
+    let trial = city.snapshot();
+    let mut calls = 2;
+    let mut claimed = 0;
+    for (funder, _) in ACTORS {
+        let given = city.escrow(ADMIN).contribution(0, funder).value;
+        let taken = city.escrow(ADMIN).refunded(0, funder).value;
+        calls += 2;
+        if given == 0 || taken != 0 {
+            continue;
+        }
+        let claim = city.escrow(funder).claim_refund(0).value;
+        calls += 1;
+        match claim {
+            Ok(amount) => claimed += amount,
+            Err(error) => {
+                city.restore(&trial);
+                return Err(format!("{funder:?} cannot claim its refund: {error:?}"));
+            }
+        }
+    }
+    city.restore(&trial);
+    if claimed != project.held() {
+        return Err(format!(
+            "the funders could claim {claimed} of the {} the project holds",
+            project.held()
+        ));
+    }
+    Ok(calls)
+}
