@@ -940,6 +940,13 @@ mod project_escrow {
                 return Ok(data.held());
             }
             let unreleased = data.funded.saturating_sub(data.released);
+            if cfg!(feature = "broken-refund-arithmetic") {
+                // The deliberately broken variant of the fuzzer's self-test.
+                return given
+                    .checked_mul(unreleased)
+                    .and_then(|product| product.checked_div(data.funded))
+                    .ok_or(EscrowError::Overflow);
+            }
             // `given <= funded`, so the share is at most `unreleased` and always fits.
             Ok(mul_div_floor(given, unreleased, data.funded).unwrap_or_default())
         }

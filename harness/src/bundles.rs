@@ -32,13 +32,34 @@ pub const CONTRACTS: &[&str] = &[
 /// `contracts/`.
 pub const TEST_DOUBLES: &[&str] = &["reentrant-token"];
 
-/// Deliberately broken builds of a suite contract, for the fuzzer's self-test: the bundle's
-/// name, the contract and the cargo feature that breaks it.
-pub const BROKEN_VARIANTS: &[(&str, &str, &str)] = &[(
-    "reward-rules-broken-cap-check",
-    "reward-rules",
-    "broken-cap-check",
-)];
+/// Deliberately broken builds of a suite contract, for the fuzzer's self-tests: the
+/// bundle's name, the contract and the cargo feature that breaks it.
+pub const BROKEN_VARIANTS: &[(&str, &str, &str)] = &[
+    (
+        "reward-rules-broken-cap-check",
+        "reward-rules",
+        "broken-cap-check",
+    ),
+    (
+        "project-escrow-broken-refund-arithmetic",
+        "project-escrow",
+        "broken-refund-arithmetic",
+    ),
+    (
+        "e-voting-broken-electorate",
+        "e-voting",
+        "broken-electorate",
+    ),
+];
+
+/// The bundle to deploy for `contract`: the broken variant `broken` if it breaks that
+/// contract, else the contract's own.
+pub fn bundle_of(contract: &'static str, broken: Option<&'static str>) -> &'static str {
+    BROKEN_VARIANTS
+        .iter()
+        .find(|(name, of, _)| Some(*name) == broken && *of == contract)
+        .map_or(contract, |(name, ..)| name)
+}
 
 /// Every bundle the harness builds: its name, its contract and the feature it needs.
 fn every_bundle() -> impl Iterator<Item = (&'static str, &'static str, Option<&'static str>)> {

@@ -225,22 +225,23 @@ impl City {
 
     /// Deploys the suite with the given token configuration. `ADMIN` deploys everything.
     pub fn with_token(config: TokenConfig) -> Result<Self> {
-        Self::with_parts(config, GOVERNANCE, "reward-rules")
+        Self::with_parts(config, GOVERNANCE, None)
     }
 
     /// Deploys the suite with the given rules of governance.
     pub fn with_governance(governance: GovernanceConfig) -> Result<Self> {
-        Self::with_parts(TokenConfig::default(), governance, "reward-rules")
+        Self::with_parts(TokenConfig::default(), governance, None)
     }
 
-    /// Deploys the suite with the given token configuration and rules of governance, and
-    /// the reward rules from bundle `rewards` (`reward-rules`, or one of
-    /// [`crate::bundles::BROKEN_VARIANTS`], for the fuzzer's self-test).
+    /// Deploys the suite with the given token configuration and rules of governance; with
+    /// `broken`, one of [`crate::bundles::BROKEN_VARIANTS`] (for the fuzzer's self-tests)
+    /// replaces the contract it breaks.
     pub fn with_parts(
         config: TokenConfig,
         governance: GovernanceConfig,
-        rewards: &'static str,
+        broken: Option<&'static str>,
     ) -> Result<Self> {
+        let bundle = |contract| bundles::bundle_of(contract, broken);
         let mut session = Session::<Sandbox>::default();
         session.sandbox().set_timestamp(GENESIS_TIME_MS);
         let mut funded = HashSet::new();
@@ -254,13 +255,13 @@ impl City {
         let token = deploy(
             &mut session,
             &mut funded,
-            "city-token",
+            bundle("city-token"),
             input(ink::selector_bytes!("new"), token_constructor),
         )?;
         let registry = deploy(
             &mut session,
             &mut funded,
-            "citizen-registry",
+            bundle("citizen-registry"),
             input(ink::selector_bytes!("new"), ()),
         )?;
         let rewards_constructor = (
@@ -273,7 +274,7 @@ impl City {
         let rewards = deploy(
             &mut session,
             &mut funded,
-            rewards,
+            bundle("reward-rules"),
             input(ink::selector_bytes!("new"), rewards_constructor),
         )?;
         let voting_constructor = (
@@ -284,14 +285,14 @@ impl City {
         let voting = deploy(
             &mut session,
             &mut funded,
-            "e-voting",
+            bundle("e-voting"),
             input(ink::selector_bytes!("new"), voting_constructor),
         )?;
         let escrow_constructor = (contract_account(&token), contract_account(&registry));
         let escrow = deploy(
             &mut session,
             &mut funded,
-            "project-escrow",
+            bundle("project-escrow"),
             input(ink::selector_bytes!("new"), escrow_constructor),
         )?;
         let mut city = Self {

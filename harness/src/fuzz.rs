@@ -769,16 +769,16 @@ impl World {
     /// is a service provider; alice and bob are citizens, dave a resident, carol a visitor;
     /// the bin reports recyclables and volunteering, with rules for recyclables and tax.
     ///
-    /// The reward rules come from bundle `rewards`: `reward-rules`, or a broken variant;
-    /// amounts are counted in `money`.
-    pub fn new(rewards: &'static str, money: Money) -> Result<Self> {
+    /// With `broken`, a broken variant of a contract replaces it (see
+    /// [`crate::bundles::BROKEN_VARIANTS`]); amounts are counted in `money`.
+    pub fn new(broken: Option<&'static str>, money: Money) -> Result<Self> {
         let config = TokenConfig {
             decimals: money.decimals(),
             cap: money.of(CAP),
             initial_supply: money.of(TREASURY),
             ..TokenConfig::default()
         };
-        let mut city = City::with_parts(config, polls::governance(), rewards)?;
+        let mut city = City::with_parts(config, polls::governance(), broken)?;
         for role in [Role::Minter, Role::Burner, Role::Pauser] {
             city.token(ADMIN).grant_role(role, ADMIN).ok();
         }
@@ -1163,8 +1163,8 @@ pub struct Campaign {
     pub seed: u64,
     /// Where failing seeds are kept and replayed first (none: nowhere).
     pub regressions: Option<PathBuf>,
-    /// The reward rules' bundle: `reward-rules`, or a broken variant for a self-test.
-    pub rewards: &'static str,
+    /// A broken variant of a contract, for a self-test (none: the real suite).
+    pub broken: Option<&'static str>,
     /// How the city counts money: 2 or 18 decimals, or at the edge of a `u128`.
     pub money: Money,
 }
@@ -1177,7 +1177,7 @@ impl Campaign {
             depth,
             seed,
             regressions: None,
-            rewards: "reward-rules",
+            broken: None,
             money: Money::Cents,
         }
     }
@@ -1281,7 +1281,7 @@ impl Report {
 /// `failure`.
 pub fn run(campaign: &Campaign, progress: impl Fn(u64) + Sync) -> Result<Report> {
     let raw_calls_per_second =
-        World::new(campaign.rewards, campaign.money)?.raw_calls_per_second(Duration::from_secs(1));
+        World::new(campaign.broken, campaign.money)?.raw_calls_per_second(Duration::from_secs(1));
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let workers = u32::try_from(cores)
         .unwrap_or(1)
@@ -1334,7 +1334,7 @@ fn run_worker(
     cases: u32,
     case_played: &dyn Fn(),
 ) -> Result<(Stats, Option<String>)> {
-    let world = RefCell::new(World::new(campaign.rewards, campaign.money)?);
+    let world = RefCell::new(World::new(campaign.broken, campaign.money)?);
     let config = Config {
         cases,
         failure_persistence: campaign.regressions.as_ref().map(|path| {

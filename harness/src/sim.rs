@@ -285,7 +285,7 @@ pub fn live(
     };
     let mut life = Life {
         profile,
-        city: City::with_parts(config, profile.governance(), "reward-rules")?,
+        city: City::with_parts(config, profile.governance(), None)?,
         rng: Rng::new(options.seed ^ fnv(profile.city)),
         people: Vec::new(),
         receipts: 0,

@@ -40,7 +40,7 @@ pub(super) fn hangzhou_stakeholders(out: &mut impl Write) -> Result<()> {
         initial_supply: 0,
         ..TokenConfig::default()
     };
-    let mut city = City::with_parts(token, TOKEN_GOVERNANCE, "reward-rules")?;
+    let mut city = City::with_parts(token, TOKEN_GOVERNANCE, None)?;
     writeln!(out, "\n== Hangzhou: residents, visitors and businesses ==")?;
     city.registry(ADMIN)
         .grant_role(CivicRole::Registrar, ADMIN)

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use harness::fuzz::{self, Campaign};
+use harness::fuzz::{self, Campaign, Money};
 
 /// Seeds of sequences that once failed (the first, found by the broken variant, shrinks to
 /// one attestation over the cap). Proptest replays them before any new case, and adds the
@@ -42,7 +42,7 @@ fn a_broken_cap_check_is_caught_and_shrunk() {
     // No regression file: a seed depends on the strategy, and the committed file should
     // change only when a campaign on the real suite finds something.
     let campaign = Campaign {
-        rewards: "reward-rules-broken-cap-check",
+        broken: Some("reward-rules-broken-cap-check"),
         ..Campaign::new(256, 50, 7)
     };
     let report = fuzz::run(&campaign, |_| {}).unwrap();
@@ -54,10 +54,55 @@ fn a_broken_cap_check_is_caught_and_shrunk() {
 }
 
 #[test]
+fn the_default_campaign_meets_its_coverage_floor_at_every_scale_of_money() {
+    for money in Money::ALL {
+        let campaign = Campaign {
+            money,
+            ..Campaign::new(64, 50, 7)
+        };
+        let report = fuzz::run(&campaign, |_| {}).unwrap();
+        assert!(report.failure.is_none(), "{money:?}: {}", report.text());
+        assert!(
+            report.below_the_floor().is_empty(),
+            "{money:?}: {}",
+            report.text()
+        );
+    }
+}
+
+#[test]
+fn refunds_computed_in_128_bits_are_caught_at_the_edge_of_a_u128() {
+    let campaign = Campaign {
+        broken: Some("project-escrow-broken-refund-arithmetic"),
+        money: Money::Edge,
+        ..Campaign::new(64, 50, 7)
+    };
+    let report = fuzz::run(&campaign, |_| {}).unwrap();
+    let failure = report
+        .failure
+        .expect("the fuzzer missed refunds that overflow");
+    assert!(failure.contains("ClaimRefund"), "{failure}");
+    assert!(failure.contains("Overflow"), "{failure}");
+}
+
+#[test]
+fn proposals_decided_outside_the_governance_electorate_are_caught() {
+    let campaign = Campaign {
+        broken: Some("e-voting-broken-electorate"),
+        ..Campaign::new(64, 50, 7)
+    };
+    let report = fuzz::run(&campaign, |_| {}).unwrap();
+    let failure = report
+        .failure
+        .expect("the fuzzer missed a proposal decided by the wrong electorate");
+    assert!(failure.contains("Propose"), "{failure}");
+}
+
+#[test]
 fn a_sealed_ballot_is_revealed_and_counted_as_the_model_says() {
     use fuzz::{Step, World};
     use harness::city::{ALICE, BOB};
-    let mut world = World::new("reward-rules", fuzz::Money::Cents).unwrap();
+    let mut world = World::new(None, fuzz::Money::Cents).unwrap();
     // Poll 2 is the world's secret poll, open for voting.
     let commit = |voter, salt| Step::Commit {
         voter,

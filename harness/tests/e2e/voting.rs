@@ -27,7 +27,7 @@ pub fn city_governed_by(governance: GovernanceConfig) -> City {
         initial_supply: 10_000,
         ..TokenConfig::default()
     };
-    let mut city = City::with_parts(config, governance, "reward-rules").expect("the suite deploys");
+    let mut city = City::with_parts(config, governance, None).expect("the suite deploys");
     let year = city.now_ms() + YEAR_MS;
     city.registry(ADMIN)
         .grant_role(CivicRole::Registrar, ADMIN)
