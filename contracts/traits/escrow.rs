@@ -129,10 +129,6 @@ pub struct Project {
     /// Distinct funders, and how many claimed a refund.
     pub funders: u32,
     pub refunds_claimed: u32,
-    /// Funds given by accounts without the token's service-provider role (possible only
-    /// under the open transfer policy): while any are held, nothing is released under the
-    /// civic policy, so no coin moves from one plain holder to another through a project.
-    pub from_holders: Balance,
 }
 
 impl Project {
@@ -163,7 +159,9 @@ pub enum EscrowError {
     BadInspectors,
     /// The contractor, an inspector or a worker is a contract: the escrow itself, another
     /// of the suite's contracts or any other code account, which could not use the coins
-    /// (or would lock them) and cannot be held to account.
+    /// (or would lock them) and cannot be held to account. Checked when a project is
+    /// created and again before each payment (code can be deployed at an address named
+    /// in advance): the admin then cancels and the funders are refunded.
     ContractPayee,
     /// The worker at `index` of milestone `milestone`'s wage roll lacks the registry's
     /// worker role.
@@ -209,9 +207,6 @@ pub enum EscrowError {
     /// Under the civic transfer policy, only service providers (the treasury, a bank, a
     /// sponsor with the token's role) fund projects.
     PolicyForbidsFunding,
-    /// Under the civic transfer policy, a project holding funds from plain holders pays
-    /// nothing out: its funds go back to their givers when it is canceled.
-    PolicyForbidsPayout,
     /// An amount does not fit in a balance.
     Overflow,
     /// The token refused a transfer; nothing of the call was kept.

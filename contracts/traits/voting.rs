@@ -126,6 +126,9 @@ pub const MAX_VOTING_PERIOD: BlockNumber = 403_200;
 /// The smallest quorum: 5% of the electorate. Below it a handful of accounts decide for
 /// the city.
 pub const MIN_QUORUM_BPS: u16 = 500;
+/// The largest quorum: half the electorate. Above it those who stay away decide, and one
+/// proposal raising the quorum could block every later one.
+pub const MAX_QUORUM_BPS: u16 = 5_000;
 /// The shortest timelock: a day, for the guardian and the city to see a passed proposal
 /// before it takes effect.
 pub const MIN_TIMELOCK_MS: Timestamp = 86_400_000;
@@ -138,14 +141,14 @@ pub const MAX_GRACE_MS: Timestamp = 90 * 86_400_000;
 
 impl GovernanceConfig {
     /// Whether every figure is within its bounds: an electorate that names some kind of
-    /// identity, periods of at least one block, a quorum of [`MIN_QUORUM_BPS`] to everyone,
-    /// a timelock of at least [`MIN_TIMELOCK_MS`].
+    /// identity, periods of at least one block, a quorum of [`MIN_QUORUM_BPS`] to
+    /// [`MAX_QUORUM_BPS`], a timelock of at least [`MIN_TIMELOCK_MS`].
     pub fn is_valid(&self) -> bool {
         self.electorate.names_someone()
             && self.voting_delay <= MAX_VOTING_DELAY
             && (1..=MAX_VOTING_PERIOD).contains(&self.voting_period)
             && (1..=MAX_VOTING_PERIOD).contains(&self.reveal_period)
-            && (MIN_QUORUM_BPS..=BASIS_POINTS).contains(&self.quorum_bps)
+            && (MIN_QUORUM_BPS..=MAX_QUORUM_BPS).contains(&self.quorum_bps)
             && (MIN_TIMELOCK_MS..=MAX_TIMELOCK_MS).contains(&self.timelock_ms)
             && (MIN_GRACE_MS..=MAX_GRACE_MS).contains(&self.grace_ms)
     }
@@ -418,6 +421,8 @@ pub enum VotingError {
     Expired,
     /// Only the guardian, or the proposer while the poll is pending, may cancel.
     NotAllowed,
+    /// The guardian seat cannot go to the zero account (it is never empty).
+    ZeroGuardian,
     /// The poll is executed, canceled or expired.
     NotCancelable,
     /// A block number or time does not fit.

@@ -50,7 +50,7 @@ impl VotingCalls<'_> {
         self.send(selector_bytes!("config"), ())
     }
 
-    pub fn guardian(self) -> Outcome<Option<AccountId>> {
+    pub fn guardian(self) -> Outcome<AccountId> {
         self.send(selector_bytes!("guardian"), ())
     }
 
@@ -142,7 +142,7 @@ impl VotingCalls<'_> {
         self.send(selector_bytes!("set_config"), config)
     }
 
-    pub fn set_guardian(self, guardian: Option<AccountId>) -> Outcome<VotingResult> {
+    pub fn set_guardian(self, guardian: AccountId) -> Outcome<VotingResult> {
         self.send(selector_bytes!("set_guardian"), guardian)
     }
 }

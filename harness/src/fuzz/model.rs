@@ -436,7 +436,7 @@ impl Model {
                 release,
             } => self.project.resolve(caller.account(), milestone, release),
             Step::Release { milestone, .. } => {
-                for (to, amount) in self.project.release(milestone, self.civic)? {
+                for (to, amount) in self.project.release(milestone)? {
                     self.escrow_pays(to, amount)?;
                 }
                 Ok(0)

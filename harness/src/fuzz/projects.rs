@@ -62,8 +62,6 @@ pub struct ProjectModel {
     pub contributions: BTreeMap<AccountId, u128>,
     pub claimed: BTreeSet<AccountId>,
     pub paid: BTreeMap<AccountId, u128>,
-    /// Funds given by accounts that were no service providers when they gave.
-    pub from_holders: u128,
     milestones: Vec<MilestoneModel>,
 }
 
@@ -97,7 +95,6 @@ impl ProjectModel {
             contributions: BTreeMap::new(),
             claimed: BTreeSet::new(),
             paid: BTreeMap::new(),
-            from_holders: 0,
             milestones,
         }
     }
@@ -125,11 +122,8 @@ impl ProjectModel {
         if amount > self.target - self.funded {
             return Err("OverFunding".into());
         }
-        if !provider {
-            if civic {
-                return Err("PolicyForbidsFunding".into());
-            }
-            self.from_holders += amount;
+        if civic && !provider {
+            return Err("PolicyForbidsFunding".into());
         }
         *self.contributions.entry(funder).or_default() += amount;
         self.funded += amount;
@@ -209,9 +203,8 @@ impl ProjectModel {
         Ok(0)
     }
 
-    /// Books a release and returns the payments it makes, in order. Under the civic policy
-    /// nothing given by plain holders is paid out.
-    pub fn release(&mut self, index: u8, civic: bool) -> Result<Vec<Payment>, String> {
+    /// Books a release and returns the payments it makes, in order.
+    pub fn release(&mut self, index: u8) -> Result<Vec<Payment>, String> {
         if usize::from(index) >= self.milestones.len() {
             return Err("UnknownMilestone".into());
         }
@@ -219,9 +212,6 @@ impl ProjectModel {
         let milestone = &mut self.milestones[usize::from(index)];
         if milestone.state != MilestoneState::Approved {
             return Err("WrongMilestoneState".into());
-        }
-        if civic && self.from_holders > 0 {
-            return Err("PolicyForbidsPayout".into());
         }
         // Both wage rolls are far shorter than a batch: one call pays everyone.
         let mut payments = milestone.wages.clone();

@@ -13,6 +13,7 @@ mod governance;
 mod pause_and_cap;
 mod properties;
 mod psp22;
+mod red_team;
 mod redeem_and_policy;
 mod reentrancy;
 mod registry;
