@@ -258,6 +258,128 @@ impl Report {
     }
 }
 
+/// The README's lines that open and close the tables `city bench --readme` writes.
+pub const README_BEGIN: &str = "<!-- city bench --readme: from here to the end mark -->";
+pub const README_END: &str = "<!-- city bench --readme: end -->";
+
+impl Report {
+    /// The figures as the README shows them: markdown tables, numbers with thousands
+    /// separators.
+    pub fn markdown(&self) -> String {
+        let token = self
+            .sizes
+            .iter()
+            .find(|size| size.contract == "city-token")
+            .map_or(0, |size| size.wasm_bytes);
+        let transfer = self
+            .weights
+            .iter()
+            .find(|m| m.message == TRANSFER)
+            .map_or((0, 0), |m| (m.ref_time, m.proof_size));
+        let mut out = String::from(
+            "| | Wasm (B) | transfer ref_time | transfer proof_size |\n|---|---:|---:|---:|\n",
+        );
+        out += &format!(
+            "| **city-token** | **{}** | **{}** | **{}** |\n",
+            thousands(token as u64),
+            thousands(transfer.0),
+            thousands(transfer.1)
+        );
+        for size in self
+            .sizes
+            .iter()
+            .filter(|size| size.contract != "city-token")
+        {
+            out += &format!(
+                "| {} | {} | | |\n",
+                size.contract,
+                thousands(size.wasm_bytes as u64)
+            );
+        }
+        for a in &self.anchors {
+            out += &format!(
+                "| {} | {} | {} | {} |\n",
+                a.name,
+                thousands(a.wasm_bytes as u64),
+                thousands(a.transfer_ref_time),
+                thousands(a.transfer_proof_size)
+            );
+        }
+        for r in &self.ratios {
+            out += &format!(
+                "| city-token / {} | {:.2}x | {:.2}x | {:.2}x |\n",
+                r.anchor, r.wasm_size, r.transfer_ref_time, r.transfer_proof_size
+            );
+        }
+        let attest = format!(
+            "`attest` with {} citizens registered over with {FEW_CITIZENS}: {:.3}x ref_time.",
+            thousands(MANY_CITIZENS.into()),
+            self.attest_flatness
+        );
+        let cast_vote = format!(
+            "`cast_vote` after {} earlier votes over after {FEW_VOTERS}: {:.3}x ref_time.",
+            thousands(MANY_VOTERS.into()),
+            self.cast_vote_flatness
+        );
+        for (contract, weights, footer) in [
+            ("city-token", &self.weights, None),
+            ("citizen-registry", &self.registry_weights, None),
+            ("reward-rules", &self.reward_weights, Some(attest)),
+            ("e-voting", &self.voting_weights, Some(cast_vote)),
+            ("project-escrow", &self.escrow_weights, None),
+        ] {
+            out += &format!("\n| {contract} message | ref_time | proof_size |\n|---|---:|---:|\n");
+            for m in weights {
+                out += &format!(
+                    "| {} | {} | {} |\n",
+                    m.message,
+                    thousands(m.ref_time),
+                    thousands(m.proof_size)
+                );
+            }
+            if let Some(footer) = footer {
+                out += &format!("\n{footer}\n");
+            }
+        }
+        out
+    }
+
+    /// `readme` with its figures replaced by [`Report::markdown`], between
+    /// [`README_BEGIN`] and [`README_END`].
+    ///
+    /// # Errors
+    /// If `readme` lacks the marks.
+    pub fn into_readme(&self, readme: &str) -> Result<String> {
+        let begin = readme
+            .find(README_BEGIN)
+            .ok_or_else(|| anyhow::anyhow!("the README has no line {README_BEGIN}"))?
+            + README_BEGIN.len();
+        let end = readme[begin..]
+            .find(README_END)
+            .ok_or_else(|| anyhow::anyhow!("the README has no line {README_END}"))?
+            + begin;
+        Ok(format!(
+            "{}\n{}{}",
+            &readme[..begin],
+            self.markdown(),
+            &readme[end..]
+        ))
+    }
+}
+
+/// `n` with a comma between each group of three digits, as the README writes numbers.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
 impl Measurement {
     /// The weight of a call that must have succeeded.
     fn of<T, E: std::fmt::Debug>(message: &str, outcome: &Outcome<Result<T, E>>) -> Self {
@@ -416,4 +538,52 @@ fn registry_weights(city: &mut City) -> Vec<Measurement> {
     let revoke = city.registry(ADMIN).revoke(ALICE);
     weights.push(Measurement::of("revoke", &revoke));
     weights
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report() -> Report {
+        let weight = |message: &str, ref_time| Measurement {
+            message: message.into(),
+            ref_time,
+            proof_size: 35_790,
+        };
+        Report {
+            sizes: vec![Size {
+                contract: "city-token".into(),
+                wasm_bytes: 26_195,
+            }],
+            weights: vec![weight(TRANSFER, 1_836_562_469)],
+            registry_weights: vec![weight("register", 2_108_547_781)],
+            reward_weights: Vec::new(),
+            attest_flatness: 1.0,
+            voting_weights: Vec::new(),
+            cast_vote_flatness: 1.0,
+            escrow_weights: Vec::new(),
+            anchors: ANCHORS,
+            ratios: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn thousands_are_grouped_as_the_readme_writes_them() {
+        let grouped = [0, 999, 1_000, 26_195, 1_836_562_469].map(thousands);
+        assert_eq!(grouped, ["0", "999", "1,000", "26,195", "1,836,562,469"]);
+    }
+
+    #[test]
+    fn a_readme_figure_off_by_one_digit_is_not_what_the_bench_writes() {
+        let readme = format!("intro\n{README_BEGIN}\nold\n{README_END}\nafter\n");
+        let written = report().into_readme(&readme).unwrap();
+        assert!(written.starts_with(&format!("intro\n{README_BEGIN}\n")));
+        assert!(written.ends_with(&format!("{README_END}\nafter\n")));
+        // Written again, it is a fixed point: `--check` passes on what `--readme` wrote.
+        assert_eq!(report().into_readme(&written).unwrap(), written);
+        let edited = written.replacen("1,836,562,469", "1,836,562,468", 1);
+        assert_ne!(edited, written);
+        assert_eq!(report().into_readme(&edited).unwrap(), written);
+        assert!(report().into_readme("no marks").is_err());
+    }
 }

@@ -15,7 +15,10 @@
 //! city step --network <name> --citizen S [--suri S]
 //!                             one civic step on the deployed suite: register the citizen,
 //!                             a bin attests and the rules mint, the citizen votes
-//! city bench [--json]         Wasm sizes and weights of the key messages, beside the anchors
+//! city bench [--json | --readme FILE | --check FILE]
+//!                             Wasm sizes and weights of the key messages, beside the
+//!                             anchors; --readme writes them into FILE's figures section,
+//!                             --check fails when FILE's figures differ
 //! city fuzz [--cases N] [--depth D] [--seed S] [--decimals 2|18|edge]
 //!                             an invariant-fuzzing campaign on the real Wasm; fails on a
 //!                             violation, printing the shortest failing sequence
@@ -36,7 +39,7 @@ use harness::{bench, bundles, demo, deploy, fuzz, scenarios, sim};
 const USAGE: &str = "usage: city <build | simulate <city>|all [--citizens N] [--days D] \
                      [--seed S] [--out DIR] | demo | deploy --network <name> [--suri S] [--dry-run] | \
                      verify --network <name> | step --network <name> --citizen S [--suri S] | \
-                     bench [--json] | \
+                     bench [--json | --readme FILE | --check FILE] | \
                      fuzz [--cases N] [--depth D] [--seed S] [--decimals 2|18|edge]>";
 
 fn main() -> ExitCode {
@@ -67,6 +70,33 @@ fn run(args: &[&str]) -> Result<()> {
         }
         ["bench", "--json"] => {
             println!("{}", serde_json::to_string_pretty(&bench::run()?)?);
+            Ok(())
+        }
+        ["bench", "--readme", path] => {
+            let readme = std::fs::read_to_string(path)?;
+            std::fs::write(path, bench::run()?.into_readme(&readme)?)?;
+            println!("{path}: figures written");
+            Ok(())
+        }
+        ["bench", "--check", path] => {
+            let readme = std::fs::read_to_string(path)?;
+            let measured = bench::run()?.into_readme(&readme)?;
+            if measured != readme {
+                let differ: Vec<String> = readme
+                    .lines()
+                    .zip(measured.lines())
+                    .filter(|(written, measured)| written != measured)
+                    .map(|(written, measured)| {
+                        format!("  {path}: {written}\n  measured: {measured}")
+                    })
+                    .collect();
+                anyhow::bail!(
+                    "{path}'s figures differ from what city bench measures \
+                     (city bench --readme {path} writes them):\n{}",
+                    differ.join("\n")
+                );
+            }
+            println!("{path}: every figure is what city bench measures");
             Ok(())
         }
         ["fuzz", options @ ..] => fuzz_campaign(options),
