@@ -392,8 +392,9 @@ mod e_voting {
         /// number.
         ///
         /// # Errors
-        /// `TooManyCalls`, `TextTooLong`, `BelowThreshold` (unless the caller is the
-        /// guardian), `Overflow`.
+        /// `TooManyCalls`, `GuardianChangeNotAlone` (a call replacing the guardian with
+        /// others), `TextTooLong`, `BelowThreshold` (unless the caller is the guardian),
+        /// `Overflow`.
         ///
         /// # Events
         /// `PollOpened`.
@@ -408,6 +409,9 @@ mod e_voting {
             if calls.len() > MAX_CALLS || calls.iter().any(|call| call.input.len() > MAX_CALL_INPUT)
             {
                 return Err(VotingError::TooManyCalls);
+            }
+            if calls.len() > 1 && calls.iter().any(|call| self.is_guardian_change(call)) {
+                return Err(VotingError::GuardianChangeNotAlone);
             }
             // AGAINST is the last of a proposal's options.
             let options = AGAINST.saturating_add(1);
@@ -648,10 +652,11 @@ mod e_voting {
         }
 
         /// Cancels a poll or proposal: its proposer may while it is pending, the guardian
-        /// until it is executed.
+        /// until it is executed, unless it replaces the guardian.
         ///
         /// # Errors
-        /// `UnknownPoll`, `NotAllowed`, `NotCancelable` once executed, canceled or expired
+        /// `UnknownPoll`, `NotAllowed` (neither proposer nor guardian, or the guardian and
+        /// a proposal replacing it), `NotCancelable` once executed, canceled or expired
         /// (or, for the proposer, once voting started).
         ///
         /// # Events
@@ -660,7 +665,8 @@ mod e_voting {
         pub fn cancel(&mut self, poll: PollId) -> Result<()> {
             let by = self.env().caller();
             let mut poll_data = self.poll_or_refuse(poll)?;
-            let guardian = self.settings().guardian == by;
+            // The guardian may cancel anything but its own replacement.
+            let guardian = self.settings().guardian == by && !self.replaces_guardian(poll);
             if !guardian && by != poll_data.proposer {
                 return Err(VotingError::NotAllowed);
             }
@@ -684,7 +690,10 @@ mod e_voting {
         /// timelock and grace period).
         ///
         /// # Errors
-        /// `NotGovernance` unless called by an executed proposal, `InvalidConfig`.
+        /// `NotGovernance` unless called by an executed proposal, `InvalidConfig`,
+        /// `EmptyElectorate` if nobody belongs to the new governance electorate now (no live
+        /// identity of its kinds at the last block, or no token supply): nobody could ever
+        /// pass the proposal that undoes it.
         ///
         /// # Events
         /// `ConfigChanged`.
@@ -693,6 +702,24 @@ mod e_voting {
             self.ensure_governance()?;
             if !config.is_valid() {
                 return Err(VotingError::InvalidConfig);
+            }
+            let last_block = self.env().block_number().saturating_sub(1);
+            let members = match config.electorate {
+                Electorate::People { kinds } => {
+                    let counts = self
+                        .registry()
+                        .eligible_counts_at(last_block)
+                        .unwrap_or_default();
+                    IdentityKind::ALL
+                        .iter()
+                        .any(|kind| kinds & kind.bit() != 0 && counts[kind.index()] > 0)
+                }
+                Electorate::Tokens => {
+                    self.token().total_supply_at(last_block).unwrap_or_default() > 0
+                }
+            };
+            if !members {
+                return Err(VotingError::EmptyElectorate);
             }
             let mut settings = self.settings();
             settings.config = config;
@@ -707,7 +734,7 @@ mod e_voting {
         ///
         /// # Errors
         /// `NotGovernance` unless called by an executed proposal or the guardian itself,
-        /// `ZeroGuardian` for the zero account.
+        /// `InvalidGuardian` for the zero account or a contract (e-voting itself included).
         ///
         /// # Events
         /// `GuardianChanged`.
@@ -718,8 +745,8 @@ mod e_voting {
             if previous != self.env().caller() {
                 self.ensure_governance()?;
             }
-            if guardian == AccountId::from([0; 32]) {
-                return Err(VotingError::ZeroGuardian);
+            if guardian == AccountId::from([0; 32]) || self.env().is_contract(&guardian) {
+                return Err(VotingError::InvalidGuardian);
             }
             settings.guardian = guardian;
             self.settings.set(&settings);
@@ -733,6 +760,21 @@ mod e_voting {
         fn settings(&self) -> Settings {
             // Set by the constructor, never removed.
             self.settings.get().unwrap_or_else(|| unreachable!())
+        }
+
+        /// Whether `call` is e-voting's own `set_guardian`.
+        fn is_guardian_change(&self, call: &Call) -> bool {
+            call.callee == self.env().account_id()
+                && call.selector == ink::selector_bytes!("set_guardian")
+        }
+
+        /// Whether proposal `poll` replaces the guardian.
+        fn replaces_guardian(&self, poll: PollId) -> bool {
+            self.calls
+                .get(poll)
+                .unwrap_or_default()
+                .iter()
+                .any(|call| self.is_guardian_change(call))
         }
 
         fn ensure_governance(&self) -> Result<()> {

@@ -322,9 +322,15 @@ fn only_governance_changes_the_rules_and_the_guardian_seat_moves_but_never_empti
     );
     act_as(a.bob);
     let nobody = AccountId::from([0; 32]);
-    assert_eq!(voting.set_guardian(nobody), Err(VotingError::ZeroGuardian));
+    assert_eq!(
+        voting.set_guardian(nobody),
+        Err(VotingError::InvalidGuardian)
+    );
     act_as(a.django); // e-voting itself: an executed proposal
-    assert_eq!(voting.set_guardian(nobody), Err(VotingError::ZeroGuardian));
+    assert_eq!(
+        voting.set_guardian(nobody),
+        Err(VotingError::InvalidGuardian)
+    );
     assert_eq!(voting.set_guardian(a.charlie), Ok(()));
     assert_eq!(voting.guardian(), a.charlie);
     assert_eq!(voting.config(), config());
@@ -625,6 +631,7 @@ fn a_proposal_is_decided_by_the_governance_electorate_whoever_proposes() {
     act_as(a.bob);
     assert_eq!(voting.cast_vote(proposal, FOR), Ok(()));
     // Governance itself may name another electorate, for proposals opened afterwards.
+    world(|w| w.supply = 1_000);
     act_as(a.django);
     let by_tokens = GovernanceConfig {
         electorate: Electorate::Tokens,
@@ -648,6 +655,7 @@ fn a_proposal_keeps_the_timelock_and_grace_it_was_opened_under() {
         .propose("Nothing".into(), Vec::new(), false, false)
         .unwrap();
     // Governance lengthens the timelock and shortens the grace while it is open.
+    advance(1);
     act_as(a.django);
     let changed = GovernanceConfig {
         timelock_ms: 3 * config().timelock_ms,
@@ -683,4 +691,68 @@ fn a_card_that_expired_by_the_opening_does_not_vote() {
     assert_eq!(voting.cast_vote(poll, 0), Err(VotingError::NotEligible));
     act_as(a.charlie);
     assert_eq!(voting.cast_vote(poll, 0), Ok(()));
+}
+
+#[ink::test]
+fn governance_cannot_name_an_electorate_nobody_belongs_to() {
+    let mut voting = voting();
+    electorate(); // citizens and a resident, no visitor, no e-resident
+    advance(1);
+    act_as(accounts().django); // e-voting itself: an executed proposal
+    let visitors = GovernanceConfig {
+        electorate: Electorate::people(&[IdentityKind::Visitor]),
+        ..config()
+    };
+    world(|w| w.counts = [4, 8, 0, 0]);
+    assert_eq!(
+        voting.set_config(visitors),
+        Err(VotingError::EmptyElectorate)
+    );
+    let by_tokens = GovernanceConfig {
+        electorate: Electorate::Tokens,
+        ..config()
+    };
+    assert_eq!(
+        voting.set_config(by_tokens),
+        Err(VotingError::EmptyElectorate)
+    );
+    world(|w| w.supply = 1);
+    assert_eq!(voting.set_config(by_tokens), Ok(()));
+}
+
+#[ink::test]
+fn the_guardian_cannot_cancel_its_own_replacement_which_comes_alone() {
+    let mut voting = voting();
+    let a = accounts();
+    let replace = Call {
+        callee: a.django, // e-voting itself
+        selector: ink::selector_bytes!("set_guardian"),
+        input: Vec::new(),
+        value: 0,
+    };
+    let other = Call {
+        selector: [1, 2, 3, 4],
+        ..replace.clone()
+    };
+    act_as(a.bob);
+    assert_eq!(
+        voting.propose(
+            "Shielded".into(),
+            vec![replace.clone(), other],
+            false,
+            false
+        ),
+        Err(VotingError::GuardianChangeNotAlone)
+    );
+    let proposal = voting
+        .propose("New guardian".into(), vec![replace], false, false)
+        .unwrap();
+    let ordinary = voting
+        .propose("Other".into(), Vec::new(), false, false)
+        .unwrap();
+    act_as(a.alice); // the guardian
+    assert_eq!(voting.cancel(proposal), Err(VotingError::NotAllowed));
+    assert_eq!(voting.cancel(ordinary), Ok(()));
+    act_as(a.bob); // its proposer may, while it is pending
+    assert_eq!(voting.cancel(proposal), Ok(()));
 }

@@ -384,7 +384,8 @@ pub enum VotingError {
     /// A proposal carries more than [`MAX_CALLS`] calls or a call's input is longer than
     /// [`MAX_CALL_INPUT`].
     TooManyCalls,
-    /// A one-person-one-vote electorate names no kind of identity.
+    /// A one-person-one-vote electorate names no kind of identity; or, for the governance
+    /// electorate, nobody belongs to it now (no identity of its kinds, or no supply).
     EmptyElectorate,
     /// No poll has this number.
     UnknownPoll,
@@ -421,8 +422,13 @@ pub enum VotingError {
     Expired,
     /// Only the guardian, or the proposer while the poll is pending, may cancel.
     NotAllowed,
-    /// The guardian seat cannot go to the zero account (it is never empty).
-    ZeroGuardian,
+    /// The guardian seat cannot go to the zero account or to a contract (e-voting itself
+    /// included), which could never cancel or propose: it is never empty.
+    InvalidGuardian,
+    /// A proposal that replaces the guardian carries that call alone, so that the
+    /// guardian, who may not cancel its own replacement, cannot be kept from cancelling
+    /// anything bundled with it.
+    GuardianChangeNotAlone,
     /// The poll is executed, canceled or expired.
     NotCancelable,
     /// A block number or time does not fit.

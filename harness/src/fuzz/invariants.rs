@@ -270,7 +270,8 @@ fn caps_and_budgets_are_never_exceeded(
     let Step::Attest { beneficiary, .. } = *step else {
         return Ok(0);
     };
-    let paid = model.balance(beneficiary.account()).saturating_sub(
+    // What the Wasm paid: the beneficiary's balance now, over before the step.
+    let paid = city.balance(beneficiary).saturating_sub(
         before
             .balances
             .get(&beneficiary.account())
@@ -291,7 +292,7 @@ fn caps_and_budgets_are_never_exceeded(
             "{beneficiary:?} may still earn {cap_left} and all {budget_left}; the model says {expected:?}"
         ));
     }
-    Ok(2)
+    Ok(3)
 }
 
 /// the model predicts `ReceiptSeen` and the outcomes are compared).
@@ -310,10 +311,10 @@ fn a_receipt_is_paid_at_most_once(
         .rewards(ADMIN)
         .receipt_seen(attester, [receipt; 32])
         .value;
-    if seen != model.receipts.contains(&(attester.account(), receipt)) {
+    let paid = model.receipts.contains(&(attester.account(), receipt));
+    if seen != paid {
         return Err(format!(
-            "receipt {receipt} seen: {seen}; paid per the model: {}",
-            !seen
+            "{attester:?}'s receipt {receipt} seen: {seen}; paid per the model: {paid}"
         ));
     }
     Ok(1)

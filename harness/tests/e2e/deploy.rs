@@ -95,17 +95,40 @@ fn a_node_that_does_not_answer_is_a_clear_error_and_nothing_is_written() {
     let mut plan = places.plan("local-node").unwrap();
     // A port nothing listens on, so that a developer's running node is never touched.
     plan.endpoint = Some("ws://127.0.0.1:9".into());
-    for error in [
-        deploy::deploy(&plan, &places, false).err().unwrap(),
-        deploy::verify(&plan, &places).err().unwrap(),
-    ] {
+    let no_node = |error: anyhow::Error| {
         let text = format!("{error:#}");
         assert!(
-            text.contains("no node answers at ws://127.0.0.1:9") || text.contains("no record"),
+            text.contains("no node answers at ws://127.0.0.1:9"),
             "{text}"
         );
-    }
-    assert!(!places.records.exists());
+    };
+    no_node(deploy::deploy(&plan, &places, false).err().unwrap());
+    assert!(
+        !places.records.exists(),
+        "a refused deployment wrote a record"
+    );
+    // Without a record, verify has nothing to compare and says so before any node.
+    let unrecorded = deploy::verify(&plan, &places).err().unwrap();
+    assert!(
+        format!("{unrecorded:#}").contains("no record of local-node"),
+        "{unrecorded:#}"
+    );
+    // With one, it asks the node, which does not answer.
+    let record = Record {
+        network: "local-node".into(),
+        signer: "0x00".into(),
+        block: 1,
+        chain_time_ms: 0,
+        contracts: Vec::new(),
+    };
+    let dir = places.records.join("local-node");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("20260101T000000Z.json"),
+        serde_json::to_string(&record).unwrap(),
+    )
+    .unwrap();
+    no_node(deploy::verify(&plan, &places).err().unwrap());
 }
 
 #[test]

@@ -14,6 +14,7 @@ mod pause_and_cap;
 mod properties;
 mod psp22;
 mod red_team;
+mod red_team_2;
 mod redeem_and_policy;
 mod reentrancy;
 mod registry;

@@ -312,7 +312,7 @@ fn a_passed_proposal_runs_once_and_a_canceled_one_never() {
 fn no_threshold_locks_governance_out_because_the_guardian_seat_never_empties() {
     // one passed proposal removed the guardian and set a proposal threshold nobody
     // reaches; nobody could ever propose again. Now the seat cannot be emptied (nor given
-    // to the zero account), and the guardian may always propose.
+    // to the zero account or a contract), and the guardian may always propose.
     let mut city = citizens_city();
     let nobody = proposed_call(
         &city.voting,

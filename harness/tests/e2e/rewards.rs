@@ -176,7 +176,8 @@ fn an_action_without_a_rule_in_force_is_refused() {
 #[test]
 fn the_daily_cap_pays_up_to_what_is_left_then_nothing_until_tomorrow() {
     let mut city = city();
-    let cap = city.rewards(ALICE).remaining_cap(ALICE).value;
+    let cap = REWARD_CAP_PER_EPOCH;
+    assert_eq!(city.rewards(ALICE).remaining_cap(ALICE).value, cap);
     let outcome = city
         .rewards(BIN)
         .attest(receipt(1), ALICE, Action::Recyclables, 1_000_000);

@@ -1,0 +1,510 @@
+//! The second red team's attacks on the fixes of R-1 to R-3 (commit 9545d7a), each played
+//! on the real Wasm. Every test asserts the SAFE outcome: a passing test is an attack that
+//! was refused. Three worked when they were written (R-4 to R-6 in audits/2026-12-01-
+//! attacker-review.md: the guardian seat given to a contract, an electorate nobody
+//! belongs to, the guardian vetoing its replacement) and were fixed.
+
+use city_traits::{
+    CivicRole, Electorate, EscrowError, GovernanceConfig, IdentityKind, MilestonePlan, PSP22Error,
+    PollState, ProjectState, Role, TransferPolicy, VotingError, Wage, FOR, MAX_QUORUM_BPS,
+    MAX_TIMELOCK_MS, MAX_VOTING_DELAY, MIN_GRACE_MS,
+};
+use harness::{
+    call::input,
+    city::{
+        contract_account, crowd_member, Actor, ADMIN, ALICE, BOB, CAROL, DAVE, GOVERNANCE, MALLORY,
+    },
+    escrow::ProjectPlan,
+    voting::proposed_call,
+    City,
+};
+use ink::{primitives::AccountId, selector_bytes};
+
+use super::voting::{end_voting, start_voting};
+
+const HOUR_MS: u64 = 3_600_000;
+const DAY_MS: u64 = 24 * HOUR_MS;
+const INSPECTOR: Actor = Actor("red-team-2-inspector");
+const CROWD: &str = "red-team-2-citizen";
+
+/// Ten citizens (alice, bob, carol and seven more) govern; the admin is a registrar and
+/// the guardian; e-voting holds the admin seats.
+fn citizens_city() -> City {
+    let mut city = City::new().expect("the suite deploys");
+    city.registry(ADMIN)
+        .grant_role(CivicRole::Registrar, ADMIN)
+        .ok();
+    let year = city.now_ms() + 365 * DAY_MS;
+    for (n, citizen) in [ALICE, BOB, CAROL].into_iter().enumerate() {
+        city.registry(ADMIN)
+            .register(citizen, IdentityKind::Citizen, [n as u8 + 1; 32], year)
+            .ok();
+    }
+    for n in 0..7u32 {
+        city.registry(ADMIN)
+            .register(
+                crowd_member(CROWD, n),
+                IdentityKind::Citizen,
+                [40 + n as u8; 32],
+                year,
+            )
+            .ok();
+    }
+    city.hand_over_to_governance();
+    city.advance_blocks(1);
+    city
+}
+
+/// Alice, bob and carol vote For `proposal` (opened in the current block), voting ends,
+/// anyone queues it and waits out the timelock.
+fn pass_and_wait(city: &mut City, proposal: u32) {
+    start_voting(city);
+    for citizen in [ALICE, BOB, CAROL] {
+        city.voting(citizen).cast_vote(proposal, FOR).ok();
+    }
+    end_voting(city);
+    city.voting(MALLORY).queue(proposal).ok();
+    city.advance_time(GOVERNANCE.timelock_ms);
+}
+
+/// Whether anyone of the city (the guardian included) can still open a proposal.
+fn someone_can_propose(city: &mut City) -> bool {
+    [ADMIN, ALICE, BOB, CAROL, MALLORY].into_iter().any(|who| {
+        city.voting(who)
+            .propose("Anyone?", &[], false, false)
+            .value
+            .is_ok()
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Governance: can it still lock itself out after R-3?
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn the_guardian_seat_cannot_go_to_e_voting_itself_and_lock_governance_out() {
+    // One passed proposal sets a threshold nobody reaches and gives the guardian seat to
+    // e-voting's own account: it is not the zero account, but only an executed proposal
+    // acts as e-voting, and no proposal can be opened any more.
+    let mut city = citizens_city();
+    let voting = contract_account(&city.voting);
+    let unreachable = GovernanceConfig {
+        proposal_threshold: u128::MAX,
+        ..GOVERNANCE
+    };
+    let calls = [
+        proposed_call(&city.voting, selector_bytes!("set_config"), unreachable),
+        proposed_call(&city.voting, selector_bytes!("set_guardian"), voting),
+    ];
+    // Fixed: a guardian change travels alone...
+    assert_eq!(
+        city.voting(ALICE)
+            .propose("Lock", &calls, false, false)
+            .err(),
+        VotingError::GuardianChangeNotAlone
+    );
+    // ...and the seat never goes to a contract (e-voting itself included): the call fails.
+    let lock = city
+        .voting(ALICE)
+        .propose("Lock", &calls[1..], false, false)
+        .ok();
+    pass_and_wait(&mut city, lock);
+    let executed = city.voting(MALLORY).execute(lock).value;
+    city.advance_blocks(1);
+    let guardian = city.voting(ADMIN).guardian().value;
+    assert!(
+        someone_can_propose(&mut city),
+        "governance locked out for good: execute answered {executed:?}, the guardian is \
+         {guardian:?} (e-voting itself: {}), the threshold u128::MAX",
+        guardian == voting
+    );
+}
+
+#[test]
+fn an_electorate_with_nobody_in_it_cannot_lock_governance_out() {
+    // R-5: `is_valid` refuses an electorate naming no kind, but not one naming a kind with
+    // no member: one passed proposal made the visitors (there are none) the governance
+    // electorate and revokes the only registrar, so nobody can ever be registered to vote.
+    let mut city = citizens_city();
+    let visitors = GovernanceConfig {
+        electorate: Electorate::people(&[IdentityKind::Visitor]),
+        ..GOVERNANCE
+    };
+    let calls = [
+        proposed_call(
+            &city.registry,
+            selector_bytes!("revoke_role"),
+            (CivicRole::Registrar, ADMIN.account()),
+        ),
+        proposed_call(&city.voting, selector_bytes!("set_config"), visitors),
+    ];
+    let lock = city
+        .voting(ALICE)
+        .propose("Visitors decide", &calls, false, false)
+        .ok();
+    pass_and_wait(&mut city, lock);
+    let executed = city.voting(MALLORY).execute(lock).value;
+    city.advance_blocks(1);
+    // The guardian proposes the way back and every citizen votes For it.
+    let undo = proposed_call(&city.voting, selector_bytes!("set_config"), GOVERNANCE);
+    let back = city
+        .voting(ADMIN)
+        .propose("Undo", &[undo], false, false)
+        .ok();
+    start_voting(&mut city);
+    let mut refused = Vec::new();
+    let crowd: Vec<AccountId> = (0..7).map(|n| crowd_member(CROWD, n)).collect();
+    for citizen in [ALICE.account(), BOB.account(), CAROL.account()]
+        .into_iter()
+        .chain(crowd)
+    {
+        if let Err(error) = city.voting(citizen).cast_vote(back, FOR).value {
+            refused.push(error);
+        }
+    }
+    end_voting(&mut city);
+    let state = city.voting(ADMIN).state(back).value;
+    assert_eq!(
+        state,
+        Ok(PollState::Succeeded),
+        "governance locked out for good: execute answered {executed:?}; all ten citizens \
+         voting For the way back were refused {refused:?}"
+    );
+}
+
+#[test]
+fn the_guardian_cannot_veto_its_own_replacement() {
+    // R-6: the guardian could cancel any proposal until it was executed, the one that
+    // replaces it included. Now it cannot cancel its own replacement (which carries that
+    // call alone).
+    let mut city = citizens_city();
+    let replace = proposed_call(
+        &city.voting,
+        selector_bytes!("set_guardian"),
+        CAROL.account(),
+    );
+    let proposal = city
+        .voting(ALICE)
+        .propose("New guardian", &[replace], false, false)
+        .ok();
+    pass_and_wait(&mut city, proposal);
+    let canceled = city.voting(ADMIN).cancel(proposal).value;
+    let executed = city.voting(MALLORY).execute(proposal).value;
+    assert_eq!(
+        city.voting(ADMIN).guardian().value,
+        CAROL.account(),
+        "the guardian vetoed its own replacement (cancel answered {canceled:?}, execute \
+         {executed:?}): a rogue or lost guardian key can never be removed"
+    );
+}
+
+#[test]
+fn the_most_extreme_valid_config_still_passes_a_proposal_and_is_undone() {
+    // The longest voting delay, a voting window of one block, the highest quorum, the
+    // longest timelock and the shortest grace period: all within `is_valid`.
+    let mut city = citizens_city();
+    let extreme = GovernanceConfig {
+        voting_delay: MAX_VOTING_DELAY,
+        voting_period: 1,
+        reveal_period: 1,
+        quorum_bps: MAX_QUORUM_BPS,
+        timelock_ms: MAX_TIMELOCK_MS,
+        grace_ms: MIN_GRACE_MS,
+        ..GOVERNANCE
+    };
+    assert!(extreme.is_valid());
+    let set = proposed_call(&city.voting, selector_bytes!("set_config"), extreme);
+    let proposal = city
+        .voting(ALICE)
+        .propose("Extreme", &[set], false, false)
+        .ok();
+    pass_and_wait(&mut city, proposal);
+    city.voting(MALLORY).execute(proposal).ok();
+    city.advance_blocks(1);
+    // Under it, the way back: five of ten citizens (half) vote in the single block.
+    let undo = proposed_call(&city.voting, selector_bytes!("set_config"), GOVERNANCE);
+    let back = city
+        .voting(ALICE)
+        .propose("Undo", &[undo], false, false)
+        .ok();
+    city.skip_blocks(MAX_VOTING_DELAY + 1);
+    let voters: Vec<AccountId> = [ALICE.account(), BOB.account(), CAROL.account()]
+        .into_iter()
+        .chain((0..2).map(|n| crowd_member(CROWD, n)))
+        .collect();
+    for voter in voters {
+        city.voting(voter).cast_vote(back, FOR).ok();
+    }
+    city.advance_blocks(1);
+    assert_eq!(city.voting(ADMIN).state(back).ok(), PollState::Succeeded);
+    city.voting(MALLORY).queue(back).ok();
+    city.advance_time(MAX_TIMELOCK_MS);
+    city.voting(MALLORY).execute(back).ok();
+    assert_eq!(city.voting(ADMIN).config().value, GOVERNANCE);
+}
+
+#[test]
+fn the_guardian_seat_cannot_go_to_another_contract_of_the_suite() {
+    // The same lock as above with the token's or the escrow's account as guardian: code
+    // that never calls `propose` or `cancel`.
+    let mut city = citizens_city();
+    let token = contract_account(&city.token);
+    let moved = city.voting(ADMIN).set_guardian(token).value;
+    assert!(
+        moved.is_err(),
+        "the guardian handed its seat to the token contract, which can never use it"
+    );
+    assert_eq!(city.voting(ADMIN).guardian().value, ADMIN.account());
+}
+
+// ---------------------------------------------------------------------------------------
+// The escrow: the payee re-check, refunds and the civic policy
+// ---------------------------------------------------------------------------------------
+
+/// The treasury (admin) and the escrow are service providers; an inspector; carol a
+/// worker; alice, dave and mallory hold 1,000 each. The admin keeps the escrow's seat.
+fn escrow_city() -> City {
+    let mut city = City::new().expect("the suite deploys");
+    let escrow = contract_account(&city.escrow);
+    for provider in [escrow, ADMIN.account()] {
+        city.token(ADMIN)
+            .grant_role(Role::ServiceProvider, provider)
+            .ok();
+    }
+    city.grant_civic_role(CivicRole::Inspector, [INSPECTOR.account()]);
+    city.grant_civic_role(CivicRole::Worker, [CAROL.account()]);
+    for holder in [ALICE, DAVE, MALLORY] {
+        city.token(ADMIN).transfer(holder, 1_000).ok();
+    }
+    city
+}
+
+/// The address a second escrow deployed by the admin will have, without deploying it.
+fn future_contract(city: &mut City) -> (AccountId, Vec<u8>) {
+    let constructor = input(
+        selector_bytes!("new"),
+        (
+            contract_account(&city.token),
+            // Not the suite's escrow's input, which would give its address.
+            contract_account(&city.voting),
+        ),
+    );
+    let before = city.snapshot();
+    let probe = city
+        .deploy("project-escrow", constructor.clone())
+        .expect("the probe deploys");
+    let future = contract_account(&probe);
+    city.restore(&before);
+    (future, constructor)
+}
+
+#[test]
+fn a_worker_who_became_a_contract_mid_roll_locks_nothing_cancel_and_refunds_remain() {
+    // A roll of 51: fifty people paid one each in the first release, then a worker that
+    // was a contract address named in advance, deployed once the project was funded.
+    let mut city = escrow_city();
+    let escrow = contract_account(&city.escrow);
+    let (future, constructor) = future_contract(&mut city);
+    let people: Vec<AccountId> = (0..50)
+        .map(|n| crowd_member("red-team-2-worker", n))
+        .collect();
+    city.grant_civic_role(CivicRole::Worker, people.iter().copied().chain([future]));
+    let wages = people
+        .iter()
+        .chain([&future])
+        .map(|worker| Wage {
+            worker: *worker,
+            amount: 1,
+        })
+        .collect();
+    let plan = ProjectPlan {
+        title: [0x7f; 32],
+        contractor: BOB.account(),
+        inspectors: vec![INSPECTOR.account()],
+        milestones: vec![MilestonePlan {
+            contractor_amount: 100,
+            wages,
+            due: 0,
+        }],
+        funding_deadline: city.now_ms() + DAY_MS,
+        needs_approval: false,
+    };
+    let project = city.escrow(ADMIN).create_project(&plan).ok();
+    city.escrow(ALICE).approve_and_fund(project, 100).ok();
+    city.escrow(DAVE).approve_and_fund(project, 51).ok();
+    city.deploy("project-escrow", constructor)
+        .expect("the worker's contract deploys");
+    city.escrow(INSPECTOR)
+        .approve_milestone(project, 0, [1; 32])
+        .ok();
+    assert_eq!(city.escrow(MALLORY).release(project, 0).ok(), 50);
+    assert_eq!(
+        city.escrow(MALLORY).release(project, 0).err(),
+        EscrowError::ContractPayee
+    );
+    // Nobody but the admin may cancel a funded project; the admin does.
+    assert_eq!(
+        city.escrow(MALLORY).cancel_project(project).err(),
+        EscrowError::NotCancelable
+    );
+    city.escrow(ADMIN).cancel_project(project).ok();
+    let alice = city.escrow(ALICE).claim_refund(project).ok();
+    let dave = city.escrow(DAVE).claim_refund(project).ok();
+    assert_eq!(
+        (alice, dave),
+        (66, 35),
+        "101 unreleased, pro rata, the rest to the last"
+    );
+    assert_eq!(city.balance(future), 0);
+    assert_eq!(city.balance(escrow), 0, "no coin stays in the escrow");
+    let data = city.escrow(ADMIN).project(project).value.unwrap();
+    assert_eq!((data.released, data.refunded, data.held()), (50, 101, 0));
+}
+
+#[test]
+fn a_contractor_who_became_a_contract_is_refused_after_the_wages_and_funders_are_refunded() {
+    let mut city = escrow_city();
+    let escrow = contract_account(&city.escrow);
+    let (future, constructor) = future_contract(&mut city);
+    let plan = ProjectPlan {
+        title: [0x80; 32],
+        contractor: future,
+        inspectors: vec![INSPECTOR.account()],
+        milestones: vec![MilestonePlan {
+            contractor_amount: 100,
+            wages: vec![Wage {
+                worker: CAROL.account(),
+                amount: 10,
+            }],
+            due: 0,
+        }],
+        funding_deadline: city.now_ms() + DAY_MS,
+        needs_approval: false,
+    };
+    let project = city.escrow(ADMIN).create_project(&plan).ok();
+    city.escrow(MALLORY).approve_and_fund(project, 110).ok();
+    city.deploy("project-escrow", constructor)
+        .expect("the contractor's contract deploys");
+    city.escrow(INSPECTOR)
+        .approve_milestone(project, 0, [1; 32])
+        .ok();
+    let released = city.escrow(MALLORY).release(project, 0);
+    assert!(released.reverted);
+    assert_eq!(released.err(), EscrowError::ContractPayee);
+    assert_eq!(city.balance(CAROL), 0, "the refused call paid nobody");
+    city.escrow(ADMIN).cancel_project(project).ok();
+    assert_eq!(city.escrow(MALLORY).claim_refund(project).ok(), 110);
+    assert_eq!((city.balance(future), city.balance(escrow)), (0, 0));
+}
+
+#[test]
+fn a_refund_waits_out_a_pause_and_a_missing_role_under_civic_but_is_never_lost() {
+    // Mallory gives under the open policy, the treasury under the civic one; the
+    // treasury then loses its service-provider role and may fund no more. The project is
+    // canceled; refunds are tried while paused and while the escrow lacks the role.
+    let mut city = escrow_city();
+    let escrow = contract_account(&city.escrow);
+    let plan = ProjectPlan {
+        title: [0x81; 32],
+        contractor: BOB.account(),
+        inspectors: vec![INSPECTOR.account()],
+        milestones: vec![MilestonePlan {
+            contractor_amount: 200,
+            wages: vec![],
+            due: 0,
+        }],
+        funding_deadline: city.now_ms() + DAY_MS,
+        needs_approval: false,
+    };
+    let project = city.escrow(ADMIN).create_project(&plan).ok();
+    city.escrow(MALLORY).approve_and_fund(project, 20).ok();
+    city.token(ADMIN)
+        .set_transfer_policy(TransferPolicy::Civic)
+        .ok();
+    city.escrow(ADMIN).approve_and_fund(project, 100).ok();
+    city.token(ADMIN)
+        .revoke_role(Role::ServiceProvider, ADMIN)
+        .ok();
+    assert_eq!(
+        city.escrow(ADMIN).approve_and_fund(project, 1).err(),
+        EscrowError::PolicyForbidsFunding
+    );
+    assert_eq!(
+        city.escrow(MALLORY).approve_and_fund(project, 1).err(),
+        EscrowError::PolicyForbidsFunding
+    );
+    city.escrow(ADMIN).cancel_project(project).ok();
+    city.token(ADMIN).grant_role(Role::Pauser, ADMIN).ok();
+    city.token(ADMIN).pause().ok();
+    assert_eq!(
+        city.escrow(MALLORY).claim_refund(project).err(),
+        EscrowError::TokenRefused(PSP22Error::Custom("Paused".into()))
+    );
+    city.token(ADMIN).unpause().ok();
+    city.token(ADMIN)
+        .revoke_role(Role::ServiceProvider, escrow)
+        .ok();
+    assert!(matches!(
+        city.escrow(MALLORY).claim_refund(project).err(),
+        EscrowError::TokenRefused(_)
+    ));
+    let data = city.escrow(ADMIN).project(project).value.unwrap();
+    assert_eq!(
+        (data.refunds_claimed, data.refunded),
+        (0, 0),
+        "refused claims left no trace"
+    );
+    city.token(ADMIN)
+        .grant_role(Role::ServiceProvider, escrow)
+        .ok();
+    // Both are plain holders now; the escrow is the service provider of each refund.
+    assert_eq!(city.escrow(MALLORY).claim_refund(project).ok(), 20);
+    assert_eq!(city.escrow(ADMIN).claim_refund(project).ok(), 100);
+    assert_eq!(city.balance(escrow), 0);
+    let data = city.escrow(ADMIN).project(project).value.unwrap();
+    assert_eq!((data.state, data.held()), (ProjectState::Canceled, 0));
+}
+
+#[test]
+fn a_zero_refund_is_a_claim_and_cannot_be_made_twice() {
+    // A funder whose pro-rata share rounds to zero claims 0: it is recorded as claimed
+    // (the fuzzer's `every_refund_can_be_claimed` reads `refunded == 0` as "not claimed").
+    let mut city = escrow_city();
+    let escrow = contract_account(&city.escrow);
+    let plan = ProjectPlan {
+        title: [0x82; 32],
+        contractor: BOB.account(),
+        inspectors: vec![INSPECTOR.account()],
+        milestones: vec![
+            MilestonePlan {
+                contractor_amount: 300,
+                wages: vec![],
+                due: 0,
+            },
+            MilestonePlan {
+                contractor_amount: 1,
+                wages: vec![],
+                due: 0,
+            },
+        ],
+        funding_deadline: city.now_ms() + DAY_MS,
+        needs_approval: false,
+    };
+    let project = city.escrow(ADMIN).create_project(&plan).ok();
+    city.escrow(MALLORY).approve_and_fund(project, 1).ok();
+    city.escrow(ALICE).approve_and_fund(project, 300).ok();
+    city.escrow(INSPECTOR)
+        .approve_milestone(project, 0, [1; 32])
+        .ok();
+    city.escrow(MALLORY).release(project, 0).ok();
+    city.escrow(ADMIN).cancel_project(project).ok();
+    // 1 unreleased of 301: mallory's share is 1 * 1 / 301 = 0.
+    assert_eq!(city.escrow(MALLORY).claim_refund(project).ok(), 0);
+    assert_eq!(city.escrow(MALLORY).refunded(project, MALLORY).value, 0);
+    assert_eq!(
+        city.escrow(MALLORY).claim_refund(project).err(),
+        EscrowError::NothingToRefund
+    );
+    assert_eq!(city.escrow(ALICE).claim_refund(project).ok(), 1);
+    assert_eq!(city.balance(escrow), 0);
+}
