@@ -69,6 +69,10 @@ mod citizen_registry {
         documents: Mapping<DocumentHash, AccountId>,
         /// Each account's roles, one bit per [`CivicRole`].
         roles: Mapping<AccountId, u8>,
+        /// How many accounts hold the registrar role: once there is one, there is always
+        /// one, or no card could be issued or renewed again and governance, whose
+        /// electorate lapses card by card, would end with it.
+        registrars: u32,
         status_checkpoints: Mapping<AccountId, u32>,
         status_history: Mapping<(AccountId, u32), StatusCheckpoint>,
     }
@@ -165,6 +169,7 @@ mod citizen_registry {
                 identities: Mapping::new(),
                 documents: Mapping::new(),
                 roles: Mapping::new(),
+                registrars: 0,
                 status_checkpoints: Mapping::new(),
                 status_history: Mapping::new(),
             }
@@ -361,6 +366,10 @@ mod citizen_registry {
             let by = self.ensure_may_manage(role)?;
             let roles = self.roles.get(account).unwrap_or_default();
             if roles & role.bit() == 0 {
+                if role == CivicRole::Registrar {
+                    // One per account at most: far below u32::MAX.
+                    self.registrars = self.registrars.saturating_add(1);
+                }
                 self.roles.insert(account, &(roles | role.bit()));
                 self.env()
                     .emit_event(CivicRoleGranted { role, account, by });
@@ -372,30 +381,29 @@ mod citizen_registry {
         /// role not held changes nothing.
         ///
         /// # Errors
-        /// `NotAdmin` (for `Registrar`), `NotRegistrar` (for the others).
+        /// `NotAdmin` (for `Registrar`), `NotRegistrar` (for the others), `LastRegistrar`
+        /// for the only registrar (grant another first).
         ///
         /// # Events
         /// `CivicRoleRevoked` when the account held the role.
         #[ink(message)]
         pub fn revoke_role(&mut self, role: CivicRole, account: AccountId) -> Result<()> {
             let by = self.ensure_may_manage(role)?;
-            self.remove_role(role, account, by);
-            Ok(())
+            self.remove_role(role, account, by)
         }
 
         /// Gives up one of the caller's own roles. Renouncing a role not held changes
         /// nothing.
         ///
         /// # Errors
-        /// None: anyone may renounce.
+        /// `LastRegistrar` for the only registrar; anyone else may renounce.
         ///
         /// # Events
         /// `CivicRoleRevoked { by: caller }` when the caller held the role.
         #[ink(message)]
         pub fn renounce_role(&mut self, role: CivicRole) -> Result<()> {
             let caller = self.env().caller();
-            self.remove_role(role, caller, caller);
-            Ok(())
+            self.remove_role(role, caller, caller)
         }
 
         /// Hands the admin seat to `new_admin` (e.g. the governance contract).
@@ -443,13 +451,25 @@ mod citizen_registry {
             }
         }
 
-        fn remove_role(&mut self, role: CivicRole, account: AccountId, by: AccountId) {
+        fn remove_role(
+            &mut self,
+            role: CivicRole,
+            account: AccountId,
+            by: AccountId,
+        ) -> Result<()> {
             let roles = self.roles.get(account).unwrap_or_default();
             if roles & role.bit() != 0 {
+                if role == CivicRole::Registrar {
+                    if self.registrars <= 1 {
+                        return Err(RegistryError::LastRegistrar);
+                    }
+                    self.registrars = self.registrars.saturating_sub(1);
+                }
                 self.roles.insert(account, &(roles & !role.bit()));
                 self.env()
                     .emit_event(CivicRoleRevoked { role, account, by });
             }
+            Ok(())
         }
 
         fn ensure_future(&self, expires_at: Timestamp) -> Result<()> {

@@ -281,6 +281,7 @@ mod roles {
             r.revoke_role(CivicRole::Worker, a.django)
         });
         act_as(a.alice);
+        registry.grant_role(CivicRole::Registrar, a.eve).unwrap();
         registry.revoke_role(CivicRole::Registrar, a.bob).unwrap();
         assert!(!registry.has_civic_role(a.bob, CivicRole::Registrar));
     }
@@ -316,6 +317,9 @@ mod roles {
     fn holders_renounce_their_roles() {
         let mut registry = registry();
         let a = accounts();
+        act_as(a.alice);
+        registry.grant_role(CivicRole::Registrar, a.eve).unwrap();
+        act_as(a.bob);
         registry.renounce_role(CivicRole::Registrar).unwrap();
         registry.renounce_role(CivicRole::Registrar).unwrap();
         assert!(!registry.has_civic_role(a.bob, CivicRole::Registrar));
@@ -410,4 +414,35 @@ fn history_knows_each_expiry_and_refuses_a_card_lapsed_by_a_given_time() {
         registry.kind_valid_at(carol, renewed + 1, expiry),
         Err(RegistryError::BlockNotYetFinished)
     );
+}
+
+#[ink::test]
+fn the_last_registrar_keeps_its_role() {
+    let mut registry = registry(); // bob is the only registrar
+    let a = accounts();
+    act_as(a.alice);
+    assert_refused(&mut registry, RegistryError::LastRegistrar, |r| {
+        r.revoke_role(CivicRole::Registrar, a.bob)
+    });
+    act_as(a.bob);
+    assert_refused(&mut registry, RegistryError::LastRegistrar, |r| {
+        r.renounce_role(CivicRole::Registrar)
+    });
+    // With a second registrar, either may go; then the other is the last.
+    act_as(a.alice);
+    registry
+        .grant_role(CivicRole::Registrar, a.charlie)
+        .unwrap();
+    registry.revoke_role(CivicRole::Registrar, a.bob).unwrap();
+    assert!(!registry.has_civic_role(a.bob, CivicRole::Registrar));
+    act_as(a.charlie);
+    assert_eq!(
+        registry.renounce_role(CivicRole::Registrar),
+        Err(RegistryError::LastRegistrar)
+    );
+    // Other roles come and go freely.
+    registry.grant_role(CivicRole::Inspector, a.django).unwrap();
+    registry
+        .revoke_role(CivicRole::Inspector, a.django)
+        .unwrap();
 }

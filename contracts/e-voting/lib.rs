@@ -690,10 +690,11 @@ mod e_voting {
         /// timelock and grace period).
         ///
         /// # Errors
-        /// `NotGovernance` unless called by an executed proposal, `InvalidConfig`,
-        /// `EmptyElectorate` if nobody belongs to the new governance electorate now (no live
-        /// identity of its kinds at the last block, or no token supply): nobody could ever
-        /// pass the proposal that undoes it.
+        /// `NotGovernance` unless called by an executed proposal, `InvalidConfig` (also a
+        /// token electorate with a threshold above the supply), `EmptyElectorate` if nobody
+        /// belongs to the new governance electorate now (no live identity of its kinds at
+        /// the last block, or no token supply): nobody could ever pass the proposal that
+        /// undoes it.
         ///
         /// # Events
         /// `ConfigChanged`.
@@ -715,7 +716,12 @@ mod e_voting {
                         .any(|kind| kinds & kind.bit() != 0 && counts[kind.index()] > 0)
                 }
                 Electorate::Tokens => {
-                    self.token().total_supply_at(last_block).unwrap_or_default() > 0
+                    let supply = self.token().total_supply_at(last_block).unwrap_or_default();
+                    if config.proposal_threshold > supply {
+                        // Nobody could ever hold it: no proposal would open again.
+                        return Err(VotingError::InvalidConfig);
+                    }
+                    supply > 0
                 }
             };
             if !members {
@@ -824,7 +830,7 @@ mod e_voting {
             }
             let proposer = self.env().caller();
             if settings.guardian != proposer {
-                self.ensure_threshold(proposer, config.proposal_threshold)?;
+                self.ensure_threshold(proposer, &config)?;
             }
             let id = settings.polls;
             settings.polls = id.checked_add(1).ok_or(VotingError::Overflow)?;
@@ -888,17 +894,25 @@ mod e_voting {
 
         /// Refuses a proposer whose voting power at the previous block is below
         /// `threshold`.
-        fn ensure_threshold(&self, proposer: AccountId, threshold: Balance) -> Result<()> {
-            if threshold == 0 {
+        /// A member of a one-person-one-vote governance electorate (a live identity of
+        /// its kinds at the previous block, with a valid card) may always open: so no
+        /// threshold, and no guardian lost, ever keeps the electorate from proposing.
+        fn ensure_threshold(&self, proposer: AccountId, config: &GovernanceConfig) -> Result<()> {
+            if config.proposal_threshold == 0 {
                 return Ok(());
             }
-            let power = self
-                .env()
-                .block_number()
-                .checked_sub(1)
-                .and_then(|block| self.token().votes_at(proposer, block).ok())
-                .unwrap_or_default();
-            if power < threshold {
+            let Some(block) = self.env().block_number().checked_sub(1) else {
+                return Err(VotingError::BelowThreshold);
+            };
+            if let Electorate::People { kinds } = config.electorate {
+                let now = self.env().block_timestamp();
+                let kind = self.registry().kind_valid_at(proposer, block, now);
+                if matches!(kind, Ok(Some(kind)) if kinds & kind.bit() != 0) {
+                    return Ok(());
+                }
+            }
+            let power = self.token().votes_at(proposer, block).unwrap_or_default();
+            if power < config.proposal_threshold {
                 return Err(VotingError::BelowThreshold);
             }
             Ok(())

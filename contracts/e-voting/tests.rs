@@ -756,3 +756,38 @@ fn the_guardian_cannot_cancel_its_own_replacement_which_comes_alone() {
     act_as(a.bob); // its proposer may, while it is pending
     assert_eq!(voting.cancel(proposal), Ok(()));
 }
+
+#[ink::test]
+fn members_of_the_governance_electorate_may_always_propose() {
+    act_as(accounts().alice);
+    let a = accounts();
+    test::set_callee::<E>(a.django);
+    let strict = GovernanceConfig {
+        proposal_threshold: u128::MAX,
+        ..config()
+    };
+    let mut voting = EVoting::new(a.eve, a.frank, strict).unwrap();
+    electorate(); // bob a citizen, django a resident
+    advance(1);
+    act_as(a.bob);
+    assert_eq!(
+        voting.propose("Mine".into(), Vec::new(), false, false),
+        Ok(0)
+    );
+    act_as(a.django);
+    assert_eq!(
+        voting.propose("Not a citizen".into(), Vec::new(), false, false),
+        Err(VotingError::BelowThreshold)
+    );
+    // Under a token electorate, a threshold above the supply is refused.
+    world(|w| w.supply = 1_000);
+    let by_tokens = GovernanceConfig {
+        electorate: Electorate::Tokens,
+        proposal_threshold: 1_001,
+        ..config()
+    };
+    assert_eq!(
+        voting.set_config(by_tokens),
+        Err(VotingError::InvalidConfig)
+    );
+}

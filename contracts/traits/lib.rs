@@ -320,6 +320,9 @@ pub enum RegistryError {
     ExpiryNotInFuture,
     /// `expire` was called on an identity that has not expired.
     NotExpired,
+    /// The only registrar cannot lose its role: grant another first. Without one no card
+    /// could be issued or renewed, and the electorate would lapse away.
+    LastRegistrar,
     /// The zero account cannot be made admin.
     ZeroAdmin,
     /// History is only known for blocks that have ended.

@@ -109,7 +109,9 @@ pub struct GovernanceConfig {
     /// snapshot: its live identities, or the token's total supply.
     pub quorum_bps: u16,
     /// Voting power in the token (at the previous block) needed to open a poll or
-    /// proposal; `0`: anyone may. The guardian always may.
+    /// proposal; `0`: anyone may. The guardian always may, and so does a member of a
+    /// one-person-one-vote governance electorate: the threshold keeps outsiders' spam
+    /// out, never the electorate.
     pub proposal_threshold: Balance,
     /// Milliseconds a queued proposal waits before it may be executed: at least
     /// [`MIN_TIMELOCK_MS`], the time the guardian and the city have to see a passed

@@ -12,6 +12,16 @@ fn regressions() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/regressions/fuzz.txt")
 }
 
+/// The number of steps of a failure's shortest sequence, as the report prints them.
+fn shrunk_length(failure: &str) -> usize {
+    failure
+        .lines()
+        .skip_while(|line| !line.starts_with("the shortest failing sequence"))
+        .skip(1)
+        .filter(|line| line.trim_start().split_once(". ").is_some())
+        .count()
+}
+
 #[test]
 fn a_short_campaign_finds_no_violation_and_replays_the_regressions() {
     let campaign = Campaign {
@@ -47,10 +57,12 @@ fn a_broken_cap_check_is_caught_and_shrunk() {
     };
     let report = fuzz::run(&campaign, |_| {}).unwrap();
     let failure = report.failure.expect("the fuzzer missed a broken cap");
-    assert!(failure.contains("Attest"), "{failure}");
-    // Shrunk: two attestations for the same beneficiary within a day suffice.
-    let steps = failure.lines().filter(|line| line.contains(". ")).count();
-    assert!(steps <= 3, "not shrunk:\n{failure}");
+    // Caught by the outcome comparison, and shrunk to one attestation over the cap.
+    assert!(
+        failure.starts_with("step 1: Attest") && failure.contains("the model predicted"),
+        "{failure}"
+    );
+    assert_eq!(shrunk_length(&failure), 1, "{failure}");
 }
 
 #[test]
@@ -81,8 +93,14 @@ fn refunds_computed_in_128_bits_are_caught_at_the_edge_of_a_u128() {
     let failure = report
         .failure
         .expect("the fuzzer missed refunds that overflow");
-    assert!(failure.contains("ClaimRefund"), "{failure}");
-    assert!(failure.contains("Overflow"), "{failure}");
+    // Caught by the attacker's invariant `every_refund_can_be_claimed` right after the
+    // cancellation, before any claim: the refunds storyline, its noise shrunk away.
+    assert!(
+        failure.starts_with("after step 6: CancelProject")
+            && failure.contains("cannot claim its refund: Overflow"),
+        "{failure}"
+    );
+    assert_eq!(shrunk_length(&failure), 8, "{failure}");
 }
 
 #[test]
@@ -95,7 +113,14 @@ fn proposals_decided_outside_the_governance_electorate_are_caught() {
     let failure = report
         .failure
         .expect("the fuzzer missed a proposal decided by the wrong electorate");
-    assert!(failure.contains("Propose"), "{failure}");
+    // Caught by the attacker's invariant on admin seats when the seizure executes (the
+    // model agrees with every vote: the citizens who voted belong to both electorates).
+    assert!(
+        failure.starts_with("after step 10: Execute")
+            && failure.contains("moved a seat, decided by People { kinds: 15 }"),
+        "{failure}"
+    );
+    assert_eq!(shrunk_length(&failure), 10, "{failure}");
 }
 
 #[test]

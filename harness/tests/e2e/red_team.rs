@@ -340,11 +340,16 @@ fn no_threshold_locks_governance_out_because_the_guardian_seat_never_empties() {
     pass_and_wait(&mut city, proposal);
     city.voting(MALLORY).execute(proposal).ok();
     city.advance_blocks(1);
+    // A citizen, a member of the governance electorate, may still propose; an outsider
+    // may not.
+    city.voting(ALICE).propose("Undo", &[], false, false).ok();
     assert_eq!(
-        city.voting(ALICE).propose("Undo", &[], false, false).err(),
+        city.voting(MALLORY)
+            .propose("Undo", &[], false, false)
+            .err(),
         VotingError::BelowThreshold
     );
-    // The guardian proposes the way back.
+    // And the guardian proposes the way back.
     let undo = proposed_call(&city.voting, selector_bytes!("set_config"), GOVERNANCE);
     let way_back = city
         .voting(ADMIN)

@@ -170,6 +170,16 @@ fn the_registry_admin_seat_moves_to_governance() {
             .err(),
         RegistryError::NotAdmin
     );
+    // The only registrar cannot renounce until the new admin names another.
+    assert_eq!(
+        city.registry(ADMIN)
+            .renounce_role(CivicRole::Registrar)
+            .err(),
+        RegistryError::LastRegistrar
+    );
+    city.registry(CAROL)
+        .grant_role(CivicRole::Registrar, BOB)
+        .ok();
     city.registry(ADMIN)
         .renounce_role(CivicRole::Registrar)
         .ok();

@@ -1,0 +1,435 @@
+//! The third red team's attacks on the fixes of R-4 to R-6 (commit 3bb8bc7), each played
+//! on the real Wasm. Every test asserts the SAFE outcome: a passing test is an attack that
+//! was refused. Three worked when they were written (R-7 to R-9 in audits/2026-12-01-
+//! attacker-review.md: an electorate whose cards lapsed with no registrar left, and the
+//! guardian seat given to a contract-to-be or to an account nobody holds, with a
+//! threshold nobody reaches) and were fixed: the last registrar keeps its role, and
+//! members of the governance electorate may always propose.
+
+use city_traits::{
+    CivicRole, Electorate, GovernanceConfig, IdentityKind, PollState, VotingError, FOR,
+};
+use harness::{
+    call::input,
+    city::{
+        contract_account, crowd_member, ADMIN, ALICE, BOB, CAROL, DAVE, GOVERNANCE, MALLORY,
+        TOKEN_GOVERNANCE,
+    },
+    voting::proposed_call,
+    City,
+};
+use ink::{primitives::AccountId, selector_bytes};
+
+use super::voting::{end_voting, start_voting};
+
+const HOUR_MS: u64 = 3_600_000;
+const DAY_MS: u64 = 24 * HOUR_MS;
+const CROWD: &str = "red-team-3-citizen";
+const ERESIDENT: &str = "red-team-3-e-resident";
+
+/// Ten citizens (alice, bob, carol and seven more) govern; the admin is a registrar and
+/// the guardian; e-voting holds the admin seats.
+fn citizens_city() -> City {
+    let mut city = City::new().expect("the suite deploys");
+    city.registry(ADMIN)
+        .grant_role(CivicRole::Registrar, ADMIN)
+        .ok();
+    let year = city.now_ms() + 365 * DAY_MS;
+    for (n, citizen) in [ALICE, BOB, CAROL].into_iter().enumerate() {
+        city.registry(ADMIN)
+            .register(citizen, IdentityKind::Citizen, [n as u8 + 1; 32], year)
+            .ok();
+    }
+    for n in 0..7u32 {
+        city.registry(ADMIN)
+            .register(
+                crowd_member(CROWD, n),
+                IdentityKind::Citizen,
+                [40 + n as u8; 32],
+                year,
+            )
+            .ok();
+    }
+    city.hand_over_to_governance();
+    city.advance_blocks(1);
+    city
+}
+
+fn citizens() -> Vec<AccountId> {
+    [ALICE.account(), BOB.account(), CAROL.account()]
+        .into_iter()
+        .chain((0..7).map(|n| crowd_member(CROWD, n)))
+        .collect()
+}
+
+/// Alice, bob and carol vote For `proposal` (opened in the current block), voting ends,
+/// anyone queues it and waits out the timelock.
+fn pass_and_wait(city: &mut City, proposal: u32) {
+    start_voting(city);
+    for citizen in [ALICE, BOB, CAROL] {
+        city.voting(citizen).cast_vote(proposal, FOR).ok();
+    }
+    end_voting(city);
+    city.voting(MALLORY).queue(proposal).ok();
+    city.advance_time(GOVERNANCE.timelock_ms);
+}
+
+/// Whether a person of the city (the guardian included) can still open a proposal.
+fn someone_can_propose(city: &mut City) -> bool {
+    [ADMIN, ALICE, BOB, CAROL, DAVE, MALLORY]
+        .into_iter()
+        .any(|who| {
+            city.voting(who)
+                .propose("Anyone?", &[], false, false)
+                .value
+                .is_ok()
+        })
+}
+
+/// The address the admin's next deployment of a second escrow will have, without
+/// deploying it, and its constructor.
+fn future_contract(city: &mut City) -> (AccountId, Vec<u8>) {
+    let constructor = input(
+        selector_bytes!("new"),
+        (
+            contract_account(&city.token),
+            contract_account(&city.voting),
+        ),
+    );
+    let before = city.snapshot();
+    let probe = city
+        .deploy("project-escrow", constructor.clone())
+        .expect("the probe deploys");
+    let future = contract_account(&probe);
+    city.restore(&before);
+    (future, constructor)
+}
+
+// ---------------------------------------------------------------------------------------
+// Shielding other calls from the guardian's veto
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn a_seizure_bundled_with_a_rule_change_is_still_vetoed_by_the_guardian() {
+    let mut city = citizens_city();
+    let calls = [
+        proposed_call(&city.voting, selector_bytes!("set_config"), GOVERNANCE),
+        proposed_call(
+            &city.token,
+            selector_bytes!("transfer_admin"),
+            MALLORY.account(),
+        ),
+    ];
+    let proposal = city
+        .voting(MALLORY)
+        .propose("Tidy up", &calls, false, false)
+        .ok();
+    pass_and_wait(&mut city, proposal);
+    city.voting(ADMIN).cancel(proposal).ok();
+    assert_eq!(
+        city.voting(MALLORY).execute(proposal).err(),
+        VotingError::NotQueued
+    );
+}
+
+#[test]
+fn a_seizure_bundled_with_executing_a_guardian_change_is_still_vetoed() {
+    // The guardian change G travels alone, but a second proposal runs `execute(G)` (a call
+    // to e-voting with another selector) beside a seizure: is it shielded like G?
+    let mut city = citizens_city();
+    let replace = proposed_call(
+        &city.voting,
+        selector_bytes!("set_guardian"),
+        CAROL.account(),
+    );
+    let guardian_change = city
+        .voting(ALICE)
+        .propose("New guardian", &[replace], false, false)
+        .ok();
+    let calls = [
+        proposed_call(&city.voting, selector_bytes!("execute"), guardian_change),
+        proposed_call(
+            &city.token,
+            selector_bytes!("transfer_admin"),
+            MALLORY.account(),
+        ),
+    ];
+    let bundle = city
+        .voting(MALLORY)
+        .propose("Shield", &calls, false, false)
+        .ok();
+    pass_and_wait(&mut city, bundle);
+    assert_eq!(city.voting(ADMIN).cancel(bundle).value, Ok(()));
+    assert_eq!(
+        city.voting(ADMIN).cancel(guardian_change).err(),
+        VotingError::NotAllowed
+    );
+    assert_eq!(
+        city.token(ADMIN).admin().value,
+        contract_account(&city.voting)
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// The guardian vetoing its replacement another way
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn the_guardian_cannot_veto_its_replacement_through_a_stooge() {
+    // The guardian hands its seat to a stooge, who is not the one being replaced: may the
+    // stooge cancel the replacement?
+    let mut city = citizens_city();
+    let replace = proposed_call(
+        &city.voting,
+        selector_bytes!("set_guardian"),
+        CAROL.account(),
+    );
+    let proposal = city
+        .voting(ALICE)
+        .propose("New guardian", &[replace], false, false)
+        .ok();
+    pass_and_wait(&mut city, proposal);
+    city.voting(ADMIN).set_guardian(DAVE.account()).ok();
+    let canceled = city.voting(DAVE).cancel(proposal).value;
+    city.voting(MALLORY).execute(proposal).ok();
+    assert_eq!(
+        city.voting(ADMIN).guardian().value,
+        CAROL.account(),
+        "a stooge vetoed the replacement: {canceled:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Governance locked out after R-4 and R-5
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn an_electorate_whose_only_cards_have_lapsed_cannot_lock_governance_out() {
+    // R-5 bis: `set_config` counts live identities at the last block, and a card that
+    // lapsed without `expire` is still counted (I-4). One e-resident whose card lapses in an
+    // hour; one proposal revokes the only registrar and makes the e-residents the
+    // governance electorate. By execution (two days on) the card has lapsed.
+    let mut city = citizens_city();
+    let lapsing = crowd_member(ERESIDENT, 0);
+    let soon = city.now_ms() + HOUR_MS;
+    city.registry(ADMIN)
+        .register(lapsing, IdentityKind::EResident, [0x99; 32], soon)
+        .ok();
+    city.advance_blocks(1);
+    let eresidents = GovernanceConfig {
+        electorate: Electorate::people(&[IdentityKind::EResident]),
+        ..GOVERNANCE
+    };
+    let calls = [
+        proposed_call(
+            &city.registry,
+            selector_bytes!("revoke_role"),
+            (CivicRole::Registrar, ADMIN.account()),
+        ),
+        proposed_call(&city.voting, selector_bytes!("set_config"), eresidents),
+    ];
+    let lock = city
+        .voting(ALICE)
+        .propose("E-residents decide", &calls, false, false)
+        .ok();
+    pass_and_wait(&mut city, lock);
+    let executed = city.voting(MALLORY).execute(lock).value;
+    city.advance_blocks(1);
+    // The guardian proposes the way back; every citizen and the e-resident vote For.
+    let undo = proposed_call(&city.voting, selector_bytes!("set_config"), GOVERNANCE);
+    let back = city
+        .voting(ADMIN)
+        .propose("Undo", &[undo], false, false)
+        .ok();
+    start_voting(&mut city);
+    let mut refused = Vec::new();
+    for voter in citizens().into_iter().chain([lapsing]) {
+        if let Err(error) = city.voting(voter).cast_vote(back, FOR).value {
+            refused.push(error);
+        }
+    }
+    end_voting(&mut city);
+    let state = city.voting(ADMIN).state(back).value;
+    assert_eq!(
+        state,
+        Ok(PollState::Succeeded),
+        "governance locked out for good: execute answered {executed:?} (set_config took an \
+         electorate whose only member's card had lapsed); every vote For the way back was \
+         refused {refused:?}"
+    );
+}
+
+#[test]
+fn the_guardian_seat_cannot_go_to_a_contract_to_be_and_lock_governance_out() {
+    // R-4 bis: `set_guardian` refuses an account that is a contract now, not one that
+    // becomes a contract later at an address named in advance. The guardian cannot cancel
+    // its replacement; once the contract is deployed, a threshold nobody reaches locks
+    // governance out.
+    let mut city = citizens_city();
+    let (future, constructor) = future_contract(&mut city);
+    let replace = proposed_call(&city.voting, selector_bytes!("set_guardian"), future);
+    let seat = city
+        .voting(ALICE)
+        .propose("New guardian", &[replace], false, false)
+        .ok();
+    pass_and_wait(&mut city, seat);
+    assert_eq!(
+        city.voting(ADMIN).cancel(seat).err(),
+        VotingError::NotAllowed
+    );
+    let moved = city.voting(MALLORY).execute(seat).value;
+    city.deploy("project-escrow", constructor)
+        .expect("the contract deploys at the named address");
+    city.advance_blocks(1);
+    let unreachable = GovernanceConfig {
+        proposal_threshold: u128::MAX,
+        ..GOVERNANCE
+    };
+    let set = proposed_call(&city.voting, selector_bytes!("set_config"), unreachable);
+    let lock = city
+        .voting(ALICE)
+        .propose("Lock", &[set], false, false)
+        .ok();
+    pass_and_wait(&mut city, lock);
+    let locked = city.voting(MALLORY).execute(lock).value;
+    city.advance_blocks(1);
+    let guardian = city.voting(ADMIN).guardian().value;
+    assert!(
+        someone_can_propose(&mut city),
+        "governance locked out for good: the seat moved ({moved:?}) to {guardian:?}, now an \
+         escrow contract (the future address: {}), and the threshold u128::MAX ({locked:?})",
+        guardian == future
+    );
+}
+
+#[test]
+fn the_guardian_seat_cannot_go_to_an_account_nobody_holds_and_lock_governance_out() {
+    // R-4 ter: the zero account is refused, but any other account whose key nobody holds
+    // (a hash, a typo) is as empty a seat. The honest guardian cannot cancel the move.
+    let mut city = citizens_city();
+    let nobody = AccountId::from([0xEE; 32]);
+    let replace = proposed_call(&city.voting, selector_bytes!("set_guardian"), nobody);
+    let seat = city
+        .voting(ALICE)
+        .propose("New guardian", &[replace], false, false)
+        .ok();
+    pass_and_wait(&mut city, seat);
+    let vetoed = city.voting(ADMIN).cancel(seat).value;
+    let moved = city.voting(MALLORY).execute(seat).value;
+    city.advance_blocks(1);
+    let unreachable = GovernanceConfig {
+        proposal_threshold: u128::MAX,
+        ..GOVERNANCE
+    };
+    let set = proposed_call(&city.voting, selector_bytes!("set_config"), unreachable);
+    let lock = city
+        .voting(ALICE)
+        .propose("Lock", &[set], false, false)
+        .ok();
+    pass_and_wait(&mut city, lock);
+    let locked = city.voting(MALLORY).execute(lock).value;
+    city.advance_blocks(1);
+    assert!(
+        someone_can_propose(&mut city),
+        "governance locked out for good: the honest guardian's veto answered {vetoed:?}, the \
+         seat moved ({moved:?}) to an account nobody holds, the threshold u128::MAX \
+         ({locked:?})"
+    );
+}
+
+#[test]
+fn a_token_electorate_nobody_tracks_recovers_once_a_holder_opts_in() {
+    // `set_config` checks the token's supply, not its tracked votes: with nobody opted in
+    // to `track_votes`, nobody can vote. Recoverable only if holders of a quorum opt in.
+    let mut city = citizens_city();
+    let set = proposed_call(
+        &city.voting,
+        selector_bytes!("set_config"),
+        TOKEN_GOVERNANCE,
+    );
+    let proposal = city
+        .voting(ALICE)
+        .propose("Holders decide", &[set], false, false)
+        .ok();
+    pass_and_wait(&mut city, proposal);
+    city.voting(MALLORY).execute(proposal).ok();
+    assert_eq!(city.voting(ADMIN).config().value, TOKEN_GOVERNANCE);
+    // Nobody tracks: a vote is NotEligible.
+    city.advance_blocks(1);
+    let undo = proposed_call(&city.voting, selector_bytes!("set_config"), GOVERNANCE);
+    let first = city
+        .voting(ADMIN)
+        .propose("Undo", std::slice::from_ref(&undo), false, false)
+        .ok();
+    start_voting(&mut city);
+    assert_eq!(
+        city.voting(ADMIN).cast_vote(first, FOR).err(),
+        VotingError::NotEligible
+    );
+    // The treasury (holding the supply) opts in; the next attempt passes.
+    city.token(ADMIN).track_votes().ok();
+    city.advance_blocks(1);
+    let back = city
+        .voting(ADMIN)
+        .propose("Undo", &[undo], false, false)
+        .ok();
+    start_voting(&mut city);
+    city.voting(ADMIN).cast_vote(back, FOR).ok();
+    end_voting(&mut city);
+    assert_eq!(city.voting(ADMIN).state(back).ok(), PollState::Succeeded);
+}
+
+// ---------------------------------------------------------------------------------------
+// The new checks used against legitimate governance
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn expiring_lapsed_cards_cannot_make_a_legitimate_rule_change_fail() {
+    // A griefer `expire`s every lapsed card it can before a queued rule change runs: the
+    // change keeps the citizens, some of whom are live, so it still succeeds.
+    let mut city = citizens_city();
+    let lapsing = crowd_member(ERESIDENT, 1);
+    let soon = city.now_ms() + HOUR_MS;
+    city.registry(ADMIN)
+        .register(lapsing, IdentityKind::Citizen, [0x98; 32], soon)
+        .ok();
+    city.advance_blocks(1);
+    let lower = GovernanceConfig {
+        quorum_bps: 1_000,
+        ..GOVERNANCE
+    };
+    let set = proposed_call(&city.voting, selector_bytes!("set_config"), lower);
+    let proposal = city
+        .voting(ALICE)
+        .propose("Lower quorum", &[set], false, false)
+        .ok();
+    pass_and_wait(&mut city, proposal);
+    city.registry(MALLORY).expire(lapsing).ok();
+    city.advance_blocks(1);
+    city.voting(MALLORY).execute(proposal).ok();
+    assert_eq!(city.voting(ADMIN).config().value, lower);
+}
+
+#[test]
+fn a_guardian_change_cannot_be_smuggled_in_with_a_second_copy_or_another_callee_order() {
+    // Two guardian changes, or the change second behind an innocuous call: refused as not
+    // alone either way.
+    let mut city = citizens_city();
+    let replace = proposed_call(
+        &city.voting,
+        selector_bytes!("set_guardian"),
+        MALLORY.account(),
+    );
+    let innocuous = proposed_call(&city.voting, selector_bytes!("set_config"), GOVERNANCE);
+    for calls in [
+        vec![replace.clone(), replace.clone()],
+        vec![innocuous, replace],
+    ] {
+        assert_eq!(
+            city.voting(MALLORY)
+                .propose("Smuggle", &calls, false, false)
+                .err(),
+            VotingError::GuardianChangeNotAlone
+        );
+    }
+}
