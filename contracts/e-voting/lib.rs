@@ -28,9 +28,11 @@
 //!
 //! After deployment the city hands e-voting the admin seats of the other contracts (see
 //! `deployments/README.md`); from then on they change only by executed proposals. The
-//! guardian (the deployer, until governance moves the seat; it is never empty) may cancel
-//! proposals, e.g. a malicious one that passed, and may open polls and proposals whatever
-//! its voting power, so no threshold can lock governance out.
+//! guardian (the deployer, until governance moves the seat; it is never empty and never a
+//! contract) may cancel proposals, e.g. a malicious one that passed, but not its own
+//! replacement, and may open polls and proposals whatever its voting power; so may a
+//! member of a one-person-one-vote governance electorate. No threshold, and no lost
+//! guardian, can keep the electorate from proposing.
 //!
 //! The root storage cell holds only what never changes after construction. Everything
 //! else lives in `Lazy` and `Mapping` cells, written when they change: a proposal may call
