@@ -27,9 +27,12 @@ const INSPECTOR: Actor = Actor("red-team-inspector");
 const OTHER_INSPECTOR: Actor = Actor("red-team-other-inspector");
 const BIN: Actor = Actor("red-team-bin");
 
-/// A city governed by its ten citizens (alice, bob, carol and seven more), the admin a
-/// registrar and the guardian; the admin seats are held by e-voting.
-fn citizens_city() -> City {
+/// The crowd of seven more citizens in [`citizens_city`].
+pub const CROWD: &str = "red-team-citizen";
+
+/// A city governed by its ten citizens (alice, bob, carol and seven of [`CROWD`]), the
+/// admin a registrar and the guardian; the admin seats are held by e-voting.
+pub fn citizens_city() -> City {
     let mut city = City::new().expect("the suite deploys");
     city.registry(ADMIN)
         .grant_role(CivicRole::Registrar, ADMIN)
@@ -41,7 +44,7 @@ fn citizens_city() -> City {
             .ok();
     }
     for n in 0..7u32 {
-        let citizen = crowd_member("red-team-citizen", n);
+        let citizen = crowd_member(CROWD, n);
         city.registry(ADMIN)
             .register(citizen, IdentityKind::Citizen, [20 + n as u8; 32], year)
             .ok();
@@ -57,7 +60,7 @@ fn citizens() -> Electorate {
 
 /// Alice, bob and carol vote For `proposal`, voting ends, anyone queues it and waits out
 /// the timelock.
-fn pass_and_wait(city: &mut City, proposal: u32) {
+pub fn pass_and_wait(city: &mut City, proposal: u32) {
     start_voting(city);
     for citizen in [ALICE, BOB, CAROL] {
         city.voting(citizen).cast_vote(proposal, FOR).ok();

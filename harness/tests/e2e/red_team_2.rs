@@ -20,52 +20,12 @@ use harness::{
 };
 use ink::{primitives::AccountId, selector_bytes};
 
+use super::red_team::{citizens_city, pass_and_wait, CROWD};
 use super::voting::{end_voting, start_voting};
 
 const HOUR_MS: u64 = 3_600_000;
 const DAY_MS: u64 = 24 * HOUR_MS;
 const INSPECTOR: Actor = Actor("red-team-2-inspector");
-const CROWD: &str = "red-team-2-citizen";
-
-/// Ten citizens (alice, bob, carol and seven more) govern; the admin is a registrar and
-/// the guardian; e-voting holds the admin seats.
-fn citizens_city() -> City {
-    let mut city = City::new().expect("the suite deploys");
-    city.registry(ADMIN)
-        .grant_role(CivicRole::Registrar, ADMIN)
-        .ok();
-    let year = city.now_ms() + 365 * DAY_MS;
-    for (n, citizen) in [ALICE, BOB, CAROL].into_iter().enumerate() {
-        city.registry(ADMIN)
-            .register(citizen, IdentityKind::Citizen, [n as u8 + 1; 32], year)
-            .ok();
-    }
-    for n in 0..7u32 {
-        city.registry(ADMIN)
-            .register(
-                crowd_member(CROWD, n),
-                IdentityKind::Citizen,
-                [40 + n as u8; 32],
-                year,
-            )
-            .ok();
-    }
-    city.hand_over_to_governance();
-    city.advance_blocks(1);
-    city
-}
-
-/// Alice, bob and carol vote For `proposal` (opened in the current block), voting ends,
-/// anyone queues it and waits out the timelock.
-fn pass_and_wait(city: &mut City, proposal: u32) {
-    start_voting(city);
-    for citizen in [ALICE, BOB, CAROL] {
-        city.voting(citizen).cast_vote(proposal, FOR).ok();
-    }
-    end_voting(city);
-    city.voting(MALLORY).queue(proposal).ok();
-    city.advance_time(GOVERNANCE.timelock_ms);
-}
 
 /// Whether anyone of the city (the guardian included) can still open a proposal.
 fn someone_can_propose(city: &mut City) -> bool {
