@@ -205,21 +205,7 @@ impl Report {
         for size in &self.sizes {
             out += &format!("  {:<36} {:>9} B\n", size.contract, size.wasm_bytes);
         }
-        let attest = format!(
-            "attest with {MANY_CITIZENS} citizens / with {FEW_CITIZENS}: {:.3}x ref_time",
-            self.attest_flatness
-        );
-        let cast_vote = format!(
-            "cast_vote after {MANY_VOTERS} votes / after {FEW_VOTERS}: {:.3}x ref_time",
-            self.cast_vote_flatness
-        );
-        for (contract, weights, footer) in [
-            ("city-token", &self.weights, None),
-            ("citizen-registry", &self.registry_weights, None),
-            ("reward-rules", &self.reward_weights, Some(attest)),
-            ("e-voting", &self.voting_weights, Some(cast_vote)),
-            ("project-escrow", &self.escrow_weights, None),
-        ] {
+        for (contract, weights, footer) in self.sections() {
             out += &format!(
                 "\n{contract} weights\n  {:<40} {:>14} {:>11}\n",
                 "message", "ref_time", "proof_size"
@@ -311,23 +297,7 @@ impl Report {
                 r.anchor, r.wasm_size, r.transfer_ref_time, r.transfer_proof_size
             );
         }
-        let attest = format!(
-            "`attest` with {} citizens registered over with {FEW_CITIZENS}: {:.3}x ref_time.",
-            thousands(MANY_CITIZENS.into()),
-            self.attest_flatness
-        );
-        let cast_vote = format!(
-            "`cast_vote` after {} earlier votes over after {FEW_VOTERS}: {:.3}x ref_time.",
-            thousands(MANY_VOTERS.into()),
-            self.cast_vote_flatness
-        );
-        for (contract, weights, footer) in [
-            ("city-token", &self.weights, None),
-            ("citizen-registry", &self.registry_weights, None),
-            ("reward-rules", &self.reward_weights, Some(attest)),
-            ("e-voting", &self.voting_weights, Some(cast_vote)),
-            ("project-escrow", &self.escrow_weights, None),
-        ] {
+        for (contract, weights, footer) in self.sections() {
             out += &format!("\n| {contract} message | ref_time | proof_size |\n|---|---:|---:|\n");
             for m in weights {
                 out += &format!(
@@ -338,10 +308,31 @@ impl Report {
                 );
             }
             if let Some(footer) = footer {
-                out += &format!("\n{footer}\n");
+                out += &format!("\n{footer}.\n");
             }
         }
         out
+    }
+
+    /// Each contract's measurements, with the flatness ratio where there is one.
+    fn sections(&self) -> [(&'static str, &[Measurement], Option<String>); 5] {
+        let attest = format!(
+            "attest with {} citizens registered over with {FEW_CITIZENS}: {:.3}x ref_time",
+            thousands(MANY_CITIZENS.into()),
+            self.attest_flatness
+        );
+        let cast_vote = format!(
+            "cast_vote after {} earlier votes over after {FEW_VOTERS}: {:.3}x ref_time",
+            thousands(MANY_VOTERS.into()),
+            self.cast_vote_flatness
+        );
+        [
+            ("city-token", &self.weights, None),
+            ("citizen-registry", &self.registry_weights, None),
+            ("reward-rules", &self.reward_weights, Some(attest)),
+            ("e-voting", &self.voting_weights, Some(cast_vote)),
+            ("project-escrow", &self.escrow_weights, None),
+        ]
     }
 
     /// `readme` with its figures replaced by [`Report::markdown`], between
