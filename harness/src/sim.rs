@@ -610,11 +610,16 @@ impl Life<'_> {
         let poll = opened
             .value
             .map_err(|error| anyhow!("{}: did not open: {error:?}", plan.question))?;
+        let snapshot = self.city.block() + GOVERNANCE.voting_delay;
         self.city.skip_blocks(GOVERNANCE.voting_delay + 1);
         self.calls_in_block = 0;
 
         let options = u8::try_from(plan.options.len())?;
         let mut ballots: HashMap<AccountId, u8> = HashMap::new();
+        // Token-weighted: each voter's power at the snapshot, asked of the token (not of
+        // e-voting, whose tally is what is checked), and the refusals it explains.
+        let mut power: HashMap<AccountId, u128> = HashMap::new();
+        let mut powerless = 0u32;
         let day = self.day;
         let mut roll: Vec<AccountId> = self
             .people
@@ -638,14 +643,29 @@ impl Life<'_> {
             } else {
                 1
             };
+            let weight = if plan.by_tokens {
+                let weight = self.city.token(ADMIN).votes_at(account, snapshot).value;
+                self.tick();
+                weight.map_err(|error| anyhow!("{}: no power: {error:?}", plan.question))?
+            } else {
+                1
+            };
             for _ in 0..times {
                 let pick = u8::try_from(self.rng.weighted(plan.weights))?;
                 let choice = if pick >= options { ABSTAIN } else { pick };
                 let cast = self.city.voting(account).cast_vote(poll, choice).value;
                 self.tick();
-                if plan.by_tokens && cast == Err(city_traits::VotingError::NotEligible) {
+                if weight == 0 {
+                    // Only a holder with no power at the snapshot may be refused, and is.
+                    ensure!(
+                        cast == Err(city_traits::VotingError::NotEligible),
+                        "{}: a voter without power at the snapshot was answered {cast:?}",
+                        plan.question
+                    );
+                    powerless += 1;
                     break;
                 }
+                power.insert(account, weight);
                 cast.map_err(|error| anyhow!("{}: a vote was refused: {error:?}", plan.question))?;
                 ballots.insert(account, choice);
             }
@@ -665,18 +685,18 @@ impl Life<'_> {
             tally.voters,
             ballots.len()
         );
-        if !plan.by_tokens {
-            let mut expected = vec![0u128; plan.options.len() + 1];
-            for choice in ballots.values() {
-                expected[usize::from(*choice).min(plan.options.len())] += 1;
-            }
-            ensure!(
-                tally.votes == expected,
-                "{}: tally {:?}, votes cast {expected:?}",
-                plan.question,
-                tally.votes
-            );
+        // The tally from the ballots the city cast, each weighed by its power (one vote
+        // per person, or the coins held at the snapshot).
+        let mut expected = vec![0u128; plan.options.len() + 1];
+        for (account, choice) in &ballots {
+            expected[usize::from(*choice).min(plan.options.len())] += power[account];
         }
+        ensure!(
+            tally.votes == expected,
+            "{}: tally {:?}, votes cast {expected:?} ({powerless} refused without power)",
+            plan.question,
+            tally.votes
+        );
         let state = self
             .city
             .voting(ADMIN)
