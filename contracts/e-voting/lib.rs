@@ -958,10 +958,18 @@ mod e_voting {
                         _ => 0,
                     }
                 }
-                Electorate::Tokens => self
-                    .token()
-                    .votes_at(voter, poll_data.snapshot)
-                    .unwrap_or_default(),
+                Electorate::Tokens => {
+                    let power = self
+                        .token()
+                        .votes_at(voter, poll_data.snapshot)
+                        .unwrap_or_default();
+                    if cfg!(feature = "broken-vote-weights") {
+                        // The broken variant: one vote per holder, whatever it holds.
+                        power.min(1)
+                    } else {
+                        power
+                    }
+                }
             };
             if weight == 0 {
                 return Err(VotingError::NotEligible);

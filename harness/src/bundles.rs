@@ -32,8 +32,8 @@ pub const CONTRACTS: &[&str] = &[
 /// `contracts/`.
 pub const TEST_DOUBLES: &[&str] = &["reentrant-token"];
 
-/// Deliberately broken builds of a suite contract, for the fuzzer's self-tests: the
-/// bundle's name, the contract and the cargo feature that breaks it.
+/// Deliberately broken builds of a suite contract, for the simulator's and the fuzzer's
+/// self-tests: the bundle's name, the contract and the cargo feature that breaks it.
 pub const BROKEN_VARIANTS: &[(&str, &str, &str)] = &[
     (
         "reward-rules-broken-cap-check",
@@ -50,7 +50,42 @@ pub const BROKEN_VARIANTS: &[(&str, &str, &str)] = &[
         "e-voting",
         "broken-electorate",
     ),
+    (
+        "e-voting-broken-vote-weights",
+        "e-voting",
+        "broken-vote-weights",
+    ),
+    (
+        "project-escrow-broken-unpaid-wages",
+        "project-escrow",
+        "broken-unpaid-wages",
+    ),
+    (
+        "project-escrow-broken-refund-dust",
+        "project-escrow",
+        "broken-refund-dust",
+    ),
+    (
+        "citizen-registry-broken-expiries",
+        "citizen-registry",
+        "broken-expiries",
+    ),
 ];
+
+/// The broken variant named `name`, as [`BROKEN_VARIANTS`] spells it.
+///
+/// # Errors
+/// If there is no such variant (the error lists them).
+pub fn broken_variant(name: &str) -> Result<&'static str> {
+    BROKEN_VARIANTS
+        .iter()
+        .find(|(variant, ..)| *variant == name)
+        .map(|(variant, ..)| *variant)
+        .with_context(|| {
+            let names: Vec<&str> = BROKEN_VARIANTS.iter().map(|(name, ..)| *name).collect();
+            format!("no broken variant {name}; there are {}", names.join(", "))
+        })
+}
 
 /// The bundle to deploy for `contract`: the broken variant `broken` if it breaks that
 /// contract, else the contract's own.
