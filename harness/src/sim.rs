@@ -4,11 +4,15 @@
 //! choice comes from a seeded generator and every block's time is set, so a seed gives
 //! the same city, the same calls and the same report.
 //!
-//! A city is described by a [`Profile`]; [`live`] runs it and checks what must hold at
-//! the end (every coin accounted for, tallies equal to the votes cast, wages paid, escrow
-//! ledgers balanced), failing loudly when something does not.
+//! A city is described by a [`Profile`]; [`live`] runs it and checks it as it goes and at
+//! the end. The expectations are the harness's own: it works out every reward from the
+//! README's rules (pro rata, rounded down, within the daily cap and budget), every wage and
+//! refund from the plans, every coin-weighted tally from its record of ballots and of
+//! balances, and it compares them with what the contracts answer. Each check has a name
+//! ([`CHECKS`]), and a failure names the check that caught it. The broken variants of the
+//! contracts ([`crate::bundles::BROKEN_VARIANTS`]) each fail one (`city simulate --broken`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use anyhow::{anyhow, ensure, Context, Result};
 use city_traits::{
@@ -21,7 +25,8 @@ use ink::{primitives::AccountId, selector_bytes};
 use crate::{
     city::{
         contract_account, crowd_member, numbered_id, City, TokenConfig, ADMIN, COIN,
-        GENESIS_TIME_MS, GOVERNANCE, REWARD_EPOCH_MS,
+        GENESIS_TIME_MS, GOVERNANCE, REWARD_BUDGET_PER_EPOCH, REWARD_CAP_PER_EPOCH,
+        REWARD_EPOCH_MS,
     },
     escrow::ProjectPlan,
     voting::proposed_call,
@@ -39,6 +44,49 @@ const CALLS_PER_BLOCK: u32 = 1_000;
 /// Attestations per batch call.
 const BATCH: usize = 50;
 
+/// The simulator's checks, in words: a failure names one of them.
+pub const CHECKS: &[(&str, &str)] = &[
+    (
+        "rewards_follow_the_rules",
+        "each batch pays what the rules give: quantity x reward / per, rounded down, within the beneficiary's daily cap and the daily budget",
+    ),
+    (
+        "lapsed_identities_are_refused",
+        "an identity past its expiry earns nothing",
+    ),
+    (
+        "tallies_weigh_each_ballot",
+        "a tally adds up the ballots cast, each weighed by one vote or by the coins the voter held at the snapshot; only a voter without power is refused",
+    ),
+    (
+        "proposals_take_effect",
+        "a passed proposal changes the rule after its timelock",
+    ),
+    (
+        "wages_reach_the_workers",
+        "after a release, each worker holds what the plan pays it",
+    ),
+    (
+        "refunds_return_what_was_not_released",
+        "a canceled project returns each funder its share of what was not released, the last funder what is left, and holds nothing after",
+    ),
+    (
+        "balances_are_as_expected",
+        "every account holds what the harness worked out: rewards, spending, purchases, wages, funding and refunds",
+    ),
+    (
+        "supply_is_the_treasury_and_the_rewards",
+        "the supply is the first treasury plus everything minted, and it all sits with someone the city knows",
+    ),
+];
+
+/// Fails the run with `check` (one of [`CHECKS`]) unless `condition` holds.
+macro_rules! check {
+    ($condition:expr, $check:literal, $($detail:tt)+) => {
+        ensure!($condition, "check `{}` failed: {}", $check, format!($($detail)+))
+    };
+}
+
 /// How big a city and how long a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
@@ -48,15 +96,19 @@ pub struct Options {
     pub days: u32,
     /// Seeds every choice the simulation makes.
     pub seed: u64,
+    /// A broken variant of a contract replaces it (one of
+    /// [`crate::bundles::BROKEN_VARIANTS`]), to show that a check catches it.
+    pub broken: Option<&'static str>,
 }
 
 impl Default for Options {
-    /// 300 people for 30 days, seed 1.
+    /// 300 people for 30 days, seed 1, the real suite.
     fn default() -> Self {
         Self {
             citizens: 300,
             days: 30,
             seed: 1,
+            broken: None,
         }
     }
 }
@@ -146,8 +198,13 @@ impl Profile {
 
 /// Public works paid from escrow: one project, a milestone every few days, wages first.
 pub struct Works {
-    /// The day the project is created and funded by the treasury.
+    /// The day the project is created and funded: by the services first (each with
+    /// `services_fund_pct` of its takings), then by the treasury for the rest.
     pub day: u32,
+    pub services_fund_pct: u32,
+    /// The city cancels the project on the first inspection after this many milestones
+    /// were released, and every funder claims its refund (None: the works are completed).
+    pub canceled_after: Option<u8>,
     pub milestones: u8,
     /// The contractor's share of each milestone.
     pub contractor_amount: u128,
@@ -222,6 +279,81 @@ struct Person {
     expires_day: u32,
 }
 
+/// What every account should hold and every person should have earned, worked out by the
+/// harness from the README's rules and the city's plans: never read from the contracts.
+#[derive(Default)]
+struct Expected {
+    balances: BTreeMap<AccountId, u128>,
+    /// The reward per unit of each action (by its bit): `(reward, per)`, as the rules say
+    /// today.
+    rules: HashMap<u16, (u128, u128)>,
+    /// Rewards today, per beneficiary and in all (the rules' epoch is a day).
+    earned_today: HashMap<AccountId, u128>,
+    minted_today: u128,
+    minted: u128,
+    /// Accounts that opted in to voting power (their balance is their power).
+    tracking: BTreeSet<AccountId>,
+    /// The project's funders and what each gave; what the project holds.
+    funders: Vec<(AccountId, u128)>,
+    in_escrow: u128,
+}
+
+impl Expected {
+    fn balance(&self, account: AccountId) -> u128 {
+        self.balances.get(&account).copied().unwrap_or_default()
+    }
+
+    fn credit(&mut self, account: AccountId, amount: u128) {
+        *self.balances.entry(account).or_default() += amount;
+    }
+
+    /// Moves coins the harness expects `from` to hold.
+    fn transfer(&mut self, from: AccountId, to: AccountId, amount: u128) -> Result<()> {
+        let held = self.balance(from);
+        ensure!(
+            held >= amount,
+            "the harness sent {amount} from an account of {held}"
+        );
+        self.balances.insert(from, held - amount);
+        self.credit(to, amount);
+        Ok(())
+    }
+
+    /// The reward for `quantity` units of `action` to `beneficiary`, minted: pro rata and
+    /// rounded down, then at most what is left of the beneficiary's daily cap and of the
+    /// rules' daily budget (the README's rules).
+    fn reward(&mut self, beneficiary: AccountId, action: Action, quantity: u128) -> Result<u128> {
+        let (reward, per) = self.rules[&action.bit()];
+        let due = quantity
+            .checked_mul(reward)
+            .context("the simulated quantities are small")?
+            / per;
+        let earned = self.earned_today.entry(beneficiary).or_default();
+        let paid = due
+            .min(REWARD_CAP_PER_EPOCH - *earned)
+            .min(REWARD_BUDGET_PER_EPOCH - self.minted_today);
+        *earned += paid;
+        self.minted_today += paid;
+        self.minted += paid;
+        self.credit(beneficiary, paid);
+        Ok(paid)
+    }
+
+    fn new_day(&mut self) {
+        self.earned_today.clear();
+        self.minted_today = 0;
+    }
+
+    /// Voting power at a snapshot taken now.
+    fn power(&self, account: AccountId) -> u128 {
+        if self.tracking.contains(&account) {
+            self.balance(account)
+        } else {
+            0
+        }
+    }
+}
+
 /// Figures of one simulated day, read from the contracts at its end.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Day {
@@ -263,6 +395,7 @@ struct Life<'p> {
     spent: BTreeMap<&'static str, u128>,
     refused: u32,
     bought: u128,
+    expected: Expected,
     days: Vec<Day>,
     polls: Vec<PollFigures>,
     /// Proposals waiting for their timelock: (poll, day to execute, action, reward).
@@ -285,7 +418,7 @@ pub fn live(
     };
     let mut life = Life {
         profile,
-        city: City::with_parts(config, profile.governance(), None)?,
+        city: City::with_parts(config, profile.governance(), options.broken)?,
         rng: Rng::new(options.seed ^ fnv(profile.city)),
         people: Vec::new(),
         receipts: 0,
@@ -295,6 +428,10 @@ pub fn live(
         spent: BTreeMap::new(),
         refused: 0,
         bought: 0,
+        expected: Expected {
+            balances: BTreeMap::from([(ADMIN.account(), profile.treasury)]),
+            ..Expected::default()
+        },
         days: Vec::new(),
         polls: Vec::new(),
         queued: Vec::new(),
@@ -367,6 +504,9 @@ impl Life<'_> {
                 per: activity.per,
                 kinds: kinds(activity.kinds),
             };
+            self.expected
+                .rules
+                .insert(activity.action.bit(), (activity.reward, activity.per));
             city.rewards(ADMIN)
                 .set_rule(activity.action, Some(rule), 0)
                 .value
@@ -402,6 +542,7 @@ impl Life<'_> {
         if profile.polls.iter().any(|poll| poll.by_tokens) {
             for (name, _) in profile.spending.venues {
                 city.token(venue(name)).track_votes().ok();
+                self.expected.tracking.insert(venue(name));
             }
         }
         if profile.polls.iter().any(|poll| poll.change.is_some()) {
@@ -433,6 +574,7 @@ impl Life<'_> {
                     .map_err(|error| anyhow!("registering {} {n}: {error:?}", group.crowd))?;
                 if group.track_votes {
                     self.city.token(account).track_votes().ok();
+                    self.expected.tracking.insert(account);
                 }
                 self.people.push(Person {
                     account,
@@ -450,6 +592,7 @@ impl Life<'_> {
         let calls_before = self.calls();
         let minted_before: u128 = self.minted.values().sum();
         let spent_before: u128 = self.spent.values().sum();
+        self.expected.new_day();
         self.execute_due()?;
         self.works()?;
         for activity in self.profile.activities {
@@ -505,12 +648,29 @@ impl Life<'_> {
         let attester = device(activity.device);
         let mut paid = 0;
         for chunk in batch.chunks(BATCH) {
-            paid += self
+            let mut due = 0;
+            for attestation in chunk {
+                due += self.expected.reward(
+                    attestation.beneficiary,
+                    attestation.action,
+                    attestation.quantity,
+                )?;
+            }
+            let minted = self
                 .city
                 .rewards(attester)
                 .attest_batch(chunk)
                 .value
                 .map_err(|error| anyhow!("{:?} batch refused: {error:?}", activity.action))?;
+            check!(
+                minted == due,
+                "rewards_follow_the_rules",
+                "a batch of {} {:?} on day {} minted {minted}, the rules give {due}",
+                chunk.len(),
+                activity.action,
+                self.day
+            );
+            paid += minted;
             self.tick();
         }
         for attestation in lapsed {
@@ -520,10 +680,16 @@ impl Life<'_> {
                 attestation.action,
                 attestation.quantity,
             );
-            ensure!(
+            check!(
                 refused.value == Err(RewardError::NotEligible),
-                "a lapsed identity was rewarded: {:?}",
-                refused.value
+                "lapsed_identities_are_refused",
+                "an identity lapsed on day {} was answered {:?} on day {}",
+                self.people
+                    .iter()
+                    .find(|person| person.account == attestation.beneficiary)
+                    .map_or(0, |person| person.expires_day),
+                refused.value,
+                self.day
             );
             self.refused += 1;
             self.tick();
@@ -550,6 +716,13 @@ impl Life<'_> {
             let person = self.people[n].account;
             let held = self.city.balance(person);
             self.tick();
+            let expected = self.expected.balance(person);
+            check!(
+                held == expected,
+                "balances_are_as_expected",
+                "a person holds {held} on day {}, the harness expects {expected}",
+                self.day
+            );
             let price = if spending.fee > 0 {
                 if held < spending.fee {
                     let top_up = spending.fee - held;
@@ -558,6 +731,7 @@ impl Life<'_> {
                         .transfer(person, top_up)
                         .value
                         .map_err(|error| anyhow!("the treasury could not sell: {error:?}"))?;
+                    self.expected.transfer(ADMIN.account(), person, top_up)?;
                     self.bought += top_up;
                     self.tick();
                 }
@@ -573,6 +747,7 @@ impl Life<'_> {
                 .redeem(venue(name), price, memo.as_bytes())
                 .value
                 .map_err(|error| anyhow!("spending at {name} refused: {error:?}"))?;
+            self.expected.transfer(person, venue(name), price)?;
             *self.spent.entry(name).or_default() += price;
             self.tick();
         }
@@ -610,14 +785,13 @@ impl Life<'_> {
         let poll = opened
             .value
             .map_err(|error| anyhow!("{}: did not open: {error:?}", plan.question))?;
-        let snapshot = self.city.block() + GOVERNANCE.voting_delay;
         self.city.skip_blocks(GOVERNANCE.voting_delay + 1);
         self.calls_in_block = 0;
 
         let options = u8::try_from(plan.options.len())?;
         let mut ballots: HashMap<AccountId, u8> = HashMap::new();
-        // Token-weighted: each voter's power at the snapshot, asked of the token (not of
-        // e-voting, whose tally is what is checked), and the refusals it explains.
+        // Token-weighted: each voter's power at the snapshot is the balance the harness
+        // expects it to hold (nothing moved since the poll opened), if it tracks votes.
         let mut power: HashMap<AccountId, u128> = HashMap::new();
         let mut powerless = 0u32;
         let day = self.day;
@@ -644,9 +818,7 @@ impl Life<'_> {
                 1
             };
             let weight = if plan.by_tokens {
-                let weight = self.city.token(ADMIN).votes_at(account, snapshot).value;
-                self.tick();
-                weight.map_err(|error| anyhow!("{}: no power: {error:?}", plan.question))?
+                self.expected.power(account)
             } else {
                 1
             };
@@ -657,8 +829,9 @@ impl Life<'_> {
                 self.tick();
                 if weight == 0 {
                     // Only a holder with no power at the snapshot may be refused, and is.
-                    ensure!(
+                    check!(
                         cast == Err(city_traits::VotingError::NotEligible),
+                        "tallies_weigh_each_ballot",
                         "{}: a voter without power at the snapshot was answered {cast:?}",
                         plan.question
                     );
@@ -666,7 +839,12 @@ impl Life<'_> {
                     break;
                 }
                 power.insert(account, weight);
-                cast.map_err(|error| anyhow!("{}: a vote was refused: {error:?}", plan.question))?;
+                check!(
+                    cast.is_ok(),
+                    "tallies_weigh_each_ballot",
+                    "{}: a vote of weight {weight} was refused: {cast:?}",
+                    plan.question
+                );
                 ballots.insert(account, choice);
             }
         }
@@ -678,8 +856,9 @@ impl Life<'_> {
             .tally(poll)
             .value
             .ok_or_else(|| anyhow!("no tally for {}", plan.question))?;
-        ensure!(
+        check!(
             tally.voters == u32::try_from(ballots.len())?,
+            "tallies_weigh_each_ballot",
             "{}: {} voters counted, {} voted",
             plan.question,
             tally.voters,
@@ -691,8 +870,9 @@ impl Life<'_> {
         for (account, choice) in &ballots {
             expected[usize::from(*choice).min(plan.options.len())] += power[account];
         }
-        ensure!(
+        check!(
             tally.votes == expected,
+            "tallies_weigh_each_ballot",
             "{}: tally {:?}, votes cast {expected:?} ({powerless} refused without power)",
             plan.question,
             tally.votes
@@ -742,68 +922,32 @@ impl Life<'_> {
                 .value
                 .map_err(|error| anyhow!("proposal {poll} did not execute: {error:?}"))?;
             let rule = self.city.rewards(ADMIN).rule(action).value;
-            ensure!(
+            check!(
                 rule.is_some_and(|rule| rule.reward == reward),
+                "proposals_take_effect",
                 "the executed proposal left the rule at {rule:?}"
             );
+            if let Some(rule) = self.expected.rules.get_mut(&action.bit()) {
+                rule.0 = reward;
+            }
         }
         Ok(())
     }
 
-    /// The public works: the treasury funds the project on its day; a milestone is
-    /// inspected every few days and released, wages before the contractor.
+    /// The public works: the services and the treasury fund the project on its day; a
+    /// milestone is inspected every few days and released, wages before the contractor,
+    /// unless the city cancels the project and its funders claim their refunds.
     fn works(&mut self) -> Result<()> {
         let Some(works) = &self.profile.works else {
             return Ok(());
         };
-        let profile = self.profile;
         if self.day == works.day {
-            let wages: Vec<Wage> = self
-                .people
-                .iter()
-                .take(works.workers as usize)
-                .map(|person| Wage {
-                    worker: person.account,
-                    amount: works.wage,
-                })
-                .collect();
-            let milestone = MilestonePlan {
-                contractor_amount: works.contractor_amount,
-                wages,
-                due: 0,
-            };
-            let plan = ProjectPlan {
-                title: [0x77; 32],
-                contractor: contractor(profile),
-                inspectors: vec![inspector(profile)],
-                milestones: vec![milestone; usize::from(works.milestones)],
-                funding_deadline: self.city.now_ms() + 30 * REWARD_EPOCH_MS,
-                needs_approval: false,
-            };
-            let project = self
-                .city
-                .escrow(ADMIN)
-                .create_project(&plan)
-                .value
-                .map_err(|error| anyhow!("the project was refused: {error:?}"))?;
-            let target = self
-                .city
-                .escrow(ADMIN)
-                .project(project)
-                .value
-                .ok_or_else(|| anyhow!("no project {project}"))?
-                .target;
-            self.city
-                .escrow(ADMIN)
-                .approve_and_fund(project, target)
-                .value
-                .map_err(|error| anyhow!("funding refused: {error:?}"))?;
-            self.project = Some(project);
-            return Ok(());
+            return self.open_works(works);
         }
         let Some(project) = self.project else {
             return Ok(());
         };
+        let profile = self.profile;
         let state = self
             .city
             .escrow(ADMIN)
@@ -816,11 +960,24 @@ impl Life<'_> {
             return Ok(());
         }
         let index = state.current;
+        if works.canceled_after == Some(index) {
+            return self.cancel_works(project);
+        }
         self.city
             .escrow(inspector(profile))
             .approve_milestone(project, index, numbered_id(0xe5, u32::from(index)))
             .value
             .map_err(|error| anyhow!("inspection refused: {error:?}"))?;
+        // What the plan pays: each worker its wage, then the contractor its share.
+        let roll: Vec<AccountId> = self.workers().collect();
+        let escrow = contract_account(&self.city.escrow);
+        for worker in &roll {
+            self.expected.transfer(escrow, *worker, works.wage)?;
+        }
+        self.expected
+            .transfer(escrow, contractor(profile), works.contractor_amount)?;
+        self.expected.in_escrow -=
+            works.wage * u128::try_from(roll.len())? + works.contractor_amount;
         loop {
             self.city
                 .escrow(inspector(profile))
@@ -830,9 +987,138 @@ impl Life<'_> {
             self.tick();
             let milestone = self.city.escrow(ADMIN).milestone(project, index).value;
             if milestone.is_some_and(|m| m.state == MilestoneState::Released) {
-                return Ok(());
+                break;
             }
         }
+        for worker in roll {
+            let held = self.city.balance(worker);
+            self.tick();
+            let expected = self.expected.balance(worker);
+            check!(
+                held == expected,
+                "wages_reach_the_workers",
+                "after milestone {index} a worker holds {held}, the plan and its earnings give {expected}"
+            );
+        }
+        Ok(())
+    }
+
+    /// The workers on the wage roll: the first people of the first group.
+    fn workers(&self) -> impl Iterator<Item = AccountId> + '_ {
+        let workers = self.profile.works.as_ref().map_or(0, |works| works.workers);
+        self.people
+            .iter()
+            .take(workers as usize)
+            .map(|person| person.account)
+    }
+
+    /// Creates the project; each service funds its share of its takings, the treasury the
+    /// rest of the target.
+    fn open_works(&mut self, works: &Works) -> Result<()> {
+        let profile = self.profile;
+        let wages: Vec<Wage> = self
+            .workers()
+            .map(|worker| Wage {
+                worker,
+                amount: works.wage,
+            })
+            .collect();
+        let milestone = MilestonePlan {
+            contractor_amount: works.contractor_amount,
+            wages,
+            due: 0,
+        };
+        let plan = ProjectPlan {
+            title: [0x77; 32],
+            contractor: contractor(profile),
+            inspectors: vec![inspector(profile)],
+            milestones: vec![milestone; usize::from(works.milestones)],
+            funding_deadline: self.city.now_ms() + 30 * REWARD_EPOCH_MS,
+            needs_approval: false,
+        };
+        let project = self
+            .city
+            .escrow(ADMIN)
+            .create_project(&plan)
+            .value
+            .map_err(|error| anyhow!("the project was refused: {error:?}"))?;
+        let target = self
+            .city
+            .escrow(ADMIN)
+            .project(project)
+            .value
+            .ok_or_else(|| anyhow!("no project {project}"))?
+            .target;
+        let escrow = contract_account(&self.city.escrow);
+        let mut funders: Vec<(AccountId, u128)> = profile
+            .spending
+            .venues
+            .iter()
+            .map(|(name, _)| {
+                let takings = self.expected.balance(venue(name));
+                (
+                    venue(name),
+                    takings * u128::from(works.services_fund_pct) / 100,
+                )
+            })
+            .filter(|(_, amount)| *amount > 0)
+            .collect();
+        let given: u128 = funders.iter().map(|(_, amount)| amount).sum();
+        funders.push((ADMIN.account(), target - given));
+        for &(funder, amount) in &funders {
+            self.city
+                .escrow(funder)
+                .approve_and_fund(project, amount)
+                .value
+                .map_err(|error| anyhow!("funding refused: {error:?}"))?;
+            self.expected.transfer(funder, escrow, amount)?;
+        }
+        self.expected.in_escrow = target;
+        self.expected.funders = funders;
+        self.project = Some(project);
+        Ok(())
+    }
+
+    /// The city cancels the project; every funder claims back its share of what was not
+    /// released (rounded down), the last one what is left, and the project holds nothing.
+    fn cancel_works(&mut self, project: u32) -> Result<()> {
+        self.city
+            .escrow(ADMIN)
+            .cancel_project(project)
+            .value
+            .map_err(|error| anyhow!("the project could not be canceled: {error:?}"))?;
+        let escrow = contract_account(&self.city.escrow);
+        let funded: u128 = self.expected.funders.iter().map(|(_, amount)| amount).sum();
+        let unreleased = self.expected.in_escrow;
+        let funders = self.expected.funders.clone();
+        for (n, (funder, given)) in funders.iter().enumerate() {
+            let due = if n + 1 == funders.len() {
+                self.expected.in_escrow
+            } else {
+                given * unreleased / funded
+            };
+            let refund = self
+                .city
+                .escrow(*funder)
+                .claim_refund(project)
+                .value
+                .map_err(|error| anyhow!("a refund was refused: {error:?}"))?;
+            self.tick();
+            check!(
+                refund == due,
+                "refunds_return_what_was_not_released",
+                "a funder of {given} was refunded {refund}, its share of {unreleased} unreleased is {due}"
+            );
+            self.expected.transfer(escrow, *funder, due)?;
+            self.expected.in_escrow -= due;
+        }
+        let held = self.city.balance(escrow);
+        check!(
+            held == 0,
+            "refunds_return_what_was_not_released",
+            "the escrow holds {held} after every refund"
+        );
+        Ok(())
     }
 
     fn figures(&mut self, calls_before: u64, minted_before: u128, spent_before: u128) -> Day {
@@ -857,25 +1143,16 @@ impl Life<'_> {
         }
     }
 
-    /// What must hold at the end of the run.
+    /// What must hold at the end of the run: every account holds what the harness
+    /// worked out, and the supply is the first treasury and what the rules minted.
     fn check(&mut self) -> Result<()> {
-        let minted: u128 = self.minted.values().sum();
         let on_chain = self.city.rewards(ADMIN).minted_total().value;
-        ensure!(
-            minted == on_chain,
-            "the devices were paid {minted}, the rules minted {on_chain}"
+        check!(
+            on_chain == self.expected.minted,
+            "rewards_follow_the_rules",
+            "the rules minted {on_chain} in all, the harness worked out {}",
+            self.expected.minted
         );
-        let supply = self.city.token(ADMIN).total_supply().value;
-        ensure!(
-            supply == self.profile.treasury + minted,
-            "supply {supply}: treasury {} + minted {minted}",
-            self.profile.treasury
-        );
-        for (name, spent) in &self.spent {
-            let takings = self.city.balance(venue(name));
-            ensure!(takings == *spent, "{name} took {takings}, was paid {spent}");
-        }
-        // Every coin is somewhere the city knows of.
         let mut holders: Vec<AccountId> = self.people.iter().map(|p| p.account).collect();
         holders.extend(
             self.profile
@@ -891,34 +1168,24 @@ impl Life<'_> {
         ]);
         let mut held = 0;
         for holder in holders {
-            held += self.city.balance(holder);
+            let balance = self.city.balance(holder);
             self.tick();
-        }
-        ensure!(held == supply, "{held} of {supply} coins are accounted for");
-        if let (Some(project), Some(works)) = (self.project, &self.profile.works) {
-            let state = self
-                .city
-                .escrow(ADMIN)
-                .project(project)
-                .value
-                .context("the project vanished")?;
-            ensure!(
-                state.funded == state.released + state.refunded + state.held(),
-                "escrow ledger out of balance: {state:?}"
+            let expected = self.expected.balance(holder);
+            check!(
+                balance == expected,
+                "balances_are_as_expected",
+                "an account holds {balance} at the end, the harness expects {expected}"
             );
-            let paid_milestones = u128::from(state.current);
-            for person in self.people.iter().take(works.workers as usize) {
-                let paid = self
-                    .city
-                    .escrow(ADMIN)
-                    .paid_to_worker(project, person.account)
-                    .value;
-                ensure!(
-                    paid == paid_milestones * works.wage,
-                    "a worker was paid {paid} for {paid_milestones} milestones"
-                );
-            }
+            held += balance;
         }
+        let supply = self.city.token(ADMIN).total_supply().value;
+        check!(
+            supply == self.profile.treasury + self.expected.minted && held == supply,
+            "supply_is_the_treasury_and_the_rewards",
+            "supply {supply}, treasury {} + minted {}, held by the city's accounts {held}",
+            self.profile.treasury,
+            self.expected.minted
+        );
         Ok(())
     }
 

@@ -106,6 +106,8 @@ const XIONGAN: Profile = Profile {
     )],
     works: Some(Works {
         day: 0,
+        services_fund_pct: 0,
+        canceled_after: None,
         milestones: 3,
         contractor_amount: 20_000 * COIN,
         workers: 50,
@@ -154,7 +156,8 @@ const SEOUL: Profile = Profile {
             per: 60,
             kinds: &[Citizen],
             daily_pct: 4,
-            quantity: (60, 240),
+            // A full day of volunteering earns more than the daily cap pays.
+            quantity: (60, 480),
         },
     ],
     spending: Spending {
@@ -234,7 +237,19 @@ const SAN_MARINO: Profile = Profile {
         40,
         &[4, 3, 3, 1],
     )],
-    works: None,
+    // Solar roofs for the school, funded by the bus and the museum with half their
+    // takings and by the treasury; the roof fails its survey after the first milestone, the
+    // city cancels, and the funders are refunded what was not released.
+    works: Some(Works {
+        day: 3,
+        services_fund_pct: 50,
+        canceled_after: Some(1),
+        milestones: 3,
+        contractor_amount: 1_500 * COIN,
+        workers: 10,
+        wage: 25 * COIN,
+        every_days: 5,
+    }),
 };
 
 /// Zug: ID-verified residents vote on which service takes City Coin; fees are paid in

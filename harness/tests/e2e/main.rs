@@ -22,6 +22,7 @@ mod registry;
 mod rewards;
 mod roles;
 mod scenarios;
+mod self_tests;
 mod voting;
 
 use harness::{

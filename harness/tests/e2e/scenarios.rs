@@ -11,6 +11,7 @@ const SMALL: Options = Options {
     citizens: 60,
     days: 8,
     seed: 3,
+    broken: None,
 };
 
 fn simulate(city: &'static str) -> Report {
