@@ -12,6 +12,7 @@ mod invariants;
 mod model;
 mod polls;
 mod projects;
+pub mod regressions;
 
 use std::{
     cell::RefCell,
@@ -29,9 +30,7 @@ use city_traits::{
 use identities::document;
 use proptest::{
     prelude::*,
-    test_runner::{
-        Config, FileFailurePersistence, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner,
-    },
+    test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner},
 };
 
 pub use model::{Model, Verdict};
@@ -50,6 +49,8 @@ use crate::{
 pub const CAP: u128 = 2_000_000;
 /// The treasury the admin holds at the start.
 pub const TREASURY: u128 = 1_000_000;
+/// What alice holds when a case starts: her voting power in the token holders' poll.
+pub const ALICE_SAVINGS: u128 = 500;
 /// What one beneficiary may earn per epoch, and what all may: small, so steps reach them.
 pub const REWARD_CAP: u128 = 5_000;
 pub const REWARD_BUDGET: u128 = 12_000;
@@ -59,7 +60,7 @@ pub const REWARD_BUDGET: u128 = 12_000;
 /// smallest unit: cents of a 2-decimal coin, 10^16 wei of an 18-decimal one, or a unit
 /// so large that the cap is nearly `u128::MAX`, where every product of two amounts
 /// overflows a `u128`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Money {
     Cents,
     Wei,
@@ -75,6 +76,15 @@ impl Money {
         match self {
             Money::Cents => 2,
             Money::Wei | Money::Edge => 18,
+        }
+    }
+
+    /// How `city fuzz --decimals` names it.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Money::Cents => "2",
+            Money::Wei => "18",
+            Money::Edge => "edge",
         }
     }
 
@@ -125,7 +135,7 @@ pub const ACTORS: [(Actor, Option<IdentityKind>); 9] = [
 ];
 
 /// One action a fuzzer may take: a message with its caller and arguments, or time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Step {
     Transfer {
         from: Actor,
@@ -173,14 +183,17 @@ pub enum Step {
         attester: Actor,
         receipt: u8,
         beneficiary: Actor,
+        #[serde(with = "regressions::by_name")]
         action: Action,
         quantity: u128,
     },
+    /// A poll; with `tokens`, weighed by the coins held at the snapshot.
     OpenPoll {
         caller: Actor,
         options: u8,
         secret: bool,
         revote: bool,
+        tokens: bool,
     },
     /// A proposal; with `seize`, it carries one call: the token's admin seat to the
     /// proposer (an attacker's goal, or a citizen's fair win).
@@ -263,11 +276,13 @@ pub enum Step {
     },
     GrantRole {
         caller: Actor,
+        #[serde(with = "regressions::by_name")]
         role: Role,
         to: Actor,
     },
     RevokeRole {
         caller: Actor,
+        #[serde(with = "regressions::by_name")]
         role: Role,
         from: Actor,
     },
@@ -289,6 +304,7 @@ pub enum Step {
     Register {
         caller: Actor,
         account: Actor,
+        #[serde(with = "regressions::by_name")]
         kind: IdentityKind,
         document: u8,
     },
@@ -384,7 +400,7 @@ fn funding(money: Money) -> impl Strategy<Value = u128> {
 
 /// A poll's number: mostly one that may exist, sometimes one that does not.
 fn poll() -> impl Strategy<Value = u8> {
-    prop_oneof![4 => 0..4u8, 1 => Just(200u8)]
+    prop_oneof![3 => 0..4u8, 2 => 4..6u8, 1 => Just(200u8)]
 }
 
 /// A choice: an option, abstention, or one no poll offers.
@@ -501,7 +517,10 @@ fn step(money: Money) -> impl Strategy<Value = Step> {
             }
         ),
         1 => (mostly(ADMIN), 1..=9u8, any::<bool>(), any::<bool>()).prop_map(
-            |(caller, options, secret, revote)| Step::OpenPoll { caller, options, secret, revote }
+            |(caller, options, secret, revote)| Step::OpenPoll { caller, options, secret, revote, tokens: false }
+        ),
+        1 => (actor(), 2..=3u8, any::<bool>()).prop_map(
+            |(caller, options, revote)| Step::OpenPoll { caller, options, secret: false, revote, tokens: true }
         ),
         1 => (actor(), any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
             |(caller, secret, revote, seize)| Step::Propose { caller, secret, revote, seize }
@@ -565,7 +584,8 @@ fn case(money: Money, depth: usize) -> impl Strategy<Value = Vec<Step>> {
 }
 
 /// The storylines of [`case`], with amounts in `money`. Poll 1 is the world's proposal
-/// (alice already voted For), poll 2 its secret poll; a storyline's own proposal is 3.
+/// (alice already voted For), poll 2 its secret poll, poll 3 its token holders' poll; a
+/// storyline's own poll or proposal is 4.
 fn storylines(money: Money) -> Vec<Vec<Step>> {
     use city_traits::FOR;
     let target = money.of(projects::TARGET);
@@ -581,24 +601,24 @@ fn storylines(money: Money) -> Vec<Vec<Step>> {
             Step::NextBlocks { blocks: 2 },
             Step::Vote {
                 voter: voters[0],
-                poll: 3,
+                poll: 4,
                 choice: FOR,
             },
             Step::Vote {
                 voter: voters[1],
-                poll: 3,
+                poll: 4,
                 choice: FOR,
             },
             Step::NextBlocks { blocks: 101 },
             Step::Queue {
                 caller: MALLORY,
-                poll: 3,
+                poll: 4,
             },
             Step::NextDay,
             Step::NextDay,
             Step::Execute {
                 caller: MALLORY,
-                poll: 3,
+                poll: 4,
             },
         ]
     };
@@ -628,6 +648,45 @@ fn storylines(money: Money) -> Vec<Vec<Step>> {
         passed(ALICE, [ALICE, BOB]),
         // The attacker and a visitor try to take it.
         passed(MALLORY, [MALLORY, CAROL]),
+        // Alice votes with her savings, bob (tracking nothing) cannot.
+        vec![
+            Step::Vote {
+                voter: ALICE,
+                poll: 3,
+                choice: 0,
+            },
+            Step::Vote {
+                voter: BOB,
+                poll: 3,
+                choice: 1,
+            },
+        ],
+        // Dave's card lapses: he earns nothing more, and cannot vote in a poll opened since.
+        vec![
+            Step::NextDay,
+            Step::NextDay,
+            Step::NextDay,
+            Step::Attest {
+                attester: BIN,
+                receipt: 6,
+                beneficiary: identities::LAPSING,
+                action: Action::Recyclables,
+                quantity: 1_000,
+            },
+            Step::OpenPoll {
+                caller: ADMIN,
+                options: 2,
+                secret: false,
+                revote: false,
+                tokens: false,
+            },
+            Step::NextBlocks { blocks: 2 },
+            Step::Vote {
+                voter: identities::LAPSING,
+                poll: 4,
+                choice: 0,
+            },
+        ],
         // Sealed ballots, revealed.
         vec![
             Step::Commit {
@@ -786,11 +845,12 @@ impl World {
             .grant_role(Role::ServiceProvider, SHOP)
             .ok();
         city.grant_civic_role(CivicRole::Attester, [BIN.account(), ROGUE_BIN.account()]);
-        let year = city.now_ms() + 365 * 86_400_000;
+        let registered_ms = city.now_ms();
         for (n, (actor, kind)) in ACTORS.iter().enumerate() {
             if let Some(kind) = kind {
+                let expires = identities::card_expiry(*actor, registered_ms);
                 city.registry(ADMIN)
-                    .register(*actor, *kind, document(n), year)
+                    .register(*actor, *kind, document(n), expires)
                     .ok();
             }
         }
@@ -813,33 +873,52 @@ impl World {
             .set_limits(money.of(REWARD_CAP), money.of(REWARD_BUDGET))
             .ok();
         // Alice votes with her tokens, so her history is checked too.
+        let savings = money.of(ALICE_SAVINGS);
+        city.token(ADMIN).transfer(ALICE, savings).ok();
         city.token(ALICE).track_votes().ok();
         city.advance_blocks(1);
         let escrow = contract_account(&city.escrow);
         let voting = contract_account(&city.voting);
-        let mut model = Model::new(money, (city.now_ms(), city.block()), (escrow, voting));
+        let mut model = Model::new(
+            money,
+            (registered_ms, city.now_ms(), city.block()),
+            (escrow, voting),
+        );
+        model
+            .balances
+            .insert(ADMIN.account(), money.of(TREASURY) - savings);
+        model.balances.insert(ALICE.account(), savings);
+        model.record_power();
         // A poll allowing re-votes and a proposal that does not, open for voting.
         let electorate = Electorate::people(&polls::ELECTORATE);
-        let block = city.block();
+        let opened = (city.block(), city.now_ms());
         city.voting(ADMIN)
             .create_poll("?", &["a", "b", "c"], electorate, false, true)
             .ok();
         model
             .polls
-            .open(ADMIN.account(), 3, (false, false, true), block)
+            .open(ADMIN.account(), 3, (false, false, true, false), opened)
             .ok();
         city.voting(ADMIN).propose("!", &[], false, false).ok();
         model
             .polls
-            .open(ADMIN.account(), 2, (true, false, false), block)
+            .open(ADMIN.account(), 2, (true, false, false, false), opened)
             .ok();
-        // And a secret poll whose ballots may be sealed again until the deadline.
+        // A secret poll whose ballots may be sealed again until the deadline, and a poll
+        // of the token's holders (alice's savings weigh in).
         city.voting(ADMIN)
             .create_poll("?", &["a", "b"], electorate, true, true)
             .ok();
         model
             .polls
-            .open(ADMIN.account(), 2, (false, true, true), block)
+            .open(ADMIN.account(), 2, (false, true, true, false), opened)
+            .ok();
+        city.voting(ADMIN)
+            .create_poll("?", &["a", "b"], Electorate::Tokens, false, true)
+            .ok();
+        model
+            .polls
+            .open(ADMIN.account(), 2, (false, false, true, true), opened)
             .ok();
         // A project taking funds for a few days; everyone lets the escrow take their tokens.
         city.grant_civic_role(CivicRole::Inspector, [projects::INSPECTOR.account()]);
@@ -982,9 +1061,14 @@ impl World {
                 options,
                 secret,
                 revote,
+                tokens,
             } => {
                 let labels = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
-                let electorate = Electorate::people(&polls::ELECTORATE);
+                let electorate = if tokens {
+                    Electorate::Tokens
+                } else {
+                    Electorate::people(&polls::ELECTORATE)
+                };
                 let labels = &labels[..usize::from(options)];
                 verdict(
                     city.voting(caller)
@@ -1161,7 +1245,8 @@ pub struct Campaign {
     pub cases: u32,
     pub depth: usize,
     pub seed: u64,
-    /// Where failing seeds are kept and replayed first (none: nowhere).
+    /// The folder of [`regressions::Regression`]s: each is replayed first, and a new
+    /// failure is kept there (none: nowhere).
     pub regressions: Option<PathBuf>,
     /// A broken variant of a contract, for a self-test (none: the real suite).
     pub broken: Option<&'static str>,
@@ -1193,7 +1278,7 @@ pub struct Report {
     /// A trivial call's rate on one core, measured before the campaign.
     pub raw_calls_per_second: f64,
     /// The shortest failing sequence, as numbered steps, and why it failed.
-    pub failure: Option<String>,
+    pub failure: Option<Failure>,
 }
 
 impl Report {
@@ -1265,7 +1350,7 @@ impl Report {
             out += &format!("\nBELOW THE COVERAGE FLOOR\n  {}\n", short.join("\n  "));
         }
         match &self.failure {
-            Some(failure) => out += &format!("\nFAILED\n{failure}\n"),
+            Some(failure) => out += &format!("\nFAILED\n{}\n", failure.text()),
             None => out += "\nno invariant broken, no divergence from the model\n",
         }
         out
@@ -1287,8 +1372,19 @@ pub fn run(campaign: &Campaign, progress: impl Fn(u64) + Sync) -> Result<Report>
         .unwrap_or(1)
         .clamp(1, campaign.cases.max(1));
     let played = AtomicU64::new(0);
+    if let Some(dir) = &campaign.regressions {
+        if let Some(failure) = replay_all(dir)? {
+            return Ok(Report {
+                stats: Stats::default(),
+                seconds: 0.0,
+                workers: 1,
+                raw_calls_per_second,
+                failure: Some(failure),
+            });
+        }
+    }
     let started = Instant::now();
-    let results: Vec<Result<(Stats, Option<String>)>> = std::thread::scope(|scope| {
+    let results: Vec<Result<(Stats, Option<Failure>)>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|worker| {
                 // The cases are shared out; the first workers take the remainder.
@@ -1318,6 +1414,27 @@ pub fn run(campaign: &Campaign, progress: impl Fn(u64) + Sync) -> Result<Report>
         stats.merge(worker_stats);
         failure = failure.or(worker_failure);
     }
+    if let (Some(dir), Some(failure)) = (&campaign.regressions, &failure) {
+        let variant = campaign.broken.unwrap_or("suite");
+        let name = format!("{variant}-{:?}-seed-{}", campaign.money, campaign.seed).to_lowercase();
+        let regression = regressions::Regression {
+            found: format!(
+                "city fuzz --cases {} --depth {} --seed {} --decimals {}{}",
+                campaign.cases,
+                campaign.depth,
+                campaign.seed,
+                campaign.money.flag(),
+                campaign
+                    .broken
+                    .map_or(String::new(), |variant| format!(" --broken {variant}"))
+            ),
+            broken: campaign.broken.map(String::from),
+            money: campaign.money,
+            caught_by: Some(failure.mechanism().to_string()),
+            steps: failure.steps.clone(),
+        };
+        regression.save(dir, &name)?;
+    }
     Ok(Report {
         stats,
         seconds,
@@ -1327,21 +1444,89 @@ pub fn run(campaign: &Campaign, progress: impl Fn(u64) + Sync) -> Result<Report>
     })
 }
 
+/// Replays every regression kept in `dir`: the first whose outcome differs from the
+/// recorded one is the campaign's failure.
+fn replay_all(dir: &std::path::Path) -> Result<Option<Failure>> {
+    for (name, regression) in regressions::Regression::load_all(dir)? {
+        if let Err(error) = regression.replay() {
+            return Ok(Some(Failure {
+                reason: format!("the regression {name} did not replay as recorded: {error:#}"),
+                steps: regression.steps,
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// A failing case: why it failed, and the shortest sequence of steps found that fails
+/// the same way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub reason: String,
+    pub steps: Vec<Step>,
+}
+
+impl Failure {
+    /// What caught it: the invariant its reason names, or the outcome comparison.
+    pub fn mechanism(&self) -> &str {
+        regressions::mechanism(&self.reason)
+    }
+
+    /// The reason, and the steps numbered.
+    pub fn text(&self) -> String {
+        let mut text = format!(
+            "{}
+caught by: {}
+the shortest failing sequence ({} steps):\n",
+            self.reason,
+            self.mechanism(),
+            self.steps.len()
+        );
+        for (n, step) in self.steps.iter().enumerate() {
+            text += &format!("  {:>3}. {step:?}\n", n + 1);
+        }
+        text
+    }
+}
+
+/// Shrinks a failing case further than proptest can (a storyline's steps are one choice
+/// to it): first the shortest failing prefix, then every step whose removal still fails
+/// the same way goes, one at a time.
+fn minimise(world: &mut World, failure: Failure) -> Failure {
+    let caught = failure.mechanism().to_string();
+    let mut fails = |steps: &[Step]| {
+        let reason = world.play(steps).err()?;
+        (regressions::mechanism(&reason) == caught).then(|| Failure {
+            reason,
+            steps: steps.to_vec(),
+        })
+    };
+    let mut best = (1..failure.steps.len())
+        .find_map(|length| fails(&failure.steps[..length]))
+        .unwrap_or(failure);
+    let mut index = 0;
+    while index < best.steps.len() {
+        let mut fewer = best.steps.clone();
+        fewer.remove(index);
+        match fails(&fewer) {
+            Some(shorter) => best = shorter,
+            None => index += 1,
+        }
+    }
+    best
+}
+
 /// One worker's share: `cases` cases on its own city, from its own seed.
 fn run_worker(
     campaign: &Campaign,
     worker: u32,
     cases: u32,
     case_played: &dyn Fn(),
-) -> Result<(Stats, Option<String>)> {
+) -> Result<(Stats, Option<Failure>)> {
     let world = RefCell::new(World::new(campaign.broken, campaign.money)?);
     let config = Config {
         cases,
-        failure_persistence: campaign.regressions.as_ref().map(|path| {
-            // Proptest wants a path that lives as long as the program: one per campaign.
-            let path: &'static str = Box::leak(path.display().to_string().into_boxed_str());
-            Box::new(FileFailurePersistence::Direct(path)) as _
-        }),
+        failure_persistence: None,
         max_shrink_iters: 4_096,
         ..Config::default()
     };
@@ -1359,16 +1544,16 @@ fn run_worker(
     let failure = match result {
         Ok(()) => None,
         Err(TestError::Fail(reason, steps)) => {
-            let mut text = format!(
-                "{reason}\nthe shortest failing sequence ({} steps):\n",
-                steps.len()
-            );
-            for (n, step) in steps.iter().enumerate() {
-                text += &format!("  {:>3}. {step:?}\n", n + 1);
-            }
-            Some(text)
+            let failure = Failure {
+                reason: reason.to_string(),
+                steps,
+            };
+            Some(minimise(&mut world.borrow_mut(), failure))
         }
-        Err(TestError::Abort(reason)) => Some(format!("aborted: {reason}")),
+        Err(TestError::Abort(reason)) => Some(Failure {
+            reason: format!("aborted: {reason}"),
+            steps: Vec::new(),
+        }),
     };
     Ok((world.into_inner().stats, failure))
 }

@@ -3,8 +3,10 @@
 //! ```text
 //! city build                  build every contract bundle (release, wasm-opt) if stale
 //! city simulate <city>|all [--citizens N] [--days D] [--seed S] [--out DIR]
+//!               [--broken VARIANT]
 //!                             tell each city's story and live it at scale on the embedded
-//!                             sandbox, checking both; writes a report with charts to DIR
+//!                             sandbox, checking both; writes a report with charts to DIR;
+//!                             with --broken, a broken variant of a contract (self-test)
 //! city demo                   the City Coin scenario alone
 //! city deploy --network <name> [--suri S] [--dry-run]
 //!                             deploy the suite as deployments/networks/<name>.toml plans
@@ -19,7 +21,7 @@
 //!                             Wasm sizes and weights of the key messages, beside the
 //!                             anchors; --readme writes them into FILE's figures section,
 //!                             --check fails when FILE's figures differ
-//! city fuzz [--cases N] [--depth D] [--seed S] [--decimals 2|18|edge]
+//! city fuzz [--cases N] [--depth D] [--seed S] [--decimals 2|18|edge] [--broken VARIANT]
 //!                             an invariant-fuzzing campaign on the real Wasm; fails on a
 //!                             violation, printing the shortest failing sequence
 //! ```
@@ -37,10 +39,11 @@ use anyhow::Result;
 use harness::{bench, bundles, demo, deploy, fuzz, scenarios, sim};
 
 const USAGE: &str = "usage: city <build | simulate <city>|all [--citizens N] [--days D] \
-                     [--seed S] [--out DIR] | demo | deploy --network <name> [--suri S] [--dry-run] | \
+                     [--seed S] [--out DIR] [--broken VARIANT] | demo | deploy --network <name> [--suri S] [--dry-run] | \
                      verify --network <name> | step --network <name> --citizen S [--suri S] | \
                      bench [--json | --readme FILE | --check FILE] | \
-                     fuzz [--cases N] [--depth D] [--seed S] [--decimals 2|18|edge]>";
+                     fuzz [--cases N] [--depth D] [--seed S] [--decimals 2|18|edge] \
+                     [--broken VARIANT]>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -187,6 +190,7 @@ fn simulate(city: &str, options: &[&str]) -> Result<()> {
             "--days" => run.days = value.parse()?,
             "--seed" => run.seed = value.parse()?,
             "--out" => out = PathBuf::from(value),
+            "--broken" => run.broken = Some(bundles::broken_variant(value)?),
             _ => anyhow::bail!("{USAGE}"),
         }
     }
@@ -219,7 +223,7 @@ fn simulate(city: &str, options: &[&str]) -> Result<()> {
 /// Runs `city fuzz` with its options (by default 64 cases of up to 50 steps, seed 7).
 fn fuzz_campaign(options: &[&str]) -> Result<()> {
     let mut campaign = fuzz::Campaign {
-        regressions: Some(bundles::workspace_root().join("harness/tests/regressions/fuzz.txt")),
+        regressions: Some(bundles::workspace_root().join("harness/tests/regressions/fuzz")),
         ..fuzz::Campaign::new(64, 50, 7)
     };
     for (flag, value) in flags(options)? {
@@ -228,6 +232,7 @@ fn fuzz_campaign(options: &[&str]) -> Result<()> {
             "--depth" => campaign.depth = value.parse()?,
             "--seed" => campaign.seed = value.parse()?,
             "--decimals" => campaign.money = value.parse()?,
+            "--broken" => campaign.broken = Some(bundles::broken_variant(value)?),
             _ => anyhow::bail!("{USAGE}"),
         }
     }

@@ -68,7 +68,7 @@ fn decided_by_the_governance_electorate(city: &mut City, poll: PollId) -> Calls 
         ));
     }
     let (counted, mut calls) = counted_ballots(city, poll, &data)?;
-    let weight = |choice| counted.values().filter(|c| **c == choice).count() as u128;
+    let weight = |choice| counted.values().filter(|(c, _)| *c == choice).count() as u128;
     let kinds = people(&data.electorate)?;
     let electorate = city
         .registry(ADMIN)
@@ -94,23 +94,23 @@ fn decided_by_the_governance_electorate(city: &mut City, poll: PollId) -> Calls 
     Ok(calls)
 }
 
-/// The kinds of a one-person-one-vote electorate (the fuzzed city has no other).
+/// The kinds of a one-person-one-vote electorate (the fuzzed city's proposals have no
+/// other).
 fn people(electorate: &Electorate) -> Result<u8, String> {
     match electorate {
         Electorate::People { kinds } => Ok(*kinds),
-        Electorate::Tokens => Err("the fuzzed city votes one person, one vote".into()),
+        Electorate::Tokens => Err("the fuzzed city's proposals are for people".into()),
     }
 }
 
-/// The cast's counted ballots in `poll` (cast or revealed) and their choices, after
-/// checking that each voter belonged to the poll's electorate at its snapshot, with a card
-/// valid when it opened.
-fn counted_ballots(
-    city: &mut City,
-    poll: PollId,
-    data: &Poll,
-) -> Result<(BTreeMap<AccountId, u8>, u64), String> {
-    let kinds = people(&data.electorate)?;
+/// Counted ballots: each voter's choice and weight.
+type Ballots = BTreeMap<AccountId, (u8, u128)>;
+
+/// The cast's counted ballots in `poll` (cast or revealed), their choices and weights,
+/// after checking that each voter had power at the poll's snapshot: a member of its
+/// electorate with a card valid when it opened (one vote), or coins held then (asked of
+/// the token).
+fn counted_ballots(city: &mut City, poll: PollId, data: &Poll) -> Result<(Ballots, u64), String> {
     let mut counted = BTreeMap::new();
     let mut calls = 0;
     for (actor, _) in ACTORS {
@@ -120,25 +120,41 @@ fn counted_ballots(
             Some(Vote::Cast(choice) | Vote::Revealed(choice)) => choice,
             _ => continue,
         };
-        let kind = city
-            .registry(ADMIN)
-            .kind_valid_at(actor, data.snapshot, data.opened_at)
-            .value
-            .map_err(|error| format!("no history at poll {poll}'s snapshot: {error:?}"))?;
         calls += 1;
-        let member = kind.is_some_and(|kind| kinds & kind.bit() != 0);
-        if !member {
-            return Err(format!(
-                "{actor:?}'s vote counts in poll {poll}, but at the snapshot it was {kind:?}"
-            ));
-        }
-        counted.insert(actor.account(), choice);
+        let weight = match data.electorate {
+            Electorate::People { kinds } => {
+                let kind = city
+                    .registry(ADMIN)
+                    .kind_valid_at(actor, data.snapshot, data.opened_at)
+                    .value
+                    .map_err(|error| format!("no history at poll {poll}'s snapshot: {error:?}"))?;
+                if kind.is_none_or(|kind| kinds & kind.bit() == 0) {
+                    return Err(format!(
+                        "{actor:?}'s vote counts in poll {poll}, but at the snapshot it was {kind:?}"
+                    ));
+                }
+                1
+            }
+            Electorate::Tokens => {
+                let power = city.token(ADMIN).votes_at(actor, data.snapshot).value;
+                let power =
+                    power.map_err(|error| format!("no power at the snapshot: {error:?}"))?;
+                if power == 0 {
+                    return Err(format!(
+                        "{actor:?}'s vote counts in poll {poll}, without coins at the snapshot"
+                    ));
+                }
+                power
+            }
+        };
+        counted.insert(actor.account(), (choice, weight));
     }
     Ok((counted, calls))
 }
 
 /// No vote counts twice, and none from outside the electorate at the snapshot: the
-/// tally holds exactly one vote per counted ballot of a member of the electorate.
+/// tally holds exactly the weight of each counted ballot of the electorate (one vote per
+/// person, or the coins held at the snapshot).
 pub fn no_vote_counts_twice_or_from_outside_the_electorate(city: &mut City, poll: u8) -> Calls {
     let poll = PollId::from(poll);
     let Some(data) = city.voting(ADMIN).poll(poll).value else {
@@ -150,12 +166,14 @@ pub fn no_vote_counts_twice_or_from_outside_the_electorate(city: &mut City, poll
         .tally(poll)
         .value
         .ok_or_else(|| format!("poll {poll} has no tally"))?;
-    let votes = counted.len() as u128;
-    if u128::from(tally.voters) != votes || tally.counted() != votes {
+    let votes: u128 = counted.values().map(|(_, weight)| weight).sum();
+    if tally.voters as usize != counted.len() || tally.counted() != votes {
         return Err(format!(
-            "poll {poll} counts {} voters and {} votes for {votes} ballots of its electorate",
+            "poll {poll} counts {} voters and {} votes for {} ballots of its electorate \
+             weighing {votes}",
             tally.voters,
-            tally.counted()
+            tally.counted(),
+            counted.len()
         ));
     }
     Ok(calls + 3)

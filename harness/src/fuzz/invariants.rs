@@ -66,7 +66,17 @@ pub struct Checks {
     pub calls: u64,
 }
 
-/// Checks every invariant after `step`, which moved `model` on from `before`.
+/// Runs the invariant `name` with its arguments; a failure is prefixed with its name.
+macro_rules! invariant {
+    ($($name:ident)::+, $($argument:expr),* $(,)?) => {
+        $($name)::+($($argument),*).map_err(|error| {
+            format!("invariant `{}`: {error}", [$(stringify!($name)),+].last().unwrap_or(&""))
+        })
+    };
+}
+
+/// Checks every invariant after `step`, which moved `model` on from `before`, each
+/// failure naming its invariant.
 pub fn check_all(
     city: &mut City,
     model: &Model,
@@ -85,41 +95,84 @@ pub fn check_all(
     let supply = city.token(ADMIN).total_supply().value;
     calls += 1;
 
-    supply_equals_sum_of_balances(supply, &balances)?;
-    supply_within_cap(supply, model.cap)?;
-    balances_match_the_model(&balances, model)?;
-    only_minters_and_burners_change_supply(model, before, supply, step)?;
-    paused_means_no_balance_changes(before, &balances)?;
-    civic_policy_forbids_transfers_between_citizens(model, before, &balances, step)?;
-    calls += allowances_change_only_by_approval_or_spending(city, model, step)?;
-    calls += rewards_minted_equal_the_rewards_attested(city, model)?;
-    calls += caps_and_budgets_are_never_exceeded(city, model, before, step)?;
-    calls += a_receipt_is_paid_at_most_once(city, model, step)?;
-    calls += the_past_never_changes(city, model, step, history)?;
+    invariant!(supply_equals_sum_of_balances, supply, &balances)?;
+    invariant!(supply_within_cap, supply, model.cap)?;
+    invariant!(balances_match_the_model, &balances, model)?;
+    invariant!(
+        only_minters_and_burners_change_supply,
+        model,
+        before,
+        supply,
+        step
+    )?;
+    invariant!(paused_means_no_balance_changes, before, &balances)?;
+    invariant!(
+        civic_policy_forbids_transfers_between_citizens,
+        model,
+        before,
+        &balances,
+        step
+    )?;
+    calls += invariant!(
+        allowances_change_only_by_approval_or_spending,
+        city,
+        model,
+        step
+    )?;
+    calls += invariant!(rewards_minted_equal_the_rewards_attested, city, model)?;
+    calls += invariant!(
+        caps_and_budgets_are_never_exceeded,
+        city,
+        model,
+        before,
+        step
+    )?;
+    calls += invariant!(a_receipt_is_paid_at_most_once, city, model, step)?;
+    calls += invariant!(the_past_never_changes, city, model, step, history)?;
     // The attacker's goals, judged on the Wasm alone.
     let workers = WORKERS.map(|worker| worker.account());
     let payees = (model.escrow, CONTRACTOR.account(), &workers[..]);
-    attacker::no_account_gains_coins_it_was_not_paid(&before.balances, &balances, step, payees)?;
-    let (holder, seat_calls) =
-        attacker::an_admin_seat_moves_only_through_the_governance_electorate(
-            city,
-            step,
-            history.token_admin,
-        )?;
+    invariant!(
+        attacker::no_account_gains_coins_it_was_not_paid,
+        &before.balances,
+        &balances,
+        step,
+        payees
+    )?;
+    let (holder, seat_calls) = invariant!(
+        attacker::an_admin_seat_moves_only_through_the_governance_electorate,
+        city,
+        step,
+        history.token_admin,
+    )?;
     history.token_admin = holder;
     calls += seat_calls;
     let mut invariants = 13;
     if is_escrow_step(step) {
-        calls += escrow_funds_are_accounted_for(city, model)?;
-        calls += no_worker_is_paid_twice(city, model)?;
-        calls += attacker::every_refund_can_be_claimed(city)?;
+        calls += invariant!(escrow_funds_are_accounted_for, city, model)?;
+        calls += invariant!(no_worker_is_paid_twice, city, model)?;
+        calls += invariant!(attacker::every_refund_can_be_claimed, city)?;
         invariants += 3;
     }
     if let Some(poll) = touched_poll(model, step) {
-        calls += nobody_is_counted_twice_and_the_tally_is_the_sum_of_ballots(city, model, poll)?;
-        calls += snapshot_and_deadline_never_change(city, model, poll)?;
-        calls += a_proposal_is_never_both_executed_and_canceled(city, model, poll)?;
-        calls += attacker::no_vote_counts_twice_or_from_outside_the_electorate(city, poll)?;
+        calls += invariant!(
+            nobody_is_counted_twice_and_the_tally_is_the_sum_of_ballots,
+            city,
+            model,
+            poll
+        )?;
+        calls += invariant!(snapshot_and_deadline_never_change, city, model, poll)?;
+        calls += invariant!(
+            a_proposal_is_never_both_executed_and_canceled,
+            city,
+            model,
+            poll
+        )?;
+        calls += invariant!(
+            attacker::no_vote_counts_twice_or_from_outside_the_electorate,
+            city,
+            poll
+        )?;
         invariants += 4;
     }
     Ok(Checks { invariants, calls })
@@ -146,8 +199,15 @@ fn supply_within_cap(supply: u128, cap: u128) -> Checked {
 fn balances_match_the_model(balances: &BTreeMap<AccountId, u128>, model: &Model) -> Checked {
     for (account, balance) in balances {
         if *balance != model.balance(*account) {
+            let who = ACTORS
+                .iter()
+                .find(|(actor, _)| actor.account() == *account)
+                .map_or_else(
+                    || "the escrow".to_string(),
+                    |(actor, _)| actor.0.to_string(),
+                );
             return Err(format!(
-                "{account:?} holds {balance}, the model says {}",
+                "{who} holds {balance}, the model says {}",
                 model.balance(*account)
             ));
         }

@@ -76,10 +76,11 @@ pub fn authorised(attester: AccountId, action: Action) -> bool {
 
 impl Model {
     /// The fuzzed city as `World::new` sets it up: the admin mints, burns and pauses, the
-    /// shop is a service provider, the cast is registered, alice tracks her votes.
+    /// shop is a service provider, the cast is registered at `registered_ms`, alice tracks
+    /// her votes.
     pub fn new(
         money: Money,
-        (now_ms, block): (u64, u32),
+        (registered_ms, now_ms, block): (u64, u64, u32),
         (escrow, voting): (AccountId, AccountId),
     ) -> Self {
         let treasury = money.of(TREASURY);
@@ -106,7 +107,7 @@ impl Model {
             escrow,
             voting,
             project: ProjectModel::new(0, money),
-            identities: Identities::of_the_cast(0),
+            identities: Identities::of_the_cast(0, registered_ms),
             token_admin: admin,
             roles: roles.map(|(account, role)| (account, role.bit())).into(),
             tracking: BTreeSet::from([ALICE.account()]),
@@ -164,8 +165,20 @@ impl Model {
         let verdict = next.try_apply(step);
         if verdict.is_ok() {
             *self = next;
+            self.record_power();
         }
         verdict
+    }
+
+    /// Notes the voting power and the supply as they stand, for later snapshots.
+    pub fn record_power(&mut self) {
+        let tracked: Vec<(AccountId, u128)> = self
+            .tracking
+            .iter()
+            .map(|account| (*account, self.balance(*account)))
+            .collect();
+        self.identities
+            .record_power(self.block, self.supply, tracked.into_iter());
     }
 
     fn try_apply(&mut self, step: &Step) -> Verdict {
@@ -315,7 +328,7 @@ impl Model {
                 let (reward, per, kinds) = rule(action, self.money).ok_or("NoRule")?;
                 if !self
                     .identities
-                    .kind_of(beneficiary)
+                    .kind_of(beneficiary, self.now_ms)
                     .is_some_and(|kind| kinds.contains(&kind))
                 {
                     return Err("NotEligible".into());
@@ -343,11 +356,12 @@ impl Model {
                 options,
                 secret,
                 revote,
+                tokens,
             } => self.polls.open(
                 caller.account(),
                 options,
-                (false, secret, revote),
-                self.block,
+                (false, secret, revote, tokens),
+                (self.block, self.now_ms),
             ),
             Step::Propose {
                 caller,
@@ -355,8 +369,12 @@ impl Model {
                 revote,
                 seize,
             } => {
-                self.polls
-                    .open(caller.account(), 2, (true, secret, revote), self.block)?;
+                self.polls.open(
+                    caller.account(),
+                    2,
+                    (true, secret, revote, false),
+                    (self.block, self.now_ms),
+                )?;
                 if seize {
                     self.polls.polls.last_mut().expect("just opened").seize = true;
                 }
@@ -522,7 +540,7 @@ impl Model {
                     account.account(),
                     kind,
                     super::identities::document(usize::from(document)),
-                    self.block,
+                    (self.block, self.now_ms + 365 * REWARD_EPOCH_MS),
                 )
             }
             Step::RevokeIdentity { caller, account } => {

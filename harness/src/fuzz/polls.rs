@@ -8,6 +8,7 @@ use city_traits::{
     Electorate, GovernanceConfig, IdentityKind, PollState, ABSTAIN, AGAINST, FOR, MAX_OPTIONS,
 };
 use ink::primitives::AccountId;
+use num_bigint::BigUint;
 
 use super::identities::Identities;
 use crate::city::{ADMIN, GOVERNANCE};
@@ -42,6 +43,12 @@ pub struct PollModel {
     pub sealed: BTreeMap<AccountId, (u8, u8)>,
     /// A proposal whose one call moves the token's admin seat to its proposer.
     pub seize: bool,
+    /// Weighed by the coins held at the snapshot instead of one person, one vote.
+    pub tokens: bool,
+    /// When it opened: a card must be valid then to vote.
+    pub opened_ms: u64,
+    /// Each voter's weight, fixed by its first ballot.
+    pub weights: BTreeMap<AccountId, u128>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,31 +71,39 @@ impl PollModel {
         Ok(())
     }
 
-    /// A first ballot needs an eligible identity at the snapshot; a later one, re-voting.
-    fn weigh(&self, voter: AccountId, ids: &Identities) -> Result<(), String> {
+    /// A first ballot needs power at the snapshot: an identity of the electorate, live
+    /// then with a card valid when the poll opened (one vote), or coins held then by an
+    /// account tracking its votes (one vote per unit); a later one, re-voting.
+    fn weigh(&mut self, voter: AccountId, ids: &Identities) -> Result<(), String> {
         if self.ballots.contains_key(&voter) || self.sealed.contains_key(&voter) {
             if !self.revote {
                 return Err("AlreadyVoted".into());
             }
-        } else if !ids
-            .kind_at(voter, self.snapshot)
-            .is_some_and(|kind| ELECTORATE.contains(&kind))
-        {
+            return Ok(());
+        }
+        let weight = if self.tokens {
+            ids.power_at(voter, self.snapshot)
+        } else {
+            let kind = ids.kind_valid_at(voter, self.snapshot, self.opened_ms);
+            u128::from(kind.is_some_and(|kind| ELECTORATE.contains(&kind)))
+        };
+        if weight == 0 {
             return Err("NotEligible".into());
         }
+        self.weights.insert(voter, weight);
         Ok(())
     }
 
-    /// The tally: one vote per ballot, per option, then abstentions.
+    /// The tally: the weights of the ballots per option, then abstentions.
     pub fn tally(&self) -> Vec<u128> {
         let mut votes = vec![0; usize::from(self.options) + 1];
-        for choice in self.ballots.values() {
+        for (voter, choice) in &self.ballots {
             let slot = if *choice == ABSTAIN {
                 usize::from(self.options)
             } else {
                 usize::from(*choice)
             };
-            votes[slot] += 1;
+            votes[slot] += self.weights.get(voter).copied().unwrap_or_default();
         }
         votes
     }
@@ -113,9 +128,15 @@ impl PollModel {
     fn carried(&self, ids: &Identities) -> bool {
         let votes = self.tally();
         let counted: u128 = votes.iter().sum();
-        let quorum = (ids.electorate_at(self.snapshot) * u128::from(GOVERNANCE.quorum_bps))
-            .div_ceil(u128::from(city_traits::BASIS_POINTS));
-        if counted < quorum {
+        let electorate = if self.tokens {
+            ids.supply_at(self.snapshot)
+        } else {
+            ids.electorate_at(self.snapshot)
+        };
+        // In 256 bits: a token electorate at the edge of a u128 times the quorum overflows.
+        let basis = u32::from(city_traits::BASIS_POINTS);
+        let quorum = (BigUint::from(electorate) * GOVERNANCE.quorum_bps + basis - 1u32) / basis;
+        if BigUint::from(counted) < quorum {
             return false;
         }
         let options = &votes[..usize::from(self.options)];
@@ -140,8 +161,8 @@ impl Polls {
         &mut self,
         proposer: AccountId,
         options: u8,
-        (proposal, secret, revote): (bool, bool, bool),
-        block: u32,
+        (proposal, secret, revote, tokens): (bool, bool, bool, bool),
+        (block, now_ms): (u32, u64),
     ) -> Verdict {
         if !proposal && !(2..=MAX_OPTIONS).contains(&options) {
             return Err("BadOptionCount".into());
@@ -161,6 +182,9 @@ impl Polls {
             ballots: BTreeMap::new(),
             sealed: BTreeMap::new(),
             seize: false,
+            tokens,
+            opened_ms: now_ms,
+            weights: BTreeMap::new(),
         });
         Ok(0)
     }

@@ -1,26 +1,69 @@
 //! The invariant fuzzer in CI: a short campaign on the real suite, replaying the committed
-//! regression seeds first, and the fuzzer's self-test on a deliberately broken variant.
+//! regressions first, and the fuzzer's self-tests on the deliberately broken variants.
 
 use std::path::PathBuf;
 
-use harness::fuzz::{self, Campaign, Money};
+use harness::fuzz::{self, regressions::Regression, Campaign, Money};
 
-/// Seeds of sequences that once failed (the first, found by the broken variant, shrinks to
-/// one attestation over the cap). Proptest replays them before any new case, and adds the
-/// seed of any new failure.
+/// The committed regressions: shrunk step sequences with the suite they ran on and what
+/// caught them (`harness/tests/regressions/fuzz/*.json`).
 fn regressions() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/regressions/fuzz.txt")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/regressions/fuzz")
 }
 
-/// The number of steps of a failure's shortest sequence, as the report prints them.
-fn shrunk_length(failure: &str) -> usize {
-    failure
-        .lines()
-        .skip_while(|line| !line.starts_with("the shortest failing sequence"))
-        .skip(1)
-        .filter(|line| line.trim_start().split_once(". ").is_some())
-        .count()
-}
+/// Each broken variant, the money it is fuzzed in, what must catch it and the exact length
+/// of the sequence it shrinks to (the README's fuzzing section tells the same).
+const SELF_TESTS: &[(&str, Money, &str, usize)] = &[
+    // One attestation a cent over the cap.
+    (
+        "reward-rules-broken-cap-check",
+        Money::Cents,
+        "the model's prediction",
+        1,
+    ),
+    // Three days pass and the lapsed card is rewarded.
+    (
+        "citizen-registry-broken-expiries",
+        Money::Cents,
+        "the model's prediction",
+        4,
+    ),
+    // Alice's 500 coins counted as one vote.
+    (
+        "e-voting-broken-vote-weights",
+        Money::Cents,
+        "nobody_is_counted_twice_and_the_tally_is_the_sum_of_ballots",
+        1,
+    ),
+    // Funded, disputed, settled, released: the workers hold nothing.
+    (
+        "project-escrow-broken-unpaid-wages",
+        Money::Cents,
+        "balances_match_the_model",
+        5,
+    ),
+    // Two funders, a release, a cancellation: a coin stays in the escrow.
+    (
+        "project-escrow-broken-refund-dust",
+        Money::Cents,
+        "every_refund_can_be_claimed",
+        6,
+    ),
+    // Two funders at the edge of a u128, a cancellation: the refund overflows.
+    (
+        "project-escrow-broken-refund-arithmetic",
+        Money::Edge,
+        "every_refund_can_be_claimed",
+        4,
+    ),
+    // A seizure passed by a visitor's vote executes.
+    (
+        "e-voting-broken-electorate",
+        Money::Cents,
+        "an_admin_seat_moves_only_through_the_governance_electorate",
+        9,
+    ),
+];
 
 #[test]
 fn a_short_campaign_finds_no_violation_and_replays_the_regressions() {
@@ -48,21 +91,58 @@ fn a_short_campaign_finds_no_violation_and_replays_the_regressions() {
 }
 
 #[test]
-fn a_broken_cap_check_is_caught_and_shrunk() {
-    // No regression file: a seed depends on the strategy, and the committed file should
-    // change only when a campaign on the real suite finds something.
-    let campaign = Campaign {
-        broken: Some("reward-rules-broken-cap-check"),
-        ..Campaign::new(256, 50, 7)
-    };
-    let report = fuzz::run(&campaign, |_| {}).unwrap();
-    let failure = report.failure.expect("the fuzzer missed a broken cap");
-    // Caught by the outcome comparison, and shrunk to one attestation over the cap.
-    assert!(
-        failure.starts_with("step 1: Attest") && failure.contains("the model predicted"),
-        "{failure}"
-    );
-    assert_eq!(shrunk_length(&failure), 1, "{failure}");
+fn every_committed_regression_replays_as_recorded_and_passes_on_the_real_suite() {
+    let all = Regression::load_all(&regressions()).unwrap();
+    assert_eq!(all.len(), SELF_TESTS.len());
+    for (name, regression) in all {
+        let reason = regression
+            .replay()
+            .unwrap_or_else(|error| panic!("{name}: {error:#}"));
+        assert_eq!(reason.is_some(), regression.caught_by.is_some(), "{name}");
+        // The same steps on the real suite: nothing to catch.
+        let real = Regression {
+            broken: None,
+            caught_by: None,
+            ..regression
+        };
+        real.replay()
+            .unwrap_or_else(|error| panic!("{name} on the real suite: {error:#}"));
+    }
+}
+
+#[test]
+fn the_fuzzer_catches_every_broken_variant_by_the_recorded_mechanism() {
+    let committed = Regression::load_all(&regressions()).unwrap();
+    for &(variant, money, mechanism, length) in SELF_TESTS {
+        let campaign = Campaign {
+            broken: Some(variant),
+            money,
+            ..Campaign::new(64, 50, 7)
+        };
+        let report = fuzz::run(&campaign, |_| {}).unwrap();
+        let failure = report
+            .failure
+            .unwrap_or_else(|| panic!("the fuzzer missed {variant}"));
+        assert_eq!(failure.mechanism(), mechanism, "{}", failure.text());
+        assert_eq!(failure.steps.len(), length, "{}", failure.text());
+        // And it is the sequence committed for it.
+        let kept = committed
+            .iter()
+            .find(|(_, regression)| regression.broken.as_deref() == Some(variant))
+            .unwrap_or_else(|| panic!("no regression committed for {variant}"));
+        assert_eq!(kept.1.steps, failure.steps, "{variant}");
+        assert_eq!(kept.1.caught_by.as_deref(), Some(mechanism), "{variant}");
+    }
+}
+
+#[test]
+fn the_self_tests_cover_every_broken_variant() {
+    for (variant, ..) in harness::bundles::BROKEN_VARIANTS {
+        assert!(
+            SELF_TESTS.iter().any(|(name, ..)| name == variant),
+            "{variant}"
+        );
+    }
 }
 
 #[test]
@@ -80,47 +160,6 @@ fn the_default_campaign_meets_its_coverage_floor_at_every_scale_of_money() {
             report.text()
         );
     }
-}
-
-#[test]
-fn refunds_computed_in_128_bits_are_caught_at_the_edge_of_a_u128() {
-    let campaign = Campaign {
-        broken: Some("project-escrow-broken-refund-arithmetic"),
-        money: Money::Edge,
-        ..Campaign::new(64, 50, 7)
-    };
-    let report = fuzz::run(&campaign, |_| {}).unwrap();
-    let failure = report
-        .failure
-        .expect("the fuzzer missed refunds that overflow");
-    // Caught by the attacker's invariant `every_refund_can_be_claimed` right after the
-    // cancellation, before any claim: the refunds storyline, its noise shrunk away.
-    assert!(
-        failure.starts_with("after step 6: CancelProject")
-            && failure.contains("cannot claim its refund: Overflow"),
-        "{failure}"
-    );
-    assert_eq!(shrunk_length(&failure), 8, "{failure}");
-}
-
-#[test]
-fn proposals_decided_outside_the_governance_electorate_are_caught() {
-    let campaign = Campaign {
-        broken: Some("e-voting-broken-electorate"),
-        ..Campaign::new(64, 50, 7)
-    };
-    let report = fuzz::run(&campaign, |_| {}).unwrap();
-    let failure = report
-        .failure
-        .expect("the fuzzer missed a proposal decided by the wrong electorate");
-    // Caught by the attacker's invariant on admin seats when the seizure executes (the
-    // model agrees with every vote: the citizens who voted belong to both electorates).
-    assert!(
-        failure.starts_with("after step 10: Execute")
-            && failure.contains("moved a seat, decided by People { kinds: 15 }"),
-        "{failure}"
-    );
-    assert_eq!(shrunk_length(&failure), 10, "{failure}");
 }
 
 #[test]
