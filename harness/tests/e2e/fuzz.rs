@@ -136,6 +136,21 @@ fn the_fuzzer_catches_every_broken_variant_by_the_recorded_mechanism() {
 }
 
 #[test]
+fn the_readme_tells_what_the_self_tests_check() {
+    let readme = std::fs::read_to_string(harness::bundles::workspace_root().join("README.md"))
+        .unwrap();
+    for &(variant, money, mechanism, length) in SELF_TESTS {
+        let caught = if mechanism.contains(' ') {
+            mechanism.to_string()
+        } else {
+            format!("`{mechanism}`")
+        };
+        let row = format!("| `{variant}` | {} | {caught} | {length} |", money.flag());
+        assert!(readme.contains(&row), "the README lacks {row}");
+    }
+}
+
+#[test]
 fn the_self_tests_cover_every_broken_variant() {
     for (variant, ..) in harness::bundles::BROKEN_VARIANTS {
         assert!(

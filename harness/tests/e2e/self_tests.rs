@@ -107,3 +107,20 @@ fn the_simulator_fails_on_every_broken_variant_and_names_the_check() {
         assert!(stderr.contains(&named), "{variant}: {stderr}");
     }
 }
+
+#[test]
+fn the_readme_names_every_check_and_what_catches_each_variant() {
+    let readme = std::fs::read_to_string(harness::bundles::workspace_root().join("README.md"))
+        .unwrap();
+    for (check, _) in CHECKS {
+        assert!(readme.contains(&format!("- `{check}`:")), "{check}");
+    }
+    for (variant, city, check) in CAUGHT {
+        let row = format!(" | {city} | `{check}` |");
+        let line = readme
+            .lines()
+            .find(|line| line.starts_with(&format!("| `{variant}` (")))
+            .unwrap_or_else(|| panic!("the README's table lacks {variant}"));
+        assert!(line.ends_with(&row), "{line}");
+    }
+}
