@@ -96,14 +96,15 @@ pub fn bundle_of(contract: &'static str, broken: Option<&'static str>) -> &'stat
         .map_or(contract, |(name, ..)| name)
 }
 
-/// Every bundle the harness builds: its name, its contract and the feature it needs.
+/// Every bundle the harness builds: its name, its contract and the feature it needs. The
+/// broken variants come first: cargo-contract's own output folder (`target/ink/<crate>/`,
+/// which `cargo contract instantiate` reads by default) must end with the real build.
 fn every_bundle() -> impl Iterator<Item = (&'static str, &'static str, Option<&'static str>)> {
     let plain = CONTRACTS.iter().chain(TEST_DOUBLES);
-    plain.map(|&contract| (contract, contract, None)).chain(
-        BROKEN_VARIANTS
-            .iter()
-            .map(|&(name, contract, feature)| (name, contract, Some(feature))),
-    )
+    BROKEN_VARIANTS
+        .iter()
+        .map(|&(name, contract, feature)| (name, contract, Some(feature)))
+        .chain(plain.map(|&contract| (contract, contract, None)))
 }
 
 /// The workspace root: the folder above this crate.
@@ -124,6 +125,16 @@ fn target_dir() -> PathBuf {
 /// Where the built bundles live.
 pub fn bundle_dir() -> PathBuf {
     target_dir().join("ink-city-bundles")
+}
+
+/// Where `cargo contract build` (and the build here) leaves `contract`'s own bundle, which
+/// cargo-contract's `instantiate` and `upload` read when given no `--file`.
+pub fn cargo_contract_bundle(contract: &str) -> PathBuf {
+    let name = contract.replace('-', "_");
+    target_dir()
+        .join("ink")
+        .join(&name)
+        .join(format!("{name}.contract"))
 }
 
 /// The path of one contract's bundle.
@@ -223,6 +234,10 @@ fn fingerprint() -> Result<String> {
                 .as_encoded_bytes(),
         );
         hash.write(&fs::read(&file).with_context(|| format!("reading {}", file.display()))?);
+    }
+    // The bundles and their order (the last build of a crate stays in `target/ink`).
+    for (name, ..) in every_bundle() {
+        hash.write(name.as_bytes());
     }
     Ok(format!("{:016x}", hash.finish()))
 }

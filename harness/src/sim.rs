@@ -18,7 +18,7 @@ use anyhow::{anyhow, ensure, Context, Result};
 use city_traits::{
     kinds, Action, Attestation, CivicRole, Electorate, GovernanceConfig, IdentityKind,
     MilestonePlan, MilestoneState, PollState, ProjectState, RewardError, Role, Rule,
-    TransferPolicy, Wage, ABSTAIN,
+    TransferPolicy, Wage, ABSTAIN, AGAINST, FOR,
 };
 use ink::{primitives::AccountId, selector_bytes};
 
@@ -57,6 +57,14 @@ pub const CHECKS: &[(&str, &str)] = &[
     (
         "tallies_weigh_each_ballot",
         "a tally adds up the ballots cast, each weighed by one vote or by the coins the voter held at the snapshot; only a voter without power is refused",
+    ),
+    (
+        "polls_carry_by_the_rules",
+        "a poll or proposal succeeds exactly when its ballots reach the quorum of its electorate at the snapshot and decide it: For over Against, or one option ahead of all others",
+    ),
+    (
+        "works_follow_the_plan",
+        "the project's target is its plan's cost, it is funded on its day, and each inspection releases one milestone",
     ),
     (
         "proposals_take_effect",
@@ -296,6 +304,9 @@ struct Expected {
     /// The project's funders and what each gave; what the project holds.
     funders: Vec<(AccountId, u128)>,
     in_escrow: u128,
+    /// Milestones released, and whether the city canceled the project.
+    released: u8,
+    canceled: bool,
 }
 
 impl Expected {
@@ -487,7 +498,10 @@ impl Life<'_> {
         city.registry(ADMIN)
             .grant_role(CivicRole::Registrar, ADMIN)
             .ok();
-        city.token(ADMIN).set_transfer_policy(profile.policy).ok();
+        city.token(ADMIN)
+            .set_transfer_policy(profile.policy)
+            .value
+            .map_err(|error| anyhow!("the transfer policy was refused: {error:?}"))?;
         for (name, _) in profile.spending.venues {
             city.token(ADMIN)
                 .grant_role(Role::ServiceProvider, venue(name))
@@ -541,7 +555,10 @@ impl Life<'_> {
         // Businesses vote with their takings where stakeholders vote with coins.
         if profile.polls.iter().any(|poll| poll.by_tokens) {
             for (name, _) in profile.spending.venues {
-                city.token(venue(name)).track_votes().ok();
+                city.token(venue(name))
+                    .track_votes()
+                    .value
+                    .map_err(|error| anyhow!("{name} cannot track votes: {error:?}"))?;
                 self.expected.tracking.insert(venue(name));
             }
         }
@@ -573,7 +590,13 @@ impl Life<'_> {
                     .value
                     .map_err(|error| anyhow!("registering {} {n}: {error:?}", group.crowd))?;
                 if group.track_votes {
-                    self.city.token(account).track_votes().ok();
+                    self.city
+                        .token(account)
+                        .track_votes()
+                        .value
+                        .map_err(|error| {
+                            anyhow!("{} cannot track votes: {error:?}", group.crowd)
+                        })?;
                     self.expected.tracking.insert(account);
                 }
                 self.people.push(Person {
@@ -883,6 +906,19 @@ impl Life<'_> {
             .state(poll)
             .value
             .map_err(|error| anyhow!("{}: {error:?}", plan.question))?;
+        let carried = self.carries(plan, &expected);
+        check!(
+            state
+                == if carried {
+                    PollState::Succeeded
+                } else {
+                    PollState::Defeated
+                },
+            "polls_carry_by_the_rules",
+            "{}: {state:?}, though its ballots {expected:?} {} it",
+            plan.question,
+            if carried { "carry" } else { "do not carry" }
+        );
         let outcome = match (state, plan.change) {
             (PollState::Succeeded, Some((action, reward))) => {
                 self.city
@@ -909,6 +945,31 @@ impl Life<'_> {
             outcome,
         });
         Ok(())
+    }
+
+    /// Whether ballots weighing `votes` (per option, then abstentions) carry `plan`: the
+    /// quorum is `quorum_bps` of the electorate at the snapshot (everyone registered of
+    /// its kinds, lapsed or not, until someone calls `expire`; or the supply), rounded up,
+    /// abstentions included; then For beats Against, or one option leads all others.
+    fn carries(&self, plan: &PollPlan, votes: &[u128]) -> bool {
+        let electorate = if plan.by_tokens {
+            self.profile.treasury + self.expected.minted
+        } else {
+            let members = self.people.iter();
+            members
+                .filter(|person| plan.kinds.contains(&person.kind))
+                .count() as u128
+        };
+        let quorum = (electorate * u128::from(GOVERNANCE.quorum_bps)).div_ceil(10_000);
+        let options = &votes[..plan.options.len()];
+        if votes.iter().sum::<u128>() < quorum {
+            return false;
+        }
+        if plan.change.is_some() {
+            return options[usize::from(FOR)] > options[usize::from(AGAINST)];
+        }
+        let top = options.iter().max().copied().unwrap_or_default();
+        top > 0 && options.iter().filter(|votes| **votes == top).count() == 1
     }
 
     /// Executes the proposals whose timelock ran out, and checks their effect.
@@ -948,19 +1009,28 @@ impl Life<'_> {
             return Ok(());
         };
         let profile = self.profile;
+        let index = self.expected.released;
+        if self.expected.canceled || index == works.milestones {
+            return Ok(());
+        }
         let state = self
             .city
             .escrow(ADMIN)
             .project(project)
             .value
             .ok_or_else(|| anyhow!("no project {project}"))?;
-        if state.state != ProjectState::Funded
-            || !(self.day - works.day).is_multiple_of(works.every_days)
-        {
+        check!(
+            state.state == ProjectState::Funded && state.current == index,
+            "works_follow_the_plan",
+            "the project is {:?} at milestone {}, the plan has it funded at {index}",
+            state.state,
+            state.current
+        );
+        if !(self.day - works.day).is_multiple_of(works.every_days) {
             return Ok(());
         }
-        let index = state.current;
         if works.canceled_after == Some(index) {
+            self.expected.canceled = true;
             return self.cancel_works(project);
         }
         self.city
@@ -978,7 +1048,10 @@ impl Life<'_> {
             .transfer(escrow, contractor(profile), works.contractor_amount)?;
         self.expected.in_escrow -=
             works.wage * u128::try_from(roll.len())? + works.contractor_amount;
-        loop {
+        self.expected.released += 1;
+        // A release pays at most 50 transfers: the roll and the contractor take this many.
+        let calls = roll.len() / 50 + 1;
+        for call in 1..=calls {
             self.city
                 .escrow(inspector(profile))
                 .release(project, index)
@@ -986,9 +1059,12 @@ impl Life<'_> {
                 .map_err(|error| anyhow!("release refused: {error:?}"))?;
             self.tick();
             let milestone = self.city.escrow(ADMIN).milestone(project, index).value;
-            if milestone.is_some_and(|m| m.state == MilestoneState::Released) {
-                break;
-            }
+            let released = milestone.is_some_and(|m| m.state == MilestoneState::Released);
+            check!(
+                released == (call == calls),
+                "works_follow_the_plan",
+                "milestone {index} released: {released} after {call} of {calls} calls"
+            );
         }
         for worker in roll {
             let held = self.city.balance(worker);
@@ -1049,6 +1125,13 @@ impl Life<'_> {
             .value
             .ok_or_else(|| anyhow!("no project {project}"))?
             .target;
+        let cost = works.contractor_amount + works.wage * u128::try_from(self.workers().count())?;
+        let planned = cost * u128::from(works.milestones);
+        check!(
+            target == planned,
+            "works_follow_the_plan",
+            "the project's target is {target}, its plan costs {planned}"
+        );
         let escrow = contract_account(&self.city.escrow);
         let mut funders: Vec<(AccountId, u128)> = profile
             .spending

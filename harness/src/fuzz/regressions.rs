@@ -1,7 +1,8 @@
 //! Failing cases kept as what they are: the shrunk sequence of steps, readable JSON in
 //! `harness/tests/regressions/fuzz/`, with the suite they ran on and what caught them.
-//! Replaying one plays its steps on that suite and asserts the recorded outcome: caught by
-//! the same mechanism, or (for a failure since fixed, `caught_by: null`) no failure at all.
+//! Replaying one plays its steps on that suite and asserts the recorded outcome: the same
+//! failure, word for word (the same step, mechanism and values), or, for a failure since
+//! fixed (`caught_by` and `reason` null), no failure at all.
 
 use std::{fmt::Debug, fs, path::Path};
 
@@ -20,8 +21,10 @@ pub struct Regression {
     /// The broken variant it ran on (none: the real suite).
     pub broken: Option<String>,
     pub money: Money,
-    /// What caught it ([`mechanism`]); none if the suite now passes it.
+    /// What caught it ([`mechanism`]), and the failure's whole reason (the step, the
+    /// values, what was predicted and answered); none if the suite now passes it.
     pub caught_by: Option<String>,
+    pub reason: Option<String>,
     pub steps: Vec<Step>,
 }
 
@@ -48,10 +51,10 @@ impl Regression {
         let outcome = World::new(broken, self.money)?.play(&self.steps).err();
         let caught_by = outcome.as_deref().map(mechanism);
         ensure!(
-            caught_by == self.caught_by.as_deref(),
-            "{}: recorded as caught by {:?}, replayed as {:?}",
+            caught_by == self.caught_by.as_deref() && outcome == self.reason,
+            "{}: recorded as {:?}, replayed as {:?}",
             self.found,
-            self.caught_by,
+            self.reason,
             outcome
         );
         Ok(outcome)

@@ -103,6 +103,7 @@ fn every_committed_regression_replays_as_recorded_and_passes_on_the_real_suite()
         let real = Regression {
             broken: None,
             caught_by: None,
+            reason: None,
             ..regression
         };
         real.replay()
@@ -137,8 +138,8 @@ fn the_fuzzer_catches_every_broken_variant_by_the_recorded_mechanism() {
 
 #[test]
 fn the_readme_tells_what_the_self_tests_check() {
-    let readme = std::fs::read_to_string(harness::bundles::workspace_root().join("README.md"))
-        .unwrap();
+    let readme =
+        std::fs::read_to_string(harness::bundles::workspace_root().join("README.md")).unwrap();
     for &(variant, money, mechanism, length) in SELF_TESTS {
         let caught = if mechanism.contains(' ') {
             mechanism.to_string()

@@ -110,8 +110,8 @@ fn the_simulator_fails_on_every_broken_variant_and_names_the_check() {
 
 #[test]
 fn the_readme_names_every_check_and_what_catches_each_variant() {
-    let readme = std::fs::read_to_string(harness::bundles::workspace_root().join("README.md"))
-        .unwrap();
+    let readme =
+        std::fs::read_to_string(harness::bundles::workspace_root().join("README.md")).unwrap();
     for (check, _) in CHECKS {
         assert!(readme.contains(&format!("- `{check}`:")), "{check}");
     }
