@@ -194,6 +194,9 @@ fn simulate(city: &str, options: &[&str]) -> Result<()> {
             _ => anyhow::bail!("{USAGE}"),
         }
     }
+    if let Some(variant) = run.broken {
+        eprintln!("simulating on the broken variant {variant}: a self-test, not the city");
+    }
     let total = u64::from(run.days) * cities.len() as u64;
     let days = AtomicU64::new(0);
     let started = Instant::now();

@@ -380,7 +380,8 @@ fn a_receipt_is_paid_at_most_once(
     Ok(1)
 }
 
-/// What `votes_at` and `total_supply_at` said of a finished block never changes.
+/// What `votes_at` and `total_supply_at` say of a block just finished is what the model's
+/// history says, and it never changes after.
 fn the_past_never_changes(
     city: &mut City,
     model: &Model,
@@ -409,12 +410,26 @@ fn the_past_never_changes(
             ));
         }
     }
+    // The block just finished, as the token and the model's own history tell it.
     let finished = city.block() - 1;
     let supply = city.token(ADMIN).total_supply_at(finished).value.ok();
+    let modelled = model.identities.supply_at(finished);
+    if supply != Some(modelled) {
+        return Err(format!(
+            "the supply at block {finished} reads {supply:?}, the model says {modelled}"
+        ));
+    }
     history.supply.push((finished, supply));
     calls += 1;
     for account in &model.tracking {
         let votes = city.token(ADMIN).votes_at(*account, finished).value.ok();
+        let modelled = model.identities.power_at(*account, finished);
+        if votes != Some(modelled) {
+            return Err(format!(
+                "the votes of {account:?} at block {finished} read {votes:?}, the model says \
+                 {modelled}"
+            ));
+        }
         history.votes.push((finished, *account, votes));
         calls += 1;
     }
