@@ -1,10 +1,11 @@
 //! `city fuzz`: a proptest state machine over the real Wasm. Each case restores a sandbox
 //! snapshot of a small city, then plays a random sequence of [`Step`]s (the public messages
 //! of the token, the registry, the reward rules, e-voting and the escrow, called by a fixed
-//! cast with bounded and edge inputs, and time passing). Before each call the reference [`Model`] predicts its outcome; a
-//! divergence fails the case, and so does any named invariant of [`invariants`] checked
-//! after every step. Failing sequences shrink to the shortest and print as numbered steps;
-//! their seeds are kept in a regression file that `cargo test` replays.
+//! cast with bounded and edge inputs, and time passing). Before each call the reference
+//! [`Model`] predicts its outcome; a divergence fails the case, and so does any named
+//! invariant of [`invariants`] checked after every step. Failing sequences shrink to the
+//! shortest found, print as numbered steps with what caught them, and are kept as step
+//! sequences ([`regressions`]) that every campaign replays first.
 
 mod attacker;
 mod identities;

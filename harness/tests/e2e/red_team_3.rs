@@ -7,7 +7,7 @@
 //! members of the governance electorate may always propose.
 
 use city_traits::{
-    CivicRole, Electorate, GovernanceConfig, IdentityKind, PollState, VotingError, FOR,
+    CivicRole, Electorate, GovernanceConfig, IdentityKind, PollState, Role, VotingError, FOR,
 };
 use harness::{
     call::input,
@@ -215,6 +215,115 @@ fn an_electorate_whose_only_cards_have_lapsed_cannot_lock_governance_out() {
         "governance locked out for good: execute answered {executed:?} (set_config took an \
          electorate whose only member's card had lapsed); every vote For the way back was \
          refused {refused:?}"
+    );
+}
+
+#[test]
+#[ignore = "R-10, open: the registrar seat needs the two-step offer and accept of #15"]
+fn a_registrar_seat_given_to_an_account_nobody_holds_cannot_lock_governance_out() {
+    // R-10 (the fourth helper, on the R-7 fix): the last-registrar rule counts seats, not
+    // people who can act. One proposal gives the registrar role to an account whose key
+    // nobody holds, revokes the real registrar and makes the e-residents, whose only card
+    // lapses before execution, the governance electorate. This test states the outcome
+    // the fix must give (the guardian's way back carries); today it fails.
+    let mut city = citizens_city();
+    let lapsing = crowd_member(ERESIDENT, 0);
+    let soon = city.now_ms() + HOUR_MS;
+    city.registry(ADMIN)
+        .register(lapsing, IdentityKind::EResident, [0x99; 32], soon)
+        .ok();
+    city.advance_blocks(1);
+    let eresidents = GovernanceConfig {
+        electorate: Electorate::people(&[IdentityKind::EResident]),
+        ..GOVERNANCE
+    };
+    let nobody = AccountId::from([0xee; 32]);
+    let calls = [
+        proposed_call(
+            &city.registry,
+            selector_bytes!("grant_role"),
+            (CivicRole::Registrar, nobody),
+        ),
+        proposed_call(
+            &city.registry,
+            selector_bytes!("revoke_role"),
+            (CivicRole::Registrar, ADMIN.account()),
+        ),
+        proposed_call(&city.voting, selector_bytes!("set_config"), eresidents),
+    ];
+    let lock = city
+        .voting(ALICE)
+        .propose("E-residents decide", &calls, false, false)
+        .ok();
+    pass_and_wait(&mut city, lock);
+    let executed = city.voting(MALLORY).execute(lock).value;
+    city.advance_blocks(1);
+    let undo = proposed_call(&city.voting, selector_bytes!("set_config"), GOVERNANCE);
+    let back = city
+        .voting(ADMIN)
+        .propose("Undo", &[undo], false, false)
+        .ok();
+    start_voting(&mut city);
+    let refused: Vec<_> = citizens()
+        .into_iter()
+        .chain([lapsing])
+        .filter_map(|voter| city.voting(voter).cast_vote(back, FOR).value.err())
+        .collect();
+    end_voting(&mut city);
+    assert_eq!(
+        city.voting(ADMIN).state(back).value,
+        Ok(PollState::Succeeded),
+        "governance locked out: the lock executed ({executed:?}); every vote For the way \
+         back was refused {refused:?}"
+    );
+}
+
+#[test]
+#[ignore = "R-11, open: the guardian seat needs the two-step offer and accept of #15"]
+fn a_token_threshold_nobody_can_gather_cannot_lock_governance_out() {
+    // R-11 (the fourth helper, on the R-9 fix): "a token electorate's threshold is at most
+    // the supply" does not mean one account can gather it. A coin sits at a lost key; the
+    // guardian seat goes to an account nobody holds (alone in its proposal, as it must);
+    // then minting stops and the holders govern with a threshold of the whole supply. This
+    // test states the outcome the fix must give (someone can still propose); today it
+    // fails.
+    let mut city = citizens_city();
+    let nobody = AccountId::from([0xee; 32]);
+    city.token(ADMIN).transfer(nobody, 1).ok();
+    let seat = proposed_call(&city.voting, selector_bytes!("set_guardian"), nobody);
+    let given = city
+        .voting(ALICE)
+        .propose("A new guardian", &[seat], false, false)
+        .ok();
+    pass_and_wait(&mut city, given);
+    city.voting(MALLORY).execute(given).ok();
+    let supply = city.token(ADMIN).total_supply().value;
+    let calls = [
+        proposed_call(
+            &city.token,
+            selector_bytes!("revoke_role"),
+            (Role::Minter, contract_account(&city.rewards)),
+        ),
+        proposed_call(
+            &city.voting,
+            selector_bytes!("set_config"),
+            GovernanceConfig {
+                proposal_threshold: supply,
+                ..TOKEN_GOVERNANCE
+            },
+        ),
+    ];
+    let lock = city
+        .voting(ALICE)
+        .propose("Holders decide, by the whole supply", &calls, false, false)
+        .ok();
+    pass_and_wait(&mut city, lock);
+    let executed = city.voting(MALLORY).execute(lock).value;
+    city.token(ADMIN).track_votes().ok();
+    city.advance_blocks(1);
+    assert!(
+        someone_can_propose(&mut city),
+        "governance locked out: the lock executed ({executed:?}) and nobody holds the supply"
     );
 }
 
