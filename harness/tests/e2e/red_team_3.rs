@@ -7,7 +7,7 @@
 //! members of the governance electorate may always propose.
 
 use city_traits::{
-    CivicRole, Electorate, GovernanceConfig, IdentityKind, PollState, Role, VotingError, FOR,
+    Call, CivicRole, Electorate, GovernanceConfig, IdentityKind, PollState, Role, VotingError, FOR,
 };
 use harness::{
     call::input,
@@ -162,12 +162,19 @@ fn the_guardian_cannot_veto_its_replacement_through_a_stooge() {
 // Governance locked out after R-4 and R-5
 // ---------------------------------------------------------------------------------------
 
-#[test]
-fn an_electorate_whose_only_cards_have_lapsed_cannot_lock_governance_out() {
-    // R-5 bis: `set_config` counts live identities at the last block, and a card that
-    // lapsed without `expire` is still counted (I-4). One e-resident whose card lapses in an
-    // hour; one proposal revokes the only registrar and makes the e-residents the
-    // governance electorate. By execution (two days on) the card has lapsed.
+/// Plays a lockout by the e-residents: one e-resident whose card lapses in an hour; one
+/// proposal makes `registrar_calls` (given the city and an account nobody holds), then
+/// makes the e-residents the governance electorate; by execution (two days on) the card
+/// has lapsed. Then the guardian proposes the way back and every citizen and the
+/// e-resident vote For. Returns what the lock's execution answered, the votes refused,
+/// and the way back's state.
+fn lock_out_by_lapsed_eresidents(
+    registrar_calls: impl Fn(&City, AccountId) -> Vec<Call>,
+) -> (
+    Result<(), VotingError>,
+    Vec<VotingError>,
+    Result<PollState, VotingError>,
+) {
     let mut city = citizens_city();
     let lapsing = crowd_member(ERESIDENT, 0);
     let soon = city.now_ms() + HOUR_MS;
@@ -179,14 +186,12 @@ fn an_electorate_whose_only_cards_have_lapsed_cannot_lock_governance_out() {
         electorate: Electorate::people(&[IdentityKind::EResident]),
         ..GOVERNANCE
     };
-    let calls = [
-        proposed_call(
-            &city.registry,
-            selector_bytes!("revoke_role"),
-            (CivicRole::Registrar, ADMIN.account()),
-        ),
-        proposed_call(&city.voting, selector_bytes!("set_config"), eresidents),
-    ];
+    let mut calls = registrar_calls(&city, AccountId::from([0xee; 32]));
+    calls.push(proposed_call(
+        &city.voting,
+        selector_bytes!("set_config"),
+        eresidents,
+    ));
     let lock = city
         .voting(ALICE)
         .propose("E-residents decide", &calls, false, false)
@@ -194,21 +199,36 @@ fn an_electorate_whose_only_cards_have_lapsed_cannot_lock_governance_out() {
     pass_and_wait(&mut city, lock);
     let executed = city.voting(MALLORY).execute(lock).value;
     city.advance_blocks(1);
-    // The guardian proposes the way back; every citizen and the e-resident vote For.
     let undo = proposed_call(&city.voting, selector_bytes!("set_config"), GOVERNANCE);
     let back = city
         .voting(ADMIN)
         .propose("Undo", &[undo], false, false)
         .ok();
     start_voting(&mut city);
-    let mut refused = Vec::new();
-    for voter in citizens().into_iter().chain([lapsing]) {
-        if let Err(error) = city.voting(voter).cast_vote(back, FOR).value {
-            refused.push(error);
-        }
-    }
+    let refused = citizens()
+        .into_iter()
+        .chain([lapsing])
+        .filter_map(|voter| city.voting(voter).cast_vote(back, FOR).value.err())
+        .collect();
     end_voting(&mut city);
-    let state = city.voting(ADMIN).state(back).value;
+    (executed, refused, city.voting(ADMIN).state(back).value)
+}
+
+/// The registry's call that revokes the admin's (the only real) registrar role.
+fn revoke_the_registrar(city: &City) -> Call {
+    proposed_call(
+        &city.registry,
+        selector_bytes!("revoke_role"),
+        (CivicRole::Registrar, ADMIN.account()),
+    )
+}
+
+#[test]
+fn an_electorate_whose_only_cards_have_lapsed_cannot_lock_governance_out() {
+    // R-5 bis: `set_config` counts live identities at the last block, and a card that
+    // lapsed without `expire` is still counted (I-4); the lock revokes the only registrar.
+    let (executed, refused, state) =
+        lock_out_by_lapsed_eresidents(|city, _| vec![revoke_the_registrar(city)]);
     assert_eq!(
         state,
         Ok(PollState::Succeeded),
@@ -222,56 +242,19 @@ fn an_electorate_whose_only_cards_have_lapsed_cannot_lock_governance_out() {
 #[ignore = "R-10, open: the registrar seat needs the two-step offer and accept of #15"]
 fn a_registrar_seat_given_to_an_account_nobody_holds_cannot_lock_governance_out() {
     // R-10 (the fourth helper, on the R-7 fix): the last-registrar rule counts seats, not
-    // people who can act. One proposal gives the registrar role to an account whose key
-    // nobody holds, revokes the real registrar and makes the e-residents, whose only card
-    // lapses before execution, the governance electorate. This test states the outcome
-    // the fix must give (the guardian's way back carries); today it fails.
-    let mut city = citizens_city();
-    let lapsing = crowd_member(ERESIDENT, 0);
-    let soon = city.now_ms() + HOUR_MS;
-    city.registry(ADMIN)
-        .register(lapsing, IdentityKind::EResident, [0x99; 32], soon)
-        .ok();
-    city.advance_blocks(1);
-    let eresidents = GovernanceConfig {
-        electorate: Electorate::people(&[IdentityKind::EResident]),
-        ..GOVERNANCE
-    };
-    let nobody = AccountId::from([0xee; 32]);
-    let calls = [
-        proposed_call(
+    // people who can act. The lock first gives the registrar role to an account whose key
+    // nobody holds, then revokes the real registrar. This test states the outcome the fix
+    // must give (the guardian's way back carries); today it fails.
+    let (executed, refused, state) = lock_out_by_lapsed_eresidents(|city, nobody| {
+        let grant = proposed_call(
             &city.registry,
             selector_bytes!("grant_role"),
             (CivicRole::Registrar, nobody),
-        ),
-        proposed_call(
-            &city.registry,
-            selector_bytes!("revoke_role"),
-            (CivicRole::Registrar, ADMIN.account()),
-        ),
-        proposed_call(&city.voting, selector_bytes!("set_config"), eresidents),
-    ];
-    let lock = city
-        .voting(ALICE)
-        .propose("E-residents decide", &calls, false, false)
-        .ok();
-    pass_and_wait(&mut city, lock);
-    let executed = city.voting(MALLORY).execute(lock).value;
-    city.advance_blocks(1);
-    let undo = proposed_call(&city.voting, selector_bytes!("set_config"), GOVERNANCE);
-    let back = city
-        .voting(ADMIN)
-        .propose("Undo", &[undo], false, false)
-        .ok();
-    start_voting(&mut city);
-    let refused: Vec<_> = citizens()
-        .into_iter()
-        .chain([lapsing])
-        .filter_map(|voter| city.voting(voter).cast_vote(back, FOR).value.err())
-        .collect();
-    end_voting(&mut city);
+        );
+        vec![grant, revoke_the_registrar(city)]
+    });
     assert_eq!(
-        city.voting(ADMIN).state(back).value,
+        state,
         Ok(PollState::Succeeded),
         "governance locked out: the lock executed ({executed:?}); every vote For the way \
          back was refused {refused:?}"
