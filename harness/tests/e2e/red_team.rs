@@ -70,6 +70,26 @@ pub fn pass_and_wait(city: &mut City, proposal: u32) {
     city.advance_time(GOVERNANCE.timelock_ms);
 }
 
+/// The address the admin's next deployment of a second escrow will have, without
+/// deploying it, and its constructor (whose input differs from the suite's escrow's, which
+/// would give that escrow's address).
+pub fn future_contract(city: &mut City) -> (AccountId, Vec<u8>) {
+    let constructor = input(
+        selector_bytes!("new"),
+        (
+            contract_account(&city.token),
+            contract_account(&city.voting),
+        ),
+    );
+    let before = city.snapshot();
+    let probe = city
+        .deploy("project-escrow", constructor.clone())
+        .expect("the probe deploys");
+    let future = contract_account(&probe);
+    city.restore(&before);
+    (future, constructor)
+}
+
 // ---------------------------------------------------------------------------------------
 // E-voting and the registry's history
 // ---------------------------------------------------------------------------------------
@@ -549,19 +569,7 @@ fn a_contract_instantiated_after_the_project_is_never_paid_as_its_contractor() {
     // contractor, instantiated afterwards: here a second escrow, which has no ledger entry
     // for the coins and can never move them. Now each payment checks its payee again.
     let mut city = escrow_city();
-    let constructor = input(
-        selector_bytes!("new"),
-        (
-            contract_account(&city.token),
-            contract_account(&city.voting),
-        ),
-    );
-    let before = city.snapshot();
-    let probe = city
-        .deploy("project-escrow", constructor.clone())
-        .expect("the probe deploys");
-    let future = contract_account(&probe);
-    city.restore(&before);
+    let (future, constructor) = future_contract(&mut city);
     let plan = two_milestones(&mut city, future);
     let project = city.escrow(ADMIN).create_project(&plan).value;
     let deployed = city

@@ -10,7 +10,6 @@ use city_traits::{
     MAX_TIMELOCK_MS, MAX_VOTING_DELAY, MIN_GRACE_MS,
 };
 use harness::{
-    call::input,
     city::{
         contract_account, crowd_member, Actor, ADMIN, ALICE, BOB, CAROL, DAVE, GOVERNANCE, MALLORY,
     },
@@ -20,7 +19,7 @@ use harness::{
 };
 use ink::{primitives::AccountId, selector_bytes};
 
-use super::red_team::{citizens_city, pass_and_wait, CROWD};
+use super::red_team::{citizens_city, future_contract, pass_and_wait, CROWD};
 use super::voting::{end_voting, start_voting};
 
 const HOUR_MS: u64 = 3_600_000;
@@ -237,25 +236,6 @@ fn escrow_city() -> City {
         city.token(ADMIN).transfer(holder, 1_000).ok();
     }
     city
-}
-
-/// The address a second escrow deployed by the admin will have, without deploying it.
-fn future_contract(city: &mut City) -> (AccountId, Vec<u8>) {
-    let constructor = input(
-        selector_bytes!("new"),
-        (
-            contract_account(&city.token),
-            // Not the suite's escrow's input, which would give its address.
-            contract_account(&city.voting),
-        ),
-    );
-    let before = city.snapshot();
-    let probe = city
-        .deploy("project-escrow", constructor.clone())
-        .expect("the probe deploys");
-    let future = contract_account(&probe);
-    city.restore(&before);
-    (future, constructor)
 }
 
 #[test]

@@ -10,7 +10,6 @@ use city_traits::{
     Call, CivicRole, Electorate, GovernanceConfig, IdentityKind, PollState, Role, VotingError, FOR,
 };
 use harness::{
-    call::input,
     city::{
         contract_account, crowd_member, ADMIN, ALICE, BOB, CAROL, DAVE, GOVERNANCE, MALLORY,
         TOKEN_GOVERNANCE,
@@ -20,7 +19,7 @@ use harness::{
 };
 use ink::{primitives::AccountId, selector_bytes};
 
-use super::red_team::{citizens_city, pass_and_wait, CROWD};
+use super::red_team::{citizens_city, future_contract, pass_and_wait, CROWD};
 use super::voting::{end_voting, start_voting};
 
 const HOUR_MS: u64 = 3_600_000;
@@ -43,25 +42,6 @@ fn someone_can_propose(city: &mut City) -> bool {
                 .value
                 .is_ok()
         })
-}
-
-/// The address the admin's next deployment of a second escrow will have, without
-/// deploying it, and its constructor.
-fn future_contract(city: &mut City) -> (AccountId, Vec<u8>) {
-    let constructor = input(
-        selector_bytes!("new"),
-        (
-            contract_account(&city.token),
-            contract_account(&city.voting),
-        ),
-    );
-    let before = city.snapshot();
-    let probe = city
-        .deploy("project-escrow", constructor.clone())
-        .expect("the probe deploys");
-    let future = contract_account(&probe);
-    city.restore(&before);
-    (future, constructor)
 }
 
 // ---------------------------------------------------------------------------------------
