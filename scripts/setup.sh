@@ -21,3 +21,7 @@ export RUSTUP_TOOLCHAIN="$TOOLCHAIN"
 
 # One persistent build cache outside the clone, so a fresh clone builds warm.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ink-city/target}"
+
+# The checkout the `city` binary and the tests work in. The binary may have been built by
+# another clone sharing the cache above, so it never assumes where it was compiled.
+export INK_CITY_ROOT="$ROOT"

@@ -15,7 +15,7 @@ use std::{
     sync::Mutex,
 };
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, ensure, Context, Result};
 use contract_build::{BuildMode, ExecuteArgs, Features, ManifestPath, OutputType, Verbosity};
 use drink::session::ContractBundle;
 
@@ -107,46 +107,90 @@ fn every_bundle() -> impl Iterator<Item = (&'static str, &'static str, Option<&'
         .chain(plain.map(|&contract| (contract, contract, None)))
 }
 
-/// The workspace root: the folder above this crate.
-pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the harness lives inside the workspace")
-        .to_path_buf()
+/// The environment variable that names the checkout to work in (`scripts/setup.sh` sets
+/// it).
+pub const ROOT_VARIABLE: &str = "INK_CITY_ROOT";
+
+/// The checkout this process works in, found at run time: [`ROOT_VARIABLE`] if set, else
+/// the nearest folder at or above the current directory that holds a workspace manifest
+/// and `contracts/`.
+///
+/// Never the folder the binary was compiled in: every clone on a machine shares one
+/// `CARGO_TARGET_DIR`, so a binary may have been built by another clone, since removed.
+///
+/// # Errors
+/// If the variable names no checkout, or none is found above the current directory.
+pub fn workspace_root() -> Result<PathBuf> {
+    let is_checkout = |dir: &Path| {
+        dir.join("contracts").is_dir()
+            && fs::read_to_string(dir.join("Cargo.toml"))
+                .is_ok_and(|manifest| manifest.contains("[workspace]"))
+    };
+    if let Some(root) = std::env::var_os(ROOT_VARIABLE) {
+        let root = PathBuf::from(root);
+        ensure!(
+            is_checkout(&root),
+            "{ROOT_VARIABLE}={} is not an ink-city checkout (no workspace Cargo.toml and \
+             contracts/ there)",
+            root.display()
+        );
+        return Ok(root);
+    }
+    let here = std::env::current_dir().context("reading the current directory")?;
+    here.ancestors()
+        .find(|dir| is_checkout(dir))
+        .map(Path::to_path_buf)
+        .with_context(|| {
+            format!(
+                "{} is not inside an ink-city checkout: run from the checkout or set \
+                 {ROOT_VARIABLE}",
+                here.display()
+            )
+        })
 }
 
 /// The cargo target directory: `CARGO_TARGET_DIR` if set, else `<workspace>/target`.
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target"))
+fn target_dir() -> Result<PathBuf> {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => Ok(PathBuf::from(dir)),
+        None => Ok(workspace_root()?.join("target")),
+    }
 }
 
 /// Where the built bundles live.
-pub fn bundle_dir() -> PathBuf {
-    target_dir().join("ink-city-bundles")
+///
+/// # Errors
+/// If `CARGO_TARGET_DIR` is unset and no checkout is found ([`workspace_root`]).
+pub fn bundle_dir() -> Result<PathBuf> {
+    Ok(target_dir()?.join("ink-city-bundles"))
 }
 
 /// Where `cargo contract build` (and the build here) leaves `contract`'s own bundle, which
 /// cargo-contract's `instantiate` and `upload` read when given no `--file`.
-pub fn cargo_contract_bundle(contract: &str) -> PathBuf {
+///
+/// # Errors
+/// As [`bundle_dir`].
+pub fn cargo_contract_bundle(contract: &str) -> Result<PathBuf> {
     let name = contract.replace('-', "_");
-    target_dir()
+    Ok(target_dir()?
         .join("ink")
         .join(&name)
-        .join(format!("{name}.contract"))
+        .join(format!("{name}.contract")))
 }
 
 /// The path of one contract's bundle.
-pub fn bundle_path(contract: &str) -> PathBuf {
-    bundle_dir().join(format!("{}.contract", contract.replace('-', "_")))
+///
+/// # Errors
+/// As [`bundle_dir`].
+pub fn bundle_path(contract: &str) -> Result<PathBuf> {
+    Ok(bundle_dir()?.join(format!("{}.contract", contract.replace('-', "_"))))
 }
 
 /// Builds every contract unless the bundles on disk were built from the same sources.
 ///
 /// Returns whether a build ran.
 pub fn ensure_built() -> Result<bool> {
-    let dir = bundle_dir();
+    let dir = bundle_dir()?;
     fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let lock = fs::File::create(dir.join(".lock"))?;
     lock.lock().context("locking the bundle directory")?;
@@ -154,7 +198,7 @@ pub fn ensure_built() -> Result<bool> {
     let fingerprint = fingerprint()?;
     let stamp = dir.join("fingerprint");
     let fresh = fs::read_to_string(&stamp).ok().as_deref() == Some(fingerprint.as_str())
-        && every_bundle().all(|(name, ..)| bundle_path(name).exists());
+        && every_bundle().all(|(name, ..)| bundle_path(name).is_ok_and(|path| path.exists()));
     if fresh {
         return Ok(false);
     }
@@ -169,7 +213,7 @@ pub fn ensure_built() -> Result<bool> {
 /// into [`bundle_dir`] as `name`.
 fn build(name: &str, contract: &str, feature: Option<&str>) -> Result<()> {
     eprintln!("building contract {name} (release, wasm-opt)");
-    let manifest = workspace_root()
+    let manifest = workspace_root()?
         .join("contracts")
         .join(contract)
         .join("Cargo.toml");
@@ -190,7 +234,7 @@ fn build(name: &str, contract: &str, feature: Option<&str>) -> Result<()> {
     let Some(metadata) = result.metadata_result else {
         bail!("building {contract} produced no bundle");
     };
-    fs::copy(&metadata.dest_bundle, bundle_path(name))
+    fs::copy(&metadata.dest_bundle, bundle_path(name)?)
         .with_context(|| format!("copying the bundle of {name}"))?;
     Ok(())
 }
@@ -206,7 +250,7 @@ pub fn load(contract: &'static str) -> Result<ContractBundle> {
         return Ok(bundle.clone());
     }
     ensure_built()?;
-    let path = bundle_path(contract);
+    let path = bundle_path(contract)?;
     let bundle =
         ContractBundle::load(&path).with_context(|| format!("loading {}", path.display()))?;
     loaded.insert(contract, bundle.clone());
@@ -216,7 +260,7 @@ pub fn load(contract: &'static str) -> Result<ContractBundle> {
 /// A hash of every input of the contract build: the contracts' sources and manifests, the
 /// workspace manifest and lock file, and the toolchain file.
 fn fingerprint() -> Result<String> {
-    let root = workspace_root();
+    let root = workspace_root()?;
     let mut files = vec![
         root.join("Cargo.toml"),
         root.join("Cargo.lock"),

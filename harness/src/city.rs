@@ -1,7 +1,10 @@
 //! `City`: the suite deployed and wired in one embedded sandbox, with named actors, typed
 //! calls and explicit control of block number and time.
 
-use std::collections::{BTreeMap, HashSet};
+use std::{
+    collections::{BTreeMap, BTreeSet, HashSet},
+    sync::Mutex,
+};
 
 use anyhow::{bail, ensure, Context, Result};
 use city_traits::{Electorate, GovernanceConfig, IdentityKind, Role};
@@ -89,6 +92,34 @@ impl Actor {
     /// The actor's account: the BLAKE2-256 hash of `ink-city/<name>`.
     pub fn account(self) -> AccountId {
         named_account(self.0)
+    }
+}
+
+/// An actor is written by name (the fuzzer's regression files).
+impl serde::Serialize for Actor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0)
+    }
+}
+
+/// An actor is read by name. Names are interned: each distinct name is allocated once
+/// per process, so reading the same files again does not grow memory.
+impl<'de> serde::Deserialize<'de> for Actor {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        static NAMES: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+        let name = String::deserialize(deserializer)?;
+        let mut names = NAMES
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let interned = match names.get(name.as_str()) {
+            Some(interned) => interned,
+            None => {
+                let leaked: &'static str = Box::leak(name.into_boxed_str());
+                names.insert(leaked);
+                leaked
+            }
+        };
+        Ok(Actor(interned))
     }
 }
 

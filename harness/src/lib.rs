@@ -1,32 +1,38 @@
-//! The ink-city harness: builds the suite's real Wasm bundles, deploys them into drink's
+//! The ink-city driver: builds the suite's real Wasm bundles, deploys them into drink's
 //! embedded pallet-contracts sandbox and drives them like a city would.
 //!
 //! - [`bundles`]: build once (`contract-build`, release, wasm-opt), reuse while sources are
 //!   unchanged, load with `ContractBundle::load`.
 //! - [`City`]: the deployed suite (token, citizen registry, reward rules, e-voting,
-//!   project escrow), named actors, typed calls, block and time control, snapshots.
-//! - [`scenarios`]: the six seed cities that `city simulate <city>|all` runs: each tells
-//!   its story, then lives at scale with [`sim`] (the token's own story is [`demo`]).
-//! - [`sim`]: a city's population over simulated days, its checks, report and charts.
-//! - [`deploy`]: `city deploy` / `city verify`, from the plans in `deployments/networks/`.
-//! - [`bench`]: deterministic figures (Wasm size, weight) for `city bench`.
-//! - [`fuzz`]: the invariant fuzzer, a proptest state machine with a reference model, for
-//!   `city fuzz`.
+//!   project escrow), named actors, block and time control, snapshots.
+//! - [`token`], [`registry`], [`rewards`], [`voting`], [`escrow`]: the typed calls of each
+//!   contract; [`call`]: what a call returns ([`Outcome`]) and the events it emitted.
+//!
+//! The layers above this crate drive it: `ink-city-sim` (the cities), `ink-city-fuzz`,
+//! `ink-city-bench` and `ink-city-deployments`, and `ink-city-cli` on top. Nothing here
+//! talks to a live chain.
 
-pub mod bench;
 pub mod bundles;
 pub mod call;
 pub mod city;
-pub mod demo;
-pub mod deploy;
 pub mod escrow;
-pub mod fuzz;
 pub mod registry;
 pub mod rewards;
-pub mod scenarios;
-pub mod sim;
 pub mod token;
 pub mod voting;
 
 pub use call::{ContractEvent, Outcome};
 pub use city::{Actor, City, CitySnapshot, TokenConfig};
+
+/// A borderless terminal table with `header`, its first `names` columns (the names) aligned
+/// left and the figures after them right.
+pub fn table(header: &[&str], names: usize) -> comfy_table::Table {
+    let mut table = comfy_table::Table::new();
+    table
+        .load_preset(comfy_table::presets::NOTHING)
+        .set_header(header);
+    for column in table.column_iter_mut().skip(names) {
+        column.set_cell_alignment(comfy_table::CellAlignment::Right);
+    }
+    table
+}

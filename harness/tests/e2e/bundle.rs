@@ -80,8 +80,9 @@ fn typed_escrow_calls_cover_exactly_the_escrow_messages() {
 fn cargo_contracts_output_folder_holds_the_real_bundles_not_a_broken_variant() {
     harness::bundles::ensure_built().unwrap();
     for contract in harness::bundles::CONTRACTS {
-        let ours = std::fs::read(harness::bundles::bundle_path(contract)).unwrap();
-        let theirs = std::fs::read(harness::bundles::cargo_contract_bundle(contract)).unwrap();
+        let ours = std::fs::read(harness::bundles::bundle_path(contract).unwrap()).unwrap();
+        let theirs =
+            std::fs::read(harness::bundles::cargo_contract_bundle(contract).unwrap()).unwrap();
         assert!(ours == theirs, "{contract}: target/ink holds another build");
     }
 }

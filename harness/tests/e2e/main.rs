@@ -6,9 +6,7 @@ mod adversarial;
 mod attacks;
 mod bundle;
 mod checkpoints;
-mod deploy;
 mod escrow;
-mod fuzz;
 mod governance;
 mod pause_and_cap;
 mod properties;
@@ -21,8 +19,6 @@ mod reentrancy;
 mod registry;
 mod rewards;
 mod roles;
-mod scenarios;
-mod self_tests;
 mod voting;
 
 use harness::{

@@ -1,0 +1,578 @@
+//! `city bench`: deterministic figures of the real bundles in the sandbox: Wasm size and the
+//! weight (ref_time, proof_size) of the token's key messages, beside the anchors.
+
+use anyhow::Result;
+use city_traits::{kinds, Action, Attestation, CivicRole, IdentityKind, Role, Rule};
+use ink::primitives::AccountId;
+use serde::Serialize;
+
+mod escrow;
+mod voting;
+
+pub use voting::{FEW_VOTERS, MANY_VOTERS};
+
+use harness::{
+    bundles,
+    call::Outcome,
+    city::{crowd_member, numbered_id, Actor, City, ADMIN, ALICE, BOB, CAROL, DAVE, SHOP},
+};
+
+/// A figure measured elsewhere in this same sandbox (weights are deterministic), to compare
+/// against.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Anchor {
+    pub name: &'static str,
+    pub wasm_bytes: usize,
+    pub transfer_ref_time: u64,
+    pub transfer_proof_size: u64,
+}
+
+/// The PSP22 reference token (crate `psp22` 2.0) and ink!'s `erc20` example, built with
+/// cargo-contract 5.0.3 and measured in drink 0.18's minimal sandbox.
+pub const ANCHORS: [Anchor; 2] = [
+    Anchor {
+        name: "PSP22 reference (psp22 2.0)",
+        wasm_bytes: 14_834,
+        transfer_ref_time: 1_423_400_000,
+        transfer_proof_size: 24_303,
+    },
+    Anchor {
+        name: "ink! erc20 example",
+        wasm_bytes: 6_740,
+        transfer_ref_time: 1_150_600_000,
+        transfer_proof_size: 16_203,
+    },
+];
+
+/// The weight one message used.
+#[derive(Debug, Clone, Serialize)]
+pub struct Measurement {
+    pub message: String,
+    pub ref_time: u64,
+    pub proof_size: u64,
+}
+
+/// The size of one bundle's Wasm.
+#[derive(Debug, Clone, Serialize)]
+pub struct Size {
+    pub contract: String,
+    pub wasm_bytes: usize,
+}
+
+/// How the city token compares with an anchor.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ratio {
+    pub anchor: &'static str,
+    pub wasm_size: f64,
+    pub transfer_ref_time: f64,
+    pub transfer_proof_size: f64,
+}
+
+/// Everything `city bench` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub sizes: Vec<Size>,
+    /// The city token's messages.
+    pub weights: Vec<Measurement>,
+    /// The citizen registry's messages.
+    pub registry_weights: Vec<Measurement>,
+    /// The reward rules' messages (batches per attestation).
+    pub reward_weights: Vec<Measurement>,
+    /// `attest`'s ref_time with [`MANY_CITIZENS`] registered over [`FEW_CITIZENS`].
+    pub attest_flatness: f64,
+    /// E-voting's messages.
+    pub voting_weights: Vec<Measurement>,
+    /// `cast_vote`'s ref_time after [`MANY_VOTERS`] earlier votes over after
+    /// [`FEW_VOTERS`].
+    pub cast_vote_flatness: f64,
+    /// The project escrow's messages (releases per transfer).
+    pub escrow_weights: Vec<Measurement>,
+    pub anchors: [Anchor; 2],
+    pub ratios: Vec<Ratio>,
+}
+
+/// The plain transfer between two holders that the anchors are compared with.
+const TRANSFER: &str = "transfer";
+
+/// Milliseconds in a day.
+const DAY_MS: u64 = 86_400_000;
+
+/// Number of past blocks in which the `votes_at` and `kind_at` benchmark accounts changed.
+pub const VOTES_HISTORY: u32 = 64;
+
+/// Measures every figure on a fresh city.
+pub fn run() -> Result<Report> {
+    let mut city = City::new()?;
+    let mut weights = Vec::new();
+
+    // Given: alice and bob are plain holders, carol and dave vote with their tokens, the
+    // shop is a provider, the admin mints and burns, and alice lets bob spend for her.
+    for role in [Role::Minter, Role::Burner] {
+        city.token(ADMIN).grant_role(role, ADMIN).ok();
+    }
+    city.token(ADMIN)
+        .grant_role(Role::ServiceProvider, SHOP)
+        .ok();
+    for holder in [ALICE, BOB, CAROL, DAVE] {
+        city.token(ADMIN).transfer(holder, 10_000).ok();
+    }
+    city.token(ALICE).approve(BOB, 1_000).ok();
+    let track_votes = city.token(CAROL).track_votes();
+    weights.push(Measurement::of("track_votes", &track_votes));
+    city.token(DAVE).track_votes().ok();
+    city.advance_blocks(1);
+
+    let transfer = city.token(ALICE).transfer(BOB, 100);
+    weights.push(Measurement::of(TRANSFER, &transfer));
+    // Between voters, a new block's first transfer keeps a checkpoint in each cell...
+    let voters = city.token(CAROL).transfer(DAVE, 100);
+    weights.push(Measurement::of("transfer between voters", &voters));
+    // ...and the next block's moves two checkpoints per side to the archive.
+    city.advance_blocks(1);
+    let archiving = city.token(CAROL).transfer(DAVE, 100);
+    weights.push(Measurement::of(
+        "transfer between voters (archiving)",
+        &archiving,
+    ));
+    city.advance_blocks(1);
+    let approve = city.token(ALICE).approve(CAROL, 500);
+    weights.push(Measurement::of("approve", &approve));
+    let transfer_from = city.token(BOB).transfer_from(ALICE, BOB, 100);
+    weights.push(Measurement::of("transfer_from", &transfer_from));
+    let mint = city.token(ADMIN).mint_to(ALICE, 100);
+    weights.push(Measurement::of("mint_to", &mint));
+    let burn = city.token(ADMIN).burn_from(ADMIN, 100);
+    weights.push(Measurement::of("burn_from (own tokens)", &burn));
+    let redeem = city.token(ALICE).redeem(SHOP, 100, b"order-1");
+    weights.push(Measurement::of("redeem", &redeem));
+
+    // votes_at with a long history: a binary search over VOTES_HISTORY checkpoints.
+    for _ in 0..VOTES_HISTORY {
+        city.advance_blocks(1);
+        city.token(CAROL).transfer(DAVE, 1).ok();
+    }
+    city.advance_blocks(1);
+    let early_block = city.block() - VOTES_HISTORY / 2;
+    let votes = city.token(CAROL).votes_at(CAROL, early_block);
+    let label = format!("votes_at ({VOTES_HISTORY} checkpoints)");
+    weights.push(Measurement::of(&label, &votes));
+
+    let sizes = bundles::CONTRACTS
+        .iter()
+        .map(|&contract| -> Result<Size> {
+            Ok(Size {
+                contract: contract.to_string(),
+                wasm_bytes: bundles::load(contract)?.wasm.len(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let token_size = city.token.bundle.wasm.len() as f64;
+    let transfer = weights
+        .iter()
+        .find(|measurement| measurement.message == TRANSFER)
+        .expect("the transfer was measured");
+    let ratios = ANCHORS
+        .iter()
+        .map(|anchor| Ratio {
+            anchor: anchor.name,
+            wasm_size: token_size / anchor.wasm_bytes as f64,
+            transfer_ref_time: transfer.ref_time as f64 / anchor.transfer_ref_time as f64,
+            transfer_proof_size: transfer.proof_size as f64 / anchor.transfer_proof_size as f64,
+        })
+        .collect();
+    let registry_weights = registry_weights(&mut city);
+    let (reward_weights, attest_flatness) = reward_weights()?;
+    let (voting_weights, cast_vote_flatness) = voting::voting_weights()?;
+    let escrow_weights = escrow::escrow_weights()?;
+    Ok(Report {
+        sizes,
+        weights,
+        registry_weights,
+        reward_weights,
+        attest_flatness,
+        voting_weights,
+        cast_vote_flatness,
+        escrow_weights,
+        anchors: ANCHORS,
+        ratios,
+    })
+}
+
+impl Report {
+    /// The report as terminal tables.
+    pub fn table(&self) -> String {
+        let mut sizes = harness::table(&["contract", "Wasm bytes"], 1);
+        for size in &self.sizes {
+            sizes.add_row([size.contract.clone(), size.wasm_bytes.to_string()]);
+        }
+        let mut out = format!("Wasm size\n{sizes}\n");
+        for (contract, weights, footer) in self.sections() {
+            let mut rows = harness::table(&["message", "ref_time", "proof_size"], 1);
+            for m in weights {
+                rows.add_row([
+                    m.message.clone(),
+                    m.ref_time.to_string(),
+                    m.proof_size.to_string(),
+                ]);
+            }
+            out += &format!("\n{contract} weights\n{rows}\n");
+            if let Some(footer) = footer {
+                out += &format!("  {footer}\n");
+            }
+        }
+        let mut anchors = harness::table(&["contract", "wasm B", "ref_time", "proof_size"], 1);
+        for a in &self.anchors {
+            anchors.add_row([
+                a.name.to_string(),
+                a.wasm_bytes.to_string(),
+                a.transfer_ref_time.to_string(),
+                a.transfer_proof_size.to_string(),
+            ]);
+        }
+        let mut ratios = harness::table(&["anchor", "wasm", "ref_time", "proof_size"], 1);
+        for r in &self.ratios {
+            ratios.add_row([
+                r.anchor.to_string(),
+                format!("{:.2}x", r.wasm_size),
+                format!("{:.2}x", r.transfer_ref_time),
+                format!("{:.2}x", r.transfer_proof_size),
+            ]);
+        }
+        out + &format!("\nanchors (transfer)\n{anchors}\n\ncity-token / anchor\n{ratios}\n")
+    }
+}
+
+/// The README's lines that open and close the tables `city bench --readme` writes.
+pub const README_BEGIN: &str = "<!-- city bench --readme: from here to the end mark -->";
+pub const README_END: &str = "<!-- city bench --readme: end -->";
+
+impl Report {
+    /// The figures as the README shows them: markdown tables, numbers with thousands
+    /// separators.
+    pub fn markdown(&self) -> String {
+        let token = self
+            .sizes
+            .iter()
+            .find(|size| size.contract == "city-token")
+            .map_or(0, |size| size.wasm_bytes);
+        let transfer = self
+            .weights
+            .iter()
+            .find(|m| m.message == TRANSFER)
+            .map_or((0, 0), |m| (m.ref_time, m.proof_size));
+        let mut out = String::from(
+            "| | Wasm (B) | transfer ref_time | transfer proof_size |\n|---|---:|---:|---:|\n",
+        );
+        out += &format!(
+            "| **city-token** | **{}** | **{}** | **{}** |\n",
+            thousands(token as u64),
+            thousands(transfer.0),
+            thousands(transfer.1)
+        );
+        for size in self
+            .sizes
+            .iter()
+            .filter(|size| size.contract != "city-token")
+        {
+            out += &format!(
+                "| {} | {} | | |\n",
+                size.contract,
+                thousands(size.wasm_bytes as u64)
+            );
+        }
+        for a in &self.anchors {
+            out += &format!(
+                "| {} | {} | {} | {} |\n",
+                a.name,
+                thousands(a.wasm_bytes as u64),
+                thousands(a.transfer_ref_time),
+                thousands(a.transfer_proof_size)
+            );
+        }
+        for r in &self.ratios {
+            out += &format!(
+                "| city-token / {} | {:.2}x | {:.2}x | {:.2}x |\n",
+                r.anchor, r.wasm_size, r.transfer_ref_time, r.transfer_proof_size
+            );
+        }
+        for (contract, weights, footer) in self.sections() {
+            out += &format!("\n| {contract} message | ref_time | proof_size |\n|---|---:|---:|\n");
+            for m in weights {
+                out += &format!(
+                    "| {} | {} | {} |\n",
+                    m.message,
+                    thousands(m.ref_time),
+                    thousands(m.proof_size)
+                );
+            }
+            if let Some(footer) = footer {
+                out += &format!("\n{footer}.\n");
+            }
+        }
+        out
+    }
+
+    /// Each contract's measurements, with the flatness ratio where there is one.
+    fn sections(&self) -> [(&'static str, &[Measurement], Option<String>); 5] {
+        let attest = format!(
+            "attest with {} citizens registered over with {FEW_CITIZENS}: {:.3}x ref_time",
+            thousands(MANY_CITIZENS.into()),
+            self.attest_flatness
+        );
+        let cast_vote = format!(
+            "cast_vote after {} earlier votes over after {FEW_VOTERS}: {:.3}x ref_time",
+            thousands(MANY_VOTERS.into()),
+            self.cast_vote_flatness
+        );
+        [
+            ("city-token", &self.weights, None),
+            ("citizen-registry", &self.registry_weights, None),
+            ("reward-rules", &self.reward_weights, Some(attest)),
+            ("e-voting", &self.voting_weights, Some(cast_vote)),
+            ("project-escrow", &self.escrow_weights, None),
+        ]
+    }
+
+    /// `readme` with its figures replaced by [`Report::markdown`], between
+    /// [`README_BEGIN`] and [`README_END`].
+    ///
+    /// # Errors
+    /// If `readme` lacks the marks.
+    pub fn into_readme(&self, readme: &str) -> Result<String> {
+        let begin = readme
+            .find(README_BEGIN)
+            .ok_or_else(|| anyhow::anyhow!("the README has no line {README_BEGIN}"))?
+            + README_BEGIN.len();
+        let end = readme[begin..]
+            .find(README_END)
+            .ok_or_else(|| anyhow::anyhow!("the README has no line {README_END}"))?
+            + begin;
+        Ok(format!(
+            "{}\n{}{}",
+            &readme[..begin],
+            self.markdown(),
+            &readme[end..]
+        ))
+    }
+}
+
+/// `n` with a comma between each group of three digits, as the README writes numbers.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+impl Measurement {
+    /// The weight of a call that must have succeeded.
+    fn of<T, E: std::fmt::Debug>(message: &str, outcome: &Outcome<Result<T, E>>) -> Self {
+        if let Err(error) = &outcome.value {
+            panic!("{message} failed in the benchmark: {error:?}");
+        }
+        Self::of_query(message, outcome)
+    }
+
+    /// The weight of a call that cannot fail.
+    fn of_query<T>(message: &str, outcome: &Outcome<T>) -> Self {
+        Self {
+            message: message.into(),
+            ref_time: outcome.weight.ref_time(),
+            proof_size: outcome.weight.proof_size(),
+        }
+    }
+}
+
+/// Citizens registered for the small and the large `attest` measurement.
+pub const FEW_CITIZENS: u32 = 10;
+pub const MANY_CITIZENS: u32 = 10_000;
+
+/// Batch sizes whose weight per attestation is reported.
+pub const BATCH_SIZES: [u32; 3] = [1, 10, 50];
+
+/// A citizen of the crowd used by the reward benchmarks.
+fn citizen(n: u32) -> AccountId {
+    crowd_member("bench-citizen", n)
+}
+
+/// The reward rules' weights on a fresh city: a smart bin reports recyclables.
+fn reward_weights() -> Result<(Vec<Measurement>, f64)> {
+    let bin = Actor("bench-bin");
+    let mut city = City::new()?;
+    let year = city.now_ms() + 365 * DAY_MS;
+    city.registry(ADMIN)
+        .grant_role(CivicRole::Registrar, ADMIN)
+        .ok();
+    city.registry(ADMIN)
+        .grant_role(CivicRole::Attester, bin)
+        .ok();
+    city.rewards(ADMIN)
+        .authorise_attester(bin, &[Action::Recyclables])
+        .ok();
+    let rule = Rule {
+        reward: 200,
+        per: 1_000,
+        kinds: kinds(&[IdentityKind::Citizen]),
+    };
+    city.rewards(ADMIN)
+        .set_rule(Action::Recyclables, Some(rule), 0)
+        .ok();
+    city.rewards(ADMIN).set_limits(u128::MAX, u128::MAX).ok();
+    let mut registered = 0;
+    let mut register_up_to = |city: &mut City, count: u32| {
+        for n in registered..count {
+            city.registry(ADMIN)
+                .register(
+                    citizen(n),
+                    IdentityKind::Citizen,
+                    numbered_id(0xd0, n),
+                    year,
+                )
+                .ok();
+            if n % 500 == 499 {
+                city.advance_blocks(1);
+            }
+        }
+        registered = count;
+        city.advance_blocks(1);
+    };
+    let mut receipts = 0u32;
+    let mut next_receipt = || {
+        receipts += 1;
+        numbered_id(0xee, receipts)
+    };
+
+    let mut weights = Vec::new();
+    register_up_to(&mut city, FEW_CITIZENS);
+    let few = city
+        .rewards(bin)
+        .attest(next_receipt(), citizen(1), Action::Recyclables, 2_500);
+    weights.push(Measurement::of(
+        &format!("attest ({FEW_CITIZENS} citizens)"),
+        &few,
+    ));
+    for size in BATCH_SIZES {
+        city.advance_blocks(1);
+        let batch: Vec<Attestation> = (0..size)
+            .map(|n| Attestation {
+                receipt: next_receipt(),
+                beneficiary: citizen(n % FEW_CITIZENS),
+                action: Action::Recyclables,
+                quantity: 2_500,
+            })
+            .collect();
+        let outcome = city.rewards(bin).attest_batch(&batch);
+        let mut per_item = Measurement::of(&format!("attest_batch of {size}, per item"), &outcome);
+        per_item.ref_time /= u64::from(size);
+        per_item.proof_size /= u64::from(size);
+        weights.push(per_item);
+    }
+    register_up_to(&mut city, MANY_CITIZENS);
+    let many = city.rewards(bin).attest(
+        next_receipt(),
+        citizen(MANY_CITIZENS - 1),
+        Action::Recyclables,
+        2_500,
+    );
+    weights.push(Measurement::of(
+        &format!("attest ({MANY_CITIZENS} citizens)"),
+        &many,
+    ));
+    let flatness = many.weight.ref_time() as f64 / few.weight.ref_time() as f64;
+    Ok((weights, flatness))
+}
+
+/// The registry's key messages, each in its own block, on the city of [`run`].
+fn registry_weights(city: &mut City) -> Vec<Measurement> {
+    let mut weights = Vec::new();
+    let year = city.now_ms() + 365 * DAY_MS;
+    city.registry(ADMIN)
+        .grant_role(CivicRole::Registrar, ADMIN)
+        .ok();
+    city.advance_blocks(1);
+    let register = city
+        .registry(ADMIN)
+        .register(ALICE, IdentityKind::Resident, [1; 32], year);
+    weights.push(Measurement::of("register", &register));
+    city.advance_blocks(1);
+    let renew = city.registry(ADMIN).renew(ALICE, year + DAY_MS);
+    weights.push(Measurement::of("renew", &renew));
+    let kind_of = city.registry(BOB).kind_of(ALICE);
+    weights.push(Measurement::of_query("kind_of", &kind_of));
+    city.advance_blocks(1);
+    let change_kind = city
+        .registry(ADMIN)
+        .change_kind(ALICE, IdentityKind::Citizen);
+    weights.push(Measurement::of("change_kind", &change_kind));
+
+    // kind_at with a long history: a binary search over HISTORY status checkpoints.
+    for round in 0..VOTES_HISTORY {
+        city.advance_blocks(1);
+        let kind = [IdentityKind::Resident, IdentityKind::Citizen][round as usize % 2];
+        city.registry(ADMIN).change_kind(ALICE, kind).ok();
+    }
+    city.advance_blocks(1);
+    let early_block = city.block() - VOTES_HISTORY / 2;
+    let kind_at = city.registry(BOB).kind_at(ALICE, early_block);
+    let label = format!("kind_at ({VOTES_HISTORY} checkpoints)");
+    weights.push(Measurement::of(&label, &kind_at));
+    let counts_at = city.registry(BOB).eligible_counts_at(early_block);
+    let label = format!("eligible_counts_at ({VOTES_HISTORY} checkpoints)");
+    weights.push(Measurement::of(&label, &counts_at));
+    let revoke = city.registry(ADMIN).revoke(ALICE);
+    weights.push(Measurement::of("revoke", &revoke));
+    weights
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report() -> Report {
+        let weight = |message: &str, ref_time| Measurement {
+            message: message.into(),
+            ref_time,
+            proof_size: 35_790,
+        };
+        Report {
+            sizes: vec![Size {
+                contract: "city-token".into(),
+                wasm_bytes: 26_195,
+            }],
+            weights: vec![weight(TRANSFER, 1_836_562_469)],
+            registry_weights: vec![weight("register", 2_108_547_781)],
+            reward_weights: Vec::new(),
+            attest_flatness: 1.0,
+            voting_weights: Vec::new(),
+            cast_vote_flatness: 1.0,
+            escrow_weights: Vec::new(),
+            anchors: ANCHORS,
+            ratios: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn thousands_are_grouped_as_the_readme_writes_them() {
+        let grouped = [0, 999, 1_000, 26_195, 1_836_562_469].map(thousands);
+        assert_eq!(grouped, ["0", "999", "1,000", "26,195", "1,836,562,469"]);
+    }
+
+    #[test]
+    fn a_readme_figure_off_by_one_digit_is_not_what_the_bench_writes() {
+        let readme = format!("intro\n{README_BEGIN}\nold\n{README_END}\nafter\n");
+        let written = report().into_readme(&readme).unwrap();
+        assert!(written.starts_with(&format!("intro\n{README_BEGIN}\n")));
+        assert!(written.ends_with(&format!("{README_END}\nafter\n")));
+        // Written again, it is a fixed point: `--check` passes on what `--readme` wrote.
+        assert_eq!(report().into_readme(&written).unwrap(), written);
+        let edited = written.replacen("1,836,562,469", "1,836,562,468", 1);
+        assert_ne!(edited, written);
+        assert_eq!(report().into_readme(&edited).unwrap(), written);
+        assert!(report().into_readme("no marks").is_err());
+    }
+}

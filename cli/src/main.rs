@@ -1,0 +1,342 @@
+//! `city`: the ink-city command line (`city --help`, `city <command> --help`).
+//!
+//! Usage errors are clap's, with exit code 2; a check that fails (a story, a simulation
+//! check, a fuzzing invariant, the README's figures, a verification) exits 1.
+
+use std::{
+    path::{Path, PathBuf},
+    process::ExitCode,
+    time::Instant,
+};
+
+use anyhow::{bail, ensure, Result};
+use clap::{builder::PossibleValuesParser, Args, Parser, Subcommand};
+use deployments::{self as deploy, Places};
+use harness::{
+    bundles::{self, BROKEN_VARIANTS},
+    table,
+};
+use indicatif::{ProgressBar, ProgressStyle};
+use sim::cities::{self as scenarios, CITIES};
+
+#[derive(Parser)]
+#[command(
+    name = "city",
+    version,
+    about = "Build, simulate, fuzz, bench and deploy the ink-city contracts",
+    long_about = "Build, simulate, fuzz, bench and deploy the ink-city contracts.\n\n\
+                  Every command but deploy, verify and step runs on the real Wasm bundles in \
+                  drink's embedded pallet-contracts sandbox."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build every contract bundle (release, wasm-opt) unless the sources are unchanged.
+    Build,
+    /// Tell each city's story and live it at scale, checking both; write a report with
+    /// charts.
+    Simulate(Simulate),
+    /// The City Coin story alone.
+    Demo,
+    /// Wasm sizes and weights of the key messages, beside the anchors.
+    Bench(Bench),
+    /// An invariant-fuzzing campaign on the real Wasm; fails on a violation, printing the
+    /// shortest failing sequence.
+    Fuzz(Fuzz),
+    /// Deploy the suite as `deployments/networks/<network>.toml` plans, writing a record to
+    /// `deployments/records/<network>/`.
+    Deploy(Deploy),
+    /// Compare the code on chain with the bundles built here.
+    Verify(Network),
+    /// One civic step on the deployed suite: register the citizen, a bin attests and the
+    /// rules mint, the citizen votes.
+    Step(Step),
+}
+
+/// The broken variants, for `--broken`.
+fn broken_variants() -> PossibleValuesParser {
+    PossibleValuesParser::new(BROKEN_VARIANTS.iter().map(|(name, ..)| *name))
+}
+
+#[derive(Args)]
+struct Simulate {
+    /// The city, or `all` for the six in parallel, one per core.
+    #[arg(value_parser = PossibleValuesParser::new(std::iter::once("all").chain(CITIES)))]
+    city: String,
+    /// People living in each city.
+    #[arg(long, value_name = "N", default_value_t = sim::Options::default().citizens)]
+    citizens: u32,
+    /// Simulated days.
+    #[arg(long, value_name = "D", default_value_t = sim::Options::default().days)]
+    days: u32,
+    /// The seed of every choice: a seed gives the same report.
+    #[arg(long, value_name = "S", default_value_t = sim::Options::default().seed)]
+    seed: u64,
+    /// Where the report (index.html, report.json, the charts) is written.
+    #[arg(long, value_name = "DIR", default_value = "city-report")]
+    out: PathBuf,
+    /// Run on a deliberately broken variant of a contract (a self-test of the checks).
+    #[arg(long, value_name = "VARIANT", value_parser = broken_variants())]
+    broken: Option<String>,
+}
+
+#[derive(Args)]
+#[group(multiple = false)]
+struct Bench {
+    /// Print the figures as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Write the figures into FILE's figures section.
+    #[arg(long, value_name = "FILE")]
+    readme: Option<PathBuf>,
+    /// Fail when FILE's figures differ from what is measured.
+    #[arg(long, value_name = "FILE")]
+    check: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct Fuzz {
+    /// Cases to play.
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    cases: u32,
+    /// The most steps in a case.
+    #[arg(long, value_name = "D", default_value_t = 50)]
+    depth: usize,
+    /// The campaign's seed.
+    #[arg(long, value_name = "S", default_value_t = 7)]
+    seed: u64,
+    /// The token's decimals: cents (2), 18, or amounts at the edge of 128 bits.
+    #[arg(long, value_name = "DECIMALS", default_value = "2",
+          value_parser = PossibleValuesParser::new(["2", "18", "edge"]))]
+    decimals: String,
+    /// Fuzz a deliberately broken variant of a contract (a self-test of the fuzzer).
+    #[arg(long, value_name = "VARIANT", value_parser = broken_variants())]
+    broken: Option<String>,
+}
+
+#[derive(Args)]
+struct Network {
+    /// The plan's name: `deployments/networks/<NAME>.toml`.
+    #[arg(long, value_name = "NAME")]
+    network: String,
+}
+
+#[derive(Args)]
+struct Deploy {
+    #[command(flatten)]
+    network: Network,
+    /// The deployer's secret URI, instead of the plan's signer.
+    #[arg(long, value_name = "SURI")]
+    suri: Option<String>,
+    /// Show what would be deployed, changing nothing.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+#[derive(Args)]
+struct Step {
+    #[command(flatten)]
+    network: Network,
+    /// The citizen's secret URI (or, on the embedded network, any name).
+    #[arg(long, value_name = "SURI")]
+    citizen: String,
+    /// The registrar's secret URI, instead of the plan's signer.
+    #[arg(long, value_name = "SURI")]
+    suri: Option<String>,
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse().command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command) -> Result<()> {
+    match command {
+        Command::Build => {
+            let built = bundles::ensure_built()?;
+            let state = if built { "built" } else { "up to date" };
+            println!(
+                "bundles of {} {state} in {}",
+                bundles::workspace_root()?.display(),
+                bundles::bundle_dir()?.display()
+            );
+            Ok(())
+        }
+        Command::Demo => sim::demo::run(&mut std::io::stdout()),
+        Command::Simulate(args) => simulate(args),
+        Command::Bench(args) => bench(args),
+        Command::Fuzz(args) => fuzz_campaign(args),
+        Command::Deploy(args) => {
+            let places = Places::here()?;
+            let mut plan = places.plan(&args.network.network)?;
+            if let Some(suri) = args.suri {
+                plan.signer = suri;
+            }
+            let deployment = deploy::deploy(&plan, &places, args.dry_run)?;
+            print!("{}", deployment.text(&plan, args.dry_run));
+            Ok(())
+        }
+        Command::Step(args) => {
+            let places = Places::here()?;
+            let mut plan = places.plan(&args.network.network)?;
+            if let Some(suri) = args.suri {
+                plan.signer = suri;
+            }
+            for line in deploy::step(&plan, &places, &args.citizen)? {
+                println!("{line}");
+            }
+            Ok(())
+        }
+        Command::Verify(Network { network }) => verify(&network),
+    }
+}
+
+/// A progress bar on stderr (hidden when stderr is not a terminal).
+fn progress_bar(total: u64, what: &str) -> ProgressBar {
+    let bar = ProgressBar::new(total);
+    let style = ProgressStyle::with_template(&format!(
+        "[{{elapsed_precise}}] {{wide_bar}} {{pos}}/{{len}} {what}"
+    ))
+    .expect("the template is valid");
+    bar.set_style(style);
+    bar
+}
+
+fn simulate(args: Simulate) -> Result<()> {
+    let cities = scenarios::cities(&args.city)?;
+    let run = sim::Options {
+        citizens: args.citizens,
+        days: args.days,
+        seed: args.seed,
+        broken: args
+            .broken
+            .as_deref()
+            .map(bundles::broken_variant)
+            .transpose()?,
+    };
+    if let Some(variant) = run.broken {
+        eprintln!("simulating on the broken variant {variant}: a self-test, not the city");
+    }
+    let bar = progress_bar(u64::from(run.days) * cities.len() as u64, "city-days");
+    let started = Instant::now();
+    let report = scenarios::simulate(&cities, run, &|| bar.inc(1));
+    bar.finish_and_clear();
+    let report = report?;
+    let elapsed = started.elapsed().as_secs_f64();
+    print!("{}", report.text());
+    let charts = report.write(&args.out)?;
+    let calls = report.calls();
+    println!(
+        "\n{} cities, {calls} contract calls in {elapsed:.1} s: {:.0} calls/s on {} cores",
+        report.cities.len(),
+        calls as f64 / elapsed,
+        std::thread::available_parallelism().map_or(1, usize::from)
+    );
+    println!(
+        "report: {} ({} charts)",
+        args.out.join("index.html").display(),
+        charts.len()
+    );
+    Ok(())
+}
+
+fn bench(args: Bench) -> Result<()> {
+    let measured = bench::run()?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&measured)?);
+    } else if let Some(path) = args.readme {
+        let readme = read(&path)?;
+        std::fs::write(&path, measured.into_readme(&readme)?)?;
+        println!("{}: figures written", path.display());
+    } else if let Some(path) = args.check {
+        check_figures(&path, &measured)?;
+    } else {
+        print!("{}", measured.table());
+    }
+    Ok(())
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|error| anyhow::anyhow!("{}: {error}", path.display()))
+}
+
+/// Fails when `path`'s figures are not what was `measured`, naming each line that differs.
+fn check_figures(path: &Path, measured: &bench::Report) -> Result<()> {
+    let path_name = path.display();
+    let readme = read(path)?;
+    let expected = measured.into_readme(&readme)?;
+    if expected != readme {
+        let differ: Vec<String> = readme
+            .lines()
+            .zip(expected.lines())
+            .filter(|(written, measured)| written != measured)
+            .map(|(written, measured)| format!("  {path_name}: {written}\n  measured: {measured}"))
+            .collect();
+        bail!(
+            "{path_name}'s figures differ from what city bench measures \
+             (city bench --readme {path_name} writes them):\n{}",
+            differ.join("\n")
+        );
+    }
+    println!("{path_name}: every figure is what city bench measures");
+    Ok(())
+}
+
+fn fuzz_campaign(args: Fuzz) -> Result<()> {
+    let campaign = fuzz::Campaign {
+        regressions: Some(bundles::workspace_root()?.join("fuzz/regressions")),
+        money: args.decimals.parse()?,
+        broken: args
+            .broken
+            .as_deref()
+            .map(bundles::broken_variant)
+            .transpose()?,
+        ..fuzz::Campaign::new(args.cases, args.depth, args.seed)
+    };
+    // Shrinking plays more cases than asked: the bar stays full then.
+    let bar = progress_bar(u64::from(campaign.cases), "cases");
+    let report = fuzz::run(&campaign, |played| bar.set_position(played));
+    bar.finish_and_clear();
+    let report = report?;
+    print!("{}", report.text());
+    ensure!(report.failure.is_none(), "the campaign found a violation");
+    ensure!(
+        report.below_the_floor().is_empty(),
+        "the campaign is below its coverage floor"
+    );
+    Ok(())
+}
+
+fn verify(network: &str) -> Result<()> {
+    let places = Places::here()?;
+    let checks = deploy::verify(&places.plan(network)?, &places)?;
+    let mut rows = table(&["contract", "address", "on chain", "built", ""], 5);
+    for check in &checks {
+        rows.add_row([
+            check.name.clone(),
+            check.address.clone(),
+            check
+                .on_chain
+                .clone()
+                .unwrap_or_else(|| "(no contract)".into()),
+            check.built.clone(),
+            (if check.agrees() { "ok" } else { "DIFFERS" }).into(),
+        ]);
+    }
+    println!("{rows}");
+    ensure!(
+        checks.iter().all(deploy::Verified::agrees),
+        "the code on {network} differs from the bundles built here"
+    );
+    println!("{network}: all {} contracts agree", checks.len());
+    Ok(())
+}

@@ -1,0 +1,210 @@
+//! The embedded network: a drink sandbox whose state is kept in a file between runs.
+
+use anyhow::{anyhow, ensure, Context, Result};
+use drink::{
+    pallet_contracts::{Determinism, StorageDeposit},
+    sandbox_api::prelude::*,
+    session::Session,
+    AccountId32, Sandbox as _,
+};
+use scale::{Decode, Encode};
+
+use super::{suite_contract, Answer, Network};
+use harness::{
+    bundles,
+    city::{named_account, runtime_account, Sandbox, CALL_GAS_LIMIT, GENESIS_TIME_MS},
+};
+
+/// Native balance for each embedded signer: enough for every storage deposit.
+const SIGNER_ENDOWMENT: u128 = 1_000_000_000_000_000;
+
+/// An embedded chain. Signers are actor names (`city-admin`); each is endowed on first
+/// use. A block is built after each transaction, as a dev node's instant seal does.
+pub struct Embedded {
+    session: Session<Sandbox>,
+}
+
+impl Embedded {
+    /// A new chain, or the one saved as `state`.
+    ///
+    /// # Errors
+    /// If `state` does not decode.
+    pub fn new(state: Option<&[u8]>) -> Result<Self> {
+        let mut session = Session::<Sandbox>::default();
+        match state {
+            Some(mut bytes) => {
+                let (storage, storage_root) =
+                    Decode::decode(&mut bytes).context("the saved chain state does not decode")?;
+                session.sandbox().restore_snapshot(ink_sandbox::Snapshot {
+                    storage,
+                    storage_root,
+                });
+            }
+            None => session.sandbox().set_timestamp(GENESIS_TIME_MS),
+        }
+        Ok(Self { session })
+    }
+
+    /// The chain's state, to be given to [`Embedded::new`] later.
+    pub fn state(&mut self) -> Vec<u8> {
+        let snapshot = self.session.sandbox().take_snapshot();
+        (snapshot.storage, snapshot.storage_root).encode()
+    }
+
+    /// `signer`'s account, endowed if it holds nothing.
+    fn endowed(&mut self, signer: &str) -> Result<AccountId32> {
+        let account = runtime_account(named_account(signer));
+        if self.session.sandbox().free_balance(&account) == 0 {
+            self.session
+                .sandbox()
+                .mint_into(&account, SIGNER_ENDOWMENT)
+                .map_err(|error| anyhow!("endowing {signer}: {error:?}"))?;
+        }
+        Ok(account)
+    }
+
+    fn run(
+        &mut self,
+        signer: &str,
+        contract: &str,
+        address: &AccountId32,
+        message: &str,
+        args: &[String],
+    ) -> Result<Answer> {
+        let bundle = bundles::load(suite_contract(contract)?)?;
+        let input = bundle.transcoder.encode(message, args)?;
+        let origin = self.endowed(signer)?;
+        let result = self.session.sandbox().call_contract(
+            address.clone(),
+            0,
+            input,
+            origin,
+            CALL_GAS_LIMIT,
+            None,
+            Determinism::Enforced,
+        );
+        let returned = result
+            .result
+            .map_err(|error| anyhow!("{contract}.{message}: {error:?}"))?;
+        let answer = bundle
+            .transcoder
+            .decode_message_return(message, &mut &returned.data[..])?;
+        let reverted = returned.did_revert();
+        Ok(Answer::new(
+            returned.data,
+            &answer,
+            reverted,
+            result.gas_consumed,
+            deposit(&result.storage_deposit),
+        ))
+    }
+}
+
+/// A storage deposit as (amount, refunded).
+fn deposit(deposit: &StorageDeposit<u128>) -> (u128, bool) {
+    match deposit {
+        StorageDeposit::Charge(amount) => (*amount, false),
+        StorageDeposit::Refund(amount) => (*amount, true),
+    }
+}
+
+impl Network for Embedded {
+    fn account(&mut self, signer: &str) -> Result<AccountId32> {
+        Ok(runtime_account(named_account(signer)))
+    }
+
+    fn code_hash_at(&mut self, address: &AccountId32) -> Result<Option<[u8; 32]>> {
+        Ok(self.session.sandbox().execute_with(|| {
+            drink::pallet_contracts::Pallet::<<Sandbox as drink::Sandbox>::Runtime>::code_hash(
+                address,
+            )
+            .map(|hash| hash.0)
+        }))
+    }
+
+    fn instantiate(
+        &mut self,
+        signer: &str,
+        contract: &str,
+        constructor: &str,
+        args: &[String],
+        salt: Vec<u8>,
+    ) -> Result<(AccountId32, Answer)> {
+        let bundle = bundles::load(suite_contract(contract)?)?;
+        let input = bundle.transcoder.encode(constructor, args)?;
+        let origin = self.endowed(signer)?;
+        let result = self.session.sandbox().deploy_contract(
+            bundle.wasm.clone(),
+            0,
+            input,
+            salt,
+            origin,
+            CALL_GAS_LIMIT,
+            None,
+        );
+        let returned = result
+            .result
+            .map_err(|error| anyhow!("instantiating {contract}: {error:?}"))?;
+        let answer = bundle
+            .transcoder
+            .decode_constructor_return(constructor, &mut &returned.result.data[..])?;
+        let reverted = returned.result.did_revert();
+        let answer = Answer::new(
+            returned.result.data,
+            &answer,
+            reverted,
+            result.gas_consumed,
+            deposit(&result.storage_deposit),
+        );
+        ensure!(
+            !answer.refused,
+            "the constructor of {contract} refused: {}",
+            answer.text
+        );
+        self.session.sandbox().build_block();
+        Ok((returned.account_id, answer))
+    }
+
+    fn call(
+        &mut self,
+        signer: &str,
+        contract: &str,
+        address: &AccountId32,
+        message: &str,
+        args: &[String],
+    ) -> Result<Answer> {
+        let answer = self.run(signer, contract, address, message, args)?;
+        ensure!(
+            !answer.refused,
+            "{contract}.{message} refused: {}",
+            answer.text
+        );
+        self.session.sandbox().build_block();
+        Ok(answer)
+    }
+
+    fn query(
+        &mut self,
+        signer: &str,
+        contract: &str,
+        address: &AccountId32,
+        message: &str,
+        args: &[String],
+    ) -> Result<Answer> {
+        // A dry run: whatever the message wrote is thrown away.
+        let before = self.session.sandbox().take_snapshot();
+        let answer = self.run(signer, contract, address, message, args);
+        self.session.sandbox().restore_snapshot(before);
+        answer
+    }
+
+    fn next_block(&mut self) -> Result<()> {
+        self.session.sandbox().build_block();
+        Ok(())
+    }
+
+    fn head(&mut self) -> Result<(u32, u64)> {
+        let sandbox = self.session.sandbox();
+        Ok((sandbox.block_number(), sandbox.get_timestamp()))
+    }
+}

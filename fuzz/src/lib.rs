@@ -1,0 +1,1575 @@
+//! `city fuzz`: a proptest state machine over the real Wasm. Each case restores a sandbox
+//! snapshot of a small city, then plays a random sequence of [`Step`]s (the public messages
+//! of the token, the registry, the reward rules, e-voting and the escrow, called by a fixed
+//! cast with bounded and edge inputs, and time passing). Before each call the reference
+//! [`Model`] predicts its outcome; a divergence fails the case, and so does any named
+//! invariant of [`invariants`] checked after every step. Failing sequences shrink to the
+//! shortest found, print as numbered steps with what caught them, and are kept as step
+//! sequences ([`regressions`]) that every campaign replays first.
+
+mod attacker;
+mod identities;
+mod invariants;
+mod model;
+mod polls;
+mod projects;
+pub mod regressions;
+
+use std::{
+    cell::RefCell,
+    collections::BTreeMap,
+    path::PathBuf,
+    sync::atomic::{AtomicU64, Ordering},
+    time::{Duration, Instant},
+};
+
+use anyhow::{Context, Result};
+use city_traits::{
+    commitment, kinds, Action, CivicRole, Electorate, IdentityKind, PollId, Role, Rule,
+    TransferPolicy,
+};
+use identities::document;
+use proptest::{
+    prelude::*,
+    test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner},
+};
+
+pub use model::{Model, Verdict};
+
+use harness::{
+    city::{
+        contract_account, Actor, City, CitySnapshot, ADMIN, ALICE, BOB, CAROL, DAVE, GOVERNANCE,
+        MALLORY, REWARD_EPOCH_MS, SHOP,
+    },
+    escrow::ProjectPlan,
+    TokenConfig,
+};
+
+/// The token's cap in the fuzzed city, in its units (see [`Money`]): twice the treasury,
+/// so minting can reach it.
+pub const CAP: u128 = 2_000_000;
+/// The treasury the admin holds at the start.
+pub const TREASURY: u128 = 1_000_000;
+/// What alice holds when a case starts: her voting power in the token holders' poll.
+pub const ALICE_SAVINGS: u128 = 500;
+/// What one beneficiary may earn per epoch, and what all may: small, so steps reach them.
+pub const REWARD_CAP: u128 = 5_000;
+pub const REWARD_BUDGET: u128 = 12_000;
+
+/// How the fuzzed city counts money. Its figures (the cap, the treasury, rewards, limits,
+/// the project's milestones, the amounts steps move) are in units of `unit` of the token's
+/// smallest unit: cents of a 2-decimal coin, 10^16 wei of an 18-decimal one, or a unit
+/// so large that the cap is nearly `u128::MAX`, where every product of two amounts
+/// overflows a `u128`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Money {
+    Cents,
+    Wei,
+    /// 18 decimals, the cap at the edge of a `u128`.
+    Edge,
+}
+
+impl Money {
+    /// Every way of counting, for campaigns that try them all.
+    pub const ALL: [Money; 3] = [Money::Cents, Money::Wei, Money::Edge];
+
+    pub fn decimals(self) -> u8 {
+        match self {
+            Money::Cents => 2,
+            Money::Wei | Money::Edge => 18,
+        }
+    }
+
+    /// How `city fuzz --decimals` names it.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Money::Cents => "2",
+            Money::Wei => "18",
+            Money::Edge => "edge",
+        }
+    }
+
+    /// The token's smallest units in one of the fuzzed city's units.
+    pub fn unit(self) -> u128 {
+        match self {
+            Money::Cents => 1,
+            Money::Wei => 10u128.pow(16),
+            Money::Edge => u128::MAX / CAP,
+        }
+    }
+
+    /// `amount` of the city's units in the token's smallest units.
+    pub fn of(self, amount: u128) -> u128 {
+        amount * self.unit()
+    }
+}
+
+impl std::str::FromStr for Money {
+    type Err = anyhow::Error;
+
+    /// `2`, `18` or `edge`.
+    fn from_str(text: &str) -> Result<Self> {
+        match text {
+            "2" => Ok(Money::Cents),
+            "18" => Ok(Money::Wei),
+            "edge" => Ok(Money::Edge),
+            _ => anyhow::bail!("decimals are 2, 18 or edge, not {text}"),
+        }
+    }
+}
+/// The smart bin: the one attester device.
+pub const BIN: Actor = Actor("fuzz-bin");
+/// The attacker's device: authorised for recyclables, it tries to take the bin's receipts.
+pub const ROGUE_BIN: Actor = Actor("rogue-bin");
+
+/// The cast, with the identity each holds in the registry.
+pub const ACTORS: [(Actor, Option<IdentityKind>); 9] = [
+    (ADMIN, None),
+    (ALICE, Some(IdentityKind::Citizen)),
+    (BOB, Some(IdentityKind::Citizen)),
+    (CAROL, Some(IdentityKind::Visitor)),
+    (DAVE, Some(IdentityKind::Resident)),
+    (SHOP, None),
+    (BIN, None),
+    (ROGUE_BIN, None),
+    (MALLORY, None),
+];
+
+/// One action a fuzzer may take: a message with its caller and arguments, or time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Step {
+    Transfer {
+        from: Actor,
+        to: Actor,
+        amount: u128,
+    },
+    Approve {
+        owner: Actor,
+        spender: Actor,
+        amount: u128,
+    },
+    TransferFrom {
+        spender: Actor,
+        from: Actor,
+        to: Actor,
+        amount: u128,
+    },
+    Mint {
+        caller: Actor,
+        to: Actor,
+        amount: u128,
+    },
+    Burn {
+        caller: Actor,
+        from: Actor,
+        amount: u128,
+    },
+    Pause {
+        caller: Actor,
+    },
+    Unpause {
+        caller: Actor,
+    },
+    SetCivicPolicy {
+        caller: Actor,
+        civic: bool,
+    },
+    Redeem {
+        citizen: Actor,
+        provider: Actor,
+        amount: u128,
+        memo: u8,
+    },
+    Attest {
+        attester: Actor,
+        receipt: u8,
+        beneficiary: Actor,
+        #[serde(with = "regressions::by_name")]
+        action: Action,
+        quantity: u128,
+    },
+    /// A poll; with `tokens`, weighed by the coins held at the snapshot.
+    OpenPoll {
+        caller: Actor,
+        options: u8,
+        secret: bool,
+        revote: bool,
+        tokens: bool,
+    },
+    /// A proposal; with `seize`, it carries one call: the token's admin seat to the
+    /// proposer (an attacker's goal, or a citizen's fair win).
+    Propose {
+        caller: Actor,
+        secret: bool,
+        revote: bool,
+        seize: bool,
+    },
+    Vote {
+        voter: Actor,
+        poll: u8,
+        choice: u8,
+    },
+    /// A secret ballot for `choice`, sealed with the salt `[salt; 32]`.
+    Commit {
+        voter: Actor,
+        poll: u8,
+        choice: u8,
+        salt: u8,
+    },
+    Reveal {
+        voter: Actor,
+        poll: u8,
+        choice: u8,
+        salt: u8,
+    },
+    CancelPoll {
+        caller: Actor,
+        poll: u8,
+    },
+    Queue {
+        caller: Actor,
+        poll: u8,
+    },
+    Execute {
+        caller: Actor,
+        poll: u8,
+    },
+    Fund {
+        funder: Actor,
+        amount: u128,
+    },
+    Inspect {
+        inspector: Actor,
+        milestone: u8,
+        approve: bool,
+    },
+    Dispute {
+        caller: Actor,
+        milestone: u8,
+    },
+    Resolve {
+        caller: Actor,
+        milestone: u8,
+        release: bool,
+    },
+    Release {
+        caller: Actor,
+        milestone: u8,
+    },
+    CancelProject {
+        caller: Actor,
+    },
+    ClaimRefund {
+        funder: Actor,
+    },
+    IncreaseAllowance {
+        owner: Actor,
+        spender: Actor,
+        amount: u128,
+    },
+    DecreaseAllowance {
+        owner: Actor,
+        spender: Actor,
+        amount: u128,
+    },
+    TrackVotes {
+        caller: Actor,
+    },
+    GrantRole {
+        caller: Actor,
+        #[serde(with = "regressions::by_name")]
+        role: Role,
+        to: Actor,
+    },
+    RevokeRole {
+        caller: Actor,
+        #[serde(with = "regressions::by_name")]
+        role: Role,
+        from: Actor,
+    },
+    /// The token's admin seat moves (for the rest of the case).
+    TransferTokenAdmin {
+        caller: Actor,
+        to: Actor,
+    },
+    /// The token's admin seat goes to e-voting: from then on only proposals move it.
+    HandOverToken {
+        caller: Actor,
+    },
+    SetLimits {
+        caller: Actor,
+        cap: u128,
+        budget: u128,
+    },
+    /// A registrar registers `account` with the document of cast member `document`.
+    Register {
+        caller: Actor,
+        account: Actor,
+        #[serde(with = "regressions::by_name")]
+        kind: IdentityKind,
+        document: u8,
+    },
+    RevokeIdentity {
+        caller: Actor,
+        account: Actor,
+    },
+    /// Blocks pass, six seconds each.
+    NextBlocks {
+        blocks: u8,
+    },
+    /// A day passes in one block.
+    NextDay,
+}
+
+impl Step {
+    /// The message the step sends, for the coverage report.
+    pub fn message(&self) -> &'static str {
+        match self {
+            Step::Transfer { .. } => "token.transfer",
+            Step::Approve { .. } => "token.approve",
+            Step::TransferFrom { .. } => "token.transfer_from",
+            Step::Mint { .. } => "token.mint_to",
+            Step::Burn { .. } => "token.burn_from",
+            Step::Pause { .. } => "token.pause",
+            Step::Unpause { .. } => "token.unpause",
+            Step::SetCivicPolicy { .. } => "token.set_transfer_policy",
+            Step::Redeem { .. } => "token.redeem",
+            Step::Attest { .. } => "rewards.attest",
+            Step::OpenPoll { .. } => "voting.create_poll",
+            Step::Propose { .. } => "voting.propose",
+            Step::Vote { .. } => "voting.cast_vote",
+            Step::Commit { .. } => "voting.commit_vote",
+            Step::Reveal { .. } => "voting.reveal_vote",
+            Step::CancelPoll { .. } => "voting.cancel",
+            Step::Queue { .. } => "voting.queue",
+            Step::Execute { .. } => "voting.execute",
+            Step::Fund { .. } => "escrow.fund",
+            Step::Inspect { .. } => "escrow.approve/reject_milestone",
+            Step::Dispute { .. } => "escrow.open_dispute",
+            Step::Resolve { .. } => "escrow.resolve_dispute",
+            Step::Release { .. } => "escrow.release",
+            Step::CancelProject { .. } => "escrow.cancel_project",
+            Step::ClaimRefund { .. } => "escrow.claim_refund",
+            Step::IncreaseAllowance { .. } => "token.increase_allowance",
+            Step::DecreaseAllowance { .. } => "token.decrease_allowance",
+            Step::TrackVotes { .. } => "token.track_votes",
+            Step::GrantRole { .. } => "token.grant_role",
+            Step::RevokeRole { .. } => "token.revoke_role",
+            Step::TransferTokenAdmin { .. } | Step::HandOverToken { .. } => "token.transfer_admin",
+            Step::SetLimits { .. } => "rewards.set_limits",
+            Step::Register { .. } => "registry.register",
+            Step::RevokeIdentity { .. } => "registry.revoke",
+            Step::NextBlocks { .. } => "(blocks pass)",
+            Step::NextDay => "(next day)",
+        }
+    }
+}
+
+fn actor() -> impl Strategy<Value = Actor> {
+    proptest::sample::select(ACTORS.map(|(actor, _)| actor).to_vec())
+}
+
+/// Mostly `usual` (the admin for its powers, the bin for attestations), sometimes anyone.
+fn mostly(usual: Actor) -> impl Strategy<Value = Actor> {
+    prop_oneof![3 => Just(usual), 1 => actor()]
+}
+
+/// Amounts: the edges, small sums, anything up to the cap, and the largest.
+fn amount(money: Money) -> impl Strategy<Value = u128> {
+    let unit = money.unit();
+    prop_oneof![
+        Just(0),
+        Just(1),
+        (0..=10_000u128).prop_map(move |amount| amount * unit),
+        0..=money.of(CAP),
+        Just(u128::MAX),
+    ]
+}
+
+/// A funding: the edges, half or all of the project's 3,250, or anything up to it.
+fn funding(money: Money) -> impl Strategy<Value = u128> {
+    let target = money.of(projects::TARGET);
+    prop_oneof![
+        1 => Just(0),
+        1 => Just(1),
+        2 => Just(target / 2),
+        2 => Just(target),
+        1 => 0..=target,
+        1 => Just(u128::MAX),
+    ]
+}
+
+/// A poll's number: mostly one that may exist, sometimes one that does not.
+fn poll() -> impl Strategy<Value = u8> {
+    prop_oneof![3 => 0..4u8, 2 => 4..6u8, 1 => Just(200u8)]
+}
+
+/// A choice: an option, abstention, or one no poll offers.
+fn choice() -> impl Strategy<Value = u8> {
+    prop_oneof![3 => 0..4u8, 1 => Just(city_traits::ABSTAIN), 1 => Just(9u8)]
+}
+
+/// A token role.
+fn role() -> impl Strategy<Value = Role> {
+    proptest::sample::select(Role::ALL.to_vec())
+}
+
+/// A reward limit: the edges, below, at and above the usual ones.
+fn limit(money: Money) -> impl Strategy<Value = u128> {
+    prop_oneof![
+        Just(0),
+        Just(1),
+        0..=money.of(2 * REWARD_BUDGET),
+        Just(u128::MAX)
+    ]
+}
+
+/// A registration: anyone of the cast, any kind, mostly with its own document.
+fn registration() -> impl Strategy<Value = Step> {
+    (
+        mostly(ADMIN),
+        0..ACTORS.len(),
+        proptest::sample::select(IdentityKind::ALL.to_vec()),
+        prop_oneof![3 => Just(true), 1 => Just(false)],
+    )
+        .prop_map(|(caller, n, kind, own)| Step::Register {
+            caller,
+            account: ACTORS[n].0,
+            kind,
+            document: u8::try_from(if own { n } else { (n + 3) % ACTORS.len() }).unwrap_or(0),
+        })
+}
+
+/// The token's and the registry's administration, and allowances changed by delta.
+fn administration(money: Money) -> impl Strategy<Value = Step> {
+    prop_oneof![
+        2 => (actor(), actor(), amount(money)).prop_map(|(owner, spender, amount)| {
+            Step::IncreaseAllowance { owner, spender, amount }
+        }),
+        2 => (actor(), actor(), amount(money)).prop_map(|(owner, spender, amount)| {
+            Step::DecreaseAllowance { owner, spender, amount }
+        }),
+        1 => actor().prop_map(|caller| Step::TrackVotes { caller }),
+        2 => (mostly(ADMIN), role(), actor())
+            .prop_map(|(caller, role, to)| Step::GrantRole { caller, role, to }),
+        2 => (mostly(ADMIN), role(), actor())
+            .prop_map(|(caller, role, from)| Step::RevokeRole { caller, role, from }),
+        1 => (actor(), actor()).prop_map(|(caller, to)| Step::TransferTokenAdmin { caller, to }),
+        1 => mostly(ADMIN).prop_map(|caller| Step::HandOverToken { caller }),
+        1 => (mostly(ADMIN), limit(money), limit(money))
+            .prop_map(|(caller, cap, budget)| Step::SetLimits { caller, cap, budget }),
+        2 => registration(),
+        2 => (mostly(ADMIN), actor())
+            .prop_map(|(caller, account)| Step::RevokeIdentity { caller, account }),
+    ]
+}
+
+/// Mostly one of the electorate (the citizens and the resident), sometimes anyone.
+fn voter() -> impl Strategy<Value = Actor> {
+    prop_oneof![3 => proptest::sample::select(vec![ALICE, BOB, DAVE]), 1 => actor()]
+}
+
+/// A secret ballot's salt: mostly the usual one, so a reveal often matches.
+fn salt() -> impl Strategy<Value = u8> {
+    prop_oneof![3 => Just(0u8), 1 => Just(1u8)]
+}
+
+/// A secret ballot's choice: mostly one of the two a secret poll offers, so a reveal
+/// often matches its commitment.
+fn sealed_choice() -> impl Strategy<Value = u8> {
+    prop_oneof![4 => 0..2u8, 1 => choice()]
+}
+
+/// One step, its amounts counted in `money`.
+fn step(money: Money) -> impl Strategy<Value = Step> {
+    let action = prop_oneof![
+        4 => Just(Action::Recyclables),
+        1 => Just(Action::TaxPaid),
+        1 => Just(Action::Volunteering),
+        1 => Just(Action::WaterSaved),
+    ];
+    let quantity = prop_oneof![0..=100_000u128, Just(u128::MAX)];
+    prop_oneof![
+        4 => (actor(), actor(), amount(money))
+            .prop_map(|(from, to, amount)| Step::Transfer { from, to, amount }),
+        2 => (actor(), actor(), amount(money))
+            .prop_map(|(owner, spender, amount)| Step::Approve { owner, spender, amount }),
+        2 => (actor(), actor(), actor(), amount(money)).prop_map(|(spender, from, to, amount)| {
+            Step::TransferFrom { spender, from, to, amount }
+        }),
+        2 => (mostly(ADMIN), actor(), amount(money))
+            .prop_map(|(caller, to, amount)| Step::Mint { caller, to, amount }),
+        1 => (mostly(ADMIN), actor(), amount(money))
+            .prop_map(|(caller, from, amount)| Step::Burn { caller, from, amount }),
+        1 => mostly(ADMIN).prop_map(|caller| Step::Pause { caller }),
+        1 => mostly(ADMIN).prop_map(|caller| Step::Unpause { caller }),
+        1 => (mostly(ADMIN), any::<bool>())
+            .prop_map(|(caller, civic)| Step::SetCivicPolicy { caller, civic }),
+        2 => (actor(), mostly(SHOP), amount(money), 0..=70u8).prop_map(|(citizen, provider, amount, memo)| {
+            Step::Redeem { citizen, provider, amount, memo }
+        }),
+        5 => (mostly(BIN), 0..24u8, actor(), action, quantity).prop_map(
+            |(attester, receipt, beneficiary, action, quantity)| Step::Attest {
+                attester,
+                receipt,
+                beneficiary,
+                action,
+                quantity,
+            }
+        ),
+        1 => (mostly(ADMIN), 1..=9u8, any::<bool>(), any::<bool>()).prop_map(
+            |(caller, options, secret, revote)| Step::OpenPoll { caller, options, secret, revote, tokens: false }
+        ),
+        1 => (actor(), 2..=3u8, any::<bool>()).prop_map(
+            |(caller, options, revote)| Step::OpenPoll { caller, options, secret: false, revote, tokens: true }
+        ),
+        1 => (actor(), any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
+            |(caller, secret, revote, seize)| Step::Propose { caller, secret, revote, seize }
+        ),
+        2 => (voter(), poll(), sealed_choice(), salt()).prop_map(|(voter, poll, choice, salt)| {
+            Step::Commit { voter, poll, choice, salt }
+        }),
+        2 => (voter(), poll(), sealed_choice(), salt()).prop_map(|(voter, poll, choice, salt)| {
+            Step::Reveal { voter, poll, choice, salt }
+        }),
+        4 => (actor(), poll(), choice()).prop_map(|(voter, poll, choice)| Step::Vote { voter, poll, choice }),
+        1 => (actor(), poll()).prop_map(|(caller, poll)| Step::CancelPoll { caller, poll }),
+        1 => (actor(), poll()).prop_map(|(caller, poll)| Step::Queue { caller, poll }),
+        1 => (actor(), poll()).prop_map(|(caller, poll)| Step::Execute { caller, poll }),
+        3 => (mostly(ADMIN), funding(money)).prop_map(|(funder, amount)| Step::Fund { funder, amount }),
+        2 => (mostly(projects::INSPECTOR), 0..3u8, any::<bool>()).prop_map(
+            |(inspector, milestone, approve)| Step::Inspect { inspector, milestone, approve }
+        ),
+        1 => (mostly(projects::CONTRACTOR), 0..3u8)
+            .prop_map(|(caller, milestone)| Step::Dispute { caller, milestone }),
+        1 => (mostly(ADMIN), 0..3u8, any::<bool>()).prop_map(|(caller, milestone, release)| {
+            Step::Resolve { caller, milestone, release }
+        }),
+        2 => (actor(), 0..3u8).prop_map(|(caller, milestone)| Step::Release { caller, milestone }),
+        1 => actor().prop_map(|caller| Step::CancelProject { caller }),
+        1 => actor().prop_map(|funder| Step::ClaimRefund { funder }),
+        // Past a deadline (101 blocks) is where counting, revealing and queueing start.
+        3 => proptest::sample::select(vec![1u8, 60, 101, 101])
+            .prop_map(|blocks| Step::NextBlocks { blocks }),
+        2 => Just(Step::NextDay),
+        4 => administration(money),
+    ]
+}
+
+/// A case: random steps, or, one time in four, a storyline with random steps after each
+/// of its steps but the first. Storylines reach what random steps rarely do in order
+/// (a proposal carried from `propose` to `execute`, a sealed ballot revealed, a disputed
+/// milestone released, refunds claimed, a device's receipts squatted), so that the
+/// campaign's coverage floor holds; the noise between their steps keeps them honest.
+fn case(money: Money, depth: usize) -> impl Strategy<Value = Vec<Step>> {
+    let noise = proptest::collection::vec(step(money), 0..=depth / 2);
+    let storyline =
+        (proptest::sample::select(storylines(money)), noise).prop_map(|(storyline, noise)| {
+            let mut steps = Vec::new();
+            let mut noise = noise.into_iter();
+            for (index, step) in storyline.into_iter().enumerate() {
+                steps.push(step);
+                // Nothing before the storyline's second step: the proposal a storyline
+                // opens is then the case's first, number 3.
+                if index > 0 {
+                    steps.extend(noise.next());
+                }
+            }
+            steps.extend(noise);
+            steps
+        });
+    prop_oneof![
+        3 => proptest::collection::vec(step(money), 1..=depth),
+        1 => storyline,
+    ]
+}
+
+/// The storylines of [`case`], with amounts in `money`. Poll 1 is the world's proposal
+/// (alice already voted For), poll 2 its secret poll, poll 3 its token holders' poll; a
+/// storyline's own poll or proposal is 4.
+fn storylines(money: Money) -> Vec<Vec<Step>> {
+    use city_traits::FOR;
+    let target = money.of(projects::TARGET);
+    let passed = |proposer: Actor, voters: [Actor; 2]| {
+        vec![
+            Step::Propose {
+                caller: proposer,
+                secret: false,
+                revote: false,
+                seize: true,
+            },
+            Step::HandOverToken { caller: ADMIN },
+            Step::NextBlocks { blocks: 2 },
+            Step::Vote {
+                voter: voters[0],
+                poll: 4,
+                choice: FOR,
+            },
+            Step::Vote {
+                voter: voters[1],
+                poll: 4,
+                choice: FOR,
+            },
+            Step::NextBlocks { blocks: 101 },
+            Step::Queue {
+                caller: MALLORY,
+                poll: 4,
+            },
+            Step::NextDay,
+            Step::NextDay,
+            Step::Execute {
+                caller: MALLORY,
+                poll: 4,
+            },
+        ]
+    };
+    let squat = |attester| Step::Attest {
+        attester,
+        receipt: 5,
+        beneficiary: ALICE,
+        action: Action::Recyclables,
+        quantity: 1_000,
+    };
+    vec![
+        // The open proposal, queued and executed.
+        vec![
+            Step::NextBlocks { blocks: 101 },
+            Step::Queue {
+                caller: MALLORY,
+                poll: 1,
+            },
+            Step::NextDay,
+            Step::NextDay,
+            Step::Execute {
+                caller: MALLORY,
+                poll: 1,
+            },
+        ],
+        // The citizens give alice the token's seat, as the city may.
+        passed(ALICE, [ALICE, BOB]),
+        // The attacker and a visitor try to take it.
+        passed(MALLORY, [MALLORY, CAROL]),
+        // Alice votes with her savings, bob (tracking nothing) cannot.
+        vec![
+            Step::Vote {
+                voter: ALICE,
+                poll: 3,
+                choice: 0,
+            },
+            Step::Vote {
+                voter: BOB,
+                poll: 3,
+                choice: 1,
+            },
+        ],
+        // Dave's card lapses: he earns nothing more, and cannot vote in a poll opened since.
+        vec![
+            Step::NextDay,
+            Step::NextDay,
+            Step::NextDay,
+            Step::Attest {
+                attester: BIN,
+                receipt: 6,
+                beneficiary: identities::LAPSING,
+                action: Action::Recyclables,
+                quantity: 1_000,
+            },
+            Step::OpenPoll {
+                caller: ADMIN,
+                options: 2,
+                secret: false,
+                revote: false,
+                tokens: false,
+            },
+            Step::NextBlocks { blocks: 2 },
+            Step::Vote {
+                voter: identities::LAPSING,
+                poll: 4,
+                choice: 0,
+            },
+        ],
+        // Sealed ballots, revealed.
+        vec![
+            Step::Commit {
+                voter: ALICE,
+                poll: 2,
+                choice: 1,
+                salt: 0,
+            },
+            Step::Commit {
+                voter: DAVE,
+                poll: 2,
+                choice: 0,
+                salt: 0,
+            },
+            Step::NextBlocks { blocks: 101 },
+            Step::Reveal {
+                voter: ALICE,
+                poll: 2,
+                choice: 1,
+                salt: 0,
+            },
+            Step::Reveal {
+                voter: DAVE,
+                poll: 2,
+                choice: 0,
+                salt: 0,
+            },
+        ],
+        // Works: a rejected milestone disputed, settled and released, then the next.
+        vec![
+            Step::Fund {
+                funder: ADMIN,
+                amount: target,
+            },
+            Step::Inspect {
+                inspector: projects::INSPECTOR,
+                milestone: 0,
+                approve: false,
+            },
+            Step::Dispute {
+                caller: projects::CONTRACTOR,
+                milestone: 0,
+            },
+            Step::Resolve {
+                caller: ADMIN,
+                milestone: 0,
+                release: true,
+            },
+            Step::Release {
+                caller: MALLORY,
+                milestone: 0,
+            },
+            Step::Inspect {
+                inspector: projects::INSPECTOR,
+                milestone: 1,
+                approve: true,
+            },
+            Step::Release {
+                caller: BOB,
+                milestone: 1,
+            },
+        ],
+        // Three funders, a released milestone, a cancellation and every refund.
+        vec![
+            Step::Transfer {
+                from: ADMIN,
+                to: BOB,
+                amount: target,
+            },
+            Step::Fund {
+                funder: BOB,
+                amount: target / 3,
+            },
+            Step::Fund {
+                funder: ADMIN,
+                amount: target - target / 3,
+            },
+            Step::Inspect {
+                inspector: projects::INSPECTOR,
+                milestone: 0,
+                approve: true,
+            },
+            Step::Release {
+                caller: MALLORY,
+                milestone: 0,
+            },
+            Step::CancelProject { caller: ADMIN },
+            Step::ClaimRefund { funder: BOB },
+            Step::ClaimRefund { funder: ADMIN },
+        ],
+        // The rogue bin takes the bin's receipt first.
+        vec![squat(ROGUE_BIN), squat(BIN), squat(BIN)],
+    ]
+}
+
+/// The fuzzed city and the counters of a campaign.
+pub struct World {
+    city: City,
+    start: CitySnapshot,
+    /// The model of the city in the snapshot.
+    start_model: Model,
+    pub stats: Stats,
+}
+
+/// What a campaign did so far.
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    pub cases: u64,
+    pub steps: u64,
+    /// Contract calls, the invariants' queries included.
+    pub calls: u64,
+    pub invariant_checks: u64,
+    pub messages: BTreeMap<&'static str, u64>,
+    /// Outcomes seen, `Ok` or the error, per message.
+    pub outcomes: BTreeMap<String, u64>,
+    /// Proposals opened in a case and executed in it: `propose`, votes, `queue` and
+    /// `execute` played end to end.
+    pub carried_through: u64,
+}
+
+impl Stats {
+    fn merge(&mut self, other: Stats) {
+        self.cases += other.cases;
+        self.steps += other.steps;
+        self.calls += other.calls;
+        self.invariant_checks += other.invariant_checks;
+        self.carried_through += other.carried_through;
+        for (message, count) in other.messages {
+            *self.messages.entry(message).or_default() += count;
+        }
+        for (outcome, count) in other.outcomes {
+            *self.outcomes.entry(outcome).or_default() += count;
+        }
+    }
+}
+
+impl World {
+    /// Deploys the suite and sets up the cast: the admin mints, burns and pauses; the shop
+    /// is a service provider; alice and bob are citizens, dave a resident, carol a visitor;
+    /// the bin reports recyclables and volunteering, with rules for recyclables and tax.
+    ///
+    /// With `broken`, a broken variant of a contract replaces it (see
+    /// [`harness::bundles::BROKEN_VARIANTS`]); amounts are counted in `money`.
+    pub fn new(broken: Option<&'static str>, money: Money) -> Result<Self> {
+        let config = TokenConfig {
+            decimals: money.decimals(),
+            cap: money.of(CAP),
+            initial_supply: money.of(TREASURY),
+            ..TokenConfig::default()
+        };
+        let mut city = City::with_parts(config, polls::governance(), broken)?;
+        for role in [Role::Minter, Role::Burner, Role::Pauser] {
+            city.token(ADMIN).grant_role(role, ADMIN).ok();
+        }
+        city.token(ADMIN)
+            .grant_role(Role::ServiceProvider, SHOP)
+            .ok();
+        city.grant_civic_role(CivicRole::Attester, [BIN.account(), ROGUE_BIN.account()]);
+        let registered_ms = city.now_ms();
+        for (n, (actor, kind)) in ACTORS.iter().enumerate() {
+            if let Some(kind) = kind {
+                let expires = identities::card_expiry(*actor, registered_ms);
+                city.registry(ADMIN)
+                    .register(*actor, *kind, document(n), expires)
+                    .ok();
+            }
+        }
+        city.rewards(ADMIN)
+            .authorise_attester(BIN, &[Action::Recyclables, Action::Volunteering])
+            .ok();
+        city.rewards(ADMIN)
+            .authorise_attester(ROGUE_BIN, &[Action::Recyclables])
+            .ok();
+        for action in [Action::Recyclables, Action::TaxPaid] {
+            let (reward, per, who) = model::rule(action, money).context("a rule of the model")?;
+            let rule = Rule {
+                reward,
+                per,
+                kinds: kinds(who),
+            };
+            city.rewards(ADMIN).set_rule(action, Some(rule), 0).ok();
+        }
+        city.rewards(ADMIN)
+            .set_limits(money.of(REWARD_CAP), money.of(REWARD_BUDGET))
+            .ok();
+        // Alice votes with her tokens, so her history is checked too.
+        let savings = money.of(ALICE_SAVINGS);
+        city.token(ADMIN).transfer(ALICE, savings).ok();
+        city.token(ALICE).track_votes().ok();
+        city.advance_blocks(1);
+        let escrow = contract_account(&city.escrow);
+        let voting = contract_account(&city.voting);
+        let mut model = Model::new(
+            money,
+            (registered_ms, city.now_ms(), city.block()),
+            (escrow, voting),
+        );
+        model
+            .balances
+            .insert(ADMIN.account(), money.of(TREASURY) - savings);
+        model.balances.insert(ALICE.account(), savings);
+        model.record_power();
+        // A poll allowing re-votes and a proposal that does not, open for voting.
+        let electorate = Electorate::people(&polls::ELECTORATE);
+        let opened = (city.block(), city.now_ms());
+        city.voting(ADMIN)
+            .create_poll("?", &["a", "b", "c"], electorate, false, true)
+            .ok();
+        model
+            .polls
+            .open(ADMIN.account(), 3, (false, false, true, false), opened)
+            .ok();
+        city.voting(ADMIN).propose("!", &[], false, false).ok();
+        model
+            .polls
+            .open(ADMIN.account(), 2, (true, false, false, false), opened)
+            .ok();
+        // A secret poll whose ballots may be sealed again until the deadline, and a poll
+        // of the token's holders (alice's savings weigh in).
+        city.voting(ADMIN)
+            .create_poll("?", &["a", "b"], electorate, true, true)
+            .ok();
+        model
+            .polls
+            .open(ADMIN.account(), 2, (false, true, true, false), opened)
+            .ok();
+        city.voting(ADMIN)
+            .create_poll("?", &["a", "b"], Electorate::Tokens, false, true)
+            .ok();
+        model
+            .polls
+            .open(ADMIN.account(), 2, (false, false, true, true), opened)
+            .ok();
+        // A project taking funds for a few days; everyone lets the escrow take their tokens.
+        city.grant_civic_role(CivicRole::Inspector, [projects::INSPECTOR.account()]);
+        city.grant_civic_role(CivicRole::Worker, projects::WORKERS.map(|w| w.account()));
+        let project = ProjectPlan {
+            title: [0xf0; 32],
+            contractor: projects::CONTRACTOR.account(),
+            inspectors: vec![projects::INSPECTOR.account()],
+            milestones: projects::plan(money),
+            funding_deadline: city.now_ms() + projects::FUNDING_DAYS * REWARD_EPOCH_MS,
+            needs_approval: false,
+        };
+        city.escrow(ADMIN).create_project(&project).ok();
+        model.project = projects::ProjectModel::new(project.funding_deadline, money);
+        for (actor, _) in ACTORS {
+            city.token(actor).approve(escrow, u128::MAX).ok();
+            model
+                .allowances
+                .insert((actor.account(), escrow), u128::MAX);
+        }
+        city.advance_blocks(GOVERNANCE.voting_delay + 1);
+        model.block = city.block();
+        model.now_ms = city.now_ms();
+        // Alice is for the proposal: once voting ends it can be queued and executed.
+        city.voting(ALICE).cast_vote(1, city_traits::FOR).ok();
+        let ids = model.identities.clone();
+        model
+            .polls
+            .vote(ALICE.account(), (1, city_traits::FOR), model.block, &ids)
+            .ok();
+        let start = city.snapshot();
+        Ok(Self {
+            city,
+            start,
+            start_model: model,
+            stats: Stats::default(),
+        })
+    }
+
+    /// Plays one case: every step on the model and on the Wasm, comparing outcomes and
+    /// checking the invariants after each.
+    pub fn play(&mut self, steps: &[Step]) -> Result<(), String> {
+        self.city.restore(&self.start);
+        self.stats.cases += 1;
+        let mut model = self.start_model.clone();
+        let mut history = invariants::History::new(model.token_admin);
+        for (index, step) in steps.iter().enumerate() {
+            let before = invariants::Before::take(&model, step);
+            let predicted = model.apply(step);
+            let (actual, calls) = self.send(step);
+            self.stats.steps += 1;
+            self.stats.calls += calls;
+            *self.stats.messages.entry(step.message()).or_default() += 1;
+            let outcome = match &actual {
+                Ok(_) => format!("{} Ok", step.message()),
+                Err(error) => format!("{} {error}", step.message()),
+            };
+            *self.stats.outcomes.entry(outcome).or_default() += 1;
+            if let (Step::Execute { poll, .. }, Ok(_)) = (step, &actual) {
+                // A proposal opened in this case, carried from `propose` to `execute`.
+                if usize::from(*poll) >= self.start_model.polls.polls.len() {
+                    self.stats.carried_through += 1;
+                }
+            }
+            if predicted != actual {
+                return Err(format!(
+                    "step {}: {step:?}: the model predicted {predicted:?}, the Wasm answered {actual:?}",
+                    index + 1
+                ));
+            }
+            let checks = invariants::check_all(&mut self.city, &model, &before, step, &mut history)
+                .map_err(|violation| format!("after step {}: {step:?}: {violation}", index + 1))?;
+            self.stats.invariant_checks += checks.invariants;
+            self.stats.calls += checks.calls;
+        }
+        Ok(())
+    }
+
+    /// Sends one step to the Wasm; returns its verdict and the number of calls made.
+    fn send(&mut self, step: &Step) -> (Verdict, u64) {
+        fn verdict<T, E: std::fmt::Debug>(value: Result<T, E>) -> Verdict {
+            value.map(|_| 0).map_err(|error| format!("{error:?}"))
+        }
+        let city = &mut self.city;
+        let verdict = match *step {
+            Step::Transfer { from, to, amount } => {
+                verdict(city.token(from).transfer(to, amount).value)
+            }
+            Step::Approve {
+                owner,
+                spender,
+                amount,
+            } => verdict(city.token(owner).approve(spender, amount).value),
+            Step::TransferFrom {
+                spender,
+                from,
+                to,
+                amount,
+            } => verdict(city.token(spender).transfer_from(from, to, amount).value),
+            Step::Mint { caller, to, amount } => {
+                verdict(city.token(caller).mint_to(to, amount).value)
+            }
+            Step::Burn {
+                caller,
+                from,
+                amount,
+            } => verdict(city.token(caller).burn_from(from, amount).value),
+            Step::Pause { caller } => verdict(city.token(caller).pause().value),
+            Step::Unpause { caller } => verdict(city.token(caller).unpause().value),
+            Step::SetCivicPolicy { caller, civic } => {
+                let policy = if civic {
+                    TransferPolicy::Civic
+                } else {
+                    TransferPolicy::Open
+                };
+                verdict(city.token(caller).set_transfer_policy(policy).value)
+            }
+            Step::Redeem {
+                citizen,
+                provider,
+                amount,
+                memo,
+            } => {
+                let memo = vec![b'm'; usize::from(memo)];
+                verdict(city.token(citizen).redeem(provider, amount, &memo).value)
+            }
+            Step::Attest {
+                attester,
+                receipt,
+                beneficiary,
+                action,
+                quantity,
+            } => city
+                .rewards(attester)
+                .attest([receipt; 32], beneficiary, action, quantity)
+                .value
+                .map_err(|error| format!("{error:?}")),
+            Step::OpenPoll {
+                caller,
+                options,
+                secret,
+                revote,
+                tokens,
+            } => {
+                let labels = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+                let electorate = if tokens {
+                    Electorate::Tokens
+                } else {
+                    Electorate::people(&polls::ELECTORATE)
+                };
+                let labels = &labels[..usize::from(options)];
+                verdict(
+                    city.voting(caller)
+                        .create_poll("?", labels, electorate, secret, revote)
+                        .value,
+                )
+            }
+            Step::Propose {
+                caller,
+                secret,
+                revote,
+                seize,
+            } => {
+                let calls: Vec<_> = seize
+                    .then(|| seize_the_token(city, caller))
+                    .into_iter()
+                    .collect();
+                verdict(
+                    city.voting(caller)
+                        .propose("!", &calls, secret, revote)
+                        .value,
+                )
+            }
+            Step::Commit {
+                voter,
+                poll,
+                choice,
+                salt,
+            } => {
+                let sealed = commitment(poll.into(), voter.account(), choice, [salt; 32]);
+                verdict(city.voting(voter).commit_vote(poll.into(), sealed).value)
+            }
+            Step::Reveal {
+                voter,
+                poll,
+                choice,
+                salt,
+            } => verdict(
+                city.voting(voter)
+                    .reveal_vote(poll.into(), choice, [salt; 32])
+                    .value,
+            ),
+            Step::Vote {
+                voter,
+                poll,
+                choice,
+            } => verdict(
+                city.voting(voter)
+                    .cast_vote(PollId::from(poll), choice)
+                    .value,
+            ),
+            Step::CancelPoll { caller, poll } => {
+                verdict(city.voting(caller).cancel(poll.into()).value)
+            }
+            Step::Queue { caller, poll } => verdict(city.voting(caller).queue(poll.into()).value),
+            Step::Execute { caller, poll } => {
+                verdict(city.voting(caller).execute(poll.into()).value)
+            }
+            Step::Fund { funder, amount } => verdict(city.escrow(funder).fund(0, amount).value),
+            Step::Inspect {
+                inspector,
+                milestone,
+                approve,
+            } => {
+                let calls = city.escrow(inspector);
+                let inspected = if approve {
+                    calls.approve_milestone(0, milestone, [1; 32])
+                } else {
+                    calls.reject_milestone(0, milestone, [2; 32])
+                };
+                verdict(inspected.value)
+            }
+            Step::Dispute { caller, milestone } => {
+                verdict(city.escrow(caller).open_dispute(0, milestone).value)
+            }
+            Step::Resolve {
+                caller,
+                milestone,
+                release,
+            } => verdict(
+                city.escrow(caller)
+                    .resolve_dispute(0, milestone, release)
+                    .value,
+            ),
+            Step::Release { caller, milestone } => {
+                verdict(city.escrow(caller).release(0, milestone).value)
+            }
+            Step::CancelProject { caller } => verdict(city.escrow(caller).cancel_project(0).value),
+            Step::ClaimRefund { funder } => verdict(city.escrow(funder).claim_refund(0).value),
+            Step::IncreaseAllowance {
+                owner,
+                spender,
+                amount,
+            } => verdict(city.token(owner).increase_allowance(spender, amount).value),
+            Step::DecreaseAllowance {
+                owner,
+                spender,
+                amount,
+            } => verdict(city.token(owner).decrease_allowance(spender, amount).value),
+            Step::TrackVotes { caller } => verdict(city.token(caller).track_votes().value),
+            Step::GrantRole { caller, role, to } => {
+                verdict(city.token(caller).grant_role(role, to).value)
+            }
+            Step::RevokeRole { caller, role, from } => {
+                verdict(city.token(caller).revoke_role(role, from).value)
+            }
+            Step::TransferTokenAdmin { caller, to } => {
+                verdict(city.token(caller).transfer_admin(to).value)
+            }
+            Step::HandOverToken { caller } => {
+                let voting = contract_account(&city.voting);
+                verdict(city.token(caller).transfer_admin(voting).value)
+            }
+            Step::SetLimits {
+                caller,
+                cap,
+                budget,
+            } => verdict(city.rewards(caller).set_limits(cap, budget).value),
+            Step::Register {
+                caller,
+                account,
+                kind,
+                document: n,
+            } => {
+                let expires = city.now_ms() + 365 * REWARD_EPOCH_MS;
+                let document = document(usize::from(n));
+                verdict(
+                    city.registry(caller)
+                        .register(account, kind, document, expires)
+                        .value,
+                )
+            }
+            Step::RevokeIdentity { caller, account } => {
+                verdict(city.registry(caller).revoke(account).value)
+            }
+            Step::NextBlocks { blocks } => {
+                // Empty blocks: the contracts see their numbers and time pass.
+                city.skip_blocks(blocks.into());
+                return (Ok(0), 0);
+            }
+            Step::NextDay => {
+                city.advance_time(harness::city::REWARD_EPOCH_MS);
+                return (Ok(0), 0);
+            }
+        };
+        (verdict, 1)
+    }
+
+    /// Calls a trivial query (`PSP22::total_supply`) for `duration`: the raw rate a call
+    /// runs at in this sandbox, the yardstick of the campaign's own.
+    pub fn raw_calls_per_second(&mut self, duration: Duration) -> f64 {
+        let started = Instant::now();
+        let mut calls = 0u64;
+        while started.elapsed() < duration {
+            self.city.token(ADMIN).total_supply();
+            calls += 1;
+        }
+        calls as f64 / started.elapsed().as_secs_f64()
+    }
+}
+
+/// The call that moves the token's admin seat to `to`.
+fn seize_the_token(city: &City, to: Actor) -> city_traits::Call {
+    harness::voting::proposed_call(
+        &city.token,
+        ink::selector_bytes!("transfer_admin"),
+        to.account(),
+    )
+}
+
+/// A campaign's size: `cases` sequences of up to `depth` steps from `seed`.
+#[derive(Debug, Clone)]
+pub struct Campaign {
+    pub cases: u32,
+    pub depth: usize,
+    pub seed: u64,
+    /// The folder of [`regressions::Regression`]s: each is replayed first, and a new
+    /// failure is kept there (none: nowhere).
+    pub regressions: Option<PathBuf>,
+    /// A broken variant of a contract, for a self-test (none: the real suite).
+    pub broken: Option<&'static str>,
+    /// How the city counts money: 2 or 18 decimals, or at the edge of a `u128`.
+    pub money: Money,
+}
+
+impl Campaign {
+    /// `cases` cases of up to `depth` steps from `seed`, on the real suite.
+    pub fn new(cases: u32, depth: usize, seed: u64) -> Self {
+        Self {
+            cases,
+            depth,
+            seed,
+            regressions: None,
+            broken: None,
+            money: Money::Cents,
+        }
+    }
+}
+
+/// What a campaign reports.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub stats: Stats,
+    pub seconds: f64,
+    /// Workers (threads) the campaign ran on, one city each.
+    pub workers: u32,
+    /// A trivial call's rate on one core, measured before the campaign.
+    pub raw_calls_per_second: f64,
+    /// The shortest failing sequence, as numbered steps, and why it failed.
+    pub failure: Option<Failure>,
+}
+
+impl Report {
+    pub fn steps_per_second(&self) -> f64 {
+        self.stats.steps as f64 / self.seconds
+    }
+
+    pub fn calls_per_second(&self) -> f64 {
+        self.stats.calls as f64 / self.seconds
+    }
+
+    /// The campaign's calls per second and core over a trivial call's rate on one core.
+    pub fn ratio_to_raw(&self) -> f64 {
+        self.calls_per_second() / f64::from(self.workers) / self.raw_calls_per_second
+    }
+
+    /// The coverage floor a campaign must reach: every message it took answered `Ok` at
+    /// least once, and at least one proposal went from `propose` to `execute`. Returns
+    /// what falls short, in words (nothing: the floor holds).
+    pub fn below_the_floor(&self) -> Vec<String> {
+        let s = &self.stats;
+        let mut short: Vec<String> = s
+            .messages
+            .keys()
+            .filter(|message| !message.starts_with('('))
+            .filter(|message| !s.outcomes.contains_key(&format!("{message} Ok")))
+            .map(|message| format!("{message} never answered Ok"))
+            .collect();
+        if s.carried_through == 0 {
+            short.push("no proposal went from propose to execute".into());
+        }
+        short
+    }
+
+    /// The report as text: rates, invariants, coverage of messages and outcomes.
+    pub fn text(&self) -> String {
+        let s = &self.stats;
+        let mut out = format!(
+            "{} cases, {} steps, {} contract calls in {:.1} s on {} workers\n\
+             {:.0} steps/s, {:.0} calls/s; per core {:.0} calls/s, {:.0}% of a trivial call's \
+             {:.0} calls/s\n{} invariant checks\n\ncoverage (messages)\n",
+            s.cases,
+            s.steps,
+            s.calls,
+            self.seconds,
+            self.workers,
+            self.steps_per_second(),
+            self.calls_per_second(),
+            self.calls_per_second() / f64::from(self.workers),
+            100.0 * self.ratio_to_raw(),
+            self.raw_calls_per_second,
+            s.invariant_checks,
+        );
+        for (message, count) in &s.messages {
+            out += &format!("  {message:<28} {count:>8}\n");
+        }
+        out += "\ncoverage (outcomes)\n";
+        for (outcome, count) in &s.outcomes {
+            out += &format!("  {outcome:<60} {count:>8}\n");
+        }
+        let short = self.below_the_floor();
+        if short.is_empty() {
+            out += &format!(
+                "\ncoverage floor met: every message answered Ok; {} proposals went from \
+                 propose to execute\n",
+                s.carried_through
+            );
+        } else {
+            out += &format!("\nBELOW THE COVERAGE FLOOR\n  {}\n", short.join("\n  "));
+        }
+        match &self.failure {
+            Some(failure) => out += &format!("\nFAILED\n{}\n", failure.text()),
+            None => out += "\nno invariant broken, no divergence from the model\n",
+        }
+        out
+    }
+}
+
+/// Workers of a campaign, each a thread with its own city, a share of the cases and its
+/// own seed. A fixed number, not the machine's cores: the same command finds, shrinks and
+/// keeps the same failure on any machine.
+pub const SHARDS: u32 = 2;
+
+/// Runs a campaign on [`SHARDS`] workers, each with its own city, a share of the cases and
+/// its own seed (the campaign's, plus the worker's number), calling `progress(cases)` with
+/// the cases played so far. The first worker's failure, if any, is the campaign's.
+///
+/// # Errors
+/// If a city cannot be deployed. A failing case is not an error: it is the report's
+/// `failure`.
+pub fn run(campaign: &Campaign, progress: impl Fn(u64) + Sync) -> Result<Report> {
+    let raw_calls_per_second =
+        World::new(campaign.broken, campaign.money)?.raw_calls_per_second(Duration::from_secs(1));
+    let workers = SHARDS.clamp(1, campaign.cases.max(1));
+    let played = AtomicU64::new(0);
+    if let Some(dir) = &campaign.regressions {
+        if let Some(failure) = replay_all(dir)? {
+            return Ok(Report {
+                stats: Stats::default(),
+                seconds: 0.0,
+                workers: 1,
+                raw_calls_per_second,
+                failure: Some(failure),
+            });
+        }
+    }
+    let started = Instant::now();
+    let results: Vec<Result<(Stats, Option<Failure>)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|worker| {
+                // The cases are shared out; the first workers take the remainder.
+                let cases = campaign.cases / workers + u32::from(worker < campaign.cases % workers);
+                let (played, progress) = (&played, &progress);
+                scope.spawn(move || {
+                    run_worker(campaign, worker, cases, &|| {
+                        progress(played.fetch_add(1, Ordering::Relaxed) + 1);
+                    })
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|_| anyhow::bail!("a fuzzing worker panicked"))
+            })
+            .collect()
+    });
+    let seconds = started.elapsed().as_secs_f64();
+    let mut stats = Stats::default();
+    let mut failure = None;
+    for result in results {
+        let (worker_stats, worker_failure) = result?;
+        stats.merge(worker_stats);
+        failure = failure.or(worker_failure);
+    }
+    if let (Some(dir), Some(failure)) = (&campaign.regressions, &failure) {
+        let variant = campaign.broken.unwrap_or("suite");
+        let name = format!("{variant}-{:?}-seed-{}", campaign.money, campaign.seed).to_lowercase();
+        let regression = regressions::Regression {
+            found: format!(
+                "city fuzz --cases {} --depth {} --seed {} --decimals {}{}",
+                campaign.cases,
+                campaign.depth,
+                campaign.seed,
+                campaign.money.flag(),
+                campaign
+                    .broken
+                    .map_or(String::new(), |variant| format!(" --broken {variant}"))
+            ),
+            broken: campaign.broken.map(String::from),
+            money: campaign.money,
+            caught_by: Some(failure.mechanism().to_string()),
+            reason: Some(failure.reason.clone()),
+            steps: failure.steps.clone(),
+        };
+        regression.save(dir, &name)?;
+    }
+    Ok(Report {
+        stats,
+        seconds,
+        workers,
+        raw_calls_per_second,
+        failure,
+    })
+}
+
+/// Replays every regression kept in `dir`: the first whose outcome differs from the
+/// recorded one is the campaign's failure.
+fn replay_all(dir: &std::path::Path) -> Result<Option<Failure>> {
+    for (name, regression) in regressions::Regression::load_all(dir)? {
+        let replayed = regression.replay();
+        let problem = match (&replayed, &regression.broken) {
+            (Err(error), _) => format!("did not replay as recorded: {error:#}"),
+            // A failure of the real suite is a bug until it is fixed, however well recorded.
+            (Ok(Some(reason)), None) => format!("still fails on the suite: {reason}"),
+            (Ok(_), _) => continue,
+        };
+        return Ok(Some(Failure {
+            reason: format!("the regression {name} {problem}"),
+            steps: regression.steps,
+        }));
+    }
+    Ok(None)
+}
+
+/// A failing case: why it failed, and the shortest sequence of steps found that fails
+/// the same way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub reason: String,
+    pub steps: Vec<Step>,
+}
+
+impl Failure {
+    /// What caught it: the invariant its reason names, or the outcome comparison.
+    pub fn mechanism(&self) -> &str {
+        regressions::mechanism(&self.reason)
+    }
+
+    /// The reason, and the steps numbered.
+    pub fn text(&self) -> String {
+        let mut text = format!(
+            "{}
+caught by: {}
+the shortest failing sequence found ({} steps):\n",
+            self.reason,
+            self.mechanism(),
+            self.steps.len()
+        );
+        for (n, step) in self.steps.iter().enumerate() {
+            text += &format!("  {:>3}. {step:?}\n", n + 1);
+        }
+        text
+    }
+}
+
+/// Shrinks a failing case further than proptest can (a storyline's steps are one choice
+/// to it): first the shortest failing prefix, then every step whose removal still fails
+/// the same way goes, one at a time, until none can. The result is the shortest found,
+/// not proven the shortest there is.
+fn minimise(world: &mut World, failure: Failure) -> Failure {
+    let caught = failure.mechanism().to_string();
+    let mut fails = |steps: &[Step]| {
+        let reason = world.play(steps).err()?;
+        (regressions::mechanism(&reason) == caught).then(|| Failure {
+            reason,
+            steps: steps.to_vec(),
+        })
+    };
+    let mut best = (1..failure.steps.len())
+        .find_map(|length| fails(&failure.steps[..length]))
+        .unwrap_or(failure);
+    // Passes until no single step can go (each removal can free an earlier one).
+    loop {
+        let before = best.steps.len();
+        let mut index = 0;
+        while index < best.steps.len() {
+            let mut fewer = best.steps.clone();
+            fewer.remove(index);
+            match fails(&fewer) {
+                Some(shorter) => best = shorter,
+                None => index += 1,
+            }
+        }
+        if best.steps.len() == before {
+            return best;
+        }
+    }
+}
+
+/// One worker's share: `cases` cases on its own city, from its own seed.
+fn run_worker(
+    campaign: &Campaign,
+    worker: u32,
+    cases: u32,
+    case_played: &dyn Fn(),
+) -> Result<(Stats, Option<Failure>)> {
+    let world = RefCell::new(World::new(campaign.broken, campaign.money)?);
+    let config = Config {
+        cases,
+        failure_persistence: None,
+        max_shrink_iters: 4_096,
+        ..Config::default()
+    };
+    let mut seed = [0u8; 32];
+    seed[..8].copy_from_slice(&campaign.seed.to_le_bytes());
+    seed[8..12].copy_from_slice(&worker.to_le_bytes());
+    let mut runner =
+        TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed));
+    let strategy = case(campaign.money, campaign.depth.max(1));
+    let result = runner.run(&strategy, |steps| {
+        let outcome = world.borrow_mut().play(&steps);
+        case_played();
+        outcome.map_err(TestCaseError::fail)
+    });
+    let failure = match result {
+        Ok(()) => None,
+        Err(TestError::Fail(reason, steps)) => {
+            let failure = Failure {
+                reason: reason.to_string(),
+                steps,
+            };
+            Some(minimise(&mut world.borrow_mut(), failure))
+        }
+        Err(TestError::Abort(reason)) => Some(Failure {
+            reason: format!("aborted: {reason}"),
+            steps: Vec::new(),
+        }),
+    };
+    Ok((world.into_inner().stats, failure))
+}

@@ -1,0 +1,241 @@
+//! Estonia: citizens and e-residents with different rights, i-voting where a re-vote
+//! replaces the earlier vote, a secret ballot, and a governance proposal that raises a
+//! reward rate through the timelock.
+
+use std::io::Write;
+
+use anyhow::{anyhow, ensure, Result};
+use city_traits::{
+    commitment, kinds, Action, CivicRole, Electorate, IdentityKind, PollId, PollState, RewardError,
+    Rule, VotingError, AGAINST, FOR,
+};
+use ink::{primitives::AccountId, selector_bytes};
+
+use super::{coins, enrol, install_device, opened, receipt, set_rule, DAY_MS};
+use harness::{
+    city::{crowd_member, numbered_id, Actor, City, ADMIN, COIN, GOVERNANCE},
+    voting::proposed_call,
+};
+
+const CITIZENS: u32 = 30;
+const E_RESIDENTS: u32 = 10;
+/// Citizens who commit a secret ballot and never reveal it.
+const SILENT: u32 = 2;
+const TAXPAYERS: [IdentityKind; 2] = [IdentityKind::Citizen, IdentityKind::EResident];
+
+fn citizen(n: u32) -> AccountId {
+    crowd_member("estonia-citizen", n)
+}
+
+fn e_resident(n: u32) -> AccountId {
+    crowd_member("estonia-e-resident", n)
+}
+
+/// A tax rebate of `percent`% for citizens and e-residents.
+fn rebate(percent: u128) -> Rule {
+    Rule {
+        reward: percent,
+        per: 100,
+        kinds: kinds(&TAXPAYERS),
+    }
+}
+
+fn salt(n: u32) -> [u8; 32] {
+    numbered_id(0x5a, n)
+}
+
+/// The choice of secret ballot `n`: a third for the second candidate.
+fn secret_choice(n: u32) -> u8 {
+    u8::from(n.is_multiple_of(3))
+}
+
+fn state(city: &mut City, poll: PollId) -> Result<PollState> {
+    city.voting(ADMIN)
+        .state(poll)
+        .value
+        .map_err(|error| anyhow!("poll {poll}: {error:?}"))
+}
+
+pub(super) fn estonia_ivote(out: &mut impl Write) -> Result<()> {
+    let mut city = City::new()?;
+    let tax_board = Actor("estonia-tax-board");
+    writeln!(out, "\n== Estonia: i-voting and e-residency ==")?;
+    city.registry(ADMIN)
+        .grant_role(CivicRole::Registrar, ADMIN)
+        .ok();
+    let year = 365 * DAY_MS;
+    enrol(
+        &mut city,
+        "estonia-citizen",
+        20,
+        CITIZENS,
+        IdentityKind::Citizen,
+        year,
+    );
+    let (e_residents, kind) = ("estonia-e-resident", IdentityKind::EResident);
+    enrol(&mut city, e_residents, 21, E_RESIDENTS, kind, year);
+    install_device(&mut city, tax_board, &[Action::TaxPaid]);
+    set_rule(&mut city, Action::TaxPaid, 1, 100, &TAXPAYERS);
+    city.hand_over_to_governance();
+    let refused = city
+        .rewards(ADMIN)
+        .set_rule(Action::TaxPaid, Some(rebate(5)), 0)
+        .value;
+    ensure!(
+        refused == Err(RewardError::NotAdmin),
+        "the old admin changed a rule: {refused:?}"
+    );
+    let mut receipts = 0;
+    let mut pay_tax = |city: &mut City, who: AccountId| {
+        receipts += 1;
+        city.rewards(tax_board)
+            .attest(receipt(20, receipts), who, Action::TaxPaid, 100_000)
+            .value
+    };
+    let before = pay_tax(&mut city, citizen(1));
+    ensure!(before == Ok(10 * COIN), "the 1% rebate paid {before:?}");
+    writeln!(
+        out,
+        "{CITIZENS} citizens and {E_RESIDENTS} e-residents; the city hands its admin seats to \
+         e-voting; 1,000.00 of tax earns a {} coin rebate",
+        coins(10 * COIN)
+    )?;
+    city.advance_blocks(1);
+
+    let everyone = Electorate::people(&TAXPAYERS);
+    let citizens = Electorate::people(&[IdentityKind::Citizen]);
+    let e_services = ["digital notary", "e-health records", "company register"];
+    let consultation = opened(city.voting(ADMIN).create_poll(
+        "Which e-service comes first?",
+        &e_services,
+        everyone,
+        false,
+        true,
+    ))?;
+    let chair = opened(city.voting(ADMIN).create_poll(
+        "Who chairs the digital council?",
+        &["Kask", "Tamm"],
+        citizens,
+        true,
+        false,
+    ))?;
+    let raise = proposed_call(
+        &city.rewards,
+        selector_bytes!("set_rule"),
+        (Action::TaxPaid, Some(rebate(2)), 0u64),
+    );
+    let proposal = opened(city.voting(citizen(0)).propose(
+        "Double the tax rebate to 2%",
+        &[raise],
+        false,
+        true,
+    ))?;
+    city.advance_blocks(GOVERNANCE.voting_delay + 1);
+
+    // The consultation: e-residents and citizens alike; citizen 0 changes her mind.
+    for n in 0..E_RESIDENTS {
+        city.voting(e_resident(n)).cast_vote(consultation, 2).ok();
+    }
+    for n in 0..CITIZENS {
+        city.voting(citizen(n)).cast_vote(consultation, 1).ok();
+    }
+    city.voting(citizen(0)).cast_vote(consultation, 0).ok();
+    // The proposal: citizens only; two thirds For, and citizen 3 re-votes from Against
+    // to For.
+    let outsider = city.voting(e_resident(0)).cast_vote(proposal, FOR).value;
+    ensure!(
+        outsider == Err(VotingError::NotEligible),
+        "an e-resident voted on governance: {outsider:?}"
+    );
+    for n in 0..CITIZENS {
+        let choice = if n.is_multiple_of(3) { AGAINST } else { FOR };
+        city.voting(citizen(n)).cast_vote(proposal, choice).ok();
+    }
+    city.voting(citizen(3)).cast_vote(proposal, FOR).ok();
+    // The secret ballot: citizens commit.
+    for n in 0..CITIZENS {
+        let sealed = commitment(chair, citizen(n), secret_choice(n), salt(n));
+        city.voting(citizen(n)).commit_vote(chair, sealed).ok();
+    }
+    let sealed = commitment(chair, e_resident(0), 0, salt(0));
+    let outsider = city.voting(e_resident(0)).commit_vote(chair, sealed).value;
+    ensure!(
+        outsider == Err(VotingError::NotEligible),
+        "an e-resident committed: {outsider:?}"
+    );
+    city.advance_blocks(GOVERNANCE.voting_period);
+
+    let wrong_salt = city
+        .voting(citizen(0))
+        .reveal_vote(chair, secret_choice(0), salt(1))
+        .value;
+    ensure!(
+        wrong_salt == Err(VotingError::BadReveal),
+        "a reveal with the wrong salt: {wrong_salt:?}"
+    );
+    for n in 0..CITIZENS - SILENT {
+        city.voting(citizen(n))
+            .reveal_vote(chair, secret_choice(n), salt(n))
+            .value
+            .map_err(|error| anyhow!("citizen {n} could not reveal: {error:?}"))?;
+    }
+    city.advance_blocks(GOVERNANCE.reveal_period);
+
+    let tally = |city: &mut City, poll| {
+        city.voting(ADMIN)
+            .tally(poll)
+            .value
+            .ok_or_else(|| anyhow!("no tally for poll {poll}"))
+    };
+    let consulted = tally(&mut city, consultation)?;
+    let expected = [1, u128::from(CITIZENS) - 1, u128::from(E_RESIDENTS), 0];
+    ensure!(
+        consulted.votes == expected && consulted.voters == CITIZENS + E_RESIDENTS,
+        "the consultation counted {consulted:?}"
+    );
+    writeln!(
+        out,
+        "consultation (citizens and e-residents, re-voting allowed): {} for {}; a citizen who \
+         re-voted is counted once, for her last choice",
+        consulted.votes[1], e_services[1]
+    )?;
+    let elected = tally(&mut city, chair)?;
+    ensure!(
+        state(&mut city, chair)? == PollState::Succeeded
+            && elected.leader() == Some(0)
+            && elected.unrevealed == SILENT,
+        "the secret ballot ended {elected:?}"
+    );
+    writeln!(
+        out,
+        "secret ballot (citizens): Kask {} to Tamm {}; a wrong salt is refused; {SILENT} \
+         commitments never revealed are not counted",
+        elected.votes[0], elected.votes[1]
+    )?;
+    let decided = tally(&mut city, proposal)?;
+    ensure!(
+        state(&mut city, proposal)? == PollState::Succeeded && decided.votes[..2] == [21, 9],
+        "the proposal ended {decided:?}"
+    );
+
+    city.voting(ADMIN).queue(proposal).value.ok();
+    let early = city.voting(citizen(0)).execute(proposal).value;
+    ensure!(
+        early == Err(VotingError::TimelockPending),
+        "executed before the timelock: {early:?}"
+    );
+    city.advance_time(GOVERNANCE.timelock_ms);
+    city.voting(citizen(0))
+        .execute(proposal)
+        .value
+        .map_err(|error| anyhow!("the proposal did not execute: {error:?}"))?;
+    let after = pay_tax(&mut city, citizen(2));
+    ensure!(after == Ok(20 * COIN), "the 2% rebate paid {after:?}");
+    writeln!(
+        out,
+        "the proposal to double the tax rebate passes 21 to 9, waits two days and executes; \
+         the same tax now earns {} coins",
+        coins(20 * COIN)
+    )?;
+    Ok(())
+}

@@ -1,0 +1,112 @@
+//! Every city tells its story and lives at scale on the real Wasm, checking its own
+//! outcome; a seed gives the same report twice.
+
+use sim::{cities as scenarios, demo, Options, Report};
+
+/// A small city for a week: enough for every poll, proposal and milestone to happen.
+const SMALL: Options = Options {
+    citizens: 60,
+    days: 8,
+    seed: 3,
+    broken: None,
+};
+
+fn simulate(city: &'static str) -> Report {
+    scenarios::simulate(&[city], SMALL, &|| {}).unwrap_or_else(|error| panic!("{error:#}"))
+}
+
+fn story(report: &Report) -> &str {
+    &report.cities[0].story
+}
+
+#[test]
+fn xiongan() {
+    let report = simulate("xiongan");
+    let city = &report.cities[0];
+    assert!(story(&report).contains("a replayed bin receipt is refused"));
+    assert!(story(&report).contains("the levee is complete"));
+    assert_eq!(city.projects, 1);
+    assert!(city.released > 0 && city.escrowed > 0, "{city:?}");
+    assert_eq!(city.rewards.len(), 3);
+}
+
+#[test]
+fn seoul() {
+    let report = simulate("seoul");
+    assert!(story(&report).contains("an expired citizen card earns nothing"));
+    assert!(report.cities[0].spent > 0);
+}
+
+#[test]
+fn san_marino() {
+    let report = simulate("san-marino");
+    assert!(story(&report).contains("spend all"));
+    assert_eq!(report.cities[0].polls.len(), 1);
+}
+
+#[test]
+fn zug() {
+    let report = simulate("zug");
+    assert!(story(&report).contains("parking wins"));
+    assert!(report.cities[0].bought > 0, "fees are paid in bought coins");
+}
+
+#[test]
+fn estonia() {
+    let report = simulate("estonia");
+    assert!(story(&report).contains("executes; the same tax now earns 20.00"));
+    let polls = &report.cities[0].polls;
+    assert!(polls[1].outcome.starts_with("passed"), "{polls:?}");
+}
+
+#[test]
+fn hangzhou() {
+    let report = simulate("hangzhou");
+    assert!(story(&report).contains("three batteries pay 6.00 coins"));
+    let polls = &report.cities[0].polls;
+    assert!(polls[0].outcome.starts_with("passed"), "{polls:?}");
+}
+
+#[test]
+fn a_seed_gives_the_same_report_and_files() {
+    let first = simulate("san-marino");
+    let second = simulate("san-marino");
+    assert_eq!(first.text(), second.text());
+    let dirs: Vec<_> = [first, second]
+        .iter()
+        .enumerate()
+        .map(|(run, report)| {
+            let dir =
+                std::env::temp_dir().join(format!("ink-city-report-{}-{run}", std::process::id()));
+            let charts = report.write(&dir).unwrap();
+            assert!(charts.len() >= 4, "{charts:?}");
+            dir
+        })
+        .collect();
+    for file in std::fs::read_dir(&dirs[0]).unwrap() {
+        let name = file.unwrap().file_name();
+        let a = std::fs::read(dirs[0].join(&name)).unwrap();
+        let b = std::fs::read(dirs[1].join(&name)).unwrap();
+        assert!(a == b, "{name:?} differs between runs");
+    }
+    assert!(dirs[0].join("index.html").exists());
+    for dir in dirs {
+        std::fs::remove_dir_all(dir).ok();
+    }
+}
+
+#[test]
+fn city_coin() {
+    let mut story = Vec::new();
+    demo::run(&mut story).unwrap();
+    assert!(String::from_utf8(story)
+        .unwrap()
+        .contains("refused (civic policy)"));
+}
+
+#[test]
+fn an_unknown_city_is_an_error() {
+    assert!(scenarios::cities("atlantis").is_err());
+    let mut sink = Vec::new();
+    assert!(scenarios::story("atlantis", &mut sink).is_err());
+}
