@@ -15,6 +15,7 @@
 //! weights and storage deposits it took are printed as estimates.
 
 mod embedded;
+#[cfg(feature = "node")]
 mod node;
 mod step;
 
@@ -28,7 +29,9 @@ use anyhow::{anyhow, bail, ensure, Context, Result};
 use drink::AccountId32;
 use scale::{Decode, Encode};
 
-pub use self::{embedded::Embedded, node::Node, step::civic_step};
+#[cfg(feature = "node")]
+pub use self::node::Node;
+pub use self::{embedded::Embedded, step::civic_step};
 use harness::bundles;
 
 /// A network's deployment plan.
@@ -471,9 +474,9 @@ pub fn deploy(plan: &Plan, places: &Places, dry_run: bool) -> Result<Deployment>
             Ok(deployment)
         }
         "node" => {
-            let mut node = Node::connect(plan)?;
+            let mut node = connect(plan)?;
             let previous = places.latest_record(&plan.name)?;
-            let mut deployment = carry_out(plan, &mut node, previous.as_ref())?;
+            let mut deployment = carry_out(plan, &mut *node, previous.as_ref())?;
             if deployment.is_new() {
                 deployment.written = Some(write_record(places, &deployment.record)?);
             }
@@ -705,9 +708,26 @@ impl Verified {
 pub fn open(plan: &Plan, places: &Places) -> Result<Box<dyn Network>> {
     Ok(match plan.kind.as_str() {
         "embedded" => Box::new(saved_chain(plan, places)?),
-        "node" => Box::new(Node::connect(plan)?),
+        "node" => connect(plan)?,
         kind => bail!("{}: unknown network kind {kind}", plan.name),
     })
+}
+
+/// A connection to the node of `plan`.
+///
+/// # Errors
+/// If the node cannot be reached, or this build lacks the node client: the cargo feature
+/// `node` (on by default) brings in subxt and contract-extrinsics, which the main job
+/// (`scripts/city simulate`) does without.
+fn connect(plan: &Plan) -> Result<Box<dyn Network>> {
+    #[cfg(feature = "node")]
+    return Ok(Box::new(Node::connect(plan)?));
+    #[cfg(not(feature = "node"))]
+    bail!(
+        "{}: this city binary was built without the node client (cargo feature `node`); \
+         `scripts/city deploy`, `verify` and `step` build it in",
+        plan.name
+    )
 }
 
 /// The embedded chain the last deployment of `plan` saved.

@@ -2,9 +2,11 @@
 //! loads them.
 //!
 //! The build is the same as `cargo contract build --release` (the `contract-build` library
-//! that cargo-contract 5.0.3 wraps: release profile, mandatory clippy pass, wasm-opt). The
-//! bundles land in `<target dir>/ink-city-bundles/` next to a fingerprint of everything the
-//! build reads; while the fingerprint holds, they are reused. A file lock lets parallel
+//! that cargo-contract 5.0.3 wraps: release profile, mandatory clippy pass, wasm-opt), and
+//! every contract's build shares one cargo cache (see [`build`]). Each bundle lands in
+//! `<target dir>/ink-city-bundles/` next to a stamp of everything the build reads; while the
+//! stamp holds, it is reused. A bundle is built when it is first loaded, so a run builds
+//! only the bundles it deploys (`city build` builds them all). A file lock lets parallel
 //! test binaries share one build.
 
 use std::{
@@ -15,7 +17,7 @@ use std::{
     sync::Mutex,
 };
 
-use anyhow::{bail, ensure, Context, Result};
+use anyhow::{ensure, Context, Result};
 use contract_build::{BuildMode, ExecuteArgs, Features, ManifestPath, OutputType, Verbosity};
 use drink::session::ContractBundle;
 
@@ -96,16 +98,18 @@ pub fn bundle_of(contract: &'static str, broken: Option<&'static str>) -> &'stat
         .map_or(contract, |(name, ..)| name)
 }
 
-/// Every bundle the harness builds: its name, its contract and the feature it needs. The
-/// broken variants come first: cargo-contract's own output folder (`target/ink/<crate>/`,
-/// which `cargo contract instantiate` reads by default) must end with the real build.
-fn every_bundle() -> impl Iterator<Item = (&'static str, &'static str, Option<&'static str>)> {
+/// Every bundle the harness builds: its name, its contract and the feature it needs.
+fn every_bundle() -> impl Iterator<Item = Bundle> {
     let plain = CONTRACTS.iter().chain(TEST_DOUBLES);
-    BROKEN_VARIANTS
-        .iter()
-        .map(|&(name, contract, feature)| (name, contract, Some(feature)))
-        .chain(plain.map(|&contract| (contract, contract, None)))
+    plain.map(|&contract| (contract, contract, None)).chain(
+        BROKEN_VARIANTS
+            .iter()
+            .map(|&(name, contract, feature)| (name, contract, Some(feature))),
+    )
 }
+
+/// A bundle's name, its contract and the feature it is built with.
+type Bundle = (&'static str, &'static str, Option<&'static str>);
 
 /// The environment variable that names the checkout to work in (`scripts/setup.sh` sets
 /// it).
@@ -186,31 +190,60 @@ pub fn bundle_path(contract: &str) -> Result<PathBuf> {
     Ok(bundle_dir()?.join(format!("{}.contract", contract.replace('-', "_"))))
 }
 
-/// Builds every contract unless the bundles on disk were built from the same sources.
+/// Builds every bundle (the contracts, the test doubles and the broken variants) that was
+/// not built from the sources on disk.
 ///
 /// Returns whether a build ran.
+///
+/// # Errors
+/// If a contract does not build.
 pub fn ensure_built() -> Result<bool> {
+    let _lock = lock()?;
+    let fingerprint = fingerprint()?;
+    let mut built = false;
+    for bundle in every_bundle() {
+        built |= ensure_bundle(bundle, &fingerprint)?;
+    }
+    Ok(built)
+}
+
+/// Holds the bundle directory's lock while it lives, so parallel test binaries share
+/// one build.
+fn lock() -> Result<fs::File> {
     let dir = bundle_dir()?;
     fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let lock = fs::File::create(dir.join(".lock"))?;
     lock.lock().context("locking the bundle directory")?;
+    Ok(lock)
+}
 
-    let fingerprint = fingerprint()?;
-    let stamp = dir.join("fingerprint");
-    let fresh = fs::read_to_string(&stamp).ok().as_deref() == Some(fingerprint.as_str())
-        && every_bundle().all(|(name, ..)| bundle_path(name).is_ok_and(|path| path.exists()));
-    if fresh {
+/// Builds one bundle unless its stamp says it was built from `fingerprint`; returns
+/// whether it built.
+fn ensure_bundle((name, contract, feature): Bundle, fingerprint: &str) -> Result<bool> {
+    let stamp = bundle_dir()?.join(format!("{name}.fingerprint"));
+    if fs::read_to_string(&stamp).ok().as_deref() == Some(fingerprint)
+        && bundle_path(name)?.exists()
+    {
         return Ok(false);
     }
-    for (name, contract, feature) in every_bundle() {
-        build(name, contract, feature)?;
-    }
+    build(name, contract, feature)?;
     fs::write(&stamp, fingerprint)?;
     Ok(true)
 }
 
 /// Builds one contract in release mode, with `feature` if given, and copies its bundle
 /// into [`bundle_dir`] as `name`.
+///
+/// contract-build builds a workspace member with `--target-dir <target>/ink/<crate>/` and
+/// leaves the bundle there, where `cargo contract instantiate` looks for it. Two kinds of
+/// links make the builds share one cargo cache and keep that folder's bundle the real one:
+/// - `<target>/ink/<crate>` links to `<target>/ink/builds/<name>/` during the build, and
+///   to `builds/<crate>/` again after it, so a broken variant's files never stay where
+///   cargo-contract reads;
+/// - in each `builds/<name>/`, cargo's `release/` (the host's build scripts, proc macros
+///   and metadata generator) and `wasm32-unknown-unknown/` link to `<target>/ink/shared/`,
+///   so ink!, its dependencies and the standard library compile for Wasm once, not once
+///   per contract.
 fn build(name: &str, contract: &str, feature: Option<&str>) -> Result<()> {
     eprintln!("building contract {name} (release, wasm-opt)");
     let manifest = workspace_root()?
@@ -229,31 +262,87 @@ fn build(name: &str, contract: &str, feature: Option<&str>) -> Result<()> {
         output_type: OutputType::HumanReadable,
         ..Default::default()
     };
-    let result =
-        contract_build::execute(args).with_context(|| format!("building contract {contract}"))?;
-    let Some(metadata) = result.metadata_result else {
-        bail!("building {contract} produced no bundle");
-    };
-    fs::copy(&metadata.dest_bundle, bundle_path(name)?)
-        .with_context(|| format!("copying the bundle of {name}"))?;
+    let output = contract.replace('-', "_");
+    output_folder(&output, name)?;
+    unskippable(&output, name)?;
+    let built = contract_build::execute(args)
+        .with_context(|| format!("building contract {contract}"))
+        .and_then(|result| {
+            let metadata = result
+                .metadata_result
+                .with_context(|| format!("building {contract} produced no bundle"))?;
+            fs::copy(&metadata.dest_bundle, bundle_path(name)?)
+                .with_context(|| format!("copying the bundle of {name}"))
+        });
+    output_folder(&output, contract)?;
+    built.map(drop)
+}
+
+/// Points cargo-contract's output folder `<target>/ink/<output>` at the build folder of
+/// the bundle `name`, whose cargo caches are the shared ones (see [`build`]).
+fn output_folder(output: &str, name: &str) -> Result<()> {
+    let ink = target_dir()?.join("ink");
+    let own = ink.join("builds").join(name);
+    for cache in ["release", "wasm32-unknown-unknown"] {
+        let shared = ink.join("shared").join(cache);
+        fs::create_dir_all(&shared).with_context(|| format!("creating {}", shared.display()))?;
+        link(&shared, &own.join(cache))?;
+    }
+    link(&own, &ink.join(output))
+}
+
+/// Readies the build folder of `name` for contract-build, which reads from it the target it
+/// last built for, and skips wasm-opt and the metadata when cargo's output did not change
+/// and its own optimised Wasm is there. Several bundles share cargo's output, so a build
+/// here is never skipped.
+fn unskippable(output: &str, name: &str) -> Result<()> {
+    let own = target_dir()?.join("ink").join("builds").join(name);
+    fs::write(own.join(".target"), "wasm32-unknown-unknown")?;
+    fs::remove_file(own.join(format!("{output}.wasm"))).ok();
     Ok(())
 }
 
-/// Builds if needed, then loads one contract's bundle. Each bundle is read once per
-/// process.
-pub fn load(contract: &'static str) -> Result<ContractBundle> {
+/// Makes `at` a symbolic link to `to`, replacing what was there (build cache only).
+fn link(to: &Path, at: &Path) -> Result<()> {
+    if fs::read_link(at).ok().as_deref() == Some(to) {
+        return Ok(());
+    }
+    match fs::symlink_metadata(at) {
+        Ok(found) if found.is_dir() => fs::remove_dir_all(at)?,
+        Ok(_) => fs::remove_file(at)?,
+        Err(_) => {}
+    }
+    if let Some(parent) = at.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    std::os::unix::fs::symlink(to, at)
+        .with_context(|| format!("linking {} to {}", at.display(), to.display()))
+}
+
+/// Builds the bundle `name` if need be (and only it), then loads it. Each bundle is read
+/// once per process.
+///
+/// # Errors
+/// If `name` is no bundle of the suite, or it does not build or load.
+pub fn load(name: &'static str) -> Result<ContractBundle> {
     static LOADED: Mutex<BTreeMap<&str, ContractBundle>> = Mutex::new(BTreeMap::new());
     let mut loaded = LOADED
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(bundle) = loaded.get(contract) {
+    if let Some(bundle) = loaded.get(name) {
         return Ok(bundle.clone());
     }
-    ensure_built()?;
-    let path = bundle_path(contract)?;
+    let bundle = every_bundle()
+        .find(|(bundle, ..)| *bundle == name)
+        .with_context(|| format!("no bundle {name} in the suite"))?;
+    {
+        let _lock = lock()?;
+        ensure_bundle(bundle, &fingerprint()?)?;
+    }
+    let path = bundle_path(name)?;
     let bundle =
         ContractBundle::load(&path).with_context(|| format!("loading {}", path.display()))?;
-    loaded.insert(contract, bundle.clone());
+    loaded.insert(name, bundle.clone());
     Ok(bundle)
 }
 
@@ -278,10 +367,6 @@ fn fingerprint() -> Result<String> {
                 .as_encoded_bytes(),
         );
         hash.write(&fs::read(&file).with_context(|| format!("reading {}", file.display()))?);
-    }
-    // The bundles and their order (the last build of a crate stays in `target/ink`).
-    for (name, ..) in every_bundle() {
-        hash.write(name.as_bytes());
     }
     Ok(format!("{:016x}", hash.finish()))
 }
