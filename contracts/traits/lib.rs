@@ -4,14 +4,22 @@
 //! `contract_ref!(CivicToken)` (or `contract_ref!(PSP22)`) built from an `AccountId` and
 //! talks through the traits defined here; the error and role types it needs to read the
 //! answers live here too, so the harness can decode them without linking any contract.
+//!
+//! The city token, the citizen registry, the reward rules and the project escrow share one
+//! admin seat component, [`AdminSeat`], behind the [`Admin`] messages: it moves in two
+//! steps, `offer_admin(to)` by the holder, then `accept_admin()` by `to`. Callers use the
+//! selectors `Admin::admin`, `Admin::offered_admin`, `Admin::offer_admin` and
+//! `Admin::accept_admin` (inputs of `ink::selector_bytes!`); see the `admin` module.
 #![cfg_attr(not(feature = "std"), no_std)]
 
+pub use admin::{Admin, AdminError, AdminOffered, AdminSeat, AdminTransferred};
 pub use escrow::*;
 pub use math::mul_div_floor;
 pub use psp22::{PSP22Error, PSP22Metadata, PSP22};
 pub use raw::{RawInput, RawOutput};
 pub use voting::*;
 
+pub mod admin;
 mod escrow;
 #[cfg(feature = "fakes")]
 pub mod fakes;
