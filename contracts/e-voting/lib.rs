@@ -58,12 +58,6 @@ mod e_voting {
         prelude::{string::String, vec::Vec},
         storage::{Lazy, Mapping},
     };
-    // The other contracts, through their traits (unit tests reach stand-ins instead).
-    #[cfg(not(test))]
-    use {
-        city_traits::{CivicToken, IdentityRegistry},
-        ink::contract_ref,
-    };
 
     /// What governance may change: its rules, its guardian and the number of polls.
     #[derive(Debug, Clone)]
@@ -1052,26 +1046,13 @@ mod e_voting {
                 .try_invoke();
             matches!(answer, Ok(Ok(output)) if output.is_not_err())
         }
+    }
 
-        #[cfg(not(test))]
-        fn registry(&self) -> contract_ref!(IdentityRegistry) {
-            self.registry.into()
-        }
-
-        /// Unit tests reach a stand-in (ink! 5's off-chain environment cannot call).
-        #[cfg(test)]
-        fn registry(&self) -> city_traits::fakes::Registry {
-            city_traits::fakes::Registry
-        }
-
-        #[cfg(not(test))]
-        fn token(&self) -> contract_ref!(CivicToken) {
-            self.token.into()
-        }
-
-        #[cfg(test)]
-        fn token(&self) -> city_traits::fakes::Token {
-            city_traits::fakes::Token
+    // The other contracts, through their traits (unit tests reach stand-ins instead).
+    city_traits::peers! {
+        impl EVoting {
+            fn registry() -> IdentityRegistry { registry }
+            fn token() -> CivicToken { token }
         }
     }
 

@@ -57,12 +57,6 @@ mod project_escrow {
         prelude::vec::Vec,
         storage::{Lazy, Mapping},
     };
-    // The other contracts, through their traits (unit tests reach stand-ins instead).
-    #[cfg(not(test))]
-    use {
-        city_traits::{CivicToken, IdentityRegistry, PSP22},
-        ink::contract_ref,
-    };
 
     /// The admin seat and the number of projects.
     #[derive(Debug, Clone)]
@@ -964,37 +958,15 @@ mod project_escrow {
                 .transfer(to, amount, Vec::new())
                 .map_err(EscrowError::TokenRefused)
         }
+    }
 
-        #[cfg(not(test))]
-        fn token(&self) -> contract_ref!(PSP22) {
-            self.token.into()
-        }
-
-        /// Unit tests reach a stand-in (ink! 5's off-chain environment cannot call).
-        #[cfg(test)]
-        fn token(&self) -> city_traits::fakes::Token {
-            city_traits::fakes::Token
-        }
-
-        /// The token's civic side: its roles and transfer policy.
-        #[cfg(not(test))]
-        fn civic_token(&self) -> contract_ref!(CivicToken) {
-            self.token.into()
-        }
-
-        #[cfg(test)]
-        fn civic_token(&self) -> city_traits::fakes::Token {
-            city_traits::fakes::Token
-        }
-
-        #[cfg(not(test))]
-        fn registry(&self) -> contract_ref!(IdentityRegistry) {
-            self.registry.into()
-        }
-
-        #[cfg(test)]
-        fn registry(&self) -> city_traits::fakes::Registry {
-            city_traits::fakes::Registry
+    // The other contracts, through their traits (unit tests reach stand-ins instead).
+    city_traits::peers! {
+        impl ProjectEscrow {
+            fn token() -> PSP22 { token }
+            /// The token's civic side: its roles and transfer policy.
+            fn civic_token() -> CivicToken { token }
+            fn registry() -> IdentityRegistry { registry }
         }
     }
 

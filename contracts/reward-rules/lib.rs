@@ -35,12 +35,6 @@ mod reward_rules {
         Action, Attestation, BatchError, CivicRole, IdentityKind, RewardError, Rule,
     };
     use ink::{prelude::vec::Vec, storage::Mapping};
-    // The other contracts, through their traits (unit tests reach stand-ins instead).
-    #[cfg(not(test))]
-    use {
-        city_traits::{CivicToken, IdentityRegistry},
-        ink::contract_ref,
-    };
 
     /// The most attestations one batch may carry.
     pub const MAX_BATCH: usize = 50;
@@ -603,27 +597,6 @@ mod reward_rules {
             }
         }
 
-        #[cfg(not(test))]
-        fn registry(&self) -> contract_ref!(IdentityRegistry) {
-            self.registry.into()
-        }
-
-        /// Unit tests reach a stand-in (ink! 5's off-chain environment cannot call).
-        #[cfg(test)]
-        fn registry(&self) -> city_traits::fakes::Registry {
-            city_traits::fakes::Registry
-        }
-
-        #[cfg(not(test))]
-        fn token(&self) -> contract_ref!(CivicToken) {
-            self.token.into()
-        }
-
-        #[cfg(test)]
-        fn token(&self) -> city_traits::fakes::Token {
-            city_traits::fakes::Token
-        }
-
         /// Mints through the token; a refusal reverts the whole call.
         fn mint(&self, to: AccountId, amount: Balance) -> Result<()> {
             if amount == 0 {
@@ -632,6 +605,14 @@ mod reward_rules {
             self.token()
                 .mint_to(to, amount)
                 .map_err(RewardError::TokenRefused)
+        }
+    }
+
+    // The other contracts, through their traits (unit tests reach stand-ins instead).
+    city_traits::peers! {
+        impl RewardRules {
+            fn registry() -> IdentityRegistry { registry }
+            fn token() -> CivicToken { token }
         }
     }
 }

@@ -24,6 +24,7 @@ mod escrow;
 #[cfg(feature = "fakes")]
 pub mod fakes;
 mod math;
+mod peers;
 mod raw;
 mod voting;
 
