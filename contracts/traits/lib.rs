@@ -41,8 +41,9 @@ pub type DocumentHash = [u8; 32];
 
 /// A power the city token's admin can grant to an account.
 ///
-/// The admin itself is not a role: there is exactly one admin account, moved with
-/// `transfer_admin`, which grants and revokes every role below.
+/// The admin itself is not a role: there is exactly one admin account, the holder of the
+/// token's [`AdminSeat`] (moved with `offer_admin` and `accept_admin`), which grants and
+/// revokes every role below.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
@@ -125,8 +126,6 @@ pub enum TokenError {
     ZeroAmount,
     /// The redemption memo is longer than the token accepts.
     MemoTooLong,
-    /// The zero account cannot be made admin.
-    ZeroAdmin,
     /// History is only known for blocks that have ended: the block asked for is the
     /// current block or a later one.
     BlockNotYetFinished,
@@ -332,8 +331,6 @@ pub enum RegistryError {
     /// The only registrar cannot lose its role: grant another first. Without one no card
     /// could be issued or renewed, and the electorate would lapse away.
     LastRegistrar,
-    /// The zero account cannot be made admin.
-    ZeroAdmin,
     /// History is only known for blocks that have ended.
     BlockNotYetFinished,
 }
@@ -558,8 +555,6 @@ pub enum RewardError {
     Overflow,
     /// A batch holds more than the maximum number of attestations.
     BatchTooLarge,
-    /// The zero account cannot be made admin.
-    ZeroAdmin,
     /// The token refused to mint.
     TokenRefused(TokenError),
 }
