@@ -27,7 +27,13 @@
 //!   already made, if any one traps or returns `Err`.
 //!
 //! After deployment the city hands e-voting the admin seats of the other contracts (see
-//! `deployments/README.md`); from then on they change only by executed proposals. The
+//! `deployments/README.md`), in two steps: the deployer offers each seat to e-voting
+//! (`offer_admin(<e-voting>)` on the token, the registry, the reward rules and the
+//! escrow), then a proposal whose calls are `accept_admin()` on each of them (selector
+//! `Admin::accept_admin`, no input, no value) is voted and executed: e-voting, the caller
+//! of those calls, takes the seats. Until then the deployer keeps them, and a seat offered
+//! to a wrong account never moves. From then on they change only by executed proposals:
+//! a proposal offers a seat, and the account offered accepts it itself. The
 //! guardian (the deployer, until governance moves the seat; it is never empty and never a
 //! contract) may cancel proposals, e.g. a malicious one that passed, but not its own
 //! replacement, and may open polls and proposals whatever its voting power; so may a
