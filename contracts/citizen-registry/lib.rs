@@ -8,7 +8,9 @@
 //!   off-chain document; no personal data is stored. A document hash backs one account
 //!   forever: it cannot be reused for another.
 //! - **Roles**: the admin grants the registrar role; registrars grant inspector, worker,
-//!   attester (trusted devices) and service provider. Anyone may renounce a role.
+//!   attester (trusted devices) and service provider. Anyone may renounce a role. The admin
+//!   seat moves in two steps: `offer_admin(to)`, then `accept_admin()` by `to` (city-traits'
+//!   [`Admin`](city_traits::Admin), selectors `Admin::offer_admin` and so on).
 //! - **History**: `kind_at(account, block)`, `was_eligible_at(account, block)` and
 //!   `eligible_counts_at(block)` answer for any finished block, so votes can use a
 //!   snapshot and a quorum. Identity changes are rare, so each one writes its checkpoint
@@ -32,8 +34,8 @@ mod tests;
 #[ink::contract]
 mod citizen_registry {
     use city_traits::{
-        CivicRole, DocumentHash, Identity, IdentityKind, IdentityRegistry, KindCounts,
-        RegistryError,
+        Admin, AdminError, AdminSeat, CivicRole, DocumentHash, Identity, IdentityKind,
+        IdentityRegistry, KindCounts, RegistryError,
     };
     use ink::{prelude::vec::Vec, storage::Mapping};
 
@@ -62,7 +64,7 @@ mod citizen_registry {
 
     #[ink(storage)]
     pub struct CitizenRegistry {
-        admin: AccountId,
+        admin: AdminSeat,
         /// Live identities of each kind now.
         counts: KindCounts,
         count_checkpoints: u32,
@@ -148,16 +150,6 @@ mod citizen_registry {
         pub by: AccountId,
     }
 
-    /// The admin seat moved.
-    #[ink(event)]
-    #[cfg_attr(test, derive(Debug, PartialEq))]
-    pub struct RegistryAdminTransferred {
-        #[ink(topic)]
-        pub previous: AccountId,
-        #[ink(topic)]
-        pub new: AccountId,
-    }
-
     type Result<T> = core::result::Result<T, RegistryError>;
 
     impl CitizenRegistry {
@@ -165,7 +157,7 @@ mod citizen_registry {
         #[ink(constructor)]
         pub fn new() -> Self {
             Self {
-                admin: Self::env().caller(),
+                admin: AdminSeat::new(Self::env().caller()),
                 counts: KindCounts::default(),
                 count_checkpoints: 0,
                 count_history: Mapping::new(),
@@ -176,18 +168,6 @@ mod citizen_registry {
                 status_checkpoints: Mapping::new(),
                 status_history: Mapping::new(),
             }
-        }
-
-        /// The admin account.
-        ///
-        /// # Errors
-        /// None: a query.
-        ///
-        /// # Events
-        /// None.
-        #[ink(message)]
-        pub fn admin(&self) -> AccountId {
-            self.admin
         }
 
         /// `account`'s identity, live or ended, if it ever had one.
@@ -409,33 +389,11 @@ mod citizen_registry {
             self.remove_role(role, caller, caller)
         }
 
-        /// Hands the admin seat to `new_admin` (e.g. the governance contract).
-        ///
-        /// # Errors
-        /// `NotAdmin`, `ZeroAdmin` for the zero account.
-        ///
-        /// # Events
-        /// `RegistryAdminTransferred`.
-        #[ink(message)]
-        pub fn transfer_admin(&mut self, new_admin: AccountId) -> Result<()> {
-            let previous = self.ensure_admin()?;
-            if new_admin == AccountId::from([0; 32]) {
-                return Err(RegistryError::ZeroAdmin);
-            }
-            self.admin = new_admin;
-            self.env().emit_event(RegistryAdminTransferred {
-                previous,
-                new: new_admin,
-            });
-            Ok(())
-        }
-
+        /// Returns the caller if it holds the admin seat.
         fn ensure_admin(&self) -> Result<AccountId> {
-            let caller = self.env().caller();
-            if caller != self.admin {
-                return Err(RegistryError::NotAdmin);
-            }
-            Ok(caller)
+            self.admin
+                .ensure(self.env().caller())
+                .map_err(|_| RegistryError::NotAdmin)
         }
 
         fn ensure_registrar(&self) -> Result<AccountId> {
@@ -618,6 +576,64 @@ mod citizen_registry {
             }
         }
         get(low.checked_sub(1)?).map(|(_, value)| value)
+    }
+
+    /// The admin seat, in two steps (city-traits' `admin` module documents it in full).
+    impl Admin for CitizenRegistry {
+        /// The account holding the admin seat.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        fn admin(&self) -> AccountId {
+            self.admin.holder()
+        }
+
+        /// The account the admin seat is offered to, if an offer is pending.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        fn offered_admin(&self) -> Option<AccountId> {
+            self.admin.offered()
+        }
+
+        /// Offers the admin seat to `to` (e.g. the governance contract), replacing any
+        /// pending offer; the caller keeps the seat until `to` accepts. An offer to the
+        /// admin itself withdraws the pending offer.
+        ///
+        /// # Errors
+        /// `NotAdmin` if the caller is not the admin, `ZeroAdmin` for the zero account.
+        ///
+        /// # Events
+        /// `AdminOffered`.
+        #[ink(message)]
+        fn offer_admin(&mut self, to: AccountId) -> core::result::Result<(), AdminError> {
+            let offered = self.admin.offer(self.env().caller(), to)?;
+            self.env().emit_event(offered);
+            Ok(())
+        }
+
+        /// The caller, to whom the seat is offered, becomes admin; the old admin keeps no
+        /// power.
+        ///
+        /// # Errors
+        /// `NotOffered` if the seat is not offered to the caller.
+        ///
+        /// # Events
+        /// `AdminTransferred`.
+        #[ink(message)]
+        fn accept_admin(&mut self) -> core::result::Result<(), AdminError> {
+            let transferred = self.admin.accept(self.env().caller())?;
+            self.env().emit_event(transferred);
+            Ok(())
+        }
     }
 
     /// The cross-contract interface; `contracts/traits` documents each message in full.

@@ -2,7 +2,10 @@
 //! the harness.
 
 use crate::citizen_registry::*;
-use city_traits::{CivicRole, IdentityKind, IdentityRegistry as _, RegistryError};
+use city_traits::{
+    Admin as _, AdminError, AdminOffered, AdminTransferred, CivicRole, IdentityKind,
+    IdentityRegistry as _, RegistryError,
+};
 use ink::env::{
     test::{self, DefaultAccounts},
     DefaultEnvironment as E,
@@ -324,20 +327,149 @@ mod roles {
         registry.renounce_role(CivicRole::Registrar).unwrap();
         assert!(!registry.has_civic_role(a.bob, CivicRole::Registrar));
     }
+}
+
+mod admin_seat {
+    use super::*;
+
+    const ZERO: AccountId = AccountId([0; 32]);
+
+    /// The events of type `T` recorded so far, decoded.
+    fn events<T: ink::env::Event + ink::scale::Decode>() -> Vec<T> {
+        test::recorded_events()
+            .filter(|event| {
+                event.topics.first().map(|t| t.as_slice())
+                    == T::SIGNATURE_TOPIC.as_ref().map(|t| t.as_slice())
+            })
+            .map(|event| T::decode(&mut &event.data[..]).expect("event decodes"))
+            .collect()
+    }
+
+    /// Asserts that `call` fails with `error`, leaving the seat as it was and emitting
+    /// nothing.
+    fn assert_seat_refused(
+        registry: &mut CitizenRegistry,
+        error: AdminError,
+        call: impl FnOnce(&mut CitizenRegistry) -> Result<(), AdminError>,
+    ) {
+        let seat = (registry.admin(), registry.offered_admin());
+        let before = event_count();
+        assert_eq!(call(registry), Err(error));
+        assert_eq!((registry.admin(), registry.offered_admin()), seat);
+        assert_eq!(event_count(), before, "a refused call emitted events");
+    }
+
+    /// The registry, its seat offered by alice to frank.
+    fn offered_to_frank() -> CitizenRegistry {
+        let mut registry = registry();
+        act_as(accounts().alice);
+        registry.offer_admin(accounts().frank).unwrap();
+        registry
+    }
 
     #[ink::test]
-    fn the_admin_seat_moves_but_not_to_zero_or_by_strangers() {
-        let mut registry = registry();
+    fn an_offer_does_not_move_the_seat() {
+        let mut registry = offered_to_frank();
         let a = accounts();
+        assert_eq!(registry.admin(), a.alice);
+        assert_eq!(registry.offered_admin(), Some(a.frank));
+        assert_eq!(
+            events::<AdminOffered>(),
+            vec![AdminOffered {
+                admin: a.alice,
+                to: a.frank
+            }]
+        );
+        registry.grant_role(CivicRole::Registrar, a.eve).unwrap();
+        act_as(a.frank);
         assert_refused(&mut registry, RegistryError::NotAdmin, |r| {
-            r.transfer_admin(a.bob)
+            r.grant_role(CivicRole::Registrar, a.frank)
         });
+    }
+
+    #[ink::test]
+    fn only_the_offered_account_accepts() {
+        let mut registry = offered_to_frank();
+        let a = accounts();
+        for stranger in [a.alice, a.bob] {
+            act_as(stranger);
+            assert_seat_refused(&mut registry, AdminError::NotOffered, |r| r.accept_admin());
+        }
+        act_as(a.frank);
+        registry.accept_admin().unwrap();
+        assert_eq!(
+            (registry.admin(), registry.offered_admin()),
+            (a.frank, None)
+        );
+        assert_eq!(
+            events::<AdminTransferred>(),
+            vec![AdminTransferred {
+                previous: a.alice,
+                new: a.frank
+            }]
+        );
+    }
+
+    #[ink::test]
+    fn a_strangers_accept_and_a_non_holders_offer_are_refused() {
+        let mut registry = offered_to_frank();
+        let a = accounts();
+        act_as(a.bob);
+        assert_seat_refused(&mut registry, AdminError::NotOffered, |r| r.accept_admin());
+        assert_seat_refused(&mut registry, AdminError::NotAdmin, |r| {
+            r.offer_admin(a.bob)
+        });
+        act_as(a.frank);
+        assert_seat_refused(&mut registry, AdminError::NotAdmin, |r| {
+            r.offer_admin(a.eve)
+        });
+    }
+
+    #[ink::test]
+    fn a_new_offer_replaces_the_old() {
+        let mut registry = offered_to_frank();
+        let a = accounts();
+        registry.offer_admin(a.eve).unwrap();
+        act_as(a.frank);
+        assert_seat_refused(&mut registry, AdminError::NotOffered, |r| r.accept_admin());
+        act_as(a.eve);
+        registry.accept_admin().unwrap();
+        assert_eq!(registry.admin(), a.eve);
+    }
+
+    #[ink::test]
+    fn an_offer_to_the_admin_itself_withdraws_the_offer() {
+        let mut registry = offered_to_frank();
+        let a = accounts();
+        registry.offer_admin(a.alice).unwrap();
+        assert_eq!(registry.offered_admin(), None);
+        act_as(a.frank);
+        assert_seat_refused(&mut registry, AdminError::NotOffered, |r| r.accept_admin());
+    }
+
+    #[ink::test]
+    fn the_old_admin_has_no_power_after_acceptance() {
+        let mut registry = offered_to_frank();
+        let a = accounts();
+        act_as(a.frank);
+        registry.accept_admin().unwrap();
         act_as(a.alice);
-        assert_refused(&mut registry, RegistryError::ZeroAdmin, |r| {
-            r.transfer_admin(AccountId::from([0; 32]))
+        assert_refused(&mut registry, RegistryError::NotAdmin, |r| {
+            r.grant_role(CivicRole::Registrar, a.alice)
         });
-        registry.transfer_admin(a.frank).unwrap();
-        assert_eq!(registry.admin(), a.frank);
+        assert_seat_refused(&mut registry, AdminError::NotAdmin, |r| {
+            r.offer_admin(a.alice)
+        });
+        act_as(a.frank);
+        registry.grant_role(CivicRole::Registrar, a.eve).unwrap();
+    }
+
+    #[ink::test]
+    fn the_zero_account_is_refused() {
+        let mut registry = offered_to_frank();
+        assert_seat_refused(&mut registry, AdminError::ZeroAdmin, |r| {
+            r.offer_admin(ZERO)
+        });
     }
 }
 

@@ -5,7 +5,9 @@
 //!
 //! On top of PSP22 it has:
 //! - **roles**: one admin, who grants and revokes minter, burner, pauser and service
-//!   provider, and can hand the admin seat over (to governance, after deployment);
+//!   provider, and hands the admin seat over in two steps (to governance, after
+//!   deployment): `offer_admin(to)`, then `accept_admin()` by `to` (city-traits'
+//!   [`Admin`](city_traits::Admin), selectors `Admin::offer_admin` and so on);
 //! - **pause**: stops transfers, mint, burn and redemption;
 //! - **cap**: the supply ceiling, fixed at construction;
 //! - **voting power at a past block**: holders who opt in with `track_votes` have their
@@ -40,7 +42,8 @@
 //!   zero-amount mint and burn, and granting a role already held.
 //! - `transfer_from` checks the allowance before the balance, and emits `Approval` with the
 //!   allowance left.
-//! - Errors are typed ([`TokenError`]); PSP22 messages report them as [`PSP22Error`]
+//! - Errors are typed ([`TokenError`], and [`AdminError`](city_traits::AdminError) for
+//!   the admin seat's messages); PSP22 messages report them as [`PSP22Error`]
 //!   (`Custom("Paused")`, `Custom("PolicyForbidsTransfer")`). Every check comes before any
 //!   write, so a refused call changes nothing.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
@@ -53,7 +56,8 @@ mod tests;
 mod city_token {
     use crate::checkpoints::{History, Page, Tracked};
     use city_traits::{
-        CivicToken, PSP22Error, PSP22Metadata, Role, TokenError, TransferPolicy, PSP22,
+        Admin, AdminError, AdminSeat, CivicToken, PSP22Error, PSP22Metadata, Role, TokenError,
+        TransferPolicy, PSP22,
     };
     use ink::{
         prelude::{string::String, vec::Vec},
@@ -92,7 +96,7 @@ mod city_token {
 
     #[ink(storage)]
     pub struct CityToken {
-        admin: AccountId,
+        admin: AdminSeat,
         paused: bool,
         policy: TransferPolicy,
         cap: Balance,
@@ -126,16 +130,6 @@ mod city_token {
         pub account: AccountId,
         #[ink(topic)]
         pub by: AccountId,
-    }
-
-    /// The admin seat moved.
-    #[ink(event)]
-    #[cfg_attr(test, derive(Debug, PartialEq))]
-    pub struct AdminTransferred {
-        #[ink(topic)]
-        pub previous: AccountId,
-        #[ink(topic)]
-        pub new: AccountId,
     }
 
     /// A pauser stopped the token.
@@ -207,7 +201,7 @@ mod city_token {
                 decimals,
             });
             let mut token = Self {
-                admin: Self::env().caller(),
+                admin: AdminSeat::new(Self::env().caller()),
                 paused: false,
                 policy: TransferPolicy::Open,
                 cap,
@@ -219,18 +213,6 @@ mod city_token {
             };
             token.update(None, Some(Self::env().caller()), initial_supply)?;
             Ok(token)
-        }
-
-        /// The admin account.
-        ///
-        /// # Errors
-        /// None: a query.
-        ///
-        /// # Events
-        /// None.
-        #[ink(message)]
-        pub fn admin(&self) -> AccountId {
-            self.admin
         }
 
         /// The supply ceiling fixed at construction.
@@ -302,28 +284,6 @@ mod city_token {
         pub fn renounce_role(&mut self, role: Role) -> Result<(), TokenError> {
             let caller = self.env().caller();
             self.remove_role(role, caller, caller);
-            Ok(())
-        }
-
-        /// Hands the admin seat to `new_admin` (e.g. the governance contract). The old
-        /// admin keeps no power.
-        ///
-        /// # Errors
-        /// `NotAdmin` if the caller is not the admin, `ZeroAdmin` for the zero account.
-        ///
-        /// # Events
-        /// `AdminTransferred`.
-        #[ink(message)]
-        pub fn transfer_admin(&mut self, new_admin: AccountId) -> Result<(), TokenError> {
-            let previous = self.ensure_admin()?;
-            if new_admin == AccountId::from([0; 32]) {
-                return Err(TokenError::ZeroAdmin);
-            }
-            self.admin = new_admin;
-            self.env().emit_event(AdminTransferred {
-                previous,
-                new: new_admin,
-            });
             Ok(())
         }
 
@@ -451,13 +411,11 @@ mod city_token {
             Ok(())
         }
 
-        /// Returns the caller if it is the admin.
+        /// Returns the caller if it holds the admin seat.
         fn ensure_admin(&self) -> Result<AccountId, TokenError> {
-            let caller = self.env().caller();
-            if caller != self.admin {
-                return Err(TokenError::NotAdmin);
-            }
-            Ok(caller)
+            self.admin
+                .ensure(self.env().caller())
+                .map_err(|_| TokenError::NotAdmin)
         }
 
         /// Returns the caller if it holds `role`.
@@ -619,6 +577,64 @@ mod city_token {
             if block >= self.env().block_number() {
                 return Err(TokenError::BlockNotYetFinished);
             }
+            Ok(())
+        }
+    }
+
+    /// The admin seat, in two steps (city-traits' `admin` module documents it in full).
+    impl Admin for CityToken {
+        /// The account holding the admin seat.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        fn admin(&self) -> AccountId {
+            self.admin.holder()
+        }
+
+        /// The account the admin seat is offered to, if an offer is pending.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        fn offered_admin(&self) -> Option<AccountId> {
+            self.admin.offered()
+        }
+
+        /// Offers the admin seat to `to` (e.g. the governance contract), replacing any
+        /// pending offer; the caller keeps the seat until `to` accepts. An offer to the
+        /// admin itself withdraws the pending offer.
+        ///
+        /// # Errors
+        /// `NotAdmin` if the caller is not the admin, `ZeroAdmin` for the zero account.
+        ///
+        /// # Events
+        /// `AdminOffered`.
+        #[ink(message)]
+        fn offer_admin(&mut self, to: AccountId) -> Result<(), AdminError> {
+            let offered = self.admin.offer(self.env().caller(), to)?;
+            self.env().emit_event(offered);
+            Ok(())
+        }
+
+        /// The caller, to whom the seat is offered, becomes admin; the old admin keeps no
+        /// power.
+        ///
+        /// # Errors
+        /// `NotOffered` if the seat is not offered to the caller.
+        ///
+        /// # Events
+        /// `AdminTransferred`.
+        #[ink(message)]
+        fn accept_admin(&mut self) -> Result<(), AdminError> {
+            let transferred = self.admin.accept(self.env().caller())?;
+            self.env().emit_event(transferred);
             Ok(())
         }
     }

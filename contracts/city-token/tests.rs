@@ -3,7 +3,8 @@
 
 use crate::city_token::*;
 use city_traits::{
-    CivicToken as _, PSP22Error, PSP22Metadata, Role, TokenError, TransferPolicy, PSP22,
+    Admin as _, AdminError, AdminOffered, AdminTransferred, CivicToken as _, PSP22Error,
+    PSP22Metadata, Role, TokenError, TransferPolicy, PSP22,
 };
 use ink::env::{
     test::{self, DefaultAccounts},
@@ -72,11 +73,12 @@ fn state(token: &CityToken) -> Vec<u128> {
     }
     seen.push(token.paused() as u128);
     seen.push((token.transfer_policy() == TransferPolicy::Civic) as u128);
-    seen.push(u128::from_le_bytes(
-        AsRef::<[u8; 32]>::as_ref(&token.admin())[..16]
-            .try_into()
-            .unwrap(),
-    ));
+    let offered = token.offered_admin().unwrap_or(AccountId::from([0; 32]));
+    for admin in [token.admin(), offered] {
+        seen.push(u128::from_le_bytes(
+            AsRef::<[u8; 32]>::as_ref(&admin)[..16].try_into().unwrap(),
+        ));
+    }
     seen
 }
 
@@ -198,13 +200,52 @@ mod roles {
             t.revoke_role(Role::Minter, a.charlie)
         });
     }
+}
+
+mod admin_seat {
+    use super::*;
+
+    /// Alice (admin) offers the seat to bob.
+    fn offered_to_bob() -> CityToken {
+        let mut token = token_with(0);
+        token.offer_admin(accounts().bob).unwrap();
+        token
+    }
 
     #[ink::test]
-    fn admin_seat_moves_and_the_old_admin_loses_it() {
-        let mut token = token_with(0);
+    fn an_offer_does_not_move_the_seat() {
+        let mut token = offered_to_bob();
         let a = accounts();
-        token.transfer_admin(a.bob).unwrap();
+        assert_eq!(token.admin(), a.alice);
+        assert_eq!(token.offered_admin(), Some(a.bob));
+        assert_eq!(
+            events::<AdminOffered>(),
+            vec![AdminOffered {
+                admin: a.alice,
+                to: a.bob
+            }]
+        );
+        assert!(events::<AdminTransferred>().is_empty());
+        // Alice is still the admin, bob not yet.
+        token.grant_role(Role::Minter, a.charlie).unwrap();
+        act_as(a.bob);
+        assert_refused(&mut token, TokenError::NotAdmin, |t| {
+            t.grant_role(Role::Minter, a.bob)
+        });
+    }
+
+    #[ink::test]
+    fn only_the_offered_account_accepts() {
+        let mut token = offered_to_bob();
+        let a = accounts();
+        for stranger in [a.alice, a.charlie] {
+            act_as(stranger);
+            assert_refused(&mut token, AdminError::NotOffered, |t| t.accept_admin());
+        }
+        act_as(a.bob);
+        token.accept_admin().unwrap();
         assert_eq!(token.admin(), a.bob);
+        assert_eq!(token.offered_admin(), None);
         assert_eq!(
             events::<AdminTransferred>(),
             vec![AdminTransferred {
@@ -212,24 +253,73 @@ mod roles {
                 new: a.bob
             }]
         );
+        // The offer is spent: accepting again is refused.
+        assert_refused(&mut token, AdminError::NotOffered, |t| t.accept_admin());
+    }
+
+    #[ink::test]
+    fn a_strangers_accept_and_a_non_holders_offer_are_refused() {
+        let mut token = token_with(0);
+        let a = accounts();
+        act_as(a.bob);
+        assert_refused(&mut token, AdminError::NotOffered, |t| t.accept_admin());
+        assert_refused(&mut token, AdminError::NotAdmin, |t| t.offer_admin(a.bob));
+        act_as(a.alice);
+        token.offer_admin(a.charlie).unwrap();
+        act_as(a.charlie);
+        assert_refused(&mut token, AdminError::NotAdmin, |t| t.offer_admin(a.bob));
+        assert_eq!(token.offered_admin(), Some(a.charlie));
+    }
+
+    #[ink::test]
+    fn a_new_offer_replaces_the_old() {
+        let mut token = offered_to_bob();
+        let a = accounts();
+        token.offer_admin(a.charlie).unwrap();
+        assert_eq!(token.offered_admin(), Some(a.charlie));
+        act_as(a.bob);
+        assert_refused(&mut token, AdminError::NotOffered, |t| t.accept_admin());
+        act_as(a.charlie);
+        token.accept_admin().unwrap();
+        assert_eq!(token.admin(), a.charlie);
+    }
+
+    #[ink::test]
+    fn an_offer_to_the_admin_itself_withdraws_the_offer() {
+        let mut token = offered_to_bob();
+        let a = accounts();
+        token.offer_admin(a.alice).unwrap();
+        assert_eq!(token.offered_admin(), None);
+        act_as(a.bob);
+        assert_refused(&mut token, AdminError::NotOffered, |t| t.accept_admin());
+        assert_eq!(token.admin(), a.alice);
+    }
+
+    #[ink::test]
+    fn the_old_admin_has_no_power_after_acceptance() {
+        let mut token = offered_to_bob();
+        let a = accounts();
+        act_as(a.bob);
+        token.accept_admin().unwrap();
+        act_as(a.alice);
         assert_refused(&mut token, TokenError::NotAdmin, |t| {
             t.grant_role(Role::Minter, a.alice)
         });
+        assert_refused(&mut token, TokenError::NotAdmin, |t| {
+            t.set_transfer_policy(TransferPolicy::Civic)
+        });
+        assert_refused(&mut token, AdminError::NotAdmin, |t| t.offer_admin(a.alice));
         act_as(a.bob);
         token.grant_role(Role::Minter, a.bob).unwrap();
     }
 
     #[ink::test]
-    fn admin_seat_refuses_strangers_and_the_zero_account() {
-        let mut token = token_with(0);
-        let a = accounts();
-        assert_refused(&mut token, TokenError::ZeroAdmin, |t| {
-            t.transfer_admin(AccountId::from([0; 32]))
+    fn the_zero_account_is_refused() {
+        let mut token = offered_to_bob();
+        assert_refused(&mut token, AdminError::ZeroAdmin, |t| {
+            t.offer_admin(AccountId::from([0; 32]))
         });
-        act_as(a.bob);
-        assert_refused(&mut token, TokenError::NotAdmin, |t| {
-            t.transfer_admin(a.bob)
-        });
+        assert_eq!(token.offered_admin(), Some(accounts().bob));
     }
 }
 

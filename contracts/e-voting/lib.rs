@@ -27,7 +27,13 @@
 //!   already made, if any one traps or returns `Err`.
 //!
 //! After deployment the city hands e-voting the admin seats of the other contracts (see
-//! `deployments/README.md`); from then on they change only by executed proposals. The
+//! `deployments/README.md`), in two steps: the deployer offers each seat to e-voting
+//! (`offer_admin(<e-voting>)` on the token, the registry, the reward rules and the
+//! escrow), then a proposal whose calls are `accept_admin()` on each of them (selector
+//! `Admin::accept_admin`, no input, no value) is voted and executed: e-voting, the caller
+//! of those calls, takes the seats. Until then the deployer keeps them, and a seat offered
+//! to a wrong account never moves. From then on they change only by executed proposals:
+//! a proposal offers a seat, and the account offered accepts it itself. The
 //! guardian (the deployer, until governance moves the seat; it is never empty and never a
 //! contract) may cancel proposals, e.g. a malicious one that passed, but not its own
 //! replacement, and may open polls and proposals whatever its voting power; so may a
@@ -57,12 +63,6 @@ mod e_voting {
         },
         prelude::{string::String, vec::Vec},
         storage::{Lazy, Mapping},
-    };
-    // The other contracts, through their traits (unit tests reach stand-ins instead).
-    #[cfg(not(test))]
-    use {
-        city_traits::{CivicToken, IdentityRegistry},
-        ink::contract_ref,
     };
 
     /// What governance may change: its rules, its guardian and the number of polls.
@@ -1052,26 +1052,13 @@ mod e_voting {
                 .try_invoke();
             matches!(answer, Ok(Ok(output)) if output.is_not_err())
         }
+    }
 
-        #[cfg(not(test))]
-        fn registry(&self) -> contract_ref!(IdentityRegistry) {
-            self.registry.into()
-        }
-
-        /// Unit tests reach a stand-in (ink! 5's off-chain environment cannot call).
-        #[cfg(test)]
-        fn registry(&self) -> city_traits::fakes::Registry {
-            city_traits::fakes::Registry
-        }
-
-        #[cfg(not(test))]
-        fn token(&self) -> contract_ref!(CivicToken) {
-            self.token.into()
-        }
-
-        #[cfg(test)]
-        fn token(&self) -> city_traits::fakes::Token {
-            city_traits::fakes::Token
+    // The other contracts, through their traits (unit tests reach stand-ins instead).
+    city_traits::peers! {
+        impl EVoting {
+            fn registry() -> IdentityRegistry { registry }
+            fn token() -> CivicToken { token }
         }
     }
 

@@ -38,6 +38,9 @@
 //!   it back would let one cent given before the switch freeze a whole project. Refunds
 //!   always return coins to whoever gave them.
 //!
+//! The admin seat moves in two steps: `offer_admin(to)`, then `accept_admin()` by `to`
+//! (city-traits' [`Admin`](city_traits::Admin), selectors `Admin::offer_admin` and so on).
+//!
 //! Every message checks before it writes and writes before it calls the token
 //! (checks-effects-interactions); the token is called without permission to re-enter, so a
 //! token that calls back traps and the whole call reverts.
@@ -49,19 +52,14 @@ mod tests;
 #[ink::contract]
 mod project_escrow {
     use city_traits::{
-        mul_div_floor, CivicRole, EscrowError, Milestone, MilestoneIndex, MilestonePlan,
-        MilestoneState, Project, ProjectId, ProjectState, Role, TransferPolicy, Wage,
-        MAX_INSPECTORS, MAX_MILESTONES, MAX_PAYMENTS_PER_RELEASE, MAX_WAGE_ROLL,
+        mul_div_floor, Admin, AdminError, AdminSeat, CivicRole, EscrowError, Milestone,
+        MilestoneIndex, MilestonePlan, MilestoneState, Project, ProjectId, ProjectState, Role,
+        TransferPolicy, Wage, MAX_INSPECTORS, MAX_MILESTONES, MAX_PAYMENTS_PER_RELEASE,
+        MAX_WAGE_ROLL,
     };
     use ink::{
         prelude::vec::Vec,
         storage::{Lazy, Mapping},
-    };
-    // The other contracts, through their traits (unit tests reach stand-ins instead).
-    #[cfg(not(test))]
-    use {
-        city_traits::{CivicToken, IdentityRegistry, PSP22},
-        ink::contract_ref,
     };
 
     /// The admin seat and the number of projects.
@@ -69,7 +67,7 @@ mod project_escrow {
     #[ink::scale_derive(Encode, Decode, TypeInfo)]
     #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
     pub struct Settings {
-        pub admin: AccountId,
+        pub admin: AdminSeat,
         pub projects: ProjectId,
     }
 
@@ -209,26 +207,16 @@ mod project_escrow {
         pub amount: Balance,
     }
 
-    /// The admin seat moved.
-    #[ink(event)]
-    #[cfg_attr(test, derive(Debug, PartialEq))]
-    pub struct EscrowAdminTransferred {
-        #[ink(topic)]
-        pub previous: AccountId,
-        #[ink(topic)]
-        pub new: AccountId,
-    }
-
     type Result<T> = core::result::Result<T, EscrowError>;
 
     impl ProjectEscrow {
         /// Creates an escrow of `token` funds for projects whose inspectors and workers are
-        /// in `registry`. The caller is admin (hand it to governance).
+        /// in `registry`. The caller is admin (offer the seat to governance).
         #[ink(constructor)]
         pub fn new(token: AccountId, registry: AccountId) -> Self {
             let mut settings = Lazy::new();
             settings.set(&Settings {
-                admin: Self::env().caller(),
+                admin: AdminSeat::new(Self::env().caller()),
                 projects: 0,
             });
             Self {
@@ -242,18 +230,6 @@ mod project_escrow {
                 refunds: Mapping::new(),
                 paid_to_workers: Mapping::new(),
             }
-        }
-
-        /// The admin account.
-        ///
-        /// # Errors
-        /// None: a query.
-        ///
-        /// # Events
-        /// None.
-        #[ink(message)]
-        pub fn admin(&self) -> AccountId {
-            self.settings().admin
         }
 
         /// How many projects were created; they are numbered from zero.
@@ -767,7 +743,7 @@ mod project_escrow {
             let open = matches!(data.state, ProjectState::Funding | ProjectState::Funded);
             let funding_failed = data.state == ProjectState::Funding
                 && self.env().block_timestamp() >= data.funding_deadline;
-            if !open || (by != self.settings().admin && !funding_failed) {
+            if !open || (by != self.settings().admin.holder() && !funding_failed) {
                 return Err(EscrowError::NotCancelable);
             }
             self.cancel_now(project, &mut data, by);
@@ -804,40 +780,17 @@ mod project_escrow {
             Ok(amount)
         }
 
-        /// Hands the admin seat to `new_admin` (e.g. the governance contract).
-        ///
-        /// # Errors
-        /// `NotAdmin`, `ZeroAdmin` for the zero account.
-        ///
-        /// # Events
-        /// `EscrowAdminTransferred`.
-        #[ink(message)]
-        pub fn transfer_admin(&mut self, new_admin: AccountId) -> Result<()> {
-            let previous = self.ensure_admin()?;
-            if new_admin == AccountId::from([0; 32]) {
-                return Err(EscrowError::ZeroAdmin);
-            }
-            let mut settings = self.settings();
-            settings.admin = new_admin;
-            self.settings.set(&settings);
-            self.env().emit_event(EscrowAdminTransferred {
-                previous,
-                new: new_admin,
-            });
-            Ok(())
-        }
-
         fn settings(&self) -> Settings {
             // Set by the constructor, never removed.
             self.settings.get().unwrap_or_else(|| unreachable!())
         }
 
+        /// Returns the caller if it holds the admin seat.
         fn ensure_admin(&self) -> Result<AccountId> {
-            let caller = self.env().caller();
-            if caller != self.settings().admin {
-                return Err(EscrowError::NotAdmin);
-            }
-            Ok(caller)
+            self.settings()
+                .admin
+                .ensure(self.env().caller())
+                .map_err(|_| EscrowError::NotAdmin)
         }
 
         fn project_or_refuse(&self, project: ProjectId) -> Result<Project> {
@@ -964,37 +917,77 @@ mod project_escrow {
                 .transfer(to, amount, Vec::new())
                 .map_err(EscrowError::TokenRefused)
         }
+    }
 
-        #[cfg(not(test))]
-        fn token(&self) -> contract_ref!(PSP22) {
-            self.token.into()
+    // The other contracts, through their traits (unit tests reach stand-ins instead).
+    city_traits::peers! {
+        impl ProjectEscrow {
+            fn token() -> PSP22 { token }
+            /// The token's civic side: its roles and transfer policy.
+            fn civic_token() -> CivicToken { token }
+            fn registry() -> IdentityRegistry { registry }
+        }
+    }
+
+    /// The admin seat, in two steps (city-traits' `admin` module documents it in full).
+    impl Admin for ProjectEscrow {
+        /// The account holding the admin seat.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        fn admin(&self) -> AccountId {
+            self.settings().admin.holder()
         }
 
-        /// Unit tests reach a stand-in (ink! 5's off-chain environment cannot call).
-        #[cfg(test)]
-        fn token(&self) -> city_traits::fakes::Token {
-            city_traits::fakes::Token
+        /// The account the admin seat is offered to, if an offer is pending.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        fn offered_admin(&self) -> Option<AccountId> {
+            self.settings().admin.offered()
         }
 
-        /// The token's civic side: its roles and transfer policy.
-        #[cfg(not(test))]
-        fn civic_token(&self) -> contract_ref!(CivicToken) {
-            self.token.into()
+        /// Offers the admin seat to `to` (e.g. the governance contract), replacing any
+        /// pending offer; the caller keeps the seat until `to` accepts. An offer to the
+        /// admin itself withdraws the pending offer.
+        ///
+        /// # Errors
+        /// `NotAdmin` if the caller is not the admin, `ZeroAdmin` for the zero account.
+        ///
+        /// # Events
+        /// `AdminOffered`.
+        #[ink(message)]
+        fn offer_admin(&mut self, to: AccountId) -> core::result::Result<(), AdminError> {
+            let mut settings = self.settings();
+            let offered = settings.admin.offer(self.env().caller(), to)?;
+            self.settings.set(&settings);
+            self.env().emit_event(offered);
+            Ok(())
         }
 
-        #[cfg(test)]
-        fn civic_token(&self) -> city_traits::fakes::Token {
-            city_traits::fakes::Token
-        }
-
-        #[cfg(not(test))]
-        fn registry(&self) -> contract_ref!(IdentityRegistry) {
-            self.registry.into()
-        }
-
-        #[cfg(test)]
-        fn registry(&self) -> city_traits::fakes::Registry {
-            city_traits::fakes::Registry
+        /// The caller, to whom the seat is offered, becomes admin; the old admin keeps no
+        /// power.
+        ///
+        /// # Errors
+        /// `NotOffered` if the seat is not offered to the caller.
+        ///
+        /// # Events
+        /// `AdminTransferred`.
+        #[ink(message)]
+        fn accept_admin(&mut self) -> core::result::Result<(), AdminError> {
+            let mut settings = self.settings();
+            let transferred = settings.admin.accept(self.env().caller())?;
+            self.settings.set(&settings);
+            self.env().emit_event(transferred);
+            Ok(())
         }
     }
 

@@ -5,9 +5,9 @@
 
 use crate::project_escrow::*;
 use city_traits::{
-    fakes::world, CivicRole, EscrowError, MilestonePlan, MilestoneState, PSP22Error, ProjectState,
-    Role, TransferPolicy, Wage, MAX_INSPECTORS, MAX_MILESTONES, MAX_PAYMENTS_PER_RELEASE,
-    MAX_WAGE_ROLL,
+    fakes::world, Admin as _, AdminError, AdminOffered, AdminTransferred, CivicRole, EscrowError,
+    MilestonePlan, MilestoneState, PSP22Error, ProjectState, Role, TransferPolicy, Wage,
+    MAX_INSPECTORS, MAX_MILESTONES, MAX_PAYMENTS_PER_RELEASE, MAX_WAGE_ROLL,
 };
 use ink::env::{
     test::{self, DefaultAccounts},
@@ -171,7 +171,7 @@ fn unknown_projects_are_refused_and_answer_nothing() {
 }
 
 #[ink::test]
-fn only_the_admin_approves_resolves_and_moves_its_seat() {
+fn only_the_admin_approves_and_resolves() {
     let mut escrow = escrow();
     let a = accounts();
     act_as(a.bob);
@@ -180,15 +180,148 @@ fn only_the_admin_approves_resolves_and_moves_its_seat() {
         escrow.resolve_dispute(0, 0, true),
         Err(EscrowError::NotAdmin)
     );
-    assert_eq!(escrow.transfer_admin(a.bob), Err(EscrowError::NotAdmin));
-    act_as(a.alice);
-    assert_eq!(
-        escrow.transfer_admin(AccountId::from([0; 32])),
-        Err(EscrowError::ZeroAdmin)
-    );
-    assert_eq!(escrow.transfer_admin(a.django), Ok(()));
-    assert_eq!(escrow.admin(), a.django);
-    assert_eq!(escrow.approve_project(0), Err(EscrowError::NotAdmin));
+    assert_eq!(escrow.offer_admin(a.bob), Err(AdminError::NotAdmin));
+    assert_eq!(test::recorded_events().count(), 0);
+}
+
+mod admin_seat {
+    use super::*;
+
+    /// The events of type `T` recorded so far, decoded.
+    fn events<T: ink::env::Event + ink::scale::Decode>() -> Vec<T> {
+        test::recorded_events()
+            .filter(|event| {
+                event.topics.first().map(|t| t.as_slice())
+                    == T::SIGNATURE_TOPIC.as_ref().map(|t| t.as_slice())
+            })
+            .map(|event| T::decode(&mut &event.data[..]).expect("event decodes"))
+            .collect()
+    }
+
+    /// Asserts that `call` fails with `error`, leaving the seat as it was and emitting
+    /// nothing.
+    fn assert_seat_refused(
+        escrow: &mut ProjectEscrow,
+        error: AdminError,
+        call: impl FnOnce(&mut ProjectEscrow) -> Result<(), AdminError>,
+    ) {
+        let seat = (escrow.admin(), escrow.offered_admin());
+        let before = test::recorded_events().count();
+        assert_eq!(call(escrow), Err(error));
+        assert_eq!((escrow.admin(), escrow.offered_admin()), seat);
+        assert_eq!(test::recorded_events().count(), before);
+    }
+
+    /// The escrow, its seat offered by alice to django.
+    fn offered_to_django() -> ProjectEscrow {
+        let mut escrow = escrow();
+        escrow.offer_admin(accounts().django).unwrap();
+        escrow
+    }
+
+    #[ink::test]
+    fn an_offer_does_not_move_the_seat() {
+        let mut escrow = offered_to_django();
+        let a = accounts();
+        assert_eq!(
+            (escrow.admin(), escrow.offered_admin()),
+            (a.alice, Some(a.django))
+        );
+        assert_eq!(
+            events::<AdminOffered>(),
+            vec![AdminOffered {
+                admin: a.alice,
+                to: a.django
+            }]
+        );
+        // Alice is still the admin (the project is unknown, not refused to her); django
+        // is not yet.
+        assert_eq!(escrow.approve_project(0), Err(EscrowError::UnknownProject));
+        act_as(a.django);
+        assert_eq!(escrow.approve_project(0), Err(EscrowError::NotAdmin));
+    }
+
+    #[ink::test]
+    fn only_the_offered_account_accepts() {
+        let mut escrow = offered_to_django();
+        let a = accounts();
+        for stranger in [a.alice, a.bob] {
+            act_as(stranger);
+            assert_seat_refused(&mut escrow, AdminError::NotOffered, |e| e.accept_admin());
+        }
+        act_as(a.django);
+        escrow.accept_admin().unwrap();
+        assert_eq!((escrow.admin(), escrow.offered_admin()), (a.django, None));
+        assert_eq!(
+            events::<AdminTransferred>(),
+            vec![AdminTransferred {
+                previous: a.alice,
+                new: a.django
+            }]
+        );
+        // The projects counter shares the seat's cell and is untouched.
+        assert_eq!(escrow.project_count(), 0);
+    }
+
+    #[ink::test]
+    fn a_strangers_accept_and_a_non_holders_offer_are_refused() {
+        let mut escrow = offered_to_django();
+        let a = accounts();
+        act_as(a.bob);
+        assert_seat_refused(&mut escrow, AdminError::NotOffered, |e| e.accept_admin());
+        assert_seat_refused(&mut escrow, AdminError::NotAdmin, |e| e.offer_admin(a.bob));
+        act_as(a.django);
+        assert_seat_refused(&mut escrow, AdminError::NotAdmin, |e| e.offer_admin(a.bob));
+    }
+
+    #[ink::test]
+    fn a_new_offer_replaces_the_old() {
+        let mut escrow = offered_to_django();
+        let a = accounts();
+        escrow.offer_admin(a.bob).unwrap();
+        act_as(a.django);
+        assert_seat_refused(&mut escrow, AdminError::NotOffered, |e| e.accept_admin());
+        act_as(a.bob);
+        escrow.accept_admin().unwrap();
+        assert_eq!(escrow.admin(), a.bob);
+    }
+
+    #[ink::test]
+    fn an_offer_to_the_admin_itself_withdraws_the_offer() {
+        let mut escrow = offered_to_django();
+        let a = accounts();
+        escrow.offer_admin(a.alice).unwrap();
+        assert_eq!(escrow.offered_admin(), None);
+        act_as(a.django);
+        assert_seat_refused(&mut escrow, AdminError::NotOffered, |e| e.accept_admin());
+    }
+
+    #[ink::test]
+    fn the_old_admin_has_no_power_after_acceptance() {
+        let mut escrow = offered_to_django();
+        let a = accounts();
+        act_as(a.django);
+        escrow.accept_admin().unwrap();
+        act_as(a.alice);
+        assert_eq!(escrow.approve_project(0), Err(EscrowError::NotAdmin));
+        assert_eq!(
+            escrow.resolve_dispute(0, 0, true),
+            Err(EscrowError::NotAdmin)
+        );
+        assert_seat_refused(&mut escrow, AdminError::NotAdmin, |e| {
+            e.offer_admin(a.alice)
+        });
+        act_as(a.django);
+        assert_eq!(escrow.approve_project(0), Err(EscrowError::UnknownProject));
+    }
+
+    #[ink::test]
+    fn the_zero_account_is_refused() {
+        let mut escrow = offered_to_django();
+        assert_seat_refused(&mut escrow, AdminError::ZeroAdmin, |e| {
+            e.offer_admin(AccountId::from([0; 32]))
+        });
+    }
 }
 
 /// The escrow's own account (the off-chain callee).

@@ -22,6 +22,9 @@
 //!   drops) is atomic: the first attestation that fails refuses the whole batch with its
 //!   index and error, and nothing of the batch is applied.
 //!
+//! The admin seat moves in two steps: `offer_admin(to)`, then `accept_admin()` by `to`
+//! (city-traits' [`Admin`](city_traits::Admin), selectors `Admin::offer_admin` and so on).
+//!
 //! Every refusal is a typed error and, since a message returning `Err` reverts, changes
 //! nothing; a refusal by the token (paused, cap reached) reverts the attestation too.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
@@ -32,15 +35,10 @@ mod tests;
 #[ink::contract]
 mod reward_rules {
     use city_traits::{
-        Action, Attestation, BatchError, CivicRole, IdentityKind, RewardError, Rule,
+        Action, Admin, AdminError, AdminSeat, Attestation, BatchError, CivicRole, IdentityKind,
+        RewardError, Rule,
     };
     use ink::{prelude::vec::Vec, storage::Mapping};
-    // The other contracts, through their traits (unit tests reach stand-ins instead).
-    #[cfg(not(test))]
-    use {
-        city_traits::{CivicToken, IdentityRegistry},
-        ink::contract_ref,
-    };
 
     /// The most attestations one batch may carry.
     pub const MAX_BATCH: usize = 50;
@@ -75,7 +73,7 @@ mod reward_rules {
 
     #[ink(storage)]
     pub struct RewardRules {
-        admin: AccountId,
+        admin: AdminSeat,
         token: AccountId,
         registry: AccountId,
         /// The length of an epoch, over which caps and budgets run.
@@ -139,16 +137,6 @@ mod reward_rules {
         pub budget_per_epoch: Balance,
     }
 
-    /// The admin seat moved.
-    #[ink(event)]
-    #[cfg_attr(test, derive(Debug, PartialEq))]
-    pub struct RulesAdminTransferred {
-        #[ink(topic)]
-        pub previous: AccountId,
-        #[ink(topic)]
-        pub new: AccountId,
-    }
-
     type Result<T> = core::result::Result<T, RewardError>;
 
     impl RewardRules {
@@ -164,7 +152,7 @@ mod reward_rules {
         ) -> Self {
             const DAY_MS: Timestamp = 86_400_000;
             Self {
-                admin: Self::env().caller(),
+                admin: AdminSeat::new(Self::env().caller()),
                 token,
                 registry,
                 epoch_ms: if epoch_ms == 0 { DAY_MS } else { epoch_ms },
@@ -179,18 +167,6 @@ mod reward_rules {
                 earned_total: Mapping::new(),
                 earned_by_action: Mapping::new(),
             }
-        }
-
-        /// The admin account.
-        ///
-        /// # Errors
-        /// None: a query.
-        ///
-        /// # Events
-        /// None.
-        #[ink(message)]
-        pub fn admin(&self) -> AccountId {
-            self.admin
         }
 
         /// The rule for `action` in force now.
@@ -396,27 +372,6 @@ mod reward_rules {
             Ok(())
         }
 
-        /// Hands the admin seat to `new_admin` (e.g. the governance contract).
-        ///
-        /// # Errors
-        /// `NotAdmin`, `ZeroAdmin` for the zero account.
-        ///
-        /// # Events
-        /// `RulesAdminTransferred`.
-        #[ink(message)]
-        pub fn transfer_admin(&mut self, new_admin: AccountId) -> Result<()> {
-            let previous = self.ensure_admin()?;
-            if new_admin == AccountId::from([0; 32]) {
-                return Err(RewardError::ZeroAdmin);
-            }
-            self.admin = new_admin;
-            self.env().emit_event(RulesAdminTransferred {
-                previous,
-                new: new_admin,
-            });
-            Ok(())
-        }
-
         /// Pays `beneficiary` for a civic action the caller (an attester device) reports
         /// under a new `receipt`, and returns the reward paid.
         ///
@@ -497,12 +452,11 @@ mod reward_rules {
             Ok(total)
         }
 
+        /// Returns the caller if it holds the admin seat.
         fn ensure_admin(&self) -> Result<AccountId> {
-            let caller = self.env().caller();
-            if caller != self.admin {
-                return Err(RewardError::NotAdmin);
-            }
-            Ok(caller)
+            self.admin
+                .ensure(self.env().caller())
+                .map_err(|_| RewardError::NotAdmin)
         }
 
         fn current_epoch(&self) -> u64 {
@@ -603,27 +557,6 @@ mod reward_rules {
             }
         }
 
-        #[cfg(not(test))]
-        fn registry(&self) -> contract_ref!(IdentityRegistry) {
-            self.registry.into()
-        }
-
-        /// Unit tests reach a stand-in (ink! 5's off-chain environment cannot call).
-        #[cfg(test)]
-        fn registry(&self) -> city_traits::fakes::Registry {
-            city_traits::fakes::Registry
-        }
-
-        #[cfg(not(test))]
-        fn token(&self) -> contract_ref!(CivicToken) {
-            self.token.into()
-        }
-
-        #[cfg(test)]
-        fn token(&self) -> city_traits::fakes::Token {
-            city_traits::fakes::Token
-        }
-
         /// Mints through the token; a refusal reverts the whole call.
         fn mint(&self, to: AccountId, amount: Balance) -> Result<()> {
             if amount == 0 {
@@ -632,6 +565,72 @@ mod reward_rules {
             self.token()
                 .mint_to(to, amount)
                 .map_err(RewardError::TokenRefused)
+        }
+    }
+
+    // The other contracts, through their traits (unit tests reach stand-ins instead).
+    city_traits::peers! {
+        impl RewardRules {
+            fn registry() -> IdentityRegistry { registry }
+            fn token() -> CivicToken { token }
+        }
+    }
+
+    /// The admin seat, in two steps (city-traits' `admin` module documents it in full).
+    impl Admin for RewardRules {
+        /// The account holding the admin seat.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        fn admin(&self) -> AccountId {
+            self.admin.holder()
+        }
+
+        /// The account the admin seat is offered to, if an offer is pending.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        fn offered_admin(&self) -> Option<AccountId> {
+            self.admin.offered()
+        }
+
+        /// Offers the admin seat to `to` (e.g. the governance contract), replacing any
+        /// pending offer; the caller keeps the seat until `to` accepts. An offer to the
+        /// admin itself withdraws the pending offer.
+        ///
+        /// # Errors
+        /// `NotAdmin` if the caller is not the admin, `ZeroAdmin` for the zero account.
+        ///
+        /// # Events
+        /// `AdminOffered`.
+        #[ink(message)]
+        fn offer_admin(&mut self, to: AccountId) -> core::result::Result<(), AdminError> {
+            let offered = self.admin.offer(self.env().caller(), to)?;
+            self.env().emit_event(offered);
+            Ok(())
+        }
+
+        /// The caller, to whom the seat is offered, becomes admin; the old admin keeps no
+        /// power.
+        ///
+        /// # Errors
+        /// `NotOffered` if the seat is not offered to the caller.
+        ///
+        /// # Events
+        /// `AdminTransferred`.
+        #[ink(message)]
+        fn accept_admin(&mut self) -> core::result::Result<(), AdminError> {
+            let transferred = self.admin.accept(self.env().caller())?;
+            self.env().emit_event(transferred);
+            Ok(())
         }
     }
 }

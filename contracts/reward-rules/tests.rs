@@ -5,8 +5,8 @@
 
 use crate::reward_rules::*;
 use city_traits::{
-    fakes::world, kinds, Action, Attestation, BatchError, CivicRole, IdentityKind, RewardError,
-    Rule, TokenError,
+    fakes::world, kinds, Action, Admin as _, AdminError, AdminOffered, AdminTransferred,
+    Attestation, BatchError, CivicRole, IdentityKind, RewardError, Rule, TokenError,
 };
 use ink::env::{
     test::{self, DefaultAccounts},
@@ -79,7 +79,7 @@ fn only_the_admin_administers() {
         Err(RewardError::NotAdmin)
     );
     assert_eq!(rules.set_limits(1, 1), Err(RewardError::NotAdmin));
-    assert_eq!(rules.transfer_admin(a.bob), Err(RewardError::NotAdmin));
+    assert_eq!(rules.offer_admin(a.bob), Err(AdminError::NotAdmin));
     assert_eq!(test::recorded_events().count(), 0);
 }
 
@@ -147,7 +147,7 @@ fn an_unauthorised_attester_is_refused_before_anything_else() {
 }
 
 #[ink::test]
-fn limits_epochs_and_admin_seat() {
+fn limits_and_epochs() {
     let mut rules = rules();
     let a = accounts();
     assert_eq!(rules.epoch(), 10);
@@ -159,12 +159,6 @@ fn limits_epochs_and_admin_seat() {
         (5, 50)
     );
     assert_eq!(rules.earned(a.bob, Action::TaxPaid), (0, 0));
-    assert_eq!(
-        rules.transfer_admin(AccountId::from([0; 32])),
-        Err(RewardError::ZeroAdmin)
-    );
-    rules.transfer_admin(a.bob).unwrap();
-    assert_eq!(rules.admin(), a.bob);
 }
 
 #[test]
@@ -347,4 +341,142 @@ fn receipts_are_the_attesters_own_and_cannot_be_squatted() {
         rules.attest([9; 32], a.bob, Action::Recyclables, 1_000),
         Err(RewardError::ReceiptSeen)
     );
+}
+
+mod admin_seat {
+    use super::*;
+
+    /// The events of type `T` recorded so far, decoded.
+    fn events<T: ink::env::Event + ink::scale::Decode>() -> Vec<T> {
+        test::recorded_events()
+            .filter(|event| {
+                event.topics.first().map(|t| t.as_slice())
+                    == T::SIGNATURE_TOPIC.as_ref().map(|t| t.as_slice())
+            })
+            .map(|event| T::decode(&mut &event.data[..]).expect("event decodes"))
+            .collect()
+    }
+
+    /// Asserts that `call` fails with `error`, leaving the seat as it was and emitting
+    /// nothing.
+    fn assert_seat_refused(
+        rules: &mut RewardRules,
+        error: AdminError,
+        call: impl FnOnce(&mut RewardRules) -> Result<(), AdminError>,
+    ) {
+        let seat = (rules.admin(), rules.offered_admin());
+        let before = test::recorded_events().count();
+        assert_eq!(call(rules), Err(error));
+        assert_eq!((rules.admin(), rules.offered_admin()), seat);
+        assert_eq!(test::recorded_events().count(), before);
+    }
+
+    /// The rules, their seat offered by alice to bob.
+    fn offered_to_bob() -> RewardRules {
+        let mut rules = rules();
+        rules.offer_admin(accounts().bob).unwrap();
+        rules
+    }
+
+    #[ink::test]
+    fn an_offer_does_not_move_the_seat() {
+        let mut rules = offered_to_bob();
+        let a = accounts();
+        assert_eq!(
+            (rules.admin(), rules.offered_admin()),
+            (a.alice, Some(a.bob))
+        );
+        assert_eq!(
+            events::<AdminOffered>(),
+            vec![AdminOffered {
+                admin: a.alice,
+                to: a.bob
+            }]
+        );
+        rules.set_limits(5, 50).unwrap();
+        act_as(a.bob);
+        assert_eq!(rules.set_limits(1, 1), Err(RewardError::NotAdmin));
+    }
+
+    #[ink::test]
+    fn only_the_offered_account_accepts() {
+        let mut rules = offered_to_bob();
+        let a = accounts();
+        for stranger in [a.alice, a.charlie] {
+            act_as(stranger);
+            assert_seat_refused(&mut rules, AdminError::NotOffered, |r| r.accept_admin());
+        }
+        act_as(a.bob);
+        rules.accept_admin().unwrap();
+        assert_eq!((rules.admin(), rules.offered_admin()), (a.bob, None));
+        assert_eq!(
+            events::<AdminTransferred>(),
+            vec![AdminTransferred {
+                previous: a.alice,
+                new: a.bob
+            }]
+        );
+    }
+
+    #[ink::test]
+    fn a_strangers_accept_and_a_non_holders_offer_are_refused() {
+        let mut rules = offered_to_bob();
+        let a = accounts();
+        act_as(a.charlie);
+        assert_seat_refused(&mut rules, AdminError::NotOffered, |r| r.accept_admin());
+        assert_seat_refused(&mut rules, AdminError::NotAdmin, |r| {
+            r.offer_admin(a.charlie)
+        });
+        act_as(a.bob);
+        assert_seat_refused(&mut rules, AdminError::NotAdmin, |r| {
+            r.offer_admin(a.charlie)
+        });
+    }
+
+    #[ink::test]
+    fn a_new_offer_replaces_the_old() {
+        let mut rules = offered_to_bob();
+        let a = accounts();
+        rules.offer_admin(a.charlie).unwrap();
+        act_as(a.bob);
+        assert_seat_refused(&mut rules, AdminError::NotOffered, |r| r.accept_admin());
+        act_as(a.charlie);
+        rules.accept_admin().unwrap();
+        assert_eq!(rules.admin(), a.charlie);
+    }
+
+    #[ink::test]
+    fn an_offer_to_the_admin_itself_withdraws_the_offer() {
+        let mut rules = offered_to_bob();
+        let a = accounts();
+        rules.offer_admin(a.alice).unwrap();
+        assert_eq!(rules.offered_admin(), None);
+        act_as(a.bob);
+        assert_seat_refused(&mut rules, AdminError::NotOffered, |r| r.accept_admin());
+    }
+
+    #[ink::test]
+    fn the_old_admin_has_no_power_after_acceptance() {
+        let mut rules = offered_to_bob();
+        let a = accounts();
+        act_as(a.bob);
+        rules.accept_admin().unwrap();
+        act_as(a.alice);
+        assert_eq!(
+            rules.set_rule(Action::TaxPaid, Some(per_kilo(1)), 0),
+            Err(RewardError::NotAdmin)
+        );
+        assert_eq!(rules.set_limits(1, 1), Err(RewardError::NotAdmin));
+        assert_seat_refused(&mut rules, AdminError::NotAdmin, |r| r.offer_admin(a.alice));
+        act_as(a.bob);
+        rules.set_limits(1, 1).unwrap();
+    }
+
+    #[ink::test]
+    fn the_zero_account_is_refused() {
+        let mut rules = offered_to_bob();
+        assert_seat_refused(&mut rules, AdminError::ZeroAdmin, |r| {
+            r.offer_admin(AccountId::from([0; 32]))
+        });
+    }
 }

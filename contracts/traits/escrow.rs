@@ -148,8 +148,6 @@ impl Project {
 pub enum EscrowError {
     /// Only the admin (governance) may do this.
     NotAdmin,
-    /// The zero account cannot be made admin.
-    ZeroAdmin,
     /// A project needs 1 to [`MAX_MILESTONES`] milestones, each costing something.
     BadMilestones,
     /// A wage roll is longer than [`MAX_WAGE_ROLL`], names a worker twice or pays nothing.

@@ -4,18 +4,27 @@
 //! `contract_ref!(CivicToken)` (or `contract_ref!(PSP22)`) built from an `AccountId` and
 //! talks through the traits defined here; the error and role types it needs to read the
 //! answers live here too, so the harness can decode them without linking any contract.
+//!
+//! The city token, the citizen registry, the reward rules and the project escrow share one
+//! admin seat component, [`AdminSeat`], behind the [`Admin`] messages: it moves in two
+//! steps, `offer_admin(to)` by the holder, then `accept_admin()` by `to`. Callers use the
+//! selectors `Admin::admin`, `Admin::offered_admin`, `Admin::offer_admin` and
+//! `Admin::accept_admin` (inputs of `ink::selector_bytes!`); see the `admin` module.
 #![cfg_attr(not(feature = "std"), no_std)]
 
+pub use admin::{Admin, AdminError, AdminOffered, AdminSeat, AdminTransferred};
 pub use escrow::*;
 pub use math::mul_div_floor;
 pub use psp22::{PSP22Error, PSP22Metadata, PSP22};
 pub use raw::{RawInput, RawOutput};
 pub use voting::*;
 
+pub mod admin;
 mod escrow;
 #[cfg(feature = "fakes")]
 pub mod fakes;
 mod math;
+mod peers;
 mod raw;
 mod voting;
 
@@ -32,8 +41,9 @@ pub type DocumentHash = [u8; 32];
 
 /// A power the city token's admin can grant to an account.
 ///
-/// The admin itself is not a role: there is exactly one admin account, moved with
-/// `transfer_admin`, which grants and revokes every role below.
+/// The admin itself is not a role: there is exactly one admin account, the holder of the
+/// token's [`AdminSeat`] (moved with `offer_admin` and `accept_admin`), which grants and
+/// revokes every role below.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
@@ -116,8 +126,6 @@ pub enum TokenError {
     ZeroAmount,
     /// The redemption memo is longer than the token accepts.
     MemoTooLong,
-    /// The zero account cannot be made admin.
-    ZeroAdmin,
     /// History is only known for blocks that have ended: the block asked for is the
     /// current block or a later one.
     BlockNotYetFinished,
@@ -323,8 +331,6 @@ pub enum RegistryError {
     /// The only registrar cannot lose its role: grant another first. Without one no card
     /// could be issued or renewed, and the electorate would lapse away.
     LastRegistrar,
-    /// The zero account cannot be made admin.
-    ZeroAdmin,
     /// History is only known for blocks that have ended.
     BlockNotYetFinished,
 }
@@ -549,8 +555,6 @@ pub enum RewardError {
     Overflow,
     /// A batch holds more than the maximum number of attestations.
     BatchTooLarge,
-    /// The zero account cannot be made admin.
-    ZeroAdmin,
     /// The token refused to mint.
     TokenRefused(TokenError),
 }

@@ -561,7 +561,7 @@ fn carry_out(
         for contract in handover.contracts.iter().filter(|c| fresh(c)) {
             steps.push((
                 contract,
-                "transfer_admin",
+                "Admin::offer_admin",
                 vec![format!("<{}>", handover.to)],
             ));
         }

@@ -36,7 +36,7 @@ fn a_sandbox_deployment_is_recorded_verified_and_not_repeated() {
     assert!(first
         .log
         .iter()
-        .any(|l| l.contains("transfer_admin(<e-voting>)")));
+        .any(|l| l.contains("Admin::offer_admin(<e-voting>)")));
 
     let checks = deploy::verify(&plan, &places).unwrap();
     assert_eq!(checks.len(), 5);

@@ -11,45 +11,76 @@ use city_traits::{
 use ink::primitives::AccountId;
 
 use super::{Step, ACTORS};
-use harness::city::{City, ADMIN};
+use harness::{
+    city::{City, ADMIN},
+    AdminCalls,
+};
 
 type Calls = Result<u64, String>;
 
-/// An admin seat moves only by its holder's own hand while a person holds it, and once
-/// governance holds it, only by an executed proposal that the governance electorate
-/// decided: quorum of the electorate at the snapshot, more For than Against, and every
+/// The token's admin seat as the Wasm answers: its holder, and whom it is offered to.
+pub type Seat = (AccountId, Option<AccountId>);
+
+/// An admin seat moves only to the account its holder offered it to, when that account
+/// accepts. While a person holds it, only that person offers it; once governance holds
+/// it, or accepts it, only an executed proposal that the governance electorate decided
+/// does: quorum of the electorate at the snapshot, more For than Against, and every
 /// counted ballot from a member of it.
 pub fn an_admin_seat_moves_only_through_the_governance_electorate(
     city: &mut City,
     step: &Step,
-    holder_before: AccountId,
-) -> Result<(AccountId, u64), String> {
-    let holder = city.token(ADMIN).admin().value;
-    if holder == holder_before {
-        return Ok((holder, 1));
+    before: Seat,
+) -> Result<(Seat, u64), String> {
+    let seat = (
+        city.token(ADMIN).admin().value,
+        city.token(ADMIN).offered_admin().value,
+    );
+    if seat == before {
+        return Ok((seat, 2));
     }
     let voting = harness::city::contract_account(&city.voting);
-    let by_its_holder = match *step {
-        Step::TransferTokenAdmin { caller, .. } | Step::HandOverToken { caller } => {
-            caller.account() == holder_before
+    let ((holder_before, offered_before), (holder, offered)) = (before, seat);
+    if holder != holder_before {
+        if offered_before != Some(holder) {
+            return Err(format!(
+                "the token's admin seat moved from {holder_before:?} to {holder:?}, which it \
+                 was not offered to, by {step:?}"
+            ));
         }
-        _ => false,
-    };
-    if by_its_holder && holder_before != voting {
-        return Ok((holder, 1));
+        let accepted =
+            matches!(*step, Step::AcceptTokenAdmin { caller } if caller.account() == holder);
+        if accepted && offered.is_none() {
+            return Ok((seat, 2));
+        }
+        if holder != voting {
+            return Err(format!(
+                "the token's admin seat moved to {holder:?} by {step:?}, not by its acceptance"
+            ));
+        }
+    } else if holder != voting {
+        // The holder's own offer, of what it asked for (an offer to itself withdraws).
+        let asked = match *step {
+            Step::OfferTokenAdmin { caller, to } if caller.account() == holder => {
+                Some((to.account() != holder).then(|| to.account()))
+            }
+            Step::HandOverToken { caller } if caller.account() == holder => Some(Some(voting)),
+            _ => None,
+        };
+        if asked == Some(offered) {
+            return Ok((seat, 2));
+        }
+        return Err(format!(
+            "the seat {holder:?} holds was offered to {offered:?} by {step:?}"
+        ));
     }
+    // E-voting accepted the seat, or offered the seat it holds: only by a proposal.
     let Step::Execute { poll, .. } = *step else {
         return Err(format!(
-            "the token's admin seat moved from {holder_before:?} to {holder:?} by {step:?}"
+            "the token's admin seat went from {before:?} to {seat:?} by {step:?}"
         ));
     };
-    if holder_before != voting {
-        return Err(format!(
-            "proposal {poll} moved a seat e-voting did not hold, to {holder:?}"
-        ));
-    }
     let calls = decided_by_the_governance_electorate(city, poll.into())?;
-    Ok((holder, calls + 1))
+    Ok((seat, calls + 2))
 }
 
 /// Whether `poll` is a proposal for the governance electorate that carried among its

@@ -42,20 +42,21 @@ impl Before {
 }
 
 /// What was read for finished blocks: the supply, and the voting power of each account
-/// tracking votes; and who held the token's admin seat after the last step.
+/// tracking votes; and the token's admin seat after the last step.
 pub struct History {
     supply: Vec<(u32, Option<u128>)>,
     votes: Vec<(u32, AccountId, Option<u128>)>,
-    token_admin: AccountId,
+    token_seat: attacker::Seat,
 }
 
 impl History {
-    /// A case's history, from the start where `token_admin` holds the seat.
+    /// A case's history, from the start where `token_admin` holds the seat, offered to
+    /// nobody.
     pub fn new(token_admin: AccountId) -> Self {
         Self {
             supply: Vec::new(),
             votes: Vec::new(),
-            token_admin,
+            token_seat: (token_admin, None),
         }
     }
 }
@@ -139,13 +140,13 @@ pub fn check_all(
         step,
         payees
     )?;
-    let (holder, seat_calls) = invariant!(
+    let (seat, seat_calls) = invariant!(
         attacker::an_admin_seat_moves_only_through_the_governance_electorate,
         city,
         step,
-        history.token_admin,
+        history.token_seat,
     )?;
-    history.token_admin = holder;
+    history.token_seat = seat;
     calls += seat_calls;
     let mut invariants = 13;
     if is_escrow_step(step) {

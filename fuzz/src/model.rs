@@ -41,6 +41,8 @@ pub struct Model {
     pub project: ProjectModel,
     pub identities: Identities,
     pub token_admin: AccountId,
+    /// The account the token's admin seat is offered to, if any.
+    pub token_offered: Option<AccountId>,
     /// Token roles held: (account, role bit).
     pub roles: BTreeSet<(AccountId, u8)>,
     /// Accounts that opted in to voting power.
@@ -109,6 +111,7 @@ impl Model {
             project: ProjectModel::new(0, money),
             identities: Identities::of_the_cast(0, registered_ms),
             token_admin: admin,
+            token_offered: None,
             roles: roles.map(|(account, role)| (account, role.bit())).into(),
             tracking: BTreeSet::from([ALICE.account()]),
             rewards_admin: admin,
@@ -368,6 +371,7 @@ impl Model {
                 secret,
                 revote,
                 seize,
+                accept,
             } => {
                 self.polls.open(
                     caller.account(),
@@ -375,9 +379,8 @@ impl Model {
                     (true, secret, revote, false),
                     (self.block, self.now_ms),
                 )?;
-                if seize {
-                    self.polls.polls.last_mut().expect("just opened").seize = true;
-                }
+                let opened = self.polls.polls.last_mut().expect("just opened");
+                (opened.seize, opened.accept) = (seize, accept);
                 Ok(0)
             }
             Step::Vote {
@@ -420,14 +423,22 @@ impl Model {
                     .queue(poll, (self.block, self.now_ms), &self.identities)
             }
             Step::Execute { poll, .. } => {
-                let seize = self.polls.execute(poll, self.now_ms)?;
-                // The call moves the seat if e-voting holds it; else the token refuses and
-                // the whole execution reverts.
+                let (accept, seize) = self.polls.execute(poll, self.now_ms)?;
+                // The calls run in order, e-voting their caller; if one is refused, the
+                // whole execution reverts.
+                let mut index = 0;
+                if accept {
+                    if self.token_offered != Some(self.voting) {
+                        return Err(format!("CallFailed {{ index: {index} }}"));
+                    }
+                    (self.token_admin, self.token_offered) = (self.voting, None);
+                    index += 1;
+                }
                 if let Some(proposer) = seize {
                     if self.token_admin != self.voting {
-                        return Err("CallFailed { index: 0 }".into());
+                        return Err(format!("CallFailed {{ index: {index} }}"));
                     }
-                    self.token_admin = proposer;
+                    self.token_offered = Some(proposer);
                 }
                 Ok(0)
             }
@@ -507,14 +518,22 @@ impl Model {
                 self.roles.remove(&(from.account(), role.bit()));
                 Ok(0)
             }
-            Step::TransferTokenAdmin { caller, to } => {
+            Step::OfferTokenAdmin { caller, to } => {
                 self.ensure_token_admin(caller)?;
-                self.token_admin = to.account();
+                // An offer to the holder itself withdraws the offer.
+                self.token_offered = (to.account() != self.token_admin).then(|| to.account());
+                Ok(0)
+            }
+            Step::AcceptTokenAdmin { caller } => {
+                if self.token_offered != Some(caller.account()) {
+                    return Err("NotOffered".into());
+                }
+                (self.token_admin, self.token_offered) = (caller.account(), None);
                 Ok(0)
             }
             Step::HandOverToken { caller } => {
                 self.ensure_token_admin(caller)?;
-                self.token_admin = self.voting;
+                self.token_offered = Some(self.voting);
                 Ok(0)
             }
             Step::SetLimits {

@@ -41,7 +41,9 @@ pub struct PollModel {
     pub ballots: BTreeMap<AccountId, u8>,
     /// Secret ballots committed and not revealed: the choice and salt committed to.
     pub sealed: BTreeMap<AccountId, (u8, u8)>,
-    /// A proposal whose one call moves the token's admin seat to its proposer.
+    /// A proposal whose first call accepts the token's admin seat for e-voting.
+    pub accept: bool,
+    /// A proposal whose last call offers the token's admin seat to its proposer.
     pub seize: bool,
     /// Weighed by the coins held at the snapshot instead of one person, one vote.
     pub tokens: bool,
@@ -181,6 +183,7 @@ impl Polls {
             status: Status::Open,
             ballots: BTreeMap::new(),
             sealed: BTreeMap::new(),
+            accept: false,
             seize: false,
             tokens,
             opened_ms: now_ms,
@@ -301,9 +304,9 @@ impl Polls {
         Ok(0)
     }
 
-    /// Executes a queued proposal within its window; returns whom its call would give the
-    /// token's admin seat, if it carries that call.
-    pub fn execute(&mut self, poll: u8, now_ms: u64) -> Result<Option<AccountId>, String> {
+    /// Executes a queued proposal within its window; returns its calls: whether it
+    /// accepts the token's admin seat for e-voting, and whom it offers the seat to.
+    pub fn execute(&mut self, poll: u8, now_ms: u64) -> Result<(bool, Option<AccountId>), String> {
         let poll = self.find(poll)?;
         let Status::Queued { eta, expires } = poll.status else {
             return Err("NotQueued".into());
@@ -315,6 +318,6 @@ impl Polls {
             return Err("Expired".into());
         }
         poll.status = Status::Executed;
-        Ok(poll.seize.then_some(poll.proposer))
+        Ok((poll.accept, poll.seize.then_some(poll.proposer)))
     }
 }

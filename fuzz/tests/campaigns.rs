@@ -74,7 +74,7 @@ fn a_short_campaign_finds_no_violation_and_replays_the_regressions() {
     let report = fuzz::run(&campaign, |_| {}).unwrap();
     assert!(report.failure.is_none(), "{}", report.text());
     // Every kind of step was taken, and calls of each contract succeeded.
-    assert_eq!(report.stats.messages.len(), 36, "{}", report.text());
+    assert_eq!(report.stats.messages.len(), 37, "{}", report.text());
     for outcome in [
         "rewards.attest Ok",
         "token.transfer Ok",
@@ -216,6 +216,62 @@ fn a_sealed_ballot_is_revealed_and_counted_as_the_model_says() {
         "voting.reveal_vote Ok",
         "voting.reveal_vote NothingToReveal",
         "voting.reveal_vote BadReveal",
+    ] {
+        assert!(
+            world.stats.outcomes.contains_key(outcome),
+            "{outcome}: {:?}",
+            world.stats.outcomes
+        );
+    }
+}
+
+#[test]
+fn a_proposal_accepts_the_token_seat_for_governance_and_offers_it_to_its_proposer() {
+    use city_traits::FOR;
+    use fuzz::{Step, World};
+    use harness::city::{ADMIN, ALICE, BOB, MALLORY};
+    let mut world = World::new(None, fuzz::Money::Cents).unwrap();
+    let steps = [
+        Step::Propose {
+            caller: ALICE,
+            secret: false,
+            revote: false,
+            seize: true,
+            accept: true,
+        },
+        Step::HandOverToken { caller: ADMIN },
+        Step::AcceptTokenAdmin { caller: ALICE },
+        Step::NextBlocks { blocks: 2 },
+        Step::Vote {
+            voter: ALICE,
+            poll: 4,
+            choice: FOR,
+        },
+        Step::Vote {
+            voter: BOB,
+            poll: 4,
+            choice: FOR,
+        },
+        Step::NextBlocks { blocks: 101 },
+        Step::Queue {
+            caller: MALLORY,
+            poll: 4,
+        },
+        Step::NextDay,
+        Step::NextDay,
+        Step::Execute {
+            caller: MALLORY,
+            poll: 4,
+        },
+        Step::AcceptTokenAdmin { caller: BOB },
+        Step::AcceptTokenAdmin { caller: ALICE },
+    ];
+    world.play(&steps).unwrap();
+    for outcome in [
+        "token.offer_admin Ok",
+        "token.accept_admin NotOffered",
+        "voting.execute Ok",
+        "token.accept_admin Ok",
     ] {
         assert!(
             world.stats.outcomes.contains_key(outcome),

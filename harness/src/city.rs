@@ -7,7 +7,7 @@ use std::{
 };
 
 use anyhow::{bail, ensure, Context, Result};
-use city_traits::{Electorate, GovernanceConfig, IdentityKind, Role};
+use city_traits::{Call, Electorate, GovernanceConfig, IdentityKind, Role};
 use drink::{
     pallet_contracts::Determinism,
     sandbox_api::prelude::*,
@@ -18,8 +18,10 @@ use ink::primitives::AccountId;
 use scale::{Decode, Encode};
 
 use crate::{
+    admin::AdminCalls,
     bundles,
     call::{input, ContractEvent, Outcome},
+    voting::proposed_call,
 };
 
 /// The runtime the city lives in: drink's minimal sandbox (pallet-contracts, balances,
@@ -343,16 +345,37 @@ impl City {
     }
 
     /// Hands the admin seats of the token, the registry, the reward rules and the project
-    /// escrow to e-voting:
-    /// from now on they change only by executed proposals. A city configures first (rules,
-    /// registrars, attesters), then hands over; `ADMIN` keeps the roles it was granted
-    /// (registrar, say) and the guardian seat of e-voting.
+    /// escrow to e-voting: from now on they change only by executed proposals. A city
+    /// configures first (rules, registrars, attesters), then hands over; `ADMIN` keeps the
+    /// roles it was granted (registrar, say) and the guardian seat of e-voting.
+    ///
+    /// The admin offers each seat to e-voting, and e-voting accepts it. On a chain it
+    /// accepts by executing a proposal whose calls are `Admin::accept_admin` on each
+    /// contract, which the governance electorate votes for (`tests/e2e/governance.rs`
+    /// plays that in full; [`City::accept_the_seats`] are its calls). Here, to keep every
+    /// story's setup short, the harness signs the acceptance as e-voting's account, which
+    /// only a sandbox can do: the seats end up the same.
     pub fn hand_over_to_governance(&mut self) {
         let voting = contract_account(&self.voting);
-        self.token(ADMIN).transfer_admin(voting).ok();
-        self.registry(ADMIN).transfer_admin(voting).ok();
-        self.rewards(ADMIN).transfer_admin(voting).ok();
-        self.escrow(ADMIN).transfer_admin(voting).ok();
+        self.token(ADMIN).offer_admin(voting).ok();
+        self.registry(ADMIN).offer_admin(voting).ok();
+        self.rewards(ADMIN).offer_admin(voting).ok();
+        self.escrow(ADMIN).offer_admin(voting).ok();
+        self.token(voting).accept_admin().ok();
+        self.registry(voting).accept_admin().ok();
+        self.rewards(voting).accept_admin().ok();
+        self.escrow(voting).accept_admin().ok();
+    }
+
+    /// The calls of the proposal by which e-voting accepts the admin seats offered to it:
+    /// `Admin::accept_admin` on the token, the registry, the reward rules and the escrow.
+    pub fn accept_the_seats(&self) -> Vec<Call> {
+        [&self.token, &self.registry, &self.rewards, &self.escrow]
+            .into_iter()
+            .map(|contract| {
+                proposed_call(contract, ink::selector_bytes!("Admin::accept_admin"), ())
+            })
+            .collect()
     }
 
     /// Deploys one more contract from `ADMIN` (a second instance, or a test double of

@@ -6,12 +6,13 @@
 //! - [`City`]: the deployed suite (token, citizen registry, reward rules, e-voting,
 //!   project escrow), named actors, block and time control, snapshots.
 //! - [`token`], [`registry`], [`rewards`], [`voting`], [`escrow`]: the typed calls of each
-//!   contract; [`call`]: what a call returns ([`Outcome`]) and the events it emitted.
+//!   contract, and [`admin`] the admin seat's that four of them share; [`call`]: what a call returns ([`Outcome`]) and the events it emitted.
 //!
 //! The layers above this crate drive it: `ink-city-sim` (the cities), `ink-city-fuzz`,
 //! `ink-city-bench` and `ink-city-deployments`, and `ink-city-cli` on top. Nothing here
 //! talks to a live chain.
 
+pub mod admin;
 pub mod bundles;
 pub mod call;
 pub mod city;
@@ -21,6 +22,7 @@ pub mod rewards;
 pub mod token;
 pub mod voting;
 
+pub use admin::AdminCalls;
 pub use call::{ContractEvent, Outcome};
 pub use city::{Actor, City, CitySnapshot, TokenConfig};
 

@@ -9,6 +9,7 @@ use scale::{Decode, Encode};
 use drink::AccountId32;
 
 use crate::{
+    admin::AdminCalls,
     call::Outcome,
     city::{City, Deployed},
 };
@@ -51,13 +52,15 @@ type RewardResult<T = ()> = Result<T, RewardError>;
 /// the time it applies from (`None` retires the rule).
 pub type Schedule = (Option<Rule>, Option<(Timestamp, Option<Rule>)>);
 
+impl AdminCalls for RewardCalls<'_> {
+    fn send_to_seat<V: Decode>(self, selector: [u8; 4], args: impl Encode) -> Outcome<V> {
+        self.send(selector, args)
+    }
+}
+
 impl RewardCalls<'_> {
     fn send<V: Decode>(self, selector: [u8; 4], args: impl Encode) -> Outcome<V> {
         self.city.send(&self.address, self.caller, selector, args)
-    }
-
-    pub fn admin(self) -> Outcome<AccountId> {
-        self.send(selector_bytes!("admin"), ())
     }
 
     pub fn rule(self, action: Action) -> Outcome<Option<Rule>> {
@@ -126,10 +129,6 @@ impl RewardCalls<'_> {
         self.send(selector_bytes!("set_limits"), args)
     }
 
-    pub fn transfer_admin(self, new_admin: impl Into<AccountId>) -> Outcome<RewardResult> {
-        self.send(selector_bytes!("transfer_admin"), new_admin.into())
-    }
-
     /// Reports a civic action; returns the reward paid.
     pub fn attest(
         self,
@@ -151,7 +150,6 @@ impl RewardCalls<'_> {
 /// Every reward-rules message the harness calls, by metadata label, for checking that the
 /// typed calls above match the bundle.
 pub const MESSAGES: &[&str] = &[
-    "admin",
     "rule",
     "schedule",
     "epoch",
@@ -164,7 +162,10 @@ pub const MESSAGES: &[&str] = &[
     "set_rule",
     "authorise_attester",
     "set_limits",
-    "transfer_admin",
+    "Admin::admin",
+    "Admin::offered_admin",
+    "Admin::offer_admin",
+    "Admin::accept_admin",
     "attest",
     "attest_batch",
 ];

@@ -5,7 +5,7 @@ use city_traits::{PSP22Error, Role, TokenError, TransferPolicy};
 use ink::{primitives::AccountId, selector_bytes};
 use scale::{Decode, Encode};
 
-use crate::{call::Outcome, city::City};
+use crate::{admin::AdminCalls, call::Outcome, city::City};
 
 /// The city token, called by one actor.
 pub struct TokenCalls<'a> {
@@ -32,6 +32,12 @@ impl City {
 /// Token results as messages return them.
 type Psp22Result = Result<(), PSP22Error>;
 type TokenResult<T = ()> = Result<T, TokenError>;
+
+impl AdminCalls for TokenCalls<'_> {
+    fn send_to_seat<V: Decode>(self, selector: [u8; 4], args: impl Encode) -> Outcome<V> {
+        self.send(selector, args)
+    }
+}
 
 impl TokenCalls<'_> {
     fn send<V: Decode>(self, selector: [u8; 4], args: impl Encode) -> Outcome<V> {
@@ -142,10 +148,6 @@ impl TokenCalls<'_> {
 
     // Administration
 
-    pub fn admin(self) -> Outcome<AccountId> {
-        self.send(selector_bytes!("admin"), ())
-    }
-
     pub fn cap(self) -> Outcome<u128> {
         self.send(selector_bytes!("cap"), ())
     }
@@ -168,10 +170,6 @@ impl TokenCalls<'_> {
 
     pub fn renounce_role(self, role: Role) -> Outcome<TokenResult> {
         self.send(selector_bytes!("renounce_role"), role)
-    }
-
-    pub fn transfer_admin(self, new_admin: impl Into<AccountId>) -> Outcome<TokenResult> {
-        self.send(selector_bytes!("transfer_admin"), new_admin.into())
     }
 
     pub fn pause(self) -> Outcome<TokenResult> {
@@ -228,14 +226,16 @@ pub const MESSAGES: &[&str] = &[
     "CivicToken::votes_at",
     "CivicToken::total_supply_at",
     "CivicToken::has_role",
-    "admin",
     "cap",
     "paused",
     "CivicToken::transfer_policy",
     "grant_role",
     "revoke_role",
     "renounce_role",
-    "transfer_admin",
+    "Admin::admin",
+    "Admin::offered_admin",
+    "Admin::offer_admin",
+    "Admin::accept_admin",
     "pause",
     "unpause",
     "set_transfer_policy",

@@ -5,9 +5,10 @@
 
 use std::{
     io::Write,
+    panic::AssertUnwindSafe,
     sync::{
         atomic::{AtomicUsize, Ordering},
-        Mutex,
+        Mutex, PoisonError,
     },
 };
 
@@ -108,14 +109,19 @@ pub fn simulate(
                 let Some(name) = names.get(index) else {
                     return;
                 };
-                let result = simulate_city(name, options, progress);
-                results.lock().expect("a worker panicked")[index] = Some(result);
+                // A panic (a harness-level failure: a trap, a call that could not be
+                // made) is this city's error, not the whole run's.
+                let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    simulate_city(name, options, progress)
+                }))
+                .unwrap_or_else(|panic| Err(anyhow!("it panicked: {}", panic_message(&*panic))));
+                results.lock().unwrap_or_else(PoisonError::into_inner)[index] = Some(result);
             });
         }
     });
     let cities = results
         .into_inner()
-        .expect("a worker panicked")
+        .unwrap_or_else(PoisonError::into_inner)
         .into_iter()
         .zip(names)
         .map(|(result, name)| {
@@ -125,6 +131,15 @@ pub fn simulate(
         })
         .collect::<Result<_>>()?;
     Ok(Report { cities })
+}
+
+/// What a panic said, if it said it in words.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)")
 }
 
 fn simulate_city(name: &str, options: Options, progress: &(dyn Fn() + Sync)) -> Result<CityReport> {

@@ -2,14 +2,14 @@
 //! played on the real Wasm as the attacker would, and refused.
 
 use city_traits::{
-    CivicRole, Electorate, EscrowError, GovernanceConfig, IdentityKind, MilestonePlan, PollState,
-    ProjectState, Role, TransferPolicy, VotingError, Wage, FOR, MIN_TIMELOCK_MS,
+    AdminError, CivicRole, Electorate, EscrowError, GovernanceConfig, IdentityKind, MilestonePlan,
+    PollState, ProjectState, Role, TransferPolicy, VotingError, Wage, FOR, MIN_TIMELOCK_MS,
 };
 use harness::{
     city::{contract_account, Actor, ADMIN, ALICE, BOB, CAROL, GOVERNANCE, MALLORY},
     escrow::ProjectPlan,
     voting::proposed_call,
-    City, TokenConfig,
+    AdminCalls, City, TokenConfig,
 };
 use ink::{primitives::AccountId, selector_bytes};
 
@@ -59,7 +59,7 @@ fn a_lone_visitor_cannot_take_the_token_admin_seat_by_proposal() {
     let voting = contract_account(&city.voting);
     let seize = proposed_call(
         &city.token,
-        selector_bytes!("transfer_admin"),
+        selector_bytes!("Admin::offer_admin"),
         VISITOR.account(),
     );
     // When the visitor proposes it (the proposer no longer names an electorate) and
@@ -89,6 +89,11 @@ fn a_lone_visitor_cannot_take_the_token_admin_seat_by_proposal() {
         VotingError::NotQueued
     );
     assert_eq!(city.token(ADMIN).admin().value, voting);
+    assert_eq!(city.token(ADMIN).offered_admin().value, None);
+    assert_eq!(
+        city.token(VISITOR).accept_admin().err(),
+        AdminError::NotOffered
+    );
 }
 
 #[test]
@@ -543,7 +548,7 @@ fn a_proposal_naming_its_own_electorate_is_refused_as_malformed() {
     let visitors = Electorate::people(&[IdentityKind::Visitor]);
     let seize = proposed_call(
         &city.token,
-        selector_bytes!("transfer_admin"),
+        selector_bytes!("Admin::offer_admin"),
         VISITOR.account(),
     );
     let attack = harness::call::input(

@@ -2,13 +2,13 @@
 //! passed proposals through the timelock, all calls or none.
 
 use city_traits::{
-    Action, Call, Electorate, GovernanceConfig, PollId, PollState, RewardError, Role, Rule,
-    TokenError, VotingError, AGAINST, FOR,
+    Action, AdminError, Call, Electorate, GovernanceConfig, PollId, PollState, RewardError, Role,
+    Rule, TokenError, VotingError, AGAINST, FOR,
 };
 use harness::{
     city::{contract_account, ADMIN, ALICE, BOB, GOVERNANCE, MALLORY, TOKEN_GOVERNANCE},
     voting::proposed_call,
-    City,
+    AdminCalls, City,
 };
 use ink::selector_bytes;
 
@@ -50,6 +50,72 @@ fn pause_token(city: &City) -> Vec<Call> {
         ),
         proposed_call(&city.token, selector_bytes!("pause"), ()),
     ]
+}
+
+#[test]
+fn the_seats_move_to_governance_only_when_a_passed_proposal_accepts_them() {
+    // Given a city whose admin offered the four seats to e-voting.
+    let mut city = city();
+    let voting = contract_account(&city.voting);
+    city.token(ADMIN).offer_admin(voting).ok();
+    city.registry(ADMIN).offer_admin(voting).ok();
+    city.rewards(ADMIN).offer_admin(voting).ok();
+    city.escrow(ADMIN).offer_admin(voting).ok();
+    // Then an offer moves nothing: the admin still holds every seat and still acts.
+    assert_eq!(city.token(ADMIN).admin().value, ADMIN.account());
+    assert_eq!(city.escrow(ADMIN).offered_admin().value, Some(voting));
+    assert_eq!(
+        city.token(MALLORY).accept_admin().err(),
+        AdminError::NotOffered
+    );
+    city.token(ADMIN).grant_role(Role::Pauser, ADMIN).ok();
+
+    // When the holders pass the proposal that accepts them, and it is executed.
+    let accept = city.accept_the_seats();
+    let proposal = pass(&mut city, &accept);
+    assert_eq!(
+        city.token(ADMIN).admin().value,
+        ADMIN.account(),
+        "queued only"
+    );
+    city.advance_time(GOVERNANCE.timelock_ms);
+    city.voting(MALLORY).execute(proposal).ok();
+
+    // Then e-voting holds all four, no offer is left, and the old admin has no power.
+    assert_eq!(city.token(ADMIN).admin().value, voting);
+    assert_eq!(city.registry(ADMIN).admin().value, voting);
+    assert_eq!(city.rewards(ADMIN).admin().value, voting);
+    assert_eq!(city.escrow(ADMIN).admin().value, voting);
+    assert_eq!(city.token(ADMIN).offered_admin().value, None);
+    assert_eq!(
+        city.token(ADMIN).offer_admin(MALLORY).err(),
+        AdminError::NotAdmin
+    );
+    assert_eq!(
+        city.rewards(ADMIN).set_limits(1, 1).err(),
+        RewardError::NotAdmin
+    );
+}
+
+#[test]
+fn accepting_a_seat_not_offered_reverts_the_whole_acceptance() {
+    // Given three of the four seats offered to e-voting: the escrow's was forgotten.
+    let mut city = city();
+    let voting = contract_account(&city.voting);
+    city.token(ADMIN).offer_admin(voting).ok();
+    city.registry(ADMIN).offer_admin(voting).ok();
+    city.rewards(ADMIN).offer_admin(voting).ok();
+    let accept = city.accept_the_seats();
+    let proposal = pass(&mut city, &accept);
+    city.advance_time(GOVERNANCE.timelock_ms);
+    // When it is executed, the fourth call is refused, and with it the three before.
+    assert_eq!(
+        city.voting(MALLORY).execute(proposal).err(),
+        VotingError::CallFailed { index: 3 }
+    );
+    assert_eq!(city.token(ADMIN).admin().value, ADMIN.account());
+    assert_eq!(city.token(ADMIN).offered_admin().value, Some(voting));
+    assert_eq!(city.escrow(ADMIN).admin().value, ADMIN.account());
 }
 
 #[test]

@@ -7,7 +7,8 @@
 //! members of the governance electorate may always propose.
 
 use city_traits::{
-    Call, CivicRole, Electorate, GovernanceConfig, IdentityKind, PollState, Role, VotingError, FOR,
+    AdminError, Call, CivicRole, Electorate, GovernanceConfig, IdentityKind, PollState, Role,
+    VotingError, FOR,
 };
 use harness::{
     city::{
@@ -15,7 +16,7 @@ use harness::{
         TOKEN_GOVERNANCE,
     },
     voting::proposed_call,
-    City,
+    AdminCalls, City,
 };
 use ink::{primitives::AccountId, selector_bytes};
 
@@ -55,7 +56,7 @@ fn a_seizure_bundled_with_a_rule_change_is_still_vetoed_by_the_guardian() {
         proposed_call(&city.voting, selector_bytes!("set_config"), GOVERNANCE),
         proposed_call(
             &city.token,
-            selector_bytes!("transfer_admin"),
+            selector_bytes!("Admin::offer_admin"),
             MALLORY.account(),
         ),
     ];
@@ -89,7 +90,7 @@ fn a_seizure_bundled_with_executing_a_guardian_change_is_still_vetoed() {
         proposed_call(&city.voting, selector_bytes!("execute"), guardian_change),
         proposed_call(
             &city.token,
-            selector_bytes!("transfer_admin"),
+            selector_bytes!("Admin::offer_admin"),
             MALLORY.account(),
         ),
     ];
@@ -106,6 +107,11 @@ fn a_seizure_bundled_with_executing_a_guardian_change_is_still_vetoed() {
     assert_eq!(
         city.token(ADMIN).admin().value,
         contract_account(&city.voting)
+    );
+    assert_eq!(city.token(ADMIN).offered_admin().value, None);
+    assert_eq!(
+        city.token(MALLORY).accept_admin().err(),
+        AdminError::NotOffered
     );
 }
 

@@ -79,7 +79,7 @@ fn the_hostile_token_does_call_back_where_re_entry_is_not_at_stake() {
         &mut city,
         &hostile,
         registry,
-        selector_bytes!("admin"),
+        selector_bytes!("Admin::admin"),
         Vec::new(),
     );
     city.escrow_at(&escrow, BANK).fund(project, 100 * COIN).ok();

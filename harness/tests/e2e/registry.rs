@@ -3,7 +3,7 @@
 use city_traits::{CivicRole, IdentityKind, RegistryError};
 use harness::{
     city::{ADMIN, ALICE, BOB, CAROL, MALLORY},
-    City,
+    AdminCalls, City,
 };
 
 const DAY_MS: u64 = 86_400_000;
@@ -162,7 +162,13 @@ fn history_answers_for_snapshots() {
 #[test]
 fn the_registry_admin_seat_moves_to_governance() {
     let mut city = city();
-    city.registry(ADMIN).transfer_admin(CAROL).ok();
+    city.registry(ADMIN).offer_admin(CAROL).ok();
+    assert_eq!(
+        city.registry(BOB).admin().value,
+        ADMIN.account(),
+        "offered only"
+    );
+    city.registry(CAROL).accept_admin().ok();
     assert_eq!(city.registry(BOB).admin().value, CAROL.account());
     assert_eq!(
         city.registry(ADMIN)

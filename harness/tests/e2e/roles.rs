@@ -1,7 +1,10 @@
 //! Roles and the admin seat on the real Wasm.
 
-use city_traits::{Role, TokenError};
-use harness::city::{ADMIN, ALICE, BOB, MALLORY};
+use city_traits::{AdminError, AdminTransferred, Role, TokenError};
+use harness::{
+    city::{ADMIN, ALICE, BOB, MALLORY},
+    AdminCalls,
+};
 use ink::primitives::AccountId;
 
 use crate::city_with_holders;
@@ -68,19 +71,51 @@ fn every_role_gated_message_refuses_outsiders() {
 }
 
 #[test]
-fn the_admin_seat_moves_once_and_for_all() {
+fn the_admin_seat_moves_only_when_the_account_offered_accepts_it() {
     let mut city = city_with_holders();
     assert_eq!(
         city.token(ADMIN)
-            .transfer_admin(AccountId::from([0; 32]))
+            .offer_admin(AccountId::from([0; 32]))
             .err(),
-        TokenError::ZeroAdmin
+        AdminError::ZeroAdmin
     );
-    city.token(ADMIN).transfer_admin(BOB).ok();
+    assert_eq!(city.token(BOB).offer_admin(BOB).err(), AdminError::NotAdmin);
+    // A typo: the seat is offered to an account nobody holds, and stays where it was.
+    city.token(ADMIN).offer_admin(MALLORY).ok();
+    assert_eq!(city.token(ALICE).admin().value, ADMIN.account());
+    assert_eq!(city.token(BOB).accept_admin().err(), AdminError::NotOffered);
+    city.token(ADMIN).grant_role(Role::Minter, ADMIN).ok();
+    // The admin offers again, replacing the first offer: only the new one can accept.
+    city.token(ADMIN).offer_admin(BOB).ok();
+    assert_eq!(
+        city.token(MALLORY).accept_admin().err(),
+        AdminError::NotOffered
+    );
+    let accepted = city.token(BOB).accept_admin();
+    assert_eq!(
+        accepted.events_of::<AdminTransferred>(),
+        vec![AdminTransferred {
+            previous: ADMIN.account(),
+            new: BOB.account()
+        }]
+    );
+    accepted.ok();
     assert_eq!(city.token(ALICE).admin().value, BOB.account());
+    assert_eq!(city.token(ALICE).offered_admin().value, None);
     assert_eq!(
         city.token(ADMIN).grant_role(Role::Minter, ADMIN).err(),
         TokenError::NotAdmin
     );
+    assert_eq!(city.token(BOB).accept_admin().err(), AdminError::NotOffered);
     city.token(BOB).grant_role(Role::Minter, BOB).ok();
+}
+
+#[test]
+fn an_offer_to_the_holder_itself_withdraws_the_offer() {
+    let mut city = city_with_holders();
+    city.token(ADMIN).offer_admin(BOB).ok();
+    city.token(ADMIN).offer_admin(ADMIN).ok();
+    assert_eq!(city.token(ALICE).offered_admin().value, None);
+    assert_eq!(city.token(BOB).accept_admin().err(), AdminError::NotOffered);
+    assert_eq!(city.token(ALICE).admin().value, ADMIN.account());
 }
