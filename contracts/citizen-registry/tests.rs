@@ -331,33 +331,9 @@ mod roles {
 
 mod admin_seat {
     use super::*;
+    use city_traits::fakes::{assert_seat_refused, recorded};
 
     const ZERO: AccountId = AccountId([0; 32]);
-
-    /// The events of type `T` recorded so far, decoded.
-    fn events<T: ink::env::Event + ink::scale::Decode>() -> Vec<T> {
-        test::recorded_events()
-            .filter(|event| {
-                event.topics.first().map(|t| t.as_slice())
-                    == T::SIGNATURE_TOPIC.as_ref().map(|t| t.as_slice())
-            })
-            .map(|event| T::decode(&mut &event.data[..]).expect("event decodes"))
-            .collect()
-    }
-
-    /// Asserts that `call` fails with `error`, leaving the seat as it was and emitting
-    /// nothing.
-    fn assert_seat_refused(
-        registry: &mut CitizenRegistry,
-        error: AdminError,
-        call: impl FnOnce(&mut CitizenRegistry) -> Result<(), AdminError>,
-    ) {
-        let seat = (registry.admin(), registry.offered_admin());
-        let before = event_count();
-        assert_eq!(call(registry), Err(error));
-        assert_eq!((registry.admin(), registry.offered_admin()), seat);
-        assert_eq!(event_count(), before, "a refused call emitted events");
-    }
 
     /// The registry, its seat offered by alice to frank.
     fn offered_to_frank() -> CitizenRegistry {
@@ -374,7 +350,7 @@ mod admin_seat {
         assert_eq!(registry.admin(), a.alice);
         assert_eq!(registry.offered_admin(), Some(a.frank));
         assert_eq!(
-            events::<AdminOffered>(),
+            recorded::<AdminOffered>(),
             vec![AdminOffered {
                 admin: a.alice,
                 to: a.frank
@@ -402,7 +378,7 @@ mod admin_seat {
             (a.frank, None)
         );
         assert_eq!(
-            events::<AdminTransferred>(),
+            recorded::<AdminTransferred>(),
             vec![AdminTransferred {
                 previous: a.alice,
                 new: a.frank

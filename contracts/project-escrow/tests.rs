@@ -186,31 +186,7 @@ fn only_the_admin_approves_and_resolves() {
 
 mod admin_seat {
     use super::*;
-
-    /// The events of type `T` recorded so far, decoded.
-    fn events<T: ink::env::Event + ink::scale::Decode>() -> Vec<T> {
-        test::recorded_events()
-            .filter(|event| {
-                event.topics.first().map(|t| t.as_slice())
-                    == T::SIGNATURE_TOPIC.as_ref().map(|t| t.as_slice())
-            })
-            .map(|event| T::decode(&mut &event.data[..]).expect("event decodes"))
-            .collect()
-    }
-
-    /// Asserts that `call` fails with `error`, leaving the seat as it was and emitting
-    /// nothing.
-    fn assert_seat_refused(
-        escrow: &mut ProjectEscrow,
-        error: AdminError,
-        call: impl FnOnce(&mut ProjectEscrow) -> Result<(), AdminError>,
-    ) {
-        let seat = (escrow.admin(), escrow.offered_admin());
-        let before = test::recorded_events().count();
-        assert_eq!(call(escrow), Err(error));
-        assert_eq!((escrow.admin(), escrow.offered_admin()), seat);
-        assert_eq!(test::recorded_events().count(), before);
-    }
+    use city_traits::fakes::{assert_seat_refused, recorded};
 
     /// The escrow, its seat offered by alice to django.
     fn offered_to_django() -> ProjectEscrow {
@@ -228,7 +204,7 @@ mod admin_seat {
             (a.alice, Some(a.django))
         );
         assert_eq!(
-            events::<AdminOffered>(),
+            recorded::<AdminOffered>(),
             vec![AdminOffered {
                 admin: a.alice,
                 to: a.django
@@ -253,7 +229,7 @@ mod admin_seat {
         escrow.accept_admin().unwrap();
         assert_eq!((escrow.admin(), escrow.offered_admin()), (a.django, None));
         assert_eq!(
-            events::<AdminTransferred>(),
+            recorded::<AdminTransferred>(),
             vec![AdminTransferred {
                 previous: a.alice,
                 new: a.django

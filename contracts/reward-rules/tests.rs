@@ -345,31 +345,7 @@ fn receipts_are_the_attesters_own_and_cannot_be_squatted() {
 
 mod admin_seat {
     use super::*;
-
-    /// The events of type `T` recorded so far, decoded.
-    fn events<T: ink::env::Event + ink::scale::Decode>() -> Vec<T> {
-        test::recorded_events()
-            .filter(|event| {
-                event.topics.first().map(|t| t.as_slice())
-                    == T::SIGNATURE_TOPIC.as_ref().map(|t| t.as_slice())
-            })
-            .map(|event| T::decode(&mut &event.data[..]).expect("event decodes"))
-            .collect()
-    }
-
-    /// Asserts that `call` fails with `error`, leaving the seat as it was and emitting
-    /// nothing.
-    fn assert_seat_refused(
-        rules: &mut RewardRules,
-        error: AdminError,
-        call: impl FnOnce(&mut RewardRules) -> Result<(), AdminError>,
-    ) {
-        let seat = (rules.admin(), rules.offered_admin());
-        let before = test::recorded_events().count();
-        assert_eq!(call(rules), Err(error));
-        assert_eq!((rules.admin(), rules.offered_admin()), seat);
-        assert_eq!(test::recorded_events().count(), before);
-    }
+    use city_traits::fakes::{assert_seat_refused, recorded};
 
     /// The rules, their seat offered by alice to bob.
     fn offered_to_bob() -> RewardRules {
@@ -387,7 +363,7 @@ mod admin_seat {
             (a.alice, Some(a.bob))
         );
         assert_eq!(
-            events::<AdminOffered>(),
+            recorded::<AdminOffered>(),
             vec![AdminOffered {
                 admin: a.alice,
                 to: a.bob
@@ -410,7 +386,7 @@ mod admin_seat {
         rules.accept_admin().unwrap();
         assert_eq!((rules.admin(), rules.offered_admin()), (a.bob, None));
         assert_eq!(
-            events::<AdminTransferred>(),
+            recorded::<AdminTransferred>(),
             vec![AdminTransferred {
                 previous: a.alice,
                 new: a.bob

@@ -205,3 +205,35 @@ fn move_tokens(
     *w.balances.entry(to).or_default() += value;
     Ok(())
 }
+
+/// The events of type `T` this test recorded, decoded.
+pub fn recorded<T: ink::env::Event + ink::scale::Decode>() -> Vec<T> {
+    ink::env::test::recorded_events()
+        .filter(|event| {
+            event.topics.first().map(|topic| topic.as_slice())
+                == T::SIGNATURE_TOPIC.as_ref().map(|topic| topic.as_slice())
+        })
+        .map(|event| T::decode(&mut &event.data[..]).expect("the event decodes"))
+        .collect()
+}
+
+/// Asserts that `call` is refused with `error`, leaves the admin seat of `contract` as
+/// it was and emits nothing: the same check for each contract that has the seat.
+pub fn assert_seat_refused<C>(
+    contract: &mut C,
+    error: crate::AdminError,
+    call: impl FnOnce(&mut C) -> Result<(), crate::AdminError>,
+) where
+    // The output types `#[ink::trait_definition]` names for the two queries.
+    C: crate::Admin<adminOutput = AccountId, offeredAdminOutput = Option<AccountId>>,
+{
+    let seat = (contract.admin(), contract.offered_admin());
+    let before = ink::env::test::recorded_events().count();
+    assert_eq!(call(contract), Err(error));
+    assert_eq!((contract.admin(), contract.offered_admin()), seat);
+    assert_eq!(
+        ink::env::test::recorded_events().count(),
+        before,
+        "a refused call emitted events"
+    );
+}
