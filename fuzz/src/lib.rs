@@ -854,27 +854,27 @@ impl World {
         };
         let mut city = City::with_parts(config, polls::governance(), broken)?;
         for role in [Role::Minter, Role::Burner, Role::Pauser] {
-            city.token(ADMIN).grant_role(role, ADMIN).ok();
+            city.token(ADMIN).grant_role(role, ADMIN).expect_accepted();
         }
         city.token(ADMIN)
             .grant_role(Role::ServiceProvider, SHOP)
-            .ok();
-        city.grant_civic_role(CivicRole::Attester, [BIN.account(), ROGUE_BIN.account()]);
+            .expect_accepted();
+        city.grant_civic_role(CivicRole::Attester, [BIN.account(), ROGUE_BIN.account()])?;
         let registered_ms = city.now_ms();
         for (n, (actor, kind)) in ACTORS.iter().enumerate() {
             if let Some(kind) = kind {
                 let expires = identities::card_expiry(*actor, registered_ms);
                 city.registry(ADMIN)
                     .register(*actor, *kind, document(n), expires)
-                    .ok();
+                    .expect_accepted();
             }
         }
         city.rewards(ADMIN)
             .authorise_attester(BIN, &[Action::Recyclables, Action::Volunteering])
-            .ok();
+            .expect_accepted();
         city.rewards(ADMIN)
             .authorise_attester(ROGUE_BIN, &[Action::Recyclables])
-            .ok();
+            .expect_accepted();
         for action in [Action::Recyclables, Action::TaxPaid] {
             let (reward, per, who) = model::rule(action, money).context("a rule of the model")?;
             let rule = Rule {
@@ -882,15 +882,17 @@ impl World {
                 per,
                 kinds: kinds(who),
             };
-            city.rewards(ADMIN).set_rule(action, Some(rule), 0).ok();
+            city.rewards(ADMIN)
+                .set_rule(action, Some(rule), 0)
+                .expect_accepted();
         }
         city.rewards(ADMIN)
             .set_limits(money.of(REWARD_CAP), money.of(REWARD_BUDGET))
-            .ok();
+            .expect_accepted();
         // Alice votes with her tokens, so her history is checked too.
         let savings = money.of(ALICE_SAVINGS);
-        city.token(ADMIN).transfer(ALICE, savings).ok();
-        city.token(ALICE).track_votes().ok();
+        city.token(ADMIN).transfer(ALICE, savings).expect_accepted();
+        city.token(ALICE).track_votes().expect_accepted();
         city.advance_blocks(1);
         let escrow = contract_account(&city.escrow);
         let voting = contract_account(&city.voting);
@@ -909,12 +911,14 @@ impl World {
         let opened = (city.block(), city.now_ms());
         city.voting(ADMIN)
             .create_poll("?", &["a", "b", "c"], electorate, false, true)
-            .ok();
+            .expect_accepted();
         model
             .polls
             .open(ADMIN.account(), 3, (false, false, true, false), opened)
             .ok();
-        city.voting(ADMIN).propose("!", &[], false, false).ok();
+        city.voting(ADMIN)
+            .propose("!", &[], false, false)
+            .expect_accepted();
         model
             .polls
             .open(ADMIN.account(), 2, (true, false, false, false), opened)
@@ -923,21 +927,21 @@ impl World {
         // of the token's holders (alice's savings weigh in).
         city.voting(ADMIN)
             .create_poll("?", &["a", "b"], electorate, true, true)
-            .ok();
+            .expect_accepted();
         model
             .polls
             .open(ADMIN.account(), 2, (false, true, true, false), opened)
             .ok();
         city.voting(ADMIN)
             .create_poll("?", &["a", "b"], Electorate::Tokens, false, true)
-            .ok();
+            .expect_accepted();
         model
             .polls
             .open(ADMIN.account(), 2, (false, false, true, true), opened)
             .ok();
         // A project taking funds for a few days; everyone lets the escrow take their tokens.
-        city.grant_civic_role(CivicRole::Inspector, [projects::INSPECTOR.account()]);
-        city.grant_civic_role(CivicRole::Worker, projects::WORKERS.map(|w| w.account()));
+        city.grant_civic_role(CivicRole::Inspector, [projects::INSPECTOR.account()])?;
+        city.grant_civic_role(CivicRole::Worker, projects::WORKERS.map(|w| w.account()))?;
         let project = ProjectPlan {
             title: [0xf0; 32],
             contractor: projects::CONTRACTOR.account(),
@@ -946,10 +950,14 @@ impl World {
             funding_deadline: city.now_ms() + projects::FUNDING_DAYS * REWARD_EPOCH_MS,
             needs_approval: false,
         };
-        city.escrow(ADMIN).create_project(&project).ok();
+        city.escrow(ADMIN)
+            .create_project(&project)
+            .expect_accepted();
         model.project = projects::ProjectModel::new(project.funding_deadline, money);
         for (actor, _) in ACTORS {
-            city.token(actor).approve(escrow, u128::MAX).ok();
+            city.token(actor)
+                .approve(escrow, u128::MAX)
+                .expect_accepted();
             model
                 .allowances
                 .insert((actor.account(), escrow), u128::MAX);
@@ -958,7 +966,9 @@ impl World {
         model.block = city.block();
         model.now_ms = city.now_ms();
         // Alice is for the proposal: once voting ends it can be queued and executed.
-        city.voting(ALICE).cast_vote(1, city_traits::FOR).ok();
+        city.voting(ALICE)
+            .cast_vote(1, city_traits::FOR)
+            .expect_accepted();
         let ids = model.identities.clone();
         model
             .polls
