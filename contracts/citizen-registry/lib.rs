@@ -7,10 +7,28 @@
 //!   a kind (citizen, resident, e-resident, visitor), an expiry and the hash of its
 //!   off-chain document; no personal data is stored. A document hash backs one account
 //!   forever: it cannot be reused for another.
-//! - **Roles**: the admin grants the registrar role; registrars grant inspector, worker,
-//!   attester (trusted devices) and service provider. Anyone may renounce a role. The admin
-//!   seat moves in two steps: `offer_admin(to)`, then `accept_admin()` by `to` (city-traits'
-//!   [`Admin`](city_traits::Admin), selectors `Admin::offer_admin` and so on).
+//! - **Roles**: registrars grant inspector, worker, attester (trusted devices) and service
+//!   provider at once. The registrar role moves in two steps, like the admin seat: the
+//!   admin offers it (`grant_role(Registrar, account)`, event `RegistrarOffered`), and the
+//!   account offered takes it by calling `accept_registrar()` itself (`CivicRoleGranted`).
+//!   Until then the account holds nothing and is not counted; `registrar_offered(account)`
+//!   shows the offer, and `revoke_role(Registrar, account)` by the admin (or
+//!   `renounce_role(Registrar)` by the account) withdraws it (`RegistrarOfferWithdrawn`).
+//!   A contract cannot accept. Anyone may renounce a role, except the last registrar. The
+//!   admin seat moves in two steps: `offer_admin(to)`, then `accept_admin()` by `to`
+//!   (city-traits' [`Admin`](city_traits::Admin), selectors `Admin::offer_admin` and so on).
+//!
+//! ## Registrars
+//! Registrars issue and renew the cards that make up the electorate, so the registry keeps
+//! one that someone can act as: the last registrar cannot lose its role
+//! (`LastRegistrar`), and only an account that accepted the role counts. A role offered to
+//! an account whose key nobody holds is never accepted, so it never lets the real
+//! registrar go (the attacker's review's R-10). The acceptance must be the account's own
+//! call, not a contract's: a contract (e-voting included) could act as registrar only
+//! through governance, whose electorate lapses without one (`ContractRegistrar`). The
+//! other roles move in one step: none of them keeps the city able to recover, a registrar
+//! revokes a mistaken grant in one call, and a worker or a device need not send a
+//! transaction before it can be listed.
 //! - **History**: `kind_at(account, block)`, `was_eligible_at(account, block)` and
 //!   `eligible_counts_at(block)` answer for any finished block, so votes can use a
 //!   snapshot and a quorum. Identity changes are rare, so each one writes its checkpoint
@@ -72,11 +90,15 @@ mod citizen_registry {
         identities: Mapping<AccountId, Identity>,
         /// Which account each document backs.
         documents: Mapping<DocumentHash, AccountId>,
-        /// Each account's roles, one bit per [`CivicRole`].
+        /// Each account's roles, one bit per [`CivicRole`]; `Registrar` only once the
+        /// account accepted it.
         roles: Mapping<AccountId, u8>,
-        /// How many accounts hold the registrar role: once there is one, there is always
-        /// one, or no card could be issued or renewed again and governance, whose
-        /// electorate lapses card by card, would end with it.
+        /// The accounts the registrar role is offered to, until they accept it or the
+        /// offer is withdrawn.
+        registrar_offers: Mapping<AccountId, ()>,
+        /// How many accounts hold the registrar role (accepted; offers do not count): once
+        /// there is one, there is always one, or no card could be issued or renewed again
+        /// and governance, whose electorate lapses card by card, would end with it.
         registrars: u32,
         status_checkpoints: Mapping<AccountId, u32>,
         status_history: Mapping<(AccountId, u32), StatusCheckpoint>,
@@ -128,11 +150,35 @@ mod citizen_registry {
         pub by: AccountId,
     }
 
-    /// `role` was granted to `account`.
+    /// `account` holds `role` from now on: granted by the registrar `by`, or, for
+    /// `Registrar`, accepted by `account` itself (`by == account`; `RegistrarOffered`
+    /// named the admin who offered it).
     #[ink(event)]
     #[cfg_attr(test, derive(Debug, PartialEq))]
     pub struct CivicRoleGranted {
         pub role: CivicRole,
+        #[ink(topic)]
+        pub account: AccountId,
+        #[ink(topic)]
+        pub by: AccountId,
+    }
+
+    /// The admin `by` offered the registrar role to `account`, which holds it only once it
+    /// calls `accept_registrar`.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct RegistrarOffered {
+        #[ink(topic)]
+        pub account: AccountId,
+        #[ink(topic)]
+        pub by: AccountId,
+    }
+
+    /// The pending offer of the registrar role to `account` was withdrawn by the admin
+    /// `by`, or declined by `account` itself (`by == account`).
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct RegistrarOfferWithdrawn {
         #[ink(topic)]
         pub account: AccountId,
         #[ink(topic)]
@@ -164,6 +210,7 @@ mod citizen_registry {
                 identities: Mapping::new(),
                 documents: Mapping::new(),
                 roles: Mapping::new(),
+                registrar_offers: Mapping::new(),
                 registrars: 0,
                 status_checkpoints: Mapping::new(),
                 status_history: Mapping::new(),
@@ -336,23 +383,31 @@ mod citizen_registry {
             Ok(())
         }
 
-        /// Grants `role` to `account`: the admin grants `Registrar`, registrars grant the
-        /// others. Granting a role already held changes nothing.
+        /// Grants `role` to `account`. Registrars grant inspector, worker, attester and
+        /// service provider, which `account` holds at once. The admin grants `Registrar`
+        /// as an offer: `account` holds it, and counts as a registrar, only once it calls
+        /// `accept_registrar` itself. Granting a role already held, or offering the
+        /// registrar role again to an account it is offered to, changes nothing.
         ///
         /// # Errors
         /// `NotAdmin` (for `Registrar`), `NotRegistrar` (for the others).
         ///
         /// # Events
-        /// `CivicRoleGranted` when the account did not hold the role.
+        /// `RegistrarOffered` for a new offer of `Registrar`; `CivicRoleGranted` for another
+        /// role the account did not hold.
         #[ink(message)]
         pub fn grant_role(&mut self, role: CivicRole, account: AccountId) -> Result<()> {
             let by = self.ensure_may_manage(role)?;
             let roles = self.roles.get(account).unwrap_or_default();
-            if roles & role.bit() == 0 {
-                if role == CivicRole::Registrar {
-                    // One per account at most: far below u32::MAX.
-                    self.registrars = self.registrars.saturating_add(1);
+            if roles & role.bit() != 0 {
+                return Ok(());
+            }
+            if role == CivicRole::Registrar {
+                if !self.registrar_offers.contains(account) {
+                    self.registrar_offers.insert(account, &());
+                    self.env().emit_event(RegistrarOffered { account, by });
                 }
+            } else {
                 self.roles.insert(account, &(roles | role.bit()));
                 self.env()
                     .emit_event(CivicRoleGranted { role, account, by });
@@ -360,29 +415,94 @@ mod citizen_registry {
             Ok(())
         }
 
-        /// Takes `role` from `account`; who may do so is as for `grant_role`. Revoking a
-        /// role not held changes nothing.
+        /// The caller, to whom the registrar role is offered, takes it: it registers,
+        /// renews and grants roles from now on, and counts for the last-registrar rule.
+        /// Only the account offered accepts, by a call of its own: a contract cannot (see
+        /// the crate docs, Registrars).
+        ///
+        /// # Errors
+        /// `NotOffered` if the role is not offered to the caller (never offered, withdrawn,
+        /// or already accepted); `ContractRegistrar` if the caller is a contract.
+        ///
+        /// # Events
+        /// `CivicRoleGranted { role: Registrar, account: caller, by: caller }`.
+        #[ink(message)]
+        pub fn accept_registrar(&mut self) -> Result<()> {
+            let caller = self.env().caller();
+            if !self.registrar_offers.contains(caller) {
+                return Err(RegistryError::NotOffered);
+            }
+            if self.env().is_contract(&caller) {
+                return Err(RegistryError::ContractRegistrar);
+            }
+            let role = CivicRole::Registrar;
+            let roles = self.roles.get(caller).unwrap_or_default();
+            self.registrar_offers.remove(caller);
+            self.roles.insert(caller, &(roles | role.bit()));
+            // One per account at most: far below u32::MAX.
+            self.registrars = self.registrars.saturating_add(1);
+            self.env().emit_event(CivicRoleGranted {
+                role,
+                account: caller,
+                by: caller,
+            });
+            Ok(())
+        }
+
+        /// Whether the registrar role is offered to `account` and not yet accepted (an
+        /// account holding the role has no offer: see `has_civic_role`).
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn registrar_offered(&self, account: AccountId) -> bool {
+            self.registrar_offers.contains(account)
+        }
+
+        /// How many accounts hold the registrar role (accepted; pending offers do not
+        /// count).
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn registrars(&self) -> u32 {
+            self.registrars
+        }
+
+        /// Takes `role` from `account`; who may do so is as for `grant_role`. For
+        /// `Registrar`, a pending offer to `account` is withdrawn. Revoking a role neither
+        /// held nor offered changes nothing.
         ///
         /// # Errors
         /// `NotAdmin` (for `Registrar`), `NotRegistrar` (for the others), `LastRegistrar`
-        /// for the only registrar (grant another first).
+        /// for the only registrar that accepted the role (offers do not count: have
+        /// another accept first).
         ///
         /// # Events
-        /// `CivicRoleRevoked` when the account held the role.
+        /// `CivicRoleRevoked` when the account held the role; `RegistrarOfferWithdrawn`
+        /// when the registrar role was offered to it.
         #[ink(message)]
         pub fn revoke_role(&mut self, role: CivicRole, account: AccountId) -> Result<()> {
             let by = self.ensure_may_manage(role)?;
             self.remove_role(role, account, by)
         }
 
-        /// Gives up one of the caller's own roles. Renouncing a role not held changes
-        /// nothing.
+        /// Gives up one of the caller's own roles, or declines the registrar role offered
+        /// to it. Renouncing a role neither held nor offered changes nothing.
         ///
         /// # Errors
-        /// `LastRegistrar` for the only registrar; anyone else may renounce.
+        /// `LastRegistrar` for the only registrar that accepted the role; anyone else may
+        /// renounce.
         ///
         /// # Events
-        /// `CivicRoleRevoked { by: caller }` when the caller held the role.
+        /// `CivicRoleRevoked { by: caller }` when the caller held the role;
+        /// `RegistrarOfferWithdrawn { by: caller }` when it declined an offer.
         #[ink(message)]
         pub fn renounce_role(&mut self, role: CivicRole) -> Result<()> {
             let caller = self.env().caller();
@@ -429,6 +549,10 @@ mod citizen_registry {
                 self.roles.insert(account, &(roles & !role.bit()));
                 self.env()
                     .emit_event(CivicRoleRevoked { role, account, by });
+            } else if role == CivicRole::Registrar && self.registrar_offers.contains(account) {
+                self.registrar_offers.remove(account);
+                self.env()
+                    .emit_event(RegistrarOfferWithdrawn { account, by });
             }
             Ok(())
         }

@@ -27,16 +27,24 @@ fn document(seed: u8) -> [u8; 32] {
     [seed; 32]
 }
 
-/// A registry created by alice (admin), with bob as registrar, at `START_MS`.
+/// A registry created by alice (admin), with bob as registrar, at `START_MS`; bob calls.
 fn registry() -> CitizenRegistry {
     test::set_block_timestamp::<E>(START_MS);
     act_as(accounts().alice);
     let mut registry = CitizenRegistry::new();
-    registry
-        .grant_role(CivicRole::Registrar, accounts().bob)
-        .unwrap();
+    appoint(&mut registry, accounts().bob);
     act_as(accounts().bob);
     registry
+}
+
+/// Alice (the admin) offers the registrar role to `account`, which accepts it; alice calls
+/// next.
+fn appoint(registry: &mut CitizenRegistry, account: AccountId) {
+    act_as(accounts().alice);
+    registry.grant_role(CivicRole::Registrar, account).unwrap();
+    act_as(account);
+    registry.accept_registrar().unwrap();
+    act_as(accounts().alice);
 }
 
 fn register(registry: &mut CitizenRegistry, account: AccountId, kind: IdentityKind, seed: u8) {
@@ -53,7 +61,8 @@ fn event_count() -> usize {
     test::recorded_events().count()
 }
 
-/// Asserts that `call` fails with `error`, emitting nothing.
+/// Asserts that `call` fails with `error`, emitting nothing and changing neither the
+/// counts nor any default account's roles or registrar offer.
 fn assert_refused<T: std::fmt::Debug>(
     registry: &mut CitizenRegistry,
     error: RegistryError,
@@ -61,6 +70,7 @@ fn assert_refused<T: std::fmt::Debug>(
 ) {
     let before = event_count();
     let counts = registry.eligible_counts();
+    let roles = all_roles(registry);
     assert_eq!(call(registry).unwrap_err(), error);
     assert_eq!(event_count(), before, "a refused call emitted events");
     assert_eq!(
@@ -68,6 +78,32 @@ fn assert_refused<T: std::fmt::Debug>(
         counts,
         "a refused call changed counts"
     );
+    assert_eq!(all_roles(registry), roles, "a refused call changed roles");
+}
+
+const ROLES: [CivicRole; 5] = [
+    CivicRole::Registrar,
+    CivicRole::Inspector,
+    CivicRole::Worker,
+    CivicRole::Attester,
+    CivicRole::ServiceProvider,
+];
+
+/// The registrar count, and for each default account its roles and whether the registrar
+/// role is offered to it.
+fn all_roles(registry: &CitizenRegistry) -> (u32, Vec<(Vec<bool>, bool)>) {
+    let a = accounts();
+    let everyone = [a.alice, a.bob, a.charlie, a.django, a.eve, a.frank];
+    let roles = everyone
+        .iter()
+        .map(|&who| {
+            let held = ROLES
+                .map(|role| registry.has_civic_role(who, role))
+                .to_vec();
+            (held, registry.registrar_offered(who))
+        })
+        .collect();
+    (registry.registrars(), roles)
 }
 
 mod identities {
@@ -283,8 +319,7 @@ mod roles {
         assert_refused(&mut registry, RegistryError::NotRegistrar, |r| {
             r.revoke_role(CivicRole::Worker, a.django)
         });
-        act_as(a.alice);
-        registry.grant_role(CivicRole::Registrar, a.eve).unwrap();
+        appoint(&mut registry, a.eve);
         registry.revoke_role(CivicRole::Registrar, a.bob).unwrap();
         assert!(!registry.has_civic_role(a.bob, CivicRole::Registrar));
     }
@@ -320,12 +355,251 @@ mod roles {
     fn holders_renounce_their_roles() {
         let mut registry = registry();
         let a = accounts();
-        act_as(a.alice);
-        registry.grant_role(CivicRole::Registrar, a.eve).unwrap();
+        appoint(&mut registry, a.eve);
         act_as(a.bob);
         registry.renounce_role(CivicRole::Registrar).unwrap();
         registry.renounce_role(CivicRole::Registrar).unwrap();
         assert!(!registry.has_civic_role(a.bob, CivicRole::Registrar));
+    }
+}
+
+/// The registrar role moves in two steps: the admin offers it, the account offered
+/// accepts it; until then it holds nothing and does not count.
+mod registrar_offers {
+    use super::*;
+    use city_traits::fakes::recorded;
+
+    /// The registry of [`registry`], the registrar role offered by alice to charlie; alice
+    /// calls.
+    fn offered_to_charlie() -> CitizenRegistry {
+        let mut registry = registry();
+        act_as(accounts().alice);
+        registry
+            .grant_role(CivicRole::Registrar, accounts().charlie)
+            .unwrap();
+        registry
+    }
+
+    #[ink::test]
+    fn an_offered_registrar_holds_nothing_until_it_accepts() {
+        let mut registry = offered_to_charlie();
+        let a = accounts();
+        let offer = |account| RegistrarOffered {
+            account,
+            by: a.alice,
+        };
+        assert_eq!(
+            recorded::<RegistrarOffered>(),
+            vec![offer(a.bob), offer(a.charlie)]
+        );
+        assert!(registry.registrar_offered(a.charlie));
+        assert!(!registry.has_civic_role(a.charlie, CivicRole::Registrar));
+        assert_eq!(registry.registrars(), 1, "only bob, who accepted");
+        act_as(a.charlie);
+        let year = START_MS + 365 * DAY_MS;
+        assert_refused(&mut registry, RegistryError::NotRegistrar, |r| {
+            r.register(a.django, IdentityKind::Citizen, document(1), year)
+        });
+        assert_refused(&mut registry, RegistryError::NotRegistrar, |r| {
+            r.grant_role(CivicRole::Attester, a.django)
+        });
+
+        registry.accept_registrar().unwrap();
+        assert_eq!(
+            recorded::<CivicRoleGranted>().last(),
+            Some(&CivicRoleGranted {
+                role: CivicRole::Registrar,
+                account: a.charlie,
+                by: a.charlie
+            })
+        );
+        assert!(registry.has_civic_role(a.charlie, CivicRole::Registrar));
+        assert!(!registry.registrar_offered(a.charlie));
+        assert_eq!(registry.registrars(), 2);
+        registry
+            .register(a.django, IdentityKind::Citizen, document(1), year)
+            .unwrap();
+        assert_refused(&mut registry, RegistryError::NotOffered, |r| {
+            r.accept_registrar()
+        });
+    }
+
+    #[ink::test]
+    fn only_the_account_offered_accepts() {
+        let mut registry = offered_to_charlie();
+        let a = accounts();
+        // The admin who offered, a registrar and a stranger: none of them is charlie.
+        for stranger in [a.alice, a.bob, a.eve] {
+            act_as(stranger);
+            assert_refused(&mut registry, RegistryError::NotOffered, |r| {
+                r.accept_registrar()
+            });
+        }
+        assert!(registry.registrar_offered(a.charlie));
+        act_as(a.charlie);
+        registry.accept_registrar().unwrap();
+        assert!(registry.has_civic_role(a.charlie, CivicRole::Registrar));
+        assert!(!registry.has_civic_role(a.eve, CivicRole::Registrar));
+    }
+
+    #[ink::test]
+    fn a_strangers_accept_without_any_offer_changes_nothing() {
+        let mut registry = registry();
+        for stranger in [accounts().eve, accounts().alice, accounts().bob] {
+            act_as(stranger);
+            assert_refused(&mut registry, RegistryError::NotOffered, |r| {
+                r.accept_registrar()
+            });
+        }
+    }
+
+    #[ink::test]
+    fn only_the_admin_offers_the_registrar_role() {
+        let mut registry = registry();
+        let a = accounts();
+        for caller in [a.bob, a.charlie] {
+            act_as(caller);
+            assert_refused(&mut registry, RegistryError::NotAdmin, |r| {
+                r.grant_role(CivicRole::Registrar, a.charlie)
+            });
+        }
+        act_as(a.charlie);
+        assert_refused(&mut registry, RegistryError::NotOffered, |r| {
+            r.accept_registrar()
+        });
+    }
+
+    #[ink::test]
+    fn an_offer_made_twice_or_to_a_registrar_changes_nothing() {
+        let mut registry = offered_to_charlie();
+        let a = accounts();
+        let before = event_count();
+        registry
+            .grant_role(CivicRole::Registrar, a.charlie)
+            .unwrap();
+        registry.grant_role(CivicRole::Registrar, a.bob).unwrap();
+        assert_eq!(event_count(), before, "no new offer, no event");
+        assert!(!registry.registrar_offered(a.bob), "bob holds the role");
+        assert!(registry.has_civic_role(a.bob, CivicRole::Registrar));
+        assert_eq!(registry.registrars(), 1);
+    }
+
+    #[ink::test]
+    fn revoking_an_offer_withdraws_it() {
+        let mut registry = offered_to_charlie();
+        let a = accounts();
+        act_as(a.bob);
+        assert_refused(&mut registry, RegistryError::NotAdmin, |r| {
+            r.revoke_role(CivicRole::Registrar, a.charlie)
+        });
+        act_as(a.alice);
+        registry
+            .revoke_role(CivicRole::Registrar, a.charlie)
+            .unwrap();
+        assert_eq!(
+            recorded::<RegistrarOfferWithdrawn>(),
+            vec![RegistrarOfferWithdrawn {
+                account: a.charlie,
+                by: a.alice
+            }]
+        );
+        assert!(
+            recorded::<CivicRoleRevoked>().is_empty(),
+            "nothing was held"
+        );
+        assert!(!registry.registrar_offered(a.charlie));
+        act_as(a.charlie);
+        assert_refused(&mut registry, RegistryError::NotOffered, |r| {
+            r.accept_registrar()
+        });
+        // Withdrawing again changes nothing.
+        act_as(a.alice);
+        let before = event_count();
+        registry
+            .revoke_role(CivicRole::Registrar, a.charlie)
+            .unwrap();
+        assert_eq!(event_count(), before);
+    }
+
+    #[ink::test]
+    fn the_account_offered_may_decline() {
+        let mut registry = offered_to_charlie();
+        let a = accounts();
+        act_as(a.charlie);
+        registry.renounce_role(CivicRole::Registrar).unwrap();
+        assert_eq!(
+            recorded::<RegistrarOfferWithdrawn>(),
+            vec![RegistrarOfferWithdrawn {
+                account: a.charlie,
+                by: a.charlie
+            }]
+        );
+        assert!(!registry.registrar_offered(a.charlie));
+        assert_refused(&mut registry, RegistryError::NotOffered, |r| {
+            r.accept_registrar()
+        });
+    }
+
+    #[ink::test]
+    fn the_last_accepted_registrar_keeps_its_role_while_an_offer_is_pending() {
+        let mut registry = offered_to_charlie(); // bob accepted, charlie is offered
+        let a = accounts();
+        assert_refused(&mut registry, RegistryError::LastRegistrar, |r| {
+            r.revoke_role(CivicRole::Registrar, a.bob)
+        });
+        act_as(a.bob);
+        assert_refused(&mut registry, RegistryError::LastRegistrar, |r| {
+            r.renounce_role(CivicRole::Registrar)
+        });
+        // Once charlie accepts, bob may go, and charlie is the last.
+        act_as(a.charlie);
+        registry.accept_registrar().unwrap();
+        act_as(a.alice);
+        registry.revoke_role(CivicRole::Registrar, a.bob).unwrap();
+        assert_eq!(registry.registrars(), 1);
+        assert_refused(&mut registry, RegistryError::LastRegistrar, |r| {
+            r.revoke_role(CivicRole::Registrar, a.charlie)
+        });
+    }
+
+    #[ink::test]
+    fn a_contract_cannot_accept_the_registrar_role() {
+        let mut registry = offered_to_charlie();
+        let a = accounts();
+        test::set_contract::<E>(a.charlie);
+        act_as(a.charlie);
+        assert_refused(&mut registry, RegistryError::ContractRegistrar, |r| {
+            r.accept_registrar()
+        });
+        assert!(registry.registrar_offered(a.charlie), "the offer stays");
+        // The admin withdraws it like any other.
+        act_as(a.alice);
+        registry
+            .revoke_role(CivicRole::Registrar, a.charlie)
+            .unwrap();
+        assert!(!registry.registrar_offered(a.charlie));
+    }
+
+    #[ink::test]
+    fn an_offer_outlives_the_admin_who_made_it_until_the_new_admin_withdraws_it() {
+        let mut registry = offered_to_charlie();
+        let a = accounts();
+        registry.offer_admin(a.frank).unwrap();
+        act_as(a.frank);
+        registry.accept_admin().unwrap();
+        assert!(registry.registrar_offered(a.charlie));
+        act_as(a.alice);
+        assert_refused(&mut registry, RegistryError::NotAdmin, |r| {
+            r.revoke_role(CivicRole::Registrar, a.charlie)
+        });
+        act_as(a.frank);
+        registry
+            .revoke_role(CivicRole::Registrar, a.charlie)
+            .unwrap();
+        act_as(a.charlie);
+        assert_refused(&mut registry, RegistryError::NotOffered, |r| {
+            r.accept_registrar()
+        });
     }
 }
 
@@ -537,10 +811,7 @@ fn the_last_registrar_keeps_its_role() {
         r.renounce_role(CivicRole::Registrar)
     });
     // With a second registrar, either may go; then the other is the last.
-    act_as(a.alice);
-    registry
-        .grant_role(CivicRole::Registrar, a.charlie)
-        .unwrap();
+    appoint(&mut registry, a.charlie);
     registry.revoke_role(CivicRole::Registrar, a.bob).unwrap();
     assert!(!registry.has_civic_role(a.bob, CivicRole::Registrar));
     act_as(a.charlie);

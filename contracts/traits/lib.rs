@@ -285,7 +285,8 @@ pub type KindCounts = [u32; 4];
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub enum CivicRole {
     /// Registers, renews and revokes identities, and grants the roles below. The
-    /// registry's admin grants it.
+    /// registry's admin offers it, and the account offered holds it once it accepts
+    /// (`accept_registrar`); the other roles are held as soon as they are granted.
     Registrar,
     /// Inspects public works (project escrow).
     Inspector,
@@ -328,11 +329,18 @@ pub enum RegistryError {
     ExpiryNotInFuture,
     /// `expire` was called on an identity that has not expired.
     NotExpired,
-    /// The only registrar cannot lose its role: grant another first. Without one no card
-    /// could be issued or renewed, and the electorate would lapse away.
+    /// The only registrar cannot lose its role: have another accept it first (an offer
+    /// not yet accepted does not count). Without one no card could be issued or renewed,
+    /// and the electorate would lapse away.
     LastRegistrar,
     /// History is only known for blocks that have ended.
     BlockNotYetFinished,
+    /// The registrar role is not offered to the caller (never offered, withdrawn, or
+    /// already accepted).
+    NotOffered,
+    /// A contract cannot accept the registrar role: it could act only through whoever
+    /// governs it, e-voting's governance included, whose electorate needs a registrar.
+    ContractRegistrar,
 }
 
 /// What other contracts may ask of the citizen registry.
