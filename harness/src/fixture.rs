@@ -14,7 +14,8 @@
 //! ```
 //!
 //! [`Fixture::build`] deploys the suite and then, in this order: makes `ADMIN` a
-//! registrar (when anyone is registered or given a civic role), registers the identities,
+//! registrar (offered and accepted, [`City::appoint_registrar`], when anyone is
+//! registered or given a civic role), registers the identities,
 //! grants the civic and the token roles, pays the holders from the treasury, turns on
 //! vote tracking, hands the seats to governance, and moves to the next block. A refused
 //! step is an error that names the call.
@@ -116,7 +117,7 @@ impl Fixture {
         })
     }
 
-    /// The registry's `role` granted to `who`.
+    /// The registry's `role` held by `who` (`Registrar` offered and accepted).
     pub fn civic_role(mut self, role: CivicRole, who: impl Into<AccountId>) -> Self {
         self.civic_roles.push((role, who.into()));
         self
@@ -161,9 +162,7 @@ impl Fixture {
     pub fn build(self) -> Result<City> {
         let mut city = City::with_parts(self.token, self.governance, None)?;
         if self.registrar || !self.identities.is_empty() || !self.civic_roles.is_empty() {
-            city.registry(ADMIN)
-                .grant_role(CivicRole::Registrar, ADMIN)
-                .accepted()?;
+            city.appoint_registrar(ADMIN)?;
         }
         let start = city.now_ms();
         for (who, kind, valid_ms) in self.identities {
@@ -172,7 +171,11 @@ impl Fixture {
                 .accepted()?;
         }
         for (role, who) in self.civic_roles {
-            city.registry(ADMIN).grant_role(role, who).accepted()?;
+            if role == CivicRole::Registrar {
+                city.appoint_registrar(who)?;
+            } else {
+                city.registry(ADMIN).grant_role(role, who).accepted()?;
+            }
         }
         for (role, who) in self.token_roles {
             city.token(ADMIN).grant_role(role, who).accepted()?;

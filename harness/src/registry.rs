@@ -21,7 +21,30 @@ pub struct RegistryCalls<'a> {
 }
 
 impl City {
-    /// Makes `ADMIN` a registrar (if it is not) and grants `role` to each of `accounts`.
+    /// Makes `who` a registrar in the registry's two steps, unless it is one: `ADMIN` (the
+    /// registry's admin) offers the role and `who` accepts it.
+    ///
+    /// # Errors
+    /// If `ADMIN` may not offer the role or `who` may not accept it (the error names the
+    /// call).
+    pub fn appoint_registrar(&mut self, who: impl Into<AccountId>) -> anyhow::Result<()> {
+        let who = who.into();
+        if self
+            .registry(ADMIN)
+            .has_civic_role(who, CivicRole::Registrar)
+            .value
+        {
+            return Ok(());
+        }
+        self.registry(ADMIN)
+            .grant_role(CivicRole::Registrar, who)
+            .accepted()?;
+        self.registry(who).accept_registrar().accepted()
+    }
+
+    /// Makes `ADMIN` a registrar (if it is not, [`City::appoint_registrar`]) and grants
+    /// `role` to each of `accounts`. For `CivicRole::Registrar` the grants are offers,
+    /// which each account accepts with `accept_registrar`.
     ///
     /// # Errors
     /// If `ADMIN` may not grant roles (the error names the call).
@@ -30,9 +53,7 @@ impl City {
         role: CivicRole,
         accounts: impl IntoIterator<Item = AccountId>,
     ) -> anyhow::Result<()> {
-        self.registry(ADMIN)
-            .grant_role(CivicRole::Registrar, ADMIN)
-            .accepted()?;
+        self.appoint_registrar(ADMIN)?;
         for account in accounts {
             self.registry(ADMIN).grant_role(role, account).accepted()?;
         }
@@ -109,12 +130,28 @@ impl RegistryCalls<'_> {
         self.send(selector_bytes!("expire"), account.into())
     }
 
+    /// Grants `role`; for `CivicRole::Registrar`, the admin offers it.
     pub fn grant_role(
         self,
         role: CivicRole,
         account: impl Into<AccountId>,
     ) -> Outcome<RegistryResult> {
         self.send(selector_bytes!("grant_role"), (role, account.into()))
+    }
+
+    /// The caller takes the registrar role offered to it.
+    pub fn accept_registrar(self) -> Outcome<RegistryResult> {
+        self.send(selector_bytes!("accept_registrar"), ())
+    }
+
+    /// Whether the registrar role is offered to `account`, not yet accepted.
+    pub fn registrar_offered(self, account: impl Into<AccountId>) -> Outcome<bool> {
+        self.send(selector_bytes!("registrar_offered"), account.into())
+    }
+
+    /// How many accounts hold the registrar role (accepted).
+    pub fn registrars(self) -> Outcome<u32> {
+        self.send(selector_bytes!("registrars"), ())
     }
 
     pub fn revoke_role(
@@ -202,6 +239,9 @@ pub const MESSAGES: &[&str] = &[
     "revoke",
     "expire",
     "grant_role",
+    "accept_registrar",
+    "registrar_offered",
+    "registrars",
     "revoke_role",
     "renounce_role",
     "Admin::admin",

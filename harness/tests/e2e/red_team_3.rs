@@ -4,7 +4,9 @@
 //! attacker-review.md: an electorate whose cards lapsed with no registrar left, and the
 //! guardian seat given to a contract-to-be or to an account nobody holds, with a
 //! threshold nobody reaches) and were fixed: the last registrar keeps its role, and
-//! members of the governance electorate may always propose.
+//! members of the governance electorate may always propose. A fourth helper's R-10 (a
+//! registrar seat given to an account nobody holds) is fixed by the registrar role's two
+//! steps, offer and accept, and its R-11 is open (its test ignored).
 
 use city_traits::{
     AdminError, Call, CivicRole, Electorate, GovernanceConfig, IdentityKind, PollState, Role,
@@ -227,12 +229,13 @@ fn an_electorate_whose_only_cards_have_lapsed_cannot_lock_governance_out() {
 }
 
 #[test]
-#[ignore = "R-10, open: the registrar seat needs the two-step offer and accept of #15"]
 fn a_registrar_seat_given_to_an_account_nobody_holds_cannot_lock_governance_out() {
-    // R-10 (the fourth helper, on the R-7 fix): the last-registrar rule counts seats, not
+    // R-10 (the fourth helper, on the R-7 fix): the last-registrar rule counted seats, not
     // people who can act. The lock first gives the registrar role to an account whose key
-    // nobody holds, then revokes the real registrar. This test states the outcome the fix
-    // must give (the guardian's way back carries); today it fails.
+    // nobody holds, then revokes the real registrar. Fixed: the grant is only an offer,
+    // which nobody accepts, so the real registrar is still the last one and its
+    // revocation fails the whole execution (`LastRegistrar`); the guardian's way back
+    // carries.
     let (executed, refused, state) = lock_out_by_lapsed_eresidents(|city, nobody| {
         let grant = proposed_call(
             &city.registry,
@@ -246,6 +249,31 @@ fn a_registrar_seat_given_to_an_account_nobody_holds_cannot_lock_governance_out(
         Ok(PollState::Succeeded),
         "governance locked out: the lock executed ({executed:?}); every vote For the way \
          back was refused {refused:?}"
+    );
+}
+
+#[test]
+fn a_registrar_seat_taken_by_governance_itself_cannot_lock_governance_out() {
+    // R-10 bis: the two-step registrar role, offered to e-voting and accepted in the same
+    // proposal (e-voting calls `accept_registrar`), would leave governance the only
+    // registrar: it could renew a card only by a proposal, which the e-residents, their
+    // cards lapsed, can no longer pass. A contract cannot accept the role
+    // (`ContractRegistrar`), so the lock fails whole and the way back carries.
+    let (executed, refused, state) = lock_out_by_lapsed_eresidents(|city, _| {
+        let voting = contract_account(&city.voting);
+        let offer = proposed_call(
+            &city.registry,
+            selector_bytes!("grant_role"),
+            (CivicRole::Registrar, voting),
+        );
+        let accept = proposed_call(&city.registry, selector_bytes!("accept_registrar"), ());
+        vec![offer, accept, revoke_the_registrar(city)]
+    });
+    assert_eq!(
+        state,
+        Ok(PollState::Succeeded),
+        "governance locked out: the lock executed ({executed:?}) and left e-voting the only \
+         registrar; every vote For the way back was refused {refused:?}"
     );
 }
 

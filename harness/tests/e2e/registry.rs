@@ -5,6 +5,7 @@ use harness::{
     city::{ADMIN, ALICE, BOB, CAROL, MALLORY},
     AdminCalls, City, Fixture,
 };
+use ink::primitives::AccountId;
 
 const DAY_MS: u64 = 86_400_000;
 
@@ -192,6 +193,14 @@ fn the_registry_admin_seat_moves_to_governance() {
     city.registry(CAROL)
         .grant_role(CivicRole::Registrar, BOB)
         .expect_accepted();
+    assert_eq!(
+        city.registry(ADMIN)
+            .renounce_role(CivicRole::Registrar)
+            .expect_refused(),
+        RegistryError::LastRegistrar,
+        "bob was only offered the role"
+    );
+    city.registry(BOB).accept_registrar().expect_accepted();
     city.registry(ADMIN)
         .renounce_role(CivicRole::Registrar)
         .expect_accepted();
@@ -234,5 +243,231 @@ fn a_fixture_whose_step_is_refused_says_which_step() {
             "citizen-registry.register was refused: {:?}",
             RegistryError::AlreadyRegistered
         )
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// The registrar role in two steps: the admin offers, the account offered accepts
+// ---------------------------------------------------------------------------------------
+
+/// The names of the events an outcome of the registry emitted, from the bundle's metadata.
+fn event_names<T>(city: &City, outcome: &harness::Outcome<T>) -> Vec<String> {
+    outcome
+        .events
+        .iter()
+        .map(|event| {
+            let described = city.describe(&city.registry, event);
+            described
+                .split(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect()
+}
+
+/// What the registry says of registrars: how many hold the role, and for each of `who`
+/// whether it holds it and whether it is offered to it.
+fn registrars(city: &mut City, who: &[AccountId]) -> (u32, Vec<(bool, bool)>) {
+    let count = city.registry(CAROL).registrars().value;
+    let each = who
+        .iter()
+        .map(|&account| {
+            (
+                city.registry(CAROL)
+                    .has_civic_role(account, CivicRole::Registrar)
+                    .value,
+                city.registry(CAROL).registrar_offered(account).value,
+            )
+        })
+        .collect();
+    (count, each)
+}
+
+/// The city of [`city`] (the admin its only registrar), the registrar role offered to bob.
+fn offered_to_bob() -> City {
+    let mut city = city();
+    let offered = city.registry(ADMIN).grant_role(CivicRole::Registrar, BOB);
+    assert_eq!(event_names(&city, &offered), ["RegistrarOffered"]);
+    offered.expect_accepted();
+    city
+}
+
+#[test]
+fn an_offered_registrar_cannot_register_anyone_until_it_accepts() {
+    let mut city = offered_to_bob();
+    let expiry = in_a_year(&mut city);
+    assert!(city.registry(CAROL).registrar_offered(BOB).value);
+    assert_eq!(
+        city.registry(BOB)
+            .register(ALICE, IdentityKind::Citizen, [1; 32], expiry)
+            .expect_refused(),
+        RegistryError::NotRegistrar
+    );
+    assert_eq!(
+        city.registry(BOB)
+            .grant_role(CivicRole::Inspector, ALICE)
+            .expect_refused(),
+        RegistryError::NotRegistrar
+    );
+    assert_eq!(city.registry(CAROL).identity(ALICE).value, None);
+
+    let accepted = city.registry(BOB).accept_registrar();
+    assert_eq!(event_names(&city, &accepted), ["CivicRoleGranted"]);
+    accepted.expect_accepted();
+    assert_eq!(
+        registrars(&mut city, &[BOB.account()]),
+        (2, vec![(true, false)])
+    );
+    city.registry(BOB)
+        .register(ALICE, IdentityKind::Citizen, [1; 32], expiry)
+        .expect_accepted();
+    assert_eq!(
+        city.registry(CAROL).kind_of(ALICE).value,
+        Some(IdentityKind::Citizen)
+    );
+}
+
+#[test]
+fn only_the_account_offered_accepts_the_registrar_role() {
+    let mut city = offered_to_bob();
+    let everyone = [ADMIN, ALICE, BOB, CAROL, MALLORY].map(AccountId::from);
+    let before = registrars(&mut city, &everyone);
+    // The admin that offered, and two strangers: none of them is bob.
+    for who in [ADMIN, ALICE, MALLORY] {
+        assert_eq!(
+            city.registry(who).accept_registrar().expect_refused(),
+            RegistryError::NotOffered
+        );
+    }
+    assert_eq!(registrars(&mut city, &everyone), before);
+    city.registry(BOB).accept_registrar().expect_accepted();
+    assert_eq!(
+        city.registry(BOB).accept_registrar().expect_refused(),
+        RegistryError::NotOffered,
+        "accepted once"
+    );
+    assert_eq!(
+        registrars(&mut city, &everyone),
+        (
+            2,
+            vec![
+                (true, false),
+                (false, false),
+                (true, false),
+                (false, false),
+                (false, false)
+            ]
+        )
+    );
+}
+
+#[test]
+fn revoking_a_registrar_offer_withdraws_it() {
+    let mut city = offered_to_bob();
+    assert_eq!(
+        city.registry(MALLORY)
+            .revoke_role(CivicRole::Registrar, BOB)
+            .expect_refused(),
+        RegistryError::NotAdmin
+    );
+    let withdrawn = city.registry(ADMIN).revoke_role(CivicRole::Registrar, BOB);
+    assert_eq!(event_names(&city, &withdrawn), ["RegistrarOfferWithdrawn"]);
+    withdrawn.expect_accepted();
+    assert_eq!(
+        registrars(&mut city, &[BOB.account()]),
+        (1, vec![(false, false)])
+    );
+    assert_eq!(
+        city.registry(BOB).accept_registrar().expect_refused(),
+        RegistryError::NotOffered
+    );
+    // The account offered may decline too.
+    city.registry(ADMIN)
+        .grant_role(CivicRole::Registrar, CAROL)
+        .expect_accepted();
+    let declined = city.registry(CAROL).renounce_role(CivicRole::Registrar);
+    assert_eq!(event_names(&city, &declined), ["RegistrarOfferWithdrawn"]);
+    declined.expect_accepted();
+    assert!(!city.registry(CAROL).registrar_offered(CAROL).value);
+}
+
+#[test]
+fn the_last_accepted_registrar_cannot_be_revoked_while_an_offer_is_pending() {
+    let mut city = offered_to_bob();
+    assert_eq!(
+        city.registry(ADMIN)
+            .revoke_role(CivicRole::Registrar, ADMIN)
+            .expect_refused(),
+        RegistryError::LastRegistrar
+    );
+    assert_eq!(
+        city.registry(ADMIN)
+            .renounce_role(CivicRole::Registrar)
+            .expect_refused(),
+        RegistryError::LastRegistrar
+    );
+    assert_eq!(
+        registrars(&mut city, &[ADMIN.account(), BOB.account()]),
+        (1, vec![(true, false), (false, true)])
+    );
+    // Once bob accepts, the admin may go, and bob is the last.
+    city.registry(BOB).accept_registrar().expect_accepted();
+    city.registry(ADMIN)
+        .revoke_role(CivicRole::Registrar, ADMIN)
+        .expect_accepted();
+    assert_eq!(
+        city.registry(ADMIN)
+            .revoke_role(CivicRole::Registrar, BOB)
+            .expect_refused(),
+        RegistryError::LastRegistrar
+    );
+}
+
+#[test]
+fn a_strangers_accept_is_refused_and_changes_nothing() {
+    let mut city = city();
+    let everyone = [ADMIN, ALICE, BOB, CAROL, MALLORY].map(AccountId::from);
+    let before = registrars(&mut city, &everyone);
+    let refused = city.registry(MALLORY).accept_registrar();
+    assert!(refused.reverted && refused.events.is_empty());
+    assert_eq!(refused.expect_refused(), RegistryError::NotOffered);
+    assert_eq!(registrars(&mut city, &everyone), before);
+    assert_eq!(
+        before,
+        (
+            1,
+            [(true, false)]
+                .into_iter()
+                .chain([(false, false); 4])
+                .collect()
+        )
+    );
+    let expiry = in_a_year(&mut city);
+    assert_eq!(
+        city.registry(MALLORY)
+            .register(MALLORY, IdentityKind::Citizen, [9; 32], expiry)
+            .expect_refused(),
+        RegistryError::NotRegistrar
+    );
+}
+
+#[test]
+fn a_contract_cannot_accept_the_registrar_role() {
+    // A contract could act as registrar only through whoever governs it: e-voting, say,
+    // whose electorate needs a registrar (see red_team_3.rs for the lockout it would be).
+    let mut city = offered_to_bob();
+    let voting = harness::city::contract_account(&city.voting);
+    city.registry(ADMIN)
+        .grant_role(CivicRole::Registrar, voting)
+        .expect_accepted();
+    assert_eq!(
+        city.registry(voting).accept_registrar().expect_refused(),
+        RegistryError::ContractRegistrar
+    );
+    assert_eq!(
+        registrars(&mut city, &[voting]),
+        (1, vec![(false, true)]),
+        "the offer stays, for the admin to withdraw"
     );
 }
