@@ -252,8 +252,10 @@ fn the_sandbox_plan_deploys_the_suite_city_new_deploys() {
     let deployment = deploy::deploy(&plan, &places, false).unwrap();
     let mut chain = deploy::open(&plan, &places).unwrap();
     let mut city = harness::City::new().unwrap();
-    // Each contract of `City`: its name, address and argument-free queries.
-    let suite: Vec<(&str, AccountId32, Vec<(String, Vec<u8>)>)> = [
+    // Each contract of `City`: its name, address and argument-free queries (label and
+    // selector).
+    type Queries = Vec<(String, Vec<u8>)>;
+    let suite: Vec<(&str, AccountId32, Queries)> = [
         &city.token,
         &city.registry,
         &city.rewards,
