@@ -17,6 +17,10 @@
 //!   A contract cannot accept. Anyone may renounce a role, except the last registrar. The
 //!   admin seat moves in two steps: `offer_admin(to)`, then `accept_admin()` by `to`
 //!   (city-traits' [`Admin`](city_traits::Admin), selectors `Admin::offer_admin` and so on).
+//! - **History**: `kind_at(account, block)`, `was_eligible_at(account, block)` and
+//!   `eligible_counts_at(block)` answer for any finished block, so votes can use a
+//!   snapshot and a quorum. Identity changes are rare, so each one writes its checkpoint
+//!   directly; reads are a binary search.
 //!
 //! ## Registrars
 //! Registrars issue and renew the cards that make up the electorate, so the registry keeps
@@ -29,10 +33,6 @@
 //! other roles move in one step: none of them keeps the city able to recover, a registrar
 //! revokes a mistaken grant in one call, and a worker or a device need not send a
 //! transaction before it can be listed.
-//! - **History**: `kind_at(account, block)`, `was_eligible_at(account, block)` and
-//!   `eligible_counts_at(block)` answer for any finished block, so votes can use a
-//!   snapshot and a quorum. Identity changes are rare, so each one writes its checkpoint
-//!   directly; reads are a binary search.
 //!
 //! ## Expiry
 //! `kind_of` (now) checks the expiry against the block time. History records each
