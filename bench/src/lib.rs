@@ -405,9 +405,7 @@ fn reward_weights() -> Result<(Vec<Measurement>, f64)> {
     let bin = Actor("bench-bin");
     let mut city = City::new()?;
     let year = city.now_ms() + 365 * DAY_MS;
-    city.registry(ADMIN)
-        .grant_role(CivicRole::Registrar, ADMIN)
-        .expect_accepted();
+    city.appoint_registrar(ADMIN)?;
     city.registry(ADMIN)
         .grant_role(CivicRole::Attester, bin)
         .expect_accepted();
@@ -493,9 +491,8 @@ fn reward_weights() -> Result<(Vec<Measurement>, f64)> {
 fn registry_weights(city: &mut City) -> Vec<Measurement> {
     let mut weights = Vec::new();
     let year = city.now_ms() + 365 * DAY_MS;
-    city.registry(ADMIN)
-        .grant_role(CivicRole::Registrar, ADMIN)
-        .expect_accepted();
+    city.appoint_registrar(ADMIN)
+        .expect("the admin becomes a registrar");
     city.advance_blocks(1);
     let register = city
         .registry(ADMIN)

@@ -2,7 +2,7 @@
 //! vote cast after [`FEW_VOTERS`] and after [`MANY_VOTERS`] earlier votes.
 
 use anyhow::Result;
-use city_traits::{commitment, CivicRole, Electorate, IdentityKind, FOR};
+use city_traits::{commitment, Electorate, IdentityKind, FOR};
 use ink::{primitives::AccountId, selector_bytes};
 
 use super::{Measurement, DAY_MS};
@@ -25,9 +25,7 @@ fn voter(n: u32) -> AccountId {
 pub(super) fn voting_weights() -> Result<(Vec<Measurement>, f64)> {
     let mut city = City::with_governance(TOKEN_GOVERNANCE)?;
     let year = city.now_ms() + 365 * DAY_MS;
-    city.registry(ADMIN)
-        .grant_role(CivicRole::Registrar, ADMIN)
-        .expect_accepted();
+    city.appoint_registrar(ADMIN)?;
     for n in 0..=MANY_VOTERS {
         city.registry(ADMIN)
             .register(voter(n), IdentityKind::Citizen, numbered_id(0xb0, n), year)

@@ -14,7 +14,8 @@ const GRAMS: u128 = 2_000;
 /// How long the citizen's identity lasts, in milliseconds.
 const YEAR_MS: u64 = 365 * 24 * 3_600 * 1_000;
 
-/// Runs the step: `registrar` must be the registry's registrar, hold the attester role
+/// Runs the step: `registrar` must be a registrar of the registry (offered the role and
+/// accepted it, as the plans' setup does), hold the attester role
 /// and be authorised by the rules for `Recyclables`, with a rule for it that rewards
 /// residents (the `setup` of the sandbox and local-node plans). `citizen` is registered
 /// as a resident unless it already is. Returns what happened, one line per step.

@@ -38,6 +38,20 @@ fn a_sandbox_deployment_is_recorded_verified_and_not_repeated() {
         .log
         .iter()
         .any(|l| l.contains("Admin::offer_admin(<e-voting>)")));
+    // The registrar role is offered, then accepted by the signer it was offered to.
+    let offered = first
+        .log
+        .iter()
+        .position(|l| l.contains("citizen-registry.grant_role(Registrar, <signer>)"));
+    let accepted = first
+        .log
+        .iter()
+        .position(|l| l.contains("citizen-registry.accept_registrar()"));
+    assert!(
+        matches!((offered, accepted), (Some(o), Some(a)) if o < a),
+        "{:?}",
+        first.log
+    );
 
     let checks = deploy::verify(&plan, &places).unwrap();
     assert_eq!(checks.len(), 5);

@@ -586,7 +586,9 @@ impl Model {
         Ok(())
     }
 
-    /// Only the admin is a registrar in the fuzzed city.
+    /// Only the admin is a registrar in the fuzzed city: the setup offers it the role and
+    /// it accepts (the README: only an account that accepted the registrar role holds it).
+    /// No step offers, accepts or revokes the role, so nobody else ever registers.
     fn ensure_registrar(&self, caller: Actor) -> Result<(), String> {
         if caller != ADMIN {
             return Err("NotRegistrar".into());

@@ -499,9 +499,7 @@ impl Life<'_> {
     fn settle(&mut self, citizens: u32) -> Result<()> {
         let profile = self.profile;
         let city = &mut self.city;
-        city.registry(ADMIN)
-            .grant_role(CivicRole::Registrar, ADMIN)
-            .accepted()?;
+        city.appoint_registrar(ADMIN)?;
         city.token(ADMIN)
             .set_transfer_policy(profile.policy)
             .accepted()?;
