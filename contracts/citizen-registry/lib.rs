@@ -60,6 +60,19 @@ mod citizen_registry {
     /// The deliberately broken variant of the harness's self-tests: identities never lapse.
     const FORGETS_EXPIRIES: bool = cfg!(feature = "broken-expiries");
 
+    /// The bit of an account's role set that marks a pending offer of the registrar role
+    /// (kept with the roles: one storage cell per account). No [`CivicRole`] uses it.
+    const REGISTRAR_OFFERED: u8 = 1 << 7;
+    const _: () = assert!(
+        REGISTRAR_OFFERED
+            & (CivicRole::Registrar.bit()
+                | CivicRole::Inspector.bit()
+                | CivicRole::Worker.bit()
+                | CivicRole::Attester.bit()
+                | CivicRole::ServiceProvider.bit())
+            == 0
+    );
+
     /// From `block` on, the account's identity was live with `kind` (or not, for `None`).
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     #[ink::scale_derive(Encode, Decode, TypeInfo)]
@@ -90,12 +103,10 @@ mod citizen_registry {
         identities: Mapping<AccountId, Identity>,
         /// Which account each document backs.
         documents: Mapping<DocumentHash, AccountId>,
-        /// Each account's roles, one bit per [`CivicRole`]; `Registrar` only once the
-        /// account accepted it.
+        /// Each account's roles, one bit per [`CivicRole`] (`Registrar` only once the
+        /// account accepted it), and [`REGISTRAR_OFFERED`] while the registrar role is
+        /// offered to it.
         roles: Mapping<AccountId, u8>,
-        /// The accounts the registrar role is offered to, until they accept it or the
-        /// offer is withdrawn.
-        registrar_offers: Mapping<AccountId, ()>,
         /// How many accounts hold the registrar role (accepted; offers do not count): once
         /// there is one, there is always one, or no card could be issued or renewed again
         /// and governance, whose electorate lapses card by card, would end with it.
@@ -210,7 +221,6 @@ mod citizen_registry {
                 identities: Mapping::new(),
                 documents: Mapping::new(),
                 roles: Mapping::new(),
-                registrar_offers: Mapping::new(),
                 registrars: 0,
                 status_checkpoints: Mapping::new(),
                 status_history: Mapping::new(),
@@ -403,8 +413,8 @@ mod citizen_registry {
                 return Ok(());
             }
             if role == CivicRole::Registrar {
-                if !self.registrar_offers.contains(account) {
-                    self.registrar_offers.insert(account, &());
+                if roles & REGISTRAR_OFFERED == 0 {
+                    self.roles.insert(account, &(roles | REGISTRAR_OFFERED));
                     self.env().emit_event(RegistrarOffered { account, by });
                 }
             } else {
@@ -429,16 +439,16 @@ mod citizen_registry {
         #[ink(message)]
         pub fn accept_registrar(&mut self) -> Result<()> {
             let caller = self.env().caller();
-            if !self.registrar_offers.contains(caller) {
+            let roles = self.roles.get(caller).unwrap_or_default();
+            if roles & REGISTRAR_OFFERED == 0 {
                 return Err(RegistryError::NotOffered);
             }
             if self.env().is_contract(&caller) {
                 return Err(RegistryError::ContractRegistrar);
             }
             let role = CivicRole::Registrar;
-            let roles = self.roles.get(caller).unwrap_or_default();
-            self.registrar_offers.remove(caller);
-            self.roles.insert(caller, &(roles | role.bit()));
+            self.roles
+                .insert(caller, &((roles & !REGISTRAR_OFFERED) | role.bit()));
             // One per account at most: far below u32::MAX.
             self.registrars = self.registrars.saturating_add(1);
             self.env().emit_event(CivicRoleGranted {
@@ -459,7 +469,7 @@ mod citizen_registry {
         /// None.
         #[ink(message)]
         pub fn registrar_offered(&self, account: AccountId) -> bool {
-            self.registrar_offers.contains(account)
+            self.roles.get(account).unwrap_or_default() & REGISTRAR_OFFERED != 0
         }
 
         /// How many accounts hold the registrar role (accepted; pending offers do not
@@ -549,8 +559,8 @@ mod citizen_registry {
                 self.roles.insert(account, &(roles & !role.bit()));
                 self.env()
                     .emit_event(CivicRoleRevoked { role, account, by });
-            } else if role == CivicRole::Registrar && self.registrar_offers.contains(account) {
-                self.registrar_offers.remove(account);
+            } else if role == CivicRole::Registrar && roles & REGISTRAR_OFFERED != 0 {
+                self.roles.insert(account, &(roles & !REGISTRAR_OFFERED));
                 self.env()
                     .emit_event(RegistrarOfferWithdrawn { account, by });
             }
