@@ -25,7 +25,7 @@ use std::{
 };
 
 use anyhow::{Context, Result};
-use city_traits::{kinds, Action, CivicRole, Electorate, IdentityKind, Role, Rule};
+use city_traits::{Action, CivicRole, Electorate, IdentityKind, Role};
 use identities::document;
 use proptest::{
     prelude::*,
@@ -429,7 +429,6 @@ impl World {
         city.token(ADMIN)
             .grant_role(Role::ServiceProvider, SHOP)
             .accepted()?;
-        city.grant_civic_role(CivicRole::Attester, [BIN.account(), ROGUE_BIN.account()])?;
         let registered_ms = city.now_ms();
         for (n, (actor, kind)) in ACTORS.iter().enumerate() {
             if let Some(kind) = kind {
@@ -439,22 +438,11 @@ impl World {
                     .accepted()?;
             }
         }
-        city.rewards(ADMIN)
-            .authorise_attester(BIN, &[Action::Recyclables, Action::Volunteering])
-            .accepted()?;
-        city.rewards(ADMIN)
-            .authorise_attester(ROGUE_BIN, &[Action::Recyclables])
-            .accepted()?;
+        city.install_device(BIN, &[Action::Recyclables, Action::Volunteering])?;
+        city.install_device(ROGUE_BIN, &[Action::Recyclables])?;
         for action in [Action::Recyclables, Action::TaxPaid] {
             let (reward, per, who) = steps::rule(action, money).context("a rule of the model")?;
-            let rule = Rule {
-                reward,
-                per,
-                kinds: kinds(who),
-            };
-            city.rewards(ADMIN)
-                .set_rule(action, Some(rule), 0)
-                .accepted()?;
+            city.set_reward(action, (reward, per), who)?;
         }
         city.rewards(ADMIN)
             .set_limits(money.of(REWARD_CAP), money.of(REWARD_BUDGET))

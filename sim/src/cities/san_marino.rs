@@ -22,16 +22,15 @@ fn story(out: &mut dyn Write) -> Result<()> {
     )?;
     let water_meter = Actor("san-marino-water-meters");
     let waste_station = Actor("san-marino-waste-station");
-    install_device(&mut city, water_meter, &[Action::WaterSaved])?;
-    install_device(
-        &mut city,
+    city.install_device(water_meter, &[Action::WaterSaved])?;
+    city.install_device(
         waste_station,
         &[Action::OtherWaste, Action::BatteryReturned],
     )?;
     let citizens = [IdentityKind::Citizen, IdentityKind::Resident];
-    set_rule(&mut city, Action::WaterSaved, COIN, 100, &citizens)?; // a coin per 100 l
-    set_rule(&mut city, Action::OtherWaste, COIN, 1_000, &citizens)?; // a coin per kg
-    set_rule(&mut city, Action::BatteryReturned, COIN / 2, 1, &citizens)?;
+    city.set_reward(Action::WaterSaved, (COIN, 100), &citizens)?; // a coin per 100 l
+    city.set_reward(Action::OtherWaste, (COIN, 1_000), &citizens)?; // a coin per kg
+    city.set_reward(Action::BatteryReturned, (COIN / 2, 1), &citizens)?;
 
     let mut saved_litres = 0;
     for n in 0..HOUSEHOLDS {
