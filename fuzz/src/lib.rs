@@ -429,6 +429,8 @@ impl World {
         city.token(ADMIN)
             .grant_role(Role::ServiceProvider, SHOP)
             .accepted()?;
+        city.install_device(BIN, &[Action::Recyclables, Action::Volunteering])?;
+        city.install_device(ROGUE_BIN, &[Action::Recyclables])?;
         let registered_ms = city.now_ms();
         for (n, (actor, kind)) in ACTORS.iter().enumerate() {
             if let Some(kind) = kind {
@@ -438,8 +440,6 @@ impl World {
                     .accepted()?;
             }
         }
-        city.install_device(BIN, &[Action::Recyclables, Action::Volunteering])?;
-        city.install_device(ROGUE_BIN, &[Action::Recyclables])?;
         for action in [Action::Recyclables, Action::TaxPaid] {
             let (reward, per, who) = steps::rule(action, money).context("a rule of the model")?;
             city.set_reward(action, (reward, per), who)?;

@@ -7,8 +7,7 @@ use anyhow::{ensure, Result};
 
 use super::*;
 
-/// San Marino: eco rewards for water saved and waste disposed of properly, spent at a
-/// public service.
+/// San Marino's story.
 fn story(out: &mut dyn Write) -> Result<()> {
     const HOUSEHOLDS: u32 = 10;
     let mut city = civic_city()?;

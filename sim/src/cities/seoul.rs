@@ -7,8 +7,7 @@ use anyhow::{ensure, Result};
 
 use super::*;
 
-/// Seoul: S-coin for paying taxes, answering polls and volunteering, spent on public
-/// services; an expired citizen card earns nothing.
+/// Seoul's story.
 fn story(out: &mut dyn Write) -> Result<()> {
     const CITIZENS: u32 = 12;
     let mut city = civic_city()?;
