@@ -2,7 +2,7 @@
 //! weight (ref_time, proof_size) of the token's key messages, beside the anchors.
 
 use anyhow::Result;
-use city_traits::{kinds, Action, Attestation, CivicRole, IdentityKind, Role, Rule};
+use city_traits::{Action, Attestation, IdentityKind, Role};
 use ink::primitives::AccountId;
 use serde::Serialize;
 
@@ -405,21 +405,8 @@ fn reward_weights() -> Result<(Vec<Measurement>, f64)> {
     let bin = Actor("bench-bin");
     let mut city = City::new()?;
     let year = city.now_ms() + 365 * DAY_MS;
-    city.appoint_registrar(ADMIN)?;
-    city.registry(ADMIN)
-        .grant_role(CivicRole::Attester, bin)
-        .expect_accepted();
-    city.rewards(ADMIN)
-        .authorise_attester(bin, &[Action::Recyclables])
-        .expect_accepted();
-    let rule = Rule {
-        reward: 200,
-        per: 1_000,
-        kinds: kinds(&[IdentityKind::Citizen]),
-    };
-    city.rewards(ADMIN)
-        .set_rule(Action::Recyclables, Some(rule), 0)
-        .expect_accepted();
+    city.install_device(bin, &[Action::Recyclables])?;
+    city.set_reward(Action::Recyclables, (200, 1_000), &[IdentityKind::Citizen])?;
     city.rewards(ADMIN)
         .set_limits(u128::MAX, u128::MAX)
         .expect_accepted();

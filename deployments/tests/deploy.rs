@@ -238,6 +238,9 @@ fn a_refused_setup_step_names_what_was_left_behind_and_writes_no_record() {
     assert!(!places.records.exists());
 }
 
+/// A contract's messages that take no argument and write nothing: label and selector.
+type Queries = Vec<(String, Vec<u8>)>;
+
 /// The rest of the input, undecoded: a message's answer as bytes.
 struct Bytes(Vec<u8>);
 
@@ -266,9 +269,7 @@ fn the_sandbox_plan_deploys_the_suite_city_new_deploys() {
     let deployment = deploy::deploy(&plan, &places, false).unwrap();
     let mut chain = deploy::open(&plan, &places).unwrap();
     let mut city = harness::City::new().unwrap();
-    // Each contract of `City`: its name, address and argument-free queries (label and
-    // selector).
-    type Queries = Vec<(String, Vec<u8>)>;
+    // Each contract of `City`: its name, address and argument-free queries.
     let suite: Vec<(&str, AccountId32, Queries)> = [
         &city.token,
         &city.registry,

@@ -14,8 +14,7 @@ use std::{
 
 use anyhow::{anyhow, Context, Result};
 use city_traits::{
-    kinds, Action, Attestation, CivicRole, IdentityKind, PollId, RewardError, Role, Rule,
-    TransferPolicy, VotingError,
+    Action, Attestation, IdentityKind, PollId, RewardError, Role, TransferPolicy, VotingError,
 };
 
 use harness::{
@@ -212,33 +211,6 @@ fn enrol(
             .accepted()?;
     }
     Ok(())
-}
-
-/// A device with the registry's attester role, authorised for `actions`.
-fn install_device(city: &mut City, device: Actor, actions: &[Action]) -> Result<()> {
-    city.registry(ADMIN)
-        .grant_role(CivicRole::Attester, device)
-        .accepted()?;
-    city.rewards(ADMIN)
-        .authorise_attester(device, actions)
-        .accepted()
-}
-
-fn set_rule(
-    city: &mut City,
-    action: Action,
-    reward: u128,
-    per: u128,
-    who: &[IdentityKind],
-) -> Result<()> {
-    let rule = Rule {
-        reward,
-        per,
-        kinds: kinds(who),
-    };
-    city.rewards(ADMIN)
-        .set_rule(action, Some(rule), 0)
-        .accepted()
 }
 
 /// Every member of a crowd of `count` redeems `amount(what it holds)` at `provider`;

@@ -16,9 +16,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use anyhow::{anyhow, ensure, Context, Result};
 use city_traits::{
-    kinds, Action, Attestation, CivicRole, Electorate, GovernanceConfig, IdentityKind,
-    MilestonePlan, MilestoneState, PollState, ProjectState, RewardError, Role, Rule,
-    TransferPolicy, Wage, ABSTAIN, AGAINST, FOR,
+    Action, Attestation, CivicRole, Electorate, GovernanceConfig, IdentityKind, MilestonePlan,
+    MilestoneState, PollState, ProjectState, RewardError, Role, Rule, TransferPolicy, Wage,
+    ABSTAIN, AGAINST, FOR,
 };
 use ink::{primitives::AccountId, selector_bytes};
 
@@ -514,24 +514,18 @@ impl Life<'_> {
                 .entry(activity.device)
                 .or_default()
                 .push(activity.action);
-            let rule = Rule {
-                reward: activity.reward,
-                per: activity.per,
-                kinds: kinds(activity.kinds),
-            };
             self.expected
                 .rules
                 .insert(activity.action.bit(), (activity.reward, activity.per));
-            city.rewards(ADMIN)
-                .set_rule(activity.action, Some(rule), 0)
-                .accepted()
-                .with_context(|| format!("rule for {:?}", activity.action))?;
+            city.set_reward(
+                activity.action,
+                (activity.reward, activity.per),
+                activity.kinds,
+            )
+            .with_context(|| format!("rule for {:?}", activity.action))?;
         }
         for (name, actions) in devices {
-            city.grant_civic_role(CivicRole::Attester, [device(name)])?;
-            city.rewards(ADMIN)
-                .authorise_attester(device(name), &actions)
-                .accepted()?;
+            city.install_device(device(name), &actions)?;
         }
 
         self.enrol(citizens)?;

@@ -70,8 +70,8 @@ fn story(out: &mut dyn Write) -> Result<()> {
     )?;
     let (e_residents, kind) = ("estonia-e-resident", IdentityKind::EResident);
     enrol(&mut city, e_residents, E_RESIDENTS, kind, year)?;
-    install_device(&mut city, tax_board, &[Action::TaxPaid])?;
-    set_rule(&mut city, Action::TaxPaid, 1, 100, &TAXPAYERS)?;
+    city.install_device(tax_board, &[Action::TaxPaid])?;
+    city.set_reward(Action::TaxPaid, (1, 100), &TAXPAYERS)?;
     city.hand_over_to_governance()?;
     let refused = city
         .rewards(ADMIN)

@@ -71,16 +71,10 @@ fn story(out: &mut dyn Write) -> Result<()> {
     for account in &stakeholders {
         city.token(*account).track_votes().accepted()?;
     }
-    install_device(&mut city, KIOSK, &[Action::BatteryReturned])?;
-    install_device(&mut city, BIN, &[Action::KitchenWaste])?;
-    set_rule(&mut city, Action::BatteryReturned, COIN, 1, &EVERYONE)?;
-    set_rule(
-        &mut city,
-        Action::KitchenWaste,
-        COIN / 2,
-        1_000,
-        &EVERYONE[..1],
-    )?;
+    city.install_device(KIOSK, &[Action::BatteryReturned])?;
+    city.install_device(BIN, &[Action::KitchenWaste])?;
+    city.set_reward(Action::BatteryReturned, (COIN, 1), &EVERYONE)?;
+    city.set_reward(Action::KitchenWaste, (COIN / 2, 1_000), &EVERYONE[..1])?;
 
     let mut receipts = 0;
     let mut attest = |city: &mut City, device: Actor, who, action, quantity| {

@@ -7,8 +7,7 @@ use anyhow::{ensure, Result};
 
 use super::*;
 
-/// San Marino: eco rewards for water saved and waste disposed of properly, spent at a
-/// public service.
+/// San Marino's story.
 fn story(out: &mut dyn Write) -> Result<()> {
     const HOUSEHOLDS: u32 = 10;
     let mut city = civic_city()?;
@@ -22,16 +21,15 @@ fn story(out: &mut dyn Write) -> Result<()> {
     )?;
     let water_meter = Actor("san-marino-water-meters");
     let waste_station = Actor("san-marino-waste-station");
-    install_device(&mut city, water_meter, &[Action::WaterSaved])?;
-    install_device(
-        &mut city,
+    city.install_device(water_meter, &[Action::WaterSaved])?;
+    city.install_device(
         waste_station,
         &[Action::OtherWaste, Action::BatteryReturned],
     )?;
     let citizens = [IdentityKind::Citizen, IdentityKind::Resident];
-    set_rule(&mut city, Action::WaterSaved, COIN, 100, &citizens)?; // a coin per 100 l
-    set_rule(&mut city, Action::OtherWaste, COIN, 1_000, &citizens)?; // a coin per kg
-    set_rule(&mut city, Action::BatteryReturned, COIN / 2, 1, &citizens)?;
+    city.set_reward(Action::WaterSaved, (COIN, 100), &citizens)?; // a coin per 100 l
+    city.set_reward(Action::OtherWaste, (COIN, 1_000), &citizens)?; // a coin per kg
+    city.set_reward(Action::BatteryReturned, (COIN / 2, 1), &citizens)?;
 
     let mut saved_litres = 0;
     for n in 0..HOUSEHOLDS {

@@ -7,8 +7,7 @@ use anyhow::{ensure, Result};
 
 use super::*;
 
-/// Seoul: S-coin for paying taxes, answering polls and volunteering, spent on public
-/// services; an expired citizen card earns nothing.
+/// Seoul's story.
 fn story(out: &mut dyn Write) -> Result<()> {
     const CITIZENS: u32 = 12;
     let mut city = civic_city()?;
@@ -35,13 +34,13 @@ fn story(out: &mut dyn Write) -> Result<()> {
     let tax_office = Actor("seoul-tax-office");
     let poll_app = Actor("seoul-poll-app");
     let volunteer_centre = Actor("seoul-volunteer-centre");
-    install_device(&mut city, tax_office, &[Action::TaxPaid])?;
-    install_device(&mut city, poll_app, &[Action::PollAnswered])?;
-    install_device(&mut city, volunteer_centre, &[Action::Volunteering])?;
+    city.install_device(tax_office, &[Action::TaxPaid])?;
+    city.install_device(poll_app, &[Action::PollAnswered])?;
+    city.install_device(volunteer_centre, &[Action::Volunteering])?;
     let citizens = [IdentityKind::Citizen];
-    set_rule(&mut city, Action::TaxPaid, 1, 100, &citizens)?; // a 1% rebate
-    set_rule(&mut city, Action::PollAnswered, COIN, 1, &citizens)?; // a coin per answer
-    set_rule(&mut city, Action::Volunteering, 10 * COIN, 60, &citizens)?; // 10 per hour
+    city.set_reward(Action::TaxPaid, (1, 100), &citizens)?; // a 1% rebate
+    city.set_reward(Action::PollAnswered, (COIN, 1), &citizens)?; // a coin per answer
+    city.set_reward(Action::Volunteering, (10 * COIN, 60), &citizens)?; // 10 per hour
 
     let mut counter = 0;
     let mut next = || {

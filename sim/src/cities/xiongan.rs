@@ -306,8 +306,7 @@ fn garbage(out: &mut dyn Write) -> Result<()> {
         365 * DAY_MS,
     )?;
     let bin = Actor("xiongan-smart-bin");
-    install_device(
-        &mut city,
+    city.install_device(
         bin,
         &[
             Action::Recyclables,
@@ -317,15 +316,9 @@ fn garbage(out: &mut dyn Write) -> Result<()> {
     )?;
     // Coins per kilogram: recyclables 2, kitchen waste 0.5, hazardous 5.
     let residents = [IdentityKind::Citizen, IdentityKind::Resident];
-    set_rule(&mut city, Action::Recyclables, 2 * COIN, 1_000, &residents)?;
-    set_rule(&mut city, Action::KitchenWaste, COIN / 2, 1_000, &residents)?;
-    set_rule(
-        &mut city,
-        Action::HazardousWaste,
-        5 * COIN,
-        1_000,
-        &residents,
-    )?;
+    city.set_reward(Action::Recyclables, (2 * COIN, 1_000), &residents)?;
+    city.set_reward(Action::KitchenWaste, (COIN / 2, 1_000), &residents)?;
+    city.set_reward(Action::HazardousWaste, (5 * COIN, 1_000), &residents)?;
 
     // A day of drops, uploaded by the bin in batches: every neighbour drops each kind of
     // waste; neighbour 0 is a champion sorter and drops 40 kg of recyclables.
