@@ -9,7 +9,9 @@
 //! The contracts of the suite call their token without allowing re-entry, so the pallet
 //! refuses the call back, which traps this token and with it the victim's whole call:
 //! the tests check that nothing of it was kept. `reentries()` counts the calls back that
-//! did not trap (into contracts not on the call stack, as a control).
+//! did not trap (into contracts not on the call stack, as a control). Built with
+//! `calling`, it makes its call once from its constructor, before the chain records it as
+//! a contract.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
 #[ink::contract]
@@ -38,6 +40,20 @@ mod reentrant_token {
         #[ink(constructor)]
         pub fn new() -> Self {
             Self::default()
+        }
+
+        /// A token that makes the call it is armed with once, from its constructor: while
+        /// a constructor runs, the chain has not yet recorded its account as a contract's
+        /// (the R-8 and F-1 "contract-to-be" attacks). Then disarmed.
+        #[ink(constructor)]
+        pub fn calling(callee: AccountId, selector: [u8; 4], input: Vec<u8>) -> Self {
+            let mut token = Self {
+                attack: Some((callee, selector, input)),
+                ..Self::default()
+            };
+            token.call_back();
+            token.attack = None;
+            token
         }
 
         /// Arms the token: every transfer or mint first calls `selector` of `callee` with

@@ -5,7 +5,7 @@ use harness::{
     city::{ADMIN, ALICE, BOB, CAROL, MALLORY},
     AdminCalls, City, Fixture,
 };
-use ink::primitives::AccountId;
+use ink::{primitives::AccountId, selector_bytes};
 
 const DAY_MS: u64 = 86_400_000;
 
@@ -469,5 +469,47 @@ fn a_contract_cannot_accept_the_registrar_role() {
         registrars(&mut city, &[voting]),
         (1, vec![(false, true)]),
         "the offer stays, for the admin to withdraw"
+    );
+}
+
+#[test]
+fn a_contract_cannot_accept_the_registrar_role_from_its_constructor() {
+    // F-1 (the fresh review of the two-step role): while a constructor runs, the chain has
+    // not yet recorded its account as a contract's, so `is_contract` alone answered false
+    // and a contract-to-be, offered the role at its precomputed address, took it.
+    let mut city = city();
+    let registry = harness::city::contract_account(&city.registry);
+    let constructor = harness::call::input(
+        selector_bytes!("calling"),
+        (
+            registry,
+            selector_bytes!("accept_registrar"),
+            Vec::<u8>::new(),
+        ),
+    );
+    // The address the attacker's contract will have, found by a probe deployment undone.
+    let before = city.snapshot();
+    let probe = city
+        .deploy("reentrant-token", constructor.clone())
+        .expect("the probe deploys");
+    let future = harness::city::contract_account(&probe);
+    city.restore(&before);
+    city.registry(ADMIN)
+        .grant_role(CivicRole::Registrar, future)
+        .expect_accepted();
+    let attacker = city
+        .deploy("reentrant-token", constructor)
+        .expect("the attacker's contract deploys");
+    assert_eq!(harness::city::contract_account(&attacker), future);
+    assert_eq!(
+        registrars(&mut city, &[future]),
+        (1, vec![(false, true)]),
+        "a contract took the registrar role from its constructor"
+    );
+    assert_eq!(
+        city.registry(ADMIN)
+            .revoke_role(CivicRole::Registrar, ADMIN)
+            .expect_refused(),
+        RegistryError::LastRegistrar
     );
 }
