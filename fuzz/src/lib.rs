@@ -25,8 +25,8 @@ use std::{
 
 use anyhow::{Context, Result};
 use city_traits::{
-    commitment, kinds, Action, CivicRole, Electorate, IdentityKind, PollId, Role, Rule,
-    TransferPolicy,
+    commitment, kinds, Action, CivicRole, Electorate, IdentityKind, PollId, PollKind, Revoting,
+    Role, Rule, Secrecy, TransferPolicy,
 };
 use identities::document;
 use proptest::{
@@ -192,8 +192,10 @@ pub enum Step {
     OpenPoll {
         caller: Actor,
         options: u8,
-        secret: bool,
-        revote: bool,
+        #[serde(with = "regressions::by_name")]
+        secrecy: Secrecy,
+        #[serde(with = "regressions::by_name")]
+        revoting: Revoting,
         tokens: bool,
     },
     /// A proposal; with `accept`, its first call accepts the token's admin seat offered
@@ -201,8 +203,10 @@ pub enum Step {
     /// attacker's goal, or a citizen's fair win), who must then accept it.
     Propose {
         caller: Actor,
-        secret: bool,
-        revote: bool,
+        #[serde(with = "regressions::by_name")]
+        secrecy: Secrecy,
+        #[serde(with = "regressions::by_name")]
+        revoting: Revoting,
         seize: bool,
         #[serde(default)]
         accept: bool,
@@ -490,6 +494,29 @@ fn sealed_choice() -> impl Strategy<Value = u8> {
     prop_oneof![4 => 0..2u8, 1 => choice()]
 }
 
+/// Public or secret ballots, half and half (drawn as a `bool`, true for secret, so a
+/// seed plays the cases it played when the steps held one).
+fn secrecy() -> impl Strategy<Value = Secrecy> {
+    any::<bool>().prop_map(|secret| {
+        if secret {
+            Secrecy::Secret
+        } else {
+            Secrecy::Public
+        }
+    })
+}
+
+/// Re-votes refused or replacing, half and half (drawn as a `bool`, as [`secrecy`]).
+fn revoting() -> impl Strategy<Value = Revoting> {
+    any::<bool>().prop_map(|revote| {
+        if revote {
+            Revoting::Replaces
+        } else {
+            Revoting::Refused
+        }
+    })
+}
+
 /// One step, its amounts counted in `money`.
 fn step(money: Money) -> impl Strategy<Value = Step> {
     let action = prop_oneof![
@@ -527,14 +554,14 @@ fn step(money: Money) -> impl Strategy<Value = Step> {
                 quantity,
             }
         ),
-        1 => (mostly(ADMIN), 1..=9u8, any::<bool>(), any::<bool>()).prop_map(
-            |(caller, options, secret, revote)| Step::OpenPoll { caller, options, secret, revote, tokens: false }
+        1 => (mostly(ADMIN), 1..=9u8, secrecy(), revoting()).prop_map(
+            |(caller, options, secrecy, revoting)| Step::OpenPoll { caller, options, secrecy, revoting, tokens: false }
         ),
-        1 => (actor(), 2..=3u8, any::<bool>()).prop_map(
-            |(caller, options, revote)| Step::OpenPoll { caller, options, secret: false, revote, tokens: true }
+        1 => (actor(), 2..=3u8, revoting()).prop_map(
+            |(caller, options, revoting)| Step::OpenPoll { caller, options, secrecy: Secrecy::Public, revoting, tokens: true }
         ),
-        1 => (actor(), any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
-            |(caller, secret, revote, seize, accept)| Step::Propose { caller, secret, revote, seize, accept }
+        1 => (actor(), secrecy(), revoting(), any::<bool>(), any::<bool>()).prop_map(
+            |(caller, secrecy, revoting, seize, accept)| Step::Propose { caller, secrecy, revoting, seize, accept }
         ),
         2 => (voter(), poll(), sealed_choice(), salt()).prop_map(|(voter, poll, choice, salt)| {
             Step::Commit { voter, poll, choice, salt }
@@ -604,8 +631,8 @@ fn storylines(money: Money) -> Vec<Vec<Step>> {
         vec![
             Step::Propose {
                 caller: proposer,
-                secret: false,
-                revote: false,
+                secrecy: Secrecy::Public,
+                revoting: Revoting::Refused,
                 seize: true,
                 accept: true,
             },
@@ -691,8 +718,8 @@ fn storylines(money: Money) -> Vec<Vec<Step>> {
             Step::OpenPoll {
                 caller: ADMIN,
                 options: 2,
-                secret: false,
-                revote: false,
+                secrecy: Secrecy::Public,
+                revoting: Revoting::Refused,
                 tokens: false,
             },
             Step::NextBlocks { blocks: 2 },
@@ -908,32 +935,92 @@ impl World {
         let electorate = Electorate::people(&polls::ELECTORATE);
         let opened = (city.block(), city.now_ms());
         city.voting(ADMIN)
-            .create_poll("?", &["a", "b", "c"], electorate, false, true)
+            .create_poll(
+                "?",
+                &["a", "b", "c"],
+                electorate,
+                Secrecy::Public,
+                Revoting::Replaces,
+            )
             .ok();
         model
             .polls
-            .open(ADMIN.account(), 3, (false, false, true, false), opened)
+            .open(
+                ADMIN.account(),
+                3,
+                (
+                    PollKind::Consultation,
+                    Secrecy::Public,
+                    Revoting::Replaces,
+                    false,
+                ),
+                opened,
+            )
             .ok();
-        city.voting(ADMIN).propose("!", &[], false, false).ok();
+        city.voting(ADMIN)
+            .propose("!", &[], Secrecy::Public, Revoting::Refused)
+            .ok();
         model
             .polls
-            .open(ADMIN.account(), 2, (true, false, false, false), opened)
+            .open(
+                ADMIN.account(),
+                2,
+                (
+                    PollKind::Proposal,
+                    Secrecy::Public,
+                    Revoting::Refused,
+                    false,
+                ),
+                opened,
+            )
             .ok();
         // A secret poll whose ballots may be sealed again until the deadline, and a poll
         // of the token's holders (alice's savings weigh in).
         city.voting(ADMIN)
-            .create_poll("?", &["a", "b"], electorate, true, true)
+            .create_poll(
+                "?",
+                &["a", "b"],
+                electorate,
+                Secrecy::Secret,
+                Revoting::Replaces,
+            )
             .ok();
         model
             .polls
-            .open(ADMIN.account(), 2, (false, true, true, false), opened)
+            .open(
+                ADMIN.account(),
+                2,
+                (
+                    PollKind::Consultation,
+                    Secrecy::Secret,
+                    Revoting::Replaces,
+                    false,
+                ),
+                opened,
+            )
             .ok();
         city.voting(ADMIN)
-            .create_poll("?", &["a", "b"], Electorate::Tokens, false, true)
+            .create_poll(
+                "?",
+                &["a", "b"],
+                Electorate::Tokens,
+                Secrecy::Public,
+                Revoting::Replaces,
+            )
             .ok();
         model
             .polls
-            .open(ADMIN.account(), 2, (false, false, true, true), opened)
+            .open(
+                ADMIN.account(),
+                2,
+                (
+                    PollKind::Consultation,
+                    Secrecy::Public,
+                    Revoting::Replaces,
+                    true,
+                ),
+                opened,
+            )
             .ok();
         // A project taking funds for a few days; everyone lets the escrow take their tokens.
         city.grant_civic_role(CivicRole::Inspector, [projects::INSPECTOR.account()]);
@@ -1074,8 +1161,8 @@ impl World {
             Step::OpenPoll {
                 caller,
                 options,
-                secret,
-                revote,
+                secrecy,
+                revoting,
                 tokens,
             } => {
                 let labels = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
@@ -1087,14 +1174,14 @@ impl World {
                 let labels = &labels[..usize::from(options)];
                 verdict(
                     city.voting(caller)
-                        .create_poll("?", labels, electorate, secret, revote)
+                        .create_poll("?", labels, electorate, secrecy, revoting)
                         .value,
                 )
             }
             Step::Propose {
                 caller,
-                secret,
-                revote,
+                secrecy,
+                revoting,
                 seize,
                 accept,
             } => {
@@ -1109,7 +1196,7 @@ impl World {
                 let calls: Vec<_> = accepting.into_iter().chain(seizing).collect();
                 verdict(
                     city.voting(caller)
-                        .propose("!", &calls, secret, revote)
+                        .propose("!", &calls, secrecy, revoting)
                         .value,
                 )
             }

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use city_traits::{Action, IdentityKind, Role};
+use city_traits::{Action, IdentityKind, PollKind, Role};
 use ink::primitives::AccountId;
 use num_bigint::BigUint;
 
@@ -357,26 +357,26 @@ impl Model {
             Step::OpenPoll {
                 caller,
                 options,
-                secret,
-                revote,
+                secrecy,
+                revoting,
                 tokens,
             } => self.polls.open(
                 caller.account(),
                 options,
-                (false, secret, revote, tokens),
+                (PollKind::Consultation, secrecy, revoting, tokens),
                 (self.block, self.now_ms),
             ),
             Step::Propose {
                 caller,
-                secret,
-                revote,
+                secrecy,
+                revoting,
                 seize,
                 accept,
             } => {
                 self.polls.open(
                     caller.account(),
                     2,
-                    (true, secret, revote, false),
+                    (PollKind::Proposal, secrecy, revoting, false),
                     (self.block, self.now_ms),
                 )?;
                 let opened = self.polls.polls.last_mut().expect("just opened");

@@ -7,8 +7,8 @@
 //! members of the governance electorate may always propose.
 
 use city_traits::{
-    AdminError, Call, CivicRole, Electorate, GovernanceConfig, IdentityKind, PollState, Role,
-    VotingError, FOR,
+    AdminError, Call, CivicRole, Electorate, GovernanceConfig, IdentityKind, PollState, Revoting,
+    Role, Secrecy, VotingError, FOR,
 };
 use harness::{
     city::{
@@ -39,7 +39,7 @@ fn someone_can_propose(city: &mut City) -> bool {
         .into_iter()
         .any(|who| {
             city.voting(who)
-                .propose("Anyone?", &[], false, false)
+                .propose("Anyone?", &[], Secrecy::Public, Revoting::Refused)
                 .value
                 .is_ok()
         })
@@ -62,7 +62,7 @@ fn a_seizure_bundled_with_a_rule_change_is_still_vetoed_by_the_guardian() {
     ];
     let proposal = city
         .voting(MALLORY)
-        .propose("Tidy up", &calls, false, false)
+        .propose("Tidy up", &calls, Secrecy::Public, Revoting::Refused)
         .ok();
     pass_and_wait(&mut city, proposal);
     city.voting(ADMIN).cancel(proposal).ok();
@@ -84,7 +84,12 @@ fn a_seizure_bundled_with_executing_a_guardian_change_is_still_vetoed() {
     );
     let guardian_change = city
         .voting(ALICE)
-        .propose("New guardian", &[replace], false, false)
+        .propose(
+            "New guardian",
+            &[replace],
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .ok();
     let calls = [
         proposed_call(&city.voting, selector_bytes!("execute"), guardian_change),
@@ -96,7 +101,7 @@ fn a_seizure_bundled_with_executing_a_guardian_change_is_still_vetoed() {
     ];
     let bundle = city
         .voting(MALLORY)
-        .propose("Shield", &calls, false, false)
+        .propose("Shield", &calls, Secrecy::Public, Revoting::Refused)
         .ok();
     pass_and_wait(&mut city, bundle);
     assert_eq!(city.voting(ADMIN).cancel(bundle).value, Ok(()));
@@ -131,7 +136,12 @@ fn the_guardian_cannot_veto_its_replacement_through_a_stooge() {
     );
     let proposal = city
         .voting(ALICE)
-        .propose("New guardian", &[replace], false, false)
+        .propose(
+            "New guardian",
+            &[replace],
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .ok();
     pass_and_wait(&mut city, proposal);
     city.voting(ADMIN).set_guardian(DAVE.account()).ok();
@@ -180,7 +190,12 @@ fn lock_out_by_lapsed_eresidents(
     ));
     let lock = city
         .voting(ALICE)
-        .propose("E-residents decide", &calls, false, false)
+        .propose(
+            "E-residents decide",
+            &calls,
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .ok();
     pass_and_wait(&mut city, lock);
     let executed = city.voting(MALLORY).execute(lock).value;
@@ -188,7 +203,7 @@ fn lock_out_by_lapsed_eresidents(
     let undo = proposed_call(&city.voting, selector_bytes!("set_config"), GOVERNANCE);
     let back = city
         .voting(ADMIN)
-        .propose("Undo", &[undo], false, false)
+        .propose("Undo", &[undo], Secrecy::Public, Revoting::Refused)
         .ok();
     start_voting(&mut city);
     let refused = citizens()
@@ -262,7 +277,12 @@ fn a_token_threshold_nobody_can_gather_cannot_lock_governance_out() {
     let seat = proposed_call(&city.voting, selector_bytes!("set_guardian"), nobody);
     let given = city
         .voting(ALICE)
-        .propose("A new guardian", &[seat], false, false)
+        .propose(
+            "A new guardian",
+            &[seat],
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .ok();
     pass_and_wait(&mut city, given);
     city.voting(MALLORY).execute(given).ok();
@@ -284,7 +304,12 @@ fn a_token_threshold_nobody_can_gather_cannot_lock_governance_out() {
     ];
     let lock = city
         .voting(ALICE)
-        .propose("Holders decide, by the whole supply", &calls, false, false)
+        .propose(
+            "Holders decide, by the whole supply",
+            &calls,
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .ok();
     pass_and_wait(&mut city, lock);
     let executed = city.voting(MALLORY).execute(lock).value;
@@ -307,7 +332,12 @@ fn the_guardian_seat_cannot_go_to_a_contract_to_be_and_lock_governance_out() {
     let replace = proposed_call(&city.voting, selector_bytes!("set_guardian"), future);
     let seat = city
         .voting(ALICE)
-        .propose("New guardian", &[replace], false, false)
+        .propose(
+            "New guardian",
+            &[replace],
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .ok();
     pass_and_wait(&mut city, seat);
     assert_eq!(
@@ -325,7 +355,7 @@ fn the_guardian_seat_cannot_go_to_a_contract_to_be_and_lock_governance_out() {
     let set = proposed_call(&city.voting, selector_bytes!("set_config"), unreachable);
     let lock = city
         .voting(ALICE)
-        .propose("Lock", &[set], false, false)
+        .propose("Lock", &[set], Secrecy::Public, Revoting::Refused)
         .ok();
     pass_and_wait(&mut city, lock);
     let locked = city.voting(MALLORY).execute(lock).value;
@@ -348,7 +378,12 @@ fn the_guardian_seat_cannot_go_to_an_account_nobody_holds_and_lock_governance_ou
     let replace = proposed_call(&city.voting, selector_bytes!("set_guardian"), nobody);
     let seat = city
         .voting(ALICE)
-        .propose("New guardian", &[replace], false, false)
+        .propose(
+            "New guardian",
+            &[replace],
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .ok();
     pass_and_wait(&mut city, seat);
     let vetoed = city.voting(ADMIN).cancel(seat).value;
@@ -361,7 +396,7 @@ fn the_guardian_seat_cannot_go_to_an_account_nobody_holds_and_lock_governance_ou
     let set = proposed_call(&city.voting, selector_bytes!("set_config"), unreachable);
     let lock = city
         .voting(ALICE)
-        .propose("Lock", &[set], false, false)
+        .propose("Lock", &[set], Secrecy::Public, Revoting::Refused)
         .ok();
     pass_and_wait(&mut city, lock);
     let locked = city.voting(MALLORY).execute(lock).value;
@@ -386,7 +421,7 @@ fn a_token_electorate_nobody_tracks_recovers_once_a_holder_opts_in() {
     );
     let proposal = city
         .voting(ALICE)
-        .propose("Holders decide", &[set], false, false)
+        .propose("Holders decide", &[set], Secrecy::Public, Revoting::Refused)
         .ok();
     pass_and_wait(&mut city, proposal);
     city.voting(MALLORY).execute(proposal).ok();
@@ -396,7 +431,12 @@ fn a_token_electorate_nobody_tracks_recovers_once_a_holder_opts_in() {
     let undo = proposed_call(&city.voting, selector_bytes!("set_config"), GOVERNANCE);
     let first = city
         .voting(ADMIN)
-        .propose("Undo", std::slice::from_ref(&undo), false, false)
+        .propose(
+            "Undo",
+            std::slice::from_ref(&undo),
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .ok();
     start_voting(&mut city);
     assert_eq!(
@@ -408,7 +448,7 @@ fn a_token_electorate_nobody_tracks_recovers_once_a_holder_opts_in() {
     city.advance_blocks(1);
     let back = city
         .voting(ADMIN)
-        .propose("Undo", &[undo], false, false)
+        .propose("Undo", &[undo], Secrecy::Public, Revoting::Refused)
         .ok();
     start_voting(&mut city);
     city.voting(ADMIN).cast_vote(back, FOR).ok();
@@ -438,7 +478,7 @@ fn expiring_lapsed_cards_cannot_make_a_legitimate_rule_change_fail() {
     let set = proposed_call(&city.voting, selector_bytes!("set_config"), lower);
     let proposal = city
         .voting(ALICE)
-        .propose("Lower quorum", &[set], false, false)
+        .propose("Lower quorum", &[set], Secrecy::Public, Revoting::Refused)
         .ok();
     pass_and_wait(&mut city, proposal);
     city.registry(MALLORY).expire(lapsing).ok();
@@ -464,7 +504,7 @@ fn a_guardian_change_cannot_be_smuggled_in_with_a_second_copy_or_another_callee_
     ] {
         assert_eq!(
             city.voting(MALLORY)
-                .propose("Smuggle", &calls, false, false)
+                .propose("Smuggle", &calls, Secrecy::Public, Revoting::Refused)
                 .err(),
             VotingError::GuardianChangeNotAlone
         );

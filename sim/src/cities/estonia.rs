@@ -6,8 +6,8 @@ use std::io::Write;
 
 use anyhow::{anyhow, ensure, Result};
 use city_traits::{
-    commitment, kinds, Action, CivicRole, Electorate, IdentityKind, PollId, PollState, RewardError,
-    Rule, VotingError, AGAINST, FOR,
+    commitment, kinds, Action, CivicRole, Electorate, IdentityKind, PollId, PollState, Revoting,
+    RewardError, Rule, Secrecy, VotingError, AGAINST, FOR,
 };
 use ink::{primitives::AccountId, selector_bytes};
 
@@ -109,15 +109,15 @@ pub(super) fn estonia_ivote(out: &mut impl Write) -> Result<()> {
         "Which e-service comes first?",
         &e_services,
         everyone,
-        false,
-        true,
+        Secrecy::Public,
+        Revoting::Replaces,
     ))?;
     let chair = opened(city.voting(ADMIN).create_poll(
         "Who chairs the digital council?",
         &["Kask", "Tamm"],
         citizens,
-        true,
-        false,
+        Secrecy::Secret,
+        Revoting::Refused,
     ))?;
     let raise = proposed_call(
         &city.rewards,
@@ -127,8 +127,8 @@ pub(super) fn estonia_ivote(out: &mut impl Write) -> Result<()> {
     let proposal = opened(city.voting(citizen(0)).propose(
         "Double the tax rebate to 2%",
         &[raise],
-        false,
-        true,
+        Secrecy::Public,
+        Revoting::Replaces,
     ))?;
     city.advance_blocks(GOVERNANCE.voting_delay + 1);
 

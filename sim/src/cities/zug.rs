@@ -4,7 +4,9 @@
 use std::io::Write;
 
 use anyhow::{anyhow, ensure, Result};
-use city_traits::{CivicRole, Electorate, IdentityKind, PollState, Role, VotingError, ABSTAIN};
+use city_traits::{
+    CivicRole, Electorate, IdentityKind, PollState, Revoting, Role, Secrecy, VotingError, ABSTAIN,
+};
 use ink::primitives::AccountId;
 
 use super::{coins, document, enrol, opened, DAY_MS};
@@ -69,8 +71,8 @@ pub(super) fn zug_poll(out: &mut impl Write) -> Result<()> {
         "Which city service should accept City Coin first?",
         &OPTIONS,
         residents,
-        false,
-        false,
+        Secrecy::Public,
+        Revoting::Refused,
     ))?;
     city.advance_blocks(GOVERNANCE.voting_delay + 1);
     // Registered after the snapshot: no vote in this poll.
