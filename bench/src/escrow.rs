@@ -45,13 +45,17 @@ fn project(city: &mut City, workers: u32) -> ProjectPlan {
 /// Measures the escrow on a fresh city: the treasury funds every project.
 pub(super) fn escrow_weights() -> Result<Vec<Measurement>> {
     let mut city = City::new()?;
-    city.grant_civic_role(CivicRole::Inspector, [INSPECTOR.account()]);
+    city.grant_civic_role(CivicRole::Inspector, [INSPECTOR.account()])?;
     let max_roll = WAGE_ROLLS.iter().copied().max().unwrap_or_default();
-    city.grant_civic_role(CivicRole::Worker, (0..max_roll).map(worker));
+    city.grant_civic_role(CivicRole::Worker, (0..max_roll).map(worker))?;
     let escrow = contract_account(&city.escrow);
-    city.token(ADMIN).approve(escrow, u128::MAX).ok();
-    city.token(ADMIN).transfer(BOB, 1_000 * COIN).ok();
-    city.token(BOB).approve(escrow, u128::MAX).ok();
+    city.token(ADMIN)
+        .approve(escrow, u128::MAX)
+        .expect_accepted();
+    city.token(ADMIN)
+        .transfer(BOB, 1_000 * COIN)
+        .expect_accepted();
+    city.token(BOB).approve(escrow, u128::MAX).expect_accepted();
     city.advance_blocks(1);
 
     let mut weights = Vec::new();
@@ -81,10 +85,10 @@ pub(super) fn escrow_weights() -> Result<Vec<Measurement>> {
 
     // A project funded by two, canceled: Bob claims his share.
     let plan = project(&mut city, 1);
-    let id = city.escrow(ADMIN).create_project(&plan).ok();
-    city.escrow(ADMIN).fund(id, 50 * COIN).ok();
-    city.escrow(BOB).fund(id, 10 * COIN).ok();
-    city.escrow(ADMIN).cancel_project(id).ok();
+    let id = city.escrow(ADMIN).create_project(&plan).expect_accepted();
+    city.escrow(ADMIN).fund(id, 50 * COIN).expect_accepted();
+    city.escrow(BOB).fund(id, 10 * COIN).expect_accepted();
+    city.escrow(ADMIN).cancel_project(id).expect_accepted();
     city.advance_blocks(1);
     let claim = city.escrow(BOB).claim_refund(id);
     weights.push(Measurement::of("claim_refund", &claim));

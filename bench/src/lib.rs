@@ -2,7 +2,7 @@
 //! weight (ref_time, proof_size) of the token's key messages, beside the anchors.
 
 use anyhow::Result;
-use city_traits::{kinds, Action, Attestation, CivicRole, IdentityKind, Role, Rule};
+use city_traits::{Action, Attestation, CivicRole, IdentityKind, Role};
 use ink::primitives::AccountId;
 use serde::Serialize;
 
@@ -108,18 +108,18 @@ pub fn run() -> Result<Report> {
     // Given: alice and bob are plain holders, carol and dave vote with their tokens, the
     // shop is a provider, the admin mints and burns, and alice lets bob spend for her.
     for role in [Role::Minter, Role::Burner] {
-        city.token(ADMIN).grant_role(role, ADMIN).ok();
+        city.token(ADMIN).grant_role(role, ADMIN).expect_accepted();
     }
     city.token(ADMIN)
         .grant_role(Role::ServiceProvider, SHOP)
-        .ok();
+        .expect_accepted();
     for holder in [ALICE, BOB, CAROL, DAVE] {
-        city.token(ADMIN).transfer(holder, 10_000).ok();
+        city.token(ADMIN).transfer(holder, 10_000).expect_accepted();
     }
-    city.token(ALICE).approve(BOB, 1_000).ok();
+    city.token(ALICE).approve(BOB, 1_000).expect_accepted();
     let track_votes = city.token(CAROL).track_votes();
     weights.push(Measurement::of("track_votes", &track_votes));
-    city.token(DAVE).track_votes().ok();
+    city.token(DAVE).track_votes().expect_accepted();
     city.advance_blocks(1);
 
     let transfer = city.token(ALICE).transfer(BOB, 100);
@@ -149,7 +149,7 @@ pub fn run() -> Result<Report> {
     // votes_at with a long history: a binary search over VOTES_HISTORY checkpoints.
     for _ in 0..VOTES_HISTORY {
         city.advance_blocks(1);
-        city.token(CAROL).transfer(DAVE, 1).ok();
+        city.token(CAROL).transfer(DAVE, 1).expect_accepted();
     }
     city.advance_blocks(1);
     let early_block = city.block() - VOTES_HISTORY / 2;
@@ -405,24 +405,11 @@ fn reward_weights() -> Result<(Vec<Measurement>, f64)> {
     let bin = Actor("bench-bin");
     let mut city = City::new()?;
     let year = city.now_ms() + 365 * DAY_MS;
-    city.registry(ADMIN)
-        .grant_role(CivicRole::Registrar, ADMIN)
-        .ok();
-    city.registry(ADMIN)
-        .grant_role(CivicRole::Attester, bin)
-        .ok();
+    city.install_device(bin, &[Action::Recyclables])?;
+    city.set_reward(Action::Recyclables, (200, 1_000), &[IdentityKind::Citizen])?;
     city.rewards(ADMIN)
-        .authorise_attester(bin, &[Action::Recyclables])
-        .ok();
-    let rule = Rule {
-        reward: 200,
-        per: 1_000,
-        kinds: kinds(&[IdentityKind::Citizen]),
-    };
-    city.rewards(ADMIN)
-        .set_rule(Action::Recyclables, Some(rule), 0)
-        .ok();
-    city.rewards(ADMIN).set_limits(u128::MAX, u128::MAX).ok();
+        .set_limits(u128::MAX, u128::MAX)
+        .expect_accepted();
     let mut registered = 0;
     let mut register_up_to = |city: &mut City, count: u32| {
         for n in registered..count {
@@ -433,7 +420,7 @@ fn reward_weights() -> Result<(Vec<Measurement>, f64)> {
                     numbered_id(0xd0, n),
                     year,
                 )
-                .ok();
+                .expect_accepted();
             if n % 500 == 499 {
                 city.advance_blocks(1);
             }
@@ -493,7 +480,7 @@ fn registry_weights(city: &mut City) -> Vec<Measurement> {
     let year = city.now_ms() + 365 * DAY_MS;
     city.registry(ADMIN)
         .grant_role(CivicRole::Registrar, ADMIN)
-        .ok();
+        .expect_accepted();
     city.advance_blocks(1);
     let register = city
         .registry(ADMIN)
@@ -514,7 +501,9 @@ fn registry_weights(city: &mut City) -> Vec<Measurement> {
     for round in 0..VOTES_HISTORY {
         city.advance_blocks(1);
         let kind = [IdentityKind::Resident, IdentityKind::Citizen][round as usize % 2];
-        city.registry(ADMIN).change_kind(ALICE, kind).ok();
+        city.registry(ADMIN)
+            .change_kind(ALICE, kind)
+            .expect_accepted();
     }
     city.advance_blocks(1);
     let early_block = city.block() - VOTES_HISTORY / 2;

@@ -27,11 +27,11 @@ pub(super) fn voting_weights() -> Result<(Vec<Measurement>, f64)> {
     let year = city.now_ms() + 365 * DAY_MS;
     city.registry(ADMIN)
         .grant_role(CivicRole::Registrar, ADMIN)
-        .ok();
+        .expect_accepted();
     for n in 0..=MANY_VOTERS {
         city.registry(ADMIN)
             .register(voter(n), IdentityKind::Citizen, numbered_id(0xb0, n), year)
-            .ok();
+            .expect_accepted();
         if n % 500 == 499 {
             city.advance_blocks(1);
         }
@@ -39,10 +39,12 @@ pub(super) fn voting_weights() -> Result<(Vec<Measurement>, f64)> {
     // Each holds 30% of the supply: together over the quorum.
     let treasury = city.token(ADMIN).balance_of(ADMIN).value;
     for holder in [ALICE, BOB] {
-        city.token(ADMIN).transfer(holder, treasury * 3 / 10).ok();
-        city.token(holder).track_votes().ok();
+        city.token(ADMIN)
+            .transfer(holder, treasury * 3 / 10)
+            .expect_accepted();
+        city.token(holder).track_votes().expect_accepted();
     }
-    city.hand_over_to_governance();
+    city.hand_over_to_governance()?;
     city.advance_blocks(1);
 
     let mut weights = Vec::new();
@@ -72,7 +74,7 @@ pub(super) fn voting_weights() -> Result<(Vec<Measurement>, f64)> {
             Secrecy::Secret,
             Revoting::Refused,
         )
-        .ok();
+        .expect_accepted();
     let revote = city
         .voting(ADMIN)
         .create_poll(
@@ -82,19 +84,21 @@ pub(super) fn voting_weights() -> Result<(Vec<Measurement>, f64)> {
             Secrecy::Public,
             Revoting::Replaces,
         )
-        .ok();
+        .expect_accepted();
     city.advance_blocks(GOVERNANCE.voting_delay + 1);
 
     for n in 0..FEW_VOTERS {
-        city.voting(voter(n)).cast_vote(poll, (n % 4) as u8).ok();
+        city.voting(voter(n))
+            .cast_vote(poll, (n % 4) as u8)
+            .expect_accepted();
     }
     let few = city.voting(voter(FEW_VOTERS)).cast_vote(poll, 0);
     let label = format!("cast_vote (people, {FEW_VOTERS} earlier votes)");
     weights.push(Measurement::of(&label, &few));
     let by_tokens = city.voting(ALICE).cast_vote(proposal, FOR);
     weights.push(Measurement::of("cast_vote (tokens)", &by_tokens));
-    city.voting(BOB).cast_vote(proposal, FOR).ok();
-    city.voting(ALICE).cast_vote(revote, 0).ok();
+    city.voting(BOB).cast_vote(proposal, FOR).expect_accepted();
+    city.voting(ALICE).cast_vote(revote, 0).expect_accepted();
     let again = city.voting(ALICE).cast_vote(revote, 1);
     weights.push(Measurement::of("cast_vote (a re-vote)", &again));
     let salt = [7; 32];
@@ -103,7 +107,9 @@ pub(super) fn voting_weights() -> Result<(Vec<Measurement>, f64)> {
     weights.push(Measurement::of("commit_vote", &commit));
 
     for n in FEW_VOTERS + 1..MANY_VOTERS {
-        city.voting(voter(n)).cast_vote(poll, (n % 4) as u8).ok();
+        city.voting(voter(n))
+            .cast_vote(poll, (n % 4) as u8)
+            .expect_accepted();
         if n % 500 == 499 {
             city.advance_blocks(1);
         }

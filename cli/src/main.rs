@@ -17,7 +17,7 @@ use harness::{
     table,
 };
 use indicatif::{ProgressBar, ProgressStyle};
-use sim::cities::{self as scenarios, CITIES};
+use sim::cities as scenarios;
 
 #[derive(Parser)]
 #[command(
@@ -65,7 +65,7 @@ fn broken_variants() -> PossibleValuesParser {
 #[derive(Args)]
 struct Simulate {
     /// The city, or `all` for the six in parallel, one per core.
-    #[arg(value_parser = PossibleValuesParser::new(std::iter::once("all").chain(CITIES)))]
+    #[arg(value_parser = PossibleValuesParser::new(std::iter::once("all").chain(scenarios::names())))]
     city: String,
     /// People living in each city.
     #[arg(long, value_name = "N", default_value_t = sim::Options::default().citizens)]

@@ -12,7 +12,9 @@ use scale::{Decode, Encode};
 use super::{suite_contract, Answer, Network};
 use harness::{
     bundles,
-    city::{named_account, runtime_account, Sandbox, CALL_GAS_LIMIT, GENESIS_TIME_MS},
+    city::{
+        named_account, runtime_account, Sandbox, BLOCK_TIME_MS, CALL_GAS_LIMIT, GENESIS_TIME_MS,
+    },
 };
 
 /// Native balance for each embedded signer: enough for every storage deposit.
@@ -43,6 +45,16 @@ impl Embedded {
             None => session.sandbox().set_timestamp(GENESIS_TIME_MS),
         }
         Ok(Self { session })
+    }
+
+    /// Seals the current block and starts the next, [`BLOCK_TIME_MS`] later. The sandbox
+    /// would stamp it with the wall clock (in seconds, read as milliseconds); the embedded
+    /// chain keeps the time `City` keeps, so the two agree and runs repeat.
+    fn seal(&mut self) {
+        let sandbox = self.session.sandbox();
+        let now = sandbox.get_timestamp();
+        sandbox.build_block();
+        sandbox.set_timestamp(now + BLOCK_TIME_MS);
     }
 
     /// The chain's state, to be given to [`Embedded::new`] later.
@@ -161,7 +173,7 @@ impl Network for Embedded {
             "the constructor of {contract} refused: {}",
             answer.text
         );
-        self.session.sandbox().build_block();
+        self.seal();
         Ok((returned.account_id, answer))
     }
 
@@ -179,7 +191,7 @@ impl Network for Embedded {
             "{contract}.{message} refused: {}",
             answer.text
         );
-        self.session.sandbox().build_block();
+        self.seal();
         Ok(answer)
     }
 
@@ -199,7 +211,7 @@ impl Network for Embedded {
     }
 
     fn next_block(&mut self) -> Result<()> {
-        self.session.sandbox().build_block();
+        self.seal();
         Ok(())
     }
 

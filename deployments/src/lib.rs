@@ -110,6 +110,16 @@ pub struct RecordedContract {
     pub deployed_now: bool,
 }
 
+impl RecordedContract {
+    /// The contract's address.
+    ///
+    /// # Errors
+    /// If the record's address is not 32 bytes of hex.
+    pub fn account(&self) -> Result<AccountId32> {
+        parse_address(&self.address)
+    }
+}
+
 /// Where plans, records and embedded chains live.
 #[derive(Debug, Clone)]
 pub struct Places {

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use deployments::{self as deploy, Places, Record};
+use drink::AccountId32;
 
 fn scratch(name: &str) -> Places {
     let root = std::env::temp_dir().join(format!("ink-city-deploy-{}-{name}", std::process::id()));
@@ -221,4 +222,114 @@ fn a_refused_setup_step_names_what_was_left_behind_and_writes_no_record() {
     );
     assert!(error.contains("project-escrow at 0x"), "{error}");
     assert!(!places.records.exists());
+}
+
+/// A contract's messages that take no argument and write nothing: label and selector.
+type Queries = Vec<(String, Vec<u8>)>;
+
+/// The rest of the input, undecoded: a message's answer as bytes.
+struct Bytes(Vec<u8>);
+
+impl scale::Decode for Bytes {
+    fn decode<I: scale::Input>(input: &mut I) -> Result<Self, scale::Error> {
+        let mut bytes = Vec::new();
+        while let Ok(byte) = input.read_byte() {
+            bytes.push(byte);
+        }
+        Ok(Self(bytes))
+    }
+}
+
+/// The sandbox suite is defined twice: by `City::new` for the tests and the simulator, and
+/// by `deployments/networks/sandbox.toml` for `city deploy`. Deployed without the plan's
+/// setup and handover (which `City` leaves to each test), the two must answer every
+/// query that takes no argument alike (token metadata, supply and cap, the reward rules'
+/// epoch, cap and budget, the governance rules, who holds which seat and role), up to
+/// the contracts' addresses.
+#[test]
+fn the_sandbox_plan_deploys_the_suite_city_new_deploys() {
+    let places = scratch("suite");
+    let mut plan = places.plan("sandbox").unwrap();
+    plan.setup.clear();
+    plan.handover = None;
+    let deployment = deploy::deploy(&plan, &places, false).unwrap();
+    let mut chain = deploy::open(&plan, &places).unwrap();
+    let mut city = harness::City::new().unwrap();
+    // Each contract of `City`: its name, address and argument-free queries.
+    let suite: Vec<(&str, AccountId32, Queries)> = [
+        &city.token,
+        &city.registry,
+        &city.rewards,
+        &city.voting,
+        &city.escrow,
+    ]
+    .into_iter()
+    .map(|deployed| {
+        let queries = deployed
+            .bundle
+            .transcoder
+            .metadata()
+            .spec()
+            .messages()
+            .iter()
+            .filter(|message| message.args().is_empty() && !message.mutates())
+            .map(|message| {
+                (
+                    message.label().clone(),
+                    message.selector().to_bytes().to_vec(),
+                )
+            })
+            .collect();
+        (deployed.name, deployed.address.clone(), queries)
+    })
+    .collect();
+    assert_eq!(deployment.record.contracts.len(), suite.len());
+    let planned_address = |name: &str| {
+        deployment
+            .record
+            .contracts
+            .iter()
+            .find(|recorded| recorded.name == name)
+            .unwrap()
+            .account()
+            .unwrap()
+    };
+    let mut compared = 0;
+    for (name, address, queries) in &suite {
+        for (label, selector) in queries {
+            let answer = chain
+                .query(&plan.signer, name, &planned_address(name), label, &[])
+                .unwrap();
+            // ink!'s own `Result` comes first (Ok is 0); then the answer, whose addresses
+            // of the plan's contracts become those of City's.
+            let mut planned = answer.data[1..].to_vec();
+            for (other, ours, _) in &suite {
+                replace(&mut planned, planned_address(other).as_ref(), ours.as_ref());
+            }
+            let ours: Bytes = city
+                .call(address, harness::city::ADMIN, selector.clone())
+                .unwrap()
+                .value;
+            assert_eq!(
+                planned, ours.0,
+                "{name}.{label} answers differently on the plan's suite and City::new's"
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared >= 20, "only {compared} queries compared");
+    std::fs::remove_dir_all(places.records.parent().unwrap()).ok();
+}
+
+/// Replaces every occurrence of `from` in `bytes` with `to` (of the same length).
+fn replace(bytes: &mut [u8], from: &[u8; 32], to: &[u8; 32]) {
+    let mut at = 0;
+    while at + 32 <= bytes.len() {
+        if bytes[at..at + 32] == from[..] {
+            bytes[at..at + 32].copy_from_slice(to);
+            at += 32;
+        } else {
+            at += 1;
+        }
+    }
 }

@@ -3,6 +3,7 @@
 //! contracts would agree with it, as the governance takeover showed (audits/
 //! 2026-12-01-attacker-review.md).
 
+use crate::{EscrowStep, RewardsStep, TokenStep, VotingStep};
 use std::collections::BTreeMap;
 
 use city_traits::{
@@ -48,8 +49,7 @@ pub fn an_admin_seat_moves_only_through_the_governance_electorate(
                  was not offered to, by {step:?}"
             ));
         }
-        let accepted =
-            matches!(*step, Step::AcceptTokenAdmin { caller } if caller.account() == holder);
+        let accepted = matches!(*step, Step::Token(TokenStep::AcceptTokenAdmin { caller }) if caller.account() == holder);
         if accepted && offered.is_none() {
             return Ok((seat, 2));
         }
@@ -61,10 +61,14 @@ pub fn an_admin_seat_moves_only_through_the_governance_electorate(
     } else if holder != voting {
         // The holder's own offer, of what it asked for (an offer to itself withdraws).
         let asked = match *step {
-            Step::OfferTokenAdmin { caller, to } if caller.account() == holder => {
+            Step::Token(TokenStep::OfferTokenAdmin { caller, to })
+                if caller.account() == holder =>
+            {
                 Some((to.account() != holder).then(|| to.account()))
             }
-            Step::HandOverToken { caller } if caller.account() == holder => Some(Some(voting)),
+            Step::Token(TokenStep::HandOverToken { caller }) if caller.account() == holder => {
+                Some(Some(voting))
+            }
             _ => None,
         };
         if asked == Some(offered) {
@@ -75,7 +79,7 @@ pub fn an_admin_seat_moves_only_through_the_governance_electorate(
         ));
     }
     // E-voting accepted the seat, or offered the seat it holds: only by a proposal.
-    let Step::Execute { poll, .. } = *step else {
+    let Step::Voting(VotingStep::Execute { poll, .. }) = *step else {
         return Err(format!(
             "the token's admin seat went from {before:?} to {seat:?} by {step:?}"
         ));
@@ -221,14 +225,18 @@ pub fn no_account_gains_coins_it_was_not_paid(
     (escrow, contractor, workers): (AccountId, AccountId, &[AccountId]),
 ) -> Result<(), String> {
     let payees: Vec<AccountId> = match *step {
-        Step::Transfer { to, .. } | Step::TransferFrom { to, .. } | Step::Mint { to, .. } => {
+        Step::Token(TokenStep::Transfer { to, .. })
+        | Step::Token(TokenStep::TransferFrom { to, .. })
+        | Step::Token(TokenStep::Mint { to, .. }) => {
             vec![to.account()]
         }
-        Step::Redeem { provider, .. } => vec![provider.account()],
-        Step::Attest { beneficiary, .. } => vec![beneficiary.account()],
-        Step::Fund { .. } => vec![escrow],
-        Step::Release { .. } => [contractor].iter().chain(workers).copied().collect(),
-        Step::ClaimRefund { funder } => vec![funder.account()],
+        Step::Token(TokenStep::Redeem { provider, .. }) => vec![provider.account()],
+        Step::Rewards(RewardsStep::Attest { beneficiary, .. }) => vec![beneficiary.account()],
+        Step::Escrow(EscrowStep::Fund { .. }) => vec![escrow],
+        Step::Escrow(EscrowStep::Release { .. }) => {
+            [contractor].iter().chain(workers).copied().collect()
+        }
+        Step::Escrow(EscrowStep::ClaimRefund { funder }) => vec![funder.account()],
         _ => Vec::new(),
     };
     for (account, balance) in after {

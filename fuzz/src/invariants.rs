@@ -1,6 +1,7 @@
 //! The named invariants of the suite, checked on the Wasm after every step of a campaign.
 //! Each returns the violation it found, in words.
 
+use crate::{Clock, EscrowStep, RewardsStep, TokenStep, VotingStep};
 use std::collections::BTreeMap;
 
 use city_traits::Role;
@@ -28,7 +29,9 @@ pub struct Before {
 impl Before {
     pub fn take(model: &Model, step: &Step) -> Self {
         let rewards_left = match step {
-            Step::Attest { beneficiary, .. } => model.rewards_left(beneficiary.account()),
+            Step::Rewards(RewardsStep::Attest { beneficiary, .. }) => {
+                model.rewards_left(beneficiary.account())
+            }
             _ => (0, 0),
         };
         Self {
@@ -225,9 +228,9 @@ fn only_minters_and_burners_change_supply(
     step: &Step,
 ) -> Checked {
     let may_change = match step {
-        Step::Mint { caller, .. } => model.holds(caller.account(), Role::Minter),
-        Step::Burn { caller, .. } => model.holds(caller.account(), Role::Burner),
-        Step::Attest { .. } => true,
+        Step::Token(TokenStep::Mint { caller, .. }) => model.holds(caller.account(), Role::Minter),
+        Step::Token(TokenStep::Burn { caller, .. }) => model.holds(caller.account(), Role::Burner),
+        Step::Rewards(RewardsStep::Attest { .. }) => true,
         _ => false,
     };
     if !may_change && supply != before.supply {
@@ -259,7 +262,8 @@ fn civic_policy_forbids_transfers_between_citizens(
     step: &Step,
 ) -> Checked {
     let (from, to) = match *step {
-        Step::Transfer { from, to, .. } | Step::TransferFrom { from, to, .. } => (from, to),
+        Step::Token(TokenStep::Transfer { from, to, .. })
+        | Step::Token(TokenStep::TransferFrom { from, to, .. }) => (from, to),
         _ => return Ok(()),
     };
     let provider = |actor: Actor| model.holds(actor.account(), Role::ServiceProvider);
@@ -287,11 +291,11 @@ fn allowances_change_only_by_approval_or_spending(
     step: &Step,
 ) -> Result<u64, String> {
     let (owner, spender) = match *step {
-        Step::Approve { owner, spender, .. }
-        | Step::IncreaseAllowance { owner, spender, .. }
-        | Step::DecreaseAllowance { owner, spender, .. } => (owner, spender),
-        Step::TransferFrom { spender, from, .. } => (from, spender),
-        Step::Burn { caller, from, .. } => (from, caller),
+        Step::Token(TokenStep::Approve { owner, spender, .. })
+        | Step::Token(TokenStep::IncreaseAllowance { owner, spender, .. })
+        | Step::Token(TokenStep::DecreaseAllowance { owner, spender, .. }) => (owner, spender),
+        Step::Token(TokenStep::TransferFrom { spender, from, .. }) => (from, spender),
+        Step::Token(TokenStep::Burn { caller, from, .. }) => (from, caller),
         _ => return Ok(0),
     };
     let allowance = city.token(ADMIN).allowance(owner, spender).value;
@@ -328,7 +332,7 @@ fn caps_and_budgets_are_never_exceeded(
     before: &Before,
     step: &Step,
 ) -> Result<u64, String> {
-    let Step::Attest { beneficiary, .. } = *step else {
+    let Step::Rewards(RewardsStep::Attest { beneficiary, .. }) = *step else {
         return Ok(0);
     };
     // What the Wasm paid: the beneficiary's balance now, over before the step.
@@ -362,9 +366,9 @@ fn a_receipt_is_paid_at_most_once(
     model: &Model,
     step: &Step,
 ) -> Result<u64, String> {
-    let Step::Attest {
+    let Step::Rewards(RewardsStep::Attest {
         attester, receipt, ..
-    } = *step
+    }) = *step
     else {
         return Ok(0);
     };
@@ -389,7 +393,10 @@ fn the_past_never_changes(
     step: &Step,
     history: &mut History,
 ) -> Result<u64, String> {
-    if !matches!(step, Step::NextBlocks { .. } | Step::NextDay) {
+    if !matches!(
+        step,
+        Step::Clock(Clock::NextBlocks { .. }) | Step::Clock(Clock::NextDay)
+    ) {
         return Ok(0);
     }
     let mut calls = 0;
@@ -440,13 +447,13 @@ fn the_past_never_changes(
 /// The poll a voting step touched, if it exists: the one it named, or the one it opened.
 fn touched_poll(model: &Model, step: &Step) -> Option<u8> {
     let poll = match *step {
-        Step::Vote { poll, .. }
-        | Step::Commit { poll, .. }
-        | Step::Reveal { poll, .. }
-        | Step::CancelPoll { poll, .. }
-        | Step::Queue { poll, .. }
-        | Step::Execute { poll, .. } => poll,
-        Step::OpenPoll { .. } | Step::Propose { .. } => {
+        Step::Voting(VotingStep::Vote { poll, .. })
+        | Step::Voting(VotingStep::Commit { poll, .. })
+        | Step::Voting(VotingStep::Reveal { poll, .. })
+        | Step::Voting(VotingStep::CancelPoll { poll, .. })
+        | Step::Voting(VotingStep::Queue { poll, .. })
+        | Step::Voting(VotingStep::Execute { poll, .. }) => poll,
+        Step::Voting(VotingStep::OpenPoll { .. }) | Step::Voting(VotingStep::Propose { .. }) => {
             u8::try_from(model.polls.polls.len().checked_sub(1)?).ok()?
         }
         _ => return None,
@@ -529,13 +536,13 @@ fn a_proposal_is_never_both_executed_and_canceled(
 fn is_escrow_step(step: &Step) -> bool {
     matches!(
         step,
-        Step::Fund { .. }
-            | Step::Inspect { .. }
-            | Step::Dispute { .. }
-            | Step::Resolve { .. }
-            | Step::Release { .. }
-            | Step::CancelProject { .. }
-            | Step::ClaimRefund { .. }
+        Step::Escrow(EscrowStep::Fund { .. })
+            | Step::Escrow(EscrowStep::Inspect { .. })
+            | Step::Escrow(EscrowStep::Dispute { .. })
+            | Step::Escrow(EscrowStep::Resolve { .. })
+            | Step::Escrow(EscrowStep::Release { .. })
+            | Step::Escrow(EscrowStep::CancelProject { .. })
+            | Step::Escrow(EscrowStep::ClaimRefund { .. })
     )
 }
 

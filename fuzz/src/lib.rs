@@ -14,6 +14,7 @@ mod model;
 mod polls;
 mod projects;
 pub mod regressions;
+mod steps;
 
 use std::{
     cell::RefCell,
@@ -24,10 +25,7 @@ use std::{
 };
 
 use anyhow::{Context, Result};
-use city_traits::{
-    commitment, kinds, Action, CivicRole, Electorate, IdentityKind, PollId, PollKind, Revoting,
-    Role, Rule, Secrecy, TransferPolicy,
-};
+use city_traits::{Action, CivicRole, Electorate, IdentityKind, PollKind, Revoting, Role, Secrecy};
 use identities::document;
 use proptest::{
     prelude::*,
@@ -35,6 +33,7 @@ use proptest::{
 };
 
 pub use model::{Model, Verdict};
+pub use steps::{Clock, EscrowStep, RegistryStep, RewardsStep, Step, TokenStep, VotingStep};
 
 use harness::{
     city::{
@@ -42,7 +41,7 @@ use harness::{
         MALLORY, REWARD_EPOCH_MS, SHOP,
     },
     escrow::ProjectPlan,
-    AdminCalls, TokenConfig,
+    TokenConfig,
 };
 
 /// The token's cap in the fuzzed city, in its units (see [`Money`]): twice the treasury,
@@ -135,471 +134,13 @@ pub const ACTORS: [(Actor, Option<IdentityKind>); 9] = [
     (MALLORY, None),
 ];
 
-/// One action a fuzzer may take: a message with its caller and arguments, or time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Step {
-    Transfer {
-        from: Actor,
-        to: Actor,
-        amount: u128,
-    },
-    Approve {
-        owner: Actor,
-        spender: Actor,
-        amount: u128,
-    },
-    TransferFrom {
-        spender: Actor,
-        from: Actor,
-        to: Actor,
-        amount: u128,
-    },
-    Mint {
-        caller: Actor,
-        to: Actor,
-        amount: u128,
-    },
-    Burn {
-        caller: Actor,
-        from: Actor,
-        amount: u128,
-    },
-    Pause {
-        caller: Actor,
-    },
-    Unpause {
-        caller: Actor,
-    },
-    SetCivicPolicy {
-        caller: Actor,
-        civic: bool,
-    },
-    Redeem {
-        citizen: Actor,
-        provider: Actor,
-        amount: u128,
-        memo: u8,
-    },
-    Attest {
-        attester: Actor,
-        receipt: u8,
-        beneficiary: Actor,
-        #[serde(with = "regressions::by_name")]
-        action: Action,
-        quantity: u128,
-    },
-    /// A poll; with `tokens`, weighed by the coins held at the snapshot.
-    OpenPoll {
-        caller: Actor,
-        options: u8,
-        #[serde(with = "regressions::by_name")]
-        secrecy: Secrecy,
-        #[serde(with = "regressions::by_name")]
-        revoting: Revoting,
-        tokens: bool,
-    },
-    /// A proposal; with `accept`, its first call accepts the token's admin seat offered
-    /// to e-voting; with `seize`, its last call offers the seat to the proposer (an
-    /// attacker's goal, or a citizen's fair win), who must then accept it.
-    Propose {
-        caller: Actor,
-        #[serde(with = "regressions::by_name")]
-        secrecy: Secrecy,
-        #[serde(with = "regressions::by_name")]
-        revoting: Revoting,
-        seize: bool,
-        #[serde(default)]
-        accept: bool,
-    },
-    Vote {
-        voter: Actor,
-        poll: u8,
-        choice: u8,
-    },
-    /// A secret ballot for `choice`, sealed with the salt `[salt; 32]`.
-    Commit {
-        voter: Actor,
-        poll: u8,
-        choice: u8,
-        salt: u8,
-    },
-    Reveal {
-        voter: Actor,
-        poll: u8,
-        choice: u8,
-        salt: u8,
-    },
-    CancelPoll {
-        caller: Actor,
-        poll: u8,
-    },
-    Queue {
-        caller: Actor,
-        poll: u8,
-    },
-    Execute {
-        caller: Actor,
-        poll: u8,
-    },
-    Fund {
-        funder: Actor,
-        amount: u128,
-    },
-    Inspect {
-        inspector: Actor,
-        milestone: u8,
-        approve: bool,
-    },
-    Dispute {
-        caller: Actor,
-        milestone: u8,
-    },
-    Resolve {
-        caller: Actor,
-        milestone: u8,
-        release: bool,
-    },
-    Release {
-        caller: Actor,
-        milestone: u8,
-    },
-    CancelProject {
-        caller: Actor,
-    },
-    ClaimRefund {
-        funder: Actor,
-    },
-    IncreaseAllowance {
-        owner: Actor,
-        spender: Actor,
-        amount: u128,
-    },
-    DecreaseAllowance {
-        owner: Actor,
-        spender: Actor,
-        amount: u128,
-    },
-    TrackVotes {
-        caller: Actor,
-    },
-    GrantRole {
-        caller: Actor,
-        #[serde(with = "regressions::by_name")]
-        role: Role,
-        to: Actor,
-    },
-    RevokeRole {
-        caller: Actor,
-        #[serde(with = "regressions::by_name")]
-        role: Role,
-        from: Actor,
-    },
-    /// The token's admin seat is offered to `to` (it moves when `to` accepts).
-    OfferTokenAdmin {
-        caller: Actor,
-        to: Actor,
-    },
-    /// The account offered the token's admin seat takes it.
-    AcceptTokenAdmin {
-        caller: Actor,
-    },
-    /// The token's admin seat is offered to e-voting, which accepts it by a proposal:
-    /// from then on only proposals move it.
-    HandOverToken {
-        caller: Actor,
-    },
-    SetLimits {
-        caller: Actor,
-        cap: u128,
-        budget: u128,
-    },
-    /// A registrar registers `account` with the document of cast member `document`.
-    Register {
-        caller: Actor,
-        account: Actor,
-        #[serde(with = "regressions::by_name")]
-        kind: IdentityKind,
-        document: u8,
-    },
-    RevokeIdentity {
-        caller: Actor,
-        account: Actor,
-    },
-    /// Blocks pass, six seconds each.
-    NextBlocks {
-        blocks: u8,
-    },
-    /// A day passes in one block.
-    NextDay,
-}
-
-impl Step {
-    /// The message the step sends, for the coverage report.
-    pub fn message(&self) -> &'static str {
-        match self {
-            Step::Transfer { .. } => "token.transfer",
-            Step::Approve { .. } => "token.approve",
-            Step::TransferFrom { .. } => "token.transfer_from",
-            Step::Mint { .. } => "token.mint_to",
-            Step::Burn { .. } => "token.burn_from",
-            Step::Pause { .. } => "token.pause",
-            Step::Unpause { .. } => "token.unpause",
-            Step::SetCivicPolicy { .. } => "token.set_transfer_policy",
-            Step::Redeem { .. } => "token.redeem",
-            Step::Attest { .. } => "rewards.attest",
-            Step::OpenPoll { .. } => "voting.create_poll",
-            Step::Propose { .. } => "voting.propose",
-            Step::Vote { .. } => "voting.cast_vote",
-            Step::Commit { .. } => "voting.commit_vote",
-            Step::Reveal { .. } => "voting.reveal_vote",
-            Step::CancelPoll { .. } => "voting.cancel",
-            Step::Queue { .. } => "voting.queue",
-            Step::Execute { .. } => "voting.execute",
-            Step::Fund { .. } => "escrow.fund",
-            Step::Inspect { .. } => "escrow.approve/reject_milestone",
-            Step::Dispute { .. } => "escrow.open_dispute",
-            Step::Resolve { .. } => "escrow.resolve_dispute",
-            Step::Release { .. } => "escrow.release",
-            Step::CancelProject { .. } => "escrow.cancel_project",
-            Step::ClaimRefund { .. } => "escrow.claim_refund",
-            Step::IncreaseAllowance { .. } => "token.increase_allowance",
-            Step::DecreaseAllowance { .. } => "token.decrease_allowance",
-            Step::TrackVotes { .. } => "token.track_votes",
-            Step::GrantRole { .. } => "token.grant_role",
-            Step::RevokeRole { .. } => "token.revoke_role",
-            Step::OfferTokenAdmin { .. } | Step::HandOverToken { .. } => "token.offer_admin",
-            Step::AcceptTokenAdmin { .. } => "token.accept_admin",
-            Step::SetLimits { .. } => "rewards.set_limits",
-            Step::Register { .. } => "registry.register",
-            Step::RevokeIdentity { .. } => "registry.revoke",
-            Step::NextBlocks { .. } => "(blocks pass)",
-            Step::NextDay => "(next day)",
-        }
-    }
-}
-
-fn actor() -> impl Strategy<Value = Actor> {
-    proptest::sample::select(ACTORS.map(|(actor, _)| actor).to_vec())
-}
-
-/// Mostly `usual` (the admin for its powers, the bin for attestations), sometimes anyone.
-fn mostly(usual: Actor) -> impl Strategy<Value = Actor> {
-    prop_oneof![3 => Just(usual), 1 => actor()]
-}
-
-/// Amounts: the edges, small sums, anything up to the cap, and the largest.
-fn amount(money: Money) -> impl Strategy<Value = u128> {
-    let unit = money.unit();
-    prop_oneof![
-        Just(0),
-        Just(1),
-        (0..=10_000u128).prop_map(move |amount| amount * unit),
-        0..=money.of(CAP),
-        Just(u128::MAX),
-    ]
-}
-
-/// A funding: the edges, half or all of the project's 3,250, or anything up to it.
-fn funding(money: Money) -> impl Strategy<Value = u128> {
-    let target = money.of(projects::TARGET);
-    prop_oneof![
-        1 => Just(0),
-        1 => Just(1),
-        2 => Just(target / 2),
-        2 => Just(target),
-        1 => 0..=target,
-        1 => Just(u128::MAX),
-    ]
-}
-
-/// A poll's number: mostly one that may exist, sometimes one that does not.
-fn poll() -> impl Strategy<Value = u8> {
-    prop_oneof![3 => 0..4u8, 2 => 4..6u8, 1 => Just(200u8)]
-}
-
-/// A choice: an option, abstention, or one no poll offers.
-fn choice() -> impl Strategy<Value = u8> {
-    prop_oneof![3 => 0..4u8, 1 => Just(city_traits::ABSTAIN), 1 => Just(9u8)]
-}
-
-/// A token role.
-fn role() -> impl Strategy<Value = Role> {
-    proptest::sample::select(Role::ALL.to_vec())
-}
-
-/// A reward limit: the edges, below, at and above the usual ones.
-fn limit(money: Money) -> impl Strategy<Value = u128> {
-    prop_oneof![
-        Just(0),
-        Just(1),
-        0..=money.of(2 * REWARD_BUDGET),
-        Just(u128::MAX)
-    ]
-}
-
-/// A registration: anyone of the cast, any kind, mostly with its own document.
-fn registration() -> impl Strategy<Value = Step> {
-    (
-        mostly(ADMIN),
-        0..ACTORS.len(),
-        proptest::sample::select(IdentityKind::ALL.to_vec()),
-        prop_oneof![3 => Just(true), 1 => Just(false)],
-    )
-        .prop_map(|(caller, n, kind, own)| Step::Register {
-            caller,
-            account: ACTORS[n].0,
-            kind,
-            document: u8::try_from(if own { n } else { (n + 3) % ACTORS.len() }).unwrap_or(0),
-        })
-}
-
-/// The token's and the registry's administration, and allowances changed by delta.
-fn administration(money: Money) -> impl Strategy<Value = Step> {
-    prop_oneof![
-        2 => (actor(), actor(), amount(money)).prop_map(|(owner, spender, amount)| {
-            Step::IncreaseAllowance { owner, spender, amount }
-        }),
-        2 => (actor(), actor(), amount(money)).prop_map(|(owner, spender, amount)| {
-            Step::DecreaseAllowance { owner, spender, amount }
-        }),
-        1 => actor().prop_map(|caller| Step::TrackVotes { caller }),
-        2 => (mostly(ADMIN), role(), actor())
-            .prop_map(|(caller, role, to)| Step::GrantRole { caller, role, to }),
-        2 => (mostly(ADMIN), role(), actor())
-            .prop_map(|(caller, role, from)| Step::RevokeRole { caller, role, from }),
-        1 => (actor(), actor()).prop_map(|(caller, to)| Step::OfferTokenAdmin { caller, to }),
-        1 => actor().prop_map(|caller| Step::AcceptTokenAdmin { caller }),
-        1 => mostly(ADMIN).prop_map(|caller| Step::HandOverToken { caller }),
-        1 => (mostly(ADMIN), limit(money), limit(money))
-            .prop_map(|(caller, cap, budget)| Step::SetLimits { caller, cap, budget }),
-        2 => registration(),
-        2 => (mostly(ADMIN), actor())
-            .prop_map(|(caller, account)| Step::RevokeIdentity { caller, account }),
-    ]
-}
-
-/// Mostly one of the electorate (the citizens and the resident), sometimes anyone.
-fn voter() -> impl Strategy<Value = Actor> {
-    prop_oneof![3 => proptest::sample::select(vec![ALICE, BOB, DAVE]), 1 => actor()]
-}
-
-/// A secret ballot's salt: mostly the usual one, so a reveal often matches.
-fn salt() -> impl Strategy<Value = u8> {
-    prop_oneof![3 => Just(0u8), 1 => Just(1u8)]
-}
-
-/// A secret ballot's choice: mostly one of the two a secret poll offers, so a reveal
-/// often matches its commitment.
-fn sealed_choice() -> impl Strategy<Value = u8> {
-    prop_oneof![4 => 0..2u8, 1 => choice()]
-}
-
-/// Public or secret ballots, half and half (drawn as a `bool`, true for secret, so a
-/// seed plays the cases it played when the steps held one).
-fn secrecy() -> impl Strategy<Value = Secrecy> {
-    any::<bool>().prop_map(|secret| {
-        if secret {
-            Secrecy::Secret
-        } else {
-            Secrecy::Public
-        }
-    })
-}
-
-/// Re-votes refused or replacing, half and half (drawn as a `bool`, as [`secrecy`]).
-fn revoting() -> impl Strategy<Value = Revoting> {
-    any::<bool>().prop_map(|revote| {
-        if revote {
-            Revoting::Replaces
-        } else {
-            Revoting::Refused
-        }
-    })
-}
-
-/// One step, its amounts counted in `money`.
-fn step(money: Money) -> impl Strategy<Value = Step> {
-    let action = prop_oneof![
-        4 => Just(Action::Recyclables),
-        1 => Just(Action::TaxPaid),
-        1 => Just(Action::Volunteering),
-        1 => Just(Action::WaterSaved),
-    ];
-    let quantity = prop_oneof![0..=100_000u128, Just(u128::MAX)];
-    prop_oneof![
-        4 => (actor(), actor(), amount(money))
-            .prop_map(|(from, to, amount)| Step::Transfer { from, to, amount }),
-        2 => (actor(), actor(), amount(money))
-            .prop_map(|(owner, spender, amount)| Step::Approve { owner, spender, amount }),
-        2 => (actor(), actor(), actor(), amount(money)).prop_map(|(spender, from, to, amount)| {
-            Step::TransferFrom { spender, from, to, amount }
-        }),
-        2 => (mostly(ADMIN), actor(), amount(money))
-            .prop_map(|(caller, to, amount)| Step::Mint { caller, to, amount }),
-        1 => (mostly(ADMIN), actor(), amount(money))
-            .prop_map(|(caller, from, amount)| Step::Burn { caller, from, amount }),
-        1 => mostly(ADMIN).prop_map(|caller| Step::Pause { caller }),
-        1 => mostly(ADMIN).prop_map(|caller| Step::Unpause { caller }),
-        1 => (mostly(ADMIN), any::<bool>())
-            .prop_map(|(caller, civic)| Step::SetCivicPolicy { caller, civic }),
-        2 => (actor(), mostly(SHOP), amount(money), 0..=70u8).prop_map(|(citizen, provider, amount, memo)| {
-            Step::Redeem { citizen, provider, amount, memo }
-        }),
-        5 => (mostly(BIN), 0..24u8, actor(), action, quantity).prop_map(
-            |(attester, receipt, beneficiary, action, quantity)| Step::Attest {
-                attester,
-                receipt,
-                beneficiary,
-                action,
-                quantity,
-            }
-        ),
-        1 => (mostly(ADMIN), 1..=9u8, secrecy(), revoting()).prop_map(
-            |(caller, options, secrecy, revoting)| Step::OpenPoll { caller, options, secrecy, revoting, tokens: false }
-        ),
-        1 => (actor(), 2..=3u8, revoting()).prop_map(
-            |(caller, options, revoting)| Step::OpenPoll { caller, options, secrecy: Secrecy::Public, revoting, tokens: true }
-        ),
-        1 => (actor(), secrecy(), revoting(), any::<bool>(), any::<bool>()).prop_map(
-            |(caller, secrecy, revoting, seize, accept)| Step::Propose { caller, secrecy, revoting, seize, accept }
-        ),
-        2 => (voter(), poll(), sealed_choice(), salt()).prop_map(|(voter, poll, choice, salt)| {
-            Step::Commit { voter, poll, choice, salt }
-        }),
-        2 => (voter(), poll(), sealed_choice(), salt()).prop_map(|(voter, poll, choice, salt)| {
-            Step::Reveal { voter, poll, choice, salt }
-        }),
-        4 => (actor(), poll(), choice()).prop_map(|(voter, poll, choice)| Step::Vote { voter, poll, choice }),
-        1 => (actor(), poll()).prop_map(|(caller, poll)| Step::CancelPoll { caller, poll }),
-        1 => (actor(), poll()).prop_map(|(caller, poll)| Step::Queue { caller, poll }),
-        1 => (actor(), poll()).prop_map(|(caller, poll)| Step::Execute { caller, poll }),
-        3 => (mostly(ADMIN), funding(money)).prop_map(|(funder, amount)| Step::Fund { funder, amount }),
-        2 => (mostly(projects::INSPECTOR), 0..3u8, any::<bool>()).prop_map(
-            |(inspector, milestone, approve)| Step::Inspect { inspector, milestone, approve }
-        ),
-        1 => (mostly(projects::CONTRACTOR), 0..3u8)
-            .prop_map(|(caller, milestone)| Step::Dispute { caller, milestone }),
-        1 => (mostly(ADMIN), 0..3u8, any::<bool>()).prop_map(|(caller, milestone, release)| {
-            Step::Resolve { caller, milestone, release }
-        }),
-        2 => (actor(), 0..3u8).prop_map(|(caller, milestone)| Step::Release { caller, milestone }),
-        1 => actor().prop_map(|caller| Step::CancelProject { caller }),
-        1 => actor().prop_map(|funder| Step::ClaimRefund { funder }),
-        // Past a deadline (101 blocks) is where counting, revealing and queueing start.
-        3 => proptest::sample::select(vec![1u8, 60, 101, 101])
-            .prop_map(|blocks| Step::NextBlocks { blocks }),
-        2 => Just(Step::NextDay),
-        4 => administration(money),
-    ]
-}
-
 /// A case: random steps, or, one time in three, a storyline with random steps after each
 /// of its steps but the first. Storylines reach what random steps rarely do in order
 /// (a proposal carried from `propose` to `execute`, a sealed ballot revealed, a disputed
 /// milestone released, refunds claimed, a device's receipts squatted), so that the
 /// campaign's coverage floor holds; the noise between their steps keeps them honest.
 fn case(money: Money, depth: usize) -> impl Strategy<Value = Vec<Step>> {
-    let noise = proptest::collection::vec(step(money), 0..=depth / 2);
+    let noise = proptest::collection::vec(steps::step(money), 0..=depth / 2);
     let storyline =
         (proptest::sample::select(storylines(money)), noise).prop_map(|(storyline, noise)| {
             let mut steps = Vec::new();
@@ -616,7 +157,7 @@ fn case(money: Money, depth: usize) -> impl Strategy<Value = Vec<Step>> {
             steps
         });
     prop_oneof![
-        2 => proptest::collection::vec(step(money), 1..=depth),
+        2 => proptest::collection::vec(steps::step(money), 1..=depth),
         1 => storyline,
     ]
 }
@@ -629,62 +170,64 @@ fn storylines(money: Money) -> Vec<Vec<Step>> {
     let target = money.of(projects::TARGET);
     let passed = |proposer: Actor, voters: [Actor; 2]| {
         vec![
-            Step::Propose {
+            Step::Voting(VotingStep::Propose {
                 caller: proposer,
                 secrecy: Secrecy::Public,
                 revoting: Revoting::Refused,
                 seize: true,
                 accept: true,
-            },
-            Step::NextBlocks { blocks: 2 },
-            Step::Vote {
+            }),
+            Step::Clock(Clock::NextBlocks { blocks: 2 }),
+            Step::Voting(VotingStep::Vote {
                 voter: voters[0],
                 poll: 4,
                 choice: FOR,
-            },
-            Step::Vote {
+            }),
+            Step::Voting(VotingStep::Vote {
                 voter: voters[1],
                 poll: 4,
                 choice: FOR,
-            },
-            Step::NextBlocks { blocks: 101 },
-            Step::Queue {
+            }),
+            Step::Clock(Clock::NextBlocks { blocks: 101 }),
+            Step::Voting(VotingStep::Queue {
                 caller: MALLORY,
                 poll: 4,
-            },
-            Step::NextDay,
-            Step::NextDay,
+            }),
+            Step::Clock(Clock::NextDay),
+            Step::Clock(Clock::NextDay),
             // The offer just before the execution that accepts it: noise between could
             // withdraw it, as the admin may.
-            Step::HandOverToken { caller: ADMIN },
-            Step::Execute {
+            Step::Token(TokenStep::HandOverToken { caller: ADMIN }),
+            Step::Voting(VotingStep::Execute {
                 caller: MALLORY,
                 poll: 4,
-            },
-            Step::AcceptTokenAdmin { caller: proposer },
+            }),
+            Step::Token(TokenStep::AcceptTokenAdmin { caller: proposer }),
         ]
     };
-    let squat = |attester| Step::Attest {
-        attester,
-        receipt: 5,
-        beneficiary: ALICE,
-        action: Action::Recyclables,
-        quantity: 1_000,
+    let squat = |attester| {
+        Step::Rewards(RewardsStep::Attest {
+            attester,
+            receipt: 5,
+            beneficiary: ALICE,
+            action: Action::Recyclables,
+            quantity: 1_000,
+        })
     };
     vec![
         // The open proposal, queued and executed.
         vec![
-            Step::NextBlocks { blocks: 101 },
-            Step::Queue {
+            Step::Clock(Clock::NextBlocks { blocks: 101 }),
+            Step::Voting(VotingStep::Queue {
                 caller: MALLORY,
                 poll: 1,
-            },
-            Step::NextDay,
-            Step::NextDay,
-            Step::Execute {
+            }),
+            Step::Clock(Clock::NextDay),
+            Step::Clock(Clock::NextDay),
+            Step::Voting(VotingStep::Execute {
                 caller: MALLORY,
                 poll: 1,
-            },
+            }),
         ],
         // The citizens give alice the token's seat, as the city may.
         passed(ALICE, [ALICE, BOB]),
@@ -692,132 +235,132 @@ fn storylines(money: Money) -> Vec<Vec<Step>> {
         passed(MALLORY, [MALLORY, CAROL]),
         // Alice votes with her savings, bob (tracking nothing) cannot.
         vec![
-            Step::Vote {
+            Step::Voting(VotingStep::Vote {
                 voter: ALICE,
                 poll: 3,
                 choice: 0,
-            },
-            Step::Vote {
+            }),
+            Step::Voting(VotingStep::Vote {
                 voter: BOB,
                 poll: 3,
                 choice: 1,
-            },
+            }),
         ],
         // Dave's card lapses: he earns nothing more, and cannot vote in a poll opened since.
         vec![
-            Step::NextDay,
-            Step::NextDay,
-            Step::NextDay,
-            Step::Attest {
+            Step::Clock(Clock::NextDay),
+            Step::Clock(Clock::NextDay),
+            Step::Clock(Clock::NextDay),
+            Step::Rewards(RewardsStep::Attest {
                 attester: BIN,
                 receipt: 6,
                 beneficiary: identities::LAPSING,
                 action: Action::Recyclables,
                 quantity: 1_000,
-            },
-            Step::OpenPoll {
+            }),
+            Step::Voting(VotingStep::OpenPoll {
                 caller: ADMIN,
                 options: 2,
                 secrecy: Secrecy::Public,
                 revoting: Revoting::Refused,
                 tokens: false,
-            },
-            Step::NextBlocks { blocks: 2 },
-            Step::Vote {
+            }),
+            Step::Clock(Clock::NextBlocks { blocks: 2 }),
+            Step::Voting(VotingStep::Vote {
                 voter: identities::LAPSING,
                 poll: 4,
                 choice: 0,
-            },
+            }),
         ],
         // Sealed ballots, revealed.
         vec![
-            Step::Commit {
+            Step::Voting(VotingStep::Commit {
                 voter: ALICE,
                 poll: 2,
                 choice: 1,
                 salt: 0,
-            },
-            Step::Commit {
+            }),
+            Step::Voting(VotingStep::Commit {
                 voter: DAVE,
                 poll: 2,
                 choice: 0,
                 salt: 0,
-            },
-            Step::NextBlocks { blocks: 101 },
-            Step::Reveal {
+            }),
+            Step::Clock(Clock::NextBlocks { blocks: 101 }),
+            Step::Voting(VotingStep::Reveal {
                 voter: ALICE,
                 poll: 2,
                 choice: 1,
                 salt: 0,
-            },
-            Step::Reveal {
+            }),
+            Step::Voting(VotingStep::Reveal {
                 voter: DAVE,
                 poll: 2,
                 choice: 0,
                 salt: 0,
-            },
+            }),
         ],
         // Works: a rejected milestone disputed, settled and released, then the next.
         vec![
-            Step::Fund {
+            Step::Escrow(EscrowStep::Fund {
                 funder: ADMIN,
                 amount: target,
-            },
-            Step::Inspect {
+            }),
+            Step::Escrow(EscrowStep::Inspect {
                 inspector: projects::INSPECTOR,
                 milestone: 0,
                 approve: false,
-            },
-            Step::Dispute {
+            }),
+            Step::Escrow(EscrowStep::Dispute {
                 caller: projects::CONTRACTOR,
                 milestone: 0,
-            },
-            Step::Resolve {
+            }),
+            Step::Escrow(EscrowStep::Resolve {
                 caller: ADMIN,
                 milestone: 0,
                 release: true,
-            },
-            Step::Release {
+            }),
+            Step::Escrow(EscrowStep::Release {
                 caller: MALLORY,
                 milestone: 0,
-            },
-            Step::Inspect {
+            }),
+            Step::Escrow(EscrowStep::Inspect {
                 inspector: projects::INSPECTOR,
                 milestone: 1,
                 approve: true,
-            },
-            Step::Release {
+            }),
+            Step::Escrow(EscrowStep::Release {
                 caller: BOB,
                 milestone: 1,
-            },
+            }),
         ],
         // Three funders, a released milestone, a cancellation and every refund.
         vec![
-            Step::Transfer {
+            Step::Token(TokenStep::Transfer {
                 from: ADMIN,
                 to: BOB,
                 amount: target,
-            },
-            Step::Fund {
+            }),
+            Step::Escrow(EscrowStep::Fund {
                 funder: BOB,
                 amount: target / 3,
-            },
-            Step::Fund {
+            }),
+            Step::Escrow(EscrowStep::Fund {
                 funder: ADMIN,
                 amount: target - target / 3,
-            },
-            Step::Inspect {
+            }),
+            Step::Escrow(EscrowStep::Inspect {
                 inspector: projects::INSPECTOR,
                 milestone: 0,
                 approve: true,
-            },
-            Step::Release {
+            }),
+            Step::Escrow(EscrowStep::Release {
                 caller: MALLORY,
                 milestone: 0,
-            },
-            Step::CancelProject { caller: ADMIN },
-            Step::ClaimRefund { funder: BOB },
-            Step::ClaimRefund { funder: ADMIN },
+            }),
+            Step::Escrow(EscrowStep::CancelProject { caller: ADMIN }),
+            Step::Escrow(EscrowStep::ClaimRefund { funder: BOB }),
+            Step::Escrow(EscrowStep::ClaimRefund { funder: ADMIN }),
         ],
         // The rogue bin takes the bin's receipt first.
         vec![squat(ROGUE_BIN), squat(BIN), squat(BIN)],
@@ -881,43 +424,33 @@ impl World {
         };
         let mut city = City::with_parts(config, polls::governance(), broken)?;
         for role in [Role::Minter, Role::Burner, Role::Pauser] {
-            city.token(ADMIN).grant_role(role, ADMIN).ok();
+            city.token(ADMIN).grant_role(role, ADMIN).accepted()?;
         }
         city.token(ADMIN)
             .grant_role(Role::ServiceProvider, SHOP)
-            .ok();
-        city.grant_civic_role(CivicRole::Attester, [BIN.account(), ROGUE_BIN.account()]);
+            .accepted()?;
+        city.install_device(BIN, &[Action::Recyclables, Action::Volunteering])?;
+        city.install_device(ROGUE_BIN, &[Action::Recyclables])?;
         let registered_ms = city.now_ms();
         for (n, (actor, kind)) in ACTORS.iter().enumerate() {
             if let Some(kind) = kind {
                 let expires = identities::card_expiry(*actor, registered_ms);
                 city.registry(ADMIN)
                     .register(*actor, *kind, document(n), expires)
-                    .ok();
+                    .accepted()?;
             }
         }
-        city.rewards(ADMIN)
-            .authorise_attester(BIN, &[Action::Recyclables, Action::Volunteering])
-            .ok();
-        city.rewards(ADMIN)
-            .authorise_attester(ROGUE_BIN, &[Action::Recyclables])
-            .ok();
         for action in [Action::Recyclables, Action::TaxPaid] {
-            let (reward, per, who) = model::rule(action, money).context("a rule of the model")?;
-            let rule = Rule {
-                reward,
-                per,
-                kinds: kinds(who),
-            };
-            city.rewards(ADMIN).set_rule(action, Some(rule), 0).ok();
+            let (reward, per, who) = steps::rule(action, money).context("a rule of the model")?;
+            city.set_reward(action, (reward, per), who)?;
         }
         city.rewards(ADMIN)
             .set_limits(money.of(REWARD_CAP), money.of(REWARD_BUDGET))
-            .ok();
+            .accepted()?;
         // Alice votes with her tokens, so her history is checked too.
         let savings = money.of(ALICE_SAVINGS);
-        city.token(ADMIN).transfer(ALICE, savings).ok();
-        city.token(ALICE).track_votes().ok();
+        city.token(ADMIN).transfer(ALICE, savings).accepted()?;
+        city.token(ALICE).track_votes().accepted()?;
         city.advance_blocks(1);
         let escrow = contract_account(&city.escrow);
         let voting = contract_account(&city.voting);
@@ -942,7 +475,7 @@ impl World {
                 Secrecy::Public,
                 Revoting::Replaces,
             )
-            .ok();
+            .accepted()?;
         model
             .polls
             .open(
@@ -959,7 +492,7 @@ impl World {
             .ok();
         city.voting(ADMIN)
             .propose("!", &[], Secrecy::Public, Revoting::Refused)
-            .ok();
+            .accepted()?;
         model
             .polls
             .open(
@@ -984,7 +517,7 @@ impl World {
                 Secrecy::Secret,
                 Revoting::Replaces,
             )
-            .ok();
+            .accepted()?;
         model
             .polls
             .open(
@@ -1007,7 +540,7 @@ impl World {
                 Secrecy::Public,
                 Revoting::Replaces,
             )
-            .ok();
+            .accepted()?;
         model
             .polls
             .open(
@@ -1023,8 +556,8 @@ impl World {
             )
             .ok();
         // A project taking funds for a few days; everyone lets the escrow take their tokens.
-        city.grant_civic_role(CivicRole::Inspector, [projects::INSPECTOR.account()]);
-        city.grant_civic_role(CivicRole::Worker, projects::WORKERS.map(|w| w.account()));
+        city.grant_civic_role(CivicRole::Inspector, [projects::INSPECTOR.account()])?;
+        city.grant_civic_role(CivicRole::Worker, projects::WORKERS.map(|w| w.account()))?;
         let project = ProjectPlan {
             title: [0xf0; 32],
             contractor: projects::CONTRACTOR.account(),
@@ -1033,10 +566,10 @@ impl World {
             funding_deadline: city.now_ms() + projects::FUNDING_DAYS * REWARD_EPOCH_MS,
             needs_approval: false,
         };
-        city.escrow(ADMIN).create_project(&project).ok();
+        city.escrow(ADMIN).create_project(&project).accepted()?;
         model.project = projects::ProjectModel::new(project.funding_deadline, money);
         for (actor, _) in ACTORS {
-            city.token(actor).approve(escrow, u128::MAX).ok();
+            city.token(actor).approve(escrow, u128::MAX).accepted()?;
             model
                 .allowances
                 .insert((actor.account(), escrow), u128::MAX);
@@ -1045,7 +578,9 @@ impl World {
         model.block = city.block();
         model.now_ms = city.now_ms();
         // Alice is for the proposal: once voting ends it can be queued and executed.
-        city.voting(ALICE).cast_vote(1, city_traits::FOR).ok();
+        city.voting(ALICE)
+            .cast_vote(1, city_traits::FOR)
+            .accepted()?;
         let ids = model.identities.clone();
         model
             .polls
@@ -1079,7 +614,7 @@ impl World {
                 Err(error) => format!("{} {error}", step.message()),
             };
             *self.stats.outcomes.entry(outcome).or_default() += 1;
-            if let (Step::Execute { poll, .. }, Ok(_)) = (step, &actual) {
+            if let (Step::Voting(VotingStep::Execute { poll, .. }), Ok(_)) = (step, &actual) {
                 // A proposal opened in this case, carried from `propose` to `execute`.
                 if usize::from(*poll) >= self.start_model.polls.polls.len() {
                     self.stats.carried_through += 1;
@@ -1101,229 +636,18 @@ impl World {
 
     /// Sends one step to the Wasm; returns its verdict and the number of calls made.
     fn send(&mut self, step: &Step) -> (Verdict, u64) {
-        fn verdict<T, E: std::fmt::Debug>(value: Result<T, E>) -> Verdict {
-            value.map(|_| 0).map_err(|error| format!("{error:?}"))
-        }
         let city = &mut self.city;
-        let verdict = match *step {
-            Step::Transfer { from, to, amount } => {
-                verdict(city.token(from).transfer(to, amount).value)
+        match *step {
+            Step::Token(step) => (step.send(city), 1),
+            Step::Registry(step) => (step.send(city), 1),
+            Step::Rewards(step) => (step.send(city), 1),
+            Step::Voting(step) => (step.send(city), 1),
+            Step::Escrow(step) => (step.send(city), 1),
+            Step::Clock(step) => {
+                step.pass(city);
+                (Ok(0), 0)
             }
-            Step::Approve {
-                owner,
-                spender,
-                amount,
-            } => verdict(city.token(owner).approve(spender, amount).value),
-            Step::TransferFrom {
-                spender,
-                from,
-                to,
-                amount,
-            } => verdict(city.token(spender).transfer_from(from, to, amount).value),
-            Step::Mint { caller, to, amount } => {
-                verdict(city.token(caller).mint_to(to, amount).value)
-            }
-            Step::Burn {
-                caller,
-                from,
-                amount,
-            } => verdict(city.token(caller).burn_from(from, amount).value),
-            Step::Pause { caller } => verdict(city.token(caller).pause().value),
-            Step::Unpause { caller } => verdict(city.token(caller).unpause().value),
-            Step::SetCivicPolicy { caller, civic } => {
-                let policy = if civic {
-                    TransferPolicy::Civic
-                } else {
-                    TransferPolicy::Open
-                };
-                verdict(city.token(caller).set_transfer_policy(policy).value)
-            }
-            Step::Redeem {
-                citizen,
-                provider,
-                amount,
-                memo,
-            } => {
-                let memo = vec![b'm'; usize::from(memo)];
-                verdict(city.token(citizen).redeem(provider, amount, &memo).value)
-            }
-            Step::Attest {
-                attester,
-                receipt,
-                beneficiary,
-                action,
-                quantity,
-            } => city
-                .rewards(attester)
-                .attest([receipt; 32], beneficiary, action, quantity)
-                .value
-                .map_err(|error| format!("{error:?}")),
-            Step::OpenPoll {
-                caller,
-                options,
-                secrecy,
-                revoting,
-                tokens,
-            } => {
-                let labels = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
-                let electorate = if tokens {
-                    Electorate::Tokens
-                } else {
-                    Electorate::people(&polls::ELECTORATE)
-                };
-                let labels = &labels[..usize::from(options)];
-                verdict(
-                    city.voting(caller)
-                        .create_poll("?", labels, electorate, secrecy, revoting)
-                        .value,
-                )
-            }
-            Step::Propose {
-                caller,
-                secrecy,
-                revoting,
-                seize,
-                accept,
-            } => {
-                let accepting = accept.then(|| {
-                    harness::voting::proposed_call(
-                        &city.token,
-                        ink::selector_bytes!("Admin::accept_admin"),
-                        (),
-                    )
-                });
-                let seizing = seize.then(|| seize_the_token(city, caller));
-                let calls: Vec<_> = accepting.into_iter().chain(seizing).collect();
-                verdict(
-                    city.voting(caller)
-                        .propose("!", &calls, secrecy, revoting)
-                        .value,
-                )
-            }
-            Step::Commit {
-                voter,
-                poll,
-                choice,
-                salt,
-            } => {
-                let sealed = commitment(poll.into(), voter.account(), choice, [salt; 32]);
-                verdict(city.voting(voter).commit_vote(poll.into(), sealed).value)
-            }
-            Step::Reveal {
-                voter,
-                poll,
-                choice,
-                salt,
-            } => verdict(
-                city.voting(voter)
-                    .reveal_vote(poll.into(), choice, [salt; 32])
-                    .value,
-            ),
-            Step::Vote {
-                voter,
-                poll,
-                choice,
-            } => verdict(
-                city.voting(voter)
-                    .cast_vote(PollId::from(poll), choice)
-                    .value,
-            ),
-            Step::CancelPoll { caller, poll } => {
-                verdict(city.voting(caller).cancel(poll.into()).value)
-            }
-            Step::Queue { caller, poll } => verdict(city.voting(caller).queue(poll.into()).value),
-            Step::Execute { caller, poll } => {
-                verdict(city.voting(caller).execute(poll.into()).value)
-            }
-            Step::Fund { funder, amount } => verdict(city.escrow(funder).fund(0, amount).value),
-            Step::Inspect {
-                inspector,
-                milestone,
-                approve,
-            } => {
-                let calls = city.escrow(inspector);
-                let inspected = if approve {
-                    calls.approve_milestone(0, milestone, [1; 32])
-                } else {
-                    calls.reject_milestone(0, milestone, [2; 32])
-                };
-                verdict(inspected.value)
-            }
-            Step::Dispute { caller, milestone } => {
-                verdict(city.escrow(caller).open_dispute(0, milestone).value)
-            }
-            Step::Resolve {
-                caller,
-                milestone,
-                release,
-            } => verdict(
-                city.escrow(caller)
-                    .resolve_dispute(0, milestone, release)
-                    .value,
-            ),
-            Step::Release { caller, milestone } => {
-                verdict(city.escrow(caller).release(0, milestone).value)
-            }
-            Step::CancelProject { caller } => verdict(city.escrow(caller).cancel_project(0).value),
-            Step::ClaimRefund { funder } => verdict(city.escrow(funder).claim_refund(0).value),
-            Step::IncreaseAllowance {
-                owner,
-                spender,
-                amount,
-            } => verdict(city.token(owner).increase_allowance(spender, amount).value),
-            Step::DecreaseAllowance {
-                owner,
-                spender,
-                amount,
-            } => verdict(city.token(owner).decrease_allowance(spender, amount).value),
-            Step::TrackVotes { caller } => verdict(city.token(caller).track_votes().value),
-            Step::GrantRole { caller, role, to } => {
-                verdict(city.token(caller).grant_role(role, to).value)
-            }
-            Step::RevokeRole { caller, role, from } => {
-                verdict(city.token(caller).revoke_role(role, from).value)
-            }
-            Step::OfferTokenAdmin { caller, to } => {
-                verdict(city.token(caller).offer_admin(to).value)
-            }
-            Step::AcceptTokenAdmin { caller } => verdict(city.token(caller).accept_admin().value),
-            Step::HandOverToken { caller } => {
-                let voting = contract_account(&city.voting);
-                verdict(city.token(caller).offer_admin(voting).value)
-            }
-            Step::SetLimits {
-                caller,
-                cap,
-                budget,
-            } => verdict(city.rewards(caller).set_limits(cap, budget).value),
-            Step::Register {
-                caller,
-                account,
-                kind,
-                document: n,
-            } => {
-                let expires = city.now_ms() + 365 * REWARD_EPOCH_MS;
-                let document = document(usize::from(n));
-                verdict(
-                    city.registry(caller)
-                        .register(account, kind, document, expires)
-                        .value,
-                )
-            }
-            Step::RevokeIdentity { caller, account } => {
-                verdict(city.registry(caller).revoke(account).value)
-            }
-            Step::NextBlocks { blocks } => {
-                // Empty blocks: the contracts see their numbers and time pass.
-                city.skip_blocks(blocks.into());
-                return (Ok(0), 0);
-            }
-            Step::NextDay => {
-                city.advance_time(harness::city::REWARD_EPOCH_MS);
-                return (Ok(0), 0);
-            }
-        };
-        (verdict, 1)
+        }
     }
 
     /// Calls a trivial query (`PSP22::total_supply`) for `duration`: the raw rate a call
@@ -1337,15 +661,6 @@ impl World {
         }
         calls as f64 / started.elapsed().as_secs_f64()
     }
-}
-
-/// The call that offers the token's admin seat to `to`.
-fn seize_the_token(city: &City, to: Actor) -> city_traits::Call {
-    harness::voting::proposed_call(
-        &city.token,
-        ink::selector_bytes!("Admin::offer_admin"),
-        to.account(),
-    )
 }
 
 /// A campaign's size: `cases` sequences of up to `depth` steps from `seed`.

@@ -184,27 +184,31 @@ fn the_default_campaign_meets_its_coverage_floor_at_every_scale_of_money() {
 
 #[test]
 fn a_sealed_ballot_is_revealed_and_counted_as_the_model_says() {
-    use fuzz::{Step, World};
+    use fuzz::{Clock, Step, VotingStep, World};
     use harness::city::{ALICE, BOB};
     let mut world = World::new(None, fuzz::Money::Cents).unwrap();
     // Poll 2 is the world's secret poll, open for voting.
-    let commit = |voter, salt| Step::Commit {
-        voter,
-        poll: 2,
-        choice: 1,
-        salt,
+    let commit = |voter, salt| {
+        Step::Voting(VotingStep::Commit {
+            voter,
+            poll: 2,
+            choice: 1,
+            salt,
+        })
     };
-    let reveal = |voter, salt| Step::Reveal {
-        voter,
-        poll: 2,
-        choice: 1,
-        salt,
+    let reveal = |voter, salt| {
+        Step::Voting(VotingStep::Reveal {
+            voter,
+            poll: 2,
+            choice: 1,
+            salt,
+        })
     };
     let steps = [
         reveal(ALICE, 0),
         commit(ALICE, 0),
         commit(BOB, 0),
-        Step::NextBlocks { blocks: 101 },
+        Step::Clock(Clock::NextBlocks { blocks: 101 }),
         reveal(ALICE, 0),
         reveal(ALICE, 0),
         reveal(BOB, 1),
@@ -228,43 +232,43 @@ fn a_sealed_ballot_is_revealed_and_counted_as_the_model_says() {
 #[test]
 fn a_proposal_accepts_the_token_seat_for_governance_and_offers_it_to_its_proposer() {
     use city_traits::FOR;
-    use fuzz::{Step, World};
+    use fuzz::{Clock, Step, TokenStep, VotingStep, World};
     use harness::city::{ADMIN, ALICE, BOB, MALLORY};
     let mut world = World::new(None, fuzz::Money::Cents).unwrap();
     let steps = [
-        Step::Propose {
+        Step::Voting(VotingStep::Propose {
             caller: ALICE,
             secrecy: city_traits::Secrecy::Public,
             revoting: city_traits::Revoting::Refused,
             seize: true,
             accept: true,
-        },
-        Step::HandOverToken { caller: ADMIN },
-        Step::AcceptTokenAdmin { caller: ALICE },
-        Step::NextBlocks { blocks: 2 },
-        Step::Vote {
+        }),
+        Step::Token(TokenStep::HandOverToken { caller: ADMIN }),
+        Step::Token(TokenStep::AcceptTokenAdmin { caller: ALICE }),
+        Step::Clock(Clock::NextBlocks { blocks: 2 }),
+        Step::Voting(VotingStep::Vote {
             voter: ALICE,
             poll: 4,
             choice: FOR,
-        },
-        Step::Vote {
+        }),
+        Step::Voting(VotingStep::Vote {
             voter: BOB,
             poll: 4,
             choice: FOR,
-        },
-        Step::NextBlocks { blocks: 101 },
-        Step::Queue {
+        }),
+        Step::Clock(Clock::NextBlocks { blocks: 101 }),
+        Step::Voting(VotingStep::Queue {
             caller: MALLORY,
             poll: 4,
-        },
-        Step::NextDay,
-        Step::NextDay,
-        Step::Execute {
+        }),
+        Step::Clock(Clock::NextDay),
+        Step::Clock(Clock::NextDay),
+        Step::Voting(VotingStep::Execute {
             caller: MALLORY,
             poll: 4,
-        },
-        Step::AcceptTokenAdmin { caller: BOB },
-        Step::AcceptTokenAdmin { caller: ALICE },
+        }),
+        Step::Token(TokenStep::AcceptTokenAdmin { caller: BOB }),
+        Step::Token(TokenStep::AcceptTokenAdmin { caller: ALICE }),
     ];
     world.play(&steps).unwrap();
     for outcome in [

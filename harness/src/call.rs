@@ -38,6 +38,8 @@ impl ContractEvent {
 pub struct Outcome<T> {
     /// The message's decoded return value.
     pub value: T,
+    /// What was called: `<contract>.<message>` (`citizen-registry.grant_role`).
+    pub call: String,
     /// The weight the call consumed.
     pub weight: Weight,
     /// Whether the contract reverted its state changes (messages returning `Err` do).
@@ -57,20 +59,34 @@ impl<T> Outcome<T> {
 }
 
 impl<T: Debug, E: Debug> Outcome<Result<T, E>> {
-    /// The success value; panics with the error if the message refused.
+    /// The success value, or an error naming the call and the refusal: for a setup step
+    /// that must hold (a story, a simulated city), so that its failure says which step.
+    ///
+    /// # Errors
+    /// If the message refused.
+    pub fn accepted(self) -> anyhow::Result<T> {
+        self.value
+            .map_err(|error| anyhow::anyhow!("{} was refused: {error:?}", self.call))
+    }
+
+    /// The success value, for a test that expects one; panics naming the call and the
+    /// refusal otherwise.
     #[track_caller]
-    pub fn ok(self) -> T {
+    pub fn expect_accepted(self) -> T {
         match self.value {
             Ok(value) => value,
-            Err(error) => panic!("expected success, the contract answered {error:?}"),
+            Err(error) => panic!("expected {} to succeed, it answered {error:?}", self.call),
         }
     }
 
-    /// The error; panics if the message succeeded.
+    /// The refusal, for a test that expects one; panics if the message succeeded.
     #[track_caller]
-    pub fn err(self) -> E {
+    pub fn expect_refused(self) -> E {
         match self.value {
-            Ok(value) => panic!("expected a refusal, the contract answered Ok({value:?})"),
+            Ok(value) => panic!(
+                "expected {} to be refused, it answered Ok({value:?})",
+                self.call
+            ),
             Err(error) => error,
         }
     }

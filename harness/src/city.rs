@@ -340,7 +340,9 @@ impl City {
         };
         // Wiring: the reward rules mint.
         let rewards = contract_account(&city.rewards);
-        city.token(ADMIN).grant_role(Role::Minter, rewards).ok();
+        city.token(ADMIN)
+            .grant_role(Role::Minter, rewards)
+            .accepted()?;
         Ok(city)
     }
 
@@ -355,16 +357,19 @@ impl City {
     /// plays that in full; [`City::accept_the_seats`] are its calls). Here, to keep every
     /// story's setup short, the harness signs the acceptance as e-voting's account, which
     /// only a sandbox can do: the seats end up the same.
-    pub fn hand_over_to_governance(&mut self) {
+    ///
+    /// # Errors
+    /// If a seat is not `ADMIN`'s to offer (the error names the call).
+    pub fn hand_over_to_governance(&mut self) -> Result<()> {
         let voting = contract_account(&self.voting);
-        self.token(ADMIN).offer_admin(voting).ok();
-        self.registry(ADMIN).offer_admin(voting).ok();
-        self.rewards(ADMIN).offer_admin(voting).ok();
-        self.escrow(ADMIN).offer_admin(voting).ok();
-        self.token(voting).accept_admin().ok();
-        self.registry(voting).accept_admin().ok();
-        self.rewards(voting).accept_admin().ok();
-        self.escrow(voting).accept_admin().ok();
+        self.token(ADMIN).offer_admin(voting).accepted()?;
+        self.registry(ADMIN).offer_admin(voting).accepted()?;
+        self.rewards(ADMIN).offer_admin(voting).accepted()?;
+        self.escrow(ADMIN).offer_admin(voting).accepted()?;
+        self.token(voting).accept_admin().accepted()?;
+        self.registry(voting).accept_admin().accepted()?;
+        self.rewards(voting).accept_admin().accepted()?;
+        self.escrow(voting).accept_admin().accepted()
     }
 
     /// The calls of the proposal by which e-voting accepts the admin seats offered to it:
@@ -468,8 +473,19 @@ impl City {
                 _ => None,
             })
             .collect();
+        let call = match self.suite_contract(contract.as_ref()) {
+            Some(deployed) => format!(
+                "{}.{}",
+                deployed.name,
+                deployed
+                    .message_name(selector)
+                    .unwrap_or_else(|| format!("{selector:02x?}"))
+            ),
+            None => format!("contract {contract}.{selector:02x?}"),
+        };
         Ok(Outcome {
             value,
+            call,
             weight: result.gas_consumed,
             reverted: returned.did_revert(),
             events,

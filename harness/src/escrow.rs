@@ -128,7 +128,10 @@ impl EscrowCalls<'_> {
     /// Lets the escrow take `amount` of the caller's tokens, then funds `project` with them.
     pub fn approve_and_fund(self, project: ProjectId, amount: u128) -> Outcome<EscrowResult> {
         let escrow = AccountId::from(*AsRef::<[u8; 32]>::as_ref(&self.address));
-        self.city.token(self.caller).approve(escrow, amount).ok();
+        self.city
+            .token(self.caller)
+            .approve(escrow, amount)
+            .expect_accepted();
         self.fund(project, amount)
     }
 

@@ -6,7 +6,10 @@
 //! - [`City`]: the deployed suite (token, citizen registry, reward rules, e-voting,
 //!   project escrow), named actors, block and time control, snapshots.
 //! - [`token`], [`registry`], [`rewards`], [`voting`], [`escrow`]: the typed calls of each
-//!   contract, and [`admin`] the admin seat's that four of them share; [`call`]: what a call returns ([`Outcome`]) and the events it emitted.
+//!   contract, and [`admin`] the admin seat's that four of them share; [`call`]: what a
+//!   call returns ([`Outcome`]) and the events it emitted.
+//! - [`Fixture`]: the usual cities of the tests (registrar, citizens, holders, voters,
+//!   governance), described and then built.
 //!
 //! The layers above this crate drive it: `ink-city-sim` (the cities), `ink-city-fuzz`,
 //! `ink-city-bench` and `ink-city-deployments`, and `ink-city-cli` on top. Nothing here
@@ -17,6 +20,7 @@ pub mod bundles;
 pub mod call;
 pub mod city;
 pub mod escrow;
+pub mod fixture;
 pub mod registry;
 pub mod rewards;
 pub mod token;
@@ -25,6 +29,7 @@ pub mod voting;
 pub use admin::AdminCalls;
 pub use call::{ContractEvent, Outcome};
 pub use city::{Actor, City, CitySnapshot, TokenConfig};
+pub use fixture::Fixture;
 
 /// A borderless terminal table with `header`, its first `names` columns (the names) aligned
 /// left and the figures after them right.

@@ -22,17 +22,21 @@ pub struct RegistryCalls<'a> {
 
 impl City {
     /// Makes `ADMIN` a registrar (if it is not) and grants `role` to each of `accounts`.
+    ///
+    /// # Errors
+    /// If `ADMIN` may not grant roles (the error names the call).
     pub fn grant_civic_role(
         &mut self,
         role: CivicRole,
         accounts: impl IntoIterator<Item = AccountId>,
-    ) {
+    ) -> anyhow::Result<()> {
         self.registry(ADMIN)
             .grant_role(CivicRole::Registrar, ADMIN)
-            .ok();
+            .accepted()?;
         for account in accounts {
-            self.registry(ADMIN).grant_role(role, account).ok();
+            self.registry(ADMIN).grant_role(role, account).accepted()?;
         }
+        Ok(())
     }
 
     /// Calls the registry as `caller` (an actor or any account).

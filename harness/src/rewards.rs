@@ -2,7 +2,9 @@
 //! 2_500)`. Each method sends the message of the same name; the contract documents what it
 //! does and refuses.
 
-use city_traits::{Action, Attestation, BatchError, RewardError, Rule, Timestamp};
+use city_traits::{
+    kinds, Action, Attestation, BatchError, CivicRole, IdentityKind, RewardError, Rule, Timestamp,
+};
 use ink::{primitives::AccountId, selector_bytes};
 use scale::{Decode, Encode};
 
@@ -11,7 +13,7 @@ use drink::AccountId32;
 use crate::{
     admin::AdminCalls,
     call::Outcome,
-    city::{City, Deployed},
+    city::{City, Deployed, ADMIN},
 };
 
 /// The reward rules, called by one actor.
@@ -30,6 +32,44 @@ impl City {
             address,
             caller: caller.into(),
         }
+    }
+
+    /// Installs a device: `ADMIN` makes it an attester in the registry and authorises it
+    /// for `actions` in the reward rules.
+    ///
+    /// # Errors
+    /// If `ADMIN` may not (the error names the call).
+    pub fn install_device(
+        &mut self,
+        device: impl Into<AccountId>,
+        actions: &[Action],
+    ) -> anyhow::Result<()> {
+        let device = device.into();
+        self.grant_civic_role(CivicRole::Attester, [device])?;
+        self.rewards(ADMIN)
+            .authorise_attester(device, actions)
+            .accepted()
+    }
+
+    /// `ADMIN` sets the rule of `action`, effective now: `reward` per `per` units, for
+    /// identities of `who`.
+    ///
+    /// # Errors
+    /// If `ADMIN` may not, or the rule is refused (the error names the call).
+    pub fn set_reward(
+        &mut self,
+        action: Action,
+        (reward, per): (u128, u128),
+        who: &[IdentityKind],
+    ) -> anyhow::Result<()> {
+        let rule = Rule {
+            reward,
+            per,
+            kinds: kinds(who),
+        };
+        self.rewards(ADMIN)
+            .set_rule(action, Some(rule), 0)
+            .accepted()
     }
 
     /// Calls another instance (an adversarial test's) as `caller`.

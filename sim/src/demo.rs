@@ -58,7 +58,7 @@ pub fn run(out: &mut impl Write) -> Result<()> {
     for (citizen, amount, deed) in earned {
         let minted = city.token(ADMIN).mint_to(citizen, amount);
         tally(minted.weight);
-        minted.ok();
+        minted.accepted()?;
         writeln!(
             out,
             "block {}: {} {deed}: +{amount}",
@@ -72,10 +72,10 @@ pub fn run(out: &mut impl Write) -> Result<()> {
     city.advance_blocks(1);
     let groceries = city.token(ALICE).redeem(SHOP, 400, b"groceries #1031");
     tally(groceries.weight);
-    groceries.ok();
+    groceries.accepted()?;
     let ticket = city.token(BOB).redeem(BUS, 250, b"monthly pass");
     tally(ticket.weight);
-    ticket.ok();
+    ticket.accepted()?;
     writeln!(
         out,
         "block {}: alice buys groceries (400), bob a bus pass (250)",

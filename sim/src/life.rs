@@ -16,9 +16,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use anyhow::{anyhow, ensure, Context, Result};
 use city_traits::{
-    kinds, Action, Attestation, CivicRole, Electorate, GovernanceConfig, IdentityKind,
-    MilestonePlan, MilestoneState, PollState, ProjectState, Revoting, RewardError, Role, Rule,
-    Secrecy, TransferPolicy, Wage, ABSTAIN, AGAINST, FOR,
+    Action, Attestation, CivicRole, Electorate, GovernanceConfig, IdentityKind, MilestonePlan,
+    MilestoneState, PollState, ProjectState, Revoting, RewardError, Role, Rule, Secrecy,
+    TransferPolicy, Wage, ABSTAIN, AGAINST, FOR,
 };
 use ink::{primitives::AccountId, selector_bytes};
 
@@ -119,6 +119,7 @@ impl Default for Options {
 }
 
 /// A group of the population: a share of `--citizens` with one identity kind.
+#[derive(Debug, Clone, Copy)]
 pub struct Group {
     /// Crowd name: member `n` is [`crowd_member`]`(crowd, n)`.
     pub crowd: &'static str,
@@ -132,6 +133,7 @@ pub struct Group {
 }
 
 /// A civic action some people do on some days, attested by a device.
+#[derive(Debug, Clone, Copy)]
 pub struct Activity {
     pub action: Action,
     /// The attesting device's name (an [`crate::Actor`]-style account name).
@@ -147,6 +149,7 @@ pub struct Activity {
 }
 
 /// How people spend their coins: at the city's service providers.
+#[derive(Debug, Clone, Copy)]
 pub struct Spending {
     /// Service providers and the memo of their receipts.
     pub venues: &'static [(&'static str, &'static str)],
@@ -159,6 +162,7 @@ pub struct Spending {
 }
 
 /// A poll held on one day.
+#[derive(Debug, Clone, Copy)]
 pub struct PollPlan {
     pub day: u32,
     pub question: &'static str,
@@ -202,6 +206,7 @@ impl Profile {
 }
 
 /// Public works paid from escrow: one project, a milestone every few days, wages first.
+#[derive(Debug, Clone, Copy)]
 pub struct Works {
     /// The day the project is created and funded: by the services first (each with
     /// `services_fund_pct` of its takings), then by the treasury for the rest.
@@ -222,6 +227,7 @@ pub struct Works {
 }
 
 /// One city's life: who lives there, what they do and what the city holds.
+#[derive(Debug, Clone, Copy)]
 pub struct Profile {
     /// Short name (`xiongan`), used in file names.
     pub city: &'static str,
@@ -445,7 +451,8 @@ pub fn live(
         queued: Vec::new(),
         project: None,
     };
-    life.settle(options.citizens)?;
+    life.settle(options.citizens)
+        .context("setting the city up")?;
     for day in 0..options.days {
         life.day = day;
         life.live_day()?;
@@ -494,15 +501,14 @@ impl Life<'_> {
         let city = &mut self.city;
         city.registry(ADMIN)
             .grant_role(CivicRole::Registrar, ADMIN)
-            .ok();
+            .accepted()?;
         city.token(ADMIN)
             .set_transfer_policy(profile.policy)
-            .value
-            .map_err(|error| anyhow!("the transfer policy was refused: {error:?}"))?;
+            .accepted()?;
         for (name, _) in profile.spending.venues {
             city.token(ADMIN)
                 .grant_role(Role::ServiceProvider, venue(name))
-                .ok();
+                .accepted()?;
         }
         let mut devices: BTreeMap<&str, Vec<Action>> = BTreeMap::new();
         for activity in profile.activities {
@@ -510,24 +516,18 @@ impl Life<'_> {
                 .entry(activity.device)
                 .or_default()
                 .push(activity.action);
-            let rule = Rule {
-                reward: activity.reward,
-                per: activity.per,
-                kinds: kinds(activity.kinds),
-            };
             self.expected
                 .rules
                 .insert(activity.action.bit(), (activity.reward, activity.per));
-            city.rewards(ADMIN)
-                .set_rule(activity.action, Some(rule), 0)
-                .value
-                .map_err(|error| anyhow!("rule for {:?}: {error:?}", activity.action))?;
+            city.set_reward(
+                activity.action,
+                (activity.reward, activity.per),
+                activity.kinds,
+            )
+            .with_context(|| format!("rule for {:?}", activity.action))?;
         }
         for (name, actions) in devices {
-            city.grant_civic_role(CivicRole::Attester, [device(name)]);
-            city.rewards(ADMIN)
-                .authorise_attester(device(name), &actions)
-                .ok();
+            city.install_device(device(name), &actions)?;
         }
 
         self.enrol(citizens)?;
@@ -538,15 +538,15 @@ impl Life<'_> {
                 .iter()
                 .map(|person| person.account)
                 .collect();
-            city.grant_civic_role(CivicRole::Worker, roll);
-            city.grant_civic_role(CivicRole::Inspector, [inspector(profile)]);
+            city.grant_civic_role(CivicRole::Worker, roll)?;
+            city.grant_civic_role(CivicRole::Inspector, [inspector(profile)])?;
             // Under the civic policy, funds move in and out of escrow as a service's, and
             // only services (the treasury among them) fund public works.
             let escrow = contract_account(&city.escrow);
             for service in [escrow, ADMIN.account()] {
                 city.token(ADMIN)
                     .grant_role(Role::ServiceProvider, service)
-                    .ok();
+                    .accepted()?;
             }
         }
         // Businesses vote with their takings where stakeholders vote with coins.
@@ -554,13 +554,13 @@ impl Life<'_> {
             for (name, _) in profile.spending.venues {
                 city.token(venue(name))
                     .track_votes()
-                    .value
-                    .map_err(|error| anyhow!("{name} cannot track votes: {error:?}"))?;
+                    .accepted()
+                    .with_context(|| format!("{name} tracking votes"))?;
                 self.expected.tracking.insert(venue(name));
             }
         }
         if profile.polls.iter().any(|poll| poll.change.is_some()) {
-            city.hand_over_to_governance();
+            city.hand_over_to_governance()?;
         }
         Ok(())
     }
@@ -584,8 +584,8 @@ impl Life<'_> {
                 self.city
                     .registry(ADMIN)
                     .register(account, group.kind, numbered_id(tag, n), expires)
-                    .value
-                    .map_err(|error| anyhow!("registering {} {n}: {error:?}", group.crowd))?;
+                    .accepted()
+                    .with_context(|| format!("registering {} {n}", group.crowd))?;
                 if group.track_votes {
                     self.city
                         .token(account)
@@ -680,8 +680,8 @@ impl Life<'_> {
                 .city
                 .rewards(attester)
                 .attest_batch(chunk)
-                .value
-                .map_err(|error| anyhow!("{:?} batch refused: {error:?}", activity.action))?;
+                .accepted()
+                .with_context(|| format!("{:?} batch refused", activity.action))?;
             check!(
                 minted == due,
                 "rewards_follow_the_rules",
@@ -749,8 +749,8 @@ impl Life<'_> {
                     self.city
                         .token(ADMIN)
                         .transfer(person, top_up)
-                        .value
-                        .map_err(|error| anyhow!("the treasury could not sell: {error:?}"))?;
+                        .accepted()
+                        .context("the treasury selling coins")?;
                     self.expected.transfer(ADMIN.account(), person, top_up)?;
                     self.bought += top_up;
                     self.tick();
@@ -765,8 +765,8 @@ impl Life<'_> {
             self.city
                 .token(person)
                 .redeem(venue(name), price, memo.as_bytes())
-                .value
-                .map_err(|error| anyhow!("spending at {name} refused: {error:?}"))?;
+                .accepted()
+                .with_context(|| format!("spending at {name} refused"))?;
             self.expected.transfer(person, venue(name), price)?;
             *self.spent.entry(name).or_default() += price;
             self.tick();
@@ -806,8 +806,8 @@ impl Life<'_> {
             )
         };
         let poll = opened
-            .value
-            .map_err(|error| anyhow!("{}: did not open: {error:?}", plan.question))?;
+            .accepted()
+            .with_context(|| format!("{}: did not open", plan.question))?;
         self.city.skip_blocks(GOVERNANCE.voting_delay + 1);
         self.calls_in_block = 0;
 
@@ -904,8 +904,8 @@ impl Life<'_> {
             .city
             .voting(ADMIN)
             .state(poll)
-            .value
-            .map_err(|error| anyhow!("{}: {error:?}", plan.question))?;
+            .accepted()
+            .with_context(|| plan.question.to_string())?;
         let carried = self.carries(plan, &expected);
         check!(
             state
@@ -924,8 +924,8 @@ impl Life<'_> {
                 self.city
                     .voting(ADMIN)
                     .queue(poll)
-                    .value
-                    .map_err(|error| anyhow!("{}: not queued: {error:?}", plan.question))?;
+                    .accepted()
+                    .with_context(|| format!("{}: not queued", plan.question))?;
                 let due = self.day + 1 + u32::try_from(GOVERNANCE.timelock_ms / REWARD_EPOCH_MS)?;
                 self.queued.push((poll, due, action, reward));
                 format!("passed; executes on day {}", due + 1)
@@ -980,8 +980,8 @@ impl Life<'_> {
             self.city
                 .voting(ADMIN)
                 .execute(poll)
-                .value
-                .map_err(|error| anyhow!("proposal {poll} did not execute: {error:?}"))?;
+                .accepted()
+                .with_context(|| format!("proposal {poll} did not execute"))?;
             let rule = self.city.rewards(ADMIN).rule(action).value;
             check!(
                 rule.is_some_and(|rule| rule.reward == reward),
@@ -1036,8 +1036,8 @@ impl Life<'_> {
         self.city
             .escrow(inspector(profile))
             .approve_milestone(project, index, numbered_id(0xe5, u32::from(index)))
-            .value
-            .map_err(|error| anyhow!("inspection refused: {error:?}"))?;
+            .accepted()
+            .context("inspection refused")?;
         // What the plan pays: each worker its wage, then the contractor its share.
         let roll: Vec<AccountId> = self.workers().collect();
         let escrow = contract_account(&self.city.escrow);
@@ -1055,8 +1055,8 @@ impl Life<'_> {
             self.city
                 .escrow(inspector(profile))
                 .release(project, index)
-                .value
-                .map_err(|error| anyhow!("release refused: {error:?}"))?;
+                .accepted()
+                .context("release refused")?;
             self.tick();
             let milestone = self.city.escrow(ADMIN).milestone(project, index).value;
             let released = milestone.is_some_and(|m| m.state == MilestoneState::Released);
@@ -1116,8 +1116,8 @@ impl Life<'_> {
             .city
             .escrow(ADMIN)
             .create_project(&plan)
-            .value
-            .map_err(|error| anyhow!("the project was refused: {error:?}"))?;
+            .accepted()
+            .context("the project was refused")?;
         let target = self
             .city
             .escrow(ADMIN)
@@ -1152,8 +1152,8 @@ impl Life<'_> {
             self.city
                 .escrow(funder)
                 .approve_and_fund(project, amount)
-                .value
-                .map_err(|error| anyhow!("funding refused: {error:?}"))?;
+                .accepted()
+                .context("funding refused")?;
             self.expected.transfer(funder, escrow, amount)?;
         }
         self.expected.in_escrow = target;
@@ -1168,8 +1168,8 @@ impl Life<'_> {
         self.city
             .escrow(ADMIN)
             .cancel_project(project)
-            .value
-            .map_err(|error| anyhow!("the project could not be canceled: {error:?}"))?;
+            .accepted()
+            .context("the project could not be canceled")?;
         let escrow = contract_account(&self.city.escrow);
         let funded: u128 = self.expected.funders.iter().map(|(_, amount)| amount).sum();
         let unreleased = self.expected.in_escrow;
@@ -1184,8 +1184,8 @@ impl Life<'_> {
                 .city
                 .escrow(*funder)
                 .claim_refund(project)
-                .value
-                .map_err(|error| anyhow!("a refund was refused: {error:?}"))?;
+                .accepted()
+                .context("a refund was refused")?;
             self.tick();
             check!(
                 refund == due,

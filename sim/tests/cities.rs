@@ -1,7 +1,7 @@
 //! Every city tells its story and lives at scale on the real Wasm, checking its own
 //! outcome; a seed gives the same report twice.
 
-use sim::{cities as scenarios, demo, Options, Report};
+use sim::{cities as scenarios, demo, Options, Profile, Report};
 
 /// A small city for a week: enough for every poll, proposal and milestone to happen.
 const SMALL: Options = Options {
@@ -12,6 +12,7 @@ const SMALL: Options = Options {
 };
 
 fn simulate(city: &'static str) -> Report {
+    let city = scenarios::city(city).unwrap();
     scenarios::simulate(&[city], SMALL, &|| {}).unwrap_or_else(|error| panic!("{error:#}"))
 }
 
@@ -109,4 +110,35 @@ fn an_unknown_city_is_an_error() {
     assert!(scenarios::cities("atlantis").is_err());
     let mut sink = Vec::new();
     assert!(scenarios::story("atlantis", &mut sink).is_err());
+}
+
+#[test]
+fn a_refused_setup_step_names_the_city_and_the_call() {
+    // Given Seoul, with a reward rule per zero units (which the reward rules refuse).
+    let seoul = scenarios::city("seoul").unwrap();
+    let activity = sim::life::Activity {
+        per: 0,
+        ..seoul.profile.activities[0]
+    };
+    let broken = scenarios::SeedCity {
+        story: |_| Ok(()),
+        profile: Profile {
+            activities: Box::leak(Box::new([activity])),
+            ..seoul.profile
+        },
+    };
+    // When it is simulated, the run fails with an error, not a worker's panic, that names
+    // the city, the stage and the refused call.
+    let error = scenarios::simulate(&[&broken], SMALL, &|| {}).unwrap_err();
+    assert_eq!(
+        format!("{error:#}"),
+        "seoul: setting the city up: rule for TaxPaid: reward-rules.set_rule was refused: ZeroPer"
+    );
+    // And a story's failing step is that city's error too.
+    let failing = scenarios::SeedCity {
+        story: |_| anyhow::bail!("the bins are full"),
+        profile: seoul.profile,
+    };
+    let error = scenarios::simulate(&[&failing], SMALL, &|| {}).unwrap_err();
+    assert_eq!(format!("{error:#}"), "seoul: its story: the bins are full");
 }

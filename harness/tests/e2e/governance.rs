@@ -17,7 +17,8 @@ use super::voting::{city, end_voting, start_voting};
 /// [`city`] after the admin handed the suite's admin seats to e-voting.
 fn governed_city() -> City {
     let mut city = city();
-    city.hand_over_to_governance();
+    city.hand_over_to_governance()
+        .expect("the seats move to governance");
     city
 }
 
@@ -25,17 +26,19 @@ fn governed_city() -> City {
 fn propose(city: &mut City, calls: &[Call]) -> PollId {
     city.voting(ALICE)
         .propose("A proposal", calls, Secrecy::Public, Revoting::Refused)
-        .ok()
+        .expect_accepted()
 }
 
 /// Proposes `calls`, has Alice and Bob vote For and queues the proposal.
 fn pass(city: &mut City, calls: &[Call]) -> PollId {
     let proposal = propose(city, calls);
     start_voting(city);
-    city.voting(ALICE).cast_vote(proposal, FOR).ok();
-    city.voting(BOB).cast_vote(proposal, FOR).ok();
+    city.voting(ALICE)
+        .cast_vote(proposal, FOR)
+        .expect_accepted();
+    city.voting(BOB).cast_vote(proposal, FOR).expect_accepted();
     end_voting(city);
-    city.voting(MALLORY).queue(proposal).ok();
+    city.voting(MALLORY).queue(proposal).expect_accepted();
     proposal
 }
 
@@ -57,18 +60,20 @@ fn the_seats_move_to_governance_only_when_a_passed_proposal_accepts_them() {
     // Given a city whose admin offered the four seats to e-voting.
     let mut city = city();
     let voting = contract_account(&city.voting);
-    city.token(ADMIN).offer_admin(voting).ok();
-    city.registry(ADMIN).offer_admin(voting).ok();
-    city.rewards(ADMIN).offer_admin(voting).ok();
-    city.escrow(ADMIN).offer_admin(voting).ok();
+    city.token(ADMIN).offer_admin(voting).expect_accepted();
+    city.registry(ADMIN).offer_admin(voting).expect_accepted();
+    city.rewards(ADMIN).offer_admin(voting).expect_accepted();
+    city.escrow(ADMIN).offer_admin(voting).expect_accepted();
     // Then an offer moves nothing: the admin still holds every seat and still acts.
     assert_eq!(city.token(ADMIN).admin().value, ADMIN.account());
     assert_eq!(city.escrow(ADMIN).offered_admin().value, Some(voting));
     assert_eq!(
-        city.token(MALLORY).accept_admin().err(),
+        city.token(MALLORY).accept_admin().expect_refused(),
         AdminError::NotOffered
     );
-    city.token(ADMIN).grant_role(Role::Pauser, ADMIN).ok();
+    city.token(ADMIN)
+        .grant_role(Role::Pauser, ADMIN)
+        .expect_accepted();
 
     // When the holders pass the proposal that accepts them, and it is executed.
     let accept = city.accept_the_seats();
@@ -79,7 +84,7 @@ fn the_seats_move_to_governance_only_when_a_passed_proposal_accepts_them() {
         "queued only"
     );
     city.advance_time(GOVERNANCE.timelock_ms);
-    city.voting(MALLORY).execute(proposal).ok();
+    city.voting(MALLORY).execute(proposal).expect_accepted();
 
     // Then e-voting holds all four, no offer is left, and the old admin has no power.
     assert_eq!(city.token(ADMIN).admin().value, voting);
@@ -88,11 +93,11 @@ fn the_seats_move_to_governance_only_when_a_passed_proposal_accepts_them() {
     assert_eq!(city.escrow(ADMIN).admin().value, voting);
     assert_eq!(city.token(ADMIN).offered_admin().value, None);
     assert_eq!(
-        city.token(ADMIN).offer_admin(MALLORY).err(),
+        city.token(ADMIN).offer_admin(MALLORY).expect_refused(),
         AdminError::NotAdmin
     );
     assert_eq!(
-        city.rewards(ADMIN).set_limits(1, 1).err(),
+        city.rewards(ADMIN).set_limits(1, 1).expect_refused(),
         RewardError::NotAdmin
     );
 }
@@ -102,15 +107,15 @@ fn accepting_a_seat_not_offered_reverts_the_whole_acceptance() {
     // Given three of the four seats offered to e-voting: the escrow's was forgotten.
     let mut city = city();
     let voting = contract_account(&city.voting);
-    city.token(ADMIN).offer_admin(voting).ok();
-    city.registry(ADMIN).offer_admin(voting).ok();
-    city.rewards(ADMIN).offer_admin(voting).ok();
+    city.token(ADMIN).offer_admin(voting).expect_accepted();
+    city.registry(ADMIN).offer_admin(voting).expect_accepted();
+    city.rewards(ADMIN).offer_admin(voting).expect_accepted();
     let accept = city.accept_the_seats();
     let proposal = pass(&mut city, &accept);
     city.advance_time(GOVERNANCE.timelock_ms);
     // When it is executed, the fourth call is refused, and with it the three before.
     assert_eq!(
-        city.voting(MALLORY).execute(proposal).err(),
+        city.voting(MALLORY).execute(proposal).expect_refused(),
         VotingError::CallFailed { index: 3 }
     );
     assert_eq!(city.token(ADMIN).admin().value, ADMIN.account());
@@ -126,11 +131,11 @@ fn after_the_handover_only_governance_administers_the_suite() {
     assert_eq!(city.registry(ADMIN).admin().value, voting);
     assert_eq!(city.rewards(ADMIN).admin().value, voting);
     assert_eq!(
-        city.token(ADMIN).pause().err(),
+        city.token(ADMIN).pause().expect_refused(),
         TokenError::MissingRole(Role::Pauser)
     );
     assert_eq!(
-        city.rewards(ADMIN).set_limits(1, 1).err(),
+        city.rewards(ADMIN).set_limits(1, 1).expect_refused(),
         RewardError::NotAdmin
     );
 }
@@ -140,29 +145,35 @@ fn a_passed_proposal_waits_out_the_timelock_then_executes_once() {
     let mut city = governed_city();
     let calls = pause_token(&city);
     let proposal = pass(&mut city, &calls);
-    assert_eq!(city.voting(ADMIN).state(proposal).ok(), PollState::Queued);
     assert_eq!(
-        city.voting(MALLORY).execute(proposal).err(),
+        city.voting(ADMIN).state(proposal).expect_accepted(),
+        PollState::Queued
+    );
+    assert_eq!(
+        city.voting(MALLORY).execute(proposal).expect_refused(),
         VotingError::TimelockPending
     );
     city.advance_time(GOVERNANCE.timelock_ms - 6_000);
     assert_eq!(
-        city.voting(MALLORY).execute(proposal).err(),
+        city.voting(MALLORY).execute(proposal).expect_refused(),
         VotingError::TimelockPending,
         "six seconds early"
     );
     city.advance_time(6_000);
     let executed = city.voting(MALLORY).execute(proposal);
     assert_eq!(executed.events.len(), 1, "ProposalExecuted");
-    executed.ok();
+    executed.expect_accepted();
     assert!(city.token(ADMIN).paused().value);
-    assert_eq!(city.voting(ADMIN).state(proposal).ok(), PollState::Executed);
     assert_eq!(
-        city.voting(MALLORY).execute(proposal).err(),
+        city.voting(ADMIN).state(proposal).expect_accepted(),
+        PollState::Executed
+    );
+    assert_eq!(
+        city.voting(MALLORY).execute(proposal).expect_refused(),
         VotingError::NotQueued
     );
     assert_eq!(
-        city.voting(ADMIN).cancel(proposal).err(),
+        city.voting(ADMIN).cancel(proposal).expect_refused(),
         VotingError::NotCancelable
     );
 }
@@ -173,9 +184,12 @@ fn a_queued_proposal_not_executed_within_the_grace_period_expires() {
     let calls = pause_token(&city);
     let proposal = pass(&mut city, &calls);
     city.advance_time(GOVERNANCE.timelock_ms + GOVERNANCE.grace_ms);
-    assert_eq!(city.voting(ADMIN).state(proposal).ok(), PollState::Expired);
     assert_eq!(
-        city.voting(ALICE).execute(proposal).err(),
+        city.voting(ADMIN).state(proposal).expect_accepted(),
+        PollState::Expired
+    );
+    assert_eq!(
+        city.voting(ALICE).execute(proposal).expect_refused(),
         VotingError::Expired
     );
     assert!(!city.token(ADMIN).paused().value);
@@ -208,8 +222,11 @@ fn a_failing_call_reverts_every_call_made_before_it() {
         let failed = city.voting(ALICE).execute(proposal);
         assert!(failed.reverted);
         assert!(failed.events.is_empty());
-        assert_eq!(failed.err(), VotingError::CallFailed { index });
-        assert_eq!(city.voting(ADMIN).state(proposal).ok(), PollState::Queued);
+        assert_eq!(failed.expect_refused(), VotingError::CallFailed { index });
+        assert_eq!(
+            city.voting(ADMIN).state(proposal).expect_accepted(),
+            PollState::Queued
+        );
     }
     assert!(!city.token(ADMIN).paused().value, "the pause was reverted");
     let voting = contract_account(&city.voting);
@@ -225,10 +242,13 @@ fn a_proposal_cannot_re_enter_its_own_execution() {
     assert_eq!(proposal, next);
     city.advance_time(GOVERNANCE.timelock_ms);
     assert_eq!(
-        city.voting(ALICE).execute(proposal).err(),
+        city.voting(ALICE).execute(proposal).expect_refused(),
         VotingError::CallFailed { index: 0 }
     );
-    assert_eq!(city.voting(ADMIN).state(proposal).ok(), PollState::Queued);
+    assert_eq!(
+        city.voting(ADMIN).state(proposal).expect_accepted(),
+        PollState::Queued
+    );
 }
 
 #[test]
@@ -239,20 +259,24 @@ fn governance_changes_its_own_rules_only_through_a_proposal() {
         ..TOKEN_GOVERNANCE
     };
     assert_eq!(
-        city.voting(ADMIN).set_config(stricter).err(),
+        city.voting(ADMIN).set_config(stricter).expect_refused(),
         VotingError::NotGovernance
     );
     let change = proposed_call(&city.voting, selector_bytes!("set_config"), stricter);
     let proposal = pass(&mut city, &[change]);
     city.advance_time(GOVERNANCE.timelock_ms);
-    city.voting(BOB).execute(proposal).ok();
+    city.voting(BOB).execute(proposal).expect_accepted();
     assert_eq!(city.voting(ADMIN).config().value, stricter);
     // Bob votes with 1,000, below the new threshold; Alice with 3,000.
     for outsider in [BOB, MALLORY] {
         let refused =
             city.voting(outsider)
                 .propose("More", &[], Secrecy::Public, Revoting::Refused);
-        assert_eq!(refused.err(), VotingError::BelowThreshold, "{outsider:?}");
+        assert_eq!(
+            refused.expect_refused(),
+            VotingError::BelowThreshold,
+            "{outsider:?}"
+        );
     }
     propose(&mut city, &[]);
     city.voting(ADMIN)
@@ -263,7 +287,7 @@ fn governance_changes_its_own_rules_only_through_a_proposal() {
             Secrecy::Public,
             Revoting::Refused,
         )
-        .ok();
+        .expect_accepted();
 }
 
 #[test]
@@ -272,24 +296,29 @@ fn defeated_proposals_are_not_queued_and_queued_ones_not_twice() {
     let defeated = propose(&mut city, &[]);
     let passed = propose(&mut city, &[]);
     start_voting(&mut city);
-    city.voting(ALICE).cast_vote(defeated, AGAINST).ok();
-    city.voting(BOB).cast_vote(defeated, FOR).ok();
-    city.voting(ALICE).cast_vote(passed, FOR).ok();
+    city.voting(ALICE)
+        .cast_vote(defeated, AGAINST)
+        .expect_accepted();
+    city.voting(BOB).cast_vote(defeated, FOR).expect_accepted();
+    city.voting(ALICE).cast_vote(passed, FOR).expect_accepted();
     assert_eq!(
-        city.voting(ALICE).queue(passed).err(),
+        city.voting(ALICE).queue(passed).expect_refused(),
         VotingError::NotSucceeded,
         "still voting"
     );
     end_voting(&mut city);
-    assert_eq!(city.voting(ADMIN).state(defeated).ok(), PollState::Defeated);
     assert_eq!(
-        city.voting(ALICE).queue(defeated).err(),
+        city.voting(ADMIN).state(defeated).expect_accepted(),
+        PollState::Defeated
+    );
+    assert_eq!(
+        city.voting(ALICE).queue(defeated).expect_refused(),
         VotingError::NotSucceeded
     );
-    let eta = city.voting(ALICE).queue(passed).ok();
+    let eta = city.voting(ALICE).queue(passed).expect_accepted();
     assert_eq!(eta, city.now_ms() + GOVERNANCE.timelock_ms);
     assert_eq!(
-        city.voting(ALICE).queue(passed).err(),
+        city.voting(ALICE).queue(passed).expect_refused(),
         VotingError::NotSucceeded,
         "a second queue would push the timelock back"
     );
@@ -299,25 +328,25 @@ fn defeated_proposals_are_not_queued_and_queued_ones_not_twice() {
 fn the_proposer_cancels_while_pending_and_the_guardian_until_execution() {
     let mut city = governed_city();
     let withdrawn = propose(&mut city, &[]);
-    city.voting(ALICE).cancel(withdrawn).ok();
+    city.voting(ALICE).cancel(withdrawn).expect_accepted();
     assert_eq!(
-        city.voting(ADMIN).state(withdrawn).ok(),
+        city.voting(ADMIN).state(withdrawn).expect_accepted(),
         PollState::Canceled
     );
     let calls = pause_token(&city);
     let passed = pass(&mut city, &calls);
     assert_eq!(
-        city.voting(ALICE).cancel(passed).err(),
+        city.voting(ALICE).cancel(passed).expect_refused(),
         VotingError::NotCancelable
     );
     assert_eq!(
-        city.voting(MALLORY).cancel(passed).err(),
+        city.voting(MALLORY).cancel(passed).expect_refused(),
         VotingError::NotAllowed
     );
-    city.voting(ADMIN).cancel(passed).ok();
+    city.voting(ADMIN).cancel(passed).expect_accepted();
     city.advance_time(GOVERNANCE.timelock_ms);
     assert_eq!(
-        city.voting(ALICE).execute(passed).err(),
+        city.voting(ALICE).execute(passed).expect_refused(),
         VotingError::NotQueued
     );
     assert!(!city.token(ADMIN).paused().value);

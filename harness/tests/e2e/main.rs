@@ -21,16 +21,39 @@ mod rewards;
 mod roles;
 mod voting;
 
+use city_traits::{CivicRole, Role};
 use harness::{
-    city::{ADMIN, ALICE, BOB},
-    City,
+    city::{contract_account, Actor, ADMIN, ALICE, BOB, CAROL},
+    City, Fixture,
 };
 
 /// A city whose treasury (the admin) gave alice and bob 1,000 each, in an earlier block.
 pub fn city_with_holders() -> City {
-    let mut city = City::new().expect("the suite deploys");
-    city.token(ADMIN).transfer(ALICE, 1_000).ok();
-    city.token(ADMIN).transfer(BOB, 1_000).ok();
-    city.advance_blocks(1);
+    Fixture::new()
+        .holder(ALICE, 1_000)
+        .holder(BOB, 1_000)
+        .next_block()
+        .build()
+        .expect("the city is set up")
+}
+
+/// A city whose treasury (the admin) and escrow are service providers (so that they move
+/// coins under the civic policy too), with `inspectors`, carol a worker, and 1,000 coins
+/// for each of `holders`.
+pub fn escrow_city(inspectors: &[Actor], holders: &[Actor]) -> City {
+    let fixture = Fixture::new()
+        .token_role(Role::ServiceProvider, ADMIN)
+        .civic_role(CivicRole::Worker, CAROL);
+    let fixture = inspectors.iter().fold(fixture, |fixture, inspector| {
+        fixture.civic_role(CivicRole::Inspector, *inspector)
+    });
+    let fixture = holders
+        .iter()
+        .fold(fixture, |fixture, holder| fixture.holder(*holder, 1_000));
+    let mut city = fixture.build().expect("the city is set up");
+    let escrow = contract_account(&city.escrow);
+    city.token(ADMIN)
+        .grant_role(Role::ServiceProvider, escrow)
+        .expect_accepted();
     city
 }

@@ -5,7 +5,7 @@
 use city_traits::Role;
 use harness::{
     city::{Actor, ADMIN, ALICE, BOB, CAROL, SHOP},
-    City, TokenConfig,
+    City, Fixture, TokenConfig,
 };
 use proptest::prelude::*;
 
@@ -63,14 +63,13 @@ fn city() -> City {
         initial_supply: CAP / 4,
         ..TokenConfig::default()
     };
-    let mut city = City::with_token(config).expect("the suite deploys");
-    for role in [Role::Minter, Role::Burner] {
-        city.token(ADMIN).grant_role(role, ADMIN).ok();
-    }
-    city.token(ADMIN)
-        .grant_role(Role::ServiceProvider, SHOP)
-        .ok();
-    city
+    Fixture::new()
+        .token(config)
+        .token_role(Role::Minter, ADMIN)
+        .token_role(Role::Burner, ADMIN)
+        .token_role(Role::ServiceProvider, SHOP)
+        .build()
+        .expect("the city is set up")
 }
 
 fn apply(city: &mut City, step: &Step) {
@@ -89,7 +88,7 @@ fn apply(city: &mut City, step: &Step) {
             city.token(HOLDERS[from]).redeem(SHOP, amount, b"");
         }
         Step::TrackVotes { who } => {
-            city.token(HOLDERS[who]).track_votes().ok();
+            city.token(HOLDERS[who]).track_votes().expect_accepted();
         }
         Step::NextBlock => city.advance_blocks(1),
     }
@@ -110,8 +109,8 @@ fn supply_within_cap(city: &mut City) {
 fn the_past_never_changes(city: &mut City, seen: &mut Vec<(Option<Actor>, u32, u128)>) {
     for &(holder, block, value) in seen.iter() {
         let now = match holder {
-            Some(holder) => city.token(ADMIN).votes_at(holder, block).ok(),
-            None => city.token(ADMIN).total_supply_at(block).ok(),
+            Some(holder) => city.token(ADMIN).votes_at(holder, block).expect_accepted(),
+            None => city.token(ADMIN).total_supply_at(block).expect_accepted(),
         };
         assert_eq!(now, value, "{holder:?} at block {block} changed");
     }
@@ -119,10 +118,15 @@ fn the_past_never_changes(city: &mut City, seen: &mut Vec<(Option<Actor>, u32, u
     seen.push((
         None,
         last_finished,
-        city.token(ADMIN).total_supply_at(last_finished).ok(),
+        city.token(ADMIN)
+            .total_supply_at(last_finished)
+            .expect_accepted(),
     ));
     for holder in HOLDERS {
-        let votes = city.token(ADMIN).votes_at(holder, last_finished).ok();
+        let votes = city
+            .token(ADMIN)
+            .votes_at(holder, last_finished)
+            .expect_accepted();
         seen.push((Some(holder), last_finished, votes));
     }
 }

@@ -12,7 +12,7 @@ fn transfer_moves_tokens_and_emits_transfer() {
     let mut city = city_with_holders();
     let outcome = city.token(ALICE).transfer(BOB, 300);
     let events = outcome.events_of::<Transfer>();
-    outcome.ok();
+    outcome.expect_accepted();
     assert_eq!(city.balance(ALICE), 700);
     assert_eq!(city.balance(BOB), 1_300);
     assert_eq!(events.len(), 1);
@@ -33,7 +33,7 @@ fn zero_and_self_transfers_are_silent_no_ops() {
         city.token(CAROL).transfer_from(ALICE, BOB, 0),
     ] {
         assert!(outcome.events.is_empty());
-        outcome.ok();
+        outcome.expect_accepted();
     }
     assert_eq!(city.balance(ALICE), 1_000);
 }
@@ -45,11 +45,11 @@ fn overspending_is_refused_and_reverted() {
         let outcome = city.token(ALICE).transfer(BOB, value);
         assert!(outcome.reverted);
         assert!(outcome.events.is_empty());
-        assert_eq!(outcome.err(), PSP22Error::InsufficientBalance);
+        assert_eq!(outcome.expect_refused(), PSP22Error::InsufficientBalance);
     }
     let stranger = AccountId::from([0xee; 32]);
     assert_eq!(
-        city.token(stranger).transfer(BOB, 1).err(),
+        city.token(stranger).transfer(BOB, 1).expect_refused(),
         PSP22Error::InsufficientBalance
     );
     assert_eq!(city.balance(ALICE), 1_000);
@@ -59,7 +59,7 @@ fn overspending_is_refused_and_reverted() {
 #[test]
 fn approve_sets_and_replaces_the_allowance() {
     let mut city = city_with_holders();
-    city.token(ALICE).approve(CAROL, 500).ok();
+    city.token(ALICE).approve(CAROL, 500).expect_accepted();
     let outcome = city.token(ALICE).approve(CAROL, 200);
     let approval = &outcome.events_of::<Approval>()[0];
     assert_eq!(
@@ -67,11 +67,17 @@ fn approve_sets_and_replaces_the_allowance() {
         (ALICE.account(), CAROL.account(), 200)
     );
     assert_eq!(city.token(ALICE).allowance(ALICE, CAROL).value, 200);
-    city.token(ALICE).increase_allowance(CAROL, 50).ok();
-    city.token(ALICE).decrease_allowance(CAROL, 100).ok();
+    city.token(ALICE)
+        .increase_allowance(CAROL, 50)
+        .expect_accepted();
+    city.token(ALICE)
+        .decrease_allowance(CAROL, 100)
+        .expect_accepted();
     assert_eq!(city.token(ALICE).allowance(ALICE, CAROL).value, 150);
     assert_eq!(
-        city.token(ALICE).decrease_allowance(CAROL, 151).err(),
+        city.token(ALICE)
+            .decrease_allowance(CAROL, 151)
+            .expect_refused(),
         PSP22Error::InsufficientAllowance
     );
     assert_eq!(city.token(ALICE).allowance(ALICE, CAROL).value, 150);
@@ -80,7 +86,7 @@ fn approve_sets_and_replaces_the_allowance() {
 #[test]
 fn transfer_from_spends_the_allowance_and_emits_approval_then_transfer() {
     let mut city = city_with_holders();
-    city.token(ALICE).approve(CAROL, 500).ok();
+    city.token(ALICE).approve(CAROL, 500).expect_accepted();
     let outcome = city.token(CAROL).transfer_from(ALICE, BOB, 200);
     let approval = outcome.events[0]
         .decode::<Approval>()
@@ -88,7 +94,7 @@ fn transfer_from_spends_the_allowance_and_emits_approval_then_transfer() {
     let transfer = outcome.events[1]
         .decode::<Transfer>()
         .expect("then Transfer");
-    outcome.ok();
+    outcome.expect_accepted();
     assert_eq!(approval.amount, 300);
     assert_eq!(transfer.value, 200);
     assert_eq!(city.token(ALICE).allowance(ALICE, CAROL).value, 300);
@@ -98,17 +104,23 @@ fn transfer_from_spends_the_allowance_and_emits_approval_then_transfer() {
 #[test]
 fn transfer_from_checks_the_allowance_before_the_balance() {
     let mut city = city_with_holders();
-    city.token(ALICE).approve(CAROL, 5_000).ok();
+    city.token(ALICE).approve(CAROL, 5_000).expect_accepted();
     assert_eq!(
-        city.token(MALLORY).transfer_from(ALICE, MALLORY, 1).err(),
+        city.token(MALLORY)
+            .transfer_from(ALICE, MALLORY, 1)
+            .expect_refused(),
         PSP22Error::InsufficientAllowance
     );
     assert_eq!(
-        city.token(CAROL).transfer_from(ALICE, CAROL, 5_001).err(),
+        city.token(CAROL)
+            .transfer_from(ALICE, CAROL, 5_001)
+            .expect_refused(),
         PSP22Error::InsufficientAllowance
     );
     assert_eq!(
-        city.token(CAROL).transfer_from(ALICE, CAROL, 5_000).err(),
+        city.token(CAROL)
+            .transfer_from(ALICE, CAROL, 5_000)
+            .expect_refused(),
         PSP22Error::InsufficientBalance
     );
     assert_eq!(city.token(ALICE).allowance(ALICE, CAROL).value, 5_000);
@@ -117,8 +129,12 @@ fn transfer_from_checks_the_allowance_before_the_balance() {
 #[test]
 fn an_unlimited_allowance_saturates() {
     let mut city = city_with_holders();
-    city.token(ALICE).approve(CAROL, u128::MAX).ok();
-    city.token(ALICE).increase_allowance(CAROL, u128::MAX).ok();
+    city.token(ALICE)
+        .approve(CAROL, u128::MAX)
+        .expect_accepted();
+    city.token(ALICE)
+        .increase_allowance(CAROL, u128::MAX)
+        .expect_accepted();
     assert_eq!(city.token(ALICE).allowance(ALICE, CAROL).value, u128::MAX);
 }
 

@@ -5,17 +5,15 @@
 
 use city_traits::{
     commitment, kinds, Action, Attestation, CivicRole, Electorate, EscrowError, GovernanceConfig,
-    IdentityKind, MilestonePlan, PollState, Revoting, RewardError, Role, Rule, Secrecy,
-    TransferPolicy, VotingError, Wage, FOR,
+    IdentityKind, MilestonePlan, PollState, Revoting, RewardError, Rule, Secrecy, TransferPolicy,
+    VotingError, Wage, FOR,
 };
 use harness::{
     call::input,
-    city::{
-        contract_account, crowd_member, Actor, ADMIN, ALICE, BOB, CAROL, DAVE, GOVERNANCE, MALLORY,
-    },
+    city::{contract_account, Actor, ADMIN, ALICE, BOB, CAROL, DAVE, GOVERNANCE, MALLORY},
     escrow::ProjectPlan,
     voting::proposed_call,
-    City,
+    City, Fixture,
 };
 use ink::{primitives::AccountId, selector_bytes};
 
@@ -33,25 +31,12 @@ pub const CROWD: &str = "red-team-citizen";
 /// A city governed by its ten citizens (alice, bob, carol and seven of [`CROWD`]), the
 /// admin a registrar and the guardian; the admin seats are held by e-voting.
 pub fn citizens_city() -> City {
-    let mut city = City::new().expect("the suite deploys");
-    city.registry(ADMIN)
-        .grant_role(CivicRole::Registrar, ADMIN)
-        .ok();
-    let year = city.now_ms() + 365 * DAY_MS;
-    for (n, citizen) in [ALICE, BOB, CAROL].into_iter().enumerate() {
-        city.registry(ADMIN)
-            .register(citizen, IdentityKind::Citizen, [n as u8 + 1; 32], year)
-            .ok();
-    }
-    for n in 0..7u32 {
-        let citizen = crowd_member(CROWD, n);
-        city.registry(ADMIN)
-            .register(citizen, IdentityKind::Citizen, [20 + n as u8; 32], year)
-            .ok();
-    }
-    city.hand_over_to_governance();
-    city.advance_blocks(1);
-    city
+    Fixture::new()
+        .citizens([ALICE, BOB, CAROL])
+        .crowd(CROWD, 7, IdentityKind::Citizen)
+        .governed()
+        .build()
+        .expect("the city is set up")
 }
 
 fn citizens() -> Electorate {
@@ -63,10 +48,12 @@ fn citizens() -> Electorate {
 pub fn pass_and_wait(city: &mut City, proposal: u32) {
     start_voting(city);
     for citizen in [ALICE, BOB, CAROL] {
-        city.voting(citizen).cast_vote(proposal, FOR).ok();
+        city.voting(citizen)
+            .cast_vote(proposal, FOR)
+            .expect_accepted();
     }
     end_voting(city);
-    city.voting(MALLORY).queue(proposal).ok();
+    city.voting(MALLORY).queue(proposal).expect_accepted();
     city.advance_time(GOVERNANCE.timelock_ms);
 }
 
@@ -101,7 +88,7 @@ fn a_card_lapsed_at_the_opening_and_renewed_after_the_snapshot_does_not_vote() {
     let soon = city.now_ms() + HOUR_MS;
     city.registry(ADMIN)
         .register(lapsing, IdentityKind::Citizen, [0x61; 32], soon)
-        .ok();
+        .expect_accepted();
     city.advance_blocks(1);
     city.advance_time(2 * HOUR_MS);
     let poll = city
@@ -113,33 +100,38 @@ fn a_card_lapsed_at_the_opening_and_renewed_after_the_snapshot_does_not_vote() {
             Secrecy::Public,
             Revoting::Refused,
         )
-        .ok();
+        .expect_accepted();
     start_voting(&mut city);
     // The registrar renews the card once the snapshot is over: it does not reach back.
     let tomorrow = city.now_ms() + DAY_MS;
-    city.registry(ADMIN).renew(lapsing, tomorrow).ok();
+    city.registry(ADMIN)
+        .renew(lapsing, tomorrow)
+        .expect_accepted();
     city.advance_blocks(1);
     assert_eq!(
-        city.voting(lapsing).cast_vote(poll, 0).err(),
+        city.voting(lapsing).cast_vote(poll, 0).expect_refused(),
         VotingError::NotEligible
     );
 }
 
 #[test]
 fn kind_valid_at_judges_each_expiry_at_its_own_block_and_renewals_change_no_count() {
-    let mut city = City::new().expect("the suite deploys");
-    city.registry(ADMIN)
-        .grant_role(CivicRole::Registrar, ADMIN)
-        .ok();
+    let mut city = Fixture::new()
+        .registrar()
+        .build()
+        .expect("the city is set up");
     let who = Actor("red-team-card");
     let expiry = city.now_ms() + DAY_MS;
     city.registry(ADMIN)
         .register(who, IdentityKind::Citizen, [0x62; 32], expiry)
-        .ok();
+        .expect_accepted();
     let registered = city.block();
     city.advance_blocks(1);
-    let valid =
-        |city: &mut City, block, time| city.registry(MALLORY).kind_valid_at(who, block, time).ok();
+    let valid = |city: &mut City, block, time| {
+        city.registry(MALLORY)
+            .kind_valid_at(who, block, time)
+            .expect_accepted()
+    };
     assert_eq!(
         valid(&mut city, registered, expiry - 1),
         Some(IdentityKind::Citizen)
@@ -159,7 +151,7 @@ fn kind_valid_at_judges_each_expiry_at_its_own_block_and_renewals_change_no_coun
         .is_err());
     // A renewal is a checkpoint of its own block, not of the earlier ones.
     let later = expiry + 30 * DAY_MS;
-    city.registry(ADMIN).renew(who, later).ok();
+    city.registry(ADMIN).renew(who, later).expect_accepted();
     let renewed = city.block();
     city.advance_blocks(1);
     assert_eq!(
@@ -167,10 +159,14 @@ fn kind_valid_at_judges_each_expiry_at_its_own_block_and_renewals_change_no_coun
         Some(IdentityKind::Citizen)
     );
     assert_eq!(valid(&mut city, registered, expiry), None);
-    let counts = |city: &mut City, block| city.registry(MALLORY).eligible_counts_at(block).ok();
+    let counts = |city: &mut City, block| {
+        city.registry(MALLORY)
+            .eligible_counts_at(block)
+            .expect_accepted()
+    };
     assert_eq!(counts(&mut city, renewed), counts(&mut city, registered));
     // A revoked card is valid at no time.
-    city.registry(ADMIN).revoke(who).ok();
+    city.registry(ADMIN).revoke(who).expect_accepted();
     let revoked = city.block();
     city.advance_blocks(1);
     assert_eq!(valid(&mut city, revoked, 0), None);
@@ -189,26 +185,26 @@ fn revoking_and_re_registering_a_voter_gives_no_second_vote_and_newcomers_none()
             Secrecy::Public,
             Revoting::Refused,
         )
-        .ok();
+        .expect_accepted();
     start_voting(&mut city);
-    city.voting(ALICE).cast_vote(poll, 0).ok();
+    city.voting(ALICE).cast_vote(poll, 0).expect_accepted();
     // The registrar revokes alice and registers her again, with her own document.
     let year = city.now_ms() + 365 * DAY_MS;
-    city.registry(ADMIN).revoke(ALICE).ok();
+    city.registry(ADMIN).revoke(ALICE).expect_accepted();
     city.registry(ADMIN)
         .register(ALICE, IdentityKind::Citizen, [1; 32], year)
-        .ok();
+        .expect_accepted();
     let newcomer = Actor("red-team-newcomer");
     city.registry(ADMIN)
         .register(newcomer, IdentityKind::Citizen, [0x63; 32], year)
-        .ok();
+        .expect_accepted();
     city.advance_blocks(1);
     assert_eq!(
-        city.voting(ALICE).cast_vote(poll, 1).err(),
+        city.voting(ALICE).cast_vote(poll, 1).expect_refused(),
         VotingError::AlreadyVoted
     );
     assert_eq!(
-        city.voting(newcomer).cast_vote(poll, 1).err(),
+        city.voting(newcomer).cast_vote(poll, 1).expect_refused(),
         VotingError::NotEligible
     );
     let tally = city.voting(ADMIN).tally(poll).value.unwrap();
@@ -218,7 +214,7 @@ fn revoking_and_re_registering_a_voter_gives_no_second_vote_and_newcomers_none()
 #[test]
 fn tokens_moved_after_the_snapshot_do_not_vote_twice() {
     let mut city = super::voting::city();
-    city.token(MALLORY).track_votes().ok();
+    city.token(MALLORY).track_votes().expect_accepted();
     city.advance_blocks(1);
     let poll = open_poll(
         &mut city,
@@ -227,15 +223,15 @@ fn tokens_moved_after_the_snapshot_do_not_vote_twice() {
         Revoting::Refused,
     );
     start_voting(&mut city);
-    city.voting(ALICE).cast_vote(poll, 0).ok();
+    city.voting(ALICE).cast_vote(poll, 0).expect_accepted();
     // Alice hands her 3,000 to mallory, who tracks votes; then to bob, who does too.
-    city.token(ALICE).transfer(MALLORY, 3_000).ok();
+    city.token(ALICE).transfer(MALLORY, 3_000).expect_accepted();
     assert_eq!(
-        city.voting(MALLORY).cast_vote(poll, 0).err(),
+        city.voting(MALLORY).cast_vote(poll, 0).expect_refused(),
         VotingError::NotEligible
     );
-    city.token(MALLORY).transfer(BOB, 3_000).ok();
-    city.voting(BOB).cast_vote(poll, 0).ok();
+    city.token(MALLORY).transfer(BOB, 3_000).expect_accepted();
+    city.voting(BOB).cast_vote(poll, 0).expect_accepted();
     let tally = city.voting(ADMIN).tally(poll).value.unwrap();
     assert_eq!(
         tally.votes_for(0),
@@ -256,26 +252,34 @@ fn a_copied_commitment_cannot_be_revealed_by_the_copier() {
             Secrecy::Secret,
             Revoting::Refused,
         )
-        .ok();
+        .expect_accepted();
     start_voting(&mut city);
     let salt = [0x5a; 32];
     let alices = commitment(poll, ALICE.account(), 1, salt);
-    city.voting(ALICE).commit_vote(poll, alices).ok();
+    city.voting(ALICE)
+        .commit_vote(poll, alices)
+        .expect_accepted();
     // Bob copies alice's commitment, then tries to reveal her choice and salt.
-    city.voting(BOB).commit_vote(poll, alices).ok();
+    city.voting(BOB).commit_vote(poll, alices).expect_accepted();
     end_voting(&mut city);
     assert_eq!(
-        city.voting(BOB).reveal_vote(poll, 1, salt).err(),
+        city.voting(BOB).reveal_vote(poll, 1, salt).expect_refused(),
         VotingError::BadReveal
     );
     assert_eq!(
-        city.voting(ALICE).reveal_vote(poll, 0, salt).err(),
+        city.voting(ALICE)
+            .reveal_vote(poll, 0, salt)
+            .expect_refused(),
         VotingError::BadReveal,
         "alice cannot change her choice at reveal"
     );
-    city.voting(ALICE).reveal_vote(poll, 1, salt).ok();
+    city.voting(ALICE)
+        .reveal_vote(poll, 1, salt)
+        .expect_accepted();
     assert_eq!(
-        city.voting(ALICE).reveal_vote(poll, 1, salt).err(),
+        city.voting(ALICE)
+            .reveal_vote(poll, 1, salt)
+            .expect_refused(),
         VotingError::NothingToReveal,
         "revealed once"
     );
@@ -290,30 +294,32 @@ fn a_copied_commitment_cannot_be_revealed_by_the_copier() {
 fn only_governance_or_the_guardian_moves_the_guardian_seat_and_the_rules() {
     let mut city = citizens_city();
     assert_eq!(
-        city.voting(MALLORY).set_guardian(MALLORY.account()).err(),
+        city.voting(MALLORY)
+            .set_guardian(MALLORY.account())
+            .expect_refused(),
         VotingError::NotGovernance
     );
     assert_eq!(
-        city.voting(ALICE).set_config(GOVERNANCE).err(),
+        city.voting(ALICE).set_config(GOVERNANCE).expect_refused(),
         VotingError::NotGovernance
     );
     let proposal = city
         .voting(ALICE)
         .propose("Nothing", &[], Secrecy::Public, Revoting::Refused)
-        .ok();
+        .expect_accepted();
     assert_eq!(
-        city.voting(MALLORY).cancel(proposal).err(),
+        city.voting(MALLORY).cancel(proposal).expect_refused(),
         VotingError::NotAllowed
     );
     start_voting(&mut city);
     // The proposer may not pull a proposal once voting started; the guardian may.
     assert_eq!(
-        city.voting(ALICE).cancel(proposal).err(),
+        city.voting(ALICE).cancel(proposal).expect_refused(),
         VotingError::NotCancelable
     );
-    city.voting(ADMIN).cancel(proposal).ok();
+    city.voting(ADMIN).cancel(proposal).expect_accepted();
     assert_eq!(
-        city.voting(BOB).cast_vote(proposal, FOR).err(),
+        city.voting(BOB).cast_vote(proposal, FOR).expect_refused(),
         VotingError::VotingClosed
     );
     assert_eq!(city.voting(ADMIN).guardian().value, ADMIN.account());
@@ -325,39 +331,44 @@ fn a_passed_proposal_runs_once_and_a_canceled_one_never() {
     let once = city
         .voting(ALICE)
         .propose("Once", &[], Secrecy::Public, Revoting::Refused)
-        .ok();
+        .expect_accepted();
     let killed = city
         .voting(ALICE)
         .propose("Killed", &[], Secrecy::Public, Revoting::Refused)
-        .ok();
+        .expect_accepted();
     start_voting(&mut city);
     for citizen in [ALICE, BOB, CAROL] {
-        city.voting(citizen).cast_vote(once, FOR).ok();
-        city.voting(citizen).cast_vote(killed, FOR).ok();
+        city.voting(citizen).cast_vote(once, FOR).expect_accepted();
+        city.voting(citizen)
+            .cast_vote(killed, FOR)
+            .expect_accepted();
     }
     end_voting(&mut city);
-    city.voting(MALLORY).queue(once).ok();
-    city.voting(MALLORY).queue(killed).ok();
+    city.voting(MALLORY).queue(once).expect_accepted();
+    city.voting(MALLORY).queue(killed).expect_accepted();
     assert_eq!(
-        city.voting(MALLORY).execute(once).err(),
+        city.voting(MALLORY).execute(once).expect_refused(),
         VotingError::TimelockPending
     );
-    city.voting(ADMIN).cancel(killed).ok();
+    city.voting(ADMIN).cancel(killed).expect_accepted();
     city.advance_time(GOVERNANCE.timelock_ms);
-    city.voting(MALLORY).execute(once).ok();
+    city.voting(MALLORY).execute(once).expect_accepted();
     assert_eq!(
-        city.voting(MALLORY).execute(once).err(),
+        city.voting(MALLORY).execute(once).expect_refused(),
         VotingError::NotQueued
     );
     assert_eq!(
-        city.voting(MALLORY).queue(once).err(),
+        city.voting(MALLORY).queue(once).expect_refused(),
         VotingError::NotSucceeded
     );
     assert_eq!(
-        city.voting(MALLORY).execute(killed).err(),
+        city.voting(MALLORY).execute(killed).expect_refused(),
         VotingError::NotQueued
     );
-    assert_eq!(city.voting(ADMIN).state(killed).ok(), PollState::Canceled);
+    assert_eq!(
+        city.voting(ADMIN).state(killed).expect_accepted(),
+        PollState::Canceled
+    );
 }
 
 #[test]
@@ -374,10 +385,10 @@ fn no_threshold_locks_governance_out_because_the_guardian_seat_never_empties() {
     let empty = city
         .voting(ALICE)
         .propose("No guardian", &[nobody], Secrecy::Public, Revoting::Refused)
-        .ok();
+        .expect_accepted();
     pass_and_wait(&mut city, empty);
     assert_eq!(
-        city.voting(MALLORY).execute(empty).err(),
+        city.voting(MALLORY).execute(empty).expect_refused(),
         VotingError::CallFailed { index: 0 }
     );
     let unreachable = GovernanceConfig {
@@ -388,19 +399,19 @@ fn no_threshold_locks_governance_out_because_the_guardian_seat_never_empties() {
     let proposal = city
         .voting(ALICE)
         .propose("Lock", &[lock], Secrecy::Public, Revoting::Refused)
-        .ok();
+        .expect_accepted();
     pass_and_wait(&mut city, proposal);
-    city.voting(MALLORY).execute(proposal).ok();
+    city.voting(MALLORY).execute(proposal).expect_accepted();
     city.advance_blocks(1);
     // A citizen, a member of the governance electorate, may still propose; an outsider
     // may not.
     city.voting(ALICE)
         .propose("Undo", &[], Secrecy::Public, Revoting::Refused)
-        .ok();
+        .expect_accepted();
     assert_eq!(
         city.voting(MALLORY)
             .propose("Undo", &[], Secrecy::Public, Revoting::Refused)
-            .err(),
+            .expect_refused(),
         VotingError::BelowThreshold
     );
     // And the guardian proposes the way back.
@@ -408,9 +419,9 @@ fn no_threshold_locks_governance_out_because_the_guardian_seat_never_empties() {
     let way_back = city
         .voting(ADMIN)
         .propose("Undo", &[undo], Secrecy::Public, Revoting::Refused)
-        .ok();
+        .expect_accepted();
     pass_and_wait(&mut city, way_back);
-    city.voting(MALLORY).execute(way_back).ok();
+    city.voting(MALLORY).execute(way_back).expect_accepted();
     assert_eq!(city.voting(ADMIN).config().value, GOVERNANCE);
     assert_eq!(city.voting(ADMIN).guardian().value, ADMIN.account());
 }
@@ -423,22 +434,7 @@ fn no_threshold_locks_governance_out_because_the_guardian_seat_never_empties() {
 /// a second inspector not on the project, carol a worker and coins for alice, dave and
 /// mallory.
 fn escrow_city() -> City {
-    let mut city = City::new().expect("the suite deploys");
-    let escrow = contract_account(&city.escrow);
-    for provider in [escrow, ADMIN.account()] {
-        city.token(ADMIN)
-            .grant_role(Role::ServiceProvider, provider)
-            .ok();
-    }
-    city.grant_civic_role(
-        CivicRole::Inspector,
-        [INSPECTOR.account(), OTHER_INSPECTOR.account()],
-    );
-    city.grant_civic_role(CivicRole::Worker, [CAROL.account()]);
-    for holder in [ALICE, DAVE, MALLORY] {
-        city.token(ADMIN).transfer(holder, 1_000).ok();
-    }
-    city
+    super::escrow_city(&[INSPECTOR, OTHER_INSPECTOR], &[ALICE, DAVE, MALLORY])
 }
 
 /// Two milestones of 100 to bob and 10 to carol each: 220 in all.
@@ -465,52 +461,58 @@ fn two_milestones(city: &mut City, contractor: AccountId) -> ProjectPlan {
 fn strangers_cannot_inspect_release_out_of_order_dispute_or_cancel() {
     let mut city = escrow_city();
     let plan = two_milestones(&mut city, BOB.account());
-    let project = city.escrow(ADMIN).create_project(&plan).ok();
-    city.escrow(ALICE).approve_and_fund(project, 220).ok();
+    let project = city.escrow(ADMIN).create_project(&plan).expect_accepted();
+    city.escrow(ALICE)
+        .approve_and_fund(project, 220)
+        .expect_accepted();
     for stranger in [MALLORY, OTHER_INSPECTOR, BOB] {
         assert_eq!(
             city.escrow(stranger)
                 .approve_milestone(project, 0, [1; 32])
-                .err(),
+                .expect_refused(),
             EscrowError::NotInspector
         );
     }
     assert_eq!(
         city.escrow(INSPECTOR)
             .approve_milestone(project, 1, [1; 32])
-            .err(),
+            .expect_refused(),
         EscrowError::NotCurrentMilestone
     );
     assert_eq!(
-        city.escrow(MALLORY).release(project, 0).err(),
+        city.escrow(MALLORY).release(project, 0).expect_refused(),
         EscrowError::WrongMilestoneState
     );
     assert_eq!(
-        city.escrow(MALLORY).release(project, 1).err(),
+        city.escrow(MALLORY).release(project, 1).expect_refused(),
         EscrowError::NotCurrentMilestone
     );
     assert_eq!(
-        city.escrow(BOB).open_dispute(project, 0).err(),
+        city.escrow(BOB).open_dispute(project, 0).expect_refused(),
         EscrowError::WrongMilestoneState
     );
     assert_eq!(
-        city.escrow(MALLORY).resolve_dispute(project, 0, true).err(),
+        city.escrow(MALLORY)
+            .resolve_dispute(project, 0, true)
+            .expect_refused(),
         EscrowError::NotAdmin
     );
     city.advance_time(2 * DAY_MS);
     assert_eq!(
-        city.escrow(MALLORY).cancel_project(project).err(),
+        city.escrow(MALLORY)
+            .cancel_project(project)
+            .expect_refused(),
         EscrowError::NotCancelable,
         "funded in time: only the admin cancels"
     );
     // An inspector who lost the registry's role no longer inspects.
     city.registry(ADMIN)
         .revoke_role(CivicRole::Inspector, INSPECTOR)
-        .ok();
+        .expect_accepted();
     assert_eq!(
         city.escrow(INSPECTOR)
             .approve_milestone(project, 0, [1; 32])
-            .err(),
+            .expect_refused(),
         EscrowError::NotInspector
     );
     assert_eq!((city.balance(BOB), city.balance(CAROL)), (0, 0));
@@ -521,27 +523,37 @@ fn refunds_are_claimed_once_by_funders_only_and_donations_belong_to_no_project()
     let mut city = escrow_city();
     let escrow = contract_account(&city.escrow);
     let plan = two_milestones(&mut city, BOB.account());
-    let project = city.escrow(ADMIN).create_project(&plan).ok();
-    city.escrow(ALICE).approve_and_fund(project, 120).ok();
-    city.escrow(DAVE).approve_and_fund(project, 100).ok();
+    let project = city.escrow(ADMIN).create_project(&plan).expect_accepted();
+    city.escrow(ALICE)
+        .approve_and_fund(project, 120)
+        .expect_accepted();
+    city.escrow(DAVE)
+        .approve_and_fund(project, 100)
+        .expect_accepted();
     assert_eq!(
-        city.escrow(ALICE).claim_refund(project).err(),
+        city.escrow(ALICE).claim_refund(project).expect_refused(),
         EscrowError::NotCanceled
     );
     // Mallory sends coins straight to the escrow, hoping to claim them as a refund.
-    city.token(MALLORY).transfer(escrow, 500).ok();
-    city.escrow(ADMIN).cancel_project(project).ok();
+    city.token(MALLORY).transfer(escrow, 500).expect_accepted();
+    city.escrow(ADMIN).cancel_project(project).expect_accepted();
     assert_eq!(
-        city.escrow(MALLORY).claim_refund(project).err(),
+        city.escrow(MALLORY).claim_refund(project).expect_refused(),
         EscrowError::NothingToRefund
     );
-    assert_eq!(city.escrow(ALICE).claim_refund(project).ok(), 120);
     assert_eq!(
-        city.escrow(ALICE).claim_refund(project).err(),
+        city.escrow(ALICE).claim_refund(project).expect_accepted(),
+        120
+    );
+    assert_eq!(
+        city.escrow(ALICE).claim_refund(project).expect_refused(),
         EscrowError::NothingToRefund
     );
     // The last funder gets what the project holds, not the donation.
-    assert_eq!(city.escrow(DAVE).claim_refund(project).ok(), 100);
+    assert_eq!(
+        city.escrow(DAVE).claim_refund(project).expect_accepted(),
+        100
+    );
     assert_eq!(city.balance(escrow), 500);
     assert_eq!(city.balance(MALLORY), 500);
 }
@@ -551,12 +563,16 @@ fn under_the_civic_policy_a_holder_cannot_fund_even_a_treasury_project() {
     let mut city = escrow_city();
     city.token(ADMIN)
         .set_transfer_policy(TransferPolicy::Civic)
-        .ok();
+        .expect_accepted();
     let plan = two_milestones(&mut city, BOB.account());
-    let project = city.escrow(ADMIN).create_project(&plan).ok();
-    city.escrow(ADMIN).approve_and_fund(project, 100).ok();
+    let project = city.escrow(ADMIN).create_project(&plan).expect_accepted();
+    city.escrow(ADMIN)
+        .approve_and_fund(project, 100)
+        .expect_accepted();
     assert_eq!(
-        city.escrow(MALLORY).approve_and_fund(project, 1).err(),
+        city.escrow(MALLORY)
+            .approve_and_fund(project, 1)
+            .expect_refused(),
         EscrowError::PolicyForbidsFunding
     );
     let data = city.escrow(ADMIN).project(project).value.unwrap();
@@ -570,17 +586,21 @@ fn a_one_cent_gift_under_the_open_policy_does_not_freeze_a_treasury_project_unde
     let mut city = escrow_city();
     let mut plan = two_milestones(&mut city, BOB.account());
     plan.milestones.truncate(1);
-    let project = city.escrow(ADMIN).create_project(&plan).ok();
+    let project = city.escrow(ADMIN).create_project(&plan).expect_accepted();
     // When mallory, a plain holder, gives one cent of it, and the treasury the rest.
-    city.escrow(MALLORY).approve_and_fund(project, 1).ok();
-    city.escrow(ADMIN).approve_and_fund(project, 109).ok();
+    city.escrow(MALLORY)
+        .approve_and_fund(project, 1)
+        .expect_accepted();
+    city.escrow(ADMIN)
+        .approve_and_fund(project, 109)
+        .expect_accepted();
     // And the city then turns the civic policy on.
     city.token(ADMIN)
         .set_transfer_policy(TransferPolicy::Civic)
-        .ok();
+        .expect_accepted();
     city.escrow(INSPECTOR)
         .approve_milestone(project, 0, [1; 32])
-        .ok();
+        .expect_accepted();
     // Then the inspected milestone still pays the worker and the contractor (R-1: the
     // first fix held back every project holding a plain holder's gift, so one cent froze
     // it for as long as `Civic` held).
@@ -608,10 +628,12 @@ fn a_contract_instantiated_after_the_project_is_never_paid_as_its_contractor() {
         .expect("the contract deploys at the address it was named by");
     assert_eq!(contract_account(&deployed), future);
     if let Ok(project) = project {
-        city.escrow(ADMIN).approve_and_fund(project, 220).ok();
+        city.escrow(ADMIN)
+            .approve_and_fund(project, 220)
+            .expect_accepted();
         city.escrow(INSPECTOR)
             .approve_milestone(project, 0, [1; 32])
-            .ok();
+            .expect_accepted();
         let released = city.escrow(MALLORY).release(project, 0).value;
         // Safe outcome: no coin of the project lands in a code account.
         assert_eq!(
@@ -629,20 +651,14 @@ fn a_contract_instantiated_after_the_project_is_never_paid_as_its_contractor() {
 
 /// Alice a citizen, a bin authorised for recyclables (10 per 100 g, every kind).
 fn rewards_city() -> City {
-    let mut city = City::new().expect("the suite deploys");
-    city.registry(ADMIN)
-        .grant_role(CivicRole::Registrar, ADMIN)
-        .ok();
-    let year = city.now_ms() + 365 * DAY_MS;
-    city.registry(ADMIN)
-        .register(ALICE, IdentityKind::Citizen, [1; 32], year)
-        .ok();
-    city.registry(ADMIN)
-        .grant_role(CivicRole::Attester, BIN)
-        .ok();
+    let mut city = Fixture::new()
+        .citizens([ALICE])
+        .civic_role(CivicRole::Attester, BIN)
+        .build()
+        .expect("the city is set up");
     city.rewards(ADMIN)
         .authorise_attester(BIN, &[Action::Recyclables])
-        .ok();
+        .expect_accepted();
     let rule = Rule {
         reward: 10,
         per: 100,
@@ -650,7 +666,7 @@ fn rewards_city() -> City {
     };
     city.rewards(ADMIN)
         .set_rule(Action::Recyclables, Some(rule), 0)
-        .ok();
+        .expect_accepted();
     city
 }
 
@@ -671,7 +687,7 @@ fn a_device_cannot_replay_a_receipt_within_a_batch_or_after_it() {
         drop_of(receipt, ALICE, 1_000),
         drop_of(receipt, ALICE, 1_000),
     ];
-    let refused = city.rewards(BIN).attest_batch(&doubled).err();
+    let refused = city.rewards(BIN).attest_batch(&doubled).expect_refused();
     assert_eq!(
         (refused.index, refused.error),
         (1, RewardError::ReceiptSeen)
@@ -681,13 +697,13 @@ fn a_device_cannot_replay_a_receipt_within_a_batch_or_after_it() {
     assert_eq!(
         city.rewards(BIN)
             .attest(receipt, ALICE, Action::Recyclables, 1_000)
-            .ok(),
+            .expect_accepted(),
         100
     );
     assert_eq!(
         city.rewards(BIN)
             .attest(receipt, ALICE, Action::Recyclables, 1_000)
-            .err(),
+            .expect_refused(),
         RewardError::ReceiptSeen
     );
 }
@@ -699,33 +715,33 @@ fn only_an_authorised_device_with_the_role_reports_and_only_its_actions() {
     assert_eq!(
         city.rewards(MALLORY)
             .attest([1; 32], MALLORY, Action::Recyclables, 1_000)
-            .err(),
+            .expect_refused(),
         RewardError::NotAuthorised
     );
     assert_eq!(
         city.rewards(BIN)
             .attest([2; 32], ALICE, Action::TaxPaid, 1_000)
-            .err(),
+            .expect_refused(),
         RewardError::NotAuthorised
     );
     // A registrar authorising a device in the registry is not enough...
     city.registry(ADMIN)
         .grant_role(CivicRole::Attester, MALLORY)
-        .ok();
+        .expect_accepted();
     assert_eq!(
         city.rewards(MALLORY)
             .attest([3; 32], ALICE, Action::Recyclables, 1_000)
-            .err(),
+            .expect_refused(),
         RewardError::NotAuthorised
     );
     // ...and a device that lost the registry's role is refused although authorised here.
     city.registry(ADMIN)
         .revoke_role(CivicRole::Attester, BIN)
-        .ok();
+        .expect_accepted();
     assert_eq!(
         city.rewards(BIN)
             .attest([4; 32], ALICE, Action::Recyclables, 1_000)
-            .err(),
+            .expect_refused(),
         RewardError::NotAuthorised
     );
     assert_eq!(city.balance(ALICE), 0);
@@ -738,12 +754,12 @@ fn a_lapsed_card_earns_no_reward() {
     let soon = city.now_ms() + HOUR_MS;
     city.registry(ADMIN)
         .register(lapsing, IdentityKind::Citizen, [0x72; 32], soon)
-        .ok();
+        .expect_accepted();
     city.advance_time(2 * HOUR_MS);
     assert_eq!(
         city.rewards(BIN)
             .attest([5; 32], lapsing, Action::Recyclables, 1_000)
-            .err(),
+            .expect_refused(),
         RewardError::NotEligible
     );
     assert_eq!(city.balance(lapsing), 0);

@@ -59,14 +59,14 @@ fn the_guardian_seat_cannot_go_to_e_voting_itself_and_lock_governance_out() {
     assert_eq!(
         city.voting(ALICE)
             .propose("Lock", &calls, Secrecy::Public, Revoting::Refused)
-            .err(),
+            .expect_refused(),
         VotingError::GuardianChangeNotAlone
     );
     // ...and the seat never goes to a contract (e-voting itself included): the call fails.
     let lock = city
         .voting(ALICE)
         .propose("Lock", &calls[1..], Secrecy::Public, Revoting::Refused)
-        .ok();
+        .expect_accepted();
     pass_and_wait(&mut city, lock);
     let executed = city.voting(MALLORY).execute(lock).value;
     city.advance_blocks(1);
@@ -105,7 +105,7 @@ fn an_electorate_with_nobody_in_it_cannot_lock_governance_out() {
             Secrecy::Public,
             Revoting::Refused,
         )
-        .ok();
+        .expect_accepted();
     pass_and_wait(&mut city, lock);
     let executed = city.voting(MALLORY).execute(lock).value;
     city.advance_blocks(1);
@@ -114,7 +114,7 @@ fn an_electorate_with_nobody_in_it_cannot_lock_governance_out() {
     let back = city
         .voting(ADMIN)
         .propose("Undo", &[undo], Secrecy::Public, Revoting::Refused)
-        .ok();
+        .expect_accepted();
     start_voting(&mut city);
     let mut refused = Vec::new();
     let crowd: Vec<AccountId> = (0..7).map(|n| crowd_member(CROWD, n)).collect();
@@ -155,7 +155,7 @@ fn the_guardian_cannot_veto_its_own_replacement() {
             Secrecy::Public,
             Revoting::Refused,
         )
-        .ok();
+        .expect_accepted();
     pass_and_wait(&mut city, proposal);
     let canceled = city.voting(ADMIN).cancel(proposal).value;
     let executed = city.voting(MALLORY).execute(proposal).value;
@@ -186,29 +186,32 @@ fn the_most_extreme_valid_config_still_passes_a_proposal_and_is_undone() {
     let proposal = city
         .voting(ALICE)
         .propose("Extreme", &[set], Secrecy::Public, Revoting::Refused)
-        .ok();
+        .expect_accepted();
     pass_and_wait(&mut city, proposal);
-    city.voting(MALLORY).execute(proposal).ok();
+    city.voting(MALLORY).execute(proposal).expect_accepted();
     city.advance_blocks(1);
     // Under it, the way back: five of ten citizens (half) vote in the single block.
     let undo = proposed_call(&city.voting, selector_bytes!("set_config"), GOVERNANCE);
     let back = city
         .voting(ALICE)
         .propose("Undo", &[undo], Secrecy::Public, Revoting::Refused)
-        .ok();
+        .expect_accepted();
     city.skip_blocks(MAX_VOTING_DELAY + 1);
     let voters: Vec<AccountId> = [ALICE.account(), BOB.account(), CAROL.account()]
         .into_iter()
         .chain((0..2).map(|n| crowd_member(CROWD, n)))
         .collect();
     for voter in voters {
-        city.voting(voter).cast_vote(back, FOR).ok();
+        city.voting(voter).cast_vote(back, FOR).expect_accepted();
     }
     city.advance_blocks(1);
-    assert_eq!(city.voting(ADMIN).state(back).ok(), PollState::Succeeded);
-    city.voting(MALLORY).queue(back).ok();
+    assert_eq!(
+        city.voting(ADMIN).state(back).expect_accepted(),
+        PollState::Succeeded
+    );
+    city.voting(MALLORY).queue(back).expect_accepted();
     city.advance_time(MAX_TIMELOCK_MS);
-    city.voting(MALLORY).execute(back).ok();
+    city.voting(MALLORY).execute(back).expect_accepted();
     assert_eq!(city.voting(ADMIN).config().value, GOVERNANCE);
 }
 
@@ -233,19 +236,7 @@ fn the_guardian_seat_cannot_go_to_another_contract_of_the_suite() {
 /// The treasury (admin) and the escrow are service providers; an inspector; carol a
 /// worker; alice, dave and mallory hold 1,000 each. The admin keeps the escrow's seat.
 fn escrow_city() -> City {
-    let mut city = City::new().expect("the suite deploys");
-    let escrow = contract_account(&city.escrow);
-    for provider in [escrow, ADMIN.account()] {
-        city.token(ADMIN)
-            .grant_role(Role::ServiceProvider, provider)
-            .ok();
-    }
-    city.grant_civic_role(CivicRole::Inspector, [INSPECTOR.account()]);
-    city.grant_civic_role(CivicRole::Worker, [CAROL.account()]);
-    for holder in [ALICE, DAVE, MALLORY] {
-        city.token(ADMIN).transfer(holder, 1_000).ok();
-    }
-    city
+    super::escrow_city(&[INSPECTOR], &[ALICE, DAVE, MALLORY])
 }
 
 #[test]
@@ -258,7 +249,8 @@ fn a_worker_who_became_a_contract_mid_roll_locks_nothing_cancel_and_refunds_rema
     let people: Vec<AccountId> = (0..50)
         .map(|n| crowd_member("red-team-2-worker", n))
         .collect();
-    city.grant_civic_role(CivicRole::Worker, people.iter().copied().chain([future]));
+    city.grant_civic_role(CivicRole::Worker, people.iter().copied().chain([future]))
+        .expect("the admin grants civic roles");
     let wages = people
         .iter()
         .chain([&future])
@@ -279,27 +271,36 @@ fn a_worker_who_became_a_contract_mid_roll_locks_nothing_cancel_and_refunds_rema
         funding_deadline: city.now_ms() + DAY_MS,
         needs_approval: false,
     };
-    let project = city.escrow(ADMIN).create_project(&plan).ok();
-    city.escrow(ALICE).approve_and_fund(project, 100).ok();
-    city.escrow(DAVE).approve_and_fund(project, 51).ok();
+    let project = city.escrow(ADMIN).create_project(&plan).expect_accepted();
+    city.escrow(ALICE)
+        .approve_and_fund(project, 100)
+        .expect_accepted();
+    city.escrow(DAVE)
+        .approve_and_fund(project, 51)
+        .expect_accepted();
     city.deploy("project-escrow", constructor)
         .expect("the worker's contract deploys");
     city.escrow(INSPECTOR)
         .approve_milestone(project, 0, [1; 32])
-        .ok();
-    assert_eq!(city.escrow(MALLORY).release(project, 0).ok(), 50);
+        .expect_accepted();
     assert_eq!(
-        city.escrow(MALLORY).release(project, 0).err(),
+        city.escrow(MALLORY).release(project, 0).expect_accepted(),
+        50
+    );
+    assert_eq!(
+        city.escrow(MALLORY).release(project, 0).expect_refused(),
         EscrowError::ContractPayee
     );
     // Nobody but the admin may cancel a funded project; the admin does.
     assert_eq!(
-        city.escrow(MALLORY).cancel_project(project).err(),
+        city.escrow(MALLORY)
+            .cancel_project(project)
+            .expect_refused(),
         EscrowError::NotCancelable
     );
-    city.escrow(ADMIN).cancel_project(project).ok();
-    let alice = city.escrow(ALICE).claim_refund(project).ok();
-    let dave = city.escrow(DAVE).claim_refund(project).ok();
+    city.escrow(ADMIN).cancel_project(project).expect_accepted();
+    let alice = city.escrow(ALICE).claim_refund(project).expect_accepted();
+    let dave = city.escrow(DAVE).claim_refund(project).expect_accepted();
     assert_eq!(
         (alice, dave),
         (66, 35),
@@ -331,19 +332,24 @@ fn a_contractor_who_became_a_contract_is_refused_after_the_wages_and_funders_are
         funding_deadline: city.now_ms() + DAY_MS,
         needs_approval: false,
     };
-    let project = city.escrow(ADMIN).create_project(&plan).ok();
-    city.escrow(MALLORY).approve_and_fund(project, 110).ok();
+    let project = city.escrow(ADMIN).create_project(&plan).expect_accepted();
+    city.escrow(MALLORY)
+        .approve_and_fund(project, 110)
+        .expect_accepted();
     city.deploy("project-escrow", constructor)
         .expect("the contractor's contract deploys");
     city.escrow(INSPECTOR)
         .approve_milestone(project, 0, [1; 32])
-        .ok();
+        .expect_accepted();
     let released = city.escrow(MALLORY).release(project, 0);
     assert!(released.reverted);
-    assert_eq!(released.err(), EscrowError::ContractPayee);
+    assert_eq!(released.expect_refused(), EscrowError::ContractPayee);
     assert_eq!(city.balance(CAROL), 0, "the refused call paid nobody");
-    city.escrow(ADMIN).cancel_project(project).ok();
-    assert_eq!(city.escrow(MALLORY).claim_refund(project).ok(), 110);
+    city.escrow(ADMIN).cancel_project(project).expect_accepted();
+    assert_eq!(
+        city.escrow(MALLORY).claim_refund(project).expect_accepted(),
+        110
+    );
     assert_eq!((city.balance(future), city.balance(escrow)), (0, 0));
 }
 
@@ -366,36 +372,46 @@ fn a_refund_waits_out_a_pause_and_a_missing_role_under_civic_but_is_never_lost()
         funding_deadline: city.now_ms() + DAY_MS,
         needs_approval: false,
     };
-    let project = city.escrow(ADMIN).create_project(&plan).ok();
-    city.escrow(MALLORY).approve_and_fund(project, 20).ok();
+    let project = city.escrow(ADMIN).create_project(&plan).expect_accepted();
+    city.escrow(MALLORY)
+        .approve_and_fund(project, 20)
+        .expect_accepted();
     city.token(ADMIN)
         .set_transfer_policy(TransferPolicy::Civic)
-        .ok();
-    city.escrow(ADMIN).approve_and_fund(project, 100).ok();
+        .expect_accepted();
+    city.escrow(ADMIN)
+        .approve_and_fund(project, 100)
+        .expect_accepted();
     city.token(ADMIN)
         .revoke_role(Role::ServiceProvider, ADMIN)
-        .ok();
+        .expect_accepted();
     assert_eq!(
-        city.escrow(ADMIN).approve_and_fund(project, 1).err(),
+        city.escrow(ADMIN)
+            .approve_and_fund(project, 1)
+            .expect_refused(),
         EscrowError::PolicyForbidsFunding
     );
     assert_eq!(
-        city.escrow(MALLORY).approve_and_fund(project, 1).err(),
+        city.escrow(MALLORY)
+            .approve_and_fund(project, 1)
+            .expect_refused(),
         EscrowError::PolicyForbidsFunding
     );
-    city.escrow(ADMIN).cancel_project(project).ok();
-    city.token(ADMIN).grant_role(Role::Pauser, ADMIN).ok();
-    city.token(ADMIN).pause().ok();
+    city.escrow(ADMIN).cancel_project(project).expect_accepted();
+    city.token(ADMIN)
+        .grant_role(Role::Pauser, ADMIN)
+        .expect_accepted();
+    city.token(ADMIN).pause().expect_accepted();
     assert_eq!(
-        city.escrow(MALLORY).claim_refund(project).err(),
+        city.escrow(MALLORY).claim_refund(project).expect_refused(),
         EscrowError::TokenRefused(PSP22Error::Custom("Paused".into()))
     );
-    city.token(ADMIN).unpause().ok();
+    city.token(ADMIN).unpause().expect_accepted();
     city.token(ADMIN)
         .revoke_role(Role::ServiceProvider, escrow)
-        .ok();
+        .expect_accepted();
     assert!(matches!(
-        city.escrow(MALLORY).claim_refund(project).err(),
+        city.escrow(MALLORY).claim_refund(project).expect_refused(),
         EscrowError::TokenRefused(_)
     ));
     let data = city.escrow(ADMIN).project(project).value.unwrap();
@@ -406,10 +422,16 @@ fn a_refund_waits_out_a_pause_and_a_missing_role_under_civic_but_is_never_lost()
     );
     city.token(ADMIN)
         .grant_role(Role::ServiceProvider, escrow)
-        .ok();
+        .expect_accepted();
     // Both are plain holders now; the escrow is the service provider of each refund.
-    assert_eq!(city.escrow(MALLORY).claim_refund(project).ok(), 20);
-    assert_eq!(city.escrow(ADMIN).claim_refund(project).ok(), 100);
+    assert_eq!(
+        city.escrow(MALLORY).claim_refund(project).expect_accepted(),
+        20
+    );
+    assert_eq!(
+        city.escrow(ADMIN).claim_refund(project).expect_accepted(),
+        100
+    );
     assert_eq!(city.balance(escrow), 0);
     let data = city.escrow(ADMIN).project(project).value.unwrap();
     assert_eq!((data.state, data.held()), (ProjectState::Canceled, 0));
@@ -440,21 +462,31 @@ fn a_zero_refund_is_a_claim_and_cannot_be_made_twice() {
         funding_deadline: city.now_ms() + DAY_MS,
         needs_approval: false,
     };
-    let project = city.escrow(ADMIN).create_project(&plan).ok();
-    city.escrow(MALLORY).approve_and_fund(project, 1).ok();
-    city.escrow(ALICE).approve_and_fund(project, 300).ok();
+    let project = city.escrow(ADMIN).create_project(&plan).expect_accepted();
+    city.escrow(MALLORY)
+        .approve_and_fund(project, 1)
+        .expect_accepted();
+    city.escrow(ALICE)
+        .approve_and_fund(project, 300)
+        .expect_accepted();
     city.escrow(INSPECTOR)
         .approve_milestone(project, 0, [1; 32])
-        .ok();
-    city.escrow(MALLORY).release(project, 0).ok();
-    city.escrow(ADMIN).cancel_project(project).ok();
+        .expect_accepted();
+    city.escrow(MALLORY).release(project, 0).expect_accepted();
+    city.escrow(ADMIN).cancel_project(project).expect_accepted();
     // 1 unreleased of 301: mallory's share is 1 * 1 / 301 = 0.
-    assert_eq!(city.escrow(MALLORY).claim_refund(project).ok(), 0);
+    assert_eq!(
+        city.escrow(MALLORY).claim_refund(project).expect_accepted(),
+        0
+    );
     assert_eq!(city.escrow(MALLORY).refunded(project, MALLORY).value, 0);
     assert_eq!(
-        city.escrow(MALLORY).claim_refund(project).err(),
+        city.escrow(MALLORY).claim_refund(project).expect_refused(),
         EscrowError::NothingToRefund
     );
-    assert_eq!(city.escrow(ALICE).claim_refund(project).ok(), 1);
+    assert_eq!(
+        city.escrow(ALICE).claim_refund(project).expect_accepted(),
+        1
+    );
     assert_eq!(city.balance(escrow), 0);
 }

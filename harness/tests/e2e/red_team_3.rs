@@ -63,11 +63,11 @@ fn a_seizure_bundled_with_a_rule_change_is_still_vetoed_by_the_guardian() {
     let proposal = city
         .voting(MALLORY)
         .propose("Tidy up", &calls, Secrecy::Public, Revoting::Refused)
-        .ok();
+        .expect_accepted();
     pass_and_wait(&mut city, proposal);
-    city.voting(ADMIN).cancel(proposal).ok();
+    city.voting(ADMIN).cancel(proposal).expect_accepted();
     assert_eq!(
-        city.voting(MALLORY).execute(proposal).err(),
+        city.voting(MALLORY).execute(proposal).expect_refused(),
         VotingError::NotQueued
     );
 }
@@ -90,7 +90,7 @@ fn a_seizure_bundled_with_executing_a_guardian_change_is_still_vetoed() {
             Secrecy::Public,
             Revoting::Refused,
         )
-        .ok();
+        .expect_accepted();
     let calls = [
         proposed_call(&city.voting, selector_bytes!("execute"), guardian_change),
         proposed_call(
@@ -102,11 +102,11 @@ fn a_seizure_bundled_with_executing_a_guardian_change_is_still_vetoed() {
     let bundle = city
         .voting(MALLORY)
         .propose("Shield", &calls, Secrecy::Public, Revoting::Refused)
-        .ok();
+        .expect_accepted();
     pass_and_wait(&mut city, bundle);
     assert_eq!(city.voting(ADMIN).cancel(bundle).value, Ok(()));
     assert_eq!(
-        city.voting(ADMIN).cancel(guardian_change).err(),
+        city.voting(ADMIN).cancel(guardian_change).expect_refused(),
         VotingError::NotAllowed
     );
     assert_eq!(
@@ -115,7 +115,7 @@ fn a_seizure_bundled_with_executing_a_guardian_change_is_still_vetoed() {
     );
     assert_eq!(city.token(ADMIN).offered_admin().value, None);
     assert_eq!(
-        city.token(MALLORY).accept_admin().err(),
+        city.token(MALLORY).accept_admin().expect_refused(),
         AdminError::NotOffered
     );
 }
@@ -142,11 +142,13 @@ fn the_guardian_cannot_veto_its_replacement_through_a_stooge() {
             Secrecy::Public,
             Revoting::Refused,
         )
-        .ok();
+        .expect_accepted();
     pass_and_wait(&mut city, proposal);
-    city.voting(ADMIN).set_guardian(DAVE.account()).ok();
+    city.voting(ADMIN)
+        .set_guardian(DAVE.account())
+        .expect_accepted();
     let canceled = city.voting(DAVE).cancel(proposal).value;
-    city.voting(MALLORY).execute(proposal).ok();
+    city.voting(MALLORY).execute(proposal).expect_accepted();
     assert_eq!(
         city.voting(ADMIN).guardian().value,
         CAROL.account(),
@@ -176,7 +178,7 @@ fn lock_out_by_lapsed_eresidents(
     let soon = city.now_ms() + HOUR_MS;
     city.registry(ADMIN)
         .register(lapsing, IdentityKind::EResident, [0x99; 32], soon)
-        .ok();
+        .expect_accepted();
     city.advance_blocks(1);
     let eresidents = GovernanceConfig {
         electorate: Electorate::people(&[IdentityKind::EResident]),
@@ -196,7 +198,7 @@ fn lock_out_by_lapsed_eresidents(
             Secrecy::Public,
             Revoting::Refused,
         )
-        .ok();
+        .expect_accepted();
     pass_and_wait(&mut city, lock);
     let executed = city.voting(MALLORY).execute(lock).value;
     city.advance_blocks(1);
@@ -204,7 +206,7 @@ fn lock_out_by_lapsed_eresidents(
     let back = city
         .voting(ADMIN)
         .propose("Undo", &[undo], Secrecy::Public, Revoting::Refused)
-        .ok();
+        .expect_accepted();
     start_voting(&mut city);
     let refused = citizens()
         .into_iter()
@@ -273,7 +275,7 @@ fn a_token_threshold_nobody_can_gather_cannot_lock_governance_out() {
     // fails.
     let mut city = citizens_city();
     let nobody = AccountId::from([0xee; 32]);
-    city.token(ADMIN).transfer(nobody, 1).ok();
+    city.token(ADMIN).transfer(nobody, 1).expect_accepted();
     let seat = proposed_call(&city.voting, selector_bytes!("set_guardian"), nobody);
     let given = city
         .voting(ALICE)
@@ -283,9 +285,9 @@ fn a_token_threshold_nobody_can_gather_cannot_lock_governance_out() {
             Secrecy::Public,
             Revoting::Refused,
         )
-        .ok();
+        .expect_accepted();
     pass_and_wait(&mut city, given);
-    city.voting(MALLORY).execute(given).ok();
+    city.voting(MALLORY).execute(given).expect_accepted();
     let supply = city.token(ADMIN).total_supply().value;
     let calls = [
         proposed_call(
@@ -310,10 +312,10 @@ fn a_token_threshold_nobody_can_gather_cannot_lock_governance_out() {
             Secrecy::Public,
             Revoting::Refused,
         )
-        .ok();
+        .expect_accepted();
     pass_and_wait(&mut city, lock);
     let executed = city.voting(MALLORY).execute(lock).value;
-    city.token(ADMIN).track_votes().ok();
+    city.token(ADMIN).track_votes().expect_accepted();
     city.advance_blocks(1);
     assert!(
         someone_can_propose(&mut city),
@@ -338,10 +340,10 @@ fn the_guardian_seat_cannot_go_to_a_contract_to_be_and_lock_governance_out() {
             Secrecy::Public,
             Revoting::Refused,
         )
-        .ok();
+        .expect_accepted();
     pass_and_wait(&mut city, seat);
     assert_eq!(
-        city.voting(ADMIN).cancel(seat).err(),
+        city.voting(ADMIN).cancel(seat).expect_refused(),
         VotingError::NotAllowed
     );
     let moved = city.voting(MALLORY).execute(seat).value;
@@ -356,7 +358,7 @@ fn the_guardian_seat_cannot_go_to_a_contract_to_be_and_lock_governance_out() {
     let lock = city
         .voting(ALICE)
         .propose("Lock", &[set], Secrecy::Public, Revoting::Refused)
-        .ok();
+        .expect_accepted();
     pass_and_wait(&mut city, lock);
     let locked = city.voting(MALLORY).execute(lock).value;
     city.advance_blocks(1);
@@ -384,7 +386,7 @@ fn the_guardian_seat_cannot_go_to_an_account_nobody_holds_and_lock_governance_ou
             Secrecy::Public,
             Revoting::Refused,
         )
-        .ok();
+        .expect_accepted();
     pass_and_wait(&mut city, seat);
     let vetoed = city.voting(ADMIN).cancel(seat).value;
     let moved = city.voting(MALLORY).execute(seat).value;
@@ -397,7 +399,7 @@ fn the_guardian_seat_cannot_go_to_an_account_nobody_holds_and_lock_governance_ou
     let lock = city
         .voting(ALICE)
         .propose("Lock", &[set], Secrecy::Public, Revoting::Refused)
-        .ok();
+        .expect_accepted();
     pass_and_wait(&mut city, lock);
     let locked = city.voting(MALLORY).execute(lock).value;
     city.advance_blocks(1);
@@ -422,9 +424,9 @@ fn a_token_electorate_nobody_tracks_recovers_once_a_holder_opts_in() {
     let proposal = city
         .voting(ALICE)
         .propose("Holders decide", &[set], Secrecy::Public, Revoting::Refused)
-        .ok();
+        .expect_accepted();
     pass_and_wait(&mut city, proposal);
-    city.voting(MALLORY).execute(proposal).ok();
+    city.voting(MALLORY).execute(proposal).expect_accepted();
     assert_eq!(city.voting(ADMIN).config().value, TOKEN_GOVERNANCE);
     // Nobody tracks: a vote is NotEligible.
     city.advance_blocks(1);
@@ -437,23 +439,26 @@ fn a_token_electorate_nobody_tracks_recovers_once_a_holder_opts_in() {
             Secrecy::Public,
             Revoting::Refused,
         )
-        .ok();
+        .expect_accepted();
     start_voting(&mut city);
     assert_eq!(
-        city.voting(ADMIN).cast_vote(first, FOR).err(),
+        city.voting(ADMIN).cast_vote(first, FOR).expect_refused(),
         VotingError::NotEligible
     );
     // The treasury (holding the supply) opts in; the next attempt passes.
-    city.token(ADMIN).track_votes().ok();
+    city.token(ADMIN).track_votes().expect_accepted();
     city.advance_blocks(1);
     let back = city
         .voting(ADMIN)
         .propose("Undo", &[undo], Secrecy::Public, Revoting::Refused)
-        .ok();
+        .expect_accepted();
     start_voting(&mut city);
-    city.voting(ADMIN).cast_vote(back, FOR).ok();
+    city.voting(ADMIN).cast_vote(back, FOR).expect_accepted();
     end_voting(&mut city);
-    assert_eq!(city.voting(ADMIN).state(back).ok(), PollState::Succeeded);
+    assert_eq!(
+        city.voting(ADMIN).state(back).expect_accepted(),
+        PollState::Succeeded
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -469,7 +474,7 @@ fn expiring_lapsed_cards_cannot_make_a_legitimate_rule_change_fail() {
     let soon = city.now_ms() + HOUR_MS;
     city.registry(ADMIN)
         .register(lapsing, IdentityKind::Citizen, [0x98; 32], soon)
-        .ok();
+        .expect_accepted();
     city.advance_blocks(1);
     let lower = GovernanceConfig {
         quorum_bps: 1_000,
@@ -479,11 +484,11 @@ fn expiring_lapsed_cards_cannot_make_a_legitimate_rule_change_fail() {
     let proposal = city
         .voting(ALICE)
         .propose("Lower quorum", &[set], Secrecy::Public, Revoting::Refused)
-        .ok();
+        .expect_accepted();
     pass_and_wait(&mut city, proposal);
-    city.registry(MALLORY).expire(lapsing).ok();
+    city.registry(MALLORY).expire(lapsing).expect_accepted();
     city.advance_blocks(1);
-    city.voting(MALLORY).execute(proposal).ok();
+    city.voting(MALLORY).execute(proposal).expect_accepted();
     assert_eq!(city.voting(ADMIN).config().value, lower);
 }
 
@@ -505,7 +510,7 @@ fn a_guardian_change_cannot_be_smuggled_in_with_a_second_copy_or_another_callee_
         assert_eq!(
             city.voting(MALLORY)
                 .propose("Smuggle", &calls, Secrecy::Public, Revoting::Refused)
-                .err(),
+                .expect_refused(),
             VotingError::GuardianChangeNotAlone
         );
     }

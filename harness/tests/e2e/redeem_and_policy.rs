@@ -10,11 +10,11 @@ fn a_citizen_redeems_at_a_provider_who_sees_the_memo() {
     let mut city = city_with_holders();
     city.token(ADMIN)
         .grant_role(Role::ServiceProvider, SHOP)
-        .ok();
+        .expect_accepted();
     let outcome = city.token(ALICE).redeem(SHOP, 250, b"groceries #7");
     assert_eq!(outcome.events.len(), 2, "Transfer, then Redeemed");
     let redeemed = city.describe(&city.token, &outcome.events[1]);
-    outcome.ok();
+    outcome.expect_accepted();
     assert!(redeemed.starts_with("Redeemed"), "{redeemed}");
     assert_eq!(city.balance(ALICE), 750);
     assert_eq!(city.balance(SHOP), 250);
@@ -25,7 +25,7 @@ fn bad_redemptions_are_refused() {
     let mut city = city_with_holders();
     city.token(ADMIN)
         .grant_role(Role::ServiceProvider, SHOP)
-        .ok();
+        .expect_accepted();
     let long_memo = [b'x'; 65];
     let refusals = [
         (
@@ -50,7 +50,7 @@ fn bad_redemptions_are_refused() {
         ),
     ];
     for (outcome, expected) in refusals {
-        assert_eq!(outcome.err(), expected);
+        assert_eq!(outcome.expect_refused(), expected);
     }
     assert_eq!(city.balance(ALICE), 1_000);
     assert_eq!(city.balance(SHOP), 0);
@@ -61,36 +61,41 @@ fn civic_points_go_to_providers_but_not_between_citizens() {
     let mut city = city_with_holders();
     city.token(ADMIN)
         .grant_role(Role::ServiceProvider, SHOP)
-        .ok();
+        .expect_accepted();
     city.token(ADMIN)
         .grant_role(Role::ServiceProvider, BUS)
-        .ok();
+        .expect_accepted();
     city.token(ADMIN)
         .set_transfer_policy(TransferPolicy::Civic)
-        .ok();
+        .expect_accepted();
     assert_eq!(
         city.token(ALICE).transfer_policy().value,
         TransferPolicy::Civic
     );
 
     let refused = PSP22Error::Custom("PolicyForbidsTransfer".into());
-    assert_eq!(city.token(ALICE).transfer(BOB, 10).err(), refused);
-    city.token(ALICE).approve(CAROL, 10).ok();
     assert_eq!(
-        city.token(CAROL).transfer_from(ALICE, CAROL, 10).err(),
+        city.token(ALICE).transfer(BOB, 10).expect_refused(),
+        refused
+    );
+    city.token(ALICE).approve(CAROL, 10).expect_accepted();
+    assert_eq!(
+        city.token(CAROL)
+            .transfer_from(ALICE, CAROL, 10)
+            .expect_refused(),
         refused
     );
 
-    city.token(ALICE).transfer(SHOP, 10).ok();
-    city.token(SHOP).transfer(BOB, 4).ok(); // a refund
-    city.token(SHOP).transfer(BUS, 1).ok();
-    city.token(BOB).redeem(BUS, 4, b"ticket").ok();
+    city.token(ALICE).transfer(SHOP, 10).expect_accepted();
+    city.token(SHOP).transfer(BOB, 4).expect_accepted(); // a refund
+    city.token(SHOP).transfer(BUS, 1).expect_accepted();
+    city.token(BOB).redeem(BUS, 4, b"ticket").expect_accepted();
     assert_eq!(city.balance(BUS), 5);
 
     city.token(ADMIN)
         .set_transfer_policy(TransferPolicy::Open)
-        .ok();
-    city.token(ALICE).transfer(BOB, 10).ok();
+        .expect_accepted();
+    city.token(ALICE).transfer(BOB, 10).expect_accepted();
 }
 
 #[test]
@@ -99,7 +104,7 @@ fn only_the_admin_sets_the_policy() {
     assert_eq!(
         city.token(MALLORY)
             .set_transfer_policy(TransferPolicy::Civic)
-            .err(),
+            .expect_refused(),
         TokenError::NotAdmin
     );
     assert_eq!(

@@ -73,7 +73,10 @@ fn the_hostile_token_does_call_back_where_re_entry_is_not_at_stake() {
     let mut city = escrow::city(0);
     let (hostile, escrow) = victim_over_hostile_token(&mut city, "project-escrow", |t, r| (t, r));
     let plan = escrow::plan(&mut city, vec![milestone(100, 0, 0)]);
-    let project = city.escrow_at(&escrow, ADMIN).create_project(&plan).ok();
+    let project = city
+        .escrow_at(&escrow, ADMIN)
+        .create_project(&plan)
+        .expect_accepted();
     let registry = contract_account(&city.registry);
     arm(
         &mut city,
@@ -82,7 +85,9 @@ fn the_hostile_token_does_call_back_where_re_entry_is_not_at_stake() {
         selector_bytes!("Admin::admin"),
         Vec::new(),
     );
-    city.escrow_at(&escrow, BANK).fund(project, 100 * COIN).ok();
+    city.escrow_at(&escrow, BANK)
+        .fund(project, 100 * COIN)
+        .expect_accepted();
     let reentries: (u32, u32) = city
         .call(
             &hostile.address,
@@ -99,7 +104,10 @@ fn a_token_calling_back_cannot_re_enter_escrow_funding_release_or_refunds() {
     let mut city = escrow::city(2);
     let (hostile, escrow) = victim_over_hostile_token(&mut city, "project-escrow", |t, r| (t, r));
     let plan = escrow::plan(&mut city, vec![milestone(100, 2, 10)]);
-    let project = city.escrow_at(&escrow, ADMIN).create_project(&plan).ok();
+    let project = city
+        .escrow_at(&escrow, ADMIN)
+        .create_project(&plan)
+        .expect_accepted();
     let release_again = (selector_bytes!("release"), (project, 0u8).encode());
 
     // Funding whose transfer would release the milestone from inside the token.
@@ -114,10 +122,12 @@ fn a_token_calling_back_cannot_re_enter_escrow_funding_release_or_refunds() {
     );
     let contribution = city.escrow_at(&escrow, ADMIN).contribution(project, BANK);
     assert_eq!(contribution.value, 0);
-    city.escrow_at(&escrow, BANK).fund(project, 120 * COIN).ok();
+    city.escrow_at(&escrow, BANK)
+        .fund(project, 120 * COIN)
+        .expect_accepted();
     city.escrow_at(&escrow, INSPECTOR)
         .approve_milestone(project, 0, [1; 32])
-        .ok();
+        .expect_accepted();
 
     // A release whose first wage transfer would release again.
     let release = input(selector_bytes!("release"), (project, 0u8));
@@ -138,7 +148,12 @@ fn a_token_calling_back_cannot_re_enter_escrow_funding_release_or_refunds() {
         (untouched.state, untouched.workers_paid),
         (MilestoneState::Approved, 0)
     );
-    assert_eq!(city.escrow_at(&escrow, MALLORY).release(project, 0).ok(), 3);
+    assert_eq!(
+        city.escrow_at(&escrow, MALLORY)
+            .release(project, 0)
+            .expect_accepted(),
+        3
+    );
     for n in 0..2 {
         let paid = city
             .escrow_at(&escrow, ADMIN)
@@ -148,9 +163,16 @@ fn a_token_calling_back_cannot_re_enter_escrow_funding_release_or_refunds() {
 
     // A refund whose transfer would claim again.
     let plan = escrow::plan(&mut city, vec![milestone(100, 0, 0)]);
-    let canceled = city.escrow_at(&escrow, ADMIN).create_project(&plan).ok();
-    city.escrow_at(&escrow, BANK).fund(canceled, 60 * COIN).ok();
-    city.escrow_at(&escrow, ADMIN).cancel_project(canceled).ok();
+    let canceled = city
+        .escrow_at(&escrow, ADMIN)
+        .create_project(&plan)
+        .expect_accepted();
+    city.escrow_at(&escrow, BANK)
+        .fund(canceled, 60 * COIN)
+        .expect_accepted();
+    city.escrow_at(&escrow, ADMIN)
+        .cancel_project(canceled)
+        .expect_accepted();
     let claim = input(selector_bytes!("claim_refund"), canceled);
     let claim_again = (selector_bytes!("claim_refund"), canceled.encode());
     assert_reentry_traps(&mut city, &hostile, &escrow, BANK, claim, claim_again);
@@ -161,11 +183,15 @@ fn a_token_calling_back_cannot_re_enter_escrow_funding_release_or_refunds() {
         0
     );
     assert_eq!(
-        city.escrow_at(&escrow, BANK).claim_refund(canceled).ok(),
+        city.escrow_at(&escrow, BANK)
+            .claim_refund(canceled)
+            .expect_accepted(),
         60 * COIN
     );
     assert_eq!(
-        city.escrow_at(&escrow, BANK).claim_refund(canceled).err(),
+        city.escrow_at(&escrow, BANK)
+            .claim_refund(canceled)
+            .expect_refused(),
         city_traits::EscrowError::NothingToRefund
     );
 }
@@ -178,13 +204,14 @@ fn a_token_calling_back_cannot_re_enter_an_attestation() {
         (t, r, 86_400_000u64, 50 * COIN, 1_000 * COIN)
     });
     let year = city.now_ms() + 365 * 86_400_000;
-    city.grant_civic_role(CivicRole::Attester, [bin.account()]);
+    city.grant_civic_role(CivicRole::Attester, [bin.account()])
+        .expect("the admin grants civic roles");
     city.registry(ADMIN)
         .register(ALICE, IdentityKind::Citizen, [1; 32], year)
-        .ok();
+        .expect_accepted();
     city.rewards_at(&rewards, ADMIN)
         .authorise_attester(bin, &[Action::Recyclables])
-        .ok();
+        .expect_accepted();
     let rule = Rule {
         reward: 200,
         per: 1_000,
@@ -192,7 +219,7 @@ fn a_token_calling_back_cannot_re_enter_an_attestation() {
     };
     city.rewards_at(&rewards, ADMIN)
         .set_rule(Action::Recyclables, Some(rule), 0)
-        .ok();
+        .expect_accepted();
 
     let attestation = ([1u8; 32], ALICE.account(), Action::Recyclables, 2_000u128);
     let attest = input(selector_bytes!("attest"), attestation);
@@ -208,7 +235,7 @@ fn a_token_calling_back_cannot_re_enter_an_attestation() {
     let paid = city
         .rewards_at(&rewards, bin)
         .attest([1; 32], ALICE, Action::Recyclables, 2_000)
-        .ok();
+        .expect_accepted();
     assert_eq!(paid, 400);
     assert_eq!(city.rewards_at(&rewards, ADMIN).minted_total().value, 400);
 }

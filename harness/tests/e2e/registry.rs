@@ -3,18 +3,17 @@
 use city_traits::{CivicRole, IdentityKind, RegistryError};
 use harness::{
     city::{ADMIN, ALICE, BOB, CAROL, MALLORY},
-    AdminCalls, City,
+    AdminCalls, City, Fixture,
 };
 
 const DAY_MS: u64 = 86_400_000;
 
 /// A city whose admin is also a registrar.
 fn city() -> City {
-    let mut city = City::new().expect("the suite deploys");
-    city.registry(ADMIN)
-        .grant_role(CivicRole::Registrar, ADMIN)
-        .ok();
-    city
+    Fixture::new()
+        .registrar()
+        .build()
+        .expect("the city is set up")
 }
 
 fn in_a_year(city: &mut City) -> u64 {
@@ -29,7 +28,7 @@ fn a_registered_citizen_is_eligible_with_one_document() {
         .registry(ADMIN)
         .register(ALICE, IdentityKind::Citizen, [1; 32], expiry);
     assert_eq!(registered.events.len(), 1);
-    registered.ok();
+    registered.expect_accepted();
     assert_eq!(
         city.registry(BOB).kind_of(ALICE).value,
         Some(IdentityKind::Citizen)
@@ -41,13 +40,13 @@ fn a_registered_citizen_is_eligible_with_one_document() {
     assert_eq!(
         city.registry(ADMIN)
             .register(BOB, IdentityKind::Citizen, [1; 32], expiry)
-            .err(),
+            .expect_refused(),
         RegistryError::DocumentInUse
     );
     assert_eq!(
         city.registry(ADMIN)
             .register(ALICE, IdentityKind::Resident, [2; 32], expiry)
-            .err(),
+            .expect_refused(),
         RegistryError::AlreadyRegistered
     );
     assert_eq!(city.registry(BOB).eligible_counts().value, [1, 0, 0, 0]);
@@ -60,24 +59,24 @@ fn only_registrars_change_identities_and_only_the_admin_makes_registrars() {
     assert_eq!(
         city.registry(MALLORY)
             .register(MALLORY, IdentityKind::Citizen, [9; 32], expiry)
-            .err(),
+            .expect_refused(),
         RegistryError::NotRegistrar
     );
     assert_eq!(
         city.registry(MALLORY)
             .grant_role(CivicRole::Registrar, MALLORY)
-            .err(),
+            .expect_refused(),
         RegistryError::NotAdmin
     );
     assert_eq!(
         city.registry(MALLORY)
             .grant_role(CivicRole::Attester, MALLORY)
-            .err(),
+            .expect_refused(),
         RegistryError::NotRegistrar
     );
     city.registry(ADMIN)
         .grant_role(CivicRole::Attester, CAROL)
-        .ok();
+        .expect_accepted();
     assert!(
         city.registry(BOB)
             .has_civic_role(CAROL, CivicRole::Attester)
@@ -97,9 +96,9 @@ fn an_expired_card_stops_counting_once_marked() {
     let expiry = city.now_ms() + DAY_MS;
     city.registry(ADMIN)
         .register(ALICE, IdentityKind::Resident, [1; 32], expiry)
-        .ok();
+        .expect_accepted();
     assert_eq!(
-        city.registry(MALLORY).expire(ALICE).err(),
+        city.registry(MALLORY).expire(ALICE).expect_refused(),
         RegistryError::NotExpired
     );
     // A day later the card has lapsed: not eligible now, still counted until
@@ -107,12 +106,12 @@ fn an_expired_card_stops_counting_once_marked() {
     city.advance_time(DAY_MS);
     assert_eq!(city.registry(BOB).kind_of(ALICE).value, None);
     assert_eq!(city.registry(BOB).eligible_counts().value, [0, 1, 0, 0]);
-    city.registry(MALLORY).expire(ALICE).ok();
+    city.registry(MALLORY).expire(ALICE).expect_accepted();
     assert_eq!(city.registry(BOB).eligible_counts().value, [0, 0, 0, 0]);
     assert_eq!(
         city.registry(ADMIN)
             .renew(ALICE, expiry + 400 * DAY_MS)
-            .err(),
+            .expect_refused(),
         RegistryError::NotRegistered
     );
 }
@@ -124,21 +123,21 @@ fn history_answers_for_snapshots() {
     let first = city.block();
     city.registry(ADMIN)
         .register(ALICE, IdentityKind::Resident, [1; 32], expiry)
-        .ok();
+        .expect_accepted();
     city.advance_blocks(1);
     city.registry(ADMIN)
         .change_kind(ALICE, IdentityKind::Citizen)
-        .ok();
+        .expect_accepted();
     city.registry(ADMIN)
         .register(BOB, IdentityKind::EResident, [2; 32], expiry)
-        .ok();
+        .expect_accepted();
     city.advance_blocks(1);
-    city.registry(ADMIN).revoke(BOB).ok();
+    city.registry(ADMIN).revoke(BOB).expect_accepted();
     city.advance_blocks(1);
 
     let kinds = |city: &mut City, who| {
         (first..first + 3)
-            .map(|block| city.registry(CAROL).kind_at(who, block).ok())
+            .map(|block| city.registry(CAROL).kind_at(who, block).expect_accepted())
             .collect::<Vec<_>>()
     };
     use IdentityKind::*;
@@ -147,14 +146,21 @@ fn history_answers_for_snapshots() {
         vec![Some(Resident), Some(Citizen), Some(Citizen)]
     );
     assert_eq!(kinds(&mut city, BOB), vec![None, Some(EResident), None]);
-    assert!(city.registry(CAROL).was_eligible_at(BOB, first + 1).ok());
+    assert!(city
+        .registry(CAROL)
+        .was_eligible_at(BOB, first + 1)
+        .expect_accepted());
     let counts: Vec<_> = (first..first + 3)
-        .map(|block| city.registry(CAROL).eligible_counts_at(block).ok())
+        .map(|block| {
+            city.registry(CAROL)
+                .eligible_counts_at(block)
+                .expect_accepted()
+        })
         .collect();
     assert_eq!(counts, vec![[0, 1, 0, 0], [1, 0, 1, 0], [1, 0, 0, 0]]);
     let now = city.block();
     assert_eq!(
-        city.registry(CAROL).kind_at(ALICE, now).err(),
+        city.registry(CAROL).kind_at(ALICE, now).expect_refused(),
         RegistryError::BlockNotYetFinished
     );
 }
@@ -162,37 +168,71 @@ fn history_answers_for_snapshots() {
 #[test]
 fn the_registry_admin_seat_moves_to_governance() {
     let mut city = city();
-    city.registry(ADMIN).offer_admin(CAROL).ok();
+    city.registry(ADMIN).offer_admin(CAROL).expect_accepted();
     assert_eq!(
         city.registry(BOB).admin().value,
         ADMIN.account(),
         "offered only"
     );
-    city.registry(CAROL).accept_admin().ok();
+    city.registry(CAROL).accept_admin().expect_accepted();
     assert_eq!(city.registry(BOB).admin().value, CAROL.account());
     assert_eq!(
         city.registry(ADMIN)
             .grant_role(CivicRole::Registrar, BOB)
-            .err(),
+            .expect_refused(),
         RegistryError::NotAdmin
     );
     // The only registrar cannot renounce until the new admin names another.
     assert_eq!(
         city.registry(ADMIN)
             .renounce_role(CivicRole::Registrar)
-            .err(),
+            .expect_refused(),
         RegistryError::LastRegistrar
     );
     city.registry(CAROL)
         .grant_role(CivicRole::Registrar, BOB)
-        .ok();
+        .expect_accepted();
     city.registry(ADMIN)
         .renounce_role(CivicRole::Registrar)
-        .ok();
+        .expect_accepted();
     assert!(
         !city
             .registry(BOB)
             .has_civic_role(ADMIN, CivicRole::Registrar)
             .value
+    );
+}
+
+#[test]
+fn a_refused_call_is_an_error_naming_the_contract_and_the_message() {
+    let mut city = city();
+    let refusal = city
+        .registry(MALLORY)
+        .grant_role(CivicRole::Registrar, MALLORY)
+        .expect_refused();
+    let error = city
+        .registry(MALLORY)
+        .grant_role(CivicRole::Registrar, MALLORY)
+        .accepted()
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!("citizen-registry.grant_role was refused: {refusal:?}")
+    );
+}
+
+#[test]
+fn a_fixture_whose_step_is_refused_says_which_step() {
+    let error = Fixture::new()
+        .citizens([ALICE, ALICE])
+        .build()
+        .err()
+        .expect("alice cannot be registered twice");
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "citizen-registry.register was refused: {:?}",
+            RegistryError::AlreadyRegistered
+        )
     );
 }

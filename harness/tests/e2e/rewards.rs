@@ -6,7 +6,7 @@ use city_traits::{
 };
 use harness::{
     city::{Actor, ADMIN, ALICE, BOB, CAROL, MALLORY, REWARD_CAP_PER_EPOCH, REWARD_EPOCH_MS},
-    City, TokenConfig,
+    City, Fixture, TokenConfig,
 };
 
 /// A smart bin in Alice's neighbourhood.
@@ -29,32 +29,20 @@ fn city() -> City {
 
 /// [`city`] with a token made from `config`.
 fn city_with(config: TokenConfig) -> City {
-    let mut city = City::with_token(config).expect("the suite deploys");
-    let year = city.now_ms() + 365 * DAY_MS;
-    city.registry(ADMIN)
-        .grant_role(CivicRole::Registrar, ADMIN)
-        .ok();
-    for (seed, (who, kind)) in [
-        (ALICE, IdentityKind::Citizen),
-        (BOB, IdentityKind::Resident),
-        (CAROL, IdentityKind::Visitor),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        city.registry(ADMIN)
-            .register(who, kind, [seed as u8 + 1; 32], year)
-            .ok();
-    }
-    city.registry(ADMIN)
-        .grant_role(CivicRole::Attester, BIN)
-        .ok();
+    let mut city = Fixture::new()
+        .token(config)
+        .identity(ALICE, IdentityKind::Citizen)
+        .identity(BOB, IdentityKind::Resident)
+        .identity(CAROL, IdentityKind::Visitor)
+        .civic_role(CivicRole::Attester, BIN)
+        .build()
+        .expect("the city is set up");
     city.rewards(ADMIN)
         .authorise_attester(BIN, &[Action::Recyclables])
-        .ok();
+        .expect_accepted();
     city.rewards(ADMIN)
         .set_rule(Action::Recyclables, Some(recyclables()), 0)
-        .ok();
+        .expect_accepted();
     city
 }
 
@@ -69,7 +57,7 @@ fn a_bin_drop_mints_the_reward() {
         .rewards(BIN)
         .attest(receipt(1), ALICE, Action::Recyclables, 2_500);
     assert_eq!(outcome.events.len(), 1, "Attested");
-    assert_eq!(outcome.ok(), 500);
+    assert_eq!(outcome.expect_accepted(), 500);
     assert_eq!(city.balance(ALICE), 500);
     assert_eq!(
         city.rewards(ALICE).earned(ALICE, Action::Recyclables).value,
@@ -84,11 +72,11 @@ fn a_replayed_receipt_is_refused() {
     let mut city = city();
     city.rewards(BIN)
         .attest(receipt(1), ALICE, Action::Recyclables, 2_500)
-        .ok();
+        .expect_accepted();
     assert_eq!(
         city.rewards(BIN)
             .attest(receipt(1), ALICE, Action::Recyclables, 2_500)
-            .err(),
+            .expect_refused(),
         RewardError::ReceiptSeen
     );
     assert_eq!(city.balance(ALICE), 500);
@@ -102,18 +90,18 @@ fn only_authorised_attesters_report_only_their_actions() {
         assert_eq!(
             city.rewards(who)
                 .attest(receipt(1), ALICE, action, 1_000)
-                .err(),
+                .expect_refused(),
             RewardError::NotAuthorised
         );
     }
     // Authorised here but no longer a device in the registry.
     city.registry(ADMIN)
         .revoke_role(CivicRole::Attester, BIN)
-        .ok();
+        .expect_accepted();
     assert_eq!(
         city.rewards(BIN)
             .attest(receipt(1), ALICE, Action::Recyclables, 1_000)
-            .err(),
+            .expect_refused(),
         RewardError::NotAuthorised
     );
     assert_eq!(city.balance(ALICE), 0);
@@ -126,7 +114,7 @@ fn ineligible_beneficiaries_earn_nothing() {
         assert_eq!(
             city.rewards(BIN)
                 .attest(receipt(n as u8), who, Action::Recyclables, 1_000)
-                .err(),
+                .expect_refused(),
             RewardError::NotEligible
         );
     }
@@ -135,7 +123,7 @@ fn ineligible_beneficiaries_earn_nothing() {
     assert_eq!(
         city.rewards(BIN)
             .attest(receipt(9), ALICE, Action::Recyclables, 1_000)
-            .err(),
+            .expect_refused(),
         RewardError::NotEligible
     );
     assert_eq!(city.rewards(ALICE).minted_total().value, 0);
@@ -146,29 +134,29 @@ fn an_action_without_a_rule_in_force_is_refused() {
     let mut city = city();
     city.rewards(ADMIN)
         .authorise_attester(BIN, &[Action::Recyclables, Action::KitchenWaste])
-        .ok();
+        .expect_accepted();
     assert_eq!(
         city.rewards(BIN)
             .attest(receipt(1), ALICE, Action::KitchenWaste, 1_000)
-            .err(),
+            .expect_refused(),
         RewardError::NoRule
     );
     // A rule scheduled for tomorrow applies from tomorrow.
     let tomorrow = city.now_ms() + DAY_MS;
     city.rewards(ADMIN)
         .set_rule(Action::KitchenWaste, Some(recyclables()), tomorrow)
-        .ok();
+        .expect_accepted();
     assert_eq!(
         city.rewards(BIN)
             .attest(receipt(1), ALICE, Action::KitchenWaste, 1_000)
-            .err(),
+            .expect_refused(),
         RewardError::NoRule
     );
     city.advance_time(DAY_MS);
     assert_eq!(
         city.rewards(BIN)
             .attest(receipt(1), ALICE, Action::KitchenWaste, 1_000)
-            .ok(),
+            .expect_accepted(),
         200
     );
 }
@@ -181,38 +169,40 @@ fn the_daily_cap_pays_up_to_what_is_left_then_nothing_until_tomorrow() {
     let outcome = city
         .rewards(BIN)
         .attest(receipt(1), ALICE, Action::Recyclables, 1_000_000);
-    assert_eq!(outcome.ok(), cap, "paid up to the cap");
+    assert_eq!(outcome.expect_accepted(), cap, "paid up to the cap");
     // At the cap a drop is recorded and pays nothing; the receipt is spent.
     let capped = city
         .rewards(BIN)
         .attest(receipt(2), ALICE, Action::Recyclables, 1_000);
     assert_eq!(capped.events.len(), 1, "Attested with reward 0");
-    assert_eq!(capped.ok(), 0);
+    assert_eq!(capped.expect_accepted(), 0);
     assert!(city.rewards(BIN).receipt_seen(BIN, receipt(2)).value);
     assert_eq!(city.balance(ALICE), cap);
     city.advance_time(REWARD_EPOCH_MS);
     assert_eq!(city.rewards(ALICE).remaining_cap(ALICE).value, cap);
     city.rewards(BIN)
         .attest(receipt(3), ALICE, Action::Recyclables, 1_000)
-        .ok();
+        .expect_accepted();
     assert_eq!(city.balance(ALICE), cap + 200);
 }
 
 #[test]
 fn the_daily_budget_is_shared_and_never_exceeded() {
     let mut city = city();
-    city.rewards(ADMIN).set_limits(10_000, 600).ok();
+    city.rewards(ADMIN)
+        .set_limits(10_000, 600)
+        .expect_accepted();
     city.rewards(BIN)
         .attest(receipt(1), ALICE, Action::Recyclables, 2_500)
-        .ok();
+        .expect_accepted();
     let bob = city
         .rewards(BIN)
         .attest(receipt(2), BOB, Action::Recyclables, 2_500);
-    assert_eq!(bob.ok(), 100, "what was left of the budget");
+    assert_eq!(bob.expect_accepted(), 100, "what was left of the budget");
     let spent = city
         .rewards(BIN)
         .attest(receipt(3), BOB, Action::Recyclables, 1_000);
-    assert_eq!(spent.ok(), 0, "the budget is spent");
+    assert_eq!(spent.expect_accepted(), 0, "the budget is spent");
     assert_eq!(city.rewards(ALICE).remaining_budget().value, 0);
     assert_eq!(city.balance(ALICE) + city.balance(BOB), 600);
 }
@@ -234,7 +224,7 @@ fn a_batch_applies_whole_or_not_at_all() {
             drop(2, BOB, 1_000),
             drop(1, BOB, 500),
         ])
-        .err();
+        .expect_refused();
     assert_eq!(
         (refused.index, refused.error),
         (2, RewardError::ReceiptSeen)
@@ -248,23 +238,25 @@ fn a_batch_applies_whole_or_not_at_all() {
         drop(3, ALICE, 500),
     ]);
     assert_eq!(paid.events.len(), 3, "one Attested per drop");
-    assert_eq!(paid.ok(), 500);
+    assert_eq!(paid.expect_accepted(), 500);
     assert_eq!((city.balance(ALICE), city.balance(BOB)), (300, 200));
 
     let too_many: Vec<_> = (0..51).map(|n| drop(n + 10, ALICE, 1)).collect();
-    let refused = city.rewards(BIN).attest_batch(&too_many).err();
+    let refused = city.rewards(BIN).attest_batch(&too_many).expect_refused();
     assert_eq!(refused.error, RewardError::BatchTooLarge);
 }
 
 #[test]
 fn a_token_that_refuses_to_mint_leaves_the_rules_unchanged() {
     let mut city = city();
-    city.token(ADMIN).grant_role(Role::Pauser, ADMIN).ok();
-    city.token(ADMIN).pause().ok();
+    city.token(ADMIN)
+        .grant_role(Role::Pauser, ADMIN)
+        .expect_accepted();
+    city.token(ADMIN).pause().expect_accepted();
     assert_eq!(
         city.rewards(BIN)
             .attest(receipt(1), ALICE, Action::Recyclables, 2_500)
-            .err(),
+            .expect_refused(),
         RewardError::TokenRefused(TokenError::Paused)
     );
     assert!(!city.rewards(BIN).receipt_seen(BIN, receipt(1)).value);
@@ -286,7 +278,7 @@ fn a_token_at_its_cap_refuses_the_mint_and_the_rules_stay_unchanged() {
     assert_eq!(
         city.rewards(BIN)
             .attest(receipt(1), ALICE, Action::Recyclables, 2_500)
-            .err(),
+            .expect_refused(),
         RewardError::TokenRefused(TokenError::CapExceeded)
     );
     assert!(!city.rewards(BIN).receipt_seen(BIN, receipt(1)).value);
@@ -303,7 +295,7 @@ fn an_absurd_quantity_is_paid_up_to_the_cap_without_overflow() {
     let paid = city
         .rewards(BIN)
         .attest(receipt(1), ALICE, Action::Recyclables, u128::MAX);
-    assert_eq!(paid.ok(), REWARD_CAP_PER_EPOCH);
+    assert_eq!(paid.expect_accepted(), REWARD_CAP_PER_EPOCH);
     assert!(city.rewards(BIN).receipt_seen(BIN, receipt(1)).value);
 }
 
@@ -317,11 +309,11 @@ fn a_reward_beyond_a_balance_overflows_cleanly() {
     };
     city.rewards(ADMIN)
         .set_rule(Action::Recyclables, Some(doubling), 0)
-        .ok();
+        .expect_accepted();
     assert_eq!(
         city.rewards(BIN)
             .attest(receipt(1), ALICE, Action::Recyclables, u128::MAX)
-            .err(),
+            .expect_refused(),
         RewardError::Overflow
     );
     assert!(!city.rewards(BIN).receipt_seen(BIN, receipt(1)).value);

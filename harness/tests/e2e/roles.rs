@@ -14,7 +14,7 @@ fn admin_grants_revokes_and_holders_renounce() {
     let mut city = city_with_holders();
     let granted = city.token(ADMIN).grant_role(Role::Minter, BOB);
     assert_eq!(granted.events.len(), 1);
-    granted.ok();
+    granted.expect_accepted();
     assert!(city.token(ALICE).has_role(BOB, Role::Minter).value);
 
     let again = city.token(ADMIN).grant_role(Role::Minter, BOB);
@@ -22,26 +22,38 @@ fn admin_grants_revokes_and_holders_renounce() {
         again.events.is_empty(),
         "granting a held role is a silent no-op"
     );
-    again.ok();
+    again.expect_accepted();
 
-    city.token(ADMIN).revoke_role(Role::Minter, BOB).ok();
+    city.token(ADMIN)
+        .revoke_role(Role::Minter, BOB)
+        .expect_accepted();
     assert!(!city.token(ALICE).has_role(BOB, Role::Minter).value);
 
-    city.token(ADMIN).grant_role(Role::Pauser, ALICE).ok();
-    city.token(ALICE).renounce_role(Role::Pauser).ok();
+    city.token(ADMIN)
+        .grant_role(Role::Pauser, ALICE)
+        .expect_accepted();
+    city.token(ALICE)
+        .renounce_role(Role::Pauser)
+        .expect_accepted();
     assert!(!city.token(ALICE).has_role(ALICE, Role::Pauser).value);
 }
 
 #[test]
 fn strangers_cannot_grant_or_revoke() {
     let mut city = city_with_holders();
-    city.token(ADMIN).grant_role(Role::Minter, BOB).ok();
+    city.token(ADMIN)
+        .grant_role(Role::Minter, BOB)
+        .expect_accepted();
     assert_eq!(
-        city.token(MALLORY).grant_role(Role::Minter, MALLORY).err(),
+        city.token(MALLORY)
+            .grant_role(Role::Minter, MALLORY)
+            .expect_refused(),
         TokenError::NotAdmin
     );
     assert_eq!(
-        city.token(MALLORY).revoke_role(Role::Minter, BOB).err(),
+        city.token(MALLORY)
+            .revoke_role(Role::Minter, BOB)
+            .expect_refused(),
         TokenError::NotAdmin
     );
     assert!(!city.token(ALICE).has_role(MALLORY, Role::Minter).value);
@@ -52,19 +64,19 @@ fn strangers_cannot_grant_or_revoke() {
 fn every_role_gated_message_refuses_outsiders() {
     let mut city = city_with_holders();
     assert_eq!(
-        city.token(MALLORY).mint_to(MALLORY, 1).err(),
+        city.token(MALLORY).mint_to(MALLORY, 1).expect_refused(),
         TokenError::MissingRole(Role::Minter)
     );
     assert_eq!(
-        city.token(MALLORY).burn_from(ALICE, 1).err(),
+        city.token(MALLORY).burn_from(ALICE, 1).expect_refused(),
         TokenError::MissingRole(Role::Burner)
     );
     assert_eq!(
-        city.token(MALLORY).pause().err(),
+        city.token(MALLORY).pause().expect_refused(),
         TokenError::MissingRole(Role::Pauser)
     );
     assert_eq!(
-        city.token(MALLORY).unpause().err(),
+        city.token(MALLORY).unpause().expect_refused(),
         TokenError::MissingRole(Role::Pauser)
     );
     assert_eq!(city.balance(MALLORY), 0);
@@ -76,19 +88,27 @@ fn the_admin_seat_moves_only_when_the_account_offered_accepts_it() {
     assert_eq!(
         city.token(ADMIN)
             .offer_admin(AccountId::from([0; 32]))
-            .err(),
+            .expect_refused(),
         AdminError::ZeroAdmin
     );
-    assert_eq!(city.token(BOB).offer_admin(BOB).err(), AdminError::NotAdmin);
-    // A typo: the seat is offered to an account nobody holds, and stays where it was.
-    city.token(ADMIN).offer_admin(MALLORY).ok();
-    assert_eq!(city.token(ALICE).admin().value, ADMIN.account());
-    assert_eq!(city.token(BOB).accept_admin().err(), AdminError::NotOffered);
-    city.token(ADMIN).grant_role(Role::Minter, ADMIN).ok();
-    // The admin offers again, replacing the first offer: only the new one can accept.
-    city.token(ADMIN).offer_admin(BOB).ok();
     assert_eq!(
-        city.token(MALLORY).accept_admin().err(),
+        city.token(BOB).offer_admin(BOB).expect_refused(),
+        AdminError::NotAdmin
+    );
+    // A typo: the seat is offered to an account nobody holds, and stays where it was.
+    city.token(ADMIN).offer_admin(MALLORY).expect_accepted();
+    assert_eq!(city.token(ALICE).admin().value, ADMIN.account());
+    assert_eq!(
+        city.token(BOB).accept_admin().expect_refused(),
+        AdminError::NotOffered
+    );
+    city.token(ADMIN)
+        .grant_role(Role::Minter, ADMIN)
+        .expect_accepted();
+    // The admin offers again, replacing the first offer: only the new one can accept.
+    city.token(ADMIN).offer_admin(BOB).expect_accepted();
+    assert_eq!(
+        city.token(MALLORY).accept_admin().expect_refused(),
         AdminError::NotOffered
     );
     let accepted = city.token(BOB).accept_admin();
@@ -99,23 +119,33 @@ fn the_admin_seat_moves_only_when_the_account_offered_accepts_it() {
             new: BOB.account()
         }]
     );
-    accepted.ok();
+    accepted.expect_accepted();
     assert_eq!(city.token(ALICE).admin().value, BOB.account());
     assert_eq!(city.token(ALICE).offered_admin().value, None);
     assert_eq!(
-        city.token(ADMIN).grant_role(Role::Minter, ADMIN).err(),
+        city.token(ADMIN)
+            .grant_role(Role::Minter, ADMIN)
+            .expect_refused(),
         TokenError::NotAdmin
     );
-    assert_eq!(city.token(BOB).accept_admin().err(), AdminError::NotOffered);
-    city.token(BOB).grant_role(Role::Minter, BOB).ok();
+    assert_eq!(
+        city.token(BOB).accept_admin().expect_refused(),
+        AdminError::NotOffered
+    );
+    city.token(BOB)
+        .grant_role(Role::Minter, BOB)
+        .expect_accepted();
 }
 
 #[test]
 fn an_offer_to_the_holder_itself_withdraws_the_offer() {
     let mut city = city_with_holders();
-    city.token(ADMIN).offer_admin(BOB).ok();
-    city.token(ADMIN).offer_admin(ADMIN).ok();
+    city.token(ADMIN).offer_admin(BOB).expect_accepted();
+    city.token(ADMIN).offer_admin(ADMIN).expect_accepted();
     assert_eq!(city.token(ALICE).offered_admin().value, None);
-    assert_eq!(city.token(BOB).accept_admin().err(), AdminError::NotOffered);
+    assert_eq!(
+        city.token(BOB).accept_admin().expect_refused(),
+        AdminError::NotOffered
+    );
     assert_eq!(city.token(ALICE).admin().value, ADMIN.account());
 }

@@ -6,14 +6,14 @@ use std::io::Write;
 
 use anyhow::{anyhow, ensure, Result};
 use city_traits::{
-    commitment, kinds, Action, CivicRole, Electorate, IdentityKind, PollId, PollState, Revoting,
-    RewardError, Rule, Secrecy, VotingError, AGAINST, FOR,
+    commitment, kinds, Action, Electorate, IdentityKind, PollId, PollState, Revoting, RewardError,
+    Rule, Secrecy, VotingError, AGAINST, FOR,
 };
 use ink::{primitives::AccountId, selector_bytes};
 
-use super::{coins, enrol, install_device, opened, receipt, set_rule, DAY_MS};
+use super::*;
 use harness::{
-    city::{crowd_member, numbered_id, Actor, City, ADMIN, COIN, GOVERNANCE},
+    city::{crowd_member, Actor, City, ADMIN, COIN, GOVERNANCE},
     voting::proposed_call,
 };
 
@@ -41,7 +41,7 @@ fn rebate(percent: u128) -> Rule {
 }
 
 fn salt(n: u32) -> [u8; 32] {
-    numbered_id(0x5a, n)
+    id("estonia-salt", n)
 }
 
 /// The choice of secret ballot `n`: a third for the second candidate.
@@ -52,31 +52,27 @@ fn secret_choice(n: u32) -> u8 {
 fn state(city: &mut City, poll: PollId) -> Result<PollState> {
     city.voting(ADMIN)
         .state(poll)
-        .value
-        .map_err(|error| anyhow!("poll {poll}: {error:?}"))
+        .accepted()
+        .with_context(|| format!("poll {poll}"))
 }
 
-pub(super) fn estonia_ivote(out: &mut impl Write) -> Result<()> {
-    let mut city = City::new()?;
+fn story(out: &mut dyn Write) -> Result<()> {
+    let mut city = Fixture::new().registrar().build()?;
     let tax_board = Actor("estonia-tax-board");
     writeln!(out, "\n== Estonia: i-voting and e-residency ==")?;
-    city.registry(ADMIN)
-        .grant_role(CivicRole::Registrar, ADMIN)
-        .ok();
     let year = 365 * DAY_MS;
     enrol(
         &mut city,
         "estonia-citizen",
-        20,
         CITIZENS,
         IdentityKind::Citizen,
         year,
-    );
+    )?;
     let (e_residents, kind) = ("estonia-e-resident", IdentityKind::EResident);
-    enrol(&mut city, e_residents, 21, E_RESIDENTS, kind, year);
-    install_device(&mut city, tax_board, &[Action::TaxPaid]);
-    set_rule(&mut city, Action::TaxPaid, 1, 100, &TAXPAYERS);
-    city.hand_over_to_governance();
+    enrol(&mut city, e_residents, E_RESIDENTS, kind, year)?;
+    city.install_device(tax_board, &[Action::TaxPaid])?;
+    city.set_reward(Action::TaxPaid, (1, 100), &TAXPAYERS)?;
+    city.hand_over_to_governance()?;
     let refused = city
         .rewards(ADMIN)
         .set_rule(Action::TaxPaid, Some(rebate(5)), 0)
@@ -89,7 +85,7 @@ pub(super) fn estonia_ivote(out: &mut impl Write) -> Result<()> {
     let mut pay_tax = |city: &mut City, who: AccountId| {
         receipts += 1;
         city.rewards(tax_board)
-            .attest(receipt(20, receipts), who, Action::TaxPaid, 100_000)
+            .attest(id("estonia-tax", receipts), who, Action::TaxPaid, 100_000)
             .value
     };
     let before = pay_tax(&mut city, citizen(1));
@@ -134,12 +130,18 @@ pub(super) fn estonia_ivote(out: &mut impl Write) -> Result<()> {
 
     // The consultation: e-residents and citizens alike; citizen 0 changes her mind.
     for n in 0..E_RESIDENTS {
-        city.voting(e_resident(n)).cast_vote(consultation, 2).ok();
+        city.voting(e_resident(n))
+            .cast_vote(consultation, 2)
+            .accepted()?;
     }
     for n in 0..CITIZENS {
-        city.voting(citizen(n)).cast_vote(consultation, 1).ok();
+        city.voting(citizen(n))
+            .cast_vote(consultation, 1)
+            .accepted()?;
     }
-    city.voting(citizen(0)).cast_vote(consultation, 0).ok();
+    city.voting(citizen(0))
+        .cast_vote(consultation, 0)
+        .accepted()?;
     // The proposal: citizens only; two thirds For, and citizen 3 re-votes from Against
     // to For.
     let outsider = city.voting(e_resident(0)).cast_vote(proposal, FOR).value;
@@ -149,13 +151,19 @@ pub(super) fn estonia_ivote(out: &mut impl Write) -> Result<()> {
     );
     for n in 0..CITIZENS {
         let choice = if n.is_multiple_of(3) { AGAINST } else { FOR };
-        city.voting(citizen(n)).cast_vote(proposal, choice).ok();
+        city.voting(citizen(n))
+            .cast_vote(proposal, choice)
+            .accepted()?;
     }
-    city.voting(citizen(3)).cast_vote(proposal, FOR).ok();
+    city.voting(citizen(3))
+        .cast_vote(proposal, FOR)
+        .accepted()?;
     // The secret ballot: citizens commit.
     for n in 0..CITIZENS {
         let sealed = commitment(chair, citizen(n), secret_choice(n), salt(n));
-        city.voting(citizen(n)).commit_vote(chair, sealed).ok();
+        city.voting(citizen(n))
+            .commit_vote(chair, sealed)
+            .accepted()?;
     }
     let sealed = commitment(chair, e_resident(0), 0, salt(0));
     let outsider = city.voting(e_resident(0)).commit_vote(chair, sealed).value;
@@ -176,8 +184,8 @@ pub(super) fn estonia_ivote(out: &mut impl Write) -> Result<()> {
     for n in 0..CITIZENS - SILENT {
         city.voting(citizen(n))
             .reveal_vote(chair, secret_choice(n), salt(n))
-            .value
-            .map_err(|error| anyhow!("citizen {n} could not reveal: {error:?}"))?;
+            .accepted()
+            .with_context(|| format!("citizen {n}"))?;
     }
     city.advance_blocks(GOVERNANCE.reveal_period);
 
@@ -227,8 +235,8 @@ pub(super) fn estonia_ivote(out: &mut impl Write) -> Result<()> {
     city.advance_time(GOVERNANCE.timelock_ms);
     city.voting(citizen(0))
         .execute(proposal)
-        .value
-        .map_err(|error| anyhow!("the proposal did not execute: {error:?}"))?;
+        .accepted()
+        .context("the proposal")?;
     let after = pay_tax(&mut city, citizen(2));
     ensure!(after == Ok(20 * COIN), "the 2% rebate paid {after:?}");
     writeln!(
@@ -239,3 +247,63 @@ pub(super) fn estonia_ivote(out: &mut impl Write) -> Result<()> {
     )?;
     Ok(())
 }
+
+/// The city: its story and how it lives at scale.
+pub(super) const CITY: SeedCity = SeedCity {
+    story,
+    profile: ESTONIA,
+};
+
+/// Estonia: citizens and e-residents pay tax and earn rebates; a consultation with
+/// re-voting; citizens pass a proposal that doubles the rebate through the timelock.
+const ESTONIA: Profile = Profile {
+    city: "estonia",
+    title: "Estonia: e-residency and i-voting",
+    policy: TransferPolicy::Civic,
+    treasury: TREASURY,
+    groups: &[
+        group("estonia-citizen", Citizen, 70),
+        group("estonia-e-resident", EResident, 30),
+    ],
+    activities: &[Activity {
+        action: Action::TaxPaid,
+        device: "estonia-tax-board",
+        reward: 1,
+        per: 100,
+        kinds: &TAXPAYERS,
+        daily_pct: 5,
+        quantity: (20_000, 300_000),
+    }],
+    spending: Spending {
+        venues: &[("estonia-e-services", "digital notary")],
+        daily_pct: 5,
+        share_pct: 50,
+        fee: 0,
+    },
+    polls: &[
+        PollPlan {
+            revote_pct: 10,
+            ..poll(
+                1,
+                "Which e-service comes first?",
+                &["digital notary", "e-health records", "company register"],
+                &TAXPAYERS,
+                50,
+                &[3, 4, 2, 1],
+            )
+        },
+        PollPlan {
+            revote_pct: 10,
+            change: Some((Action::TaxPaid, 2)),
+            ..poll(
+                2,
+                "Double the tax rebate to 2%",
+                &["for", "against"],
+                &[Citizen],
+                45,
+                &[7, 3, 1],
+            )
+        },
+    ],
+    works: None,
+};

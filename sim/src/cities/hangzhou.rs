@@ -7,12 +7,12 @@ use std::io::Write;
 
 use anyhow::{anyhow, ensure, Result};
 use city_traits::{
-    kinds, Action, CivicRole, IdentityKind, PollState, Revoting, RewardError, Role, Rule, Secrecy,
+    kinds, Action, IdentityKind, PollState, Revoting, RewardError, Role, Rule, Secrecy,
     TransferPolicy, AGAINST, FOR,
 };
 use ink::{primitives::AccountId, selector_bytes};
 
-use super::{coins, enrol, install_device, opened, receipt, set_rule, DAY_MS};
+use super::*;
 use harness::{
     city::{crowd_member, Actor, City, TokenConfig, ADMIN, COIN, GOVERNANCE, TOKEN_GOVERNANCE},
     voting::proposed_call,
@@ -33,77 +33,70 @@ fn visitor(n: u32) -> AccountId {
     crowd_member("hangzhou-visitor", n)
 }
 
-pub(super) fn hangzhou_stakeholders(out: &mut impl Write) -> Result<()> {
+fn story(out: &mut dyn Write) -> Result<()> {
     // No treasury: every coin is earned, so coin-weighted votes weigh civic work; the
     // stakeholders govern with their coins.
     let token = TokenConfig {
         initial_supply: 0,
         ..TokenConfig::default()
     };
-    let mut city = City::with_parts(token, TOKEN_GOVERNANCE, None)?;
+    let mut city = Fixture::new()
+        .token(token)
+        .governance(TOKEN_GOVERNANCE)
+        .registrar()
+        .token_role(Role::ServiceProvider, TEA_HOUSE)
+        .build()?;
     writeln!(out, "\n== Hangzhou: residents, visitors and businesses ==")?;
-    city.registry(ADMIN)
-        .grant_role(CivicRole::Registrar, ADMIN)
-        .ok();
-    city.token(ADMIN)
-        .grant_role(Role::ServiceProvider, TEA_HOUSE)
-        .ok();
     city.token(ADMIN)
         .set_transfer_policy(TransferPolicy::Civic)
-        .ok();
+        .accepted()?;
     enrol(
         &mut city,
         "hangzhou-resident",
-        40,
         RESIDENTS,
         IdentityKind::Resident,
         365 * DAY_MS,
-    );
+    )?;
     enrol(
         &mut city,
         "hangzhou-visitor",
-        41,
         VISITORS,
         IdentityKind::Visitor,
         30 * DAY_MS,
-    );
+    )?;
     let stakeholders: Vec<AccountId> = (0..RESIDENTS)
         .map(resident)
         .chain((0..VISITORS).map(visitor))
         .chain([TEA_HOUSE.account()])
         .collect();
     for account in &stakeholders {
-        city.token(*account).track_votes().ok();
+        city.token(*account).track_votes().accepted()?;
     }
-    install_device(&mut city, KIOSK, &[Action::BatteryReturned]);
-    install_device(&mut city, BIN, &[Action::KitchenWaste]);
-    set_rule(&mut city, Action::BatteryReturned, COIN, 1, &EVERYONE);
-    set_rule(
-        &mut city,
-        Action::KitchenWaste,
-        COIN / 2,
-        1_000,
-        &EVERYONE[..1],
-    );
+    city.install_device(KIOSK, &[Action::BatteryReturned])?;
+    city.install_device(BIN, &[Action::KitchenWaste])?;
+    city.set_reward(Action::BatteryReturned, (COIN, 1), &EVERYONE)?;
+    city.set_reward(Action::KitchenWaste, (COIN / 2, 1_000), &EVERYONE[..1])?;
 
     let mut receipts = 0;
     let mut attest = |city: &mut City, device: Actor, who, action, quantity| {
         receipts += 1;
         city.rewards(device)
-            .attest(receipt(40, receipts), who, action, quantity)
-            .value
+            .attest(id("hangzhou-returns", receipts), who, action, quantity)
     };
     for n in 0..RESIDENTS {
         attest(&mut city, KIOSK, resident(n), Action::BatteryReturned, 4)
-            .map_err(|error| anyhow!("resident {n}'s batteries: {error:?}"))?;
+            .accepted()
+            .with_context(|| format!("resident {n}'s batteries"))?;
         attest(&mut city, BIN, resident(n), Action::KitchenWaste, 2_000)
-            .map_err(|error| anyhow!("resident {n}'s kitchen waste: {error:?}"))?;
+            .accepted()
+            .with_context(|| format!("resident {n}'s kitchen waste"))?;
     }
     for n in 0..VISITORS {
         attest(&mut city, KIOSK, visitor(n), Action::BatteryReturned, 10)
-            .map_err(|error| anyhow!("visitor {n}'s batteries: {error:?}"))?;
+            .accepted()
+            .with_context(|| format!("visitor {n}'s batteries"))?;
     }
-    let refused = attest(&mut city, BIN, visitor(0), Action::KitchenWaste, 2_000);
+    let refused = attest(&mut city, BIN, visitor(0), Action::KitchenWaste, 2_000).value;
     ensure!(
         refused == Err(RewardError::NotEligible),
         "a visitor was paid for kitchen waste: {refused:?}"
@@ -117,8 +110,8 @@ pub(super) fn hangzhou_stakeholders(out: &mut impl Write) -> Result<()> {
         let bill = city.balance(*account) / 4;
         city.token(*account)
             .redeem(TEA_HOUSE, bill, b"longjing tea")
-            .value
-            .map_err(|error| anyhow!("paying the tea house: {error:?}"))?;
+            .accepted()
+            .context("paying the tea house")?;
     }
     let takings = city.balance(TEA_HOUSE);
     writeln!(
@@ -127,7 +120,7 @@ pub(super) fn hangzhou_stakeholders(out: &mut impl Write) -> Result<()> {
         coins(takings)
     )?;
 
-    city.hand_over_to_governance();
+    city.hand_over_to_governance()?;
     city.advance_blocks(1);
     let raise = Rule {
         reward: 2 * COIN,
@@ -157,8 +150,8 @@ pub(super) fn hangzhou_stakeholders(out: &mut impl Write) -> Result<()> {
         };
         city.voting(*account)
             .cast_vote(proposal, choice)
-            .value
-            .map_err(|error| anyhow!("stakeholder {n}: {error:?}"))?;
+            .accepted()
+            .with_context(|| format!("stakeholder {n}"))?;
         expected[usize::from(choice)] += city.balance(*account);
     }
     city.advance_blocks(GOVERNANCE.voting_period);
@@ -183,16 +176,10 @@ pub(super) fn hangzhou_stakeholders(out: &mut impl Write) -> Result<()> {
         coins(tally.votes[0]),
         coins(tally.votes[1])
     )?;
-    city.voting(ADMIN)
-        .queue(proposal)
-        .value
-        .map_err(|error| anyhow!("not queued: {error:?}"))?;
+    city.voting(ADMIN).queue(proposal).accepted()?;
     city.advance_time(GOVERNANCE.timelock_ms);
-    city.voting(ADMIN)
-        .execute(proposal)
-        .value
-        .map_err(|error| anyhow!("not executed: {error:?}"))?;
-    let after = attest(&mut city, KIOSK, visitor(1), Action::BatteryReturned, 3);
+    city.voting(ADMIN).execute(proposal).accepted()?;
+    let after = attest(&mut city, KIOSK, visitor(1), Action::BatteryReturned, 3).value;
     ensure!(after == Ok(6 * COIN), "three batteries now pay {after:?}");
     writeln!(
         out,
@@ -201,3 +188,82 @@ pub(super) fn hangzhou_stakeholders(out: &mut impl Write) -> Result<()> {
     )?;
     Ok(())
 }
+
+/// The city: its story and how it lives at scale.
+pub(super) const CITY: SeedCity = SeedCity {
+    story,
+    profile: HANGZHOU,
+};
+
+/// Hangzhou: residents and visitors earn under different rules (kitchen waste for
+/// residents, batteries and recyclables for both) and spend at local businesses; the
+/// stakeholders, businesses included, vote with their coins to raise the battery reward.
+const HANGZHOU: Profile = Profile {
+    city: "hangzhou",
+    title: "Hangzhou: a token economy for residents, visitors and businesses",
+    policy: TransferPolicy::Civic,
+    treasury: 0,
+    groups: &[
+        Group {
+            track_votes: true,
+            ..group("hangzhou-resident", Resident, 70)
+        },
+        Group {
+            track_votes: true,
+            valid_days: 90,
+            ..group("hangzhou-visitor", Visitor, 30)
+        },
+    ],
+    activities: &[
+        Activity {
+            action: Action::BatteryReturned,
+            device: "hangzhou-battery-kiosk",
+            reward: COIN,
+            per: 1,
+            kinds: &[Resident, Visitor],
+            daily_pct: 10,
+            quantity: (1, 6),
+        },
+        Activity {
+            action: Action::KitchenWaste,
+            device: "hangzhou-smart-bin",
+            reward: COIN / 2,
+            per: 1_000,
+            kinds: &[Resident],
+            daily_pct: 40,
+            quantity: (300, 2_500),
+        },
+        Activity {
+            action: Action::Recyclables,
+            device: "hangzhou-smart-bin",
+            reward: COIN,
+            per: 1_000,
+            kinds: &[Resident, Visitor],
+            daily_pct: 20,
+            quantity: (200, 2_000),
+        },
+    ],
+    spending: Spending {
+        venues: &[
+            ("hangzhou-tea-house", "longjing tea"),
+            ("hangzhou-bike-share", "bike ride"),
+            ("hangzhou-west-lake-boats", "boat ticket"),
+        ],
+        daily_pct: 30,
+        share_pct: 40,
+        fee: 0,
+    },
+    polls: &[PollPlan {
+        change: Some((Action::BatteryReturned, 2 * COIN)),
+        by_tokens: true,
+        ..poll(
+            2,
+            "Raise the battery-return reward to 2 coins",
+            &["for", "against"],
+            &[],
+            60,
+            &[7, 2, 1],
+        )
+    }],
+    works: None,
+};

@@ -5,12 +5,12 @@ use std::io::Write;
 
 use anyhow::{anyhow, ensure, Result};
 use city_traits::{
-    CivicRole, Electorate, IdentityKind, PollState, Revoting, Role, Secrecy, VotingError, ABSTAIN,
+    Electorate, IdentityKind, PollState, Revoting, Role, Secrecy, VotingError, ABSTAIN,
 };
 use ink::primitives::AccountId;
 
-use super::{coins, document, enrol, opened, DAY_MS};
-use harness::city::{crowd_member, Actor, City, ADMIN, COIN, GOVERNANCE};
+use super::*;
+use harness::city::{crowd_member, Actor, ADMIN, COIN, GOVERNANCE};
 
 const CITIZENS: u32 = 80;
 const RESIDENTS: u32 = 120;
@@ -32,38 +32,38 @@ fn choice(n: usize) -> u8 {
     }
 }
 
-pub(super) fn zug_poll(out: &mut impl Write) -> Result<()> {
-    let mut city = City::new()?;
+fn story(out: &mut dyn Write) -> Result<()> {
     let parking = Actor("zug-parking-meters");
     let tourist = Actor("zug-tourist");
-    city.registry(ADMIN)
-        .grant_role(CivicRole::Registrar, ADMIN)
-        .ok();
-    city.token(ADMIN)
-        .grant_role(Role::ServiceProvider, parking)
-        .ok();
+    let mut city = Fixture::new()
+        .registrar()
+        .token_role(Role::ServiceProvider, parking)
+        .build()?;
     writeln!(out, "\n== Zug: a poll of ID-verified residents ==")?;
     let year = 365 * DAY_MS;
     enrol(
         &mut city,
         "zug-citizen",
-        10,
         CITIZENS,
         IdentityKind::Citizen,
         year,
-    );
+    )?;
     enrol(
         &mut city,
         "zug-resident",
-        11,
         RESIDENTS,
         IdentityKind::Resident,
         year,
-    );
+    )?;
     let expires = city.now_ms() + year;
     city.registry(ADMIN)
-        .register(tourist, IdentityKind::Visitor, document(12, 0), expires)
-        .ok();
+        .register(
+            tourist,
+            IdentityKind::Visitor,
+            id("zug-tourist", 0),
+            expires,
+        )
+        .accepted()?;
     city.advance_blocks(1);
 
     let residents = Electorate::people(&[IdentityKind::Citizen, IdentityKind::Resident]);
@@ -78,8 +78,13 @@ pub(super) fn zug_poll(out: &mut impl Write) -> Result<()> {
     // Registered after the snapshot: no vote in this poll.
     let newcomer = crowd_member("zug-newcomer", 0);
     city.registry(ADMIN)
-        .register(newcomer, IdentityKind::Resident, document(12, 1), expires)
-        .ok();
+        .register(
+            newcomer,
+            IdentityKind::Resident,
+            id("zug-newcomer", 0),
+            expires,
+        )
+        .accepted()?;
     city.advance_blocks(1);
 
     let voters: Vec<AccountId> = (0..CITIZENS)
@@ -91,8 +96,8 @@ pub(super) fn zug_poll(out: &mut impl Write) -> Result<()> {
         let choice = choice(n);
         city.voting(*voter)
             .cast_vote(poll, choice)
-            .value
-            .map_err(|error| anyhow!("voter {n} was refused: {error:?}"))?;
+            .accepted()
+            .with_context(|| format!("voter {n}"))?;
         expected[usize::from(choice).min(OPTIONS.len())] += 1;
         if n % 50 == 49 {
             city.advance_blocks(1);
@@ -157,10 +162,10 @@ pub(super) fn zug_poll(out: &mut impl Write) -> Result<()> {
     // Parking won: the meters take City Coin, bought from the treasury.
     for n in 0..DRIVERS {
         let driver = crowd_member("zug-resident", n);
-        city.token(ADMIN).transfer(driver, 10 * COIN).ok();
+        city.token(ADMIN).transfer(driver, 10 * COIN).accepted()?;
         city.token(driver)
             .redeem(parking, PARKING_FEE, b"parking")
-            .ok();
+            .accepted()?;
     }
     let fees = city.balance(parking);
     ensure!(
@@ -174,3 +179,61 @@ pub(super) fn zug_poll(out: &mut impl Write) -> Result<()> {
     )?;
     Ok(())
 }
+
+/// The city: its story and how it lives at scale.
+pub(super) const CITY: SeedCity = SeedCity {
+    story,
+    profile: ZUG,
+};
+
+/// Zug: ID-verified residents vote on which service takes City Coin; fees are paid in
+/// coins bought from the treasury.
+const ZUG: Profile = Profile {
+    city: "zug",
+    title: "Zug: digital ID, on-chain votes, fees in crypto",
+    policy: TransferPolicy::Open,
+    treasury: TREASURY,
+    groups: &[
+        group("zug-citizen", Citizen, 40),
+        group("zug-resident", Resident, 55),
+        group("zug-visitor", Visitor, 5),
+    ],
+    activities: &[
+        Activity {
+            action: Action::PollAnswered,
+            device: "zug-civic-app",
+            reward: COIN,
+            per: 1,
+            kinds: PEOPLE,
+            daily_pct: 10,
+            quantity: (1, 2),
+        },
+        Activity {
+            action: Action::Volunteering,
+            device: "zug-community-centre",
+            reward: 5 * COIN,
+            per: 60,
+            kinds: PEOPLE,
+            daily_pct: 3,
+            quantity: (60, 180),
+        },
+    ],
+    spending: Spending {
+        venues: &[
+            ("zug-parking-meters", "parking"),
+            ("zug-city-services", "waste fee"),
+        ],
+        daily_pct: 10,
+        share_pct: 0,
+        fee: 4 * COIN,
+    },
+    polls: &[poll(
+        1,
+        "Which city service should accept City Coin next?",
+        &["library", "swimming pool", "waste collection"],
+        PEOPLE,
+        50,
+        &[4, 3, 2, 1],
+    )],
+    works: None,
+};

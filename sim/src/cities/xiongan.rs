@@ -1,4 +1,5 @@
-//! Xiong'an: the city treasury and a bank fund public works in escrow; governance approves
+//! Xiong'an: smart bins reward sorted garbage by category and weight and the points buy
+//! daily goods; the city treasury and a bank fund public works in escrow; governance approves
 //! them; inspectors approve milestones; wages reach the workers before the contractor is
 //! paid; a rejected milestone is disputed and governance settles it; a second project is
 //! canceled and its funders claim their refunds.
@@ -12,7 +13,7 @@ use city_traits::{
 };
 use ink::{primitives::AccountId, selector_bytes};
 
-use super::{coins, enrol, opened, DAY_MS};
+use super::*;
 use harness::{
     city::{crowd_member, Actor, City, ADMIN, COIN, GOVERNANCE},
     escrow::ProjectPlan,
@@ -63,18 +64,20 @@ fn govern(city: &mut City, description: &str, calls: &[Call]) -> Result<()> {
         )?;
     city.advance_blocks(GOVERNANCE.voting_delay + 1);
     for n in 0..CITIZENS {
-        city.voting(citizen(n)).cast_vote(proposal, FOR).ok();
+        city.voting(citizen(n))
+            .cast_vote(proposal, FOR)
+            .accepted()?;
     }
     city.advance_blocks(GOVERNANCE.voting_period);
     city.voting(ADMIN)
         .queue(proposal)
-        .value
-        .map_err(|error| anyhow!("{description}: not queued: {error:?}"))?;
+        .accepted()
+        .with_context(|| description.to_string())?;
     city.advance_time(GOVERNANCE.timelock_ms);
     city.voting(ADMIN)
         .execute(proposal)
-        .value
-        .map_err(|error| anyhow!("{description}: not executed: {error:?}"))
+        .accepted()
+        .with_context(|| description.to_string())
 }
 
 /// `funder` approves the escrow and funds `project` with `amount`.
@@ -106,22 +109,25 @@ fn release(city: &mut City, project: ProjectId, index: u8) -> Result<u32> {
     }
 }
 
-pub(super) fn xiongan_flood_control(out: &mut impl Write) -> Result<()> {
+fn flood_control(out: &mut dyn Write) -> Result<()> {
     let mut city = City::new()?;
     writeln!(out, "\n== Xiong'an: flood control funds in escrow ==")?;
-    city.grant_civic_role(CivicRole::Inspector, [INSPECTOR.account()]);
-    city.grant_civic_role(CivicRole::Worker, (0..WORKERS).map(worker));
+    city.grant_civic_role(CivicRole::Inspector, [INSPECTOR.account()])?;
+    city.grant_civic_role(CivicRole::Worker, (0..WORKERS).map(worker))?;
     enrol(
         &mut city,
         "xiongan-citizen",
-        30,
         CITIZENS,
         IdentityKind::Citizen,
         365 * DAY_MS,
-    );
-    city.token(ADMIN).transfer(BANK, 200_000 * COIN).ok();
-    city.token(ADMIN).transfer(NURSERY, 5_000 * COIN).ok();
-    city.hand_over_to_governance();
+    )?;
+    city.token(ADMIN)
+        .transfer(BANK, 200_000 * COIN)
+        .accepted()?;
+    city.token(ADMIN)
+        .transfer(NURSERY, 5_000 * COIN)
+        .accepted()?;
+    city.hand_over_to_governance()?;
 
     let deadline = city.now_ms() + 30 * DAY_MS;
     let plan = |title: u8, milestones: Vec<MilestonePlan>| ProjectPlan {
@@ -290,3 +296,191 @@ pub(super) fn xiongan_flood_control(out: &mut impl Write) -> Result<()> {
     )?;
     Ok(())
 }
+
+/// Xiong'an: smart bins reward sorted garbage by category and weight; the points buy
+/// daily goods at the corner shop.
+fn garbage(out: &mut dyn Write) -> Result<()> {
+    const NEIGHBOURS: u32 = 24;
+    let mut city = civic_city()?;
+    writeln!(out, "\n== Xiong'an: smart bins reward sorted garbage ==")?;
+    enrol(
+        &mut city,
+        "xiongan",
+        NEIGHBOURS,
+        IdentityKind::Resident,
+        365 * DAY_MS,
+    )?;
+    let bin = Actor("xiongan-smart-bin");
+    city.install_device(
+        bin,
+        &[
+            Action::Recyclables,
+            Action::KitchenWaste,
+            Action::HazardousWaste,
+        ],
+    )?;
+    // Coins per kilogram: recyclables 2, kitchen waste 0.5, hazardous 5.
+    let residents = [IdentityKind::Citizen, IdentityKind::Resident];
+    city.set_reward(Action::Recyclables, (2 * COIN, 1_000), &residents)?;
+    city.set_reward(Action::KitchenWaste, (COIN / 2, 1_000), &residents)?;
+    city.set_reward(Action::HazardousWaste, (5 * COIN, 1_000), &residents)?;
+
+    // A day of drops, uploaded by the bin in batches: every neighbour drops each kind of
+    // waste; neighbour 0 is a champion sorter and drops 40 kg of recyclables.
+    let categories = [
+        Action::Recyclables,
+        Action::KitchenWaste,
+        Action::HazardousWaste,
+    ];
+    let drops: Vec<Attestation> = (0..NEIGHBOURS)
+        .flat_map(|n| {
+            categories.into_iter().enumerate().map(move |(c, action)| {
+                let grams = match (n, action) {
+                    (0, Action::Recyclables) => 40_000,
+                    _ => 300 + u128::from(n * 97 + c as u32 * 31) % 1_700,
+                };
+                Attestation {
+                    receipt: id("xiongan-bin", n * 3 + c as u32),
+                    beneficiary: crowd_member("xiongan", n),
+                    action,
+                    quantity: grams,
+                }
+            })
+        })
+        .collect();
+    let mut paid = 0;
+    for batch in drops.chunks(50) {
+        paid += city.rewards(bin).attest_batch(batch).accepted()?;
+    }
+    writeln!(
+        out,
+        "the bin uploads {} drops for {NEIGHBOURS} neighbours: {} coins paid",
+        drops.len(),
+        coins(paid)
+    )?;
+    let champion = crowd_member("xiongan", 0);
+    ensure!(
+        city.balance(champion) == REWARD_CAP_PER_EPOCH,
+        "the champion sorter should stop at the daily cap, has {}",
+        coins(city.balance(champion))
+    );
+    writeln!(
+        out,
+        "the champion sorter's 40 kg stop at the daily cap: {} coins",
+        coins(REWARD_CAP_PER_EPOCH)
+    )?;
+
+    let replay = city.rewards(bin).attest_batch(&drops[3..4]);
+    ensure!(
+        replay
+            .value
+            .as_ref()
+            .is_err_and(|e| e.error == RewardError::ReceiptSeen),
+        "a replayed bin receipt was paid: {:?}",
+        replay.value
+    );
+    writeln!(out, "a replayed bin receipt is refused")?;
+
+    // Neighbours buy daily goods with their points.
+    let spent = spend(
+        &mut city,
+        ("xiongan", NEIGHBOURS),
+        SHOP,
+        b"daily goods",
+        |held| held / 2,
+    )?;
+    ensure!(
+        city.balance(SHOP) == spent,
+        "the shop got {}",
+        city.balance(SHOP)
+    );
+    let minted = city.rewards(ADMIN).minted_total().value;
+    ensure!(minted == paid, "minted {minted}, paid {paid}");
+    writeln!(
+        out,
+        "they spend {} coins at the corner shop; {} coins minted in all",
+        coins(spent),
+        coins(minted)
+    )?;
+    Ok(())
+}
+
+fn story(out: &mut dyn Write) -> Result<()> {
+    garbage(out)?;
+    flood_control(out)
+}
+
+/// The city: its story and how it lives at scale.
+pub(super) const CITY: SeedCity = SeedCity {
+    story,
+    profile: XIONGAN,
+};
+
+/// Xiong'an: smart bins pay for sorted garbage by category and weight; the points buy
+/// daily goods; the treasury escrows a levee whose workers are paid directly.
+const XIONGAN: Profile = Profile {
+    city: "xiongan",
+    title: "Xiong'an: garbage points and flood-control works",
+    policy: TransferPolicy::Civic,
+    treasury: TREASURY,
+    groups: &[
+        group("xiongan-resident", Resident, 85),
+        group("xiongan-citizen", Citizen, 15),
+    ],
+    activities: &[
+        Activity {
+            action: Action::Recyclables,
+            device: "xiongan-smart-bin",
+            reward: 2 * COIN,
+            per: 1_000,
+            kinds: PEOPLE,
+            daily_pct: 40,
+            quantity: (200, 3_000),
+        },
+        Activity {
+            action: Action::KitchenWaste,
+            device: "xiongan-smart-bin",
+            reward: COIN / 2,
+            per: 1_000,
+            kinds: PEOPLE,
+            daily_pct: 50,
+            quantity: (300, 2_500),
+        },
+        Activity {
+            action: Action::HazardousWaste,
+            device: "xiongan-smart-bin",
+            reward: 5 * COIN,
+            per: 1_000,
+            kinds: PEOPLE,
+            daily_pct: 5,
+            quantity: (50, 500),
+        },
+    ],
+    spending: Spending {
+        venues: &[
+            ("xiongan-corner-shop", "daily goods"),
+            ("xiongan-supermarket", "rice and oil"),
+        ],
+        daily_pct: 20,
+        share_pct: 50,
+        fee: 0,
+    },
+    polls: &[poll(
+        4,
+        "Where should the next smart bins go?",
+        &["old town", "new district", "riverside"],
+        PEOPLE,
+        45,
+        &[5, 3, 2, 1],
+    )],
+    works: Some(Works {
+        day: 0,
+        services_fund_pct: 0,
+        canceled_after: None,
+        milestones: 3,
+        contractor_amount: 20_000 * COIN,
+        workers: 50,
+        wage: 60 * COIN,
+        every_days: 7,
+    }),
+};

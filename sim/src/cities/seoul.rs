@@ -1,0 +1,200 @@
+//! Seoul: S-coin for paying taxes, answering polls and volunteering, spent on public
+//! services; an expired citizen card earns nothing.
+
+use std::io::Write;
+
+use anyhow::{ensure, Result};
+
+use super::*;
+
+/// Seoul's story.
+fn story(out: &mut dyn Write) -> Result<()> {
+    const CITIZENS: u32 = 12;
+    let mut city = civic_city()?;
+    writeln!(out, "\n== Seoul: S-coin for civic life ==")?;
+    enrol(
+        &mut city,
+        "seoul",
+        CITIZENS,
+        IdentityKind::Citizen,
+        365 * DAY_MS,
+    )?;
+    // One card that lapses tomorrow.
+    let lapsing = crowd_member("seoul-lapsing", 0);
+    let tomorrow = city.now_ms() + DAY_MS;
+    city.registry(ADMIN)
+        .register(
+            lapsing,
+            IdentityKind::Citizen,
+            id("seoul-lapsing", 0),
+            tomorrow,
+        )
+        .accepted()?;
+
+    let tax_office = Actor("seoul-tax-office");
+    let poll_app = Actor("seoul-poll-app");
+    let volunteer_centre = Actor("seoul-volunteer-centre");
+    city.install_device(tax_office, &[Action::TaxPaid])?;
+    city.install_device(poll_app, &[Action::PollAnswered])?;
+    city.install_device(volunteer_centre, &[Action::Volunteering])?;
+    let citizens = [IdentityKind::Citizen];
+    city.set_reward(Action::TaxPaid, (1, 100), &citizens)?; // a 1% rebate
+    city.set_reward(Action::PollAnswered, (COIN, 1), &citizens)?; // a coin per answer
+    city.set_reward(Action::Volunteering, (10 * COIN, 60), &citizens)?; // 10 per hour
+
+    let mut counter = 0;
+    let mut next = || {
+        counter += 1;
+        counter
+    };
+    for n in 0..CITIZENS {
+        let citizen = crowd_member("seoul", n);
+        let tax = 50_000 + u128::from(n) * 10_000; // 500 to 1,600 KRW-cents of tax
+        city.rewards(tax_office)
+            .attest(id("seoul-tax", next()), citizen, Action::TaxPaid, tax)
+            .accepted()?;
+        city.rewards(poll_app)
+            .attest(id("seoul-poll", next()), citizen, Action::PollAnswered, 1)
+            .accepted()?;
+        if n % 3 == 0 {
+            city.rewards(volunteer_centre)
+                .attest(
+                    id("seoul-volunteering", next()),
+                    citizen,
+                    Action::Volunteering,
+                    240,
+                )
+                .accepted()?;
+        }
+    }
+    writeln!(
+        out,
+        "{CITIZENS} citizens get tax rebates and answer a poll; a third volunteer 4 hours"
+    )?;
+    // Citizen 0 has earned 46 coins today (5 of rebate, 1 for the poll, 40 for four
+    // hours); four more hours pay the 4 coins left under the cap, and then nothing.
+    let volunteer = crowd_member("seoul", 0);
+    let mut volunteer_more = |city: &mut City| {
+        city.rewards(volunteer_centre)
+            .attest(
+                id("seoul-volunteering", next()),
+                volunteer,
+                Action::Volunteering,
+                240,
+            )
+            .value
+    };
+    let topped_up = volunteer_more(&mut city);
+    let capped = volunteer_more(&mut city);
+    ensure!(
+        topped_up == Ok(4 * COIN) && capped == Ok(0),
+        "the daily cap did not hold: {topped_up:?}, then {capped:?}"
+    );
+    ensure!(
+        city.balance(volunteer) == REWARD_CAP_PER_EPOCH,
+        "the volunteer holds {}",
+        coins(city.balance(volunteer))
+    );
+    writeln!(
+        out,
+        "a busy volunteer reaches the daily cap of {} coins; more hours earn nothing today",
+        coins(REWARD_CAP_PER_EPOCH)
+    )?;
+
+    city.advance_time(DAY_MS);
+    let lapsed =
+        city.rewards(poll_app)
+            .attest(id("seoul-poll", next()), lapsing, Action::PollAnswered, 1);
+    ensure!(
+        lapsed.value == Err(RewardError::NotEligible),
+        "an expired card earned: {:?}",
+        lapsed.value
+    );
+    writeln!(out, "an expired citizen card earns nothing")?;
+
+    let fares = spend(&mut city, ("seoul", CITIZENS), BUS, b"bus fare", |held| {
+        held.min(12 * COIN)
+    })?;
+    ensure!(
+        city.balance(BUS) == fares,
+        "the bus got {}",
+        city.balance(BUS)
+    );
+    writeln!(
+        out,
+        "citizens ride the city bus for {} coins of S-coin",
+        coins(fares)
+    )?;
+    Ok(())
+}
+
+/// The city: its story and how it lives at scale.
+pub(super) const CITY: SeedCity = SeedCity {
+    story,
+    profile: SEOUL,
+};
+
+/// Seoul: S-coin for taxes, poll answers and volunteering, spent on public services;
+/// some citizen cards lapse during the run.
+const SEOUL: Profile = Profile {
+    city: "seoul",
+    title: "Seoul: S-coin for civic life",
+    policy: TransferPolicy::Civic,
+    treasury: TREASURY,
+    groups: &[
+        group("seoul-citizen", Citizen, 95),
+        Group {
+            valid_days: 10,
+            ..group("seoul-lapsing-card", Citizen, 5)
+        },
+    ],
+    activities: &[
+        Activity {
+            action: Action::TaxPaid,
+            device: "seoul-tax-office",
+            reward: 1,
+            per: 100,
+            kinds: &[Citizen],
+            daily_pct: 3,
+            quantity: (50_000, 500_000),
+        },
+        Activity {
+            action: Action::PollAnswered,
+            device: "seoul-poll-app",
+            reward: COIN,
+            per: 1,
+            kinds: &[Citizen],
+            daily_pct: 10,
+            quantity: (1, 3),
+        },
+        Activity {
+            action: Action::Volunteering,
+            device: "seoul-volunteer-centre",
+            reward: 10 * COIN,
+            per: 60,
+            kinds: &[Citizen],
+            daily_pct: 4,
+            // A full day of volunteering earns more than the daily cap pays.
+            quantity: (60, 480),
+        },
+    ],
+    spending: Spending {
+        venues: &[
+            ("seoul-city-bus", "bus fare"),
+            ("seoul-public-library", "late fee"),
+            ("seoul-sports-centre", "pool entry"),
+        ],
+        daily_pct: 25,
+        share_pct: 30,
+        fee: 0,
+    },
+    polls: &[poll(
+        2,
+        "Should Seoul extend its night bus routes?",
+        &["extend", "keep as is"],
+        &[Citizen],
+        35,
+        &[6, 3, 1],
+    )],
+    works: None,
+};
