@@ -2,7 +2,7 @@
 //! vote cast after [`FEW_VOTERS`] and after [`MANY_VOTERS`] earlier votes.
 
 use anyhow::Result;
-use city_traits::{commitment, Electorate, IdentityKind, FOR};
+use city_traits::{commitment, Electorate, IdentityKind, Revoting, Secrecy, FOR};
 use ink::{primitives::AccountId, selector_bytes};
 
 use super::{Measurement, DAY_MS};
@@ -48,24 +48,40 @@ pub(super) fn voting_weights() -> Result<(Vec<Measurement>, f64)> {
     let mut weights = Vec::new();
     let citizens = Electorate::people(&[IdentityKind::Citizen]);
     let options = ["north", "riverside", "old mill", "harbour"];
-    let create_poll = city
-        .voting(ADMIN)
-        .create_poll("Where?", &options, citizens, false, false);
+    let create_poll = city.voting(ADMIN).create_poll(
+        "Where?",
+        &options,
+        citizens,
+        Secrecy::Public,
+        Revoting::Refused,
+    );
     weights.push(Measurement::of("create_poll (4 options)", &create_poll));
     let poll = create_poll.value.expect("measured as a success");
     let limits = proposed_call(&city.rewards, selector_bytes!("set_limits"), (1u128, 1u128));
-    let propose = city
-        .voting(ALICE)
-        .propose("Limits", &[limits], false, false);
+    let propose =
+        city.voting(ALICE)
+            .propose("Limits", &[limits], Secrecy::Public, Revoting::Refused);
     weights.push(Measurement::of("propose (1 call)", &propose));
     let proposal = propose.value.expect("measured as a success");
     let secret = city
         .voting(ADMIN)
-        .create_poll("Who?", &options[..2], citizens, true, false)
+        .create_poll(
+            "Who?",
+            &options[..2],
+            citizens,
+            Secrecy::Secret,
+            Revoting::Refused,
+        )
         .expect_accepted();
     let revote = city
         .voting(ADMIN)
-        .create_poll("Again?", &options[..2], Electorate::Tokens, false, true)
+        .create_poll(
+            "Again?",
+            &options[..2],
+            Electorate::Tokens,
+            Secrecy::Public,
+            Revoting::Replaces,
+        )
         .expect_accepted();
     city.advance_blocks(GOVERNANCE.voting_delay + 1);
 

@@ -4,7 +4,8 @@
 //! residents, Estonia's i-voting where a re-vote replaces the earlier vote, and proposals
 //! that carry out what the city decides.
 //!
-//! - **Polls** ask a question with 2 to [`MAX_OPTIONS`] options; **proposals** ask For or
+//! - **Polls** are of two kinds ([`PollKind`](city_traits::PollKind)): **consultations**
+//!   ask a question with 2 to [`MAX_OPTIONS`] labelled options; **proposals** ask For or
 //!   Against a bounded list of [`Call`]s to make if they pass. Abstaining counts towards
 //!   quorum for neither.
 //! - **Electorate**: one person one vote among the registry's live identities of the
@@ -18,9 +19,11 @@
 //!   Canceled by its proposer while pending, or by the guardian before execution. The
 //!   snapshot, the deadlines, the quorum, the timelock and the grace period are fixed
 //!   when a poll opens: a proposal keeps the rules it was opened under.
-//! - **Ballots** are public, or secret (commit a hash, reveal after voting; commitments
-//!   never revealed are reported, not counted). In re-vote mode the last vote counts: the
-//!   earlier one is taken off the tally first.
+//! - **Ballots** ([`Secrecy`](city_traits::Secrecy)) are public, or secret (commit a
+//!   hash, reveal after voting; commitments never revealed are reported, not counted).
+//!   A second vote ([`Revoting`](city_traits::Revoting)) is refused, or replaces the
+//!   earlier one (Estonia's rule): the earlier vote is taken off the tally first, so the
+//!   last one counts.
 //! - **Cost**: a vote reads and writes the poll's tally and the voter's ballot, and asks
 //!   the registry or the token one question; it never loops over voters.
 //! - **Execution** makes the calls in order and fails as a whole, reverting every call
@@ -40,21 +43,34 @@
 //! member of a one-person-one-vote governance electorate. No threshold, and no lost
 //! guardian, can keep the electorate from proposing.
 //!
+//! The logic lives in plain modules, unit-tested without an ink! environment:
+//! [`polls`] (opening a consultation or a proposal, and where a poll stands),
+//! [`ballots`] (votes, commitments, reveals and the tally), [`electorate`] (weights,
+//! quorum, the proposal threshold and the governance rules, with the registry and the
+//! token answering through its [`Census`](electorate::Census)) and [`timelock`] (queuing,
+//! the execution window, cancellation, the guardian's replacement). The messages check
+//! the caller, hand the logic what storage and the peers hold, write what it returns and
+//! emit the events; `execute` makes the calls. Accounts go to the modules by reference:
+//! copies of an `AccountId` measured as bytes of Wasm, which every call pays.
+//!
 //! The root storage cell holds only what never changes after construction. Everything
 //! else lives in `Lazy` and `Mapping` cells, written when they change: a proposal may call
 //! e-voting itself (to change its configuration), and the outer `execute`, which writes
 //! the root cell when it returns, must not overwrite what the inner call changed.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
+pub mod ballots;
+pub mod electorate;
+pub mod polls;
 #[cfg(test)]
 mod tests;
+pub mod timelock;
 
 #[ink::contract]
 mod e_voting {
     use city_traits::{
-        commitment, Ballot, Call, Electorate, GovernanceConfig, IdentityKind, Poll, PollId,
-        PollState, RawInput, RawOutput, Status, Tally, Vote, VotingError, AGAINST, MAX_CALLS,
-        MAX_CALL_INPUT, MAX_LABEL_BYTES, MAX_OPTIONS, MAX_QUESTION_BYTES,
+        Ballot, Call, Electorate, GovernanceConfig, IdentityKind, KindCounts, Poll, PollId,
+        PollKind, PollState, RawInput, RawOutput, Revoting, Secrecy, Tally, VotingError,
     };
     use ink::{
         env::{
@@ -63,6 +79,13 @@ mod e_voting {
         },
         prelude::{string::String, vec::Vec},
         storage::{Lazy, Mapping},
+    };
+
+    use crate::{
+        ballots::{self, Voter},
+        electorate::{self, Census},
+        polls::{self, Motion, Opening},
+        timelock,
     };
 
     /// What governance may change: its rules, its guardian and the number of polls.
@@ -75,7 +98,8 @@ mod e_voting {
         pub polls: PollId,
     }
 
-    /// A poll's question (or a proposal's description) and option labels.
+    /// A poll's question (or a proposal's description) and option labels (none for a
+    /// proposal, whose options are For and Against).
     pub type Texts = (String, Vec<String>);
 
     #[ink(storage)]
@@ -90,7 +114,7 @@ mod e_voting {
         ballots: Mapping<(PollId, AccountId), Ballot>,
     }
 
-    /// A poll or proposal opened.
+    /// A consultation or a proposal opened.
     #[ink(event)]
     #[cfg_attr(test, derive(Debug, PartialEq))]
     pub struct PollOpened {
@@ -100,15 +124,14 @@ mod e_voting {
         pub proposer: AccountId,
         pub electorate: Electorate,
         pub options: u8,
-        pub proposal: bool,
-        pub secret: bool,
-        pub revote: bool,
+        pub kind: PollKind,
+        pub secrecy: Secrecy,
+        pub revoting: Revoting,
         pub snapshot: BlockNumber,
         pub deadline: BlockNumber,
         pub reveal_end: BlockNumber,
         pub calls: u32,
     }
-
     /// A public vote was counted; `replaced` is the choice of the earlier vote it replaced.
     #[ink(event)]
     #[cfg_attr(test, derive(Debug, PartialEq))]
@@ -273,8 +296,8 @@ mod e_voting {
             self.polls.get(poll)
         }
 
-        /// A poll's question and option labels, or a proposal's description (and no
-        /// labels: its options are For and Against).
+        /// A consultation's question and option labels, or a proposal's description (and
+        /// no labels: its options are For and Against).
         ///
         /// # Errors
         /// None: a query.
@@ -350,12 +373,13 @@ mod e_voting {
             if self.env().block_number() <= poll.snapshot {
                 return Err(VotingError::NotStarted);
             }
-            Ok(self.quorum_of(&poll))
+            Ok(electorate::quorum(&poll, self))
         }
 
-        /// Opens a consultation: `question` with `options` (2 to [`MAX_OPTIONS`] labels) for
-        /// `electorate`, with `secret` ballots or not, allowing re-votes or not. Returns
-        /// its number.
+        /// Opens a consultation: `question` with `options` (2 to
+        /// [`MAX_OPTIONS`](city_traits::MAX_OPTIONS) labels) for
+        /// `electorate`, its ballots of `secrecy`, a second vote `revoting` (refused, or
+        /// replacing the first). Returns its number.
         ///
         /// # Errors
         /// `BadOptionCount`, `TextTooLong`, `EmptyElectorate`, `BelowThreshold` (unless
@@ -369,28 +393,19 @@ mod e_voting {
             question: String,
             options: Vec<String>,
             electorate: Electorate,
-            secret: bool,
-            revote: bool,
+            secrecy: Secrecy,
+            revoting: Revoting,
         ) -> Result<PollId> {
-            let count = u8::try_from(options.len())
-                .ok()
-                .filter(|count| (2..=MAX_OPTIONS).contains(count))
-                .ok_or(VotingError::BadOptionCount)?;
-            if options.iter().any(|label| label.len() > MAX_LABEL_BYTES) {
-                return Err(VotingError::TextTooLong);
-            }
-            self.open(
-                (question, options),
-                count,
-                Vec::new(),
-                Some(electorate),
-                secret,
-                revote,
-            )
+            let motion = Motion::Consultation {
+                labels: options,
+                electorate,
+            };
+            self.open(question, motion, (secrecy, revoting))
         }
 
-        /// Proposes `calls` (at most [`MAX_CALLS`]) to be made if the governance electorate
-        /// (`config().electorate`) votes For them, described by `description`. Returns its
+        /// Proposes `calls` (at most [`MAX_CALLS`](city_traits::MAX_CALLS)) to be made if
+        /// the governance electorate (`config().electorate`) votes For them, described by
+        /// `description`, its ballots of `secrecy`, a second vote `revoting`. Returns its
         /// number.
         ///
         /// # Errors
@@ -405,30 +420,15 @@ mod e_voting {
             &mut self,
             description: String,
             calls: Vec<Call>,
-            secret: bool,
-            revote: bool,
+            secrecy: Secrecy,
+            revoting: Revoting,
         ) -> Result<PollId> {
-            if calls.len() > MAX_CALLS || calls.iter().any(|call| call.input.len() > MAX_CALL_INPUT)
-            {
-                return Err(VotingError::TooManyCalls);
-            }
-            if calls.len() > 1 && calls.iter().any(|call| self.is_guardian_change(call)) {
-                return Err(VotingError::GuardianChangeNotAlone);
-            }
-            // AGAINST is the last of a proposal's options.
-            let options = AGAINST.saturating_add(1);
-            self.open(
-                (description, Vec::new()),
-                options,
-                calls,
-                None,
-                secret,
-                revote,
-            )
+            self.open(description, Motion::Proposal { calls }, (secrecy, revoting))
         }
 
         /// Casts the caller's public vote for `choice` (an option, or `ABSTAIN`), with its
-        /// weight at the snapshot. In re-vote mode a later vote replaces the earlier one.
+        /// weight at the snapshot. Where re-votes replace, a later vote replaces the
+        /// earlier one.
         ///
         /// # Errors
         /// `UnknownPoll`, `NotStarted`, `VotingClosed`, `SecretBallot`, `InvalidChoice`,
@@ -438,51 +438,27 @@ mod e_voting {
         /// `VoteCast`.
         #[ink(message)]
         pub fn cast_vote(&mut self, poll: PollId, choice: u8) -> Result<()> {
-            let voter = self.env().caller();
+            let voter = self.voter(poll);
             let poll_data = self.poll_or_refuse(poll)?;
-            self.ensure_voting(&poll_data)?;
-            if poll_data.secret {
-                return Err(VotingError::SecretBallot);
-            }
-            if !poll_data.offers(choice) {
-                return Err(VotingError::InvalidChoice);
-            }
-            let (weight, earlier) = self.weigh(poll, &poll_data, voter)?;
             let mut tally = self.tally_of(poll, &poll_data);
-            let replaced = match earlier {
-                Some(Vote::Cast(earlier)) => {
-                    tally.remove(earlier, weight);
-                    Some(earlier)
-                }
-                _ => {
-                    // One ballot per voter: at most the number of accounts, far below
-                    // u32::MAX for any electorate this contract can weigh.
-                    tally.voters = tally.voters.saturating_add(1);
-                    None
-                }
-            };
-            tally.add(choice, weight);
+            let block = self.env().block_number();
+            let (ballot, replaced) =
+                ballots::cast(&poll_data, block, &voter, choice, &mut tally, self)?;
             self.tallies.insert(poll, &tally);
-            self.ballots.insert(
-                (poll, voter),
-                &Ballot {
-                    weight,
-                    vote: Vote::Cast(choice),
-                },
-            );
+            self.ballots.insert((poll, voter.account), &ballot);
             self.env().emit_event(VoteCast {
                 poll,
-                voter,
+                voter: voter.account,
                 choice,
-                weight,
+                weight: ballot.weight,
                 replaced,
             });
             Ok(())
         }
 
         /// Commits the caller's secret ballot: `commitment(poll, voter, choice, salt)` (see
-        /// `city_traits::commitment`), to be revealed after voting. In re-vote mode a later
-        /// commitment replaces the earlier one.
+        /// `city_traits::commitment`), to be revealed after voting. Where re-votes
+        /// replace, a later commitment replaces the earlier one.
         ///
         /// # Errors
         /// `UnknownPoll`, `NotStarted`, `VotingClosed`, `NotSecret`, `AlreadyVoted`,
@@ -492,31 +468,21 @@ mod e_voting {
         /// `VoteCommitted`.
         #[ink(message)]
         pub fn commit_vote(&mut self, poll: PollId, commitment: [u8; 32]) -> Result<()> {
-            let voter = self.env().caller();
+            let voter = self.voter(poll);
             let poll_data = self.poll_or_refuse(poll)?;
-            self.ensure_voting(&poll_data)?;
-            if !poll_data.secret {
-                return Err(VotingError::NotSecret);
-            }
-            let (weight, earlier) = self.weigh(poll, &poll_data, voter)?;
-            let replaced = earlier.is_some();
+            let mut tally = self.tally_of(poll, &poll_data);
+            let block = self.env().block_number();
+            let (ballot, replaced) =
+                ballots::commit(&poll_data, block, &voter, commitment, &mut tally, self)?;
             if !replaced {
-                let mut tally = self.tally_of(poll, &poll_data);
-                // As in `cast_vote`: one commitment per voter.
-                tally.unrevealed = tally.unrevealed.saturating_add(1);
+                // A replaced commitment leaves the tally as it was.
                 self.tallies.insert(poll, &tally);
             }
-            self.ballots.insert(
-                (poll, voter),
-                &Ballot {
-                    weight,
-                    vote: Vote::Committed(commitment),
-                },
-            );
+            self.ballots.insert((poll, voter.account), &ballot);
             self.env().emit_event(VoteCommitted {
                 poll,
-                voter,
-                weight,
+                voter: voter.account,
+                weight: ballot.weight,
                 replaced,
             });
             Ok(())
@@ -534,48 +500,19 @@ mod e_voting {
         /// `VoteRevealed`.
         #[ink(message)]
         pub fn reveal_vote(&mut self, poll: PollId, choice: u8, salt: [u8; 32]) -> Result<()> {
-            let voter = self.env().caller();
+            let voter = self.voter(poll);
             let poll_data = self.poll_or_refuse(poll)?;
-            if !poll_data.secret {
-                return Err(VotingError::NotSecret);
-            }
-            let block = self.env().block_number();
-            if poll_data.status != Status::Open
-                || block <= poll_data.deadline
-                || block > poll_data.reveal_end
-            {
-                return Err(VotingError::NotRevealing);
-            }
-            let Some(Ballot {
-                weight,
-                vote: Vote::Committed(committed),
-            }) = self.ballots.get((poll, voter))
-            else {
-                return Err(VotingError::NothingToReveal);
-            };
-            if !poll_data.offers(choice) {
-                return Err(VotingError::InvalidChoice);
-            }
-            if commitment(poll, voter, choice, salt) != committed {
-                return Err(VotingError::BadReveal);
-            }
             let mut tally = self.tally_of(poll, &poll_data);
-            tally.add(choice, weight);
-            tally.unrevealed = tally.unrevealed.saturating_sub(1);
-            tally.voters = tally.voters.saturating_add(1);
+            let block = self.env().block_number();
+            let ballot =
+                ballots::reveal((poll, &poll_data), block, &voter, choice, salt, &mut tally)?;
             self.tallies.insert(poll, &tally);
-            self.ballots.insert(
-                (poll, voter),
-                &Ballot {
-                    weight,
-                    vote: Vote::Revealed(choice),
-                },
-            );
+            self.ballots.insert((poll, voter.account), &ballot);
             self.env().emit_event(VoteRevealed {
                 poll,
-                voter,
+                voter: voter.account,
                 choice,
-                weight,
+                weight: ballot.weight,
             });
             Ok(())
         }
@@ -591,21 +528,9 @@ mod e_voting {
         #[ink(message)]
         pub fn queue(&mut self, poll: PollId) -> Result<Timestamp> {
             let mut poll_data = self.poll_or_refuse(poll)?;
-            if !poll_data.proposal {
-                return Err(VotingError::NotAProposal);
-            }
-            if self.state_of(poll, &poll_data) != PollState::Succeeded {
-                return Err(VotingError::NotSucceeded);
-            }
-            let eta = self
-                .env()
-                .block_timestamp()
-                .checked_add(poll_data.timelock_ms)
-                .ok_or(VotingError::Overflow)?;
-            let expires = eta
-                .checked_add(poll_data.grace_ms)
-                .ok_or(VotingError::Overflow)?;
-            poll_data.status = Status::Queued { eta, expires };
+            let now = self.env().block_timestamp();
+            let (eta, expires) =
+                timelock::queue(&mut poll_data, now, |data| self.state_of(poll, data))?;
             self.polls.insert(poll, &poll_data);
             self.env().emit_event(ProposalQueued { poll, eta, expires });
             Ok(eta)
@@ -624,20 +549,10 @@ mod e_voting {
         #[ink(message, payable)]
         pub fn execute(&mut self, poll: PollId) -> Result<()> {
             let mut poll_data = self.poll_or_refuse(poll)?;
-            let Status::Queued { eta, expires } = poll_data.status else {
-                return Err(VotingError::NotQueued);
-            };
-            let now = self.env().block_timestamp();
-            if now < eta {
-                return Err(VotingError::TimelockPending);
-            }
-            if now >= expires {
-                return Err(VotingError::Expired);
-            }
+            timelock::execute(&mut poll_data, self.env().block_timestamp())?;
             // Effects before interactions: a call that comes back finds it executed.
-            poll_data.status = Status::Executed;
             self.polls.insert(poll, &poll_data);
-            let calls = self.calls.get(poll).unwrap_or_default();
+            let calls = self.proposal_calls(poll);
             for (index, call) in calls.iter().enumerate() {
                 if !self.make(call) {
                     // At most MAX_CALLS calls.
@@ -668,20 +583,11 @@ mod e_voting {
             let by = self.env().caller();
             let mut poll_data = self.poll_or_refuse(poll)?;
             // The guardian may cancel anything but its own replacement.
-            let guardian = self.settings().guardian == by && !self.replaces_guardian(poll);
-            if !guardian && by != poll_data.proposer {
-                return Err(VotingError::NotAllowed);
-            }
-            let state = self.state_of(poll, &poll_data);
-            let cancelable = match state {
-                PollState::Executed | PollState::Canceled | PollState::Expired => false,
-                PollState::Pending => true,
-                _ => guardian,
-            };
-            if !cancelable {
-                return Err(VotingError::NotCancelable);
-            }
-            poll_data.status = Status::Canceled;
+            let by_guardian = self.settings().guardian == by
+                && !timelock::replaces_guardian(&self.proposal_calls(poll), &self.own());
+            timelock::cancel(&mut poll_data, &by, by_guardian, |data| {
+                self.state_of(poll, data)
+            })?;
             self.polls.insert(poll, &poll_data);
             self.env().emit_event(PollCanceled { poll, by });
             Ok(())
@@ -703,32 +609,8 @@ mod e_voting {
         #[ink(message)]
         pub fn set_config(&mut self, config: GovernanceConfig) -> Result<()> {
             self.ensure_governance()?;
-            if !config.is_valid() {
-                return Err(VotingError::InvalidConfig);
-            }
             let last_block = self.env().block_number().saturating_sub(1);
-            let members = match config.electorate {
-                Electorate::People { kinds } => {
-                    let counts = self
-                        .registry()
-                        .eligible_counts_at(last_block)
-                        .unwrap_or_default();
-                    IdentityKind::ALL
-                        .iter()
-                        .any(|kind| kinds & kind.bit() != 0 && counts[kind.index()] > 0)
-                }
-                Electorate::Tokens => {
-                    let supply = self.token().total_supply_at(last_block).unwrap_or_default();
-                    if config.proposal_threshold > supply {
-                        // Nobody could ever hold it: no proposal would open again.
-                        return Err(VotingError::InvalidConfig);
-                    }
-                    supply > 0
-                }
-            };
-            if !members {
-                return Err(VotingError::EmptyElectorate);
-            }
+            electorate::check_config(&config, last_block, self)?;
             let mut settings = self.settings();
             settings.config = config;
             self.settings.set(&settings);
@@ -770,23 +652,13 @@ mod e_voting {
             self.settings.get().unwrap_or_else(|| unreachable!())
         }
 
-        /// Whether `call` is e-voting's own `set_guardian`.
-        fn is_guardian_change(&self, call: &Call) -> bool {
-            call.callee == self.env().account_id()
-                && call.selector == ink::selector_bytes!("set_guardian")
-        }
-
-        /// Whether proposal `poll` replaces the guardian.
-        fn replaces_guardian(&self, poll: PollId) -> bool {
-            self.calls
-                .get(poll)
-                .unwrap_or_default()
-                .iter()
-                .any(|call| self.is_guardian_change(call))
+        /// E-voting's own account.
+        fn own(&self) -> AccountId {
+            self.env().account_id()
         }
 
         fn ensure_governance(&self) -> Result<()> {
-            if self.env().caller() != self.env().account_id() {
+            if self.env().caller() != self.own() {
                 return Err(VotingError::NotGovernance);
             }
             Ok(())
@@ -802,240 +674,78 @@ mod e_voting {
                 .unwrap_or_else(|| Tally::new(poll_data.options))
         }
 
-        /// Opens a poll (no calls, the `electorate` it names) or a proposal (the
-        /// governance electorate: `None`) after checking what both share.
-        fn open(
-            &mut self,
-            (question, labels): Texts,
-            options: u8,
-            calls: Vec<Call>,
-            electorate: Option<Electorate>,
-            secret: bool,
-            revote: bool,
-        ) -> Result<PollId> {
-            if question.len() > MAX_QUESTION_BYTES {
-                return Err(VotingError::TextTooLong);
+        /// The caller, with its ballot so far in `poll`.
+        fn voter(&self, poll: PollId) -> Voter {
+            let account = self.env().caller();
+            Voter {
+                account,
+                ballot: self.ballots.get((poll, account)),
             }
-            let mut settings = self.settings();
-            let config = settings.config;
-            let governance = if cfg!(feature = "broken-electorate") {
-                // The deliberately broken variant of the fuzzer's self-test.
-                Electorate::People {
-                    kinds: city_traits::kinds(&IdentityKind::ALL),
-                }
-            } else {
-                config.electorate
-            };
-            let electorate = electorate.unwrap_or(governance);
-            if !electorate.names_someone() {
-                return Err(VotingError::EmptyElectorate);
-            }
-            let proposer = self.env().caller();
-            if settings.guardian != proposer {
-                self.ensure_threshold(proposer, &config)?;
-            }
-            let id = settings.polls;
-            settings.polls = id.checked_add(1).ok_or(VotingError::Overflow)?;
-            let snapshot = self
-                .env()
-                .block_number()
-                .checked_add(config.voting_delay)
-                .ok_or(VotingError::Overflow)?;
-            let deadline = snapshot
-                .checked_add(config.voting_period)
-                .ok_or(VotingError::Overflow)?;
-            let reveal_end = if secret {
-                deadline
-                    .checked_add(config.reveal_period)
-                    .ok_or(VotingError::Overflow)?
-            } else {
-                deadline
-            };
-            let electorate = electorate.normalised();
-            // A poll has at least two labels; a proposal none (For and Against).
-            let proposal = labels.is_empty();
-            let poll = Poll {
-                proposer,
-                electorate,
-                options,
-                proposal,
-                secret,
-                revote,
-                snapshot,
-                deadline,
-                reveal_end,
-                quorum_bps: config.quorum_bps,
-                opened_at: self.env().block_timestamp(),
-                timelock_ms: config.timelock_ms,
-                grace_ms: config.grace_ms,
-                status: Status::Open,
-            };
-            self.settings.set(&settings);
-            self.polls.insert(id, &poll);
-            self.texts.insert(id, &(question, labels));
-            self.tallies.insert(id, &Tally::new(options));
-            if !calls.is_empty() {
-                self.calls.insert(id, &calls);
-            }
-            self.env().emit_event(PollOpened {
-                poll: id,
-                proposer,
-                electorate,
-                options,
-                proposal,
-                secret,
-                revote,
-                snapshot,
-                deadline,
-                reveal_end,
-                // At most MAX_CALLS calls.
-                calls: u32::try_from(calls.len()).unwrap_or(u32::MAX),
-            });
-            Ok(id)
-        }
-
-        /// Refuses a proposer whose voting power at the previous block is below
-        /// `threshold`.
-        /// A member of a one-person-one-vote governance electorate (a live identity of
-        /// its kinds at the previous block, with a valid card) may always open: so no
-        /// threshold, and no guardian lost, ever keeps the electorate from proposing.
-        fn ensure_threshold(&self, proposer: AccountId, config: &GovernanceConfig) -> Result<()> {
-            if config.proposal_threshold == 0 {
-                return Ok(());
-            }
-            let Some(block) = self.env().block_number().checked_sub(1) else {
-                return Err(VotingError::BelowThreshold);
-            };
-            if let Electorate::People { kinds } = config.electorate {
-                let now = self.env().block_timestamp();
-                let kind = self.registry().kind_valid_at(proposer, block, now);
-                if matches!(kind, Ok(Some(kind)) if kinds & kind.bit() != 0) {
-                    return Ok(());
-                }
-            }
-            let power = self.token().votes_at(proposer, block).unwrap_or_default();
-            if power < config.proposal_threshold {
-                return Err(VotingError::BelowThreshold);
-            }
-            Ok(())
-        }
-
-        /// Refuses a vote outside the voting period of an open poll.
-        fn ensure_voting(&self, poll: &Poll) -> Result<()> {
-            let block = self.env().block_number();
-            if poll.status != Status::Open || block > poll.deadline {
-                return Err(VotingError::VotingClosed);
-            }
-            if block <= poll.snapshot {
-                return Err(VotingError::NotStarted);
-            }
-            Ok(())
-        }
-
-        /// The voter's weight and earlier vote: the stored weight for a re-vote, else the
-        /// weight at the snapshot, asked of the registry or the token.
-        fn weigh(
-            &self,
-            poll: PollId,
-            poll_data: &Poll,
-            voter: AccountId,
-        ) -> Result<(Balance, Option<Vote>)> {
-            if let Some(ballot) = self.ballots.get((poll, voter)) {
-                if !poll_data.revote {
-                    return Err(VotingError::AlreadyVoted);
-                }
-                return Ok((ballot.weight, Some(ballot.vote)));
-            }
-            let weight = match poll_data.electorate {
-                Electorate::People { kinds } => {
-                    let kind = self.registry().kind_valid_at(
-                        voter,
-                        poll_data.snapshot,
-                        poll_data.opened_at,
-                    );
-                    match kind {
-                        Ok(Some(kind)) if kinds & kind.bit() != 0 => 1,
-                        _ => 0,
-                    }
-                }
-                Electorate::Tokens => {
-                    let power = self
-                        .token()
-                        .votes_at(voter, poll_data.snapshot)
-                        .unwrap_or_default();
-                    if cfg!(feature = "broken-vote-weights") {
-                        // The broken variant: one vote per holder, whatever it holds.
-                        power.min(1)
-                    } else {
-                        power
-                    }
-                }
-            };
-            if weight == 0 {
-                return Err(VotingError::NotEligible);
-            }
-            Ok((weight, None))
-        }
-
-        /// The votes needed: `quorum_bps` of the electorate at the snapshot, rounded up.
-        /// The snapshot block must be over. If the registry or the token cannot say how
-        /// large the electorate was, no number of votes is enough: quorum fails closed.
-        fn quorum_of(&self, poll: &Poll) -> Balance {
-            let electorate = match poll.electorate {
-                Electorate::People { kinds } => {
-                    let Ok(counts) = self.registry().eligible_counts_at(poll.snapshot) else {
-                        return Balance::MAX;
-                    };
-                    IdentityKind::ALL
-                        .iter()
-                        .filter(|kind| kinds & kind.bit() != 0)
-                        .map(|kind| Balance::from(counts[kind.index()]))
-                        // Four counts of u32 fit in a u128.
-                        .fold(0, Balance::saturating_add)
-                }
-                Electorate::Tokens => match self.token().total_supply_at(poll.snapshot) {
-                    Ok(supply) => supply,
-                    Err(_) => return Balance::MAX,
-                },
-            };
-            share_rounded_up(electorate, poll.quorum_bps)
         }
 
         fn state_of(&self, poll: PollId, poll_data: &Poll) -> PollState {
-            match poll_data.status {
-                Status::Canceled => PollState::Canceled,
-                Status::Executed => PollState::Executed,
-                Status::Queued { expires, .. } => {
-                    if self.env().block_timestamp() >= expires {
-                        PollState::Expired
-                    } else {
-                        PollState::Queued
-                    }
+            let clock = (self.env().block_number(), self.env().block_timestamp());
+            polls::state(poll_data, clock, || self.tally_of(poll, poll_data), self)
+        }
+
+        /// Opens `motion` on `question` for the caller: the poll, its tally, its texts and
+        /// its calls.
+        fn open(
+            &mut self,
+            question: String,
+            motion: Motion,
+            rules: (Secrecy, Revoting),
+        ) -> Result<PollId> {
+            let mut settings = self.settings();
+            let at = Opening {
+                proposer: self.env().caller(),
+                guardian: settings.guardian,
+                own: self.own(),
+                config: settings.config,
+                block: self.env().block_number(),
+                now: self.env().block_timestamp(),
+            };
+            let poll = polls::open(&question, &motion, rules, &at, self)?;
+            let id = settings.polls;
+            settings.polls = id.checked_add(1).ok_or(VotingError::Overflow)?;
+            self.settings.set(&settings);
+            self.polls.insert(id, &poll);
+            self.tallies.insert(id, &Tally::new(poll.options));
+            let calls = match motion {
+                Motion::Consultation { labels, .. } => {
+                    self.texts.insert(id, &(question, labels));
+                    0
                 }
-                Status::Open => {
-                    let block = self.env().block_number();
-                    if block <= poll_data.snapshot {
-                        PollState::Pending
-                    } else if block <= poll_data.deadline {
-                        PollState::Active
-                    } else if block <= poll_data.reveal_end {
-                        PollState::Revealing
-                    } else if poll_data
-                        .carried(&self.tally_of(poll, poll_data), self.quorum_of(poll_data))
-                    {
-                        PollState::Succeeded
-                    } else {
-                        PollState::Defeated
+                Motion::Proposal { calls } => {
+                    self.texts.insert(id, &(question, Vec::<String>::new()));
+                    if !calls.is_empty() {
+                        self.calls.insert(id, &calls);
                     }
+                    // At most MAX_CALLS calls.
+                    u32::try_from(calls.len()).unwrap_or(u32::MAX)
                 }
-            }
+            };
+            self.env().emit_event(PollOpened {
+                poll: id,
+                proposer: poll.proposer,
+                electorate: poll.electorate,
+                options: poll.options,
+                kind: poll.kind,
+                secrecy: poll.secrecy,
+                revoting: poll.revoting,
+                snapshot: poll.snapshot,
+                deadline: poll.deadline,
+                reveal_end: poll.reveal_end,
+                calls,
+            });
+            Ok(id)
         }
 
         /// Makes one proposed call and tells whether it succeeded: it did not trap, the
         /// callee knew the selector, and its answer is not an ink! `Err`. Only e-voting
         /// itself may be re-entered (a proposal changing governance's own rules).
         fn make(&self, call: &Call) -> bool {
-            let flags = if call.callee == self.env().account_id() {
+            let flags = if call.callee == self.own() {
                 CallFlags::ALLOW_REENTRY
             } else {
                 CallFlags::empty()
@@ -1054,27 +764,39 @@ mod e_voting {
         }
     }
 
+    /// The registry and the token, as the electorate's rules ask them: an answer refused
+    /// is no answer.
+    impl Census for EVoting {
+        fn kind_valid_at(
+            &self,
+            account: AccountId,
+            block: BlockNumber,
+            time: Timestamp,
+        ) -> Option<IdentityKind> {
+            self.registry()
+                .kind_valid_at(account, block, time)
+                .ok()
+                .flatten()
+        }
+
+        fn counts_at(&self, block: BlockNumber) -> Option<KindCounts> {
+            self.registry().eligible_counts_at(block).ok()
+        }
+
+        fn votes_at(&self, account: AccountId, block: BlockNumber) -> Option<Balance> {
+            self.token().votes_at(account, block).ok()
+        }
+
+        fn supply_at(&self, block: BlockNumber) -> Option<Balance> {
+            self.token().total_supply_at(block).ok()
+        }
+    }
+
     // The other contracts, through their traits (unit tests reach stand-ins instead).
     city_traits::peers! {
         impl EVoting {
             fn registry() -> IdentityRegistry { registry }
             fn token() -> CivicToken { token }
         }
-    }
-
-    /// `bps` basis points of `amount`, rounded up, without overflow.
-    pub fn share_rounded_up(amount: Balance, bps: u16) -> Balance {
-        const WHOLE: Balance = city_traits::BASIS_POINTS as Balance;
-        let bps = Balance::from(bps);
-        // amount = whole * WHOLE + part, so amount * bps / WHOLE is
-        // whole * bps + part * bps / WHOLE; neither product overflows for bps <= WHOLE.
-        let whole = amount / WHOLE;
-        let part = amount % WHOLE;
-        let exact = whole.saturating_mul(bps);
-        let fraction = part.saturating_mul(bps);
-        let round_up = Balance::from(fraction % WHOLE != 0);
-        exact
-            .saturating_add(fraction / WHOLE)
-            .saturating_add(round_up)
     }
 }

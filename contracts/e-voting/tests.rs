@@ -1,14 +1,15 @@
-//! Off-chain unit tests: opening polls, the lifecycle by block number, cancellation, the
-//! guardian and governance seats, tallies and quorum arithmetic, and votes weighed by
+//! Off-chain unit tests of the messages: opening polls, the lifecycle by block number,
+//! cancellation, the guardian and governance seats, tallies, and votes weighed by
 //! stand-ins for the registry and the token (city-traits' `fakes`: ink! 5's off-chain
-//! environment cannot call another contract). Proposed calls, and everything between the
+//! environment cannot call another contract). The plain modules' rules are tested in
+//! each module, without an ink! environment. Proposed calls, and everything between the
 //! real contracts, are tested on the Wasm in the harness.
 
 use crate::e_voting::*;
 use city_traits::{
-    commitment, fakes::world, Ballot, Call, Electorate, GovernanceConfig, IdentityKind, PollState,
-    Tally, Vote, VotingError, ABSTAIN, AGAINST, FOR, MAX_CALLS, MAX_CALL_INPUT, MAX_OPTIONS,
-    MAX_QUORUM_BPS, MIN_QUORUM_BPS, MIN_TIMELOCK_MS,
+    commitment, fakes::world, Ballot, Call, Electorate, GovernanceConfig, IdentityKind, PollKind,
+    PollState, Revoting, Secrecy, Tally, Vote, VotingError, ABSTAIN, AGAINST, FOR, MAX_CALLS,
+    MAX_CALL_INPUT, MAX_OPTIONS, MAX_QUORUM_BPS, MIN_QUORUM_BPS, MIN_TIMELOCK_MS,
 };
 use ink::env::{
     test::{self, DefaultAccounts},
@@ -70,8 +71,8 @@ fn bobs_poll(voting: &mut EVoting) -> u32 {
             "Which park first?".into(),
             labels(3),
             citizens(),
-            false,
-            false,
+            Secrecy::Public,
+            Revoting::Refused,
         )
         .unwrap()
 }
@@ -122,7 +123,7 @@ fn opening_fixes_snapshot_and_deadlines() {
     assert_eq!(voting.poll_count(), 1);
     assert_eq!(poll.proposer, accounts().bob);
     assert_eq!((poll.snapshot, poll.deadline, poll.reveal_end), (9, 19, 19));
-    assert!(!poll.proposal);
+    assert_eq!(poll.kind, PollKind::Consultation);
     assert_eq!(poll.options, 3);
     assert_eq!(voting.tally(id).unwrap(), Tally::new(3));
     assert_eq!(voting.texts(id).unwrap().1, labels(3));
@@ -130,7 +131,13 @@ fn opening_fixes_snapshot_and_deadlines() {
 
     act_as(accounts().alice);
     let secret = voting
-        .create_poll("Secret?".into(), labels(2), citizens(), true, false)
+        .create_poll(
+            "Secret?".into(),
+            labels(2),
+            citizens(),
+            Secrecy::Secret,
+            Revoting::Refused,
+        )
         .unwrap();
     assert_eq!(voting.poll(secret).unwrap().reveal_end, 24);
 }
@@ -139,7 +146,13 @@ fn opening_fixes_snapshot_and_deadlines() {
 fn polls_need_two_to_max_options_and_short_texts() {
     let mut voting = voting();
     let mut open = |question: &str, options| {
-        voting.create_poll(question.into(), options, citizens(), false, false)
+        voting.create_poll(
+            question.into(),
+            options,
+            citizens(),
+            Secrecy::Public,
+            Revoting::Refused,
+        )
     };
     assert_eq!(open("?", labels(1)), Err(VotingError::BadOptionCount));
     assert_eq!(
@@ -165,8 +178,8 @@ fn polls_need_two_to_max_options_and_short_texts() {
             "?".into(),
             labels(2),
             Electorate::People { kinds: 0 },
-            false,
-            false
+            Secrecy::Public,
+            Revoting::Refused
         ),
         Err(VotingError::EmptyElectorate)
     );
@@ -182,7 +195,8 @@ fn proposals_carry_a_bounded_list_of_calls() {
         input: vec![0; input],
         value: 0,
     };
-    let mut propose = |calls| voting.propose("Pause".into(), calls, false, false);
+    let mut propose =
+        |calls| voting.propose("Pause".into(), calls, Secrecy::Public, Revoting::Refused);
     assert_eq!(
         propose(vec![call(0); MAX_CALLS + 1]),
         Err(VotingError::TooManyCalls)
@@ -193,7 +207,7 @@ fn proposals_carry_a_bounded_list_of_calls() {
     );
     assert_eq!(propose(vec![call(0); MAX_CALLS]), Ok(0));
     let id = propose(vec![call(MAX_CALL_INPUT); 2]).unwrap();
-    assert!(voting.poll(id).unwrap().proposal);
+    assert_eq!(voting.poll(id).unwrap().kind, PollKind::Proposal);
     assert_eq!(voting.poll(id).unwrap().options, 2);
     assert_eq!(voting.proposal_calls(id), vec![call(MAX_CALL_INPUT); 2]);
 }
@@ -202,7 +216,13 @@ fn proposals_carry_a_bounded_list_of_calls() {
 fn the_state_follows_the_block_number() {
     let mut voting = voting();
     let id = voting
-        .create_poll("?".into(), labels(2), citizens(), true, false)
+        .create_poll(
+            "?".into(),
+            labels(2),
+            citizens(),
+            Secrecy::Secret,
+            Revoting::Refused,
+        )
         .unwrap();
     assert_eq!(voting.state(id), Ok(PollState::Pending));
     advance(2);
@@ -240,7 +260,13 @@ fn choices_and_ballot_kinds_are_checked() {
     let mut voting = voting();
     let public = bobs_poll(&mut voting);
     let secret = voting
-        .create_poll("?".into(), labels(2), citizens(), true, false)
+        .create_poll(
+            "?".into(),
+            labels(2),
+            citizens(),
+            Secrecy::Secret,
+            Revoting::Refused,
+        )
         .unwrap();
     advance(3);
     assert_eq!(voting.cast_vote(public, 3), Err(VotingError::InvalidChoice));
@@ -274,7 +300,12 @@ fn only_proposals_that_succeeded_are_queued_and_only_queued_ones_executed() {
     let mut voting = voting();
     let poll = bobs_poll(&mut voting);
     let proposal = voting
-        .propose("Nothing".into(), Vec::new(), false, false)
+        .propose(
+            "Nothing".into(),
+            Vec::new(),
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .unwrap();
     assert_eq!(voting.queue(poll), Err(VotingError::NotAProposal));
     assert_eq!(voting.queue(proposal), Err(VotingError::NotSucceeded));
@@ -355,16 +386,6 @@ fn a_tally_counts_abstentions_for_quorum_and_names_a_single_leader() {
 }
 
 #[ink::test]
-fn quorum_is_rounded_up_without_overflow() {
-    assert_eq!(share_rounded_up(200, 2_500), 50);
-    assert_eq!(share_rounded_up(201, 2_500), 51);
-    assert_eq!(share_rounded_up(0, 2_500), 0);
-    assert_eq!(share_rounded_up(7, 0), 0);
-    assert_eq!(share_rounded_up(u128::MAX, 10_000), u128::MAX);
-    assert_eq!(share_rounded_up(u128::MAX, 5_000), u128::MAX / 2 + 1);
-}
-
-#[ink::test]
 fn a_commitment_binds_poll_voter_choice_and_salt() {
     let a = accounts();
     let base = commitment(1, a.bob, 0, [7; 32]);
@@ -393,11 +414,11 @@ fn electorate() {
 
 /// Alice (the guardian) opens a poll for citizens, two options, at block 0: voting from
 /// block 3 to 12, revealing (if secret) until 17.
-fn citizens_poll(voting: &mut EVoting, secret: bool, revote: bool) -> u32 {
+fn citizens_poll(voting: &mut EVoting, secrecy: Secrecy, revoting: Revoting) -> u32 {
     electorate();
     act_as(accounts().alice);
     voting
-        .create_poll("Trees?".into(), labels(2), citizens(), secret, revote)
+        .create_poll("Trees?".into(), labels(2), citizens(), secrecy, revoting)
         .unwrap()
 }
 
@@ -405,7 +426,7 @@ fn citizens_poll(voting: &mut EVoting, secret: bool, revote: bool) -> u32 {
 fn one_person_one_vote_among_the_kinds_at_the_snapshot() {
     let mut voting = voting();
     let a = accounts();
-    let poll = citizens_poll(&mut voting, false, false);
+    let poll = citizens_poll(&mut voting, Secrecy::Public, Revoting::Refused);
     advance(3);
     act_as(a.bob);
     assert_eq!(voting.cast_vote(poll, 1), Ok(()));
@@ -431,7 +452,7 @@ fn one_person_one_vote_among_the_kinds_at_the_snapshot() {
 fn a_revote_replaces_the_earlier_one() {
     let mut voting = voting();
     let bob = accounts().bob;
-    let poll = citizens_poll(&mut voting, false, true);
+    let poll = citizens_poll(&mut voting, Secrecy::Public, Revoting::Replaces);
     advance(3);
     act_as(bob);
     voting.cast_vote(poll, 0).unwrap();
@@ -443,7 +464,7 @@ fn a_revote_replaces_the_earlier_one() {
 #[ink::test]
 fn voting_runs_until_the_deadline_block_inclusive() {
     let mut voting = voting();
-    let poll = citizens_poll(&mut voting, false, false);
+    let poll = citizens_poll(&mut voting, Secrecy::Public, Revoting::Refused);
     advance(12);
     act_as(accounts().bob);
     assert_eq!(voting.cast_vote(poll, 0), Ok(()));
@@ -462,8 +483,8 @@ fn the_electorate_keeps_only_known_kinds() {
             "Trees?".into(),
             labels(2),
             Electorate::People { kinds: 0b1111_0001 },
-            false,
-            false,
+            Secrecy::Public,
+            Revoting::Refused,
         )
         .unwrap();
     assert_eq!(voting.poll(poll).unwrap().electorate, citizens());
@@ -486,8 +507,8 @@ fn coins_weigh_by_voting_power_and_quorum_by_supply() {
             "Budget?".into(),
             labels(2),
             Electorate::Tokens,
-            false,
-            false,
+            Secrecy::Public,
+            Revoting::Refused,
         )
         .unwrap();
     advance(3);
@@ -515,7 +536,13 @@ fn proposers_need_the_threshold_of_voting_power_unless_guardian() {
     .unwrap();
     advance(1);
     let open = |voting: &mut EVoting| {
-        voting.create_poll("Q".into(), labels(2), Electorate::Tokens, false, false)
+        voting.create_poll(
+            "Q".into(),
+            labels(2),
+            Electorate::Tokens,
+            Secrecy::Public,
+            Revoting::Refused,
+        )
     };
     act_as(a.bob);
     for (power, answer) in [
@@ -534,8 +561,8 @@ fn proposers_need_the_threshold_of_voting_power_unless_guardian() {
 fn a_secret_ballot_is_committed_then_revealed_until_the_reveal_end() {
     let mut voting = voting();
     let a = accounts();
-    let public = citizens_poll(&mut voting, false, false);
-    let secret = citizens_poll(&mut voting, true, false);
+    let public = citizens_poll(&mut voting, Secrecy::Public, Revoting::Refused);
+    let secret = citizens_poll(&mut voting, Secrecy::Secret, Revoting::Refused);
     advance(3);
     act_as(a.bob);
     let salt = [7; 32];
@@ -571,10 +598,20 @@ fn a_proposal_executes_between_its_timelock_and_its_expiry() {
     let day = config().timelock_ms;
     act_as(accounts().alice);
     let proposal = voting
-        .propose("Nothing to do".into(), Vec::new(), false, false)
+        .propose(
+            "Nothing to do".into(),
+            Vec::new(),
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .unwrap();
     let again = voting
-        .propose("Nothing either".into(), Vec::new(), false, false)
+        .propose(
+            "Nothing either".into(),
+            Vec::new(),
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .unwrap();
     advance(3);
     act_as(accounts().bob);
@@ -620,7 +657,12 @@ fn a_proposal_is_decided_by_the_governance_electorate_whoever_proposes() {
     let a = accounts();
     act_as(a.django); // a resident (and e-voting's address), not of the electorate
     let proposal = voting
-        .propose("Mine".into(), Vec::new(), false, false)
+        .propose(
+            "Mine".into(),
+            Vec::new(),
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .unwrap();
     assert_eq!(voting.poll(proposal).unwrap().electorate, citizens());
     advance(3);
@@ -639,7 +681,12 @@ fn a_proposal_is_decided_by_the_governance_electorate_whoever_proposes() {
     };
     voting.set_config(by_tokens).unwrap();
     let later = voting
-        .propose("Later".into(), Vec::new(), false, false)
+        .propose(
+            "Later".into(),
+            Vec::new(),
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .unwrap();
     assert_eq!(voting.poll(later).unwrap().electorate, Electorate::Tokens);
     assert_eq!(voting.poll(proposal).unwrap().electorate, citizens());
@@ -652,7 +699,12 @@ fn a_proposal_keeps_the_timelock_and_grace_it_was_opened_under() {
     let a = accounts();
     act_as(a.alice);
     let proposal = voting
-        .propose("Nothing".into(), Vec::new(), false, false)
+        .propose(
+            "Nothing".into(),
+            Vec::new(),
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .unwrap();
     // Governance lengthens the timelock and shortens the grace while it is open.
     advance(1);
@@ -685,7 +737,7 @@ fn a_card_that_expired_by_the_opening_does_not_vote() {
         w.expiries.insert(a.bob, opening);
         w.expiries.insert(a.charlie, opening + 1);
     });
-    let poll = citizens_poll(&mut voting, false, false);
+    let poll = citizens_poll(&mut voting, Secrecy::Public, Revoting::Refused);
     advance(3);
     act_as(a.bob);
     assert_eq!(voting.cast_vote(poll, 0), Err(VotingError::NotEligible));
@@ -739,16 +791,26 @@ fn the_guardian_cannot_cancel_its_own_replacement_which_comes_alone() {
         voting.propose(
             "Shielded".into(),
             vec![replace.clone(), other],
-            false,
-            false
+            Secrecy::Public,
+            Revoting::Refused
         ),
         Err(VotingError::GuardianChangeNotAlone)
     );
     let proposal = voting
-        .propose("New guardian".into(), vec![replace], false, false)
+        .propose(
+            "New guardian".into(),
+            vec![replace],
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .unwrap();
     let ordinary = voting
-        .propose("Other".into(), Vec::new(), false, false)
+        .propose(
+            "Other".into(),
+            Vec::new(),
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .unwrap();
     act_as(a.alice); // the guardian
     assert_eq!(voting.cancel(proposal), Err(VotingError::NotAllowed));
@@ -771,12 +833,22 @@ fn members_of_the_governance_electorate_may_always_propose() {
     advance(1);
     act_as(a.bob);
     assert_eq!(
-        voting.propose("Mine".into(), Vec::new(), false, false),
+        voting.propose(
+            "Mine".into(),
+            Vec::new(),
+            Secrecy::Public,
+            Revoting::Refused
+        ),
         Ok(0)
     );
     act_as(a.django);
     assert_eq!(
-        voting.propose("Not a citizen".into(), Vec::new(), false, false),
+        voting.propose(
+            "Not a citizen".into(),
+            Vec::new(),
+            Secrecy::Public,
+            Revoting::Refused
+        ),
         Err(VotingError::BelowThreshold)
     );
     // Under a token electorate, a threshold above the supply is refused.

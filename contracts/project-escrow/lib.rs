@@ -41,26 +41,34 @@
 //! The admin seat moves in two steps: `offer_admin(to)`, then `accept_admin()` by `to`
 //! (city-traits' [`Admin`](city_traits::Admin), selectors `Admin::offer_admin` and so on).
 //!
+//! The accounts live in a plain module, [`ledger`], unit-tested without an ink!
+//! environment: the plan, funding, inspection and disputes, releases, cancellation and
+//! refunds, as values in and values or an error out. The messages check the caller, ask
+//! the registry, the token and the chain what only they know (roles, the transfer
+//! policy, which accounts are contracts), write what the ledger returns, emit the events
+//! and move the coins.
+//!
 //! Every message checks before it writes and writes before it calls the token
 //! (checks-effects-interactions); the token is called without permission to re-enter, so a
 //! token that calls back traps and the whole call reverts.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
+pub mod ledger;
 #[cfg(test)]
 mod tests;
 
 #[ink::contract]
 mod project_escrow {
     use city_traits::{
-        mul_div_floor, Admin, AdminError, AdminSeat, CivicRole, EscrowError, Milestone,
-        MilestoneIndex, MilestonePlan, MilestoneState, Project, ProjectId, ProjectState, Role,
-        TransferPolicy, Wage, MAX_INSPECTORS, MAX_MILESTONES, MAX_PAYMENTS_PER_RELEASE,
-        MAX_WAGE_ROLL,
+        Admin, AdminError, AdminSeat, CivicRole, EscrowError, Milestone, MilestoneIndex,
+        MilestonePlan, Project, ProjectId, ProjectState, Role, TransferPolicy, Wage,
     };
     use ink::{
         prelude::vec::Vec,
         storage::{Lazy, Mapping},
     };
+
+    use crate::ledger;
 
     /// The admin seat and the number of projects.
     #[derive(Debug, Clone)]
@@ -320,7 +328,10 @@ mod project_escrow {
         pub fn refundable(&self, project: ProjectId, funder: AccountId) -> Balance {
             self.projects
                 .get(project)
-                .and_then(|data| self.refund_due(project, &data, funder).ok())
+                .and_then(|data| {
+                    let (given, claimed) = self.funder(project, funder);
+                    ledger::refund_due(&data, given, claimed).ok()
+                })
                 .unwrap_or_default()
         }
 
@@ -358,42 +369,16 @@ mod project_escrow {
             funding_deadline: Timestamp,
             needs_approval: bool,
         ) -> Result<ProjectId> {
-            if milestones.is_empty() || milestones.len() > MAX_MILESTONES {
-                return Err(EscrowError::BadMilestones);
-            }
-            if inspectors.is_empty() || inspectors.len() > MAX_INSPECTORS {
-                return Err(EscrowError::BadInspectors);
-            }
-            if funding_deadline <= self.env().block_timestamp() {
-                return Err(EscrowError::DeadlinePassed);
-            }
-            let mut target: Balance = 0;
-            let mut planned = Vec::new();
-            for plan in &milestones {
-                let milestone = plan_milestone(plan, contractor)?;
-                let cost = milestone.cost().ok_or(EscrowError::Overflow)?;
-                if cost == 0 {
-                    return Err(EscrowError::BadMilestones);
-                }
-                target = target.checked_add(cost).ok_or(EscrowError::Overflow)?;
-                planned.push(milestone);
-            }
-            let workers = || {
-                milestones
-                    .iter()
-                    .flat_map(|plan| &plan.wages)
-                    .map(|w| w.worker)
-            };
-            let paid_by_it = |inspector: &AccountId| {
-                *inspector == contractor || workers().any(|worker| worker == *inspector)
-            };
-            if inspectors.iter().any(paid_by_it) {
-                return Err(EscrowError::BadInspectors);
-            }
+            let now = self.env().block_timestamp();
+            let (target, planned) = ledger::plan(
+                (&contractor, &inspectors),
+                &milestones,
+                (funding_deadline, now),
+            )?;
             let is_contract = |account: &AccountId| self.env().is_contract(account);
             if is_contract(&contractor)
                 || inspectors.iter().any(is_contract)
-                || workers().any(|worker| is_contract(&worker))
+                || ledger::workers(&milestones).any(|worker| is_contract(&worker))
             {
                 return Err(EscrowError::ContractPayee);
             }
@@ -415,7 +400,10 @@ mod project_escrow {
             let creator = self.env().caller();
             let mut settings = self.settings();
             let id = settings.projects;
-            settings.projects = id.checked_add(1).ok_or(EscrowError::Overflow)?;
+            let Some(next) = id.checked_add(1) else {
+                return Err(EscrowError::Overflow);
+            };
+            settings.projects = next;
             self.settings.set(&settings);
             // At most MAX_MILESTONES milestones.
             let count = MilestoneIndex::try_from(planned.len()).unwrap_or(u8::MAX);
@@ -472,17 +460,7 @@ mod project_escrow {
         pub fn fund(&mut self, project: ProjectId, amount: Balance) -> Result<()> {
             let funder = self.env().caller();
             let mut data = self.project_or_refuse(project)?;
-            if amount == 0 {
-                return Err(EscrowError::ZeroAmount);
-            }
-            if data.state != ProjectState::Funding
-                || self.env().block_timestamp() >= data.funding_deadline
-            {
-                return Err(EscrowError::FundingClosed);
-            }
-            if amount > data.target.saturating_sub(data.funded) {
-                return Err(EscrowError::OverFunding);
-            }
+            ledger::ensure_fundable(&data, amount, self.env().block_timestamp())?;
             let token = self.civic_token();
             if token.transfer_policy() == TransferPolicy::Civic
                 && !token.has_role(funder, Role::ServiceProvider)
@@ -490,17 +468,8 @@ mod project_escrow {
                 return Err(EscrowError::PolicyForbidsFunding);
             }
             let given = self.contribution(project, funder);
-            if given == 0 {
-                data.funders = data.funders.checked_add(1).ok_or(EscrowError::Overflow)?;
-            }
-            // Both stay within the target, which is a Balance.
-            data.funded = data.funded.saturating_add(amount);
-            self.contributions
-                .insert((project, funder), &given.saturating_add(amount));
-            let complete = data.funded == data.target;
-            if complete {
-                data.state = ProjectState::Funded;
-            }
+            let (contribution, complete) = ledger::fund(&mut data, given, amount)?;
+            self.contributions.insert((project, funder), &contribution);
             self.projects.insert(project, &data);
             let escrow = self.env().account_id();
             self.token()
@@ -528,10 +497,7 @@ mod project_escrow {
         pub fn approve_project(&mut self, project: ProjectId) -> Result<()> {
             self.ensure_admin()?;
             let mut data = self.project_or_refuse(project)?;
-            if !data.needs_approval || data.approved || data.state == ProjectState::Canceled {
-                return Err(EscrowError::ApprovalNotNeeded);
-            }
-            data.approved = true;
+            ledger::approve(&mut data)?;
             self.projects.insert(project, &data);
             self.env().emit_event(ProjectApproved { project });
             Ok(())
@@ -542,7 +508,7 @@ mod project_escrow {
         ///
         /// # Errors
         /// `UnknownProject`, `NotInspector`, `NotFunded`, `NotApproved`,
-        /// `NotCurrentMilestone`, `WrongMilestoneState`.
+        /// `NotCurrentMilestone`, `UnknownMilestone`, `WrongMilestoneState`.
         ///
         /// # Events
         /// `MilestoneInspected` with `approved: true`.
@@ -560,7 +526,7 @@ mod project_escrow {
         ///
         /// # Errors
         /// `UnknownProject`, `NotInspector`, `NotFunded`, `NotApproved`,
-        /// `NotCurrentMilestone`, `WrongMilestoneState`.
+        /// `NotCurrentMilestone`, `UnknownMilestone`, `WrongMilestoneState`.
         ///
         /// # Events
         /// `MilestoneInspected` with `approved: false`.
@@ -589,13 +555,7 @@ mod project_escrow {
             if self.env().caller() != data.contractor {
                 return Err(EscrowError::NotContractor);
             }
-            if data.state != ProjectState::Funded {
-                return Err(EscrowError::NotFunded);
-            }
-            if milestone.state != MilestoneState::Rejected {
-                return Err(EscrowError::WrongMilestoneState);
-            }
-            milestone.state = MilestoneState::Disputed;
+            ledger::dispute(&data, &mut milestone)?;
             self.milestones.insert((project, index), &milestone);
             self.env().emit_event(DisputeOpened {
                 project,
@@ -623,17 +583,11 @@ mod project_escrow {
             let by = self.ensure_admin()?;
             let mut data = self.project_or_refuse(project)?;
             let mut milestone = self.milestone_or_refuse(project, index)?;
-            if data.state != ProjectState::Funded {
-                return Err(EscrowError::NotFunded);
-            }
-            if milestone.state != MilestoneState::Disputed {
-                return Err(EscrowError::WrongMilestoneState);
-            }
+            ledger::resolve(&mut data, &mut milestone, release)?;
             if release {
-                milestone.state = MilestoneState::Approved;
                 self.milestones.insert((project, index), &milestone);
             } else {
-                self.cancel_now(project, &mut data, by);
+                self.canceled(project, &data, by);
             }
             self.env().emit_event(DisputeResolved {
                 project,
@@ -660,53 +614,28 @@ mod project_escrow {
         pub fn release(&mut self, project: ProjectId, index: MilestoneIndex) -> Result<u32> {
             let mut data = self.project_or_refuse(project)?;
             let mut milestone = self.milestone_or_refuse(project, index)?;
-            self.ensure_open_for_work(&data, index)?;
-            if milestone.state != MilestoneState::Approved {
-                return Err(EscrowError::WrongMilestoneState);
-            }
-            // Effects: the ledger, for every payment of this call, before any transfer.
             let roll = self.wage_rolls.get((project, index)).unwrap_or_default();
-            let first = usize::try_from(milestone.workers_paid).unwrap_or(usize::MAX);
-            let batch: Vec<Wage> = roll
-                .iter()
-                .skip(first)
-                .take(MAX_PAYMENTS_PER_RELEASE as usize)
-                .copied()
-                .collect();
-            // At most MAX_PAYMENTS_PER_RELEASE; the sums below stay within the milestone's
-            // cost, part of the funded amount, which is a Balance.
-            let mut payments = u32::try_from(batch.len()).unwrap_or(u32::MAX);
-            milestone.workers_paid = milestone.workers_paid.saturating_add(payments);
-            for wage in &batch {
-                let paid = self.paid_to_worker(project, wage.worker);
-                self.paid_to_workers
-                    .insert((project, wage.worker), &paid.saturating_add(wage.amount));
-                data.released = data.released.saturating_add(wage.amount);
-            }
-            let pay_contractor =
-                milestone.workers_paid == milestone.workers && payments < MAX_PAYMENTS_PER_RELEASE;
+            let payout = ledger::release(&mut data, (index, &mut milestone), &roll)?;
             let is_contract = |account: &AccountId| self.env().is_contract(account);
-            if batch.iter().any(|wage| is_contract(&wage.worker))
-                || (pay_contractor && is_contract(&data.contractor))
+            if payout.wages.iter().any(|wage| is_contract(&wage.worker))
+                || (payout.contractor.is_some() && is_contract(&data.contractor))
             {
                 return Err(EscrowError::ContractPayee);
             }
-            if pay_contractor {
-                payments = payments.saturating_add(1);
-                milestone.state = MilestoneState::Released;
-                data.released = data.released.saturating_add(milestone.contractor_amount);
-                data.current = data.current.saturating_add(1);
-                if data.current == data.milestones {
-                    data.state = ProjectState::Completed;
-                }
+            // Effects: the ledger, for every payment of this call, before any transfer.
+            for wage in &payout.wages {
+                let paid = self.paid_to_worker(project, wage.worker);
+                self.paid_to_workers
+                    .insert((project, wage.worker), &paid.saturating_add(wage.amount));
             }
             self.milestones.insert((project, index), &milestone);
             self.projects.insert(project, &data);
 
             // Interactions: the transfers; any refusal reverts everything above.
-            for wage in batch {
+            let transfers = payout.transfers();
+            for wage in payout.wages {
                 if !cfg!(feature = "broken-unpaid-wages") {
-                    self.pay(wage.worker, wage.amount)?;
+                    self.pay(&wage.worker, wage.amount)?;
                 }
                 self.env().emit_event(WagePaid {
                     project,
@@ -715,16 +644,16 @@ mod project_escrow {
                     amount: wage.amount,
                 });
             }
-            if pay_contractor {
-                self.pay(data.contractor, milestone.contractor_amount)?;
+            if let Some(amount) = payout.contractor {
+                self.pay(&data.contractor, amount)?;
                 self.env().emit_event(MilestoneReleased {
                     project,
                     milestone: index,
                     contractor: data.contractor,
-                    amount: milestone.contractor_amount,
+                    amount,
                 });
             }
-            Ok(payments)
+            Ok(transfers)
         }
 
         /// Cancels a project: the admin may until it is completed; anyone may once the
@@ -740,13 +669,9 @@ mod project_escrow {
         pub fn cancel_project(&mut self, project: ProjectId) -> Result<()> {
             let by = self.env().caller();
             let mut data = self.project_or_refuse(project)?;
-            let open = matches!(data.state, ProjectState::Funding | ProjectState::Funded);
-            let funding_failed = data.state == ProjectState::Funding
-                && self.env().block_timestamp() >= data.funding_deadline;
-            if !open || (by != self.settings().admin.holder() && !funding_failed) {
-                return Err(EscrowError::NotCancelable);
-            }
-            self.cancel_now(project, &mut data, by);
+            let by_admin = by == self.settings().admin.holder();
+            ledger::cancel(&mut data, by_admin, self.env().block_timestamp())?;
+            self.canceled(project, &data, by);
             Ok(())
         }
 
@@ -765,13 +690,11 @@ mod project_escrow {
         pub fn claim_refund(&mut self, project: ProjectId) -> Result<Balance> {
             let funder = self.env().caller();
             let mut data = self.project_or_refuse(project)?;
-            let amount = self.refund_due(project, &data, funder)?;
+            let (given, claimed) = self.funder(project, funder);
+            let amount = ledger::refund(&mut data, given, claimed)?;
             self.refunds.insert((project, funder), &amount);
-            // Within the unreleased funds, which are a Balance.
-            data.refunded = data.refunded.saturating_add(amount);
-            data.refunds_claimed = data.refunds_claimed.saturating_add(1);
             self.projects.insert(project, &data);
-            self.pay(funder, amount)?;
+            self.pay(&funder, amount)?;
             self.env().emit_event(RefundClaimed {
                 project,
                 funder,
@@ -794,9 +717,11 @@ mod project_escrow {
         }
 
         fn project_or_refuse(&self, project: ProjectId) -> Result<Project> {
-            self.projects
-                .get(project)
-                .ok_or(EscrowError::UnknownProject)
+            // Not `ok_or`: see the ledger's module docs.
+            match self.projects.get(project) {
+                Some(data) => Ok(data),
+                None => Err(EscrowError::UnknownProject),
+            }
         }
 
         fn milestone_or_refuse(
@@ -804,24 +729,18 @@ mod project_escrow {
             project: ProjectId,
             index: MilestoneIndex,
         ) -> Result<Milestone> {
-            self.milestones
-                .get((project, index))
-                .ok_or(EscrowError::UnknownMilestone)
+            match self.milestones.get((project, index)) {
+                Some(milestone) => Ok(milestone),
+                None => Err(EscrowError::UnknownMilestone),
+            }
         }
 
-        /// Refuses work on a milestone of a project not funded, not approved, or not at
-        /// that milestone.
-        fn ensure_open_for_work(&self, data: &Project, index: MilestoneIndex) -> Result<()> {
-            if data.state != ProjectState::Funded {
-                return Err(EscrowError::NotFunded);
-            }
-            if data.needs_approval && !data.approved {
-                return Err(EscrowError::NotApproved);
-            }
-            if index != data.current {
-                return Err(EscrowError::NotCurrentMilestone);
-            }
-            Ok(())
+        /// What `funder` gave to a project, and whether it claimed its refund.
+        fn funder(&self, project: ProjectId, funder: AccountId) -> (Balance, bool) {
+            (
+                self.contribution(project, funder),
+                self.refunds.contains((project, funder)),
+            )
         }
 
         fn inspect(
@@ -840,22 +759,9 @@ mod project_escrow {
             {
                 return Err(EscrowError::NotInspector);
             }
-            self.ensure_open_for_work(&data, index)?;
+            ledger::ensure_open_for_work(&data, index)?;
             let mut milestone = self.milestone_or_refuse(project, index)?;
-            let allowed = match milestone.state {
-                MilestoneState::Pending => true,
-                MilestoneState::Rejected => approved,
-                _ => false,
-            };
-            if !allowed {
-                return Err(EscrowError::WrongMilestoneState);
-            }
-            milestone.state = if approved {
-                MilestoneState::Approved
-            } else {
-                MilestoneState::Rejected
-            };
-            milestone.report = Some(report);
+            ledger::inspect(&mut milestone, approved, report)?;
             self.milestones.insert((project, index), &milestone);
             self.env().emit_event(MilestoneInspected {
                 project,
@@ -867,8 +773,8 @@ mod project_escrow {
             Ok(())
         }
 
-        fn cancel_now(&mut self, project: ProjectId, data: &mut Project, by: AccountId) {
-            data.state = ProjectState::Canceled;
+        /// Writes a project just canceled by `by`.
+        fn canceled(&mut self, project: ProjectId, data: &Project, by: AccountId) {
             self.projects.insert(project, data);
             self.env().emit_event(ProjectCanceled {
                 project,
@@ -877,44 +783,13 @@ mod project_escrow {
             });
         }
 
-        /// What `funder` may claim from `data` now.
-        fn refund_due(
-            &self,
-            project: ProjectId,
-            data: &Project,
-            funder: AccountId,
-        ) -> Result<Balance> {
-            if data.state != ProjectState::Canceled {
-                return Err(EscrowError::NotCanceled);
-            }
-            let given = self.contribution(project, funder);
-            if given == 0 || self.refunds.contains((project, funder)) {
-                return Err(EscrowError::NothingToRefund);
-            }
-            let last = data.refunds_claimed.saturating_add(1) == data.funders;
-            // The broken variant pays the last funder its share too, leaving the dust.
-            if last && !cfg!(feature = "broken-refund-dust") {
-                return Ok(data.held());
-            }
-            let unreleased = data.funded.saturating_sub(data.released);
-            if cfg!(feature = "broken-refund-arithmetic") {
-                // The deliberately broken variant of the fuzzer's self-test.
-                return given
-                    .checked_mul(unreleased)
-                    .and_then(|product| product.checked_div(data.funded))
-                    .ok_or(EscrowError::Overflow);
-            }
-            // `given <= funded`, so the share is at most `unreleased` and always fits.
-            Ok(mul_div_floor(given, unreleased, data.funded).unwrap_or_default())
-        }
-
         /// Transfers `amount` of the escrow's tokens to `to`; a refusal reverts the call.
-        fn pay(&self, to: AccountId, amount: Balance) -> Result<()> {
+        fn pay(&self, to: &AccountId, amount: Balance) -> Result<()> {
             if amount == 0 {
                 return Ok(());
             }
             self.token()
-                .transfer(to, amount, Vec::new())
+                .transfer(*to, amount, Vec::new())
                 .map_err(EscrowError::TokenRefused)
         }
     }
@@ -989,34 +864,5 @@ mod project_escrow {
             self.env().emit_event(transferred);
             Ok(())
         }
-    }
-
-    /// Checks a milestone's plan (the wage roll: bounded, positive wages, each worker once,
-    /// not the contractor) and sums it.
-    pub fn plan_milestone(plan: &MilestonePlan, contractor: AccountId) -> Result<Milestone> {
-        let wages = &plan.wages;
-        if wages.len() > MAX_WAGE_ROLL {
-            return Err(EscrowError::BadWageRoll);
-        }
-        let mut total: Balance = 0;
-        for (index, wage) in wages.iter().enumerate() {
-            let repeated = wages[..index].iter().any(|w| w.worker == wage.worker);
-            if wage.amount == 0 || wage.worker == contractor || repeated {
-                return Err(EscrowError::BadWageRoll);
-            }
-            total = total
-                .checked_add(wage.amount)
-                .ok_or(EscrowError::Overflow)?;
-        }
-        Ok(Milestone {
-            contractor_amount: plan.contractor_amount,
-            wages: total,
-            // At most MAX_WAGE_ROLL workers.
-            workers: u32::try_from(wages.len()).unwrap_or(u32::MAX),
-            workers_paid: 0,
-            due: plan.due,
-            state: MilestoneState::Pending,
-            report: None,
-        })
     }
 }

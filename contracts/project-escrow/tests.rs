@@ -1,7 +1,9 @@
-//! Off-chain unit tests: the admin seat, the checks on a project's plan, queries, and
-//! funding, inspection, disputes, release and refunds against stand-ins for the registry
-//! and the token (city-traits' `fakes`: ink! 5's off-chain environment cannot call another
-//! contract). The escrow between the real contracts is tested on the Wasm in the harness.
+//! Off-chain unit tests of the messages: the admin seat, the checks on a project's plan,
+//! queries, and funding, inspection, disputes, release and refunds against stand-ins for
+//! the registry and the token (city-traits' `fakes`: ink! 5's off-chain environment cannot
+//! call another contract). The ledger's rules are tested in `ledger.rs`, without an ink!
+//! environment. The escrow between the real contracts is tested on the Wasm in the
+//! harness.
 
 use crate::project_escrow::*;
 use city_traits::{
@@ -121,31 +123,6 @@ fn a_plan_is_checked_before_anything_is_asked() {
     }
     assert_eq!(escrow.project_count(), 0);
     assert_eq!(test::recorded_events().count(), 0);
-}
-
-#[ink::test]
-fn a_wage_roll_pays_each_registered_worker_once_and_never_the_contractor() {
-    let a = accounts();
-    let milestone = plan_milestone(&plan(500, 3), a.charlie).unwrap();
-    assert_eq!(
-        (milestone.wages, milestone.workers, milestone.workers_paid),
-        (300, 3, 0)
-    );
-    assert_eq!(milestone.cost(), Some(800));
-    assert_eq!(milestone.state, MilestoneState::Pending);
-
-    let mut twice = plan(500, 2);
-    twice.wages.push(twice.wages[0]);
-    let mut contractor = plan(500, 1);
-    contractor.wages[0].worker = a.charlie;
-    let mut unpaid = plan(500, 1);
-    unpaid.wages[0].amount = 0;
-    for broken in [twice, contractor, unpaid] {
-        assert_eq!(
-            plan_milestone(&broken, a.charlie),
-            Err(EscrowError::BadWageRoll)
-        );
-    }
 }
 
 #[ink::test]

@@ -175,6 +175,44 @@ pub enum Status {
     Canceled,
 }
 
+/// What a poll decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum PollKind {
+    /// A question with 2 to [`MAX_OPTIONS`] labelled options, put to the electorate it
+    /// names; it executes nothing. Carried by one option ahead of all others.
+    Consultation,
+    /// For or Against a list of calls, decided by the governance electorate; carried by
+    /// more For than Against, then queued and executed.
+    Proposal,
+}
+
+/// How ballots are cast.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum Secrecy {
+    /// Votes are cast in the open and counted as they come.
+    Public,
+    /// Ballots are committed as hashes while voting (see [`commitment`]) and revealed
+    /// in the reveal period after it; a commitment never revealed is reported, not
+    /// counted.
+    Secret,
+}
+
+/// What a voter's second vote does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum Revoting {
+    /// The first vote (or commitment) is the voter's only one: another is refused.
+    Refused,
+    /// A re-vote replaces the earlier vote (or commitment), which is taken off the tally
+    /// first: the last one counts, as in Estonia's i-voting.
+    Replaces,
+}
+
 /// A poll or proposal. Its snapshot and deadlines are fixed when it opens.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
@@ -184,12 +222,9 @@ pub struct Poll {
     pub electorate: Electorate,
     /// The number of options; a proposal has two, [`FOR`] and [`AGAINST`].
     pub options: u8,
-    /// A proposal decides For or Against and may carry calls; a poll consults.
-    pub proposal: bool,
-    /// Ballots are committed as hashes while voting and revealed after.
-    pub secret: bool,
-    /// A voter may vote again; the last vote counts.
-    pub revote: bool,
+    pub kind: PollKind,
+    pub secrecy: Secrecy,
+    pub revoting: Revoting,
     /// The block whose end fixes who may vote and with what weight.
     pub snapshot: BlockNumber,
     /// The last block of voting; voting starts at `snapshot + 1`.
@@ -214,15 +249,15 @@ impl Poll {
     }
 
     /// Whether the votes in `tally` decide the poll: at least `quorum` votes counted and,
-    /// for a proposal, more For than Against; for a poll, one option ahead of all others.
+    /// for a proposal, more For than Against; for a consultation, one option ahead of
+    /// all others.
     pub fn carried(&self, tally: &Tally, quorum: Balance) -> bool {
         if tally.counted() < quorum {
             return false;
         }
-        if self.proposal {
-            tally.votes_for(FOR) > tally.votes_for(AGAINST)
-        } else {
-            tally.leader().is_some()
+        match self.kind {
+            PollKind::Proposal => tally.votes_for(FOR) > tally.votes_for(AGAINST),
+            PollKind::Consultation => tally.leader().is_some(),
         }
     }
 }
@@ -400,11 +435,12 @@ pub enum VotingError {
     /// The voter had no live identity of an allowed kind (or its card had expired by the
     /// poll's opening), or no voting power, at the snapshot.
     NotEligible,
-    /// The voter already voted (or committed) and the poll does not allow re-voting.
+    /// The voter already voted (or committed) and the poll's re-votes are
+    /// [`Revoting::Refused`].
     AlreadyVoted,
-    /// This poll takes secret ballots: commit, then reveal.
+    /// This poll takes [`Secrecy::Secret`] ballots: commit, then reveal.
     SecretBallot,
-    /// This poll takes public votes.
+    /// This poll takes [`Secrecy::Public`] votes.
     NotSecret,
     /// Secret ballots are revealed only after voting and before the reveal period ends.
     NotRevealing,

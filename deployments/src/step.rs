@@ -131,8 +131,8 @@ pub fn civic_step(
                 "\"Plant trees along the new levee?\"".into(),
                 "[\"Yes\", \"No\"]".into(),
                 electorate,
-                "false".into(),
-                "true".into(),
+                "Public".into(),
+                "Replaces".into(),
             ],
         )?
         .ok()?;

@@ -7,7 +7,8 @@ use crate::{EscrowStep, RewardsStep, TokenStep, VotingStep};
 use std::collections::BTreeMap;
 
 use city_traits::{
-    Electorate, IdentityKind, Poll, PollId, ProjectState, Role, TransferPolicy, Vote, AGAINST, FOR,
+    Electorate, IdentityKind, Poll, PollId, PollKind, ProjectState, Role, TransferPolicy, Vote,
+    AGAINST, FOR,
 };
 use ink::primitives::AccountId;
 
@@ -96,7 +97,7 @@ fn decided_by_the_governance_electorate(city: &mut City, poll: PollId) -> Calls 
         .poll(poll)
         .value
         .ok_or_else(|| format!("executed proposal {poll} is unknown"))?;
-    if !data.proposal || data.electorate != config.electorate {
+    if data.kind != PollKind::Proposal || data.electorate != config.electorate {
         return Err(format!(
             "poll {poll} moved a seat, decided by {:?}, not the governance electorate {:?}",
             data.electorate, config.electorate

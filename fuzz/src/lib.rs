@@ -25,7 +25,7 @@ use std::{
 };
 
 use anyhow::{Context, Result};
-use city_traits::{Action, CivicRole, Electorate, IdentityKind, Role};
+use city_traits::{Action, CivicRole, Electorate, IdentityKind, PollKind, Revoting, Role, Secrecy};
 use identities::document;
 use proptest::{
     prelude::*,
@@ -172,8 +172,8 @@ fn storylines(money: Money) -> Vec<Vec<Step>> {
         vec![
             Step::Voting(VotingStep::Propose {
                 caller: proposer,
-                secret: false,
-                revote: false,
+                secrecy: Secrecy::Public,
+                revoting: Revoting::Refused,
                 seize: true,
                 accept: true,
             }),
@@ -261,8 +261,8 @@ fn storylines(money: Money) -> Vec<Vec<Step>> {
             Step::Voting(VotingStep::OpenPoll {
                 caller: ADMIN,
                 options: 2,
-                secret: false,
-                revote: false,
+                secrecy: Secrecy::Public,
+                revoting: Revoting::Refused,
                 tokens: false,
             }),
             Step::Clock(Clock::NextBlocks { blocks: 2 }),
@@ -468,34 +468,92 @@ impl World {
         let electorate = Electorate::people(&polls::ELECTORATE);
         let opened = (city.block(), city.now_ms());
         city.voting(ADMIN)
-            .create_poll("?", &["a", "b", "c"], electorate, false, true)
+            .create_poll(
+                "?",
+                &["a", "b", "c"],
+                electorate,
+                Secrecy::Public,
+                Revoting::Replaces,
+            )
             .accepted()?;
         model
             .polls
-            .open(ADMIN.account(), 3, (false, false, true, false), opened)
+            .open(
+                ADMIN.account(),
+                3,
+                (
+                    PollKind::Consultation,
+                    Secrecy::Public,
+                    Revoting::Replaces,
+                    false,
+                ),
+                opened,
+            )
             .ok();
         city.voting(ADMIN)
-            .propose("!", &[], false, false)
+            .propose("!", &[], Secrecy::Public, Revoting::Refused)
             .accepted()?;
         model
             .polls
-            .open(ADMIN.account(), 2, (true, false, false, false), opened)
+            .open(
+                ADMIN.account(),
+                2,
+                (
+                    PollKind::Proposal,
+                    Secrecy::Public,
+                    Revoting::Refused,
+                    false,
+                ),
+                opened,
+            )
             .ok();
         // A secret poll whose ballots may be sealed again until the deadline, and a poll
         // of the token's holders (alice's savings weigh in).
         city.voting(ADMIN)
-            .create_poll("?", &["a", "b"], electorate, true, true)
+            .create_poll(
+                "?",
+                &["a", "b"],
+                electorate,
+                Secrecy::Secret,
+                Revoting::Replaces,
+            )
             .accepted()?;
         model
             .polls
-            .open(ADMIN.account(), 2, (false, true, true, false), opened)
+            .open(
+                ADMIN.account(),
+                2,
+                (
+                    PollKind::Consultation,
+                    Secrecy::Secret,
+                    Revoting::Replaces,
+                    false,
+                ),
+                opened,
+            )
             .ok();
         city.voting(ADMIN)
-            .create_poll("?", &["a", "b"], Electorate::Tokens, false, true)
+            .create_poll(
+                "?",
+                &["a", "b"],
+                Electorate::Tokens,
+                Secrecy::Public,
+                Revoting::Replaces,
+            )
             .accepted()?;
         model
             .polls
-            .open(ADMIN.account(), 2, (false, false, true, true), opened)
+            .open(
+                ADMIN.account(),
+                2,
+                (
+                    PollKind::Consultation,
+                    Secrecy::Public,
+                    Revoting::Replaces,
+                    true,
+                ),
+                opened,
+            )
             .ok();
         // A project taking funds for a few days; everyone lets the escrow take their tokens.
         city.grant_civic_role(CivicRole::Inspector, [projects::INSPECTOR.account()])?;

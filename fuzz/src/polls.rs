@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 
 use city_traits::{
-    Electorate, GovernanceConfig, IdentityKind, PollState, ABSTAIN, AGAINST, FOR, MAX_OPTIONS,
+    Electorate, GovernanceConfig, IdentityKind, PollKind, PollState, Revoting, Secrecy, ABSTAIN,
+    AGAINST, FOR, MAX_OPTIONS,
 };
 use ink::primitives::AccountId;
 use num_bigint::BigUint;
@@ -29,9 +30,9 @@ pub fn governance() -> GovernanceConfig {
 pub struct PollModel {
     pub proposer: AccountId,
     pub options: u8,
-    pub proposal: bool,
-    pub revote: bool,
-    pub secret: bool,
+    pub kind: PollKind,
+    pub revoting: Revoting,
+    pub secrecy: Secrecy,
     pub snapshot: u32,
     pub deadline: u32,
     /// The last block of the reveal period (the deadline for a public poll).
@@ -78,7 +79,7 @@ impl PollModel {
     /// account tracking its votes (one vote per unit); a later one, re-voting.
     fn weigh(&mut self, voter: AccountId, ids: &Identities) -> Result<(), String> {
         if self.ballots.contains_key(&voter) || self.sealed.contains_key(&voter) {
-            if !self.revote {
+            if self.revoting == Revoting::Refused {
                 return Err("AlreadyVoted".into());
             }
             return Ok(());
@@ -142,7 +143,7 @@ impl PollModel {
             return false;
         }
         let options = &votes[..usize::from(self.options)];
-        if self.proposal {
+        if self.kind == PollKind::Proposal {
             return options[usize::from(FOR)] > options[usize::from(AGAINST)];
         }
         let top = options.iter().max().copied().unwrap_or_default();
@@ -163,9 +164,10 @@ impl Polls {
         &mut self,
         proposer: AccountId,
         options: u8,
-        (proposal, secret, revote, tokens): (bool, bool, bool, bool),
+        (kind, secrecy, revoting, tokens): (PollKind, Secrecy, Revoting, bool),
         (block, now_ms): (u32, u64),
     ) -> Verdict {
+        let proposal = kind == PollKind::Proposal;
         if !proposal && !(2..=MAX_OPTIONS).contains(&options) {
             return Err("BadOptionCount".into());
         }
@@ -174,12 +176,16 @@ impl Polls {
         self.polls.push(PollModel {
             proposer,
             options: if proposal { 2 } else { options },
-            proposal,
-            revote,
-            secret,
+            kind,
+            revoting,
+            secrecy,
             snapshot,
             deadline,
-            reveal_end: deadline + if secret { GOVERNANCE.reveal_period } else { 0 },
+            reveal_end: deadline
+                + match secrecy {
+                    Secrecy::Secret => GOVERNANCE.reveal_period,
+                    Secrecy::Public => 0,
+                },
             status: Status::Open,
             ballots: BTreeMap::new(),
             sealed: BTreeMap::new(),
@@ -207,7 +213,7 @@ impl Polls {
     ) -> Verdict {
         let poll = self.find(poll)?;
         poll.ensure_voting(block)?;
-        if poll.secret {
+        if poll.secrecy == Secrecy::Secret {
             return Err("SecretBallot".into());
         }
         if choice >= poll.options && choice != ABSTAIN {
@@ -228,7 +234,7 @@ impl Polls {
     ) -> Verdict {
         let poll = self.find(poll)?;
         poll.ensure_voting(block)?;
-        if !poll.secret {
+        if poll.secrecy == Secrecy::Public {
             return Err("NotSecret".into());
         }
         poll.weigh(voter, ids)?;
@@ -244,7 +250,7 @@ impl Polls {
         block: u32,
     ) -> Verdict {
         let poll = self.find(poll)?;
-        if !poll.secret {
+        if poll.secrecy == Secrecy::Public {
             return Err("NotSecret".into());
         }
         if poll.status != Status::Open || block <= poll.deadline || block > poll.reveal_end {
@@ -290,7 +296,7 @@ impl Polls {
 
     pub fn queue(&mut self, poll: u8, (block, now_ms): (u32, u64), ids: &Identities) -> Verdict {
         let poll = self.find(poll)?;
-        if !poll.proposal {
+        if poll.kind != PollKind::Proposal {
             return Err("NotAProposal".into());
         }
         if poll.state(block, now_ms, ids) != PollState::Succeeded {

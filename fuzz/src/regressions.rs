@@ -7,7 +7,7 @@
 use std::{fmt::Debug, fs, path::Path};
 
 use anyhow::{ensure, Context, Result};
-use city_traits::{Action, IdentityKind, Role};
+use city_traits::{Action, IdentityKind, Revoting, Role, Secrecy};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::{Money, Step, World};
@@ -109,7 +109,9 @@ impl Regression {
 
 /// The contracts' enums in a regression file, by their variants' names.
 pub mod by_name {
-    use super::{Action, Debug, Deserialize, Deserializer, IdentityKind, Role, Serializer};
+    use super::{
+        Action, Debug, Deserialize, Deserializer, IdentityKind, Revoting, Role, Secrecy, Serializer,
+    };
     use serde::de::Error as _;
 
     /// An enum with a list of its variants.
@@ -132,6 +134,18 @@ pub mod by_name {
     impl Named for IdentityKind {
         fn all() -> &'static [Self] {
             &IdentityKind::ALL
+        }
+    }
+
+    impl Named for Secrecy {
+        fn all() -> &'static [Self] {
+            &[Secrecy::Public, Secrecy::Secret]
+        }
+    }
+
+    impl Named for Revoting {
+        fn all() -> &'static [Self] {
+            &[Revoting::Refused, Revoting::Replaces]
         }
     }
 

@@ -238,8 +238,8 @@ fn a_proposal_accepts_the_token_seat_for_governance_and_offers_it_to_its_propose
     let steps = [
         Step::Voting(VotingStep::Propose {
             caller: ALICE,
-            secret: false,
-            revote: false,
+            secrecy: city_traits::Secrecy::Public,
+            revoting: city_traits::Revoting::Refused,
             seize: true,
             accept: true,
         }),

@@ -2,7 +2,8 @@
 //! message of the same name; the contract documents what it does and refuses.
 
 use city_traits::{
-    Ballot, Call, Electorate, GovernanceConfig, Poll, PollId, PollState, Tally, VotingError,
+    Ballot, Call, Electorate, GovernanceConfig, Poll, PollId, PollState, Revoting, Secrecy, Tally,
+    VotingError,
 };
 use ink::{primitives::AccountId, selector_bytes};
 use scale::{Decode, Encode};
@@ -93,11 +94,11 @@ impl VotingCalls<'_> {
         question: &str,
         options: &[&str],
         electorate: Electorate,
-        secret: bool,
-        revote: bool,
+        secrecy: Secrecy,
+        revoting: Revoting,
     ) -> Outcome<VotingResult<PollId>> {
         let options: Vec<String> = options.iter().map(|o| o.to_string()).collect();
-        let args = (question.to_string(), options, electorate, secret, revote);
+        let args = (question.to_string(), options, electorate, secrecy, revoting);
         self.send(selector_bytes!("create_poll"), args)
     }
 
@@ -106,10 +107,10 @@ impl VotingCalls<'_> {
         self,
         description: &str,
         calls: &[Call],
-        secret: bool,
-        revote: bool,
+        secrecy: Secrecy,
+        revoting: Revoting,
     ) -> Outcome<VotingResult<PollId>> {
-        let args = (description.to_string(), calls.to_vec(), secret, revote);
+        let args = (description.to_string(), calls.to_vec(), secrecy, revoting);
         self.send(selector_bytes!("propose"), args)
     }
 

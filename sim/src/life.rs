@@ -17,8 +17,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use anyhow::{anyhow, ensure, Context, Result};
 use city_traits::{
     Action, Attestation, CivicRole, Electorate, GovernanceConfig, IdentityKind, MilestonePlan,
-    MilestoneState, PollState, ProjectState, RewardError, Role, Rule, TransferPolicy, Wage,
-    ABSTAIN, AGAINST, FOR,
+    MilestoneState, PollState, ProjectState, Revoting, RewardError, Role, Rule, Secrecy,
+    TransferPolicy, Wage, ABSTAIN, AGAINST, FOR,
 };
 use ink::{primitives::AccountId, selector_bytes};
 
@@ -788,16 +788,19 @@ impl Life<'_> {
                 selector_bytes!("set_rule"),
                 (action, Some(Rule { reward, ..rule }), 0u64),
             );
-            self.city
-                .voting(ADMIN)
-                .propose(plan.question, &[call], false, true)
+            self.city.voting(ADMIN).propose(
+                plan.question,
+                &[call],
+                Secrecy::Public,
+                Revoting::Replaces,
+            )
         } else {
             self.city.voting(ADMIN).create_poll(
                 plan.question,
                 plan.options,
                 electorate,
-                false,
-                true,
+                Secrecy::Public,
+                Revoting::Replaces,
             )
         };
         let poll = opened

@@ -1,6 +1,8 @@
 //! The fuzzer's steps on e-voting: what they are, how a case draws them, how each is sent
 //! to the Wasm and what the model predicts of it (the README's rules).
 
+use city_traits::{PollKind, Revoting, Secrecy};
+
 use super::*;
 
 /// A step sent to e-voting.
@@ -10,8 +12,10 @@ pub enum VotingStep {
     OpenPoll {
         caller: Actor,
         options: u8,
-        secret: bool,
-        revote: bool,
+        #[serde(with = "regressions::by_name")]
+        secrecy: Secrecy,
+        #[serde(with = "regressions::by_name")]
+        revoting: Revoting,
         tokens: bool,
     },
     /// A proposal; with `accept`, its first call accepts the token's admin seat offered
@@ -19,8 +23,10 @@ pub enum VotingStep {
     /// attacker's goal, or a citizen's fair win), who must then accept it.
     Propose {
         caller: Actor,
-        secret: bool,
-        revote: bool,
+        #[serde(with = "regressions::by_name")]
+        secrecy: Secrecy,
+        #[serde(with = "regressions::by_name")]
+        revoting: Revoting,
         seize: bool,
         #[serde(default)]
         accept: bool,
@@ -78,8 +84,8 @@ impl VotingStep {
             VotingStep::OpenPoll {
                 caller,
                 options,
-                secret,
-                revote,
+                secrecy,
+                revoting,
                 tokens,
             } => {
                 let labels = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
@@ -91,14 +97,14 @@ impl VotingStep {
                 let labels = &labels[..usize::from(options)];
                 verdict(
                     city.voting(caller)
-                        .create_poll("?", labels, electorate, secret, revote)
+                        .create_poll("?", labels, electorate, secrecy, revoting)
                         .value,
                 )
             }
             VotingStep::Propose {
                 caller,
-                secret,
-                revote,
+                secrecy,
+                revoting,
                 seize,
                 accept,
             } => {
@@ -113,7 +119,7 @@ impl VotingStep {
                 let calls: Vec<_> = accepting.into_iter().chain(seizing).collect();
                 verdict(
                     city.voting(caller)
-                        .propose("!", &calls, secret, revote)
+                        .propose("!", &calls, secrecy, revoting)
                         .value,
                 )
             }
@@ -166,26 +172,26 @@ impl Model {
             VotingStep::OpenPoll {
                 caller,
                 options,
-                secret,
-                revote,
+                secrecy,
+                revoting,
                 tokens,
             } => self.polls.open(
                 caller.account(),
                 options,
-                (false, secret, revote, tokens),
+                (PollKind::Consultation, secrecy, revoting, tokens),
                 (self.block, self.now_ms),
             ),
             VotingStep::Propose {
                 caller,
-                secret,
-                revote,
+                secrecy,
+                revoting,
                 seize,
                 accept,
             } => {
                 self.polls.open(
                     caller.account(),
                     2,
-                    (true, secret, revote, false),
+                    (PollKind::Proposal, secrecy, revoting, false),
                     (self.block, self.now_ms),
                 )?;
                 let opened = self.polls.polls.last_mut().expect("just opened");
@@ -255,18 +261,41 @@ impl Model {
     }
 }
 
+/// Public or secret ballots, half and half (drawn as a `bool`, true for secret, so a
+/// seed plays the cases it played when the steps held one).
+fn secrecy() -> impl Strategy<Value = Secrecy> {
+    any::<bool>().prop_map(|secret| {
+        if secret {
+            Secrecy::Secret
+        } else {
+            Secrecy::Public
+        }
+    })
+}
+
+/// Re-votes refused or replacing, half and half (drawn as a `bool`, as [`secrecy`]).
+fn revoting() -> impl Strategy<Value = Revoting> {
+    any::<bool>().prop_map(|revote| {
+        if revote {
+            Revoting::Replaces
+        } else {
+            Revoting::Refused
+        }
+    })
+}
+
 /// The steps on e-voting a case draws, with their weights.
 pub(crate) fn strategies(_money: Money) -> Vec<(u32, BoxedStrategy<Step>)> {
     vec![
         (
             17,
-            (mostly(ADMIN), 1..=9u8, any::<bool>(), any::<bool>())
-                .prop_map(|(caller, options, secret, revote)| {
+            (mostly(ADMIN), 1..=9u8, secrecy(), revoting())
+                .prop_map(|(caller, options, secrecy, revoting)| {
                     Step::Voting(VotingStep::OpenPoll {
                         caller,
                         options,
-                        secret,
-                        revote,
+                        secrecy,
+                        revoting,
                         tokens: false,
                     })
                 })
@@ -274,13 +303,13 @@ pub(crate) fn strategies(_money: Money) -> Vec<(u32, BoxedStrategy<Step>)> {
         ),
         (
             17,
-            (actor(), 2..=3u8, any::<bool>())
-                .prop_map(|(caller, options, revote)| {
+            (actor(), 2..=3u8, revoting())
+                .prop_map(|(caller, options, revoting)| {
                     Step::Voting(VotingStep::OpenPoll {
                         caller,
                         options,
-                        secret: false,
-                        revote,
+                        secrecy: Secrecy::Public,
+                        revoting,
                         tokens: true,
                     })
                 })
@@ -288,18 +317,12 @@ pub(crate) fn strategies(_money: Money) -> Vec<(u32, BoxedStrategy<Step>)> {
         ),
         (
             17,
-            (
-                actor(),
-                any::<bool>(),
-                any::<bool>(),
-                any::<bool>(),
-                any::<bool>(),
-            )
-                .prop_map(|(caller, secret, revote, seize, accept)| {
+            (actor(), secrecy(), revoting(), any::<bool>(), any::<bool>())
+                .prop_map(|(caller, secrecy, revoting, seize, accept)| {
                     Step::Voting(VotingStep::Propose {
                         caller,
-                        secret,
-                        revote,
+                        secrecy,
+                        revoting,
                         seize,
                         accept,
                     })

@@ -3,7 +3,8 @@
 
 use city_traits::{
     AdminError, CivicRole, Electorate, EscrowError, GovernanceConfig, IdentityKind, MilestonePlan,
-    PollState, ProjectState, TransferPolicy, VotingError, Wage, FOR, MIN_TIMELOCK_MS,
+    PollState, ProjectState, Revoting, Secrecy, TransferPolicy, VotingError, Wage, FOR,
+    MIN_TIMELOCK_MS,
 };
 use harness::{
     city::{contract_account, Actor, ADMIN, ALICE, BOB, CAROL, GOVERNANCE, MALLORY},
@@ -49,7 +50,12 @@ fn a_lone_visitor_cannot_take_the_token_admin_seat_by_proposal() {
     // votes For alone.
     let proposal = city
         .voting(VISITOR)
-        .propose("Make me admin", &[seize], false, false)
+        .propose(
+            "Make me admin",
+            &[seize],
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .expect_accepted();
     let poll = city.voting(ADMIN).poll(proposal).value.unwrap();
     assert_eq!(poll.electorate, GOVERNANCE.electorate);
@@ -90,7 +96,13 @@ fn a_poll_may_choose_its_electorate_but_executes_nothing() {
     let visitors = Electorate::people(&[IdentityKind::Visitor]);
     let poll = city
         .voting(ADMIN)
-        .create_poll("Museum hours?", &["late", "early"], visitors, false, false)
+        .create_poll(
+            "Museum hours?",
+            &["late", "early"],
+            visitors,
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .expect_accepted();
     start_voting(&mut city);
     city.voting(VISITOR).cast_vote(poll, 0).expect_accepted();
@@ -144,7 +156,7 @@ fn governance_refuses_rules_that_leave_no_line_of_defence() {
         let change = proposed_call(&city.voting, selector_bytes!("set_config"), config);
         let proposal = city
             .voting(ALICE)
-            .propose("Weaken", &[change], false, false)
+            .propose("Weaken", &[change], Secrecy::Public, Revoting::Refused)
             .expect_accepted();
         start_voting(&mut city);
         for citizen in [ALICE, BOB, CAROL] {
@@ -174,11 +186,11 @@ fn a_queued_proposal_keeps_the_timelock_it_was_opened_under() {
     let change = proposed_call(&city.voting, selector_bytes!("set_config"), faster);
     let shorten = city
         .voting(ALICE)
-        .propose("Faster", &[change], false, false)
+        .propose("Faster", &[change], Secrecy::Public, Revoting::Refused)
         .expect_accepted();
     let other = city
         .voting(ALICE)
-        .propose("Something else", &[], false, false)
+        .propose("Something else", &[], Secrecy::Public, Revoting::Refused)
         .expect_accepted();
     start_voting(&mut city);
     for citizen in [ALICE, BOB, CAROL] {
@@ -218,11 +230,17 @@ fn a_card_that_lapsed_before_the_poll_neither_votes_nor_needs_expire() {
     let citizens = Electorate::people(&[IdentityKind::Citizen]);
     let poll = city
         .voting(ADMIN)
-        .create_poll("Tram or bus?", &["tram", "bus"], citizens, false, false)
+        .create_poll(
+            "Tram or bus?",
+            &["tram", "bus"],
+            citizens,
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .expect_accepted();
     let proposal = city
         .voting(ALICE)
-        .propose("Nothing", &[], false, false)
+        .propose("Nothing", &[], Secrecy::Public, Revoting::Refused)
         .expect_accepted();
     start_voting(&mut city);
     // Then she is refused in both, and a valid citizen is not.
@@ -242,7 +260,13 @@ fn a_card_that_lapsed_before_the_poll_neither_votes_nor_needs_expire() {
         .expect_accepted();
     let later = city
         .voting(ADMIN)
-        .create_poll("Again?", &["yes", "no"], citizens, false, false)
+        .create_poll(
+            "Again?",
+            &["yes", "no"],
+            citizens,
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .expect_accepted();
     start_voting(&mut city);
     city.voting(lapsing).cast_vote(later, 0).expect_accepted();

@@ -2,8 +2,8 @@
 //! passed proposals through the timelock, all calls or none.
 
 use city_traits::{
-    Action, AdminError, Call, Electorate, GovernanceConfig, PollId, PollState, RewardError, Role,
-    Rule, TokenError, VotingError, AGAINST, FOR,
+    Action, AdminError, Call, Electorate, GovernanceConfig, PollId, PollState, Revoting,
+    RewardError, Role, Rule, Secrecy, TokenError, VotingError, AGAINST, FOR,
 };
 use harness::{
     city::{contract_account, ADMIN, ALICE, BOB, GOVERNANCE, MALLORY, TOKEN_GOVERNANCE},
@@ -25,7 +25,7 @@ fn governed_city() -> City {
 /// Proposes `calls` as Alice, to be decided by token holders.
 fn propose(city: &mut City, calls: &[Call]) -> PollId {
     city.voting(ALICE)
-        .propose("A proposal", calls, false, false)
+        .propose("A proposal", calls, Secrecy::Public, Revoting::Refused)
         .expect_accepted()
 }
 
@@ -269,7 +269,9 @@ fn governance_changes_its_own_rules_only_through_a_proposal() {
     assert_eq!(city.voting(ADMIN).config().value, stricter);
     // Bob votes with 1,000, below the new threshold; Alice with 3,000.
     for outsider in [BOB, MALLORY] {
-        let refused = city.voting(outsider).propose("More", &[], false, false);
+        let refused =
+            city.voting(outsider)
+                .propose("More", &[], Secrecy::Public, Revoting::Refused);
         assert_eq!(
             refused.expect_refused(),
             VotingError::BelowThreshold,
@@ -282,8 +284,8 @@ fn governance_changes_its_own_rules_only_through_a_proposal() {
             "The guardian consults",
             &["yes", "no"],
             Electorate::Tokens,
-            false,
-            false,
+            Secrecy::Public,
+            Revoting::Refused,
         )
         .expect_accepted();
 }

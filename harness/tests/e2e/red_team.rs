@@ -5,8 +5,8 @@
 
 use city_traits::{
     commitment, kinds, Action, Attestation, CivicRole, Electorate, EscrowError, GovernanceConfig,
-    IdentityKind, MilestonePlan, PollState, RewardError, Rule, TransferPolicy, VotingError, Wage,
-    FOR,
+    IdentityKind, MilestonePlan, PollState, Revoting, RewardError, Rule, Secrecy, TransferPolicy,
+    VotingError, Wage, FOR,
 };
 use harness::{
     call::input,
@@ -93,7 +93,13 @@ fn a_card_lapsed_at_the_opening_and_renewed_after_the_snapshot_does_not_vote() {
     city.advance_time(2 * HOUR_MS);
     let poll = city
         .voting(ADMIN)
-        .create_poll("Tram?", &["yes", "no"], citizens(), false, false)
+        .create_poll(
+            "Tram?",
+            &["yes", "no"],
+            citizens(),
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .expect_accepted();
     start_voting(&mut city);
     // The registrar renews the card once the snapshot is over: it does not reach back.
@@ -172,7 +178,13 @@ fn revoking_and_re_registering_a_voter_gives_no_second_vote_and_newcomers_none()
     let mut city = citizens_city();
     let poll = city
         .voting(ADMIN)
-        .create_poll("Park?", &["north", "south"], citizens(), false, false)
+        .create_poll(
+            "Park?",
+            &["north", "south"],
+            citizens(),
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .expect_accepted();
     start_voting(&mut city);
     city.voting(ALICE).cast_vote(poll, 0).expect_accepted();
@@ -204,7 +216,12 @@ fn tokens_moved_after_the_snapshot_do_not_vote_twice() {
     let mut city = super::voting::city();
     city.token(MALLORY).track_votes().expect_accepted();
     city.advance_blocks(1);
-    let poll = open_poll(&mut city, Electorate::Tokens, false, false);
+    let poll = open_poll(
+        &mut city,
+        Electorate::Tokens,
+        Secrecy::Public,
+        Revoting::Refused,
+    );
     start_voting(&mut city);
     city.voting(ALICE).cast_vote(poll, 0).expect_accepted();
     // Alice hands her 3,000 to mallory, who tracks votes; then to bob, who does too.
@@ -228,7 +245,13 @@ fn a_copied_commitment_cannot_be_revealed_by_the_copier() {
     let mut city = citizens_city();
     let poll = city
         .voting(ADMIN)
-        .create_poll("Secret?", &["a", "b"], citizens(), true, false)
+        .create_poll(
+            "Secret?",
+            &["a", "b"],
+            citizens(),
+            Secrecy::Secret,
+            Revoting::Refused,
+        )
         .expect_accepted();
     start_voting(&mut city);
     let salt = [0x5a; 32];
@@ -282,7 +305,7 @@ fn only_governance_or_the_guardian_moves_the_guardian_seat_and_the_rules() {
     );
     let proposal = city
         .voting(ALICE)
-        .propose("Nothing", &[], false, false)
+        .propose("Nothing", &[], Secrecy::Public, Revoting::Refused)
         .expect_accepted();
     assert_eq!(
         city.voting(MALLORY).cancel(proposal).expect_refused(),
@@ -307,11 +330,11 @@ fn a_passed_proposal_runs_once_and_a_canceled_one_never() {
     let mut city = citizens_city();
     let once = city
         .voting(ALICE)
-        .propose("Once", &[], false, false)
+        .propose("Once", &[], Secrecy::Public, Revoting::Refused)
         .expect_accepted();
     let killed = city
         .voting(ALICE)
-        .propose("Killed", &[], false, false)
+        .propose("Killed", &[], Secrecy::Public, Revoting::Refused)
         .expect_accepted();
     start_voting(&mut city);
     for citizen in [ALICE, BOB, CAROL] {
@@ -361,7 +384,7 @@ fn no_threshold_locks_governance_out_because_the_guardian_seat_never_empties() {
     );
     let empty = city
         .voting(ALICE)
-        .propose("No guardian", &[nobody], false, false)
+        .propose("No guardian", &[nobody], Secrecy::Public, Revoting::Refused)
         .expect_accepted();
     pass_and_wait(&mut city, empty);
     assert_eq!(
@@ -375,7 +398,7 @@ fn no_threshold_locks_governance_out_because_the_guardian_seat_never_empties() {
     let lock = proposed_call(&city.voting, selector_bytes!("set_config"), unreachable);
     let proposal = city
         .voting(ALICE)
-        .propose("Lock", &[lock], false, false)
+        .propose("Lock", &[lock], Secrecy::Public, Revoting::Refused)
         .expect_accepted();
     pass_and_wait(&mut city, proposal);
     city.voting(MALLORY).execute(proposal).expect_accepted();
@@ -383,11 +406,11 @@ fn no_threshold_locks_governance_out_because_the_guardian_seat_never_empties() {
     // A citizen, a member of the governance electorate, may still propose; an outsider
     // may not.
     city.voting(ALICE)
-        .propose("Undo", &[], false, false)
+        .propose("Undo", &[], Secrecy::Public, Revoting::Refused)
         .expect_accepted();
     assert_eq!(
         city.voting(MALLORY)
-            .propose("Undo", &[], false, false)
+            .propose("Undo", &[], Secrecy::Public, Revoting::Refused)
             .expect_refused(),
         VotingError::BelowThreshold
     );
@@ -395,7 +418,7 @@ fn no_threshold_locks_governance_out_because_the_guardian_seat_never_empties() {
     let undo = proposed_call(&city.voting, selector_bytes!("set_config"), GOVERNANCE);
     let way_back = city
         .voting(ADMIN)
-        .propose("Undo", &[undo], false, false)
+        .propose("Undo", &[undo], Secrecy::Public, Revoting::Refused)
         .expect_accepted();
     pass_and_wait(&mut city, way_back);
     city.voting(MALLORY).execute(way_back).expect_accepted();

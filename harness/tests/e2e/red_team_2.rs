@@ -6,8 +6,8 @@
 
 use city_traits::{
     CivicRole, Electorate, EscrowError, GovernanceConfig, IdentityKind, MilestonePlan, PSP22Error,
-    PollState, ProjectState, Role, TransferPolicy, VotingError, Wage, FOR, MAX_QUORUM_BPS,
-    MAX_TIMELOCK_MS, MAX_VOTING_DELAY, MIN_GRACE_MS,
+    PollState, ProjectState, Revoting, Role, Secrecy, TransferPolicy, VotingError, Wage, FOR,
+    MAX_QUORUM_BPS, MAX_TIMELOCK_MS, MAX_VOTING_DELAY, MIN_GRACE_MS,
 };
 use harness::{
     city::{
@@ -30,7 +30,7 @@ const INSPECTOR: Actor = Actor("red-team-2-inspector");
 fn someone_can_propose(city: &mut City) -> bool {
     [ADMIN, ALICE, BOB, CAROL, MALLORY].into_iter().any(|who| {
         city.voting(who)
-            .propose("Anyone?", &[], false, false)
+            .propose("Anyone?", &[], Secrecy::Public, Revoting::Refused)
             .value
             .is_ok()
     })
@@ -58,14 +58,14 @@ fn the_guardian_seat_cannot_go_to_e_voting_itself_and_lock_governance_out() {
     // Fixed: a guardian change travels alone...
     assert_eq!(
         city.voting(ALICE)
-            .propose("Lock", &calls, false, false)
+            .propose("Lock", &calls, Secrecy::Public, Revoting::Refused)
             .expect_refused(),
         VotingError::GuardianChangeNotAlone
     );
     // ...and the seat never goes to a contract (e-voting itself included): the call fails.
     let lock = city
         .voting(ALICE)
-        .propose("Lock", &calls[1..], false, false)
+        .propose("Lock", &calls[1..], Secrecy::Public, Revoting::Refused)
         .expect_accepted();
     pass_and_wait(&mut city, lock);
     let executed = city.voting(MALLORY).execute(lock).value;
@@ -99,7 +99,12 @@ fn an_electorate_with_nobody_in_it_cannot_lock_governance_out() {
     ];
     let lock = city
         .voting(ALICE)
-        .propose("Visitors decide", &calls, false, false)
+        .propose(
+            "Visitors decide",
+            &calls,
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .expect_accepted();
     pass_and_wait(&mut city, lock);
     let executed = city.voting(MALLORY).execute(lock).value;
@@ -108,7 +113,7 @@ fn an_electorate_with_nobody_in_it_cannot_lock_governance_out() {
     let undo = proposed_call(&city.voting, selector_bytes!("set_config"), GOVERNANCE);
     let back = city
         .voting(ADMIN)
-        .propose("Undo", &[undo], false, false)
+        .propose("Undo", &[undo], Secrecy::Public, Revoting::Refused)
         .expect_accepted();
     start_voting(&mut city);
     let mut refused = Vec::new();
@@ -144,7 +149,12 @@ fn the_guardian_cannot_veto_its_own_replacement() {
     );
     let proposal = city
         .voting(ALICE)
-        .propose("New guardian", &[replace], false, false)
+        .propose(
+            "New guardian",
+            &[replace],
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .expect_accepted();
     pass_and_wait(&mut city, proposal);
     let canceled = city.voting(ADMIN).cancel(proposal).value;
@@ -175,7 +185,7 @@ fn the_most_extreme_valid_config_still_passes_a_proposal_and_is_undone() {
     let set = proposed_call(&city.voting, selector_bytes!("set_config"), extreme);
     let proposal = city
         .voting(ALICE)
-        .propose("Extreme", &[set], false, false)
+        .propose("Extreme", &[set], Secrecy::Public, Revoting::Refused)
         .expect_accepted();
     pass_and_wait(&mut city, proposal);
     city.voting(MALLORY).execute(proposal).expect_accepted();
@@ -184,7 +194,7 @@ fn the_most_extreme_valid_config_still_passes_a_proposal_and_is_undone() {
     let undo = proposed_call(&city.voting, selector_bytes!("set_config"), GOVERNANCE);
     let back = city
         .voting(ALICE)
-        .propose("Undo", &[undo], false, false)
+        .propose("Undo", &[undo], Secrecy::Public, Revoting::Refused)
         .expect_accepted();
     city.skip_blocks(MAX_VOTING_DELAY + 1);
     let voters: Vec<AccountId> = [ALICE.account(), BOB.account(), CAROL.account()]

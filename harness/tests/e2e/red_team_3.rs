@@ -9,8 +9,8 @@
 //! steps, offer and accept, and its R-11 is open (its test ignored).
 
 use city_traits::{
-    AdminError, Call, CivicRole, Electorate, GovernanceConfig, IdentityKind, PollState, Role,
-    VotingError, FOR,
+    AdminError, Call, CivicRole, Electorate, GovernanceConfig, IdentityKind, PollState, Revoting,
+    Role, Secrecy, VotingError, FOR,
 };
 use harness::{
     city::{
@@ -41,7 +41,7 @@ fn someone_can_propose(city: &mut City) -> bool {
         .into_iter()
         .any(|who| {
             city.voting(who)
-                .propose("Anyone?", &[], false, false)
+                .propose("Anyone?", &[], Secrecy::Public, Revoting::Refused)
                 .value
                 .is_ok()
         })
@@ -64,7 +64,7 @@ fn a_seizure_bundled_with_a_rule_change_is_still_vetoed_by_the_guardian() {
     ];
     let proposal = city
         .voting(MALLORY)
-        .propose("Tidy up", &calls, false, false)
+        .propose("Tidy up", &calls, Secrecy::Public, Revoting::Refused)
         .expect_accepted();
     pass_and_wait(&mut city, proposal);
     city.voting(ADMIN).cancel(proposal).expect_accepted();
@@ -86,7 +86,12 @@ fn a_seizure_bundled_with_executing_a_guardian_change_is_still_vetoed() {
     );
     let guardian_change = city
         .voting(ALICE)
-        .propose("New guardian", &[replace], false, false)
+        .propose(
+            "New guardian",
+            &[replace],
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .expect_accepted();
     let calls = [
         proposed_call(&city.voting, selector_bytes!("execute"), guardian_change),
@@ -98,7 +103,7 @@ fn a_seizure_bundled_with_executing_a_guardian_change_is_still_vetoed() {
     ];
     let bundle = city
         .voting(MALLORY)
-        .propose("Shield", &calls, false, false)
+        .propose("Shield", &calls, Secrecy::Public, Revoting::Refused)
         .expect_accepted();
     pass_and_wait(&mut city, bundle);
     assert_eq!(city.voting(ADMIN).cancel(bundle).value, Ok(()));
@@ -133,7 +138,12 @@ fn the_guardian_cannot_veto_its_replacement_through_a_stooge() {
     );
     let proposal = city
         .voting(ALICE)
-        .propose("New guardian", &[replace], false, false)
+        .propose(
+            "New guardian",
+            &[replace],
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .expect_accepted();
     pass_and_wait(&mut city, proposal);
     city.voting(ADMIN)
@@ -184,7 +194,12 @@ fn lock_out_by_lapsed_eresidents(
     ));
     let lock = city
         .voting(ALICE)
-        .propose("E-residents decide", &calls, false, false)
+        .propose(
+            "E-residents decide",
+            &calls,
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .expect_accepted();
     pass_and_wait(&mut city, lock);
     let executed = city.voting(MALLORY).execute(lock).value;
@@ -192,7 +207,7 @@ fn lock_out_by_lapsed_eresidents(
     let undo = proposed_call(&city.voting, selector_bytes!("set_config"), GOVERNANCE);
     let back = city
         .voting(ADMIN)
-        .propose("Undo", &[undo], false, false)
+        .propose("Undo", &[undo], Secrecy::Public, Revoting::Refused)
         .expect_accepted();
     start_voting(&mut city);
     let refused = citizens()
@@ -292,7 +307,12 @@ fn a_token_threshold_nobody_can_gather_cannot_lock_governance_out() {
     let seat = proposed_call(&city.voting, selector_bytes!("set_guardian"), nobody);
     let given = city
         .voting(ALICE)
-        .propose("A new guardian", &[seat], false, false)
+        .propose(
+            "A new guardian",
+            &[seat],
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .expect_accepted();
     pass_and_wait(&mut city, given);
     city.voting(MALLORY).execute(given).expect_accepted();
@@ -314,7 +334,12 @@ fn a_token_threshold_nobody_can_gather_cannot_lock_governance_out() {
     ];
     let lock = city
         .voting(ALICE)
-        .propose("Holders decide, by the whole supply", &calls, false, false)
+        .propose(
+            "Holders decide, by the whole supply",
+            &calls,
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .expect_accepted();
     pass_and_wait(&mut city, lock);
     let executed = city.voting(MALLORY).execute(lock).value;
@@ -337,7 +362,12 @@ fn the_guardian_seat_cannot_go_to_a_contract_to_be_and_lock_governance_out() {
     let replace = proposed_call(&city.voting, selector_bytes!("set_guardian"), future);
     let seat = city
         .voting(ALICE)
-        .propose("New guardian", &[replace], false, false)
+        .propose(
+            "New guardian",
+            &[replace],
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .expect_accepted();
     pass_and_wait(&mut city, seat);
     assert_eq!(
@@ -355,7 +385,7 @@ fn the_guardian_seat_cannot_go_to_a_contract_to_be_and_lock_governance_out() {
     let set = proposed_call(&city.voting, selector_bytes!("set_config"), unreachable);
     let lock = city
         .voting(ALICE)
-        .propose("Lock", &[set], false, false)
+        .propose("Lock", &[set], Secrecy::Public, Revoting::Refused)
         .expect_accepted();
     pass_and_wait(&mut city, lock);
     let locked = city.voting(MALLORY).execute(lock).value;
@@ -378,7 +408,12 @@ fn the_guardian_seat_cannot_go_to_an_account_nobody_holds_and_lock_governance_ou
     let replace = proposed_call(&city.voting, selector_bytes!("set_guardian"), nobody);
     let seat = city
         .voting(ALICE)
-        .propose("New guardian", &[replace], false, false)
+        .propose(
+            "New guardian",
+            &[replace],
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .expect_accepted();
     pass_and_wait(&mut city, seat);
     let vetoed = city.voting(ADMIN).cancel(seat).value;
@@ -391,7 +426,7 @@ fn the_guardian_seat_cannot_go_to_an_account_nobody_holds_and_lock_governance_ou
     let set = proposed_call(&city.voting, selector_bytes!("set_config"), unreachable);
     let lock = city
         .voting(ALICE)
-        .propose("Lock", &[set], false, false)
+        .propose("Lock", &[set], Secrecy::Public, Revoting::Refused)
         .expect_accepted();
     pass_and_wait(&mut city, lock);
     let locked = city.voting(MALLORY).execute(lock).value;
@@ -416,7 +451,7 @@ fn a_token_electorate_nobody_tracks_recovers_once_a_holder_opts_in() {
     );
     let proposal = city
         .voting(ALICE)
-        .propose("Holders decide", &[set], false, false)
+        .propose("Holders decide", &[set], Secrecy::Public, Revoting::Refused)
         .expect_accepted();
     pass_and_wait(&mut city, proposal);
     city.voting(MALLORY).execute(proposal).expect_accepted();
@@ -426,7 +461,12 @@ fn a_token_electorate_nobody_tracks_recovers_once_a_holder_opts_in() {
     let undo = proposed_call(&city.voting, selector_bytes!("set_config"), GOVERNANCE);
     let first = city
         .voting(ADMIN)
-        .propose("Undo", std::slice::from_ref(&undo), false, false)
+        .propose(
+            "Undo",
+            std::slice::from_ref(&undo),
+            Secrecy::Public,
+            Revoting::Refused,
+        )
         .expect_accepted();
     start_voting(&mut city);
     assert_eq!(
@@ -438,7 +478,7 @@ fn a_token_electorate_nobody_tracks_recovers_once_a_holder_opts_in() {
     city.advance_blocks(1);
     let back = city
         .voting(ADMIN)
-        .propose("Undo", &[undo], false, false)
+        .propose("Undo", &[undo], Secrecy::Public, Revoting::Refused)
         .expect_accepted();
     start_voting(&mut city);
     city.voting(ADMIN).cast_vote(back, FOR).expect_accepted();
@@ -471,7 +511,7 @@ fn expiring_lapsed_cards_cannot_make_a_legitimate_rule_change_fail() {
     let set = proposed_call(&city.voting, selector_bytes!("set_config"), lower);
     let proposal = city
         .voting(ALICE)
-        .propose("Lower quorum", &[set], false, false)
+        .propose("Lower quorum", &[set], Secrecy::Public, Revoting::Refused)
         .expect_accepted();
     pass_and_wait(&mut city, proposal);
     city.registry(MALLORY).expire(lapsing).expect_accepted();
@@ -497,7 +537,7 @@ fn a_guardian_change_cannot_be_smuggled_in_with_a_second_copy_or_another_callee_
     ] {
         assert_eq!(
             city.voting(MALLORY)
-                .propose("Smuggle", &calls, false, false)
+                .propose("Smuggle", &calls, Secrecy::Public, Revoting::Refused)
                 .expect_refused(),
             VotingError::GuardianChangeNotAlone
         );

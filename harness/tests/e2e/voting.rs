@@ -2,8 +2,8 @@
 //! electorates at the snapshot, double votes and re-votes, secret ballots and quorum.
 
 use city_traits::{
-    commitment, Electorate, GovernanceConfig, IdentityKind, PollId, PollState, Tally, VotingError,
-    ABSTAIN,
+    commitment, Electorate, GovernanceConfig, IdentityKind, PollId, PollState, Revoting, Secrecy,
+    Tally, VotingError, ABSTAIN,
 };
 use harness::{
     city::{Actor, ADMIN, ALICE, BOB, CAROL, DAVE, GOVERNANCE, MALLORY, TOKEN_GOVERNANCE},
@@ -50,14 +50,19 @@ pub fn citizens() -> Electorate {
 }
 
 /// Opens a three-option poll as the admin (the guardian), without advancing.
-pub fn open_poll(city: &mut City, electorate: Electorate, secret: bool, revote: bool) -> PollId {
+pub fn open_poll(
+    city: &mut City,
+    electorate: Electorate,
+    secrecy: Secrecy,
+    revoting: Revoting,
+) -> PollId {
     city.voting(ADMIN)
         .create_poll(
             "Where should the new park go?",
             &["north", "riverside", "old mill"],
             electorate,
-            secret,
-            revote,
+            secrecy,
+            revoting,
         )
         .expect_accepted()
 }
@@ -82,7 +87,7 @@ fn tally(city: &mut City, poll: PollId) -> Tally {
 #[test]
 fn votes_are_taken_only_after_the_snapshot_and_until_the_deadline() {
     let mut city = city();
-    let poll = open_poll(&mut city, citizens(), false, false);
+    let poll = open_poll(&mut city, citizens(), Secrecy::Public, Revoting::Refused);
     assert_eq!(
         city.voting(ALICE).cast_vote(poll, 0).expect_refused(),
         VotingError::NotStarted
@@ -116,7 +121,7 @@ fn votes_are_taken_only_after_the_snapshot_and_until_the_deadline() {
 #[test]
 fn a_second_vote_is_refused_unless_the_poll_allows_revotes() {
     let mut city = city();
-    let poll = open_poll(&mut city, citizens(), false, false);
+    let poll = open_poll(&mut city, citizens(), Secrecy::Public, Revoting::Refused);
     start_voting(&mut city);
     city.voting(ALICE).cast_vote(poll, 0).expect_accepted();
     let again = city.voting(ALICE).cast_vote(poll, 1);
@@ -132,7 +137,12 @@ fn a_second_vote_is_refused_unless_the_poll_allows_revotes() {
 #[test]
 fn a_revote_replaces_the_earlier_vote_and_counts_once() {
     let mut city = city();
-    let poll = open_poll(&mut city, Electorate::Tokens, false, true);
+    let poll = open_poll(
+        &mut city,
+        Electorate::Tokens,
+        Secrecy::Public,
+        Revoting::Replaces,
+    );
     start_voting(&mut city);
     city.voting(ALICE).cast_vote(poll, 0).expect_accepted();
     city.voting(BOB).cast_vote(poll, 0).expect_accepted();
@@ -151,12 +161,12 @@ fn a_revote_replaces_the_earlier_vote_and_counts_once() {
 #[test]
 fn one_person_one_vote_among_the_kinds_listed() {
     let mut city = city();
-    let citizens_only = open_poll(&mut city, citizens(), false, false);
+    let citizens_only = open_poll(&mut city, citizens(), Secrecy::Public, Revoting::Refused);
     let residents_too = open_poll(
         &mut city,
         Electorate::people(&[IdentityKind::Citizen, IdentityKind::Resident]),
-        false,
-        false,
+        Secrecy::Public,
+        Revoting::Refused,
     );
     start_voting(&mut city);
     city.voting(ALICE)
@@ -180,7 +190,7 @@ fn one_person_one_vote_among_the_kinds_listed() {
 #[test]
 fn who_may_vote_is_fixed_at_the_snapshot() {
     let mut city = city();
-    let poll = open_poll(&mut city, citizens(), false, false);
+    let poll = open_poll(&mut city, citizens(), Secrecy::Public, Revoting::Refused);
     start_voting(&mut city);
     // After the snapshot: Mallory becomes a citizen, Carol loses her identity.
     let year = city.now_ms() + YEAR_MS;
@@ -195,7 +205,7 @@ fn who_may_vote_is_fixed_at_the_snapshot() {
     );
     city.voting(CAROL).cast_vote(poll, 0).expect_accepted();
     // In a poll opened now, the other way round.
-    let next = open_poll(&mut city, citizens(), false, false);
+    let next = open_poll(&mut city, citizens(), Secrecy::Public, Revoting::Refused);
     start_voting(&mut city);
     city.voting(MALLORY).cast_vote(next, 0).expect_accepted();
     assert_eq!(
@@ -207,7 +217,12 @@ fn who_may_vote_is_fixed_at_the_snapshot() {
 #[test]
 fn tokens_moved_after_the_snapshot_bring_no_extra_power() {
     let mut city = city();
-    let poll = open_poll(&mut city, Electorate::Tokens, false, false);
+    let poll = open_poll(
+        &mut city,
+        Electorate::Tokens,
+        Secrecy::Public,
+        Revoting::Refused,
+    );
     start_voting(&mut city);
     city.token(ALICE).transfer(BOB, 3_000).expect_accepted();
     city.voting(BOB).cast_vote(poll, 1).expect_accepted();
@@ -227,15 +242,15 @@ fn abstentions_count_for_quorum_and_a_proposal_without_quorum_is_defeated() {
     let mut city = city();
     let nobody = city
         .voting(ADMIN)
-        .propose("Nothing", &[], false, false)
+        .propose("Nothing", &[], Secrecy::Public, Revoting::Refused)
         .expect_accepted();
     let bob_alone = city
         .voting(ADMIN)
-        .propose("Nothing", &[], false, false)
+        .propose("Nothing", &[], Secrecy::Public, Revoting::Refused)
         .expect_accepted();
     let with_alice = city
         .voting(ADMIN)
-        .propose("Nothing", &[], false, false)
+        .propose("Nothing", &[], Secrecy::Public, Revoting::Refused)
         .expect_accepted();
     start_voting(&mut city);
     // A fifth of the 10,000 tokens at the snapshot.
@@ -255,7 +270,7 @@ fn abstentions_count_for_quorum_and_a_proposal_without_quorum_is_defeated() {
 #[test]
 fn a_poll_with_a_tie_for_first_place_is_defeated() {
     let mut city = city();
-    let poll = open_poll(&mut city, citizens(), false, false);
+    let poll = open_poll(&mut city, citizens(), Secrecy::Public, Revoting::Refused);
     start_voting(&mut city);
     city.voting(ALICE).cast_vote(poll, 0).expect_accepted();
     city.voting(BOB).cast_vote(poll, 2).expect_accepted();
@@ -269,7 +284,7 @@ fn a_poll_with_a_tie_for_first_place_is_defeated() {
 #[test]
 fn secret_ballots_are_counted_only_when_revealed_by_their_voter() {
     let mut city = city();
-    let poll = open_poll(&mut city, citizens(), true, false);
+    let poll = open_poll(&mut city, citizens(), Secrecy::Secret, Revoting::Refused);
     start_voting(&mut city);
     let salt = |who: Actor| [who.0.len() as u8; 32];
     for who in [ALICE, BOB, CAROL] {
@@ -356,7 +371,7 @@ fn secret_ballots_are_counted_only_when_revealed_by_their_voter() {
 #[test]
 fn a_secret_revote_replaces_the_commitment() {
     let mut city = city();
-    let poll = open_poll(&mut city, citizens(), true, true);
+    let poll = open_poll(&mut city, citizens(), Secrecy::Secret, Revoting::Replaces);
     start_voting(&mut city);
     let salt = [7; 32];
     for choice in [0, 2] {

@@ -6,8 +6,8 @@ use std::io::Write;
 
 use anyhow::{anyhow, ensure, Result};
 use city_traits::{
-    commitment, kinds, Action, Electorate, IdentityKind, PollId, PollState, RewardError, Rule,
-    VotingError, AGAINST, FOR,
+    commitment, kinds, Action, Electorate, IdentityKind, PollId, PollState, Revoting, RewardError,
+    Rule, Secrecy, VotingError, AGAINST, FOR,
 };
 use ink::{primitives::AccountId, selector_bytes};
 
@@ -105,15 +105,15 @@ fn story(out: &mut dyn Write) -> Result<()> {
         "Which e-service comes first?",
         &e_services,
         everyone,
-        false,
-        true,
+        Secrecy::Public,
+        Revoting::Replaces,
     ))?;
     let chair = opened(city.voting(ADMIN).create_poll(
         "Who chairs the digital council?",
         &["Kask", "Tamm"],
         citizens,
-        true,
-        false,
+        Secrecy::Secret,
+        Revoting::Refused,
     ))?;
     let raise = proposed_call(
         &city.rewards,
@@ -123,8 +123,8 @@ fn story(out: &mut dyn Write) -> Result<()> {
     let proposal = opened(city.voting(citizen(0)).propose(
         "Double the tax rebate to 2%",
         &[raise],
-        false,
-        true,
+        Secrecy::Public,
+        Revoting::Replaces,
     ))?;
     city.advance_blocks(GOVERNANCE.voting_delay + 1);
 

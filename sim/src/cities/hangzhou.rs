@@ -7,7 +7,8 @@ use std::io::Write;
 
 use anyhow::{anyhow, ensure, Result};
 use city_traits::{
-    kinds, Action, IdentityKind, PollState, RewardError, Role, Rule, TransferPolicy, AGAINST, FOR,
+    kinds, Action, IdentityKind, PollState, Revoting, RewardError, Role, Rule, Secrecy,
+    TransferPolicy, AGAINST, FOR,
 };
 use ink::{primitives::AccountId, selector_bytes};
 
@@ -134,8 +135,8 @@ fn story(out: &mut dyn Write) -> Result<()> {
     let proposal = opened(city.voting(ADMIN).propose(
         "Raise the battery-return reward to 2 coins",
         &[call],
-        false,
-        false,
+        Secrecy::Public,
+        Revoting::Refused,
     ))?;
     city.advance_blocks(GOVERNANCE.voting_delay + 1);
     // Residents and the tea house are for, visitors against; each weighs what it held at

@@ -8,7 +8,8 @@ use std::io::Write;
 
 use anyhow::{anyhow, ensure, Result};
 use city_traits::{
-    Call, CivicRole, EscrowError, IdentityKind, MilestonePlan, ProjectId, ProjectState, Wage, FOR,
+    Call, CivicRole, EscrowError, IdentityKind, MilestonePlan, ProjectId, ProjectState, Revoting,
+    Secrecy, Wage, FOR,
 };
 use ink::{primitives::AccountId, selector_bytes};
 
@@ -56,7 +57,11 @@ fn escrow_error(what: &str) -> impl Fn(EscrowError) -> anyhow::Error + '_ {
 
 /// The citizens pass `calls` by proposal, wait out the timelock and execute them.
 fn govern(city: &mut City, description: &str, calls: &[Call]) -> Result<()> {
-    let proposal = opened(city.voting(ADMIN).propose(description, calls, false, false))?;
+    let proposal =
+        opened(
+            city.voting(ADMIN)
+                .propose(description, calls, Secrecy::Public, Revoting::Refused),
+        )?;
     city.advance_blocks(GOVERNANCE.voting_delay + 1);
     for n in 0..CITIZENS {
         city.voting(citizen(n))

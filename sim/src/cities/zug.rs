@@ -4,7 +4,9 @@
 use std::io::Write;
 
 use anyhow::{anyhow, ensure, Result};
-use city_traits::{Electorate, IdentityKind, PollState, Role, VotingError, ABSTAIN};
+use city_traits::{
+    Electorate, IdentityKind, PollState, Revoting, Role, Secrecy, VotingError, ABSTAIN,
+};
 use ink::primitives::AccountId;
 
 use super::*;
@@ -69,8 +71,8 @@ fn story(out: &mut dyn Write) -> Result<()> {
         "Which city service should accept City Coin first?",
         &OPTIONS,
         residents,
-        false,
-        false,
+        Secrecy::Public,
+        Revoting::Refused,
     ))?;
     city.advance_blocks(GOVERNANCE.voting_delay + 1);
     // Registered after the snapshot: no vote in this poll.
