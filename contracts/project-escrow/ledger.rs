@@ -368,23 +368,9 @@ mod tests {
     const CONTRACTOR: u8 = 3;
     const INSPECTOR: u8 = 2;
 
-    fn worker(n: u8) -> AccountId {
-        account(100 + n)
-    }
-
-    /// `contractor_amount` for the contractor and 100 for each of `workers` workers.
-    fn plan_of(contractor_amount: Balance, workers: u8) -> MilestonePlan {
-        MilestonePlan {
-            contractor_amount,
-            wages: (1..=workers)
-                .map(|n| Wage {
-                    worker: worker(n),
-                    amount: 100,
-                })
-                .collect(),
-            due: 20 * DAY,
-        }
-    }
+    // The messages' tests' plans: `contractor_amount` for the contractor and 100 for
+    // each of `workers` workers, due on day 20.
+    use crate::tests::{plan as plan_of, worker};
 
     /// A project taking funds until day 11, as `create_project` makes it from `plans` on
     /// day 10, and its milestones.

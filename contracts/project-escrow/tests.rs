@@ -35,11 +35,11 @@ fn escrow() -> ProjectEscrow {
     ProjectEscrow::new(a.frank, a.eve)
 }
 
-fn worker(n: u8) -> AccountId {
+pub(crate) fn worker(n: u8) -> AccountId {
     AccountId::from([100 + n; 32])
 }
 
-fn plan(contractor_amount: u128, workers: u8) -> MilestonePlan {
+pub(crate) fn plan(contractor_amount: u128, workers: u8) -> MilestonePlan {
     MilestonePlan {
         contractor_amount,
         wages: (1..=workers)
