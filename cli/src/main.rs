@@ -42,7 +42,7 @@ enum Command {
     Simulate(Simulate),
     /// The City Coin story alone.
     Demo,
-    /// Wasm sizes and weights of the key messages, beside the anchors.
+    /// Wasm sizes and weights of the key messages, beside anchors measured in the same run.
     Bench(Bench),
     /// An invariant-fuzzing campaign on the real Wasm; fails on a violation, printing the
     /// shortest failing sequence.

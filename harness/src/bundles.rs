@@ -34,6 +34,11 @@ pub const CONTRACTS: &[&str] = &[
 /// `contracts/`.
 pub const TEST_DOUBLES: &[&str] = &["reentrant-token"];
 
+/// Yardsticks `city bench` measures the suite against, never deployed on a chain, also under
+/// `contracts/`: the least a call costs (`floor`, one storage write) and the PSP22
+/// reference token as the psp22 crate ships it.
+pub const YARDSTICKS: &[&str] = &["floor", "psp22-reference"];
+
 /// Deliberately broken builds of a suite contract, for the simulator's and the fuzzer's
 /// self-tests: the bundle's name, the contract and the cargo feature that breaks it.
 pub const BROKEN_VARIANTS: &[(&str, &str, &str)] = &[
@@ -100,7 +105,7 @@ pub fn bundle_of(contract: &'static str, broken: Option<&'static str>) -> &'stat
 
 /// Every bundle the harness builds: its name, its contract and the feature it needs.
 fn every_bundle() -> impl Iterator<Item = Bundle> {
-    let plain = CONTRACTS.iter().chain(TEST_DOUBLES);
+    let plain = CONTRACTS.iter().chain(TEST_DOUBLES).chain(YARDSTICKS);
     plain.map(|&contract| (contract, contract, None)).chain(
         BROKEN_VARIANTS
             .iter()
