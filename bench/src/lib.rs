@@ -122,7 +122,7 @@ pub struct Report {
     /// `cast_vote`'s ref_time after [`MANY_VOTERS`] earlier votes over after
     /// [`FEW_VOTERS`].
     pub cast_vote_flatness: f64,
-    /// The project escrow's messages (releases per transfer).
+    /// The project escrow's messages (releases per worker).
     pub escrow_weights: Vec<Measurement>,
     pub anchors: Vec<Anchor>,
     pub ratios: Vec<Ratio>,

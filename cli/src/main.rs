@@ -36,7 +36,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build every contract bundle (release, wasm-opt) unless the sources are unchanged.
-    Build,
+    Build(Build),
     /// Tell each city's story and live it at scale, checking both; write a report with
     /// charts.
     Simulate(Simulate),
@@ -60,6 +60,13 @@ enum Command {
 /// The broken variants, for `--broken`.
 fn broken_variants() -> PossibleValuesParser {
     PossibleValuesParser::new(BROKEN_VARIANTS.iter().map(|(name, ..)| *name))
+}
+
+#[derive(Args)]
+struct Build {
+    /// Build only these bundles (contracts, yardsticks, test doubles or broken variants)
+    /// and print their Wasm sizes.
+    bundles: Vec<String>,
 }
 
 #[derive(Args)]
@@ -161,7 +168,15 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<()> {
     match command {
-        Command::Build => {
+        Command::Build(Build { bundles: names }) if !names.is_empty() => {
+            for name in names {
+                let name = bundles::bundle_named(&name)?;
+                let wasm = bundles::load(name)?.wasm.len();
+                println!("{name}: {wasm} B of Wasm");
+            }
+            Ok(())
+        }
+        Command::Build(_) => {
             let built = bundles::ensure_built()?;
             let state = if built { "built" } else { "up to date" };
             println!(

@@ -57,7 +57,7 @@ mod city_token {
     use crate::checkpoints::{History, Page, Tracked};
     use city_traits::{
         Admin, AdminError, AdminSeat, CivicToken, PSP22Error, PSP22Metadata, Role, TokenError,
-        TransferPolicy, PSP22,
+        TransferPolicy, MAX_PAYMENTS, PSP22,
     };
     use ink::{
         prelude::{string::String, vec::Vec},
@@ -515,13 +515,7 @@ mod city_token {
                 None => None,
             };
             let supply = match (from, to) {
-                (None, _) => Some(
-                    self.supply
-                        .value
-                        .checked_add(value)
-                        .filter(|supply| *supply <= self.cap)
-                        .ok_or(TokenError::CapExceeded)?,
-                ),
+                (None, _) => Some(self.minted_supply(value)?),
                 // A burn removes tokens that the debit above found in the balance.
                 (Some(_), None) => Some(self.supply.value.saturating_sub(value)),
                 (Some(_), Some(_)) => None,
@@ -531,18 +525,90 @@ mod city_token {
                 self.store_balance(account, record, left, now);
             }
             if let Some(account) = to {
-                let record = self.account(account);
-                // Balances sum to the supply, which the cap keeps within u128.
-                let credited = record.balance.saturating_add(value);
-                self.store_balance(account, record, credited, now);
+                self.credit(account, value, now);
             }
             if let Some(supply) = supply {
-                if let Some((index, page)) = self.supply.set(supply, now) {
-                    self.archive.insert((None::<AccountId>, index), &page);
-                }
+                self.set_supply(supply, now);
             }
             self.env().emit_event(Transfer { from, to, value });
             Ok(())
+        }
+
+        /// `mint_many` (`from: None`) and `transfer_many`: checks every payment, the cap or
+        /// the balance against their sum, then credits each payment with its `Transfer`.
+        fn pay_many(
+            &mut self,
+            from: Option<AccountId>,
+            payments: &[(AccountId, Balance)],
+        ) -> Result<(), TokenError> {
+            if payments.len() > MAX_PAYMENTS {
+                return Err(TokenError::TooManyPayments);
+            }
+            self.ensure_not_paused()?;
+            let paid = |&&(to, value): &&(AccountId, Balance)| value != 0 && Some(to) != from;
+            let mut total: Balance = 0;
+            for &(to, value) in payments.iter().filter(paid) {
+                if let Some(from) = from {
+                    self.ensure_policy_allows(from, to)?;
+                }
+                // A sum above a u128 is more than any balance, and than the cap.
+                total = total.checked_add(value).ok_or(match from {
+                    Some(_) => TokenError::InsufficientBalance,
+                    None => TokenError::CapExceeded,
+                })?;
+            }
+            if total == 0 {
+                return Ok(());
+            }
+            let now = self.env().block_number();
+            match from {
+                Some(account) => {
+                    let record = self.account(account);
+                    let left = record
+                        .balance
+                        .checked_sub(total)
+                        .ok_or(TokenError::InsufficientBalance)?;
+                    self.store_balance(account, record, left, now);
+                }
+                None => {
+                    let supply = self.minted_supply(total)?;
+                    self.set_supply(supply, now);
+                }
+            }
+            for &(to, value) in payments.iter().filter(paid) {
+                self.credit(to, value, now);
+                self.env().emit_event(Transfer {
+                    from,
+                    to: Some(to),
+                    value,
+                });
+            }
+            Ok(())
+        }
+
+        /// The supply after minting `value`, if the cap allows it.
+        fn minted_supply(&self, value: Balance) -> Result<Balance, TokenError> {
+            self.supply
+                .value
+                .checked_add(value)
+                .filter(|supply| *supply <= self.cap)
+                .ok_or(TokenError::CapExceeded)
+        }
+
+        /// Adds `value` to `account`'s balance in block `now`.
+        fn credit(&mut self, account: AccountId, value: Balance, now: BlockNumber) {
+            let record = self.account(account);
+            // Balances sum to the supply, which the cap keeps within u128.
+            let credited = record.balance.saturating_add(value);
+            self.store_balance(account, record, credited, now);
+        }
+
+        /// Sets the total supply in block `now`, archiving a page of its checkpoints when
+        /// one is full.
+        fn set_supply(&mut self, supply: Balance, now: BlockNumber) {
+            if let Some((index, page)) = self.supply.set(supply, now) {
+                self.archive.insert((None::<AccountId>, index), &page);
+            }
         }
 
         fn account(&self, account: AccountId) -> Account {
@@ -856,6 +922,34 @@ mod city_token {
         ///
         /// # Events
         /// `Approval` (when an allowance was spent), then `Transfer { to: None }`.
+        /// Mints each of `payments` as that many `mint_to`s would, in one call, the cap
+        /// checked against their sum first. Zero amounts are skipped.
+        ///
+        /// # Errors
+        /// `MissingRole(Minter)`, `TooManyPayments`, `Paused`, `CapExceeded`.
+        ///
+        /// # Events
+        /// `Transfer { from: None, to: Some(account) }` per payment, in order.
+        #[ink(message)]
+        fn mint_many(&mut self, payments: Vec<(AccountId, Balance)>) -> Result<(), TokenError> {
+            self.ensure_role(Role::Minter)?;
+            self.pay_many(None, &payments)
+        }
+
+        /// Pays each of `payments` from the caller's balance as that many transfers would,
+        /// in one call: the policy checked for each, the balance against their sum, first.
+        /// Zero amounts and payments to the caller are skipped.
+        ///
+        /// # Errors
+        /// `TooManyPayments`, `Paused`, `PolicyForbidsTransfer`, `InsufficientBalance`.
+        ///
+        /// # Events
+        /// `Transfer { from: Some(caller), to: Some(account) }` per payment, in order.
+        #[ink(message)]
+        fn transfer_many(&mut self, payments: Vec<(AccountId, Balance)>) -> Result<(), TokenError> {
+            self.pay_many(Some(self.env().caller()), &payments)
+        }
+
         #[ink(message)]
         fn burn_from(&mut self, from: AccountId, amount: Balance) -> Result<(), TokenError> {
             let burner = self.ensure_role(Role::Burner)?;

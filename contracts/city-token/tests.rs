@@ -781,3 +781,170 @@ mod psp22_edges {
         assert_eq!(token.balance_of(a.alice), 100);
     }
 }
+
+mod bulk {
+    use super::*;
+    use city_traits::MAX_PAYMENTS;
+
+    /// The `Transfer` events recorded so far, as (from, to, value).
+    fn transfers() -> Vec<(Option<AccountId>, Option<AccountId>, u128)> {
+        events::<psp22::Transfer>()
+            .into_iter()
+            .map(|t| (t.from, t.to, t.value))
+            .collect()
+    }
+
+    #[ink::test]
+    fn mint_many_mints_each_payment_in_order_and_skips_zeros() {
+        let mut token = token_with(0);
+        let a = accounts();
+        grant(&mut token, Role::Minter, a.alice);
+        let payments = vec![(a.bob, 5), (a.charlie, 0), (a.bob, 7), (a.django, 1)];
+        token.mint_many(payments).unwrap();
+        assert_eq!(
+            transfers(),
+            vec![
+                (None, Some(a.bob), 5),
+                (None, Some(a.bob), 7),
+                (None, Some(a.django), 1)
+            ]
+        );
+        assert_eq!(token.balance_of(a.bob), 12);
+        assert_eq!(token.balance_of(a.django), 1);
+        assert_eq!(token.total_supply(), 13);
+    }
+
+    #[ink::test]
+    fn mint_many_checks_the_cap_against_the_sum_and_mints_nothing_above_it() {
+        let mut token = token_with(CAP - 10);
+        let a = accounts();
+        grant(&mut token, Role::Minter, a.alice);
+        assert_refused(&mut token, TokenError::CapExceeded, |t| {
+            t.mint_many(vec![(a.bob, 6), (a.charlie, 5)])
+        });
+        assert_refused(&mut token, TokenError::CapExceeded, |t| {
+            t.mint_many(vec![(a.bob, u128::MAX), (a.charlie, 2)])
+        });
+        token.mint_many(vec![(a.bob, 6), (a.charlie, 4)]).unwrap();
+        assert_eq!(token.total_supply(), CAP);
+    }
+
+    #[ink::test]
+    fn mint_many_needs_the_minter_role_a_running_token_and_a_bounded_list() {
+        let mut token = token_with(0);
+        let a = accounts();
+        assert_refused(&mut token, TokenError::MissingRole(Role::Minter), |t| {
+            t.mint_many(vec![(a.bob, 1)])
+        });
+        grant(&mut token, Role::Minter, a.alice);
+        let too_many = vec![(a.bob, 1); MAX_PAYMENTS + 1];
+        assert_refused(&mut token, TokenError::TooManyPayments, |t| {
+            t.mint_many(too_many)
+        });
+        token.mint_many(vec![(a.bob, 1); MAX_PAYMENTS]).unwrap();
+        grant(&mut token, Role::Pauser, a.alice);
+        token.pause().unwrap();
+        assert_refused(&mut token, TokenError::Paused, |t| {
+            t.mint_many(vec![(a.bob, 1)])
+        });
+    }
+
+    #[ink::test]
+    fn transfer_many_pays_each_payment_and_skips_zeros_and_the_caller() {
+        let mut token = token_with(100);
+        let a = accounts();
+        let before = event_count();
+        token
+            .transfer_many(vec![(a.alice, 50), (a.bob, 0)])
+            .unwrap();
+        assert_eq!(event_count(), before, "nothing to pay, nothing said");
+        token
+            .transfer_many(vec![(a.bob, 30), (a.alice, 9), (a.charlie, 20), (a.bob, 1)])
+            .unwrap();
+        let from = Some(a.alice);
+        // After the initial supply's mint:
+        assert_eq!(
+            transfers()[1..],
+            vec![
+                (from, Some(a.bob), 30),
+                (from, Some(a.charlie), 20),
+                (from, Some(a.bob), 1)
+            ]
+        );
+        assert_eq!(token.balance_of(a.alice), 49);
+        assert_eq!(token.balance_of(a.bob), 31);
+        assert_eq!(token.total_supply(), 100);
+    }
+
+    #[ink::test]
+    fn transfer_many_checks_the_balance_against_the_sum_and_moves_nothing_short_of_it() {
+        let mut token = token_with(100);
+        let a = accounts();
+        assert_refused(&mut token, TokenError::InsufficientBalance, |t| {
+            t.transfer_many(vec![(a.bob, 60), (a.charlie, 41)])
+        });
+        assert_refused(&mut token, TokenError::InsufficientBalance, |t| {
+            t.transfer_many(vec![(a.bob, u128::MAX), (a.charlie, 2)])
+        });
+        let too_many = vec![(a.bob, 1); MAX_PAYMENTS + 1];
+        assert_refused(&mut token, TokenError::TooManyPayments, |t| {
+            t.transfer_many(too_many)
+        });
+        token
+            .transfer_many(vec![(a.bob, 60), (a.charlie, 40)])
+            .unwrap();
+        assert_eq!(token.balance_of(a.alice), 0);
+    }
+
+    #[ink::test]
+    fn transfer_many_holds_the_pause_and_the_policy_for_every_payment() {
+        let mut token = token_with(100);
+        let a = accounts();
+        grant(&mut token, Role::ServiceProvider, a.bob);
+        token.set_transfer_policy(TransferPolicy::Civic).unwrap();
+        // A citizen pays a shop, but not another citizen: all or nothing.
+        assert_refused(&mut token, TokenError::PolicyForbidsTransfer, |t| {
+            t.transfer_many(vec![(a.bob, 1), (a.charlie, 1)])
+        });
+        token.transfer_many(vec![(a.bob, 10)]).unwrap();
+        // A shop pays anyone.
+        act_as(a.bob);
+        token
+            .transfer_many(vec![(a.charlie, 1), (a.django, 1)])
+            .unwrap();
+        act_as(a.alice);
+        grant(&mut token, Role::Pauser, a.alice);
+        token.pause().unwrap();
+        assert_refused(&mut token, TokenError::Paused, |t| {
+            t.transfer_many(vec![(a.bob, 1)])
+        });
+    }
+
+    #[ink::test]
+    fn bulk_payments_leave_the_same_history_as_single_ones() {
+        let mut token = token_with(100); // block 0
+        let a = accounts();
+        grant(&mut token, Role::Minter, a.alice);
+        for voter in [a.alice, a.bob] {
+            act_as(voter);
+            token.track_votes().unwrap();
+        }
+        act_as(a.alice);
+        test::advance_block::<E>(); // block 1
+        token
+            .transfer_many(vec![(a.bob, 30), (a.charlie, 5), (a.bob, 10)])
+            .unwrap();
+        test::advance_block::<E>(); // block 2
+        token.mint_many(vec![(a.bob, 5), (a.alice, 1)]).unwrap();
+        test::advance_block::<E>(); // block 3
+        let votes = |token: &CityToken, who| {
+            (0..3)
+                .map(|b| token.votes_at(who, b).unwrap())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(votes(&token, a.alice), vec![100, 55, 56]);
+        assert_eq!(votes(&token, a.bob), vec![0, 40, 45]);
+        let supply: Vec<_> = (0..3).map(|b| token.total_supply_at(b).unwrap()).collect();
+        assert_eq!(supply, vec![100, 100, 106]);
+    }
+}

@@ -598,8 +598,9 @@ mod project_escrow {
         }
 
         /// Pays an approved milestone: the wage roll in order, then the contractor, at
-        /// most [`MAX_PAYMENTS_PER_RELEASE`] transfers per call (call again to resume).
-        /// Anyone may. Returns the number of transfers made.
+        /// most [`MAX_PAYMENTS_PER_RELEASE`] payments per call (call again to resume), all
+        /// in one call into the token (`transfer_many`). Anyone may. Returns the number of
+        /// payments made.
         ///
         /// # Errors
         /// `UnknownProject`, `UnknownMilestone`, `NotFunded`, `NotApproved`,
@@ -631,11 +632,12 @@ mod project_escrow {
             self.milestones.insert((project, index), &milestone);
             self.projects.insert(project, &data);
 
-            // Interactions: the transfers; any refusal reverts everything above.
+            // Interactions: one bulk transfer; a refusal reverts everything above.
             let transfers = payout.transfers();
+            let mut payments = Vec::new();
             for wage in payout.wages {
                 if !cfg!(feature = "broken-unpaid-wages") {
-                    self.pay(&wage.worker, wage.amount)?;
+                    payments.push((wage.worker, wage.amount));
                 }
                 self.env().emit_event(WagePaid {
                     project,
@@ -645,13 +647,19 @@ mod project_escrow {
                 });
             }
             if let Some(amount) = payout.contractor {
-                self.pay(&data.contractor, amount)?;
+                payments.push((data.contractor, amount));
                 self.env().emit_event(MilestoneReleased {
                     project,
                     milestone: index,
                     contractor: data.contractor,
                     amount,
                 });
+            }
+            payments.retain(|(_, amount)| *amount != 0);
+            if !payments.is_empty() {
+                self.civic_token()
+                    .transfer_many(payments)
+                    .map_err(|error| EscrowError::TokenRefused(error.into()))?;
             }
             Ok(transfers)
         }

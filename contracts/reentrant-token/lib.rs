@@ -1,10 +1,10 @@
 //! # Reentrant token: a test double, never deployed on a chain
 //!
 //! An attacker's token for the harness's adversarial tests. Whenever a contract asks it to
-//! move or mint tokens (`PSP22::transfer`, `PSP22::transfer_from`, `CivicToken::mint_to`),
-//! it first makes the call it was armed with, typically back into that contract
-//! (`release`, `claim_refund`, `attest`), counts whether the call went through, and then
-//! answers `Ok` without moving anything. Its other token messages answer zeros.
+//! move or mint tokens (`PSP22::transfer`, `PSP22::transfer_from`, `CivicToken::mint_to`,
+//! and the bulk `mint_many` and `transfer_many`), it first makes the call it was armed
+//! with, typically back into that contract (`release`, `claim_refund`, `attest`), counts
+//! whether the call went through, and then answers `Ok` without moving anything. Its other token messages answer zeros.
 //!
 //! The contracts of the suite call their token without allowing re-entry, so the pallet
 //! refuses the call back, which traps this token and with it the victim's whole call:
@@ -178,6 +178,23 @@ mod reentrant_token {
         /// Calls back, then claims success.
         #[ink(message)]
         fn mint_to(&mut self, _to: AccountId, _amount: Balance) -> Result<(), TokenError> {
+            self.call_back();
+            Ok(())
+        }
+
+        /// Calls back, then claims success.
+        #[ink(message)]
+        fn mint_many(&mut self, _payments: Vec<(AccountId, Balance)>) -> Result<(), TokenError> {
+            self.call_back();
+            Ok(())
+        }
+
+        /// Calls back, then claims success.
+        #[ink(message)]
+        fn transfer_many(
+            &mut self,
+            _payments: Vec<(AccountId, Balance)>,
+        ) -> Result<(), TokenError> {
             self.call_back();
             Ok(())
         }

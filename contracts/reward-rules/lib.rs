@@ -404,7 +404,8 @@ mod reward_rules {
         }
 
         /// Applies up to [`MAX_BATCH`] attestations at once, all or none, and returns the
-        /// total paid. Rewards to the same beneficiary are minted together.
+        /// total paid. Rewards to the same beneficiary are minted together, and all of them in
+        /// one call into the token (`mint_many`).
         ///
         /// # Errors
         /// `BatchError { index, error }` for the first attestation refused (with the errors
@@ -445,9 +446,11 @@ mod reward_rules {
                     None => payouts.push((attestation.beneficiary, reward)),
                 }
             }
-            for (to, amount) in payouts {
-                self.mint(to, amount)
-                    .map_err(|error| refuse(batch.len(), error))?;
+            payouts.retain(|(_, amount)| *amount != 0);
+            if !payouts.is_empty() {
+                self.token()
+                    .mint_many(payouts)
+                    .map_err(|error| refuse(batch.len(), RewardError::TokenRefused(error)))?;
             }
             Ok(total)
         }

@@ -129,6 +129,32 @@ impl Token {
         })
     }
 
+    /// All of `payments` or none, as the real token does.
+    pub fn mint_many(&mut self, payments: Vec<(AccountId, Balance)>) -> Result<(), TokenError> {
+        if let Some(error) = world(|w| w.refuse_mint.clone()) {
+            return Err(error);
+        }
+        for (to, amount) in payments.into_iter().filter(|(_, amount)| *amount != 0) {
+            self.mint_to(to, amount)?;
+        }
+        Ok(())
+    }
+
+    /// All of `payments` or none, as the real token does.
+    pub fn transfer_many(&mut self, payments: Vec<(AccountId, Balance)>) -> Result<(), TokenError> {
+        let from = ink::env::account_id::<DefaultEnvironment>();
+        world(|w| {
+            let total = payments.iter().map(|(_, amount)| amount).sum::<Balance>();
+            if w.balances.get(&from).copied().unwrap_or_default() < total {
+                return Err(TokenError::InsufficientBalance);
+            }
+            for (to, amount) in &payments {
+                move_tokens(w, from, *to, *amount).map_err(|_| TokenError::InsufficientBalance)?;
+            }
+            Ok(())
+        })
+    }
+
     pub fn votes_at(&self, account: AccountId, block: BlockNumber) -> Result<Balance, TokenError> {
         if !ended(block) {
             return Err(TokenError::BlockNotYetFinished);

@@ -129,7 +129,13 @@ pub enum TokenError {
     /// History is only known for blocks that have ended: the block asked for is the
     /// current block or a later one.
     BlockNotYetFinished,
+    /// A bulk payment lists more than [`MAX_PAYMENTS`] payments.
+    TooManyPayments,
 }
+
+/// The most payments one `mint_many` or `transfer_many` makes: a release's wages and
+/// contractor, or a reward batch's beneficiaries, with room to spare.
+pub const MAX_PAYMENTS: usize = 100;
 
 /// PSP22 messages report balance and allowance shortfalls with the standard variants, and
 /// the city token's own refusals as `Custom` with the variant's name. Only `Paused` and
@@ -162,6 +168,34 @@ pub trait CivicToken {
     /// `Transfer { from: None, to: Some(to), value: amount }`.
     #[ink(message)]
     fn mint_to(&mut self, to: AccountId, amount: Balance) -> Result<(), TokenError>;
+
+    /// Mints each of `payments` (account, amount) as that many `mint_to`s would, in one
+    /// call: the cap is checked against their sum, before anything is minted. Zero
+    /// amounts are skipped. A reward batch's mints to many beneficiaries.
+    ///
+    /// # Errors
+    /// `TooManyPayments` above [`MAX_PAYMENTS`], `MissingRole(Minter)`, `Paused`,
+    /// `CapExceeded`.
+    ///
+    /// # Events
+    /// `Transfer { from: None, to: Some(account), value: amount }` per payment, in order.
+    #[ink(message)]
+    fn mint_many(&mut self, payments: Vec<(AccountId, Balance)>) -> Result<(), TokenError>;
+
+    /// Pays each of `payments` (account, amount) from the caller's balance as that many
+    /// `PSP22::transfer`s would, in one call: the pause and the transfer policy are checked
+    /// for every payment and the balance against their sum, before anything moves. Zero
+    /// amounts and payments to the caller are skipped. A wage roll's payments.
+    ///
+    /// # Errors
+    /// `TooManyPayments` above [`MAX_PAYMENTS`], `Paused`, `PolicyForbidsTransfer`,
+    /// `InsufficientBalance`.
+    ///
+    /// # Events
+    /// `Transfer { from: Some(caller), to: Some(account), value: amount }` per payment, in
+    /// order.
+    #[ink(message)]
+    fn transfer_many(&mut self, payments: Vec<(AccountId, Balance)>) -> Result<(), TokenError>;
 
     /// Destroys `amount` of `from`'s tokens. The caller needs the burner role and, unless
     /// it burns its own tokens, an allowance from `from`, which the burn spends.

@@ -94,6 +94,20 @@ pub fn broken_variant(name: &str) -> Result<&'static str> {
         })
 }
 
+/// The bundle named `name` (a contract, test double, yardstick or broken variant).
+///
+/// # Errors
+/// If there is no such bundle (the error lists them).
+pub fn bundle_named(name: &str) -> Result<&'static str> {
+    every_bundle()
+        .map(|(bundle, ..)| bundle)
+        .find(|bundle| *bundle == name)
+        .with_context(|| {
+            let names: Vec<&str> = every_bundle().map(|(bundle, ..)| bundle).collect();
+            format!("no bundle {name}; there are {}", names.join(", "))
+        })
+}
+
 /// The bundle to deploy for `contract`: the broken variant `broken` if it breaks that
 /// contract, else the contract's own.
 pub fn bundle_of(contract: &'static str, broken: Option<&'static str>) -> &'static str {

@@ -121,6 +121,16 @@ impl TokenCalls<'_> {
         self.send(selector_bytes!("CivicToken::mint_to"), (to.into(), amount))
     }
 
+    /// `mint_many`: each of `payments` (account, amount), in one call.
+    pub fn mint_many(self, payments: &[(AccountId, u128)]) -> Outcome<TokenResult> {
+        self.send(selector_bytes!("CivicToken::mint_many"), payments)
+    }
+
+    /// `transfer_many`: each of `payments` (account, amount) from the caller, in one call.
+    pub fn transfer_many(self, payments: &[(AccountId, u128)]) -> Outcome<TokenResult> {
+        self.send(selector_bytes!("CivicToken::transfer_many"), payments)
+    }
+
     pub fn burn_from(self, from: impl Into<AccountId>, amount: u128) -> Outcome<TokenResult> {
         self.send(
             selector_bytes!("CivicToken::burn_from"),

@@ -4,6 +4,7 @@
 
 mod adversarial;
 mod attacks;
+mod bulk;
 mod bundle;
 mod checkpoints;
 mod escrow;
