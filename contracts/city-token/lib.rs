@@ -914,14 +914,6 @@ mod city_token {
             self.update(None, Some(to), amount)
         }
 
-        /// Destroys `amount` of `from`'s tokens, spending the caller's allowance unless it
-        /// burns its own. A zero amount changes nothing.
-        ///
-        /// # Errors
-        /// `MissingRole(Burner)`, `Paused`, `InsufficientAllowance`, `InsufficientBalance`.
-        ///
-        /// # Events
-        /// `Approval` (when an allowance was spent), then `Transfer { to: None }`.
         /// Mints each of `payments` as that many `mint_to`s would, in one call, the cap
         /// checked against their sum first. Zero amounts are skipped.
         ///
@@ -950,6 +942,14 @@ mod city_token {
             self.pay_many(Some(self.env().caller()), &payments)
         }
 
+        /// Destroys `amount` of `from`'s tokens, spending the caller's allowance unless it
+        /// burns its own. A zero amount changes nothing.
+        ///
+        /// # Errors
+        /// `MissingRole(Burner)`, `Paused`, `InsufficientAllowance`, `InsufficientBalance`.
+        ///
+        /// # Events
+        /// `Approval` (when an allowance was spent), then `Transfer { to: None }`.
         #[ink(message)]
         fn burn_from(&mut self, from: AccountId, amount: Balance) -> Result<(), TokenError> {
             let burner = self.ensure_role(Role::Burner)?;

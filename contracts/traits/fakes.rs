@@ -140,16 +140,33 @@ impl Token {
         Ok(())
     }
 
-    /// All of `payments` or none, as the real token does.
+    /// All of `payments` or none, with the real token's checks but the pause: the list's
+    /// length, the transfer policy for each payment, the balance against their sum; zero
+    /// amounts and payments to the caller are skipped.
     pub fn transfer_many(&mut self, payments: Vec<(AccountId, Balance)>) -> Result<(), TokenError> {
+        if payments.len() > crate::MAX_PAYMENTS {
+            return Err(TokenError::TooManyPayments);
+        }
         let from = ink::env::account_id::<DefaultEnvironment>();
+        let paid: Vec<_> = payments
+            .into_iter()
+            .filter(|&(to, amount)| amount != 0 && to != from)
+            .collect();
         world(|w| {
-            let total = payments.iter().map(|(_, amount)| amount).sum::<Balance>();
-            if w.balances.get(&from).copied().unwrap_or_default() < total {
+            let provider = |account| w.token_roles.contains(&(account, Role::ServiceProvider));
+            let civic = w.policy == TransferPolicy::Civic && !provider(from);
+            if civic && paid.iter().any(|(to, _)| !provider(*to)) {
+                return Err(TokenError::PolicyForbidsTransfer);
+            }
+            let total = paid
+                .iter()
+                .try_fold(0, |sum: Balance, (_, amount)| sum.checked_add(*amount));
+            let held = w.balances.get(&from).copied().unwrap_or_default();
+            if total.is_none_or(|total| held < total) {
                 return Err(TokenError::InsufficientBalance);
             }
-            for (to, amount) in &payments {
-                move_tokens(w, from, *to, *amount).map_err(|_| TokenError::InsufficientBalance)?;
+            for (to, amount) in paid {
+                move_tokens(w, from, to, amount).map_err(|_| TokenError::InsufficientBalance)?;
             }
             Ok(())
         })

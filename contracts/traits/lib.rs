@@ -136,6 +136,8 @@ pub enum TokenError {
 /// The most payments one `mint_many` or `transfer_many` makes: a release's wages and
 /// contractor, or a reward batch's beneficiaries, with room to spare.
 pub const MAX_PAYMENTS: usize = 100;
+// A release pays in one `transfer_many`: a longer release would never go through.
+const _: () = assert!(MAX_PAYMENTS_PER_RELEASE as usize <= MAX_PAYMENTS);
 
 /// PSP22 messages report balance and allowance shortfalls with the standard variants, and
 /// the city token's own refusals as `Custom` with the variant's name. Only `Paused` and
@@ -155,8 +157,9 @@ impl From<TokenError> for PSP22Error {
 
 /// What other contracts may ask of the city token beyond PSP22: the civic powers.
 ///
-/// Reward rules mint through it, project escrow and treasuries move tokens through
-/// [`PSP22`], e-voting reads voting power and supply at a snapshot block.
+/// Reward rules mint through it (`mint_many` for a batch), project escrow pays wage rolls
+/// with `transfer_many` and treasuries move tokens through [`PSP22`], e-voting reads
+/// voting power and supply at a snapshot block.
 #[ink::trait_definition]
 pub trait CivicToken {
     /// Creates `amount` new tokens for `to`. A zero amount changes nothing.
@@ -174,7 +177,7 @@ pub trait CivicToken {
     /// amounts are skipped. A reward batch's mints to many beneficiaries.
     ///
     /// # Errors
-    /// `TooManyPayments` above [`MAX_PAYMENTS`], `MissingRole(Minter)`, `Paused`,
+    /// `MissingRole(Minter)`, `TooManyPayments` above [`MAX_PAYMENTS`], `Paused`,
     /// `CapExceeded`.
     ///
     /// # Events

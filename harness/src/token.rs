@@ -232,6 +232,8 @@ pub const MESSAGES: &[&str] = &[
     "PSP22Metadata::token_symbol",
     "PSP22Metadata::token_decimals",
     "CivicToken::mint_to",
+    "CivicToken::mint_many",
+    "CivicToken::transfer_many",
     "CivicToken::burn_from",
     "CivicToken::votes_at",
     "CivicToken::total_supply_at",

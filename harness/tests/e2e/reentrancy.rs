@@ -3,7 +3,7 @@
 //! without allowing re-entry: the pallet refuses the call back, the hostile token traps,
 //! and the victim's whole call fails with nothing kept.
 
-use city_traits::{kinds, Action, CivicRole, IdentityKind, MilestoneState, Rule};
+use city_traits::{kinds, Action, Attestation, CivicRole, IdentityKind, MilestoneState, Rule};
 use harness::{
     call::input,
     city::{contract_account, Actor, Deployed, ADMIN, ALICE, COIN, MALLORY},
@@ -88,15 +88,18 @@ fn the_hostile_token_does_call_back_where_re_entry_is_not_at_stake() {
     city.escrow_at(&escrow, BANK)
         .fund(project, 100 * COIN)
         .expect_accepted();
-    let reentries: (u32, u32) = city
-        .call(
-            &hostile.address,
-            MALLORY,
-            input(selector_bytes!("reentries"), ()),
-        )
-        .unwrap()
-        .value;
-    assert_eq!(reentries, (1, 1));
+    assert_eq!(reentries(&mut city, &hostile), (1, 1));
+}
+
+/// The hostile token's count of calls back made, and of those that answered `Ok`.
+fn reentries(city: &mut City, hostile: &Deployed) -> (u32, u32) {
+    city.call(
+        &hostile.address,
+        MALLORY,
+        input(selector_bytes!("reentries"), ()),
+    )
+    .unwrap()
+    .value
 }
 
 #[test]
@@ -129,7 +132,7 @@ fn a_token_calling_back_cannot_re_enter_escrow_funding_release_or_refunds() {
         .approve_milestone(project, 0, [1; 32])
         .expect_accepted();
 
-    // A release whose first wage transfer would release again.
+    // A release whose bulk wage transfer would release again.
     let release = input(selector_bytes!("release"), (project, 0u8));
     assert_reentry_traps(
         &mut city,
@@ -196,11 +199,11 @@ fn a_token_calling_back_cannot_re_enter_escrow_funding_release_or_refunds() {
     );
 }
 
-#[test]
-fn a_token_calling_back_cannot_re_enter_an_attestation() {
-    let mut city = City::new().unwrap();
+/// Reward rules over the hostile token, paying a citizen alice for recyclables that
+/// `hostile-bin` reports.
+fn rewards_over_hostile_token(city: &mut City) -> (Deployed, Deployed, Actor) {
     let bin = Actor("hostile-bin");
-    let (hostile, rewards) = victim_over_hostile_token(&mut city, "reward-rules", |t, r| {
+    let (hostile, rewards) = victim_over_hostile_token(city, "reward-rules", |t, r| {
         (t, r, 86_400_000u64, 50 * COIN, 1_000 * COIN)
     });
     let year = city.now_ms() + 365 * 86_400_000;
@@ -220,6 +223,13 @@ fn a_token_calling_back_cannot_re_enter_an_attestation() {
     city.rewards_at(&rewards, ADMIN)
         .set_rule(Action::Recyclables, Some(rule), 0)
         .expect_accepted();
+    (hostile, rewards, bin)
+}
+
+#[test]
+fn a_token_calling_back_cannot_re_enter_an_attestation() {
+    let mut city = City::new().unwrap();
+    let (hostile, rewards, bin) = rewards_over_hostile_token(&mut city);
 
     let attestation = ([1u8; 32], ALICE.account(), Action::Recyclables, 2_000u128);
     let attest = input(selector_bytes!("attest"), attestation);
@@ -237,5 +247,47 @@ fn a_token_calling_back_cannot_re_enter_an_attestation() {
         .attest([1; 32], ALICE, Action::Recyclables, 2_000)
         .expect_accepted();
     assert_eq!(paid, 400);
+    assert_eq!(city.rewards_at(&rewards, ADMIN).minted_total().value, 400);
+}
+
+#[test]
+fn a_token_calling_back_cannot_re_enter_an_attestation_batch() {
+    let mut city = City::new().unwrap();
+    let (hostile, rewards, bin) = rewards_over_hostile_token(&mut city);
+    let batch = |receipt| {
+        vec![Attestation {
+            receipt,
+            beneficiary: ALICE.account(),
+            action: Action::Recyclables,
+            quantity: 2_000,
+        }]
+    };
+
+    // Control: armed against a contract not on the call stack, the batch's one
+    // `mint_many` calls back, and goes through.
+    let registry = contract_account(&city.registry);
+    arm(
+        &mut city,
+        &hostile,
+        registry,
+        selector_bytes!("Admin::admin"),
+        Vec::new(),
+    );
+    city.rewards_at(&rewards, bin)
+        .attest_batch(&batch([2; 32]))
+        .expect_accepted();
+    assert_eq!(reentries(&mut city, &hostile), (1, 1));
+
+    // Armed against the rules themselves, the batch traps and keeps nothing.
+    let again = batch([3; 32]);
+    let call = input(selector_bytes!("attest_batch"), &again);
+    let reentry = (selector_bytes!("attest_batch"), again.encode());
+    assert_reentry_traps(&mut city, &hostile, &rewards, bin, call, reentry);
+    assert!(
+        !city
+            .rewards_at(&rewards, ADMIN)
+            .receipt_seen(bin, [3; 32])
+            .value
+    );
     assert_eq!(city.rewards_at(&rewards, ADMIN).minted_total().value, 400);
 }
