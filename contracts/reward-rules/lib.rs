@@ -42,6 +42,8 @@ mod reward_rules {
 
     /// The most attestations one batch may carry.
     pub const MAX_BATCH: usize = 50;
+    // A batch mints in one `mint_many`, at most one payment per attestation.
+    const _: () = assert!(MAX_BATCH <= city_traits::MAX_PAYMENTS);
 
     /// A rule in force and, possibly, its scheduled successor (`None` retires the rule).
     #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -70,6 +72,30 @@ mod reward_rules {
 
     /// A receipt as the attester that reported it numbered it.
     type ReceiptKey = (AccountId, [u8; 32]);
+
+    /// What one call books for its beneficiaries: read from storage the first time a
+    /// beneficiary appears and written back once when the call is done, so that a batch of
+    /// 50 attestations for 10 citizens reads and writes 10 cells of each kind, not 50.
+    #[derive(Default)]
+    struct Books {
+        people: Vec<Booked>,
+        /// Each (beneficiary, action): what it earned in all, and what this call paid.
+        by_action: Vec<((AccountId, Action), Balance, Balance)>,
+        /// What the rules minted in this epoch, once read.
+        minted: Option<Balance>,
+    }
+
+    /// One beneficiary in [`Books`].
+    struct Booked {
+        account: AccountId,
+        /// Its kind now, as the registry answered.
+        kind: Option<IdentityKind>,
+        /// What it earned in this epoch, and in all, this call's payments included.
+        in_epoch: Balance,
+        total: Balance,
+        /// What this call paid it.
+        paid: Balance,
+    }
 
     #[ink(storage)]
     pub struct RewardRules {
@@ -398,7 +424,9 @@ mod reward_rules {
             };
             let attester = self.env().caller();
             let rights = self.attester_rights(attester);
-            let reward = self.apply(attester, rights, &attestation, &mut Vec::new())?;
+            let mut books = Books::default();
+            let reward = self.apply(attester, rights, &attestation, &mut books)?;
+            self.write_back(&books);
             self.mint(beneficiary, reward)?;
             Ok(reward)
         }
@@ -429,23 +457,21 @@ mod reward_rules {
             let attester = self.env().caller();
             // Asked once per batch: the attester and its rights do not change within it.
             let rights = self.attester_rights(attester);
-            let mut kinds = Vec::new();
-            let mut payouts: Vec<(AccountId, Balance)> = Vec::new();
+            let mut books = Books::default();
             let mut total: Balance = 0;
             for (index, attestation) in batch.iter().enumerate() {
                 let reward = self
-                    .apply(attester, rights, attestation, &mut kinds)
+                    .apply(attester, rights, attestation, &mut books)
                     .map_err(|error| refuse(index, error))?;
                 // Rewards stay within the budget, which is a Balance.
                 total = total.saturating_add(reward);
-                match payouts
-                    .iter_mut()
-                    .find(|(to, _)| *to == attestation.beneficiary)
-                {
-                    Some((_, sum)) => *sum = sum.saturating_add(reward),
-                    None => payouts.push((attestation.beneficiary, reward)),
-                }
             }
+            self.write_back(&books);
+            let mut payouts: Vec<(AccountId, Balance)> = books
+                .people
+                .iter()
+                .map(|person| (person.account, person.paid))
+                .collect();
             payouts.retain(|(_, amount)| *amount != 0);
             if !payouts.is_empty() {
                 self.token()
@@ -470,16 +496,16 @@ mod reward_rules {
                 .unwrap_or_default()
         }
 
-        /// Checks one attestation and books its reward; the caller mints it.
+        /// Checks one attestation and books its reward in `books`; the caller writes the
+        /// books back ([`Self::write_back`]) and mints.
         ///
-        /// `rights` are the attester's authorised actions (see [`Self::attester_rights`]);
-        /// `kinds` remembers the beneficiaries' kinds already asked of the registry.
+        /// `rights` are the attester's authorised actions (see [`Self::attester_rights`]).
         fn apply(
             &mut self,
             attester: AccountId,
             rights: u16,
             attestation: &Attestation,
-            kinds: &mut Vec<(AccountId, Option<IdentityKind>)>,
+            books: &mut Books,
         ) -> Result<Balance> {
             let Attestation {
                 receipt,
@@ -494,45 +520,53 @@ mod reward_rules {
                 return Err(RewardError::ReceiptSeen);
             }
             let rule = self.rule(action).ok_or(RewardError::NoRule)?;
-            let kind = match kinds.iter().find(|(who, _)| *who == beneficiary) {
-                Some((_, kind)) => *kind,
-                None => {
-                    let kind = self.registry().kind_of(beneficiary);
-                    kinds.push((beneficiary, kind));
-                    kind
-                }
-            };
-            if !kind.is_some_and(|kind| rule.rewards(kind)) {
+            let epoch = self.current_epoch();
+            let person = self.person(books, beneficiary, epoch);
+            if !books.people[person]
+                .kind
+                .is_some_and(|kind| rule.rewards(kind))
+            {
                 return Err(RewardError::NotEligible);
             }
             let reward = rule.reward_for(quantity).ok_or(RewardError::Overflow)?;
 
-            let epoch = self.current_epoch();
-            let earned = self
-                .earned_in_epoch
-                .get((beneficiary, epoch))
-                .unwrap_or_default();
-            let minted = self.minted_in_epoch.get(epoch).unwrap_or_default();
+            let minted = match books.minted {
+                Some(minted) => minted,
+                None => self.minted_in_epoch.get(epoch).unwrap_or_default(),
+            };
+            let booked = &mut books.people[person];
             let cap_left = if cfg!(feature = "broken-cap-check") {
                 // The deliberately broken variant of the fuzzer's self-test.
                 Balance::MAX
             } else {
-                self.cap_per_epoch.saturating_sub(earned)
+                self.cap_per_epoch.saturating_sub(booked.in_epoch)
             };
             let budget_left = self.budget_per_epoch.saturating_sub(minted);
             let paid = reward.min(cap_left).min(budget_left);
 
             self.receipts.insert((attester, receipt), &());
             // Each sum below stays within the cap or the budget, which are Balances.
-            self.earned_in_epoch
-                .insert((beneficiary, epoch), &earned.saturating_add(paid));
-            self.minted_in_epoch
-                .insert(epoch, &minted.saturating_add(paid));
-            let (total, for_action) = self.earned(beneficiary, action);
-            self.earned_total
-                .insert(beneficiary, &total.saturating_add(paid));
-            self.earned_by_action
-                .insert((beneficiary, action), &for_action.saturating_add(paid));
+            booked.in_epoch = booked.in_epoch.saturating_add(paid);
+            booked.total = booked.total.saturating_add(paid);
+            booked.paid = booked.paid.saturating_add(paid);
+            books.minted = Some(minted.saturating_add(paid));
+            let key = (beneficiary, action);
+            match books
+                .by_action
+                .iter_mut()
+                .find(|(booked, ..)| *booked == key)
+            {
+                Some((_, earned, paid_now)) => {
+                    *earned = earned.saturating_add(paid);
+                    *paid_now = paid_now.saturating_add(paid);
+                }
+                None => {
+                    let earned = self.earned_by_action.get(key).unwrap_or_default();
+                    books
+                        .by_action
+                        .push((key, earned.saturating_add(paid), paid));
+                }
+            }
             self.minted_total = self.minted_total.saturating_add(paid);
             self.env().emit_event(Attested {
                 receipt,
@@ -543,6 +577,48 @@ mod reward_rules {
                 reward: paid,
             });
             Ok(paid)
+        }
+
+        /// The position of `beneficiary` in `books`, which learn its kind from the
+        /// registry and its earnings from storage the first time it appears.
+        fn person(&self, books: &mut Books, beneficiary: AccountId, epoch: u64) -> usize {
+            if let Some(at) = books
+                .people
+                .iter()
+                .position(|person| person.account == beneficiary)
+            {
+                return at;
+            }
+            books.people.push(Booked {
+                account: beneficiary,
+                kind: self.registry().kind_of(beneficiary),
+                in_epoch: self
+                    .earned_in_epoch
+                    .get((beneficiary, epoch))
+                    .unwrap_or_default(),
+                total: self.earned_total.get(beneficiary).unwrap_or_default(),
+                paid: 0,
+            });
+            books.people.len().saturating_sub(1)
+        }
+
+        /// Writes back what `books` paid: each cell once, however many attestations of
+        /// the call touched it, and none that nothing was paid into.
+        fn write_back(&mut self, books: &Books) {
+            let epoch = self.current_epoch();
+            for person in books.people.iter().filter(|person| person.paid != 0) {
+                self.earned_in_epoch
+                    .insert((person.account, epoch), &person.in_epoch);
+                self.earned_total.insert(person.account, &person.total);
+            }
+            for (key, earned, _) in books.by_action.iter().filter(|(.., paid)| *paid != 0) {
+                self.earned_by_action.insert(*key, earned);
+            }
+            if books.people.iter().any(|person| person.paid != 0) {
+                if let Some(minted) = books.minted {
+                    self.minted_in_epoch.insert(epoch, &minted);
+                }
+            }
         }
 
         /// The actions `attester` may report: those authorised here, if it also holds the

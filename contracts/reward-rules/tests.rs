@@ -321,6 +321,41 @@ fn a_batch_mints_once_per_beneficiary_and_asks_each_kind_once() {
 }
 
 #[ink::test]
+fn a_batch_books_its_beneficiaries_as_one_attestation_after_another() {
+    let mut rules = attesting();
+    let a = accounts();
+    world(|w| w.kinds.insert(a.eve, IdentityKind::Resident));
+    // With a cap of 1,000 a day, bob's third report reaches it inside the batch; eve is
+    // paid beside him. Bob: 400, 500, then 100 of 300; eve: 100, then 10.
+    let batch = vec![
+        seen(1, a.bob, 40_000),
+        seen(2, a.eve, 10_000),
+        seen(3, a.bob, 50_000),
+        seen(4, a.bob, 30_000),
+        seen(5, a.eve, 1_000),
+    ];
+    assert_eq!(rules.attest_batch(batch), Ok(1_110));
+    assert_eq!(
+        world(|w| w.minted.clone()),
+        vec![(a.bob, 1_000), (a.eve, 110)]
+    );
+    assert_eq!(rules.earned(a.bob, Action::Recyclables), (1_000, 1_000));
+    assert_eq!(rules.earned(a.eve, Action::Recyclables), (110, 110));
+    assert_eq!(rules.minted_total(), 1_110);
+    assert_eq!(rules.remaining_budget(), 10_000 - 1_110);
+    // What the batch booked was written back: the next calls see it.
+    assert_eq!(
+        rules.attest([6; 32], a.bob, Action::Recyclables, 1_000),
+        Ok(0)
+    );
+    assert_eq!(
+        rules.attest([7; 32], a.eve, Action::Recyclables, 1_000),
+        Ok(10)
+    );
+    assert_eq!(rules.remaining_budget(), 10_000 - 1_120);
+}
+
+#[ink::test]
 fn receipts_are_the_attesters_own_and_cannot_be_squatted() {
     let mut rules = attesting();
     let a = accounts();
