@@ -75,7 +75,10 @@ mod reward_rules {
 
     /// What one call books for its beneficiaries: read from storage the first time a
     /// beneficiary appears and written back once when the call is done, so that a batch of
-    /// 50 attestations for 10 citizens reads and writes 10 cells of each kind, not 50.
+    /// 50 attestations of one action for 10 citizens reads and writes 10 cells of each
+    /// kind, not 50 (receipts stay one per attestation). Sound because nothing re-enters
+    /// the rules during a call (the pallet refuses it: `peers!` calls forbid re-entry), so
+    /// no cell changes behind the books' back.
     #[derive(Default)]
     struct Books {
         people: Vec<Booked>,

@@ -356,6 +356,57 @@ fn a_batch_books_its_beneficiaries_as_one_attestation_after_another() {
 }
 
 #[ink::test]
+fn a_batch_shares_one_cap_across_actions_and_keeps_each_actions_earnings() {
+    let mut rules = attesting();
+    let a = accounts();
+    act_as(a.alice);
+    rules
+        .set_rule(Action::KitchenWaste, Some(per_kilo(10)), 0)
+        .unwrap();
+    rules
+        .authorise_attester(a.charlie, vec![Action::Recyclables, Action::KitchenWaste])
+        .unwrap();
+    act_as(a.charlie);
+    let kitchen = |byte, grams| Attestation {
+        action: Action::KitchenWaste,
+        ..seen(byte, a.bob, grams)
+    };
+    // 80 kg of recyclables pay 800; 50 kg of kitchen waste would pay 500, the cap 200.
+    let batch = vec![seen(1, a.bob, 80_000), kitchen(2, 50_000)];
+    assert_eq!(rules.attest_batch(batch), Ok(1_000));
+    assert_eq!(rules.earned(a.bob, Action::Recyclables), (1_000, 800));
+    assert_eq!(rules.earned(a.bob, Action::KitchenWaste), (1_000, 200));
+    assert_eq!(rules.remaining_cap(a.bob), 0);
+}
+
+#[ink::test]
+fn a_batch_spends_the_budget_in_order_and_pays_nothing_past_it() {
+    let mut rules = attesting();
+    let a = accounts();
+    world(|w| w.kinds.insert(a.eve, IdentityKind::Resident));
+    act_as(a.alice);
+    rules.set_limits(1_000, 1_500).unwrap();
+    act_as(a.charlie);
+    let batch = vec![
+        seen(1, a.bob, 100_000),
+        seen(2, a.eve, 100_000),
+        seen(3, a.eve, 1_000),
+    ];
+    assert_eq!(rules.attest_batch(batch), Ok(1_500));
+    let rewards: Vec<u128> = city_traits::fakes::recorded::<Attested>()
+        .iter()
+        .map(|event| event.reward)
+        .collect();
+    assert_eq!(rewards, vec![1_000, 500, 0]);
+    assert_eq!(rules.remaining_budget(), 0);
+    assert_eq!(rules.remaining_cap(a.eve), 500);
+    assert_eq!(
+        rules.attest([4; 32], a.eve, Action::Recyclables, 1_000),
+        Ok(0)
+    );
+}
+
+#[ink::test]
 fn receipts_are_the_attesters_own_and_cannot_be_squatted() {
     let mut rules = attesting();
     let a = accounts();
