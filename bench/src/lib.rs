@@ -19,6 +19,7 @@ use harness::{
     city::{
         crowd_member, numbered_id, Actor, City, Deployed, ADMIN, ALICE, BOB, CAROL, DAVE, SHOP,
     },
+    readme::{thousands, Section},
 };
 
 /// A yardstick measured in the same run as the suite, on a fresh sandbox (weights are
@@ -283,8 +284,10 @@ impl Report {
 }
 
 /// The README's lines that open and close the tables `city bench --readme` writes.
-pub const README_BEGIN: &str = "<!-- city bench --readme: from here to the end mark -->";
-pub const README_END: &str = "<!-- city bench --readme: end -->";
+pub const README: Section = Section {
+    begin: "<!-- city bench --readme: from here to the end mark -->",
+    end: "<!-- city bench --readme: end -->",
+};
 
 impl Report {
     /// The figures as the README shows them: markdown tables, numbers with thousands
@@ -374,40 +377,13 @@ impl Report {
         ]
     }
 
-    /// `readme` with its figures replaced by [`Report::markdown`], between
-    /// [`README_BEGIN`] and [`README_END`].
+    /// `readme` with its figures replaced by [`Report::markdown`], in [`README`].
     ///
     /// # Errors
     /// If `readme` lacks the marks.
     pub fn into_readme(&self, readme: &str) -> Result<String> {
-        let begin = readme
-            .find(README_BEGIN)
-            .ok_or_else(|| anyhow::anyhow!("the README has no line {README_BEGIN}"))?
-            + README_BEGIN.len();
-        let end = readme[begin..]
-            .find(README_END)
-            .ok_or_else(|| anyhow::anyhow!("the README has no line {README_END}"))?
-            + begin;
-        Ok(format!(
-            "{}\n{}{}",
-            &readme[..begin],
-            self.markdown(),
-            &readme[end..]
-        ))
+        README.replace(readme, &self.markdown())
     }
-}
-
-/// `n` with a comma between each group of three digits, as the README writes numbers.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }
 
 impl Measurement {
@@ -586,17 +562,12 @@ mod tests {
     }
 
     #[test]
-    fn thousands_are_grouped_as_the_readme_writes_them() {
-        let grouped = [0, 999, 1_000, 26_195, 1_836_562_469].map(thousands);
-        assert_eq!(grouped, ["0", "999", "1,000", "26,195", "1,836,562,469"]);
-    }
-
-    #[test]
     fn a_readme_figure_off_by_one_digit_is_not_what_the_bench_writes() {
-        let readme = format!("intro\n{README_BEGIN}\nold\n{README_END}\nafter\n");
+        let (begin, end) = (README.begin, README.end);
+        let readme = format!("intro\n{begin}\nold\n{end}\nafter\n");
         let written = report().into_readme(&readme).unwrap();
-        assert!(written.starts_with(&format!("intro\n{README_BEGIN}\n")));
-        assert!(written.ends_with(&format!("{README_END}\nafter\n")));
+        assert!(written.starts_with(&format!("intro\n{begin}\n")));
+        assert!(written.ends_with(&format!("{end}\nafter\n")));
         // Written again, it is a fixed point: `--check` passes on what `--readme` wrote.
         assert_eq!(report().into_readme(&written).unwrap(), written);
         let edited = written.replacen("1,836,562,469", "1,836,562,468", 1);

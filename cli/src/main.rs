@@ -6,7 +6,6 @@
 use std::{
     path::{Path, PathBuf},
     process::ExitCode,
-    time::Instant,
 };
 
 use anyhow::{bail, ensure, Result};
@@ -89,6 +88,28 @@ struct Simulate {
     /// Run on a deliberately broken variant of a contract (a self-test of the checks).
     #[arg(long, value_name = "VARIANT", value_parser = broken_variants())]
     broken: Option<String>,
+    /// Write the run's pace into FILE's table of runs (its row, named by the command line).
+    #[arg(long, value_name = "FILE", conflicts_with = "broken")]
+    readme: Option<PathBuf>,
+}
+
+impl Simulate {
+    /// The command line that names the run in the README's table: the options that
+    /// differ from the defaults, the city's size last.
+    fn label(&self) -> String {
+        let defaults = sim::Options::default();
+        let mut label = format!("simulate {}", self.city);
+        if self.seed != defaults.seed {
+            label.push_str(&format!(" --seed {}", self.seed));
+        }
+        if self.days != defaults.days {
+            label.push_str(&format!(" --days {}", self.days));
+        }
+        if self.citizens != defaults.citizens {
+            label.push_str(&format!(" --citizens {}", self.citizens));
+        }
+        label
+    }
 }
 
 #[derive(Args)]
@@ -123,6 +144,9 @@ struct Fuzz {
     /// Fuzz a deliberately broken variant of a contract (a self-test of the fuzzer).
     #[arg(long, value_name = "VARIANT", value_parser = broken_variants())]
     broken: Option<String>,
+    /// Write the campaign's summary into FILE's fuzzer section.
+    #[arg(long, value_name = "FILE", conflicts_with = "broken")]
+    readme: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -242,20 +266,17 @@ fn simulate(args: Simulate) -> Result<()> {
         eprintln!("simulating on the broken variant {variant}: a self-test, not the city");
     }
     let bar = progress_bar(u64::from(run.days) * cities.len() as u64, "city-days");
-    let started = Instant::now();
-    let report = scenarios::simulate(&cities, run, &|| bar.inc(1));
+    let simulated = scenarios::simulate_timed(&cities, run, &|| bar.inc(1));
     bar.finish_and_clear();
-    let report = report?;
-    let elapsed = started.elapsed().as_secs_f64();
+    let (report, pace) = simulated?;
     print!("{}", report.text());
     let charts = report.write(&args.out)?;
-    let calls = report.calls();
-    println!(
-        "\n{} cities, {calls} contract calls in {elapsed:.1} s: {:.0} calls/s on {} cores",
-        report.cities.len(),
-        calls as f64 / elapsed,
-        std::thread::available_parallelism().map_or(1, usize::from)
-    );
+    println!("\n{}", pace.text(report.cities.len()));
+    if let Some(path) = &args.readme {
+        let readme = read(path)?;
+        std::fs::write(path, pace.into_readme(&readme, &args.label())?)?;
+        println!("pace written into {}", path.display());
+    }
     println!(
         "report: {} ({} charts)",
         args.out.join("index.html").display(),
@@ -328,6 +349,15 @@ fn fuzz_campaign(args: Fuzz) -> Result<()> {
         report.below_the_floor().is_empty(),
         "the campaign is below its coverage floor"
     );
+    if let Some(path) = &args.readme {
+        let run = format!(
+            "city fuzz --cases {} --depth {} --seed {} --decimals {}",
+            args.cases, args.depth, args.seed, args.decimals
+        );
+        let readme = read(path)?;
+        std::fs::write(path, report.into_readme(&readme, &run)?)?;
+        println!("summary written into {}", path.display());
+    }
     Ok(())
 }
 

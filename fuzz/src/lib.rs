@@ -21,7 +21,7 @@ use std::{
     collections::BTreeMap,
     path::PathBuf,
     sync::atomic::{AtomicU64, Ordering},
-    time::{Duration, Instant},
+    time::Instant,
 };
 
 use anyhow::{Context, Result};
@@ -41,7 +41,8 @@ use harness::{
         MALLORY, REWARD_EPOCH_MS, SHOP,
     },
     escrow::ProjectPlan,
-    TokenConfig,
+    readme::Section,
+    yardstick, TokenConfig,
 };
 
 /// The token's cap in the fuzzed city, in its units (see [`Money`]): twice the treasury,
@@ -649,18 +650,6 @@ impl World {
             }
         }
     }
-
-    /// Calls a trivial query (`PSP22::total_supply`) for `duration`: the raw rate a call
-    /// runs at in this sandbox, the yardstick of the campaign's own.
-    pub fn raw_calls_per_second(&mut self, duration: Duration) -> f64 {
-        let started = Instant::now();
-        let mut calls = 0u64;
-        while started.elapsed() < duration {
-            self.city.token(ADMIN).total_supply();
-            calls += 1;
-        }
-        calls as f64 / started.elapsed().as_secs_f64()
-    }
 }
 
 /// A campaign's size: `cases` sequences of up to `depth` steps from `seed`.
@@ -696,11 +685,15 @@ impl Campaign {
 #[derive(Debug, Clone)]
 pub struct Report {
     pub stats: Stats,
+    /// Wall-clock seconds of the campaign, the replays before it not included.
     pub seconds: f64,
+    /// The CPU time of the workers' threads, added up.
+    pub cpu_seconds: f64,
     /// Workers (threads) the campaign ran on, one city each.
     pub workers: u32,
-    /// A trivial call's rate on one core, measured before the campaign.
-    pub raw_calls_per_second: f64,
+    /// The floor's calls per second of CPU time, the mean of its rates before and after
+    /// the campaign ([`harness::yardstick::around`]).
+    pub floor_calls_per_cpu_second: f64,
     /// The shortest failing sequence, as numbered steps, and why it failed.
     pub failure: Option<Failure>,
 }
@@ -714,9 +707,14 @@ impl Report {
         self.stats.calls as f64 / self.seconds
     }
 
-    /// The campaign's calls per second and core over a trivial call's rate on one core.
-    pub fn ratio_to_raw(&self) -> f64 {
-        self.calls_per_second() / f64::from(self.workers) / self.raw_calls_per_second
+    /// Calls per second of CPU time: what a core makes while it runs a worker.
+    pub fn calls_per_cpu_second(&self) -> f64 {
+        self.stats.calls as f64 / self.cpu_seconds
+    }
+
+    /// The campaign's calls per second of CPU time over the floor's.
+    pub fn ratio_to_floor(&self) -> f64 {
+        self.calls_per_cpu_second() / self.floor_calls_per_cpu_second
     }
 
     /// The coverage floor a campaign must reach: every message it took answered `Ok` at
@@ -740,22 +738,7 @@ impl Report {
     /// The report as text: rates, invariants, coverage of messages and outcomes.
     pub fn text(&self) -> String {
         let s = &self.stats;
-        let mut out = format!(
-            "{} cases, {} steps, {} contract calls in {:.1} s on {} workers\n\
-             {:.0} steps/s, {:.0} calls/s; per core {:.0} calls/s, {:.0}% of a trivial call's \
-             {:.0} calls/s\n{} invariant checks\n\ncoverage (messages)\n",
-            s.cases,
-            s.steps,
-            s.calls,
-            self.seconds,
-            self.workers,
-            self.steps_per_second(),
-            self.calls_per_second(),
-            self.calls_per_second() / f64::from(self.workers),
-            100.0 * self.ratio_to_raw(),
-            self.raw_calls_per_second,
-            s.invariant_checks,
-        );
+        let mut out = format!("{}\ncoverage (messages)\n", self.summary());
         for (message, count) in &s.messages {
             out += &format!("  {message:<28} {count:>8}\n");
         }
@@ -763,12 +746,42 @@ impl Report {
         for (outcome, count) in &s.outcomes {
             out += &format!("  {outcome:<60} {count:>8}\n");
         }
+        out += &self.verdict();
+        out
+    }
+
+    /// The campaign's size and pace, the first lines of [`Report::text`].
+    pub fn summary(&self) -> String {
+        let s = &self.stats;
+        format!(
+            "{} cases, {} steps, {} contract calls in {:.1} s on {} workers\n\
+             {:.0} steps/s, {:.0} calls/s; per second of CPU time {:.0} calls/s, {:.1}% of the \
+             floor's {:.0} (one storage write, measured before and after)\n\
+             {} invariant checks\n",
+            s.cases,
+            s.steps,
+            s.calls,
+            self.seconds,
+            self.workers,
+            self.steps_per_second(),
+            self.calls_per_second(),
+            self.calls_per_cpu_second(),
+            100.0 * self.ratio_to_floor(),
+            self.floor_calls_per_cpu_second,
+            s.invariant_checks,
+        )
+    }
+
+    /// Whether the coverage floor held and no invariant broke, the last lines of
+    /// [`Report::text`].
+    pub fn verdict(&self) -> String {
+        let mut out = String::new();
         let short = self.below_the_floor();
         if short.is_empty() {
             out += &format!(
                 "\ncoverage floor met: every message answered Ok; {} proposals went from \
                  propose to execute\n",
-                s.carried_through
+                self.stats.carried_through
             );
         } else {
             out += &format!("\nBELOW THE COVERAGE FLOOR\n  {}\n", short.join("\n  "));
@@ -779,7 +792,32 @@ impl Report {
         }
         out
     }
+
+    /// `readme` with this campaign, the run named `run` (its command line), as its
+    /// [`README`] section: the summary and the verdict.
+    ///
+    /// # Errors
+    /// If `readme` lacks the marks.
+    pub fn into_readme(&self, readme: &str, run: &str) -> Result<String> {
+        README.replace(
+            readme,
+            &format!(
+                "`{run}`, after replaying the regressions:\n\n```text\n{}{}```\n",
+                self.summary(),
+                self.verdict()
+            ),
+        )
+    }
 }
+
+/// The README's section of the fuzzer's figures (`city fuzz --readme`).
+pub const README: Section = Section {
+    begin: "<!-- city fuzz --readme: from here to the end mark -->",
+    end: "<!-- city fuzz --readme: end -->",
+};
+
+/// What a worker found, and the seconds of CPU time it took.
+type Timed = (Result<(Stats, Option<Failure>)>, f64);
 
 /// Workers of a campaign, each a thread with its own city, a share of the cases and its
 /// own seed. A fixed number, not the machine's cores: the same command finds, shrinks and
@@ -794,8 +832,16 @@ pub const SHARDS: u32 = 2;
 /// If a city cannot be deployed. A failing case is not an error: it is the report's
 /// `failure`.
 pub fn run(campaign: &Campaign, progress: impl Fn(u64) + Sync) -> Result<Report> {
-    let raw_calls_per_second =
-        World::new(campaign.broken, campaign.money)?.raw_calls_per_second(Duration::from_secs(1));
+    // The bundles load before anything is timed; the floor's rate is the yardstick.
+    harness::bundles::load_suite(campaign.broken)?;
+    let (mut report, floor) = yardstick::around(|| play(campaign, progress))?;
+    report.floor_calls_per_cpu_second = floor;
+    Ok(report)
+}
+
+/// [`run`]'s campaign, the replays first; the report's floor is [`run`]'s to fill in.
+fn play(campaign: &Campaign, progress: impl Fn(u64) + Sync) -> Result<Report> {
+    let floor_calls_per_cpu_second = 0.0;
     let workers = SHARDS.clamp(1, campaign.cases.max(1));
     let played = AtomicU64::new(0);
     if let Some(dir) = &campaign.regressions {
@@ -803,23 +849,26 @@ pub fn run(campaign: &Campaign, progress: impl Fn(u64) + Sync) -> Result<Report>
             return Ok(Report {
                 stats: Stats::default(),
                 seconds: 0.0,
+                cpu_seconds: 0.0,
                 workers: 1,
-                raw_calls_per_second,
+                floor_calls_per_cpu_second,
                 failure: Some(failure),
             });
         }
     }
     let started = Instant::now();
-    let results: Vec<Result<(Stats, Option<Failure>)>> = std::thread::scope(|scope| {
+    let results: Vec<Timed> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|worker| {
                 // The cases are shared out; the first workers take the remainder.
                 let cases = campaign.cases / workers + u32::from(worker < campaign.cases % workers);
                 let (played, progress) = (&played, &progress);
                 scope.spawn(move || {
-                    run_worker(campaign, worker, cases, &|| {
+                    let cpu = yardstick::thread_cpu_time();
+                    let result = run_worker(campaign, worker, cases, &|| {
                         progress(played.fetch_add(1, Ordering::Relaxed) + 1);
-                    })
+                    });
+                    (result, (yardstick::thread_cpu_time() - cpu).as_secs_f64())
                 })
             })
             .collect();
@@ -828,14 +877,16 @@ pub fn run(campaign: &Campaign, progress: impl Fn(u64) + Sync) -> Result<Report>
             .map(|handle| {
                 handle
                     .join()
-                    .unwrap_or_else(|_| anyhow::bail!("a fuzzing worker panicked"))
+                    .unwrap_or_else(|_| (Err(anyhow::anyhow!("a fuzzing worker panicked")), 0.0))
             })
             .collect()
     });
     let seconds = started.elapsed().as_secs_f64();
     let mut stats = Stats::default();
     let mut failure = None;
-    for result in results {
+    let mut cpu_seconds = 0.0;
+    for (result, worker_cpu_seconds) in results {
+        cpu_seconds += worker_cpu_seconds;
         let (worker_stats, worker_failure) = result?;
         stats.merge(worker_stats);
         failure = failure.or(worker_failure);
@@ -865,8 +916,9 @@ pub fn run(campaign: &Campaign, progress: impl Fn(u64) + Sync) -> Result<Report>
     Ok(Report {
         stats,
         seconds,
+        cpu_seconds,
         workers,
-        raw_calls_per_second,
+        floor_calls_per_cpu_second,
         failure,
     })
 }

@@ -338,6 +338,19 @@ fn link(to: &Path, at: &Path) -> Result<()> {
         .with_context(|| format!("linking {} to {}", at.display(), to.display()))
 }
 
+/// Builds (if need be) and loads the bundles a city of the suite deploys, `broken` in place
+/// of the contract it breaks: what [`crate::City::with_parts`] loads, done beforehand so
+/// that a timed run does not time a build.
+///
+/// # Errors
+/// As [`load`].
+pub fn load_suite(broken: Option<&'static str>) -> Result<()> {
+    for contract in CONTRACTS {
+        load(bundle_of(contract, broken))?;
+    }
+    Ok(())
+}
+
 /// Builds the bundle `name` if need be (and only it), then loads it. Each bundle is read
 /// once per process.
 ///

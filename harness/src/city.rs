@@ -25,8 +25,8 @@ use crate::{
 };
 
 /// The runtime the city lives in: drink's minimal sandbox (pallet-contracts, balances,
-/// timestamp).
-pub type Sandbox = drink::minimal::MinimalSandbox;
+/// timestamp), in externalities the harness commits ([`crate::sandbox`]).
+pub type Sandbox = crate::sandbox::CitySandbox;
 type RuntimeEvent = drink::minimal::RuntimeEvent;
 
 /// Milliseconds between blocks, as on a production parachain.
@@ -237,6 +237,9 @@ pub struct City {
     session: Session<Sandbox>,
     funded: HashSet<AccountId>,
     meter: Meter,
+    /// Calls and deployments made since the sandbox's changes were last committed
+    /// ([`City::commit`]).
+    uncommitted: u32,
     /// The city token.
     pub token: Deployed,
     /// The citizen registry.
@@ -332,6 +335,7 @@ impl City {
             session,
             funded,
             meter: Meter::new(),
+            uncommitted: 0,
             token,
             registry,
             rewards,
@@ -389,6 +393,7 @@ impl City {
     /// # Errors
     /// If the bundle does not load or the constructor refuses.
     pub fn deploy(&mut self, contract: &'static str, constructor: Vec<u8>) -> Result<Deployed> {
+        self.uncommitted += 1;
         deploy(&mut self.session, &mut self.funded, contract, constructor)
     }
 
@@ -424,6 +429,7 @@ impl City {
         value: u128,
     ) -> Result<Outcome<V>> {
         let origin = self.fund(caller.into());
+        self.uncommitted += 1;
         let gas_limit = CALL_GAS_LIMIT;
         let selector = input
             .get(..4)
@@ -521,18 +527,20 @@ impl City {
         for _ in 0..blocks {
             self.next_block_after(BLOCK_TIME_MS);
         }
+        self.commit();
     }
 
     /// Finishes the current block and starts one `ms` milliseconds later, as after a
     /// quiet spell: a day passes in one block instead of 14,400.
     pub fn advance_time(&mut self, ms: u64) {
         self.next_block_after(ms);
+        self.commit();
     }
 
     /// Finishes the current block and starts the one `blocks` later, [`BLOCK_TIME_MS`] per
     /// block, as if the blocks between were empty: their numbers and time pass without a
-    /// block of its own each (building a block hashes the whole state, which a big city
-    /// pays for on every one).
+    /// block of its own each (building a block hashes the state it changed, and its
+    /// hooks write to storage).
     pub fn skip_blocks(&mut self, blocks: u32) {
         let Some(between) = blocks.checked_sub(1) else {
             return;
@@ -546,6 +554,7 @@ impl City {
             );
         });
         sandbox.set_timestamp(now + u64::from(blocks) * BLOCK_TIME_MS);
+        self.commit();
     }
 
     fn next_block_after(&mut self, ms: u64) {
@@ -553,6 +562,16 @@ impl City {
         let now = sandbox.get_timestamp();
         sandbox.build_block();
         sandbox.set_timestamp(now + ms);
+    }
+
+    /// Commits the changes made since the last commit from the sandbox's overlay to its
+    /// state trie, as a node does when it imports a block (see [`crate::sandbox`]);
+    /// nothing when no call was made since.
+    fn commit(&mut self) {
+        if self.uncommitted > 0 {
+            self.session.sandbox().commit();
+            self.uncommitted = 0;
+        }
     }
 
     /// Remembers the whole sandbox state.
@@ -571,6 +590,8 @@ impl City {
             .restore_snapshot(snapshot.storage.clone());
         self.funded.clone_from(&snapshot.funded);
         self.meter.clone_from(&snapshot.meter);
+        // A restored sandbox starts with an empty overlay.
+        self.uncommitted = 0;
     }
 
     /// The weight of every call so far, by contract address and message selector.
@@ -657,4 +678,54 @@ fn deploy(
         address: returned.account_id,
         bundle,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use city_traits::IdentityKind;
+
+    use super::*;
+
+    /// A city where the treasury has paid alice and bob, the registry has a registrar, and
+    /// the changes are still in the sandbox's overlay.
+    fn paid_city() -> City {
+        let mut city = City::new().expect("the suite deploys");
+        city.appoint_registrar(ADMIN)
+            .expect("the admin is a registrar");
+        for holder in [ALICE, BOB] {
+            city.token(ADMIN).transfer(holder, 1_000).expect_accepted();
+        }
+        city
+    }
+
+    #[test]
+    fn committing_the_overlay_changes_no_answer_and_no_weight() {
+        let mut committed = paid_city();
+        let mut pending = paid_city();
+        committed.commit();
+        assert_eq!(committed.uncommitted, 0);
+        assert!(pending.uncommitted > 0);
+        for city in [&mut committed, &mut pending] {
+            city.token(ALICE).transfer(BOB, 100).expect_accepted();
+            city.registry(ADMIN)
+                .register(CAROL.account(), IdentityKind::Citizen, [7; 32], u64::MAX)
+                .expect_accepted();
+            assert_eq!(
+                (city.balance(ALICE), city.balance(BOB)),
+                (900, 1_100),
+                "the state committed is the state"
+            );
+        }
+        assert_eq!(
+            committed.meter(),
+            pending.meter(),
+            "every call weighs the same, committed or not"
+        );
+        let root = |city: &mut City| city.snapshot().storage.storage_root;
+        assert_eq!(
+            root(&mut committed),
+            root(&mut pending),
+            "the whole state is the same"
+        );
+    }
 }

@@ -10,6 +10,9 @@
 //!   call returns ([`Outcome`]) and the events it emitted.
 //! - [`Fixture`]: the usual cities of the tests (registrar, citizens, holders, voters,
 //!   governance), described and then built.
+//! - [`readme`]: the README's measured sections, which commands write.
+//! - [`yardstick`]: the floor contract's call rate, which the simulator's and the fuzzer's
+//!   rates are quoted against.
 //!
 //! The layers above this crate drive it: `ink-city-sim` (the cities), `ink-city-fuzz`,
 //! `ink-city-bench` and `ink-city-deployments`, and `ink-city-cli` on top. Nothing here
@@ -21,10 +24,13 @@ pub mod call;
 pub mod city;
 pub mod escrow;
 pub mod fixture;
+pub mod readme;
 pub mod registry;
 pub mod rewards;
+pub mod sandbox;
 pub mod token;
 pub mod voting;
+pub mod yardstick;
 
 pub use admin::AdminCalls;
 pub use call::{ContractEvent, Outcome};

@@ -10,6 +10,7 @@ use std::{
         atomic::{AtomicUsize, Ordering},
         Mutex, PoisonError,
     },
+    time::Instant,
 };
 
 use anyhow::{anyhow, Context, Result};
@@ -20,13 +21,14 @@ use city_traits::{
 use harness::{
     call::Outcome,
     city::{crowd_member, Actor, City, ADMIN, BUS, COIN, REWARD_CAP_PER_EPOCH, SHOP},
-    Fixture,
+    yardstick, Fixture,
 };
 
 use IdentityKind::{Citizen, EResident, Resident, Visitor};
 
 use crate::{
     life::{self as sim, coins, Activity, Group, Options, PollPlan, Profile, Spending, Works},
+    pace::Pace,
     report::{CityReport, Report},
 };
 
@@ -112,41 +114,90 @@ pub fn simulate(
     options: Options,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Report> {
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<CityReport>>>> =
-        Mutex::new(cities.iter().map(|_| None).collect());
-    let workers = std::thread::available_parallelism()
+    run(cities, options, progress).map(|(report, _)| report)
+}
+
+/// [`simulate`], timed: the bundles are loaded before the clock starts, so the pace is the
+/// simulation's alone, and the floor's call rate is measured before and after it
+/// ([`harness::yardstick::around`]), so that its rate is quoted as a ratio to the floor's
+/// in the same run.
+///
+/// # Errors
+/// If a bundle does not build or load, the floor cannot be measured, or a city fails (as
+/// [`simulate`]).
+pub fn simulate_timed(
+    cities: &[&SeedCity],
+    options: Options,
+    progress: &(dyn Fn() + Sync),
+) -> Result<(Report, Pace)> {
+    harness::bundles::load_suite(options.broken)?;
+    let ((report, cpu_seconds, seconds), floor_calls_per_cpu_second) = yardstick::around(|| {
+        let started = Instant::now();
+        let (report, cpu_seconds) = run(cities, options, progress)?;
+        Ok((report, cpu_seconds, started.elapsed().as_secs_f64()))
+    })?;
+    let pace = Pace {
+        calls: report.calls(),
+        seconds,
+        cpu_seconds: cpu_seconds.iter().sum(),
+        workers: workers(cities),
+        floor_calls_per_cpu_second,
+    };
+    Ok((report, pace))
+}
+
+/// What a thread made, and the seconds of CPU time it took.
+type Timed<T> = (Result<T>, f64);
+
+/// The cities that run at once: one per core, at most one per city.
+fn workers(cities: &[&SeedCity]) -> usize {
+    std::thread::available_parallelism()
         .map_or(1, usize::from)
-        .min(cities.len());
+        .min(cities.len())
+}
+
+/// Runs the cities, one per core; returns the report and each city's seconds of CPU time.
+fn run(
+    cities: &[&SeedCity],
+    options: Options,
+    progress: &(dyn Fn() + Sync),
+) -> Result<(Report, Vec<f64>)> {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Timed<CityReport>>>> =
+        Mutex::new(cities.iter().map(|_| None).collect());
     std::thread::scope(|scope| {
-        for _ in 0..workers {
+        for _ in 0..workers(cities) {
             scope.spawn(|| loop {
                 let index = next.fetch_add(1, Ordering::SeqCst);
                 let Some(city) = cities.get(index) else {
                     return;
                 };
+                let cpu = yardstick::thread_cpu_time();
                 // A panic (a harness-level failure: a trap, a call that could not be
                 // made) is this city's error, not the whole run's.
                 let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
                     simulate_city(city, options, progress)
                 }))
                 .unwrap_or_else(|panic| Err(anyhow!("it panicked: {}", panic_message(&*panic))));
-                results.lock().unwrap_or_else(PoisonError::into_inner)[index] = Some(result);
+                let cpu_seconds = (yardstick::thread_cpu_time() - cpu).as_secs_f64();
+                results.lock().unwrap_or_else(PoisonError::into_inner)[index] =
+                    Some((result, cpu_seconds));
             });
         }
     });
+    let mut seconds = Vec::new();
     let cities = results
         .into_inner()
         .unwrap_or_else(PoisonError::into_inner)
         .into_iter()
         .zip(cities)
         .map(|(result, city)| {
-            result
-                .unwrap_or_else(|| Err(anyhow!("not run")))
-                .map_err(|error| error.context(city.name()))
+            let (result, took) = result.unwrap_or_else(|| (Err(anyhow!("not run")), 0.0));
+            seconds.push(took);
+            result.map_err(|error| error.context(city.name()))
         })
         .collect::<Result<_>>()?;
-    Ok(Report { cities })
+    Ok((Report { cities }, seconds))
 }
 
 /// What a panic said, if it said it in words.

@@ -7,13 +7,17 @@
 //! - [`report`] and [`charts`]: the terminal table, the JSON, the SVG charts and the HTML
 //!   page of a run. The charts are hand-written SVG: a few dozen lines of paths and text,
 //!   simpler than a plotting library and byte-for-byte deterministic.
+//! - [`pace`]: how fast a run went, against the floor's rate, and the README's table of
+//!   runs.
 //! - [`demo`]: the token's own story (`city demo`).
 
 pub mod charts;
 pub mod cities;
 pub mod demo;
 pub mod life;
+pub mod pace;
 pub mod report;
 
 pub use life::{coins, live, Options, Profile, CHECKS};
+pub use pace::Pace;
 pub use report::{CityReport, Report};

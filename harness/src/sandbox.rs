@@ -1,0 +1,127 @@
+//! The sandbox the city lives in: drink's minimal runtime (pallet-contracts, balances,
+//! timestamp, configured as drink configures it), in externalities whose pending changes
+//! the harness can commit.
+//!
+//! drink's own `MinimalSandbox` keeps every change in the externalities' overlay, above the
+//! state trie, and never commits it: after a while the overlay holds the whole state, and
+//! the runtime walks it whole. `frame_system::reset_events`, which runs before every call
+//! (the harness clears the events so that an outcome holds its call's alone) and at every
+//! block, clears the event topics by testing every key of the overlay; each block's state
+//! root hashed every change since genesis again. Both grew with the state: in a
+//! 10,000-person city two thirds of the time went to that scan, and the calls ran at a
+//! quarter of the speed they had at 300 people, for the same weight. [`CitySandbox`] is the
+//! same runtime with [`CitySandbox::commit`], which moves the overlay into the trie as a
+//! node does when it imports a block.
+
+use drink::minimal::MinimalSandboxRuntime;
+use ink_sandbox::{
+    frame_system::pallet_prelude::BlockNumberFor, AccountIdFor, BlockBuilder, Extension,
+    RuntimeCall, RuntimeMetadataPrefixed, Snapshot, TestExternalities,
+};
+
+type Runtime = MinimalSandboxRuntime;
+type Hash = <Runtime as ink_sandbox::frame_system::Config>::Hash;
+type Origin =
+    <RuntimeCall<Runtime> as drink::frame_support::sp_runtime::traits::Dispatchable>::RuntimeOrigin;
+
+/// drink's default actor, endowed at genesis as in its minimal sandbox.
+const DEFAULT_ACCOUNT: drink::AccountId32 = drink::AccountId32::new([1u8; 32]);
+const INITIAL_BALANCE: u128 = 1_000_000_000_000_000;
+
+/// drink's minimal runtime in externalities that can commit their overlay.
+pub struct CitySandbox {
+    ext: TestExternalities,
+}
+
+impl Default for CitySandbox {
+    /// The genesis of drink's minimal sandbox.
+    fn default() -> Self {
+        Self {
+            ext: BlockBuilder::<Runtime>::new_ext(vec![(DEFAULT_ACCOUNT, INITIAL_BALANCE)]),
+        }
+    }
+}
+
+impl CitySandbox {
+    /// Commits the pending changes from the overlay to the state trie, then drops the trie
+    /// nodes no longer referenced (the in-memory trie keeps them, at zero references, until
+    /// told to purge: without that a 10,000-person city held a gigabyte of old nodes). The
+    /// state stays the same, and so does every weight: pallet-contracts charges storage by
+    /// its schedule, not by where a value lives.
+    ///
+    /// # Panics
+    /// Inside a storage transaction, which a sandbox never leaves open between calls.
+    pub fn commit(&mut self) {
+        self.ext
+            .commit_all()
+            .expect("no storage transaction is open between calls");
+        self.ext.backend.backend_storage_mut().purge();
+    }
+}
+
+/// What drink's `create_sandbox!` implements for its sandboxes, on [`CitySandbox`]'s
+/// externalities.
+impl drink::Sandbox for CitySandbox {
+    type Runtime = Runtime;
+
+    fn execute_with<T>(&mut self, execute: impl FnOnce() -> T) -> T {
+        self.ext.execute_with(execute)
+    }
+
+    fn dry_run<T>(&mut self, action: impl FnOnce(&mut Self) -> T) -> T {
+        let backend_backup = self.ext.as_backend();
+        let result = action(self);
+        self.ext
+            .commit_all()
+            .expect("no storage transaction is open after the action");
+        self.ext.backend = backend_backup;
+        result
+    }
+
+    fn register_extension<E: std::any::Any + Extension>(&mut self, ext: E) {
+        self.ext.register_extension(ext);
+    }
+
+    fn initialize_block(height: BlockNumberFor<Runtime>, parent_hash: Hash) {
+        BlockBuilder::<Runtime>::initialize_block(height, parent_hash);
+    }
+
+    fn finalize_block(height: BlockNumberFor<Runtime>) -> Hash {
+        BlockBuilder::<Runtime>::finalize_block(height)
+    }
+
+    fn default_actor() -> AccountIdFor<Runtime> {
+        DEFAULT_ACCOUNT
+    }
+
+    fn get_metadata() -> RuntimeMetadataPrefixed {
+        Runtime::metadata()
+    }
+
+    fn convert_account_to_origin(account: AccountIdFor<Runtime>) -> Origin {
+        Some(account).into()
+    }
+
+    fn take_snapshot(&mut self) -> Snapshot {
+        let mut backend = self.ext.as_backend().clone();
+        let storage = backend
+            .backend_storage_mut()
+            .drain()
+            .into_iter()
+            .filter(|(_, (_, references))| *references > 0)
+            .collect();
+        let storage_root = *backend.root();
+        Snapshot {
+            storage,
+            storage_root,
+        }
+    }
+
+    fn restore_snapshot(&mut self, snapshot: Snapshot) {
+        self.ext = TestExternalities::from_raw_snapshot(
+            snapshot.storage,
+            snapshot.storage_root,
+            Default::default(),
+        );
+    }
+}
