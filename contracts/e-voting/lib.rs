@@ -69,14 +69,11 @@ pub mod timelock;
 #[ink::contract]
 mod e_voting {
     use city_traits::{
-        Ballot, Call, Electorate, GovernanceConfig, IdentityKind, KindCounts, Poll, PollId,
-        PollKind, PollState, RawInput, RawOutput, Revoting, Secrecy, Tally, VotingError,
+        remote, Ballot, Call, Electorate, GovernanceConfig, IdentityKind, KindCounts, Poll, PollId,
+        PollKind, PollState, RawOutput, Revoting, Secrecy, Tally, VotingError,
     };
     use ink::{
-        env::{
-            call::{build_call, ExecutionInput, Selector},
-            CallFlags,
-        },
+        env::CallFlags,
         prelude::{string::String, vec::Vec},
         storage::{Lazy, Mapping},
     };
@@ -750,17 +747,9 @@ mod e_voting {
             } else {
                 CallFlags::empty()
             };
-            let answer = build_call::<Environment>()
-                .call(call.callee)
-                .call_flags(flags)
-                .transferred_value(call.value)
-                .exec_input(
-                    ExecutionInput::new(Selector::new(call.selector))
-                        .push_arg(RawInput(&call.input)),
-                )
-                .returns::<RawOutput>()
-                .try_invoke();
-            matches!(answer, Ok(Ok(output)) if output.is_not_err())
+            let answer =
+                remote::try_call(&call.callee, flags, call.value, call.selector, &call.input);
+            answer.is_some_and(|output| RawOutput(output).is_not_err())
         }
     }
 
@@ -795,8 +784,8 @@ mod e_voting {
     // The other contracts, through their traits (unit tests reach stand-ins instead).
     city_traits::peers! {
         impl EVoting {
-            fn registry() -> IdentityRegistry { registry }
-            fn token() -> CivicToken { token }
+            fn registry() -> remote::IdentityRegistry { registry }
+            fn token() -> remote::CivicToken { token }
         }
     }
 }

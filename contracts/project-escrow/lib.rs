@@ -805,10 +805,10 @@ mod project_escrow {
     // The other contracts, through their traits (unit tests reach stand-ins instead).
     city_traits::peers! {
         impl ProjectEscrow {
-            fn token() -> PSP22 { token }
+            fn token() -> remote::PSP22 { token }
             /// The token's civic side: its roles and transfer policy.
-            fn civic_token() -> CivicToken { token }
-            fn registry() -> IdentityRegistry { registry }
+            fn civic_token() -> remote::CivicToken { token }
+            fn registry() -> remote::IdentityRegistry { registry }
         }
     }
 

@@ -26,6 +26,7 @@ pub mod fakes;
 mod math;
 mod peers;
 mod raw;
+pub mod remote;
 mod voting;
 
 use ink::{prelude::vec::Vec, primitives::AccountId};
