@@ -352,7 +352,9 @@ mod e_voting {
         /// None.
         #[ink(message)]
         pub fn state(&self, poll: PollId) -> Result<PollState> {
-            let poll_data = self.poll_or_refuse(poll)?;
+            let Some(poll_data) = self.polls.get(poll) else {
+                return Err(VotingError::UnknownPoll);
+            };
             Ok(self.state_of(poll, &poll_data))
         }
 
@@ -366,7 +368,9 @@ mod e_voting {
         /// None.
         #[ink(message)]
         pub fn quorum(&self, poll: PollId) -> Result<Balance> {
-            let poll = self.poll_or_refuse(poll)?;
+            let Some(poll) = self.polls.get(poll) else {
+                return Err(VotingError::UnknownPoll);
+            };
             if self.env().block_number() <= poll.snapshot {
                 return Err(VotingError::NotStarted);
             }
@@ -436,7 +440,9 @@ mod e_voting {
         #[ink(message)]
         pub fn cast_vote(&mut self, poll: PollId, choice: u8) -> Result<()> {
             let voter = self.voter(poll);
-            let poll_data = self.poll_or_refuse(poll)?;
+            let Some(poll_data) = self.polls.get(poll) else {
+                return Err(VotingError::UnknownPoll);
+            };
             let mut tally = self.tally_of(poll, &poll_data);
             let block = self.env().block_number();
             let (ballot, replaced) =
@@ -466,7 +472,9 @@ mod e_voting {
         #[ink(message)]
         pub fn commit_vote(&mut self, poll: PollId, commitment: [u8; 32]) -> Result<()> {
             let voter = self.voter(poll);
-            let poll_data = self.poll_or_refuse(poll)?;
+            let Some(poll_data) = self.polls.get(poll) else {
+                return Err(VotingError::UnknownPoll);
+            };
             let mut tally = self.tally_of(poll, &poll_data);
             let block = self.env().block_number();
             let (ballot, replaced) =
@@ -498,7 +506,9 @@ mod e_voting {
         #[ink(message)]
         pub fn reveal_vote(&mut self, poll: PollId, choice: u8, salt: [u8; 32]) -> Result<()> {
             let voter = self.voter(poll);
-            let poll_data = self.poll_or_refuse(poll)?;
+            let Some(poll_data) = self.polls.get(poll) else {
+                return Err(VotingError::UnknownPoll);
+            };
             let mut tally = self.tally_of(poll, &poll_data);
             let block = self.env().block_number();
             let ballot =
@@ -524,7 +534,9 @@ mod e_voting {
         /// `ProposalQueued`.
         #[ink(message)]
         pub fn queue(&mut self, poll: PollId) -> Result<Timestamp> {
-            let mut poll_data = self.poll_or_refuse(poll)?;
+            let Some(mut poll_data) = self.polls.get(poll) else {
+                return Err(VotingError::UnknownPoll);
+            };
             let now = self.env().block_timestamp();
             let (eta, expires) =
                 timelock::queue(&mut poll_data, now, |data| self.state_of(poll, data))?;
@@ -545,7 +557,9 @@ mod e_voting {
         /// `ProposalExecuted`, and the events of the calls.
         #[ink(message, payable)]
         pub fn execute(&mut self, poll: PollId) -> Result<()> {
-            let mut poll_data = self.poll_or_refuse(poll)?;
+            let Some(mut poll_data) = self.polls.get(poll) else {
+                return Err(VotingError::UnknownPoll);
+            };
             timelock::execute(&mut poll_data, self.env().block_timestamp())?;
             // Effects before interactions: a call that comes back finds it executed.
             self.polls.insert(poll, &poll_data);
@@ -578,7 +592,9 @@ mod e_voting {
         #[ink(message)]
         pub fn cancel(&mut self, poll: PollId) -> Result<()> {
             let by = self.env().caller();
-            let mut poll_data = self.poll_or_refuse(poll)?;
+            let Some(mut poll_data) = self.polls.get(poll) else {
+                return Err(VotingError::UnknownPoll);
+            };
             // The guardian may cancel anything but its own replacement.
             let by_guardian = self.settings().guardian == by
                 && !timelock::replaces_guardian(&self.proposal_calls(poll), &self.own());
@@ -659,10 +675,6 @@ mod e_voting {
                 return Err(VotingError::NotGovernance);
             }
             Ok(())
-        }
-
-        fn poll_or_refuse(&self, poll: PollId) -> Result<Poll> {
-            self.polls.get(poll).ok_or(VotingError::UnknownPoll)
         }
 
         fn tally_of(&self, poll: PollId, poll_data: &Poll) -> Tally {
