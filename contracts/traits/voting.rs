@@ -364,6 +364,7 @@ impl Tally {
 
     /// Adds `weight` to `choice`; the weight of all ballots stays within the electorate,
     /// which is a Balance.
+    #[inline(never)]
     pub fn add(&mut self, choice: u8, weight: Balance) {
         let slot = self.slot(choice);
         if let Some(votes) = self.votes.get_mut(slot) {
@@ -372,6 +373,7 @@ impl Tally {
     }
 
     /// Takes back `weight` counted for `choice` (a vote replaced).
+    #[inline(never)]
     pub fn remove(&mut self, choice: u8, weight: Balance) {
         let slot = self.slot(choice);
         if let Some(votes) = self.votes.get_mut(slot) {
