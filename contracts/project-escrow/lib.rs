@@ -370,6 +370,9 @@ mod project_escrow {
             funding_deadline: Timestamp,
             needs_approval: bool,
         ) -> Result<ProjectId> {
+            // ink!'s bump allocator frees nothing: dropping the plans, each with its wage
+            // roll, would only walk them, in bytes of Wasm on every way out.
+            let milestones = core::mem::ManuallyDrop::new(milestones);
             let now = self.env().block_timestamp();
             let (target, planned) = ledger::plan(
                 (&contractor, &inspectors),
@@ -385,13 +388,14 @@ mod project_escrow {
             }
             let registry = self.registry();
             if let Some(index) =
-                registry.first_without_civic_role(inspectors.clone(), CivicRole::Inspector)
+                registry.first_without_civic_role(&inspectors, CivicRole::Inspector)
             {
                 return Err(EscrowError::NotAnInspectorRole { index });
             }
             for (milestone, plan) in milestones.iter().enumerate() {
-                let workers = plan.wages.iter().map(|wage| wage.worker).collect();
-                if let Some(index) = registry.first_without_civic_role(workers, CivicRole::Worker) {
+                let workers: Vec<AccountId> = plan.wages.iter().map(|wage| wage.worker).collect();
+                if let Some(index) = registry.first_without_civic_role(&workers, CivicRole::Worker)
+                {
                     // At most MAX_MILESTONES milestones.
                     let milestone = MilestoneIndex::try_from(milestone).unwrap_or(u8::MAX);
                     return Err(EscrowError::NotAWorker { milestone, index });
@@ -408,7 +412,7 @@ mod project_escrow {
             self.settings.set(&settings);
             // At most MAX_MILESTONES milestones.
             let count = MilestoneIndex::try_from(planned.len()).unwrap_or(u8::MAX);
-            for ((index, milestone), plan) in (0..count).zip(planned).zip(milestones) {
+            for ((index, milestone), plan) in (0..count).zip(planned).zip(milestones.iter()) {
                 self.milestones.insert((id, index), &milestone);
                 self.wage_rolls.insert((id, index), &plan.wages);
             }

@@ -148,7 +148,7 @@ wrapper! {
         ) -> bool;
         "first_without_civic_role" fn first_without_civic_role(
             &self,
-            accounts: Vec<AccountId>,
+            accounts: &[AccountId],
             role: CivicRole
         ) -> Option<u32>;
     }
