@@ -23,9 +23,9 @@ use ink::{
         call::{build_call, ExecutionInput, Selector},
         CallFlags, DefaultEnvironment,
     },
-    prelude::vec::Vec,
+    prelude::{string::String, vec::Vec},
     primitives::AccountId,
-    scale::{Decode, DecodeAll, Encode},
+    scale::{Compact, Decode, DecodeAll, Encode, Error as ScaleError, Input},
 };
 
 use crate::{
@@ -82,7 +82,8 @@ macro_rules! wrapper {
         $(#[$doc:meta])*
         $interface:ident {
             $(
-                $name:literal fn $message:ident(&self $(, $arg:ident: $type:ty)*) -> $output:ty;
+                $name:literal fn $message:ident(&self $(, $arg:ident: $type:ty)*) -> $output:ty
+                    $(as $via:ty)?;
             )+
         }
     ) => {
@@ -121,10 +122,16 @@ macro_rules! wrapper {
                     > as crate::$interface>::__ink_TraitInfo as ink::reflect::TraitMessageInfo<
                         { ink::selector_id!($name) },
                     >>::SELECTOR;
-                    call(self.0.as_ref(), SELECTOR, ($($arg,)*))
+                    wrapper!(@call self.0.as_ref(), SELECTOR, ($($arg,)*) $(, $via)?)
                 }
             )+
         }
+    };
+    (@call $callee:expr, $selector:expr, $args:expr) => {
+        call($callee, $selector, $args)
+    };
+    (@call $callee:expr, $selector:expr, $args:expr, $via:ty) => {
+        call::<$via>($callee, $selector, $args).0
     };
 }
 
@@ -179,13 +186,93 @@ wrapper! {
             to: AccountId,
             value: Balance,
             data: Vec<u8>
-        ) -> Result<(), PSP22Error>;
+        ) -> Result<(), PSP22Error> as Psp22Answer;
         "transfer_from" fn transfer_from(
             &self,
             from: AccountId,
             to: AccountId,
             value: Balance,
             data: Vec<u8>
-        ) -> Result<(), PSP22Error>;
+        ) -> Result<(), PSP22Error> as Psp22Answer;
+    }
+}
+
+/// The city token's answer to `transfer` and `transfer_from`, decoded as the derived
+/// `Decode` of `Result<(), PSP22Error>` does, except that the message of a `Custom` (or
+/// `SafeTransferCheckFailed`) error must be ASCII, as the city token's are (`Paused`,
+/// `PolicyForbidsTransfer`, `TokenError`); any other answer does not decode, and the call
+/// traps. The derived decoding of a `String` validates UTF-8, with its tables: about a
+/// kilobyte of Wasm in the escrow, to read one of three words.
+struct Psp22Answer(Result<(), PSP22Error>);
+
+impl Decode for Psp22Answer {
+    fn decode<I: Input>(input: &mut I) -> Result<Self, ScaleError> {
+        let answer = match input.read_byte()? {
+            0 => Ok(()),
+            1 => Err(match input.read_byte()? {
+                0 => PSP22Error::Custom(ascii(input)?),
+                1 => PSP22Error::InsufficientBalance,
+                2 => PSP22Error::InsufficientAllowance,
+                3 => PSP22Error::ZeroRecipientAddress,
+                4 => PSP22Error::ZeroSenderAddress,
+                5 => PSP22Error::SafeTransferCheckFailed(ascii(input)?),
+                _ => return Err("not a PSP22Error".into()),
+            }),
+            _ => return Err("not a Result".into()),
+        };
+        Ok(Self(answer))
+    }
+}
+
+/// A SCALE-encoded string of ASCII characters.
+fn ascii<I: Input>(input: &mut I) -> Result<String, ScaleError> {
+    let Compact(length) = Compact::<u32>::decode(input)?;
+    let mut text = String::new();
+    for _ in 0..length {
+        let byte = input.read_byte()?;
+        if !byte.is_ascii() {
+            return Err("not ASCII".into());
+        }
+        text.push(char::from(byte));
+    }
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use ink::scale::Encode;
+
+    use super::*;
+
+    #[test]
+    fn the_tokens_answers_decode_as_the_derived_decode_reads_them() {
+        let answers = [
+            Ok(()),
+            Err(PSP22Error::Custom("Paused".into())),
+            Err(PSP22Error::Custom("PolicyForbidsTransfer".into())),
+            Err(PSP22Error::Custom(String::new())),
+            Err(PSP22Error::InsufficientBalance),
+            Err(PSP22Error::InsufficientAllowance),
+            Err(PSP22Error::ZeroRecipientAddress),
+            Err(PSP22Error::ZeroSenderAddress),
+            Err(PSP22Error::SafeTransferCheckFailed("refused".into())),
+        ];
+        for answer in answers {
+            let encoded = answer.encode();
+            let decoded = Psp22Answer::decode_all(&mut &encoded[..]).map(|answer| answer.0);
+            assert_eq!(decoded, Ok(answer));
+        }
+    }
+
+    #[test]
+    fn an_answer_the_token_never_gives_does_not_decode() {
+        let not_ascii: Result<(), PSP22Error> = Err(PSP22Error::Custom("Pausé".into()));
+        let cut_short = &Err::<(), _>(PSP22Error::Custom("Paused".into())).encode()[..4];
+        for encoded in [&not_ascii.encode()[..], cut_short, &[1, 6], &[2], &[0, 0]] {
+            assert!(
+                Psp22Answer::decode_all(&mut &encoded[..]).is_err(),
+                "{encoded:?}"
+            );
+        }
     }
 }
