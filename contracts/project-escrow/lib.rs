@@ -61,7 +61,8 @@ mod tests;
 mod project_escrow {
     use city_traits::{
         Admin, AdminError, AdminSeat, CivicRole, EscrowError, Milestone, MilestoneIndex,
-        MilestonePlan, Project, ProjectId, ProjectState, Role, TransferPolicy, Wage,
+        MilestonePlan, Project, ProjectAccount, ProjectId, ProjectState, Role, TransferPolicy,
+        Wage,
     };
     use ink::{
         prelude::vec::Vec,
@@ -289,7 +290,9 @@ mod project_escrow {
             self.wage_rolls.get((project, index)).unwrap_or_default()
         }
 
-        /// Everything `worker` was paid by a project.
+        /// Where `account` stands in a project: what it put in, what it may claim back now
+        /// (zero unless the project was canceled, or once claimed), what it was refunded,
+        /// and the wages it was paid. One question for a funder's or a worker's view.
         ///
         /// # Errors
         /// None: a query.
@@ -297,35 +300,31 @@ mod project_escrow {
         /// # Events
         /// None.
         #[ink(message)]
+        pub fn account(&self, project: ProjectId, account: AccountId) -> ProjectAccount {
+            ProjectAccount {
+                contributed: self.contribution(project, account),
+                refundable: self.refundable(project, account),
+                refunded: self.refunded(project, account),
+                paid: self.paid_to_worker(project, account),
+            }
+        }
+
+        /// Everything `worker` was paid by a project (`account` answers it).
         pub fn paid_to_worker(&self, project: ProjectId, worker: AccountId) -> Balance {
             self.paid_to_workers
                 .get((project, worker))
                 .unwrap_or_default()
         }
 
-        /// What `funder` put into a project.
-        ///
-        /// # Errors
-        /// None: a query.
-        ///
-        /// # Events
-        /// None.
-        #[ink(message)]
+        /// What `funder` put into a project (`account` answers it).
         pub fn contribution(&self, project: ProjectId, funder: AccountId) -> Balance {
             self.contributions
                 .get((project, funder))
                 .unwrap_or_default()
         }
 
-        /// What `funder` may claim back from a canceled project now (zero otherwise, or
-        /// once claimed).
-        ///
-        /// # Errors
-        /// None: a query.
-        ///
-        /// # Events
-        /// None.
-        #[ink(message)]
+        /// What `funder` may claim back from a canceled project now, zero otherwise or once
+        /// claimed (`account` answers it).
         pub fn refundable(&self, project: ProjectId, funder: AccountId) -> Balance {
             self.projects
                 .get(project)
@@ -336,14 +335,7 @@ mod project_escrow {
                 .unwrap_or_default()
         }
 
-        /// What `funder` was refunded by a project.
-        ///
-        /// # Errors
-        /// None: a query.
-        ///
-        /// # Events
-        /// None.
-        #[ink(message)]
+        /// What `funder` was refunded by a project (`account` answers it).
         pub fn refunded(&self, project: ProjectId, funder: AccountId) -> Balance {
             self.refunds.get((project, funder)).unwrap_or_default()
         }

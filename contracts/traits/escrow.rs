@@ -142,6 +142,21 @@ impl Project {
     }
 }
 
+/// Where one account stands in a project (the escrow's `account`): as a funder, what it put
+/// in, may claim back now and was refunded; as a worker, the wages it was paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub struct ProjectAccount {
+    /// What it put into the project.
+    pub contributed: Balance,
+    /// What it may claim back now: zero unless the project was canceled, and once claimed.
+    pub refundable: Balance,
+    /// What it was refunded.
+    pub refunded: Balance,
+    /// Every wage it was paid.
+    pub paid: Balance,
+}
+
 /// Everything the project escrow can refuse.
 #[derive(Debug, PartialEq, Eq)]
 #[ink::scale_derive(Decode, TypeInfo)]
