@@ -516,11 +516,8 @@ impl ink::scale::Encode for VotingError {
             Self::CallFailed { .. } => 28,
         };
         dest.push_byte(index);
-        match self {
-            Self::CallFailed { index } => {
-                index.encode_to(dest);
-            }
-            _ => {}
+        if let Self::CallFailed { index } = self {
+            index.encode_to(dest);
         }
     }
 }
