@@ -69,8 +69,8 @@ pub mod timelock;
 #[ink::contract]
 mod e_voting {
     use city_traits::{
-        remote, Ballot, Call, Electorate, GovernanceConfig, IdentityKind, KindCounts, Poll, PollId,
-        PollKind, PollState, RawOutput, Revoting, Secrecy, Tally, VotingError,
+        emit, remote, Ballot, Call, Electorate, GovernanceConfig, IdentityKind, KindCounts, Poll,
+        PollId, PollKind, PollState, RawOutput, Revoting, Secrecy, Tally, VotingError,
     };
     use ink::{
         env::CallFlags,
@@ -449,7 +449,7 @@ mod e_voting {
                 ballots::cast(&poll_data, block, &voter, choice, &mut tally, self)?;
             self.tallies.insert(poll, &tally);
             self.ballots.insert((poll, voter.account), &ballot);
-            self.env().emit_event(VoteCast {
+            emit(&VoteCast {
                 poll,
                 voter: voter.account,
                 choice,
@@ -484,7 +484,7 @@ mod e_voting {
                 self.tallies.insert(poll, &tally);
             }
             self.ballots.insert((poll, voter.account), &ballot);
-            self.env().emit_event(VoteCommitted {
+            emit(&VoteCommitted {
                 poll,
                 voter: voter.account,
                 weight: ballot.weight,
@@ -515,7 +515,7 @@ mod e_voting {
                 ballots::reveal((poll, &poll_data), block, &voter, choice, salt, &mut tally)?;
             self.tallies.insert(poll, &tally);
             self.ballots.insert((poll, voter.account), &ballot);
-            self.env().emit_event(VoteRevealed {
+            emit(&VoteRevealed {
                 poll,
                 voter: voter.account,
                 choice,
@@ -541,7 +541,7 @@ mod e_voting {
             let (eta, expires) =
                 timelock::queue(&mut poll_data, now, |data| self.state_of(poll, data))?;
             self.polls.insert(poll, &poll_data);
-            self.env().emit_event(ProposalQueued { poll, eta, expires });
+            emit(&ProposalQueued { poll, eta, expires });
             Ok(eta)
         }
 
@@ -571,7 +571,7 @@ mod e_voting {
                     return Err(VotingError::CallFailed { index });
                 }
             }
-            self.env().emit_event(ProposalExecuted {
+            emit(&ProposalExecuted {
                 poll,
                 // At most MAX_CALLS calls.
                 calls: u32::try_from(calls.len()).unwrap_or(u32::MAX),
@@ -602,7 +602,7 @@ mod e_voting {
                 self.state_of(poll, data)
             })?;
             self.polls.insert(poll, &poll_data);
-            self.env().emit_event(PollCanceled { poll, by });
+            emit(&PollCanceled { poll, by });
             Ok(())
         }
 
@@ -627,7 +627,7 @@ mod e_voting {
             let mut settings = self.settings();
             settings.config = config;
             self.settings.set(&settings);
-            self.env().emit_event(ConfigChanged { config });
+            emit(&ConfigChanged { config });
             Ok(())
         }
 
@@ -653,7 +653,7 @@ mod e_voting {
             }
             settings.guardian = guardian;
             self.settings.set(&settings);
-            self.env().emit_event(GuardianChanged {
+            emit(&GuardianChanged {
                 previous,
                 new: guardian,
             });
@@ -734,7 +734,7 @@ mod e_voting {
                     u32::try_from(calls.len()).unwrap_or(u32::MAX)
                 }
             };
-            self.env().emit_event(PollOpened {
+            emit(&PollOpened {
                 poll: id,
                 proposer: poll.proposer,
                 electorate: poll.electorate,
