@@ -506,41 +506,48 @@ mod project_escrow {
             Ok(())
         }
 
-        /// Approves the current milestone of a funded (and approved) project on the
-        /// inspector's `evidence`: a pending or rejected milestone becomes releasable.
+        /// An inspector's verdict on the current milestone of a funded (and approved)
+        /// project: `approved`, a pending or rejected milestone becomes releasable on the
+        /// evidence `report`; otherwise a pending milestone is rejected for the reason
+        /// `report`. One message for both verdicts.
         ///
         /// # Errors
         /// `UnknownProject`, `NotInspector`, `NotFunded`, `NotApproved`,
         /// `NotCurrentMilestone`, `UnknownMilestone`, `WrongMilestoneState`.
         ///
         /// # Events
-        /// `MilestoneInspected` with `approved: true`.
+        /// `MilestoneInspected`.
         #[ink(message)]
+        pub fn inspect_milestone(
+            &mut self,
+            project: ProjectId,
+            index: MilestoneIndex,
+            approved: bool,
+            report: [u8; 32],
+        ) -> Result<()> {
+            self.inspect(project, index, report, approved)
+        }
+
+        /// Approves the current milestone on the inspector's `evidence`
+        /// (`inspect_milestone`, approved).
         pub fn approve_milestone(
             &mut self,
             project: ProjectId,
             index: MilestoneIndex,
             evidence: [u8; 32],
         ) -> Result<()> {
-            self.inspect(project, index, evidence, true)
+            self.inspect_milestone(project, index, true, evidence)
         }
 
-        /// Rejects the current milestone, pending, for `reason`.
-        ///
-        /// # Errors
-        /// `UnknownProject`, `NotInspector`, `NotFunded`, `NotApproved`,
-        /// `NotCurrentMilestone`, `UnknownMilestone`, `WrongMilestoneState`.
-        ///
-        /// # Events
-        /// `MilestoneInspected` with `approved: false`.
-        #[ink(message)]
+        /// Rejects the current milestone, pending, for `reason` (`inspect_milestone`, not
+        /// approved).
         pub fn reject_milestone(
             &mut self,
             project: ProjectId,
             index: MilestoneIndex,
             reason: [u8; 32],
         ) -> Result<()> {
-            self.inspect(project, index, reason, false)
+            self.inspect_milestone(project, index, false, reason)
         }
 
         /// The contractor disputes the rejection of a milestone; governance decides.

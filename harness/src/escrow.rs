@@ -1,7 +1,8 @@
 //! Typed calls to the project escrow: `city.escrow(INSPECTOR).approve_milestone(project,
-//! 0, evidence)`. Each method sends the message of the same name, but `paid_to_worker`,
-//! `contribution`, `refundable` and `refunded`, which read one figure of the answer of
-//! `account`; the contract documents what it does and refuses.
+//! 0, evidence)`. Each method sends the message of the same name, but `approve_milestone`
+//! and `reject_milestone`, which send `inspect_milestone` with its verdict, and
+//! `paid_to_worker`, `contribution`, `refundable` and `refunded`, which read one figure of
+//! the answer of `account`; the contract documents what it does and refuses.
 
 use city_traits::{
     EscrowError, Milestone, MilestoneIndex, MilestonePlan, Project, ProjectAccount, ProjectId, Wage,
@@ -156,28 +157,39 @@ impl EscrowCalls<'_> {
         self.send(selector_bytes!("approve_project"), project)
     }
 
+    /// An inspector's verdict on a milestone: approved on `report`, its evidence, or
+    /// rejected for `report`, its reason.
+    pub fn inspect_milestone(
+        self,
+        project: ProjectId,
+        index: MilestoneIndex,
+        approved: bool,
+        report: [u8; 32],
+    ) -> Outcome<EscrowResult> {
+        self.send(
+            selector_bytes!("inspect_milestone"),
+            (project, index, approved, report),
+        )
+    }
+
+    /// Approves a milestone on `evidence` (`inspect_milestone`, approved).
     pub fn approve_milestone(
         self,
         project: ProjectId,
         index: MilestoneIndex,
         evidence: [u8; 32],
     ) -> Outcome<EscrowResult> {
-        self.send(
-            selector_bytes!("approve_milestone"),
-            (project, index, evidence),
-        )
+        self.inspect_milestone(project, index, true, evidence)
     }
 
+    /// Rejects a milestone for `reason` (`inspect_milestone`, not approved).
     pub fn reject_milestone(
         self,
         project: ProjectId,
         index: MilestoneIndex,
         reason: [u8; 32],
     ) -> Outcome<EscrowResult> {
-        self.send(
-            selector_bytes!("reject_milestone"),
-            (project, index, reason),
-        )
+        self.inspect_milestone(project, index, false, reason)
     }
 
     pub fn open_dispute(self, project: ProjectId, index: MilestoneIndex) -> Outcome<EscrowResult> {
@@ -222,8 +234,7 @@ pub const MESSAGES: &[&str] = &[
     "create_project",
     "fund",
     "approve_project",
-    "approve_milestone",
-    "reject_milestone",
+    "inspect_milestone",
     "open_dispute",
     "resolve_dispute",
     "release",
