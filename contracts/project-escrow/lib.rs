@@ -66,8 +66,7 @@ mod project_escrow {
     };
     use ink::{
         prelude::vec::Vec,
-        primitives::Key,
-        storage::{traits::StorageKey, Lazy, Mapping},
+        storage::{Lazy, Mapping},
     };
 
     use crate::ledger;
@@ -468,7 +467,7 @@ mod project_escrow {
             }
             let given = self.contribution(project, funder);
             let (contribution, complete) = ledger::fund(&mut data, given, amount)?;
-            book(key_of(&self.contributions), project, &funder, contribution);
+            self.contributions.insert((project, funder), &contribution);
             self.projects.insert(project, &data);
             let escrow = self.env().account_id();
             self.token()
@@ -725,7 +724,7 @@ mod project_escrow {
             };
             let (given, claimed) = self.funder(project, funder);
             let amount = ledger::refund(&mut data, given, claimed)?;
-            book(key_of(&self.refunds), project, &funder, amount);
+            self.refunds.insert((project, funder), &amount);
             self.projects.insert(project, &data);
             self.pay(&funder, amount)?;
             self.env().emit_event(RefundClaimed {
@@ -830,19 +829,6 @@ mod project_escrow {
                 .transfer(*to, amount, Vec::new())
                 .map_err(EscrowError::TokenRefused)
         }
-    }
-
-    /// Writes `amount` as `account`'s entry for `project` in the per-account ledger whose
-    /// storage key is `ledger` (`contributions` or `refunds`), as `Mapping::insert` does:
-    /// one function for both, where each `insert` was inlined, measured as bytes of Wasm.
-    #[inline(never)]
-    fn book(ledger: Key, project: ProjectId, account: &AccountId, amount: Balance) {
-        ink::env::set_contract_storage(&(ledger, (project, account)), &amount);
-    }
-
-    /// The storage key of a `Mapping` field.
-    fn key_of<T: StorageKey>(_: &T) -> Key {
-        T::KEY
     }
 
     // The other contracts, through their traits (unit tests reach stand-ins instead).
