@@ -60,7 +60,7 @@ mod tests;
 #[ink::contract]
 mod project_escrow {
     use city_traits::{
-        Admin, AdminError, AdminSeat, CivicRole, EscrowError, Milestone, MilestoneIndex,
+        emit, Admin, AdminError, AdminSeat, CivicRole, EscrowError, Milestone, MilestoneIndex,
         MilestonePlan, Project, ProjectAccount, ProjectId, ProjectState, Role, TransferPolicy,
         Wage,
     };
@@ -428,7 +428,7 @@ mod project_escrow {
                     refunds_claimed: 0,
                 },
             );
-            self.env().emit_event(ProjectCreated {
+            emit(&ProjectCreated {
                 project: id,
                 contractor,
                 creator,
@@ -473,7 +473,7 @@ mod project_escrow {
             self.token()
                 .transfer_from(funder, escrow, amount, Vec::new())
                 .map_err(EscrowError::TokenRefused)?;
-            self.env().emit_event(ProjectFunded {
+            emit(&ProjectFunded {
                 project,
                 funder,
                 amount,
@@ -501,7 +501,7 @@ mod project_escrow {
             };
             ledger::approve(&mut data)?;
             self.projects.insert(project, &data);
-            self.env().emit_event(ProjectApproved { project });
+            emit(&ProjectApproved { project });
             Ok(())
         }
 
@@ -570,7 +570,7 @@ mod project_escrow {
             }
             ledger::dispute(&data, &mut milestone)?;
             self.milestones.insert((project, index), &milestone);
-            self.env().emit_event(DisputeOpened {
+            emit(&DisputeOpened {
                 project,
                 milestone: index,
             });
@@ -609,7 +609,7 @@ mod project_escrow {
             } else {
                 self.canceled(project, &data, by);
             }
-            self.env().emit_event(DisputeResolved {
+            emit(&DisputeResolved {
                 project,
                 milestone: index,
                 release,
@@ -727,7 +727,7 @@ mod project_escrow {
             self.refunds.insert((project, funder), &amount);
             self.projects.insert(project, &data);
             self.pay(&funder, amount)?;
-            self.env().emit_event(RefundClaimed {
+            emit(&RefundClaimed {
                 project,
                 funder,
                 amount,
@@ -800,7 +800,7 @@ mod project_escrow {
             };
             ledger::inspect(&mut milestone, approved, report)?;
             self.milestones.insert((project, index), &milestone);
-            self.env().emit_event(MilestoneInspected {
+            emit(&MilestoneInspected {
                 project,
                 milestone: index,
                 inspector,
@@ -813,7 +813,7 @@ mod project_escrow {
         /// Writes a project just canceled by `by`.
         fn canceled(&mut self, project: ProjectId, data: &Project, by: AccountId) {
             self.projects.insert(project, data);
-            self.env().emit_event(ProjectCanceled {
+            emit(&ProjectCanceled {
                 project,
                 by,
                 unreleased: data.held(),
@@ -881,7 +881,7 @@ mod project_escrow {
             let mut settings = self.settings();
             let offered = settings.admin.offer(self.env().caller(), to)?;
             self.settings.set(&settings);
-            self.env().emit_event(offered);
+            emit(&offered);
             Ok(())
         }
 
@@ -898,7 +898,7 @@ mod project_escrow {
             let mut settings = self.settings();
             let transferred = settings.admin.accept(self.env().caller())?;
             self.settings.set(&settings);
-            self.env().emit_event(transferred);
+            emit(&transferred);
             Ok(())
         }
     }
