@@ -633,8 +633,12 @@ mod project_escrow {
         /// the token's `Transfer`s.
         #[ink(message)]
         pub fn release(&mut self, project: ProjectId, index: MilestoneIndex) -> Result<u32> {
-            let mut data = self.project_or_refuse(project)?;
-            let mut milestone = self.milestone_or_refuse(project, index)?;
+            let Some(mut data) = self.projects.get(project) else {
+                return Err(EscrowError::UnknownProject);
+            };
+            let Some(mut milestone) = self.milestones.get((project, index)) else {
+                return Err(EscrowError::UnknownMilestone);
+            };
             let roll = self.wage_rolls.get((project, index)).unwrap_or_default();
             let payout = ledger::release(&mut data, (index, &mut milestone), &roll)?;
             let is_contract = |account: &AccountId| self.env().is_contract(account);
@@ -743,29 +747,6 @@ mod project_escrow {
         /// Whether `account` holds the admin seat.
         fn is_admin(&self, account: &AccountId) -> bool {
             self.settings().admin.holder() == *account
-        }
-
-        /// A project, for `release`. The other messages load a project (or a milestone)
-        /// with `let ... else` and a constant error: this `Result`, moved out at each call
-        /// site, measured as bytes of Wasm in every message.
-        fn project_or_refuse(&self, project: ProjectId) -> Result<Project> {
-            // Not `ok_or`: see the ledger's module docs.
-            match self.projects.get(project) {
-                Some(data) => Ok(data),
-                None => Err(EscrowError::UnknownProject),
-            }
-        }
-
-        /// A milestone, for `release` (see `project_or_refuse`).
-        fn milestone_or_refuse(
-            &self,
-            project: ProjectId,
-            index: MilestoneIndex,
-        ) -> Result<Milestone> {
-            match self.milestones.get((project, index)) {
-                Some(milestone) => Ok(milestone),
-                None => Err(EscrowError::UnknownMilestone),
-            }
         }
 
         /// What `funder` gave to a project, and whether it claimed its refund.

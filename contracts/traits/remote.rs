@@ -162,7 +162,8 @@ wrapper! {
 }
 
 wrapper! {
-    /// The city token's civic side, for e-voting and the project escrow.
+    /// The city token's civic side, for e-voting and the project escrow (its wage rolls
+    /// with `transfer_many`).
     CivicToken {
         "votes_at" fn votes_at(
             &self,
@@ -175,6 +176,10 @@ wrapper! {
         ) -> Result<Balance, TokenError>;
         "has_role" fn has_role(&self, account: AccountId, role: Role) -> bool;
         "transfer_policy" fn transfer_policy(&self) -> TransferPolicy;
+        "transfer_many" fn transfer_many(
+            &self,
+            payments: Vec<(AccountId, Balance)>
+        ) -> Result<(), TokenError>;
     }
 }
 
