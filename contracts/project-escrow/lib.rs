@@ -663,7 +663,7 @@ mod project_escrow {
                 if !cfg!(feature = "broken-unpaid-wages") {
                     payments.push((wage.worker, wage.amount));
                 }
-                self.env().emit_event(WagePaid {
+                emit(&WagePaid {
                     project,
                     milestone: index,
                     worker: wage.worker,
@@ -672,7 +672,7 @@ mod project_escrow {
             }
             if let Some(amount) = payout.contractor {
                 payments.push((data.contractor, amount));
-                self.env().emit_event(MilestoneReleased {
+                emit(&MilestoneReleased {
                     project,
                     milestone: index,
                     contractor: data.contractor,
