@@ -203,11 +203,12 @@ wrapper! {
 }
 
 /// The city token's answer to `transfer` and `transfer_from`, decoded as the derived
-/// `Decode` of `Result<(), PSP22Error>` does, except that the message of a `Custom` (or
-/// `SafeTransferCheckFailed`) error must be ASCII, as the city token's are (`Paused`,
-/// `PolicyForbidsTransfer`, `TokenError`); any other answer does not decode, and the call
-/// traps. The derived decoding of a `String` validates UTF-8, with its tables: about a
-/// kilobyte of Wasm in the escrow, to read one of three words.
+/// `Decode` of `Result<(), PSP22Error>` does, except for the message of a `Custom` (or
+/// `SafeTransferCheckFailed`) error: its ASCII bytes are read as they are and any other
+/// byte as `?`, so a token's refusal always comes back as a typed error. The city token's
+/// messages are ASCII (`Paused`, `PolicyForbidsTransfer`, `TokenError`). The derived
+/// decoding of a `String` validates UTF-8, with its tables: about a kilobyte of Wasm in the
+/// escrow, to read one of three words.
 struct Psp22Answer(Result<(), PSP22Error>);
 
 impl Decode for Psp22Answer {
@@ -229,16 +230,17 @@ impl Decode for Psp22Answer {
     }
 }
 
-/// A SCALE-encoded string of ASCII characters.
+/// A SCALE-encoded string, its bytes outside ASCII read as `?`.
 fn ascii<I: Input>(input: &mut I) -> Result<String, ScaleError> {
     let Compact(length) = Compact::<u32>::decode(input)?;
     let mut text = String::new();
     for _ in 0..length {
         let byte = input.read_byte()?;
-        if !byte.is_ascii() {
-            return Err("not ASCII".into());
-        }
-        text.push(char::from(byte));
+        text.push(if byte.is_ascii() {
+            char::from(byte)
+        } else {
+            '?'
+        });
     }
     Ok(text)
 }
@@ -270,10 +272,16 @@ mod tests {
     }
 
     #[test]
-    fn an_answer_the_token_never_gives_does_not_decode() {
+    fn a_message_outside_ascii_still_decodes_as_a_refusal() {
         let not_ascii: Result<(), PSP22Error> = Err(PSP22Error::Custom("Pausé".into()));
+        let decoded = Psp22Answer::decode_all(&mut &not_ascii.encode()[..]).map(|a| a.0);
+        assert_eq!(decoded, Ok(Err(PSP22Error::Custom("Paus??".into()))));
+    }
+
+    #[test]
+    fn an_answer_that_is_no_result_does_not_decode() {
         let cut_short = &Err::<(), _>(PSP22Error::Custom("Paused".into())).encode()[..4];
-        for encoded in [&not_ascii.encode()[..], cut_short, &[1, 6], &[2], &[0, 0]] {
+        for encoded in [cut_short, &[1, 6], &[2], &[0, 0]] {
             assert!(
                 Psp22Answer::decode_all(&mut &encoded[..]).is_err(),
                 "{encoded:?}"
