@@ -68,10 +68,12 @@ pub(super) fn escrow_weights() -> Result<Vec<Measurement>> {
         let id = create.value.expect("measured as a success");
         let target = 100 * COIN + 10 * COIN * u128::from(workers);
         let fund = city.escrow(ADMIN).fund(id, target);
-        let approve = city.escrow(INSPECTOR).approve_milestone(id, 0, [1; 32]);
+        let approve = city
+            .escrow(INSPECTOR)
+            .inspect_milestone(id, 0, true, [1; 32]);
         if workers == 1 {
             weights.push(Measurement::of("fund (the whole target)", &fund));
-            weights.push(Measurement::of("approve_milestone", &approve));
+            weights.push(Measurement::of("inspect_milestone (approved)", &approve));
         }
         city.advance_blocks(1);
         // The whole release (the contractor's payment too) over its workers.

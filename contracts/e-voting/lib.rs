@@ -69,14 +69,11 @@ pub mod timelock;
 #[ink::contract]
 mod e_voting {
     use city_traits::{
-        Ballot, Call, Electorate, GovernanceConfig, IdentityKind, KindCounts, Poll, PollId,
-        PollKind, PollState, RawInput, RawOutput, Revoting, Secrecy, Tally, VotingError,
+        emit, remote, Ballot, Call, Electorate, GovernanceConfig, IdentityKind, KindCounts, Poll,
+        PollId, PollKind, PollState, RawOutput, Revoting, Secrecy, Tally, VotingError,
     };
     use ink::{
-        env::{
-            call::{build_call, ExecutionInput, Selector},
-            CallFlags,
-        },
+        env::CallFlags,
         prelude::{string::String, vec::Vec},
         storage::{Lazy, Mapping},
     };
@@ -355,7 +352,9 @@ mod e_voting {
         /// None.
         #[ink(message)]
         pub fn state(&self, poll: PollId) -> Result<PollState> {
-            let poll_data = self.poll_or_refuse(poll)?;
+            let Some(poll_data) = self.polls.get(poll) else {
+                return Err(VotingError::UnknownPoll);
+            };
             Ok(self.state_of(poll, &poll_data))
         }
 
@@ -369,7 +368,9 @@ mod e_voting {
         /// None.
         #[ink(message)]
         pub fn quorum(&self, poll: PollId) -> Result<Balance> {
-            let poll = self.poll_or_refuse(poll)?;
+            let Some(poll) = self.polls.get(poll) else {
+                return Err(VotingError::UnknownPoll);
+            };
             if self.env().block_number() <= poll.snapshot {
                 return Err(VotingError::NotStarted);
             }
@@ -439,14 +440,16 @@ mod e_voting {
         #[ink(message)]
         pub fn cast_vote(&mut self, poll: PollId, choice: u8) -> Result<()> {
             let voter = self.voter(poll);
-            let poll_data = self.poll_or_refuse(poll)?;
+            let Some(poll_data) = self.polls.get(poll) else {
+                return Err(VotingError::UnknownPoll);
+            };
             let mut tally = self.tally_of(poll, &poll_data);
             let block = self.env().block_number();
             let (ballot, replaced) =
                 ballots::cast(&poll_data, block, &voter, choice, &mut tally, self)?;
             self.tallies.insert(poll, &tally);
             self.ballots.insert((poll, voter.account), &ballot);
-            self.env().emit_event(VoteCast {
+            emit(&VoteCast {
                 poll,
                 voter: voter.account,
                 choice,
@@ -469,7 +472,9 @@ mod e_voting {
         #[ink(message)]
         pub fn commit_vote(&mut self, poll: PollId, commitment: [u8; 32]) -> Result<()> {
             let voter = self.voter(poll);
-            let poll_data = self.poll_or_refuse(poll)?;
+            let Some(poll_data) = self.polls.get(poll) else {
+                return Err(VotingError::UnknownPoll);
+            };
             let mut tally = self.tally_of(poll, &poll_data);
             let block = self.env().block_number();
             let (ballot, replaced) =
@@ -479,7 +484,7 @@ mod e_voting {
                 self.tallies.insert(poll, &tally);
             }
             self.ballots.insert((poll, voter.account), &ballot);
-            self.env().emit_event(VoteCommitted {
+            emit(&VoteCommitted {
                 poll,
                 voter: voter.account,
                 weight: ballot.weight,
@@ -501,14 +506,16 @@ mod e_voting {
         #[ink(message)]
         pub fn reveal_vote(&mut self, poll: PollId, choice: u8, salt: [u8; 32]) -> Result<()> {
             let voter = self.voter(poll);
-            let poll_data = self.poll_or_refuse(poll)?;
+            let Some(poll_data) = self.polls.get(poll) else {
+                return Err(VotingError::UnknownPoll);
+            };
             let mut tally = self.tally_of(poll, &poll_data);
             let block = self.env().block_number();
             let ballot =
                 ballots::reveal((poll, &poll_data), block, &voter, choice, salt, &mut tally)?;
             self.tallies.insert(poll, &tally);
             self.ballots.insert((poll, voter.account), &ballot);
-            self.env().emit_event(VoteRevealed {
+            emit(&VoteRevealed {
                 poll,
                 voter: voter.account,
                 choice,
@@ -527,12 +534,14 @@ mod e_voting {
         /// `ProposalQueued`.
         #[ink(message)]
         pub fn queue(&mut self, poll: PollId) -> Result<Timestamp> {
-            let mut poll_data = self.poll_or_refuse(poll)?;
+            let Some(mut poll_data) = self.polls.get(poll) else {
+                return Err(VotingError::UnknownPoll);
+            };
             let now = self.env().block_timestamp();
             let (eta, expires) =
                 timelock::queue(&mut poll_data, now, |data| self.state_of(poll, data))?;
             self.polls.insert(poll, &poll_data);
-            self.env().emit_event(ProposalQueued { poll, eta, expires });
+            emit(&ProposalQueued { poll, eta, expires });
             Ok(eta)
         }
 
@@ -548,7 +557,9 @@ mod e_voting {
         /// `ProposalExecuted`, and the events of the calls.
         #[ink(message, payable)]
         pub fn execute(&mut self, poll: PollId) -> Result<()> {
-            let mut poll_data = self.poll_or_refuse(poll)?;
+            let Some(mut poll_data) = self.polls.get(poll) else {
+                return Err(VotingError::UnknownPoll);
+            };
             timelock::execute(&mut poll_data, self.env().block_timestamp())?;
             // Effects before interactions: a call that comes back finds it executed.
             self.polls.insert(poll, &poll_data);
@@ -560,7 +571,7 @@ mod e_voting {
                     return Err(VotingError::CallFailed { index });
                 }
             }
-            self.env().emit_event(ProposalExecuted {
+            emit(&ProposalExecuted {
                 poll,
                 // At most MAX_CALLS calls.
                 calls: u32::try_from(calls.len()).unwrap_or(u32::MAX),
@@ -581,7 +592,9 @@ mod e_voting {
         #[ink(message)]
         pub fn cancel(&mut self, poll: PollId) -> Result<()> {
             let by = self.env().caller();
-            let mut poll_data = self.poll_or_refuse(poll)?;
+            let Some(mut poll_data) = self.polls.get(poll) else {
+                return Err(VotingError::UnknownPoll);
+            };
             // The guardian may cancel anything but its own replacement.
             let by_guardian = self.settings().guardian == by
                 && !timelock::replaces_guardian(&self.proposal_calls(poll), &self.own());
@@ -589,7 +602,7 @@ mod e_voting {
                 self.state_of(poll, data)
             })?;
             self.polls.insert(poll, &poll_data);
-            self.env().emit_event(PollCanceled { poll, by });
+            emit(&PollCanceled { poll, by });
             Ok(())
         }
 
@@ -614,7 +627,7 @@ mod e_voting {
             let mut settings = self.settings();
             settings.config = config;
             self.settings.set(&settings);
-            self.env().emit_event(ConfigChanged { config });
+            emit(&ConfigChanged { config });
             Ok(())
         }
 
@@ -640,7 +653,7 @@ mod e_voting {
             }
             settings.guardian = guardian;
             self.settings.set(&settings);
-            self.env().emit_event(GuardianChanged {
+            emit(&GuardianChanged {
                 previous,
                 new: guardian,
             });
@@ -662,10 +675,6 @@ mod e_voting {
                 return Err(VotingError::NotGovernance);
             }
             Ok(())
-        }
-
-        fn poll_or_refuse(&self, poll: PollId) -> Result<Poll> {
-            self.polls.get(poll).ok_or(VotingError::UnknownPoll)
         }
 
         fn tally_of(&self, poll: PollId, poll_data: &Poll) -> Tally {
@@ -725,7 +734,7 @@ mod e_voting {
                     u32::try_from(calls.len()).unwrap_or(u32::MAX)
                 }
             };
-            self.env().emit_event(PollOpened {
+            emit(&PollOpened {
                 poll: id,
                 proposer: poll.proposer,
                 electorate: poll.electorate,
@@ -750,17 +759,9 @@ mod e_voting {
             } else {
                 CallFlags::empty()
             };
-            let answer = build_call::<Environment>()
-                .call(call.callee)
-                .call_flags(flags)
-                .transferred_value(call.value)
-                .exec_input(
-                    ExecutionInput::new(Selector::new(call.selector))
-                        .push_arg(RawInput(&call.input)),
-                )
-                .returns::<RawOutput>()
-                .try_invoke();
-            matches!(answer, Ok(Ok(output)) if output.is_not_err())
+            let answer =
+                remote::try_call(&call.callee, flags, call.value, call.selector, &call.input);
+            answer.is_some_and(|output| RawOutput(output).is_not_err())
         }
     }
 
@@ -795,8 +796,8 @@ mod e_voting {
     // The other contracts, through their traits (unit tests reach stand-ins instead).
     city_traits::peers! {
         impl EVoting {
-            fn registry() -> IdentityRegistry { registry }
-            fn token() -> CivicToken { token }
+            fn registry() -> remote::IdentityRegistry { registry }
+            fn token() -> remote::CivicToken { token }
         }
     }
 }

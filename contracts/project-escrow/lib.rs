@@ -60,8 +60,9 @@ mod tests;
 #[ink::contract]
 mod project_escrow {
     use city_traits::{
-        Admin, AdminError, AdminSeat, CivicRole, EscrowError, Milestone, MilestoneIndex,
-        MilestonePlan, Project, ProjectId, ProjectState, Role, TransferPolicy, Wage,
+        emit, Admin, AdminError, AdminSeat, CivicRole, EscrowError, Milestone, MilestoneIndex,
+        MilestonePlan, Project, ProjectAccount, ProjectId, ProjectState, Role, TransferPolicy,
+        Wage,
     };
     use ink::{
         prelude::vec::Vec,
@@ -288,7 +289,9 @@ mod project_escrow {
             self.wage_rolls.get((project, index)).unwrap_or_default()
         }
 
-        /// Everything `worker` was paid by a project.
+        /// Where `account` stands in a project: what it put in, what it may claim back now
+        /// (zero unless the project was canceled, or once claimed), what it was refunded,
+        /// and the wages it was paid. One question for a funder's or a worker's view.
         ///
         /// # Errors
         /// None: a query.
@@ -296,35 +299,31 @@ mod project_escrow {
         /// # Events
         /// None.
         #[ink(message)]
+        pub fn account(&self, project: ProjectId, account: AccountId) -> ProjectAccount {
+            ProjectAccount {
+                contributed: self.contribution(project, account),
+                refundable: self.refundable(project, account),
+                refunded: self.refunded(project, account),
+                paid: self.paid_to_worker(project, account),
+            }
+        }
+
+        /// Everything `worker` was paid by a project (`account` answers it).
         pub fn paid_to_worker(&self, project: ProjectId, worker: AccountId) -> Balance {
             self.paid_to_workers
                 .get((project, worker))
                 .unwrap_or_default()
         }
 
-        /// What `funder` put into a project.
-        ///
-        /// # Errors
-        /// None: a query.
-        ///
-        /// # Events
-        /// None.
-        #[ink(message)]
+        /// What `funder` put into a project (`account` answers it).
         pub fn contribution(&self, project: ProjectId, funder: AccountId) -> Balance {
             self.contributions
                 .get((project, funder))
                 .unwrap_or_default()
         }
 
-        /// What `funder` may claim back from a canceled project now (zero otherwise, or
-        /// once claimed).
-        ///
-        /// # Errors
-        /// None: a query.
-        ///
-        /// # Events
-        /// None.
-        #[ink(message)]
+        /// What `funder` may claim back from a canceled project now, zero otherwise or once
+        /// claimed (`account` answers it).
         pub fn refundable(&self, project: ProjectId, funder: AccountId) -> Balance {
             self.projects
                 .get(project)
@@ -335,14 +334,7 @@ mod project_escrow {
                 .unwrap_or_default()
         }
 
-        /// What `funder` was refunded by a project.
-        ///
-        /// # Errors
-        /// None: a query.
-        ///
-        /// # Events
-        /// None.
-        #[ink(message)]
+        /// What `funder` was refunded by a project (`account` answers it).
         pub fn refunded(&self, project: ProjectId, funder: AccountId) -> Balance {
             self.refunds.get((project, funder)).unwrap_or_default()
         }
@@ -369,6 +361,9 @@ mod project_escrow {
             funding_deadline: Timestamp,
             needs_approval: bool,
         ) -> Result<ProjectId> {
+            // ink!'s bump allocator frees nothing: dropping the plans, each with its wage
+            // roll, would only walk them, in bytes of Wasm on every way out.
+            let milestones = core::mem::ManuallyDrop::new(milestones);
             let now = self.env().block_timestamp();
             let (target, planned) = ledger::plan(
                 (&contractor, &inspectors),
@@ -384,13 +379,14 @@ mod project_escrow {
             }
             let registry = self.registry();
             if let Some(index) =
-                registry.first_without_civic_role(inspectors.clone(), CivicRole::Inspector)
+                registry.first_without_civic_role(&inspectors, CivicRole::Inspector)
             {
                 return Err(EscrowError::NotAnInspectorRole { index });
             }
             for (milestone, plan) in milestones.iter().enumerate() {
-                let workers = plan.wages.iter().map(|wage| wage.worker).collect();
-                if let Some(index) = registry.first_without_civic_role(workers, CivicRole::Worker) {
+                let workers: Vec<AccountId> = plan.wages.iter().map(|wage| wage.worker).collect();
+                if let Some(index) = registry.first_without_civic_role(&workers, CivicRole::Worker)
+                {
                     // At most MAX_MILESTONES milestones.
                     let milestone = MilestoneIndex::try_from(milestone).unwrap_or(u8::MAX);
                     return Err(EscrowError::NotAWorker { milestone, index });
@@ -407,7 +403,7 @@ mod project_escrow {
             self.settings.set(&settings);
             // At most MAX_MILESTONES milestones.
             let count = MilestoneIndex::try_from(planned.len()).unwrap_or(u8::MAX);
-            for ((index, milestone), plan) in (0..count).zip(planned).zip(milestones) {
+            for ((index, milestone), plan) in (0..count).zip(planned).zip(milestones.iter()) {
                 self.milestones.insert((id, index), &milestone);
                 self.wage_rolls.insert((id, index), &plan.wages);
             }
@@ -432,7 +428,7 @@ mod project_escrow {
                     refunds_claimed: 0,
                 },
             );
-            self.env().emit_event(ProjectCreated {
+            emit(&ProjectCreated {
                 project: id,
                 contractor,
                 creator,
@@ -459,7 +455,9 @@ mod project_escrow {
         #[ink(message)]
         pub fn fund(&mut self, project: ProjectId, amount: Balance) -> Result<()> {
             let funder = self.env().caller();
-            let mut data = self.project_or_refuse(project)?;
+            let Some(mut data) = self.projects.get(project) else {
+                return Err(EscrowError::UnknownProject);
+            };
             ledger::ensure_fundable(&data, amount, self.env().block_timestamp())?;
             let token = self.civic_token();
             if token.transfer_policy() == TransferPolicy::Civic
@@ -475,7 +473,7 @@ mod project_escrow {
             self.token()
                 .transfer_from(funder, escrow, amount, Vec::new())
                 .map_err(EscrowError::TokenRefused)?;
-            self.env().emit_event(ProjectFunded {
+            emit(&ProjectFunded {
                 project,
                 funder,
                 amount,
@@ -495,49 +493,60 @@ mod project_escrow {
         /// `ProjectApproved`.
         #[ink(message)]
         pub fn approve_project(&mut self, project: ProjectId) -> Result<()> {
-            self.ensure_admin()?;
-            let mut data = self.project_or_refuse(project)?;
+            if !self.is_admin(&self.env().caller()) {
+                return Err(EscrowError::NotAdmin);
+            }
+            let Some(mut data) = self.projects.get(project) else {
+                return Err(EscrowError::UnknownProject);
+            };
             ledger::approve(&mut data)?;
             self.projects.insert(project, &data);
-            self.env().emit_event(ProjectApproved { project });
+            emit(&ProjectApproved { project });
             Ok(())
         }
 
-        /// Approves the current milestone of a funded (and approved) project on the
-        /// inspector's `evidence`: a pending or rejected milestone becomes releasable.
+        /// An inspector's verdict on the current milestone of a funded (and approved)
+        /// project: `approved`, a pending or rejected milestone becomes releasable on the
+        /// evidence `report`; otherwise a pending milestone is rejected for the reason
+        /// `report`. One message for both verdicts.
         ///
         /// # Errors
         /// `UnknownProject`, `NotInspector`, `NotFunded`, `NotApproved`,
         /// `NotCurrentMilestone`, `UnknownMilestone`, `WrongMilestoneState`.
         ///
         /// # Events
-        /// `MilestoneInspected` with `approved: true`.
+        /// `MilestoneInspected`.
         #[ink(message)]
+        pub fn inspect_milestone(
+            &mut self,
+            project: ProjectId,
+            index: MilestoneIndex,
+            approved: bool,
+            report: [u8; 32],
+        ) -> Result<()> {
+            self.inspect(project, index, report, approved)
+        }
+
+        /// Approves the current milestone on the inspector's `evidence`
+        /// (`inspect_milestone`, approved).
         pub fn approve_milestone(
             &mut self,
             project: ProjectId,
             index: MilestoneIndex,
             evidence: [u8; 32],
         ) -> Result<()> {
-            self.inspect(project, index, evidence, true)
+            self.inspect_milestone(project, index, true, evidence)
         }
 
-        /// Rejects the current milestone, pending, for `reason`.
-        ///
-        /// # Errors
-        /// `UnknownProject`, `NotInspector`, `NotFunded`, `NotApproved`,
-        /// `NotCurrentMilestone`, `UnknownMilestone`, `WrongMilestoneState`.
-        ///
-        /// # Events
-        /// `MilestoneInspected` with `approved: false`.
-        #[ink(message)]
+        /// Rejects the current milestone, pending, for `reason` (`inspect_milestone`, not
+        /// approved).
         pub fn reject_milestone(
             &mut self,
             project: ProjectId,
             index: MilestoneIndex,
             reason: [u8; 32],
         ) -> Result<()> {
-            self.inspect(project, index, reason, false)
+            self.inspect_milestone(project, index, false, reason)
         }
 
         /// The contractor disputes the rejection of a milestone; governance decides.
@@ -550,14 +559,18 @@ mod project_escrow {
         /// `DisputeOpened`.
         #[ink(message)]
         pub fn open_dispute(&mut self, project: ProjectId, index: MilestoneIndex) -> Result<()> {
-            let data = self.project_or_refuse(project)?;
-            let mut milestone = self.milestone_or_refuse(project, index)?;
+            let Some(data) = self.projects.get(project) else {
+                return Err(EscrowError::UnknownProject);
+            };
+            let Some(mut milestone) = self.milestones.get((project, index)) else {
+                return Err(EscrowError::UnknownMilestone);
+            };
             if self.env().caller() != data.contractor {
                 return Err(EscrowError::NotContractor);
             }
             ledger::dispute(&data, &mut milestone)?;
             self.milestones.insert((project, index), &milestone);
-            self.env().emit_event(DisputeOpened {
+            emit(&DisputeOpened {
                 project,
                 milestone: index,
             });
@@ -580,16 +593,23 @@ mod project_escrow {
             index: MilestoneIndex,
             release: bool,
         ) -> Result<()> {
-            let by = self.ensure_admin()?;
-            let mut data = self.project_or_refuse(project)?;
-            let mut milestone = self.milestone_or_refuse(project, index)?;
+            let by = self.env().caller();
+            if !self.is_admin(&by) {
+                return Err(EscrowError::NotAdmin);
+            }
+            let Some(mut data) = self.projects.get(project) else {
+                return Err(EscrowError::UnknownProject);
+            };
+            let Some(mut milestone) = self.milestones.get((project, index)) else {
+                return Err(EscrowError::UnknownMilestone);
+            };
             ledger::resolve(&mut data, &mut milestone, release)?;
             if release {
                 self.milestones.insert((project, index), &milestone);
             } else {
                 self.canceled(project, &data, by);
             }
-            self.env().emit_event(DisputeResolved {
+            emit(&DisputeResolved {
                 project,
                 milestone: index,
                 release,
@@ -613,8 +633,12 @@ mod project_escrow {
         /// the token's `Transfer`s.
         #[ink(message)]
         pub fn release(&mut self, project: ProjectId, index: MilestoneIndex) -> Result<u32> {
-            let mut data = self.project_or_refuse(project)?;
-            let mut milestone = self.milestone_or_refuse(project, index)?;
+            let Some(mut data) = self.projects.get(project) else {
+                return Err(EscrowError::UnknownProject);
+            };
+            let Some(mut milestone) = self.milestones.get((project, index)) else {
+                return Err(EscrowError::UnknownMilestone);
+            };
             let roll = self.wage_rolls.get((project, index)).unwrap_or_default();
             let payout = ledger::release(&mut data, (index, &mut milestone), &roll)?;
             let is_contract = |account: &AccountId| self.env().is_contract(account);
@@ -639,7 +663,7 @@ mod project_escrow {
                 if !cfg!(feature = "broken-unpaid-wages") {
                     payments.push((wage.worker, wage.amount));
                 }
-                self.env().emit_event(WagePaid {
+                emit(&WagePaid {
                     project,
                     milestone: index,
                     worker: wage.worker,
@@ -648,7 +672,7 @@ mod project_escrow {
             }
             if let Some(amount) = payout.contractor {
                 payments.push((data.contractor, amount));
-                self.env().emit_event(MilestoneReleased {
+                emit(&MilestoneReleased {
                     project,
                     milestone: index,
                     contractor: data.contractor,
@@ -676,8 +700,10 @@ mod project_escrow {
         #[ink(message)]
         pub fn cancel_project(&mut self, project: ProjectId) -> Result<()> {
             let by = self.env().caller();
-            let mut data = self.project_or_refuse(project)?;
-            let by_admin = by == self.settings().admin.holder();
+            let Some(mut data) = self.projects.get(project) else {
+                return Err(EscrowError::UnknownProject);
+            };
+            let by_admin = self.is_admin(&by);
             ledger::cancel(&mut data, by_admin, self.env().block_timestamp())?;
             self.canceled(project, &data, by);
             Ok(())
@@ -697,13 +723,15 @@ mod project_escrow {
         #[ink(message)]
         pub fn claim_refund(&mut self, project: ProjectId) -> Result<Balance> {
             let funder = self.env().caller();
-            let mut data = self.project_or_refuse(project)?;
+            let Some(mut data) = self.projects.get(project) else {
+                return Err(EscrowError::UnknownProject);
+            };
             let (given, claimed) = self.funder(project, funder);
             let amount = ledger::refund(&mut data, given, claimed)?;
             self.refunds.insert((project, funder), &amount);
             self.projects.insert(project, &data);
             self.pay(&funder, amount)?;
-            self.env().emit_event(RefundClaimed {
+            emit(&RefundClaimed {
                 project,
                 funder,
                 amount,
@@ -716,31 +744,9 @@ mod project_escrow {
             self.settings.get().unwrap_or_else(|| unreachable!())
         }
 
-        /// Returns the caller if it holds the admin seat.
-        fn ensure_admin(&self) -> Result<AccountId> {
-            self.settings()
-                .admin
-                .ensure(self.env().caller())
-                .map_err(|_| EscrowError::NotAdmin)
-        }
-
-        fn project_or_refuse(&self, project: ProjectId) -> Result<Project> {
-            // Not `ok_or`: see the ledger's module docs.
-            match self.projects.get(project) {
-                Some(data) => Ok(data),
-                None => Err(EscrowError::UnknownProject),
-            }
-        }
-
-        fn milestone_or_refuse(
-            &self,
-            project: ProjectId,
-            index: MilestoneIndex,
-        ) -> Result<Milestone> {
-            match self.milestones.get((project, index)) {
-                Some(milestone) => Ok(milestone),
-                None => Err(EscrowError::UnknownMilestone),
-            }
+        /// Whether `account` holds the admin seat.
+        fn is_admin(&self, account: &AccountId) -> bool {
+            self.settings().admin.holder() == *account
         }
 
         /// What `funder` gave to a project, and whether it claimed its refund.
@@ -759,7 +765,9 @@ mod project_escrow {
             approved: bool,
         ) -> Result<()> {
             let inspector = self.env().caller();
-            let data = self.project_or_refuse(project)?;
+            let Some(data) = self.projects.get(project) else {
+                return Err(EscrowError::UnknownProject);
+            };
             if !data.inspectors.contains(&inspector)
                 || !self
                     .registry()
@@ -768,10 +776,12 @@ mod project_escrow {
                 return Err(EscrowError::NotInspector);
             }
             ledger::ensure_open_for_work(&data, index)?;
-            let mut milestone = self.milestone_or_refuse(project, index)?;
+            let Some(mut milestone) = self.milestones.get((project, index)) else {
+                return Err(EscrowError::UnknownMilestone);
+            };
             ledger::inspect(&mut milestone, approved, report)?;
             self.milestones.insert((project, index), &milestone);
-            self.env().emit_event(MilestoneInspected {
+            emit(&MilestoneInspected {
                 project,
                 milestone: index,
                 inspector,
@@ -784,7 +794,7 @@ mod project_escrow {
         /// Writes a project just canceled by `by`.
         fn canceled(&mut self, project: ProjectId, data: &Project, by: AccountId) {
             self.projects.insert(project, data);
-            self.env().emit_event(ProjectCanceled {
+            emit(&ProjectCanceled {
                 project,
                 by,
                 unreleased: data.held(),
@@ -805,10 +815,10 @@ mod project_escrow {
     // The other contracts, through their traits (unit tests reach stand-ins instead).
     city_traits::peers! {
         impl ProjectEscrow {
-            fn token() -> PSP22 { token }
+            fn token() -> remote::PSP22 { token }
             /// The token's civic side: its roles and transfer policy.
-            fn civic_token() -> CivicToken { token }
-            fn registry() -> IdentityRegistry { registry }
+            fn civic_token() -> remote::CivicToken { token }
+            fn registry() -> remote::IdentityRegistry { registry }
         }
     }
 
@@ -852,7 +862,7 @@ mod project_escrow {
             let mut settings = self.settings();
             let offered = settings.admin.offer(self.env().caller(), to)?;
             self.settings.set(&settings);
-            self.env().emit_event(offered);
+            emit(&offered);
             Ok(())
         }
 
@@ -869,7 +879,7 @@ mod project_escrow {
             let mut settings = self.settings();
             let transferred = settings.admin.accept(self.env().caller())?;
             self.settings.set(&settings);
-            self.env().emit_event(transferred);
+            emit(&transferred);
             Ok(())
         }
     }

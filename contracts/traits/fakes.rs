@@ -100,11 +100,7 @@ impl Registry {
         world(|w| w.roles.contains(&(account, role)))
     }
 
-    pub fn first_without_civic_role(
-        &self,
-        accounts: Vec<AccountId>,
-        role: CivicRole,
-    ) -> Option<u32> {
+    pub fn first_without_civic_role(&self, accounts: &[AccountId], role: CivicRole) -> Option<u32> {
         accounts
             .iter()
             .position(|account| !self.has_civic_role(*account, role))

@@ -14,6 +14,7 @@
 
 pub use admin::{Admin, AdminError, AdminOffered, AdminSeat, AdminTransferred};
 pub use escrow::*;
+pub use events::emit;
 pub use math::mul_div_floor;
 pub use psp22::{PSP22Error, PSP22Metadata, PSP22};
 pub use raw::{RawInput, RawOutput};
@@ -21,11 +22,13 @@ pub use voting::*;
 
 pub mod admin;
 mod escrow;
+mod events;
 #[cfg(feature = "fakes")]
 pub mod fakes;
 mod math;
 mod peers;
 mod raw;
+pub mod remote;
 mod voting;
 
 use ink::{prelude::vec::Vec, primitives::AccountId};

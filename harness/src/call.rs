@@ -49,6 +49,17 @@ pub struct Outcome<T> {
 }
 
 impl<T> Outcome<T> {
+    /// The same call with its value mapped: one field of an answer, say.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Outcome<U> {
+        Outcome {
+            value: f(self.value),
+            call: self.call,
+            weight: self.weight,
+            reverted: self.reverted,
+            events: self.events,
+        }
+    }
+
     /// The events of type `E`, decoded.
     pub fn events_of<E: ink::env::Event + Decode>(&self) -> Vec<E> {
         self.events

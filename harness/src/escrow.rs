@@ -1,9 +1,11 @@
 //! Typed calls to the project escrow: `city.escrow(INSPECTOR).approve_milestone(project,
-//! 0, evidence)`. Each method sends the message of the same name; the contract documents
-//! what it does and refuses.
+//! 0, evidence)`. Each method sends the message of the same name, but `approve_milestone`
+//! and `reject_milestone`, which send `inspect_milestone` with its verdict, and
+//! `paid_to_worker`, `contribution`, `refundable` and `refunded`, which read one figure of
+//! the answer of `account`; the contract documents what it does and refuses.
 
 use city_traits::{
-    EscrowError, Milestone, MilestoneIndex, MilestonePlan, Project, ProjectId, Wage,
+    EscrowError, Milestone, MilestoneIndex, MilestonePlan, Project, ProjectAccount, ProjectId, Wage,
 };
 use ink::{primitives::AccountId, selector_bytes};
 use scale::{Decode, Encode};
@@ -92,20 +94,36 @@ impl EscrowCalls<'_> {
         self.send(selector_bytes!("wage_roll"), (project, index))
     }
 
+    /// Where `account` stands in a project.
+    pub fn account(
+        self,
+        project: ProjectId,
+        account: impl Into<AccountId>,
+    ) -> Outcome<ProjectAccount> {
+        self.send(selector_bytes!("account"), (project, account.into()))
+    }
+
+    /// The wages `worker` was paid, as `account` answers them.
     pub fn paid_to_worker(self, project: ProjectId, worker: impl Into<AccountId>) -> Outcome<u128> {
-        self.send(selector_bytes!("paid_to_worker"), (project, worker.into()))
+        self.account(project, worker).map(|account| account.paid)
     }
 
+    /// What `funder` put in, as `account` answers it.
     pub fn contribution(self, project: ProjectId, funder: impl Into<AccountId>) -> Outcome<u128> {
-        self.send(selector_bytes!("contribution"), (project, funder.into()))
+        self.account(project, funder)
+            .map(|account| account.contributed)
     }
 
+    /// What `funder` may claim back now, as `account` answers it.
     pub fn refundable(self, project: ProjectId, funder: impl Into<AccountId>) -> Outcome<u128> {
-        self.send(selector_bytes!("refundable"), (project, funder.into()))
+        self.account(project, funder)
+            .map(|account| account.refundable)
     }
 
+    /// What `funder` was refunded, as `account` answers it.
     pub fn refunded(self, project: ProjectId, funder: impl Into<AccountId>) -> Outcome<u128> {
-        self.send(selector_bytes!("refunded"), (project, funder.into()))
+        self.account(project, funder)
+            .map(|account| account.refunded)
     }
 
     /// Creates a project; returns its number.
@@ -139,28 +157,39 @@ impl EscrowCalls<'_> {
         self.send(selector_bytes!("approve_project"), project)
     }
 
+    /// An inspector's verdict on a milestone: approved on `report`, its evidence, or
+    /// rejected for `report`, its reason.
+    pub fn inspect_milestone(
+        self,
+        project: ProjectId,
+        index: MilestoneIndex,
+        approved: bool,
+        report: [u8; 32],
+    ) -> Outcome<EscrowResult> {
+        self.send(
+            selector_bytes!("inspect_milestone"),
+            (project, index, approved, report),
+        )
+    }
+
+    /// Approves a milestone on `evidence` (`inspect_milestone`, approved).
     pub fn approve_milestone(
         self,
         project: ProjectId,
         index: MilestoneIndex,
         evidence: [u8; 32],
     ) -> Outcome<EscrowResult> {
-        self.send(
-            selector_bytes!("approve_milestone"),
-            (project, index, evidence),
-        )
+        self.inspect_milestone(project, index, true, evidence)
     }
 
+    /// Rejects a milestone for `reason` (`inspect_milestone`, not approved).
     pub fn reject_milestone(
         self,
         project: ProjectId,
         index: MilestoneIndex,
         reason: [u8; 32],
     ) -> Outcome<EscrowResult> {
-        self.send(
-            selector_bytes!("reject_milestone"),
-            (project, index, reason),
-        )
+        self.inspect_milestone(project, index, false, reason)
     }
 
     pub fn open_dispute(self, project: ProjectId, index: MilestoneIndex) -> Outcome<EscrowResult> {
@@ -201,15 +230,11 @@ pub const MESSAGES: &[&str] = &[
     "project",
     "milestone",
     "wage_roll",
-    "paid_to_worker",
-    "contribution",
-    "refundable",
-    "refunded",
+    "account",
     "create_project",
     "fund",
     "approve_project",
-    "approve_milestone",
-    "reject_milestone",
+    "inspect_milestone",
     "open_dispute",
     "resolve_dispute",
     "release",
