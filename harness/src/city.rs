@@ -437,7 +437,7 @@ impl City {
             .unwrap_or_default();
         // The pallet reports every event of the block so far; start from none so the
         // outcome holds this call's events only (and the block's event list stays short).
-        self.session.sandbox().reset_events();
+        self.session.sandbox().forget_events();
         let result = self.session.sandbox().call_contract(
             contract.clone(),
             value,
@@ -696,6 +696,28 @@ mod tests {
             city.token(ADMIN).transfer(holder, 1_000).expect_accepted();
         }
         city
+    }
+
+    #[test]
+    fn a_call_reports_its_own_events_and_no_earlier_ones() {
+        let mut city = paid_city();
+        let transfer = city.token(ALICE).transfer(BOB, 100);
+        assert_eq!(transfer.events.len(), 1, "alice's transfer: one Transfer");
+        transfer.expect_accepted();
+        let pending =
+            ink_sandbox::frame_system::Pallet::<<Sandbox as drink::Sandbox>::Runtime>::event_count;
+        assert!(city.session.sandbox().execute_with(pending) > 0);
+        city.session.sandbox().forget_events();
+        assert_eq!(
+            city.session.sandbox().execute_with(pending),
+            0,
+            "the block's events are forgotten"
+        );
+        let balance = city.token(ALICE).balance_of(BOB);
+        assert!(
+            balance.events.is_empty(),
+            "a query reports no event of the calls before it"
+        );
     }
 
     #[test]
