@@ -319,6 +319,7 @@ mod tests {
             NotCanceled,
             NothingToRefund,
             PolicyForbidsFunding,
+            Overflow,
             TokenRefused(PSP22Error::Custom("Paused".into())),
         ];
         // The list is the whole enum, so a variant added without an arm of its own in the
