@@ -31,6 +31,35 @@ mod raw;
 pub mod remote;
 mod voting;
 
+/// Checks a hand-written error encoding against the derived one: `errors` lists every
+/// variant of `E` in declaration order (its metadata says how many there are, so a
+/// variant added without an arm of its own cannot pass unseen), each encodes with its
+/// index first and decodes back to itself with the derived `Decode`.
+#[cfg(test)]
+fn encodes_as_derived<E>(errors: &[E])
+where
+    E: ink::scale::Encode
+        + ink::scale::Decode
+        + ink::scale_info::TypeInfo
+        + core::fmt::Debug
+        + PartialEq
+        + 'static,
+{
+    let ink::scale_info::TypeDef::Variant(variants) = E::type_info().type_def else {
+        panic!("an enum's metadata lists its variants");
+    };
+    assert_eq!(
+        errors.len(),
+        variants.variants.len(),
+        "every variant is listed"
+    );
+    for (index, error) in errors.iter().enumerate() {
+        let encoded = error.encode();
+        assert_eq!(usize::from(encoded[0]), index, "{error:?}");
+        assert_eq!(E::decode(&mut &encoded[..]).as_ref(), Ok(error));
+    }
+}
+
 use ink::{prelude::vec::Vec, primitives::AccountId};
 
 /// Token amounts, in the token's smallest unit.
