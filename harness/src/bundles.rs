@@ -10,7 +10,7 @@
 //! test binaries share one build.
 
 use std::{
-    collections::BTreeMap,
+    collections::{BTreeMap, BTreeSet},
     fs,
     hash::Hasher,
     path::{Path, PathBuf},
@@ -265,7 +265,7 @@ fn ensure_bundle((name, contract, feature): Bundle, fingerprint: &str) -> Result
 ///   per contract.
 fn build(name: &str, contract: &str, feature: Option<&str>) -> Result<()> {
     eprintln!("building contract {name} (release, wasm-opt)");
-    let manifest = workspace_root()?
+    let manifest = fixed_sources()?
         .join("contracts")
         .join(contract)
         .join("Cargo.toml");
@@ -295,6 +295,70 @@ fn build(name: &str, contract: &str, feature: Option<&str>) -> Result<()> {
         });
     output_folder(&output, contract)?;
     built.map(drop)
+}
+
+/// The sources as the contract builds see them: a copy of the checkout's contract inputs
+/// (those [`fingerprint`] hashes) at `<target>/ink/sources`, the same path in every clone,
+/// so that the same sources make the same Wasm in any clone.
+///
+/// contract-build compiles each contract in a workspace of its own in a temporary folder,
+/// and cargo hashes a path dependency outside a workspace (`city-traits`) by its absolute
+/// path into the symbol names. The linker orders the data section by those names, so the
+/// same sources built in two clones gave Wasm of the same size with constants at other
+/// offsets: another code hash, so other contract addresses, and weights that differed by
+/// the few comparisons that meet an address (`city bench --check` failed on a clean
+/// clone). A link does not help: cargo resolves it to the real path. Only files that
+/// changed are written, so cargo's own caches stay warm; builds hold the bundle
+/// directory's lock ([`lock`]), so two clones never write the copy at once.
+fn fixed_sources() -> Result<PathBuf> {
+    let root = workspace_root()?;
+    let sources = target_dir()?.join("ink").join("sources");
+    let wanted: BTreeSet<PathBuf> = inputs(&root)?
+        .into_iter()
+        .map(|file| file.strip_prefix(&root).map(Path::to_path_buf))
+        .collect::<Result<_, _>>()?;
+    for file in &wanted {
+        let (from, to) = (root.join(file), sources.join(file));
+        let mut content = fs::read(&from).with_context(|| format!("reading {}", from.display()))?;
+        if file == Path::new("Cargo.toml") {
+            content = contract_members_only(&String::from_utf8(content)?).into_bytes();
+        }
+        if fs::read(&to).ok().as_ref() != Some(&content) {
+            if let Some(parent) = to.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            fs::write(&to, content).with_context(|| format!("writing {}", to.display()))?;
+        }
+    }
+    if sources.join("contracts").is_dir() {
+        for stale in inputs(&sources)? {
+            if !wanted.contains(stale.strip_prefix(&sources)?) {
+                fs::remove_file(&stale).with_context(|| format!("removing {}", stale.display()))?;
+            }
+        }
+    }
+    Ok(sources)
+}
+
+/// The workspace manifest with only the members under `contracts/`: cargo reads the
+/// manifest of every member listed, and the copy holds the contracts alone.
+fn contract_members_only(manifest: &str) -> String {
+    let mut members = false;
+    let mut kept = String::new();
+    for line in manifest.lines() {
+        let entry = line.trim();
+        members = if members {
+            !entry.starts_with(']')
+        } else {
+            entry.starts_with("members")
+        };
+        if members && entry.starts_with('"') && !entry.starts_with("\"contracts/") {
+            continue;
+        }
+        kept.push_str(line);
+        kept.push('\n');
+    }
+    kept
 }
 
 /// Points cargo-contract's output folder `<target>/ink/<output>` at the build folder of
@@ -382,15 +446,12 @@ pub fn load(name: &'static str) -> Result<ContractBundle> {
 /// workspace manifest and lock file, and the toolchain file.
 fn fingerprint() -> Result<String> {
     let root = workspace_root()?;
-    let mut files = vec![
-        root.join("Cargo.toml"),
-        root.join("Cargo.lock"),
-        root.join("rust-toolchain.toml"),
-    ];
-    collect_files(&root.join("contracts"), &mut files)?;
-    files.sort();
+    let files = inputs(&root)?;
     // FNV-1a: stable across Rust versions, unlike `DefaultHasher`.
     let mut hash = Fnv64::default();
+    // How the bundles are built is an input too: bundles built from the checkout's own
+    // path (before `fixed_sources`) are rebuilt.
+    hash.write(b"contract-build from <target>/ink/sources");
     for file in files {
         hash.write(
             file.strip_prefix(&root)
@@ -401,6 +462,19 @@ fn fingerprint() -> Result<String> {
         hash.write(&fs::read(&file).with_context(|| format!("reading {}", file.display()))?);
     }
     Ok(format!("{:016x}", hash.finish()))
+}
+
+/// The contract build's inputs under `root`, sorted: the workspace manifest, lock file and
+/// toolchain file, and every file under `contracts/` but build output.
+fn inputs(root: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = vec![
+        root.join("Cargo.toml"),
+        root.join("Cargo.lock"),
+        root.join("rust-toolchain.toml"),
+    ];
+    collect_files(&root.join("contracts"), &mut files)?;
+    files.sort();
+    Ok(files)
 }
 
 fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
