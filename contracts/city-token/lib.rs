@@ -56,8 +56,8 @@ mod tests;
 mod city_token {
     use crate::checkpoints::{History, Page, Tracked};
     use city_traits::{
-        Admin, AdminError, AdminSeat, CivicToken, PSP22Error, PSP22Metadata, Role, TokenError,
-        TransferPolicy, MAX_PAYMENTS, PSP22,
+        emit, Admin, AdminError, AdminSeat, CivicToken, PSP22Error, PSP22Metadata, Role,
+        TokenError, TransferPolicy, MAX_PAYMENTS, PSP22,
     };
     use ink::{
         prelude::{string::String, vec::Vec},
@@ -253,7 +253,7 @@ mod city_token {
             if record.roles & role.bit() == 0 {
                 record.roles |= role.bit();
                 self.accounts.insert(account, &record);
-                self.env().emit_event(RoleGranted { role, account, by });
+                emit(&RoleGranted { role, account, by });
             }
             Ok(())
         }
@@ -299,7 +299,7 @@ mod city_token {
             let by = self.ensure_role(Role::Pauser)?;
             self.ensure_not_paused()?;
             self.paused = true;
-            self.env().emit_event(TokenPaused { by });
+            emit(&TokenPaused { by });
             Ok(())
         }
 
@@ -317,7 +317,7 @@ mod city_token {
                 return Err(TokenError::NotPaused);
             }
             self.paused = false;
-            self.env().emit_event(TokenUnpaused { by });
+            emit(&TokenUnpaused { by });
             Ok(())
         }
 
@@ -333,7 +333,7 @@ mod city_token {
             self.ensure_admin()?;
             if self.policy != policy {
                 self.policy = policy;
-                self.env().emit_event(TransferPolicyChanged { policy });
+                emit(&TransferPolicyChanged { policy });
             }
             Ok(())
         }
@@ -354,7 +354,7 @@ mod city_token {
             if record.votes.is_none() {
                 record.votes = Some(History::starting(self.env().block_number()));
                 self.accounts.insert(account, &record);
-                self.env().emit_event(VotesTracked { account });
+                emit(&VotesTracked { account });
             }
             Ok(())
         }
@@ -402,7 +402,7 @@ mod city_token {
                 return Err(TokenError::NotServiceProvider);
             }
             self.update(Some(citizen), Some(provider), amount)?;
-            self.env().emit_event(Redeemed {
+            emit(&Redeemed {
                 citizen,
                 provider,
                 amount,
@@ -439,7 +439,7 @@ mod city_token {
             if record.roles & role.bit() != 0 {
                 record.roles &= !role.bit();
                 self.accounts.insert(account, &record);
-                self.env().emit_event(RoleRevoked { role, account, by });
+                emit(&RoleRevoked { role, account, by });
             }
         }
 
@@ -461,7 +461,7 @@ mod city_token {
             } else {
                 self.allowances.insert((owner, spender), &amount);
             }
-            self.env().emit_event(Approval {
+            emit(&Approval {
                 owner,
                 spender,
                 amount,
@@ -530,7 +530,7 @@ mod city_token {
             if let Some(supply) = supply {
                 self.set_supply(supply, now);
             }
-            self.env().emit_event(Transfer { from, to, value });
+            emit(&Transfer { from, to, value });
             Ok(())
         }
 
@@ -577,7 +577,7 @@ mod city_token {
             }
             for &(to, value) in payments.iter().filter(paid) {
                 self.credit(to, value, now);
-                self.env().emit_event(Transfer {
+                emit(&Transfer {
                     from,
                     to: Some(to),
                     value,
@@ -685,7 +685,7 @@ mod city_token {
         #[ink(message)]
         fn offer_admin(&mut self, to: AccountId) -> Result<(), AdminError> {
             let offered = self.admin.offer(self.env().caller(), to)?;
-            self.env().emit_event(offered);
+            emit(&offered);
             Ok(())
         }
 
@@ -700,7 +700,7 @@ mod city_token {
         #[ink(message)]
         fn accept_admin(&mut self) -> Result<(), AdminError> {
             let transferred = self.admin.accept(self.env().caller())?;
-            self.env().emit_event(transferred);
+            emit(&transferred);
             Ok(())
         }
     }
