@@ -93,7 +93,6 @@ mod project_escrow {
         wage_rolls: Mapping<MilestoneKey, Vec<Wage>>,
         contributions: Mapping<(ProjectId, AccountId), Balance>,
         refunds: Mapping<(ProjectId, AccountId), Balance>,
-        paid_to_workers: Mapping<(ProjectId, AccountId), Balance>,
     }
 
     /// A project was created.
@@ -169,13 +168,14 @@ mod project_escrow {
         pub release: bool,
     }
 
-    /// A worker was paid a wage.
+    /// A worker was paid a wage. Topics: the project and the worker (each topic costs the
+    /// chain a read and a write of its topic index, about a storage write's weight, once
+    /// per worker; the milestone is in the data).
     #[ink(event)]
     #[cfg_attr(test, derive(Debug, PartialEq))]
     pub struct WagePaid {
         #[ink(topic)]
         pub project: ProjectId,
-        #[ink(topic)]
         pub milestone: MilestoneIndex,
         #[ink(topic)]
         pub worker: AccountId,
@@ -237,7 +237,6 @@ mod project_escrow {
                 wage_rolls: Mapping::new(),
                 contributions: Mapping::new(),
                 refunds: Mapping::new(),
-                paid_to_workers: Mapping::new(),
             }
         }
 
@@ -308,11 +307,30 @@ mod project_escrow {
             }
         }
 
-        /// Everything `worker` was paid by a project (`account` answers it).
+        /// Everything `worker` was paid by a project (`account` answers it): its wages on
+        /// the first `workers_paid` lines of each milestone's roll, which `release` pays in
+        /// order. Worked out here rather than booked at each wage, so a release writes no
+        /// cell per worker.
         pub fn paid_to_worker(&self, project: ProjectId, worker: AccountId) -> Balance {
-            self.paid_to_workers
-                .get((project, worker))
-                .unwrap_or_default()
+            let milestones = self.projects.get(project).map_or(0, |data| data.milestones);
+            let mut paid: Balance = 0;
+            for index in 0..milestones {
+                let Some(milestone) = self.milestones.get((project, index)) else {
+                    continue;
+                };
+                if milestone.workers_paid == 0 {
+                    continue;
+                }
+                let roll = self.wage_rolls.get((project, index)).unwrap_or_default();
+                let released = usize::try_from(milestone.workers_paid).unwrap_or(usize::MAX);
+                for wage in roll.iter().take(released) {
+                    if wage.worker == worker {
+                        // Within what the project released, a Balance.
+                        paid = paid.saturating_add(wage.amount);
+                    }
+                }
+            }
+            paid
         }
 
         /// What `funder` put into a project (`account` answers it).
@@ -647,12 +665,8 @@ mod project_escrow {
             {
                 return Err(EscrowError::ContractPayee);
             }
-            // Effects: the ledger, for every payment of this call, before any transfer.
-            for wage in &payout.wages {
-                let paid = self.paid_to_worker(project, wage.worker);
-                self.paid_to_workers
-                    .insert((project, wage.worker), &paid.saturating_add(wage.amount));
-            }
+            // Effects: the ledger, for every payment of this call, before any transfer (the
+            // milestone's `workers_paid` books the wages).
             self.milestones.insert((project, index), &milestone);
             self.projects.insert(project, &data);
 

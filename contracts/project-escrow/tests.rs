@@ -590,6 +590,65 @@ fn a_long_wage_roll_is_paid_in_batches_and_the_contractor_last() {
 }
 
 #[ink::test]
+fn a_worker_is_paid_what_the_released_lines_of_the_rolls_say() {
+    let mut escrow = registered();
+    let a = accounts();
+    let roll = MAX_PAYMENTS_PER_RELEASE as u8 + 2;
+    let wages: u128 = 100 * u128::from(roll);
+    world(|w| {
+        w.balances.insert(a.django, wages + 1);
+        w.allowances.insert((a.django, escrow_account()), wages + 1);
+    });
+    act_as(a.alice);
+    let project = escrow
+        .create_project(
+            [7; 32],
+            a.charlie,
+            vec![a.bob],
+            vec![plan(1, roll)],
+            11 * DAY_MS,
+            false,
+        )
+        .unwrap();
+    act_as(a.django);
+    escrow.fund(project, wages + 1).unwrap();
+    let (first, last) = (worker(1), worker(roll));
+    assert_eq!(escrow.paid_to_worker(project, first), 0, "nothing released");
+    act_as(a.bob);
+    escrow.approve_milestone(project, 0, [1; 32]).unwrap();
+    escrow.release(project, 0).unwrap();
+    assert_eq!(
+        (
+            escrow.paid_to_worker(project, first),
+            escrow.paid_to_worker(project, last)
+        ),
+        (100, 0),
+        "the first release pays the first lines of the roll"
+    );
+    escrow.release(project, 0).unwrap();
+    assert_eq!(escrow.account(project, last).paid, 100);
+    // Each topic costs the chain a storage read and write: the milestone is in the data.
+    let signature = <WagePaid as ink::env::Event>::SIGNATURE_TOPIC.map(|topic| topic.to_vec());
+    let wages: Vec<_> = test::recorded_events()
+        .filter(|event| event.topics.first().cloned() == signature)
+        .collect();
+    assert_eq!(wages.len(), usize::from(roll));
+    for (n, event) in (1..=roll).zip(&wages) {
+        let mut project_topic = [0; 32];
+        project_topic[..4].copy_from_slice(&project.to_le_bytes());
+        let worker = worker(n);
+        let expected: [&[u8]; 2] = [&project_topic, worker.as_ref()];
+        assert_eq!(event.topics[1..], expected);
+    }
+    assert_eq!(balance(last), 100, "the books agree with the token");
+    assert_eq!(
+        escrow.paid_to_worker(project + 1, first),
+        0,
+        "no such project"
+    );
+}
+
+#[ink::test]
 fn a_dispute_is_the_contractors_and_governance_resolves_it() {
     let mut escrow = registered();
     let a = accounts();

@@ -125,13 +125,15 @@ mod reward_rules {
     }
 
     /// An attester reported a civic action and the beneficiary was paid `reward`.
+    /// Topics: the beneficiary and the attester (each topic costs the chain a read and a
+    /// write of its topic index, about a storage write's weight, once per attestation; the
+    /// action is in the data).
     #[ink(event)]
     #[cfg_attr(test, derive(Debug, PartialEq))]
     pub struct Attested {
         pub receipt: [u8; 32],
         #[ink(topic)]
         pub beneficiary: AccountId,
-        #[ink(topic)]
         pub action: Action,
         #[ink(topic)]
         pub attester: AccountId,

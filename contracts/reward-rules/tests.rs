@@ -234,6 +234,25 @@ fn an_attestation_books_and_mints_the_reward_once() {
 }
 
 #[ink::test]
+fn an_attestation_is_indexed_by_beneficiary_and_attester_alone() {
+    let mut rules = attesting();
+    let (bob, bin) = (accounts().bob, accounts().charlie);
+    rules
+        .attest([1; 32], bob, Action::Recyclables, 2_500)
+        .unwrap();
+    let signature = <Attested as ink::env::Event>::SIGNATURE_TOPIC.map(|topic| topic.to_vec());
+    let attested: Vec<_> = test::recorded_events()
+        .filter(|event| event.topics.first().cloned() == signature)
+        .collect();
+    let [event] = &attested[..] else {
+        panic!("one Attested, not {}", attested.len());
+    };
+    // Each topic costs the chain a storage read and write: the action is in the data.
+    let expected: [&[u8]; 2] = [bob.as_ref(), bin.as_ref()];
+    assert_eq!(event.topics[1..], expected);
+}
+
+#[ink::test]
 fn only_rewarded_kinds_of_live_identities_are_paid() {
     let mut rules = attesting();
     let a = accounts();
