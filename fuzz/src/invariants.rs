@@ -200,23 +200,31 @@ fn supply_within_cap(supply: u128, cap: u128) -> Checked {
 }
 
 /// Every balance is the model's.
+///
+/// The first mismatch is reported in the cast's order, the escrow last, never in the order
+/// of the addresses: a contract's address follows its code, so that order changed which
+/// mismatch a committed regression recorded whenever a contract changed.
 fn balances_match_the_model(balances: &BTreeMap<AccountId, u128>, model: &Model) -> Checked {
-    for (account, balance) in balances {
-        if *balance != model.balance(*account) {
-            let who = ACTORS
-                .iter()
-                .find(|(actor, _)| actor.account() == *account)
-                .map_or_else(
-                    || "the escrow".to_string(),
-                    |(actor, _)| actor.0.to_string(),
-                );
-            return Err(format!(
-                "{who} holds {balance}, the model says {}",
-                model.balance(*account)
-            ));
-        }
-    }
-    Ok(())
+    let position = |account: &AccountId| {
+        ACTORS
+            .iter()
+            .position(|(actor, _)| actor.account() == *account)
+            .unwrap_or(ACTORS.len())
+    };
+    let mismatch = balances
+        .iter()
+        .filter(|(account, balance)| **balance != model.balance(**account))
+        .min_by_key(|(account, _)| position(account));
+    let Some((account, balance)) = mismatch else {
+        return Ok(());
+    };
+    let who = ACTORS
+        .get(position(account))
+        .map_or("the escrow", |(actor, _)| actor.0);
+    Err(format!(
+        "{who} holds {balance}, the model says {}",
+        model.balance(*account)
+    ))
 }
 
 /// Only a minter's or burner's call (or an attestation, minting through the rules)
@@ -585,7 +593,9 @@ fn escrow_funds_are_accounted_for(city: &mut City, model: &Model) -> Result<u64,
     Ok(2)
 }
 
-/// Each worker was paid exactly the wages of the milestones released, never twice.
+/// Each worker was paid exactly the wages of the milestones released, never twice, in the
+/// escrow's own account (`account(project, worker).paid`, worked out from the rolls); the
+/// coins each worker holds are `balances_match_the_model`'s to check.
 fn no_worker_is_paid_twice(city: &mut City, model: &Model) -> Result<u64, String> {
     for worker in WORKERS {
         let paid = city.escrow(ADMIN).paid_to_worker(0, worker).value;
