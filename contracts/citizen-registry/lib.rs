@@ -806,6 +806,21 @@ mod citizen_registry {
                 .then_some(identity.kind)
         }
 
+        /// The kind of each of `accounts`' identities, as `kind_of` answers, in order.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        fn kinds_of(&self, accounts: Vec<AccountId>) -> Vec<Option<IdentityKind>> {
+            accounts
+                .into_iter()
+                .map(|account| self.kind_of(account))
+                .collect()
+        }
+
         /// The kind of `account`'s identity at the end of `block`, if it was live then.
         ///
         /// # Errors

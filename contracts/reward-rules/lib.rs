@@ -73,11 +73,12 @@ mod reward_rules {
     /// A receipt as the attester that reported it numbered it.
     type ReceiptKey = (AccountId, [u8; 32]);
 
-    /// What one call books for its beneficiaries: read from storage the first time a
-    /// beneficiary appears and written back once when the call is done, so that a batch of
-    /// 50 attestations of one action for 10 citizens reads and writes 10 cells of each
-    /// kind, not 50 (receipts stay one per attestation). Sound because nothing re-enters
-    /// the rules during a call (the pallet refuses it: `peers!` calls forbid re-entry), so
+    /// What one call books for its beneficiaries: their kinds (one `kinds_of` for a batch's
+    /// beneficiaries, asked before its attestations are applied) and their earnings, read
+    /// from storage once per beneficiary and written back once when the call is done, so
+    /// that a batch of 50 attestations of one action for 10 citizens reads and writes 10
+    /// cells of each kind, not 50 (receipts stay one per attestation). Sound because nothing re-enters
+    /// the rules during a call (the pallet refuses it: `remote` calls forbid re-entry), so
     /// no cell changes behind the books' back.
     #[derive(Default)]
     struct Books {
@@ -460,9 +461,17 @@ mod reward_rules {
                 return Err(refuse(0, RewardError::BatchTooLarge));
             }
             let attester = self.env().caller();
-            // Asked once per batch: the attester and its rights do not change within it.
+            // Asked once per batch: the attester and its rights do not change within it,
+            // nor do the beneficiaries' kinds (one question to the registry for all).
             let rights = self.attester_rights(attester);
             let mut books = Books::default();
+            if rights != 0 {
+                let beneficiaries: Vec<AccountId> = batch
+                    .iter()
+                    .map(|attestation| attestation.beneficiary)
+                    .collect();
+                self.know(&mut books, &beneficiaries);
+            }
             let mut total: Balance = 0;
             for (index, attestation) in batch.iter().enumerate() {
                 let reward = self
@@ -526,13 +535,13 @@ mod reward_rules {
             }
             let rule = self.rule(action).ok_or(RewardError::NoRule)?;
             let epoch = self.current_epoch();
-            let person = self.person(books, beneficiary, epoch);
-            if !books.people[person]
-                .kind
-                .is_some_and(|kind| rule.rewards(kind))
-            {
+            let Some(person) = self.person(books, beneficiary).filter(|at| {
+                books.people[*at]
+                    .kind
+                    .is_some_and(|kind| rule.rewards(kind))
+            }) else {
                 return Err(RewardError::NotEligible);
-            }
+            };
             let reward = rule.reward_for(quantity).ok_or(RewardError::Overflow)?;
 
             let minted = match books.minted {
@@ -584,27 +593,58 @@ mod reward_rules {
             Ok(paid)
         }
 
-        /// The position of `beneficiary` in `books`, which learn its kind from the
-        /// registry and its earnings from storage the first time it appears.
-        fn person(&self, books: &mut Books, beneficiary: AccountId, epoch: u64) -> usize {
-            if let Some(at) = books
-                .people
-                .iter()
-                .position(|person| person.account == beneficiary)
-            {
-                return at;
+        /// Books every one of `beneficiaries` not booked yet, in order of first
+        /// appearance: its kind, from one question to the registry for all of them, and
+        /// its earnings from storage. Asked before any attestation is applied (none is
+        /// applied when the attester may report nothing): nothing can change a kind
+        /// during the call.
+        fn know(&self, books: &mut Books, beneficiaries: &[AccountId]) {
+            let mut new: Vec<AccountId> = Vec::new();
+            for account in beneficiaries {
+                if !new.contains(account)
+                    && !books.people.iter().any(|person| person.account == *account)
+                {
+                    new.push(*account);
+                }
             }
-            books.people.push(Booked {
-                account: beneficiary,
-                kind: self.registry().kind_of(beneficiary),
-                in_epoch: self
-                    .earned_in_epoch
-                    .get((beneficiary, epoch))
-                    .unwrap_or_default(),
-                total: self.earned_total.get(beneficiary).unwrap_or_default(),
-                paid: 0,
-            });
-            books.people.len().saturating_sub(1)
+            if new.is_empty() {
+                return;
+            }
+            let epoch = self.current_epoch();
+            let kinds = self.registry().kinds_of(&new);
+            // An answer for each account asked, in order, as the registry's message says:
+            // anything else is a broken registry, and pairing it would misplace kinds.
+            if kinds.len() != new.len() {
+                panic!("the registry answered kinds_of with another number of kinds");
+            }
+            for (account, kind) in new.into_iter().zip(kinds) {
+                books.people.push(Booked {
+                    account,
+                    kind,
+                    in_epoch: self
+                        .earned_in_epoch
+                        .get((account, epoch))
+                        .unwrap_or_default(),
+                    total: self.earned_total.get(account).unwrap_or_default(),
+                    paid: 0,
+                });
+            }
+        }
+
+        /// The position of `beneficiary` in `books`, booking it first if [`Self::know`]
+        /// has not; `None` if the registry gave no answer for it.
+        fn person(&self, books: &mut Books, beneficiary: AccountId) -> Option<usize> {
+            let find = |books: &Books| {
+                books
+                    .people
+                    .iter()
+                    .position(|person| person.account == beneficiary)
+            };
+            if let Some(at) = find(books) {
+                return Some(at);
+            }
+            self.know(books, &[beneficiary]);
+            find(books)
         }
 
         /// Writes back what `books` paid: each cell once, however many attestations of
@@ -655,8 +695,8 @@ mod reward_rules {
     // The other contracts, through their traits (unit tests reach stand-ins instead).
     city_traits::peers! {
         impl RewardRules {
-            fn registry() -> IdentityRegistry { registry }
-            fn token() -> CivicToken { token }
+            fn registry() -> remote::IdentityRegistry { registry }
+            fn token() -> remote::CivicToken { token }
         }
     }
 

@@ -319,7 +319,7 @@ fn a_token_refusal_is_the_attestations_error() {
 }
 
 #[ink::test]
-fn a_batch_mints_once_per_beneficiary_and_asks_each_kind_once() {
+fn a_batch_mints_once_per_beneficiary_and_asks_the_registry_once() {
     let mut rules = attesting();
     let a = accounts();
     let batch = vec![
@@ -329,7 +329,8 @@ fn a_batch_mints_once_per_beneficiary_and_asks_each_kind_once() {
     ];
     assert_eq!(rules.attest_batch(batch), Ok(60));
     assert_eq!(world(|w| w.minted.clone()), vec![(a.bob, 60)]);
-    // Bob's kind is remembered for bob only: eve, unregistered, is refused at her index.
+    assert_eq!(world(|w| w.asked_kinds), 1, "one question for the batch");
+    // Each beneficiary's kind is its own: eve, unregistered, is refused at her index.
     assert_eq!(
         rules.attest_batch(vec![seen(4, a.bob, 1_000), seen(5, a.eve, 1_000)]),
         Err(BatchError {
@@ -337,6 +338,15 @@ fn a_batch_mints_once_per_beneficiary_and_asks_each_kind_once() {
             error: RewardError::NotEligible
         })
     );
+    assert_eq!(world(|w| w.asked_kinds), 2, "one question for both");
+    // An attester with no rights asks nothing.
+    act_as(a.django);
+    let refused = rules.attest_batch(vec![seen(6, a.bob, 1_000)]);
+    assert_eq!(
+        refused.map_err(|e| e.error),
+        Err(RewardError::NotAuthorised)
+    );
+    assert_eq!(world(|w| w.asked_kinds), 2);
 }
 
 #[ink::test]

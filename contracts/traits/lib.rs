@@ -429,6 +429,17 @@ pub trait IdentityRegistry {
     #[ink(message)]
     fn kind_of(&self, account: AccountId) -> Option<IdentityKind>;
 
+    /// The kind of each of `accounts`' identities, as `kind_of` answers, in order: one
+    /// question for a batch of attestations' beneficiaries.
+    ///
+    /// # Errors
+    /// None: a query.
+    ///
+    /// # Events
+    /// None.
+    #[ink(message)]
+    fn kinds_of(&self, accounts: Vec<AccountId>) -> Vec<Option<IdentityKind>>;
+
     /// The kind of `account`'s identity at the end of `block`, if it was live then.
     /// An identity counts as live in history until it is revoked or marked expired with
     /// `expire` (which anyone may call once its expiry has passed).

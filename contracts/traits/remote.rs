@@ -136,8 +136,9 @@ macro_rules! wrapper {
 }
 
 wrapper! {
-    /// The citizen registry, for e-voting and the project escrow.
+    /// The citizen registry, for e-voting, the project escrow and the reward rules.
     IdentityRegistry {
+        "kinds_of" fn kinds_of(&self, accounts: &[AccountId]) -> Vec<Option<IdentityKind>>;
         "kind_valid_at" fn kind_valid_at(
             &self,
             account: AccountId,
@@ -162,9 +163,14 @@ wrapper! {
 }
 
 wrapper! {
-    /// The city token's civic side, for e-voting and the project escrow (its wage rolls
-    /// with `transfer_many`).
+    /// The city token's civic side, for e-voting, the project escrow (its wage rolls with
+    /// `transfer_many`) and the reward rules (`mint_to`, `mint_many`).
     CivicToken {
+        "mint_to" fn mint_to(&self, to: AccountId, amount: Balance) -> Result<(), TokenError>;
+        "mint_many" fn mint_many(
+            &self,
+            payments: Vec<(AccountId, Balance)>
+        ) -> Result<(), TokenError>;
         "votes_at" fn votes_at(
             &self,
             account: AccountId,
