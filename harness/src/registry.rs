@@ -172,6 +172,10 @@ impl RegistryCalls<'_> {
         self.send(selector_bytes!("IdentityRegistry::kind_of"), account.into())
     }
 
+    pub fn kinds_of(self, accounts: &[AccountId]) -> Outcome<Vec<Option<IdentityKind>>> {
+        self.send(selector_bytes!("IdentityRegistry::kinds_of"), accounts)
+    }
+
     pub fn kind_at(
         self,
         account: impl Into<AccountId>,
@@ -249,6 +253,7 @@ pub const MESSAGES: &[&str] = &[
     "Admin::offer_admin",
     "Admin::accept_admin",
     "IdentityRegistry::kind_of",
+    "IdentityRegistry::kinds_of",
     "IdentityRegistry::kind_at",
     "IdentityRegistry::kind_valid_at",
     "IdentityRegistry::was_eligible_at",

@@ -92,6 +92,30 @@ fn only_registrars_change_identities_and_only_the_admin_makes_registrars() {
 }
 
 #[test]
+fn kinds_of_answers_as_kind_of_does_for_each_account_in_order() {
+    let mut city = city();
+    let expiry = city.now_ms() + DAY_MS;
+    city.registry(ADMIN)
+        .register(ALICE, IdentityKind::Resident, [1; 32], expiry)
+        .expect_accepted();
+    city.registry(ADMIN)
+        .register(CAROL, IdentityKind::Visitor, [2; 32], expiry + DAY_MS)
+        .expect_accepted();
+    // A day later alice's card has lapsed, carol's has not; mallory never had one.
+    city.advance_time(DAY_MS);
+    let asked = [CAROL, ALICE, MALLORY, CAROL].map(|actor| actor.account());
+    let kinds = city.registry(BOB).kinds_of(&asked).value;
+    let one_by_one: Vec<_> = asked
+        .iter()
+        .map(|account| city.registry(BOB).kind_of(*account).value)
+        .collect();
+    assert_eq!(kinds, one_by_one);
+    let visitor = Some(IdentityKind::Visitor);
+    assert_eq!(kinds, [visitor, None, None, visitor]);
+    assert_eq!(city.registry(BOB).kinds_of(&[]).value, []);
+}
+
+#[test]
 fn an_expired_card_stops_counting_once_marked() {
     let mut city = city();
     let expiry = city.now_ms() + DAY_MS;

@@ -247,6 +247,53 @@ fn a_batch_applies_whole_or_not_at_all() {
 }
 
 #[test]
+fn a_batch_learns_each_beneficiarys_kind_in_its_own_place() {
+    let mut city = city();
+    let drop = |n: u8, who: Actor| Attestation {
+        receipt: receipt(n),
+        beneficiary: who.account(),
+        action: Action::Recyclables,
+        quantity: 1_000,
+    };
+    // One question to the registry for the batch: carol, a visitor, is not rewarded, and
+    // her answer must not land on anyone else's drop (nor theirs on hers).
+    let refused = city
+        .rewards(BIN)
+        .attest_batch(&[drop(1, BOB), drop(2, ALICE), drop(3, BOB), drop(4, CAROL)])
+        .expect_refused();
+    assert_eq!(
+        (refused.index, refused.error),
+        (3, RewardError::NotEligible)
+    );
+    let refused = city
+        .rewards(BIN)
+        .attest_batch(&[drop(1, CAROL), drop(2, ALICE)])
+        .expect_refused();
+    assert_eq!(
+        (refused.index, refused.error),
+        (0, RewardError::NotEligible)
+    );
+    let mallory_first = [drop(1, MALLORY), drop(2, ALICE)];
+    let refused = city
+        .rewards(BIN)
+        .attest_batch(&mallory_first)
+        .expect_refused();
+    assert_eq!(
+        (refused.index, refused.error),
+        (0, RewardError::NotEligible)
+    );
+    let paid = city.rewards(BIN).attest_batch(&[
+        drop(1, BOB),
+        drop(2, ALICE),
+        drop(3, BOB),
+        drop(4, ALICE),
+    ]);
+    assert_eq!(paid.expect_accepted(), 800);
+    assert_eq!((city.balance(ALICE), city.balance(BOB)), (400, 400));
+    assert_eq!(city.balance(CAROL), 0);
+}
+
+#[test]
 fn a_token_that_refuses_to_mint_leaves_the_rules_unchanged() {
     let mut city = city();
     city.token(ADMIN)
@@ -258,6 +305,18 @@ fn a_token_that_refuses_to_mint_leaves_the_rules_unchanged() {
             .attest(receipt(1), ALICE, Action::Recyclables, 2_500)
             .expect_refused(),
         RewardError::TokenRefused(TokenError::Paused)
+    );
+    // A batch's one mint_many is refused the same way, at the index past the batch.
+    let batch = [(2, ALICE), (3, BOB)].map(|(n, who)| Attestation {
+        receipt: receipt(n),
+        beneficiary: who.account(),
+        action: Action::Recyclables,
+        quantity: 2_500,
+    });
+    let refused = city.rewards(BIN).attest_batch(&batch).expect_refused();
+    assert_eq!(
+        (refused.index, refused.error),
+        (2, RewardError::TokenRefused(TokenError::Paused))
     );
     assert!(!city.rewards(BIN).receipt_seen(BIN, receipt(1)).value);
     assert_eq!(
