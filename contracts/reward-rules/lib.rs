@@ -77,9 +77,9 @@ mod reward_rules {
     /// beneficiaries, asked before its attestations are applied) and their earnings, read
     /// from storage once per beneficiary and written back once when the call is done, so
     /// that a batch of 50 attestations of one action for 10 citizens reads and writes 10
-    /// cells of each kind, not 50 (receipts stay one per attestation). Sound because nothing re-enters
-    /// the rules during a call (the pallet refuses it: `remote` calls forbid re-entry), so
-    /// no cell changes behind the books' back.
+    /// cells of each kind, not 50 (receipts stay one per attestation). Sound because
+    /// nothing re-enters the rules during a call (the pallet refuses it: `remote` calls
+    /// forbid re-entry), so no cell changes behind the books' back.
     #[derive(Default)]
     struct Books {
         people: Vec<Booked>,
@@ -632,7 +632,8 @@ mod reward_rules {
         }
 
         /// The position of `beneficiary` in `books`, booking it first if [`Self::know`]
-        /// has not; `None` if the registry gave no answer for it.
+        /// has not (`know` books every account it asks about, or traps, so the answer is
+        /// always `Some`: the `Option` keeps indexing out of the code).
         fn person(&self, books: &mut Books, beneficiary: AccountId) -> Option<usize> {
             let find = |books: &Books| {
                 books
