@@ -510,3 +510,37 @@ impl Hasher for Fnv64 {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_copied_manifest_lists_the_contract_members_alone_and_keeps_the_rest() {
+        let manifest = fs::read_to_string(workspace_root().unwrap().join("Cargo.toml")).unwrap();
+        let copied = contract_members_only(&manifest);
+        let members = |text: &str| -> Vec<String> {
+            let start = text.find("members = [").unwrap();
+            let end = start + text[start..].find(']').unwrap();
+            text[start..end]
+                .lines()
+                .map(str::trim)
+                .filter(|line| line.starts_with('"'))
+                .map(String::from)
+                .collect()
+        };
+        let kept = members(&copied);
+        assert!(!kept.is_empty());
+        assert!(kept.iter().all(|member| member.starts_with("\"contracts/")));
+        let all = members(&manifest);
+        assert!(all.iter().any(|member| !member.starts_with("\"contracts/")));
+        let contracts: Vec<_> = all
+            .into_iter()
+            .filter(|member| member.starts_with("\"contracts/"))
+            .collect();
+        assert_eq!(kept, contracts);
+        // Only member lines go: everything after the list is the workspace's own.
+        let after = |text: &str| text[text.find("[workspace.package]").unwrap()..].to_string();
+        assert_eq!(after(&copied), after(&manifest));
+    }
+}
