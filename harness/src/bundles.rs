@@ -330,11 +330,10 @@ fn fixed_sources() -> Result<PathBuf> {
             fs::write(&to, content).with_context(|| format!("writing {}", to.display()))?;
         }
     }
-    if sources.join("contracts").is_dir() {
-        for stale in inputs(&sources)? {
-            if !wanted.contains(stale.strip_prefix(&sources)?) {
-                fs::remove_file(&stale).with_context(|| format!("removing {}", stale.display()))?;
-            }
+    // What the checkout no longer has (a file removed or renamed) goes from the copy too.
+    for stale in inputs(&sources)? {
+        if !wanted.contains(stale.strip_prefix(&sources)?) {
+            fs::remove_file(&stale).with_context(|| format!("removing {}", stale.display()))?;
         }
     }
     Ok(sources)
