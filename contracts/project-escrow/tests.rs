@@ -558,11 +558,11 @@ fn release_pays_the_wage_roll_then_the_contractor_milestone_by_milestone() {
     assert_eq!(balance(escrow_account()), 0);
 }
 
-#[ink::test]
-fn a_long_wage_roll_is_paid_in_batches_and_the_contractor_last() {
+/// A project of charlie's with one milestone paying `roll` workers 100 each and the
+/// contractor 1, inspected by bob, funded in full by django.
+fn funded_roll(roll: u8) -> (ProjectEscrow, u32) {
     let mut escrow = registered();
     let a = accounts();
-    let roll = MAX_PAYMENTS_PER_RELEASE as u8;
     let wages: u128 = 100 * u128::from(roll);
     world(|w| {
         w.balances.insert(a.django, wages + 1);
@@ -581,6 +581,14 @@ fn a_long_wage_roll_is_paid_in_batches_and_the_contractor_last() {
         .unwrap();
     act_as(a.django);
     escrow.fund(project, wages + 1).unwrap();
+    (escrow, project)
+}
+
+#[ink::test]
+fn a_long_wage_roll_is_paid_in_batches_and_the_contractor_last() {
+    let roll = MAX_PAYMENTS_PER_RELEASE as u8;
+    let (mut escrow, project) = funded_roll(roll);
+    let a = accounts();
     act_as(a.bob);
     escrow.approve_milestone(project, 0, [1; 32]).unwrap();
     assert_eq!(escrow.release(project, 0), Ok(MAX_PAYMENTS_PER_RELEASE));
@@ -591,27 +599,9 @@ fn a_long_wage_roll_is_paid_in_batches_and_the_contractor_last() {
 
 #[ink::test]
 fn a_worker_is_paid_what_the_released_lines_of_the_rolls_say() {
-    let mut escrow = registered();
-    let a = accounts();
     let roll = MAX_PAYMENTS_PER_RELEASE as u8 + 2;
-    let wages: u128 = 100 * u128::from(roll);
-    world(|w| {
-        w.balances.insert(a.django, wages + 1);
-        w.allowances.insert((a.django, escrow_account()), wages + 1);
-    });
-    act_as(a.alice);
-    let project = escrow
-        .create_project(
-            [7; 32],
-            a.charlie,
-            vec![a.bob],
-            vec![plan(1, roll)],
-            11 * DAY_MS,
-            false,
-        )
-        .unwrap();
-    act_as(a.django);
-    escrow.fund(project, wages + 1).unwrap();
+    let (mut escrow, project) = funded_roll(roll);
+    let a = accounts();
     let (first, last) = (worker(1), worker(roll));
     assert_eq!(escrow.paid_to_worker(project, first), 0, "nothing released");
     act_as(a.bob);
