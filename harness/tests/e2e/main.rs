@@ -15,6 +15,7 @@ mod psp22;
 mod red_team;
 mod red_team_2;
 mod red_team_3;
+mod red_team_4;
 mod redeem_and_policy;
 mod reentrancy;
 mod registry;
