@@ -52,6 +52,7 @@ mod tests;
 #[ink::contract]
 mod citizen_registry {
     use city_traits::{
+        upgrade::{self, Layout, Upgradable, UpgradeError},
         Admin, AdminError, AdminSeat, CivicRole, DocumentHash, Identity, IdentityKind,
         IdentityRegistry, KindCounts, RegistryError,
     };
@@ -92,6 +93,17 @@ mod citizen_registry {
         pub block: BlockNumber,
         pub counts: KindCounts,
     }
+
+    /// The version of the storage layout this code reads and writes, and so the storage
+    /// holds (`Cargo.toml` declares the same, `[package.metadata.contract.user.storage]`).
+    pub const STORAGE_VERSION: u16 = 1;
+    /// The storage versions this code migrates from: none yet.
+    pub const MIGRATES_FROM: &[u16] = &[];
+    /// The storage this code reads and writes: the registry's, at [`STORAGE_VERSION`].
+    const LAYOUT: Layout = Layout {
+        contract: ink::selector_bytes!("citizen-registry"),
+        version: STORAGE_VERSION,
+    };
 
     #[ink(storage)]
     pub struct CitizenRegistry {
@@ -733,6 +745,42 @@ mod citizen_registry {
     }
 
     /// The admin seat, in two steps (city-traits' `admin` module documents it in full).
+    /// Governed upgrades (city-traits' `upgrade` module documents them in full).
+    impl Upgradable for CitizenRegistry {
+        /// Replaces the registry's code with the uploaded `code_hash`, whose migration runs in
+        /// the same call.
+        ///
+        /// # Errors
+        /// `NotAdmin` unless the caller is the admin seat, `SameCode`, `CodeNotFound`,
+        /// `MigrationFailed` (the old code stays).
+        ///
+        /// # Events
+        /// `CodeUpgraded`, emitted by the new code.
+        #[ink(message)]
+        fn upgrade(&self, code_hash: Hash) -> core::result::Result<(), UpgradeError> {
+            upgrade::upgrade(
+                self.admin.holder() == self.env().caller(),
+                code_hash,
+                LAYOUT,
+            )
+        }
+
+        /// Brings the storage the replaced code left to [`LAYOUT`]; only the registry itself
+        /// calls it, inside an upgrade.
+        ///
+        /// # Errors
+        /// `NotUpgrading` outside an upgrade, `NoMigration` from another contract's storage
+        /// or a version this code does not migrate from.
+        ///
+        /// # Events
+        /// `CodeUpgraded`.
+        #[ink(message)]
+        fn migrate(&mut self) -> core::result::Result<(), UpgradeError> {
+            upgrade::migration(LAYOUT, MIGRATES_FROM)?;
+            Ok(())
+        }
+    }
+
     impl Admin for CitizenRegistry {
         /// The account holding the admin seat.
         ///

@@ -825,3 +825,11 @@ fn the_last_registrar_keeps_its_role() {
         .revoke_role(CivicRole::Inspector, a.django)
         .unwrap();
 }
+
+#[test]
+fn the_code_holds_the_storage_version_and_migrations_its_manifest_declares() {
+    assert_eq!(
+        city_traits::upgrade::declared(include_str!("Cargo.toml")),
+        Some((STORAGE_VERSION, MIGRATES_FROM.to_vec()))
+    );
+}

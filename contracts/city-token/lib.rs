@@ -56,14 +56,35 @@ mod tests;
 mod city_token {
     use crate::checkpoints::{History, Page, Tracked};
     use city_traits::{
-        emit, Admin, AdminError, AdminSeat, CivicToken, PSP22Error, PSP22Metadata, Role,
-        TokenError, TransferPolicy, MAX_PAYMENTS, PSP22,
+        emit,
+        upgrade::{self, Layout, Upgradable, UpgradeError},
+        Admin, AdminError, AdminSeat, CivicToken, PSP22Error, PSP22Metadata, Role, TokenError,
+        TransferPolicy, MAX_PAYMENTS, PSP22,
     };
     use ink::{
         prelude::{string::String, vec::Vec},
         storage::{Lazy, Mapping},
     };
     use psp22::{Approval, Transfer};
+
+    /// The version of the storage layout this code reads and writes, and so the storage
+    /// holds (`Cargo.toml` declares the same, `[package.metadata.contract.user.storage]`).
+    #[cfg(not(feature = "upgrade-fixture"))]
+    pub const STORAGE_VERSION: u16 = 1;
+    /// The storage versions this code migrates from: none yet.
+    #[cfg(not(feature = "upgrade-fixture"))]
+    pub const MIGRATES_FROM: &[u16] = &[];
+    /// The upgrade fixture (`contracts/city-token-v2`): version 2 appends the
+    /// `upgraded_at` cell, which its migration from version 1 fills.
+    #[cfg(feature = "upgrade-fixture")]
+    pub const STORAGE_VERSION: u16 = 2;
+    #[cfg(feature = "upgrade-fixture")]
+    pub const MIGRATES_FROM: &[u16] = &[1];
+    /// The storage this code reads and writes: the token's, at [`STORAGE_VERSION`].
+    const LAYOUT: Layout = Layout {
+        contract: ink::selector_bytes!("city-token"),
+        version: STORAGE_VERSION,
+    };
 
     /// The longest memo a redemption may carry, in bytes (an order or ticket reference).
     pub const MAX_MEMO_LEN: usize = 64;
@@ -108,6 +129,9 @@ mod city_token {
         archive: Mapping<PageKey, Page>,
         allowances: Mapping<(AccountId, AccountId), Balance>,
         metadata: Lazy<Metadata>,
+        /// The block of the migration to version 2 (the upgrade fixture only).
+        #[cfg(feature = "upgrade-fixture")]
+        upgraded_at: Lazy<BlockNumber>,
     }
 
     /// `role` was granted to `account` by the admin.
@@ -210,6 +234,8 @@ mod city_token {
                 archive: Mapping::new(),
                 allowances: Mapping::new(),
                 metadata,
+                #[cfg(feature = "upgrade-fixture")]
+                upgraded_at: Lazy::new(),
             };
             token.update(None, Some(Self::env().caller()), initial_supply)?;
             Ok(token)
@@ -702,6 +728,75 @@ mod city_token {
             let transferred = self.admin.accept(self.env().caller())?;
             emit(&transferred);
             Ok(())
+        }
+    }
+
+    /// Governed upgrades (city-traits' `upgrade` module documents them in full).
+    impl Upgradable for CityToken {
+        /// Replaces the token's code with the uploaded `code_hash`, whose migration runs in
+        /// the same call.
+        ///
+        /// # Errors
+        /// `NotAdmin` unless the caller holds the admin seat, `SameCode`, `CodeNotFound`,
+        /// `MigrationFailed` (the old code stays).
+        ///
+        /// # Events
+        /// `CodeUpgraded`, emitted by the new code.
+        #[ink(message)]
+        fn upgrade(&self, code_hash: Hash) -> Result<(), UpgradeError> {
+            upgrade::upgrade(
+                self.admin.holder() == self.env().caller(),
+                code_hash,
+                LAYOUT,
+            )
+        }
+
+        /// Brings the storage the replaced code left to [`LAYOUT`]; only the token itself
+        /// calls it, inside an upgrade.
+        ///
+        /// # Errors
+        /// `NotUpgrading` outside an upgrade, `NoMigration` from another contract's storage
+        /// or a version this code does not migrate from.
+        ///
+        /// # Events
+        /// `CodeUpgraded`.
+        #[ink(message)]
+        fn migrate(&mut self) -> Result<(), UpgradeError> {
+            if let Some(from) = upgrade::migration(LAYOUT, MIGRATES_FROM)? {
+                self.migrate_from(from);
+            }
+            Ok(())
+        }
+    }
+
+    /// The migrations, and the cell the upgrade fixture appends.
+    impl CityToken {
+        /// Runs the migration from storage version `from`, one of [`MIGRATES_FROM`]. The
+        /// token itself has none; the upgrade fixture (version 2) migrates from version 1
+        /// by filling `upgraded_at`.
+        fn migrate_from(&mut self, from: u16) {
+            #[cfg(feature = "upgrade-fixture")]
+            if from == 1 {
+                assert!(
+                    cfg!(not(feature = "upgrade-fixture-trap")),
+                    "the trapping fixture's migration traps"
+                );
+                self.upgraded_at.set(&self.env().block_number());
+            }
+            let _ = from;
+        }
+
+        /// The block in which the migration to version 2 ran.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[cfg(feature = "upgrade-fixture")]
+        #[ink(message)]
+        pub fn upgraded_at(&self) -> Option<BlockNumber> {
+            self.upgraded_at.get()
         }
     }
 

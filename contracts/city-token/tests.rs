@@ -948,3 +948,37 @@ mod bulk {
         assert_eq!(supply, vec![100, 100, 106]);
     }
 }
+
+mod upgrades {
+    use super::*;
+    use city_traits::{upgrade, Upgradable as _, UpgradeError};
+
+    #[test]
+    fn the_code_holds_the_storage_version_and_migrations_its_manifest_declares() {
+        assert_eq!(
+            upgrade::declared(include_str!("Cargo.toml")),
+            Some((STORAGE_VERSION, MIGRATES_FROM.to_vec()))
+        );
+    }
+
+    #[ink::test]
+    fn only_the_admin_upgrades() {
+        let mut token = token_with(100);
+        act_as(accounts().bob);
+        assert_refused(&mut token, UpgradeError::NotAdmin, |t| {
+            t.upgrade([7; 32].into())
+        });
+    }
+
+    #[ink::test]
+    fn a_migration_starts_only_inside_an_upgrade() {
+        let own = AccountId::from([0xC0; 32]);
+        test::set_callee::<E>(own);
+        let mut token = token_with(100);
+        // The token itself too: outside an upgrade no handover is waiting.
+        for caller in [accounts().alice, accounts().bob, own] {
+            act_as(caller);
+            assert_refused(&mut token, UpgradeError::NotUpgrading, |t| t.migrate());
+        }
+    }
+}

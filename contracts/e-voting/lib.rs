@@ -69,8 +69,10 @@ pub mod timelock;
 #[ink::contract]
 mod e_voting {
     use city_traits::{
-        emit, remote, Ballot, Call, Electorate, GovernanceConfig, IdentityKind, KindCounts, Poll,
-        PollId, PollKind, PollState, RawOutput, Revoting, Secrecy, Tally, VotingError,
+        emit, remote,
+        upgrade::{self, Layout, Upgradable, UpgradeError},
+        Ballot, Call, Electorate, GovernanceConfig, IdentityKind, KindCounts, Poll, PollId,
+        PollKind, PollState, RawOutput, Revoting, Secrecy, Tally, VotingError,
     };
     use ink::{
         env::CallFlags,
@@ -98,6 +100,17 @@ mod e_voting {
     /// A poll's question (or a proposal's description) and option labels (none for a
     /// proposal, whose options are For and Against).
     pub type Texts = (String, Vec<String>);
+
+    /// The version of the storage layout this code reads and writes, and so the storage
+    /// holds (`Cargo.toml` declares the same, `[package.metadata.contract.user.storage]`).
+    pub const STORAGE_VERSION: u16 = 1;
+    /// The storage versions this code migrates from: none yet.
+    pub const MIGRATES_FROM: &[u16] = &[];
+    /// The storage this code reads and writes: e-voting's, at [`STORAGE_VERSION`].
+    const LAYOUT: Layout = Layout {
+        contract: ink::selector_bytes!("e-voting"),
+        version: STORAGE_VERSION,
+    };
 
     #[ink(storage)]
     pub struct EVoting {
@@ -762,6 +775,38 @@ mod e_voting {
             let answer =
                 remote::try_call(&call.callee, flags, call.value, call.selector, &call.input);
             answer.is_some_and(|output| RawOutput(output).is_not_err())
+        }
+    }
+
+    /// Governed upgrades (city-traits' `upgrade` module documents them in full).
+    impl Upgradable for EVoting {
+        /// Replaces e-voting's code with the uploaded `code_hash`, whose migration runs in
+        /// the same call.
+        ///
+        /// # Errors
+        /// `NotAdmin` unless the caller is an executed proposal, `SameCode`, `CodeNotFound`,
+        /// `MigrationFailed` (the old code stays).
+        ///
+        /// # Events
+        /// `CodeUpgraded`, emitted by the new code.
+        #[ink(message)]
+        fn upgrade(&self, code_hash: Hash) -> core::result::Result<(), UpgradeError> {
+            upgrade::upgrade(self.env().caller() == self.own(), code_hash, LAYOUT)
+        }
+
+        /// Brings the storage the replaced code left to [`LAYOUT`]; only e-voting itself
+        /// calls it, inside an upgrade.
+        ///
+        /// # Errors
+        /// `NotUpgrading` outside an upgrade, `NoMigration` from another contract's storage
+        /// or a version this code does not migrate from.
+        ///
+        /// # Events
+        /// `CodeUpgraded`.
+        #[ink(message)]
+        fn migrate(&mut self) -> core::result::Result<(), UpgradeError> {
+            upgrade::migration(LAYOUT, MIGRATES_FROM)?;
+            Ok(())
         }
     }
 

@@ -863,3 +863,11 @@ fn members_of_the_governance_electorate_may_always_propose() {
         Err(VotingError::InvalidConfig)
     );
 }
+
+#[test]
+fn the_code_holds_the_storage_version_and_migrations_its_manifest_declares() {
+    assert_eq!(
+        city_traits::upgrade::declared(include_str!("Cargo.toml")),
+        Some((STORAGE_VERSION, MIGRATES_FROM.to_vec()))
+    );
+}

@@ -60,7 +60,9 @@ mod tests;
 #[ink::contract]
 mod project_escrow {
     use city_traits::{
-        emit, Admin, AdminError, AdminSeat, CivicRole, EscrowError, Milestone, MilestoneIndex,
+        emit,
+        upgrade::{self, Layout, Upgradable, UpgradeError},
+        Admin, AdminError, AdminSeat, CivicRole, EscrowError, Milestone, MilestoneIndex,
         MilestonePlan, Project, ProjectAccount, ProjectId, ProjectState, Role, TransferPolicy,
         Wage,
     };
@@ -82,6 +84,17 @@ mod project_escrow {
 
     /// A milestone of a project.
     type MilestoneKey = (ProjectId, MilestoneIndex);
+
+    /// The version of the storage layout this code reads and writes, and so the storage
+    /// holds (`Cargo.toml` declares the same, `[package.metadata.contract.user.storage]`).
+    pub const STORAGE_VERSION: u16 = 1;
+    /// The storage versions this code migrates from: none yet.
+    pub const MIGRATES_FROM: &[u16] = &[];
+    /// The storage this code reads and writes: the escrow's, at [`STORAGE_VERSION`].
+    const LAYOUT: Layout = Layout {
+        contract: ink::selector_bytes!("project-escrow"),
+        version: STORAGE_VERSION,
+    };
 
     #[ink(storage)]
     pub struct ProjectEscrow {
@@ -837,6 +850,38 @@ mod project_escrow {
     }
 
     /// The admin seat, in two steps (city-traits' `admin` module documents it in full).
+    /// Governed upgrades (city-traits' `upgrade` module documents them in full).
+    impl Upgradable for ProjectEscrow {
+        /// Replaces the escrow's code with the uploaded `code_hash`, whose migration runs in
+        /// the same call.
+        ///
+        /// # Errors
+        /// `NotAdmin` unless the caller is the admin seat, `SameCode`, `CodeNotFound`,
+        /// `MigrationFailed` (the old code stays).
+        ///
+        /// # Events
+        /// `CodeUpgraded`, emitted by the new code.
+        #[ink(message)]
+        fn upgrade(&self, code_hash: Hash) -> core::result::Result<(), UpgradeError> {
+            upgrade::upgrade(self.is_admin(&self.env().caller()), code_hash, LAYOUT)
+        }
+
+        /// Brings the storage the replaced code left to [`LAYOUT`]; only the escrow itself
+        /// calls it, inside an upgrade.
+        ///
+        /// # Errors
+        /// `NotUpgrading` outside an upgrade, `NoMigration` from another contract's storage
+        /// or a version this code does not migrate from.
+        ///
+        /// # Events
+        /// `CodeUpgraded`.
+        #[ink(message)]
+        fn migrate(&mut self) -> core::result::Result<(), UpgradeError> {
+            upgrade::migration(LAYOUT, MIGRATES_FROM)?;
+            Ok(())
+        }
+    }
+
     impl Admin for ProjectEscrow {
         /// The account holding the admin seat.
         ///

@@ -878,3 +878,11 @@ fn under_the_civic_policy_only_service_providers_fund() {
     });
     assert_eq!(escrow.release(project, 0), Ok(3));
 }
+
+#[test]
+fn the_code_holds_the_storage_version_and_migrations_its_manifest_declares() {
+    assert_eq!(
+        city_traits::upgrade::declared(include_str!("Cargo.toml")),
+        Some((STORAGE_VERSION, MIGRATES_FROM.to_vec()))
+    );
+}

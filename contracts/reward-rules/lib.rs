@@ -35,6 +35,7 @@ mod tests;
 #[ink::contract]
 mod reward_rules {
     use city_traits::{
+        upgrade::{self, Layout, Upgradable, UpgradeError},
         Action, Admin, AdminError, AdminSeat, Attestation, BatchError, CivicRole, IdentityKind,
         RewardError, Rule,
     };
@@ -100,6 +101,17 @@ mod reward_rules {
         /// What this call paid it.
         paid: Balance,
     }
+
+    /// The version of the storage layout this code reads and writes, and so the storage
+    /// holds (`Cargo.toml` declares the same, `[package.metadata.contract.user.storage]`).
+    pub const STORAGE_VERSION: u16 = 1;
+    /// The storage versions this code migrates from: none yet.
+    pub const MIGRATES_FROM: &[u16] = &[];
+    /// The storage this code reads and writes: the rules', at [`STORAGE_VERSION`].
+    const LAYOUT: Layout = Layout {
+        contract: ink::selector_bytes!("reward-rules"),
+        version: STORAGE_VERSION,
+    };
 
     #[ink(storage)]
     pub struct RewardRules {
@@ -702,6 +714,42 @@ mod reward_rules {
     }
 
     /// The admin seat, in two steps (city-traits' `admin` module documents it in full).
+    /// Governed upgrades (city-traits' `upgrade` module documents them in full).
+    impl Upgradable for RewardRules {
+        /// Replaces the rules's code with the uploaded `code_hash`, whose migration runs in
+        /// the same call.
+        ///
+        /// # Errors
+        /// `NotAdmin` unless the caller is the admin seat, `SameCode`, `CodeNotFound`,
+        /// `MigrationFailed` (the old code stays).
+        ///
+        /// # Events
+        /// `CodeUpgraded`, emitted by the new code.
+        #[ink(message)]
+        fn upgrade(&self, code_hash: Hash) -> core::result::Result<(), UpgradeError> {
+            upgrade::upgrade(
+                self.admin.holder() == self.env().caller(),
+                code_hash,
+                LAYOUT,
+            )
+        }
+
+        /// Brings the storage the replaced code left to [`LAYOUT`]; only the rules themselves
+        /// call it, inside an upgrade.
+        ///
+        /// # Errors
+        /// `NotUpgrading` outside an upgrade, `NoMigration` from another contract's storage
+        /// or a version this code does not migrate from.
+        ///
+        /// # Events
+        /// `CodeUpgraded`.
+        #[ink(message)]
+        fn migrate(&mut self) -> core::result::Result<(), UpgradeError> {
+            upgrade::migration(LAYOUT, MIGRATES_FROM)?;
+            Ok(())
+        }
+    }
+
     impl Admin for RewardRules {
         /// The account holding the admin seat.
         ///

@@ -571,3 +571,11 @@ mod admin_seat {
         });
     }
 }
+
+#[test]
+fn the_code_holds_the_storage_version_and_migrations_its_manifest_declares() {
+    assert_eq!(
+        city_traits::upgrade::declared(include_str!("Cargo.toml")),
+        Some((STORAGE_VERSION, MIGRATES_FROM.to_vec()))
+    );
+}

@@ -18,6 +18,7 @@ pub use events::emit;
 pub use math::mul_div_floor;
 pub use psp22::{PSP22Error, PSP22Metadata, PSP22};
 pub use raw::{RawInput, RawOutput};
+pub use upgrade::{CodeUpgraded, Layout, Upgradable, UpgradeError};
 pub use voting::*;
 
 pub mod admin;
@@ -29,6 +30,7 @@ mod math;
 mod peers;
 mod raw;
 pub mod remote;
+pub mod upgrade;
 mod voting;
 
 /// Checks a hand-written error encoding against the derived one: `errors` lists every

@@ -39,6 +39,19 @@ pub const TEST_DOUBLES: &[&str] = &["reentrant-token"];
 /// reference token as the psp22 crate ships it.
 pub const YARDSTICKS: &[&str] = &["floor", "psp22-reference"];
 
+/// Test fixtures of the upgrade tests, never deployed on a chain: the bundle's name, its
+/// crate under `contracts/` and the cargo feature it is built with. `city-token-v2` is the
+/// token's source as storage version 2 (a cell appended, filled by its migration from
+/// version 1); the trapping build's migration traps.
+pub const UPGRADE_FIXTURES: &[(&str, &str, &str)] = &[
+    ("city-token-v2", "city-token-v2", "upgrade-fixture"),
+    (
+        "city-token-v2-trapping",
+        "city-token-v2",
+        "upgrade-fixture-trap",
+    ),
+];
+
 /// Deliberately broken builds of a suite contract, for the simulator's and the fuzzer's
 /// self-tests: the bundle's name, the contract and the cargo feature that breaks it.
 pub const BROKEN_VARIANTS: &[(&str, &str, &str)] = &[
@@ -123,6 +136,7 @@ fn every_bundle() -> impl Iterator<Item = Bundle> {
     plain.map(|&contract| (contract, contract, None)).chain(
         BROKEN_VARIANTS
             .iter()
+            .chain(UPGRADE_FIXTURES)
             .map(|&(name, contract, feature)| (name, contract, Some(feature))),
     )
 }

@@ -397,8 +397,13 @@ impl City {
         deploy(&mut self.session, &mut self.funded, contract, constructor)
     }
 
+    /// The embedded chain itself.
+    pub(crate) fn sandbox(&mut self) -> &mut Sandbox {
+        self.session.sandbox()
+    }
+
     /// Gives `account` native balance for storage deposits the first time it acts.
-    fn fund(&mut self, account: AccountId) -> AccountId32 {
+    pub(crate) fn fund(&mut self, account: AccountId) -> AccountId32 {
         fund(&mut self.session, &mut self.funded, account)
     }
 

@@ -69,6 +69,12 @@ impl AdminCalls for EscrowCalls<'_> {
     }
 }
 
+impl crate::upgrade::UpgradeCalls for EscrowCalls<'_> {
+    fn send_upgrade<V: Decode>(self, selector: [u8; 4], args: impl Encode) -> Outcome<V> {
+        self.send(selector, args)
+    }
+}
+
 impl EscrowCalls<'_> {
     fn send<V: Decode>(self, selector: [u8; 4], args: impl Encode) -> Outcome<V> {
         self.city.send(&self.address, self.caller, selector, args)
@@ -244,4 +250,6 @@ pub const MESSAGES: &[&str] = &[
     "Admin::offered_admin",
     "Admin::offer_admin",
     "Admin::accept_admin",
+    "Upgradable::upgrade",
+    "Upgradable::migrate",
 ];

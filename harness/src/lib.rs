@@ -7,7 +7,8 @@
 //!   project escrow), named actors, block and time control, snapshots.
 //! - [`token`], [`registry`], [`rewards`], [`voting`], [`escrow`]: the typed calls of each
 //!   contract, and [`admin`] the admin seat's that four of them share; [`call`]: what a
-//!   call returns ([`Outcome`]) and the events it emitted.
+//!   call returns ([`Outcome`]) and the events it emitted; [`upgrade`] the upgrade
+//!   messages every contract has, and uploading new code.
 //! - [`Fixture`]: the usual cities of the tests (registrar, citizens, holders, voters,
 //!   governance), described and then built.
 //! - [`readme`]: the README's measured sections, which commands write.
@@ -29,6 +30,7 @@ pub mod registry;
 pub mod rewards;
 pub mod sandbox;
 pub mod token;
+pub mod upgrade;
 pub mod voting;
 pub mod yardstick;
 
@@ -36,6 +38,7 @@ pub use admin::AdminCalls;
 pub use call::{ContractEvent, Outcome};
 pub use city::{Actor, City, CitySnapshot, TokenConfig};
 pub use fixture::Fixture;
+pub use upgrade::UpgradeCalls;
 
 /// A borderless terminal table with `header`, its first `names` columns (the names) aligned
 /// left and the figures after them right.

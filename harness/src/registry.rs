@@ -77,6 +77,12 @@ impl AdminCalls for RegistryCalls<'_> {
     }
 }
 
+impl crate::upgrade::UpgradeCalls for RegistryCalls<'_> {
+    fn send_upgrade<V: Decode>(self, selector: [u8; 4], args: impl Encode) -> Outcome<V> {
+        self.send(selector, args)
+    }
+}
+
 impl RegistryCalls<'_> {
     fn send<V: Decode>(self, selector: [u8; 4], args: impl Encode) -> Outcome<V> {
         let registry = self.city.registry.address.clone();
@@ -260,4 +266,6 @@ pub const MESSAGES: &[&str] = &[
     "IdentityRegistry::eligible_counts_at",
     "IdentityRegistry::has_civic_role",
     "IdentityRegistry::first_without_civic_role",
+    "Upgradable::upgrade",
+    "Upgradable::migrate",
 ];

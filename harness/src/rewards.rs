@@ -98,6 +98,12 @@ impl AdminCalls for RewardCalls<'_> {
     }
 }
 
+impl crate::upgrade::UpgradeCalls for RewardCalls<'_> {
+    fn send_upgrade<V: Decode>(self, selector: [u8; 4], args: impl Encode) -> Outcome<V> {
+        self.send(selector, args)
+    }
+}
+
 impl RewardCalls<'_> {
     fn send<V: Decode>(self, selector: [u8; 4], args: impl Encode) -> Outcome<V> {
         self.city.send(&self.address, self.caller, selector, args)
@@ -208,4 +214,6 @@ pub const MESSAGES: &[&str] = &[
     "Admin::accept_admin",
     "attest",
     "attest_batch",
+    "Upgradable::upgrade",
+    "Upgradable::migrate",
 ];

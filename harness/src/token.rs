@@ -39,6 +39,12 @@ impl AdminCalls for TokenCalls<'_> {
     }
 }
 
+impl crate::upgrade::UpgradeCalls for TokenCalls<'_> {
+    fn send_upgrade<V: Decode>(self, selector: [u8; 4], args: impl Encode) -> Outcome<V> {
+        self.send(selector, args)
+    }
+}
+
 impl TokenCalls<'_> {
     fn send<V: Decode>(self, selector: [u8; 4], args: impl Encode) -> Outcome<V> {
         let token = self.city.token.address.clone();
@@ -254,4 +260,6 @@ pub const MESSAGES: &[&str] = &[
     "track_votes",
     "tracks_votes",
     "redeem",
+    "Upgradable::upgrade",
+    "Upgradable::migrate",
 ];

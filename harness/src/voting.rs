@@ -41,6 +41,12 @@ pub fn proposed_call(contract: &Deployed, selector: [u8; 4], args: impl Encode) 
     }
 }
 
+impl crate::upgrade::UpgradeCalls for VotingCalls<'_> {
+    fn send_upgrade<V: Decode>(self, selector: [u8; 4], args: impl Encode) -> Outcome<V> {
+        self.send(selector, args)
+    }
+}
+
 impl VotingCalls<'_> {
     fn send<V: Decode>(self, selector: [u8; 4], args: impl Encode) -> Outcome<V> {
         let voting = self.city.voting.address.clone();
@@ -171,4 +177,6 @@ pub const MESSAGES: &[&str] = &[
     "cancel",
     "set_config",
     "set_guardian",
+    "Upgradable::upgrade",
+    "Upgradable::migrate",
 ];

@@ -15,7 +15,7 @@ use ink::selector_bytes;
 use super::voting::{city, end_voting, start_voting};
 
 /// [`city`] after the admin handed the suite's admin seats to e-voting.
-fn governed_city() -> City {
+pub fn governed_city() -> City {
     let mut city = city();
     city.hand_over_to_governance()
         .expect("the seats move to governance");
@@ -30,7 +30,7 @@ fn propose(city: &mut City, calls: &[Call]) -> PollId {
 }
 
 /// Proposes `calls`, has Alice and Bob vote For and queues the proposal.
-fn pass(city: &mut City, calls: &[Call]) -> PollId {
+pub fn pass(city: &mut City, calls: &[Call]) -> PollId {
     let proposal = propose(city, calls);
     start_voting(city);
     city.voting(ALICE)

@@ -16,11 +16,13 @@ mod red_team;
 mod red_team_2;
 mod red_team_3;
 mod red_team_4;
+mod red_team_5;
 mod redeem_and_policy;
 mod reentrancy;
 mod registry;
 mod rewards;
 mod roles;
+mod upgrades;
 mod voting;
 
 use city_traits::{CivicRole, Role};
