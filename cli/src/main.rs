@@ -24,8 +24,8 @@ use sim::cities as scenarios;
     version,
     about = "Build, simulate, fuzz, bench and deploy the ink-city contracts",
     long_about = "Build, simulate, fuzz, bench and deploy the ink-city contracts.\n\n\
-                  Every command but deploy, verify and step runs on the real Wasm bundles in \
-                  drink's embedded pallet-contracts sandbox."
+                  Every command but deploy, verify, step and layout runs on the real Wasm \
+                  bundles in drink's embedded pallet-contracts sandbox."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -51,6 +51,10 @@ enum Command {
     Deploy(Deploy),
     /// Compare the code on chain with the bundles built here.
     Verify(Network),
+    /// Check the storage layout of each contract whose built bundle differs from the newest
+    /// record against the deployed code's (its metadata kept beside the records): whether
+    /// the new code may replace it, and why not.
+    Layout(Network),
     /// One civic step on the deployed suite: register the citizen, a bin attests and the
     /// rules mint, the citizen votes.
     Step(Step),
@@ -236,6 +240,7 @@ fn run(command: Command) -> Result<()> {
             Ok(())
         }
         Command::Verify(Network { network }) => verify(&network),
+        Command::Layout(Network { network }) => layouts(&network),
     }
 }
 
@@ -383,5 +388,26 @@ fn verify(network: &str) -> Result<()> {
         "the code on {network} differs from the bundles built here"
     );
     println!("{network}: all {} contracts agree", checks.len());
+    Ok(())
+}
+
+fn layouts(network: &str) -> Result<()> {
+    let places = Places::here()?;
+    let checks = deploy::check_layouts(&places.plan(network)?, &places)?;
+    if checks.is_empty() {
+        println!("{network}: every contract's built code is the code recorded");
+        return Ok(());
+    }
+    for check in &checks {
+        println!(
+            "{} at {}: deployed code {}, built {}",
+            check.name, check.address, check.deployed, check.built
+        );
+        print!("{}", check.comparison.text());
+    }
+    ensure!(
+        checks.iter().all(|check| check.comparison.verdict.allows()),
+        "the new code may not replace the code on {network}"
+    );
     Ok(())
 }

@@ -34,7 +34,7 @@ fn help_lists_every_command_and_every_flag() {
     let help = city(&["--help"]);
     assert_eq!(help.status.code(), Some(0), "{}", text(&help));
     for command in [
-        "build", "simulate", "demo", "bench", "fuzz", "deploy", "verify", "step",
+        "build", "simulate", "demo", "bench", "fuzz", "deploy", "verify", "step", "layout",
     ] {
         assert!(
             text(&help).contains(command),
@@ -54,6 +54,7 @@ fn help_lists_every_command_and_every_flag() {
         ),
         ("deploy", &["--network", "--suri", "--dry-run"]),
         ("verify", &["--network"]),
+        ("layout", &["--network"]),
         ("step", &["--network", "--citizen", "--suri"]),
     ];
     for (command, flags) in flags {

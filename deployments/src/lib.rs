@@ -15,6 +15,7 @@
 //! weights and storage deposits it took are printed as estimates.
 
 mod embedded;
+pub mod layout;
 #[cfg(feature = "node")]
 mod node;
 mod step;
@@ -43,6 +44,9 @@ pub struct Plan {
     pub endpoint: Option<String>,
     /// The embedded signer's actor name, or a node's secret URI (`//Alice`).
     pub signer: String,
+    /// Why the network can no longer take the suite (uploads frozen, say): `deploy`
+    /// refuses it, a dry run still shows the plan.
+    pub retired: Option<String>,
     pub contracts: Vec<PlannedContract>,
     #[serde(default)]
     pub roles: Vec<PlannedRole>,
@@ -169,6 +173,15 @@ impl Places {
         Ok(plan)
     }
 
+    /// Where a record of `network` keeps the metadata of the code `code_hash` (0x hex):
+    /// `<records>/<network>/metadata/<code_hash>.json`.
+    pub fn deployed_metadata(&self, network: &str, code_hash: &str) -> PathBuf {
+        self.records
+            .join(network)
+            .join("metadata")
+            .join(format!("{code_hash}.json"))
+    }
+
     fn chain(&self, network: &str) -> PathBuf {
         self.chains.join(format!("{network}.scale"))
     }
@@ -195,6 +208,22 @@ impl Places {
             })
             .transpose()
     }
+}
+
+/// The metadata of the built bundle `name` (its `.contract` file without the Wasm).
+///
+/// # Errors
+/// If the bundle does not build or its file does not parse.
+pub fn bundle_metadata(name: &'static str) -> Result<serde_json::Value> {
+    bundles::load(name)?;
+    let path = bundles::bundle_path(name)?;
+    let text = std::fs::read_to_string(&path)?;
+    let mut metadata: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("in {}", path.display()))?;
+    if let Some(source) = metadata.get_mut("source").and_then(|s| s.as_object_mut()) {
+        source.remove("wasm");
+    }
+    Ok(metadata)
 }
 
 /// The code hash pallet-contracts gives `wasm`: its BLAKE2-256.
@@ -454,7 +483,7 @@ impl Deployment {
 }
 
 /// Deploys `plan`. A dry run carries it out on a throwaway embedded chain and writes
-/// nothing. Otherwise the contracts of the newest record that still hold the same code
+/// nothing; a retired plan is only ever dry-run. Otherwise the contracts of the newest record that still hold the same code
 /// on the network are skipped; when something was deployed, a record is written to
 /// `places.records/<network>/` (and an embedded chain saved to `places.chains`).
 ///
@@ -463,6 +492,9 @@ impl Deployment {
 pub fn deploy(plan: &Plan, places: &Places, dry_run: bool) -> Result<Deployment> {
     if dry_run {
         return carry_out(plan, &mut Embedded::new(None)?, None);
+    }
+    if let Some(reason) = &plan.retired {
+        bail!("{} is retired: {reason}", plan.name);
     }
     match plan.kind.as_str() {
         "embedded" => {
@@ -670,6 +702,16 @@ fn write_record(places: &Places, record: &Record) -> Result<PathBuf> {
         n += 1;
     }
     std::fs::write(&path, serde_json::to_string_pretty(record)? + "\n")?;
+    // The metadata of each code the record names, by code hash: what the layout check
+    // compares the next build with.
+    for contract in &record.contracts {
+        let kept = places.deployed_metadata(&record.network, &contract.code_hash);
+        if !kept.exists() {
+            let metadata = bundle_metadata(suite_contract(&contract.name)?)?;
+            std::fs::create_dir_all(kept.parent().unwrap_or(&dir))?;
+            std::fs::write(&kept, serde_json::to_string_pretty(&metadata)? + "\n")?;
+        }
+    }
     Ok(path)
 }
 
@@ -735,7 +777,7 @@ fn connect(plan: &Plan) -> Result<Box<dyn Network>> {
     #[cfg(not(feature = "node"))]
     bail!(
         "{}: this city binary was built without the node client (cargo feature `node`); \
-         `scripts/city deploy`, `verify` and `step` build it in",
+         `scripts/city deploy`, `verify`, `step` and `layout` build it in",
         plan.name
     )
 }
@@ -793,6 +835,74 @@ pub fn verify(plan: &Plan, places: &Places) -> Result<Vec<Verified>> {
             })
         })
         .collect()
+}
+
+/// The layout check of one contract of the newest record whose built bundle differs from
+/// the code recorded.
+#[derive(Debug, Clone)]
+pub struct LayoutCheck {
+    pub name: String,
+    pub address: String,
+    pub deployed: String,
+    pub built: String,
+    pub comparison: layout::Comparison,
+}
+
+/// Compares, for every contract of the newest record of `plan` whose built bundle differs
+/// from the code recorded, the storage layout of the deployed code (its metadata, kept
+/// beside the records) with the new bundle's ([`layout::compare`]). Contracts whose code
+/// is unchanged are left out. The network must still run the recorded code: the record is
+/// the baseline, and an upgrade made since (by a proposal, say) must be recorded first.
+///
+/// # Errors
+/// If there is no record, the network cannot be reached, a contract runs other code than
+/// recorded, or the deployed code's metadata was not kept.
+pub fn check_layouts(plan: &Plan, places: &Places) -> Result<Vec<LayoutCheck>> {
+    let record = places
+        .latest_record(&plan.name)?
+        .ok_or_else(|| anyhow!("no record of {}: deploy first", plan.name))?;
+    let mut network = open(plan, places)?;
+    let mut checks = Vec::new();
+    for contract in &record.contracts {
+        let name = suite_contract(&contract.name)?;
+        let on_chain = network
+            .code_hash_at(&parse_address(&contract.address)?)?
+            .map(|hash| hex(&hash));
+        ensure!(
+            on_chain.as_deref() == Some(contract.code_hash.as_str()),
+            "{name} at {} runs {}, not the code recorded ({}): the chain moved on since the \
+             record, and the layout check needs the deployed code's metadata as its baseline",
+            contract.address,
+            on_chain.unwrap_or_else(|| "no code".into()),
+            contract.code_hash
+        );
+        let built = hex(&code_hash(&bundles::load(name)?.wasm));
+        if built == contract.code_hash {
+            continue;
+        }
+        let kept = places.deployed_metadata(&plan.name, &contract.code_hash);
+        let text = std::fs::read_to_string(&kept).with_context(|| {
+            format!(
+                "the metadata of {name}'s deployed code was not kept at {}: its layout cannot \
+                 be checked",
+                kept.display()
+            )
+        })?;
+        let deployed: serde_json::Value =
+            serde_json::from_str(&text).with_context(|| format!("in {}", kept.display()))?;
+        let comparison = layout::compare(
+            &layout::Layout::of(&deployed)?,
+            &layout::Layout::of(&bundle_metadata(name)?)?,
+        );
+        checks.push(LayoutCheck {
+            name: name.to_string(),
+            address: contract.address.clone(),
+            deployed: contract.code_hash.clone(),
+            built,
+            comparison,
+        });
+    }
+    Ok(checks)
 }
 
 #[cfg(test)]

@@ -347,3 +347,84 @@ fn replace(bytes: &mut [u8], from: &[u8; 32], to: &[u8; 32]) {
         }
     }
 }
+
+#[test]
+fn the_layout_check_compares_only_changed_code_with_the_metadata_kept_at_deployment() {
+    let places = scratch("layouts");
+    let plan = places.plan("sandbox").unwrap();
+    let deployment = deploy::deploy(&plan, &places, false).unwrap();
+    // Every deployed code's metadata is kept beside the record.
+    for contract in &deployment.record.contracts {
+        let kept = places.deployed_metadata("sandbox", &contract.code_hash);
+        assert!(kept.exists(), "{}", kept.display());
+    }
+    assert!(
+        deploy::check_layouts(&plan, &places).unwrap().is_empty(),
+        "nothing changed"
+    );
+
+    // A record that no longer describes the chain (the token upgraded by a proposal
+    // since, say) is no baseline: the check refuses to compare with it.
+    let path = deployment.written.clone().unwrap();
+    let mut record = read(&path);
+    record.contracts[0].code_hash = "0x".to_string() + &"ab".repeat(32);
+    std::fs::write(&path, serde_json::to_string(&record).unwrap()).unwrap();
+    let error = deploy::check_layouts(&plan, &places)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("city-token at") && error.contains("not the code recorded"),
+        "{error}"
+    );
+}
+
+#[test]
+fn the_real_bundles_read_as_their_own_layouts_and_the_fixture_migrates_from_the_token() {
+    use deploy::layout::{compare, Layout, Severity, Verdict};
+    for contract in harness::bundles::CONTRACTS {
+        let layout = Layout::of(&deploy::bundle_metadata(contract).unwrap()).unwrap();
+        assert_eq!(layout.version, Some(1), "{contract}");
+        assert!(layout.upgradable, "{contract}");
+        assert_eq!(
+            compare(&layout, &layout).verdict,
+            Verdict::Same,
+            "{contract}"
+        );
+    }
+    let token = Layout::of(&deploy::bundle_metadata("city-token").unwrap()).unwrap();
+    let v2 = Layout::of(&deploy::bundle_metadata("city-token-v2").unwrap()).unwrap();
+    let comparison = compare(&token, &v2);
+    assert_eq!(comparison.verdict, Verdict::Migrated { from: 1, to: 2 });
+    let words: Vec<&str> = comparison
+        .differences
+        .iter()
+        .map(|d| {
+            assert_eq!(d.severity, Severity::Compatible, "{}", d.words);
+            d.words.as_str()
+        })
+        .collect();
+    assert_eq!(words.len(), 1, "{words:?}");
+    assert!(
+        words[0].starts_with("new cell CityToken.upgraded_at (Lazy, "),
+        "{words:?}"
+    );
+}
+
+#[test]
+fn a_retired_plan_is_refused_and_only_dry_run() {
+    let places = scratch("retired");
+    let plan = places.plan("shibuya").unwrap();
+    let Err(error) = deploy::deploy(&plan, &places, false) else {
+        panic!("a retired plan was deployed");
+    };
+    let error = error.to_string();
+    assert!(
+        error.contains("shibuya is retired") && error.contains("June 2026"),
+        "{error}"
+    );
+    assert!(!places.records.exists(), "nothing was written");
+    assert!(
+        deploy::deploy(&plan, &places, true).is_ok(),
+        "a dry run shows the plan"
+    );
+}
