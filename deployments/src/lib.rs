@@ -483,9 +483,10 @@ impl Deployment {
 }
 
 /// Deploys `plan`. A dry run carries it out on a throwaway embedded chain and writes
-/// nothing; a retired plan is only ever dry-run. Otherwise the contracts of the newest record that still hold the same code
-/// on the network are skipped; when something was deployed, a record is written to
-/// `places.records/<network>/` (and an embedded chain saved to `places.chains`).
+/// nothing; a retired plan is only ever dry-run. Otherwise the contracts of the newest
+/// record that still hold the same code on the network are skipped; when something was
+/// deployed, a record is written to `places.records/<network>/` (and an embedded chain
+/// saved to `places.chains`).
 ///
 /// # Errors
 /// If the plan is wrong, the network cannot be reached, or a step is refused.
