@@ -126,12 +126,10 @@ impl Network for Embedded {
     }
 
     fn code_hash_at(&mut self, address: &AccountId32) -> Result<Option<[u8; 32]>> {
-        Ok(self.session.sandbox().execute_with(|| {
-            drink::pallet_contracts::Pallet::<<Sandbox as drink::Sandbox>::Runtime>::code_hash(
-                address,
-            )
-            .map(|hash| hash.0)
-        }))
+        Ok(harness::upgrade::code_hash_at(
+            self.session.sandbox(),
+            address,
+        ))
     }
 
     fn instantiate(

@@ -58,11 +58,15 @@ impl City {
 
     /// The code hash of the contract at `address`, if a contract lives there.
     pub fn code_hash_at(&mut self, address: &AccountId32) -> Option<Hash> {
-        self.sandbox().execute_with(|| {
-            drink::pallet_contracts::Pallet::<<Sandbox as drink::Sandbox>::Runtime>::code_hash(
-                address,
-            )
-            .map(|hash| Hash::from(hash.0))
-        })
+        code_hash_at(self.sandbox(), address).map(Hash::from)
     }
+}
+
+/// The code hash of the contract at `address` in `sandbox` (a city's, or a deployment's
+/// embedded chain), if a contract lives there.
+pub fn code_hash_at(sandbox: &mut Sandbox, address: &AccountId32) -> Option<[u8; 32]> {
+    sandbox.execute_with(|| {
+        drink::pallet_contracts::Pallet::<<Sandbox as drink::Sandbox>::Runtime>::code_hash(address)
+            .map(|hash| hash.0)
+    })
 }

@@ -19,7 +19,10 @@ use harness::{
 };
 use ink::selector_bytes;
 
-use super::governance::{governed_city, pass};
+use super::{
+    governance::{governed_city, pass},
+    upgrades::seat_upgrades_refused,
+};
 
 // ---------------------------------------------------------------------------------------
 // Another contract's code
@@ -134,20 +137,8 @@ fn an_offered_admin_seat_installs_no_code() {
     city.rewards(ADMIN).offer_admin(MALLORY).expect_accepted();
     city.escrow(ADMIN).offer_admin(MALLORY).expect_accepted();
     assert_eq!(
-        city.token(MALLORY).upgrade(v2).expect_refused(),
-        UpgradeError::NotAdmin
-    );
-    assert_eq!(
-        city.registry(MALLORY).upgrade(v2).expect_refused(),
-        UpgradeError::NotAdmin
-    );
-    assert_eq!(
-        city.rewards(MALLORY).upgrade(v2).expect_refused(),
-        UpgradeError::NotAdmin
-    );
-    assert_eq!(
-        city.escrow(MALLORY).upgrade(v2).expect_refused(),
-        UpgradeError::NotAdmin
+        seat_upgrades_refused(&mut city, MALLORY, v2),
+        [UpgradeError::NotAdmin; 4]
     );
     assert_eq!(city.code_hash_at(&token), Some(v1));
 }
@@ -160,20 +151,8 @@ fn after_the_handover_only_a_proposal_upgrades() {
     let v2 = city.upload("city-token-v2").unwrap();
     for caller in [ADMIN, MALLORY, ALICE] {
         assert_eq!(
-            city.token(caller).upgrade(v2).expect_refused(),
-            UpgradeError::NotAdmin
-        );
-        assert_eq!(
-            city.registry(caller).upgrade(v2).expect_refused(),
-            UpgradeError::NotAdmin
-        );
-        assert_eq!(
-            city.rewards(caller).upgrade(v2).expect_refused(),
-            UpgradeError::NotAdmin
-        );
-        assert_eq!(
-            city.escrow(caller).upgrade(v2).expect_refused(),
-            UpgradeError::NotAdmin
+            seat_upgrades_refused(&mut city, caller, v2),
+            [UpgradeError::NotAdmin; 4]
         );
         assert_eq!(
             city.voting(caller).upgrade(v2).expect_refused(),

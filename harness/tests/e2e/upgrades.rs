@@ -101,6 +101,29 @@ fn token_code(city: &mut City) -> Hash {
     city.code_hash_at(&token).expect("the token lives")
 }
 
+/// What the four contracts with an admin seat (token, registry, rules, escrow) answer
+/// `caller`'s upgrade to `code`, each refusal checked to have reverted.
+pub fn seat_upgrades_refused(city: &mut City, caller: Actor, code: Hash) -> [UpgradeError; 4] {
+    [
+        city.token(caller).upgrade(code).expect_refused(),
+        city.registry(caller).upgrade(code).expect_refused(),
+        city.rewards(caller).upgrade(code).expect_refused(),
+        city.escrow(caller).upgrade(code).expect_refused(),
+    ]
+}
+
+/// What every contract answers `caller`'s `migrate`, each refusal checked to have
+/// reverted.
+fn migrations_refused(city: &mut City, caller: Actor) -> [UpgradeError; 5] {
+    [
+        city.token(caller).migrate().expect_refused(),
+        city.registry(caller).migrate().expect_refused(),
+        city.rewards(caller).migrate().expect_refused(),
+        city.voting(caller).migrate().expect_refused(),
+        city.escrow(caller).migrate().expect_refused(),
+    ]
+}
+
 #[test]
 fn every_contract_refuses_a_stranger_and_a_direct_migration() {
     let mut city = City::new().unwrap();
@@ -108,20 +131,8 @@ fn every_contract_refuses_a_stranger_and_a_direct_migration() {
     let v2 = city.upload("city-token-v2").unwrap();
     for caller in [MALLORY, ALICE] {
         assert_eq!(
-            city.token(caller).upgrade(v2).expect_refused(),
-            UpgradeError::NotAdmin
-        );
-        assert_eq!(
-            city.registry(caller).upgrade(v2).expect_refused(),
-            UpgradeError::NotAdmin
-        );
-        assert_eq!(
-            city.rewards(caller).upgrade(v2).expect_refused(),
-            UpgradeError::NotAdmin
-        );
-        assert_eq!(
-            city.escrow(caller).upgrade(v2).expect_refused(),
-            UpgradeError::NotAdmin
+            seat_upgrades_refused(&mut city, caller, v2),
+            [UpgradeError::NotAdmin; 4]
         );
     }
     // E-voting answers only its own executed proposals, not its guardian.
@@ -132,24 +143,8 @@ fn every_contract_refuses_a_stranger_and_a_direct_migration() {
     // Nobody starts a migration from outside, the admin included.
     for caller in [ADMIN, MALLORY] {
         assert_eq!(
-            city.token(caller).migrate().expect_refused(),
-            UpgradeError::NotUpgrading
-        );
-        assert_eq!(
-            city.registry(caller).migrate().expect_refused(),
-            UpgradeError::NotUpgrading
-        );
-        assert_eq!(
-            city.rewards(caller).migrate().expect_refused(),
-            UpgradeError::NotUpgrading
-        );
-        assert_eq!(
-            city.voting(caller).migrate().expect_refused(),
-            UpgradeError::NotUpgrading
-        );
-        assert_eq!(
-            city.escrow(caller).migrate().expect_refused(),
-            UpgradeError::NotUpgrading
+            migrations_refused(&mut city, caller),
+            [UpgradeError::NotUpgrading; 5]
         );
     }
     assert_eq!(token_code(&mut city), v1, "no refused call moved the code");
