@@ -6,7 +6,7 @@
 //! city.token(ADMIN).upgrade(v2);             // the token runs it, migrated
 //! ```
 
-use city_traits::UpgradeError;
+use city_traits::{Call, UpgradeError};
 use drink::{
     pallet_contracts::Determinism, sandbox_api::contracts_api::ContractAPI, AccountId32,
     Sandbox as _,
@@ -17,7 +17,8 @@ use scale::{Decode, Encode};
 use crate::{
     bundles,
     call::Outcome,
-    city::{City, Sandbox, ADMIN},
+    city::{City, Deployed, Sandbox, ADMIN},
+    voting::proposed_call,
 };
 
 /// The upgrade messages, by metadata label: in every suite contract's `MESSAGES`.
@@ -38,6 +39,11 @@ pub trait UpgradeCalls: Sized {
     fn migrate(self) -> Outcome<Result<(), UpgradeError>> {
         self.send_upgrade(selector_bytes!("Upgradable::migrate"), ())
     }
+}
+
+/// A proposal's call of `contract`'s `Upgradable::upgrade(code_hash)`.
+pub fn upgrade_call(contract: &Deployed, code_hash: Hash) -> Call {
+    proposed_call(contract, selector_bytes!("Upgradable::upgrade"), code_hash)
 }
 
 impl City {

@@ -14,6 +14,7 @@
 use city_traits::{CodeUpgraded, PollState, Revoting, Role, Secrecy, UpgradeError, VotingError};
 use harness::{
     city::{contract_account, ADMIN, ALICE, CAROL, GOVERNANCE, MALLORY},
+    upgrade::upgrade_call,
     voting::proposed_call,
     AdminCalls, City, UpgradeCalls,
 };
@@ -69,11 +70,7 @@ fn a_proposal_cannot_install_the_escrows_code_on_e_voting() {
     let escrow = city.escrow.address.clone();
     let v1 = city.code_hash_at(&own).expect("e-voting lives");
     let escrow_code = city.code_hash_at(&escrow).expect("the escrow lives");
-    let calls = [proposed_call(
-        &city.voting,
-        selector_bytes!("Upgradable::upgrade"),
-        escrow_code,
-    )];
+    let calls = [upgrade_call(&city.voting, escrow_code)];
     let proposal = pass(&mut city, &calls);
     city.advance_time(GOVERNANCE.timelock_ms);
 
@@ -195,7 +192,7 @@ fn an_upgrade_cannot_hide_behind_a_guardian_change() {
             selector_bytes!("set_guardian"),
             CAROL.account(),
         ),
-        proposed_call(&city.token, selector_bytes!("Upgradable::upgrade"), v2),
+        upgrade_call(&city.token, v2),
     ];
     assert_eq!(
         city.voting(ALICE)
@@ -212,11 +209,7 @@ fn the_guardian_cancels_a_passed_upgrade() {
     let token = city.token.address.clone();
     let v1 = city.code_hash_at(&token).expect("the token lives");
     let v2 = city.upload("city-token-v2").unwrap();
-    let calls = [proposed_call(
-        &city.token,
-        selector_bytes!("Upgradable::upgrade"),
-        v2,
-    )];
+    let calls = [upgrade_call(&city.token, v2)];
     let proposal = pass(&mut city, &calls);
     city.advance_time(GOVERNANCE.timelock_ms);
     assert_eq!(city.voting(ADMIN).cancel(proposal).value, Ok(()));
@@ -246,11 +239,7 @@ fn a_failed_upgrade_in_a_proposal_reverts_the_calls_before_it() {
             selector_bytes!("grant_role"),
             (Role::Pauser, voting),
         ),
-        proposed_call(
-            &city.token,
-            selector_bytes!("Upgradable::upgrade"),
-            trapping,
-        ),
+        upgrade_call(&city.token, trapping),
     ];
     let proposal = pass(&mut city, &calls);
     city.advance_time(GOVERNANCE.timelock_ms);
@@ -274,10 +263,7 @@ fn an_upgrade_and_a_downgrade_in_one_proposal_change_nothing() {
     let token = city.token.address.clone();
     let v1 = city.code_hash_at(&token).expect("the token lives");
     let v2 = city.upload("city-token-v2").unwrap();
-    let calls = [
-        proposed_call(&city.token, selector_bytes!("Upgradable::upgrade"), v2),
-        proposed_call(&city.token, selector_bytes!("Upgradable::upgrade"), v1),
-    ];
+    let calls = [upgrade_call(&city.token, v2), upgrade_call(&city.token, v1)];
     let proposal = pass(&mut city, &calls);
     city.advance_time(GOVERNANCE.timelock_ms);
     assert_eq!(
@@ -359,11 +345,7 @@ fn e_voting_upgrading_itself_keeps_every_poll() {
     let mut city = governed_city();
     let own = city.voting.address.clone();
     let next = city.upload("e-voting-broken-electorate").unwrap();
-    let calls = [proposed_call(
-        &city.voting,
-        selector_bytes!("Upgradable::upgrade"),
-        next,
-    )];
+    let calls = [upgrade_call(&city.voting, next)];
     let proposal = pass(&mut city, &calls);
     city.advance_time(GOVERNANCE.timelock_ms);
     let before: Vec<String> = voting_state(&mut city)

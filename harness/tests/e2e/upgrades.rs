@@ -6,7 +6,7 @@ use city_traits::{CodeUpgraded, PollState, Role, UpgradeError};
 use harness::{
     call::input,
     city::{Actor, ADMIN, ALICE, BOB, CAROL, DAVE, GOVERNANCE, MALLORY},
-    voting::proposed_call,
+    upgrade::upgrade_call,
     AdminCalls, City, UpgradeCalls,
 };
 use ink::{primitives::Hash, selector_bytes};
@@ -193,11 +193,7 @@ fn governance_upgrades_the_token_through_a_proposal_and_the_timelock() {
         city.token(ADMIN).upgrade(v2).expect_refused(),
         UpgradeError::NotAdmin
     );
-    let calls = [proposed_call(
-        &city.token,
-        selector_bytes!("Upgradable::upgrade"),
-        v2,
-    )];
+    let calls = [upgrade_call(&city.token, v2)];
     let proposal = pass(&mut city, &calls);
     let past = past_blocks(&mut city);
     let before = token_state(&mut city, &past);
@@ -291,11 +287,7 @@ fn e_voting_replaces_its_own_code_only_through_its_own_proposal() {
     // A stand-in for e-voting's next version: the same code cannot be installed again, so
     // the proposal installs the broken-electorate build (same storage, same version).
     let next = city.upload("e-voting-broken-electorate").unwrap();
-    let calls = [proposed_call(
-        &city.voting,
-        selector_bytes!("Upgradable::upgrade"),
-        next,
-    )];
+    let calls = [upgrade_call(&city.voting, next)];
     let proposal = pass(&mut city, &calls);
     city.advance_time(GOVERNANCE.timelock_ms);
     assert_eq!(city.code_hash_at(&own), Some(v1), "not before execution");
