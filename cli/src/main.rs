@@ -24,7 +24,7 @@ use sim::cities as scenarios;
     version,
     about = "Build, simulate, fuzz, bench and deploy the ink-city contracts",
     long_about = "Build, simulate, fuzz, bench and deploy the ink-city contracts.\n\n\
-                  Every command but deploy, verify, step and layout runs on the real Wasm \
+                  Every command but deploy, verify, step and upgrade runs on the real Wasm \
                   bundles in drink's embedded pallet-contracts sandbox."
 )]
 struct Cli {
@@ -51,10 +51,11 @@ enum Command {
     Deploy(Deploy),
     /// Compare the code on chain with the bundles built here.
     Verify(Network),
-    /// Check the storage layout of each contract whose built bundle differs from the newest
-    /// record against the deployed code's (its metadata kept beside the records): whether
-    /// the new code may replace it, and why not.
-    Layout(Network),
+    /// Upgrade each contract whose built bundle differs from the code on chain: check its
+    /// storage layout against the deployed code's (its metadata kept beside the records),
+    /// upload the new code, then upgrade it (the signer holds the admin seat) or propose
+    /// the upgrade to governance; write a record.
+    Upgrade(Upgrade),
     /// One civic step on the deployed suite: register the citizen, a bin attests and the
     /// rules mint, the citizen votes.
     Step(Step),
@@ -173,6 +174,25 @@ struct Deploy {
 }
 
 #[derive(Args)]
+struct Upgrade {
+    #[command(flatten)]
+    network: Network,
+    /// Build BUNDLE for CONTRACT instead of its own bundle (`city-token=city-token-v2`,
+    /// the upgrade fixture).
+    #[arg(long = "use", value_name = "CONTRACT=BUNDLE", value_parser = contract_and_bundle)]
+    targets: Vec<(String, String)>,
+    /// Print the layout comparisons and stop: nothing is uploaded or written.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+fn contract_and_bundle(text: &str) -> Result<(String, String), String> {
+    text.split_once('=')
+        .map(|(contract, bundle)| (contract.to_string(), bundle.to_string()))
+        .ok_or_else(|| "expected CONTRACT=BUNDLE".to_string())
+}
+
+#[derive(Args)]
 struct Step {
     #[command(flatten)]
     network: Network,
@@ -240,7 +260,7 @@ fn run(command: Command) -> Result<()> {
             Ok(())
         }
         Command::Verify(Network { network }) => verify(&network),
-        Command::Layout(Network { network }) => layouts(&network),
+        Command::Upgrade(args) => upgrade(&args),
     }
 }
 
@@ -391,23 +411,41 @@ fn verify(network: &str) -> Result<()> {
     Ok(())
 }
 
-fn layouts(network: &str) -> Result<()> {
+fn upgrade(args: &Upgrade) -> Result<()> {
+    let network = &args.network.network;
     let places = Places::here()?;
-    let checks = deploy::check_layouts(&places.plan(network)?, &places)?;
-    if checks.is_empty() {
-        println!("{network}: every contract's built code is the code recorded");
-        return Ok(());
+    let targets = args.targets.iter().cloned().collect();
+    let done = deploy::upgrade(&places.plan(network)?, &places, &targets, args.dry_run)?;
+    for (name, bundle) in &done.upgraded_since {
+        println!("{name}: already runs the code of {bundle} (upgraded since the newest record)");
     }
-    for check in &checks {
+    if done.checks.is_empty() && done.upgraded_since.is_empty() {
+        println!("{network}: every contract runs its built code");
+    }
+    for check in &done.checks {
         println!(
-            "{} at {}: deployed code {}, built {}",
-            check.name, check.address, check.deployed, check.built
+            "{} at {}: deployed code {}, built {} ({})",
+            check.name, check.address, check.deployed, check.built, check.bundle
         );
         print!("{}", check.comparison.text());
     }
     ensure!(
-        checks.iter().all(|check| check.comparison.verdict.allows()),
-        "the new code may not replace the code on {network}"
+        done.allowed(),
+        "the new code may not replace the code on {network}: nothing was uploaded"
     );
+    for line in &done.log {
+        println!("  {line}");
+    }
+    if let Some(poll) = done.proposal {
+        println!(
+            "proposal {poll} on e-voting upgrades the contracts whose seats are governance's; \
+             once it is executed, `city upgrade --network {network}` records them"
+        );
+    }
+    if let Some(path) = &done.written {
+        println!("record: {}", path.display());
+    } else if args.dry_run && !done.checks.is_empty() {
+        println!("dry run: nothing uploaded, nothing written");
+    }
     Ok(())
 }

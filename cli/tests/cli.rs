@@ -34,7 +34,7 @@ fn help_lists_every_command_and_every_flag() {
     let help = city(&["--help"]);
     assert_eq!(help.status.code(), Some(0), "{}", text(&help));
     for command in [
-        "build", "simulate", "demo", "bench", "fuzz", "deploy", "verify", "step", "layout",
+        "build", "simulate", "demo", "bench", "fuzz", "deploy", "verify", "step", "upgrade",
     ] {
         assert!(
             text(&help).contains(command),
@@ -54,7 +54,7 @@ fn help_lists_every_command_and_every_flag() {
         ),
         ("deploy", &["--network", "--suri", "--dry-run"]),
         ("verify", &["--network"]),
-        ("layout", &["--network"]),
+        ("upgrade", &["--network", "--use", "--dry-run"]),
         ("step", &["--network", "--citizen", "--suri"]),
     ];
     for (command, flags) in flags {

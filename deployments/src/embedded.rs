@@ -132,6 +132,26 @@ impl Network for Embedded {
         ))
     }
 
+    fn upload(&mut self, signer: &str, bundle: &str) -> Result<([u8; 32], Answer)> {
+        let wasm = bundles::load(bundles::bundle_named(bundle)?)?.wasm;
+        let origin = self.endowed(signer)?;
+        let uploaded = self
+            .session
+            .sandbox()
+            .upload_contract(wasm, origin, None, Determinism::Enforced)
+            .map_err(|error| anyhow!("uploading {bundle}: {error:?}"))?;
+        self.seal();
+        let answer = Answer {
+            data: Vec::new(),
+            text: format!("code {}", super::hex(&uploaded.code_hash.0)),
+            refused: false,
+            ref_time: 0,
+            proof_size: 0,
+            deposit: i128::try_from(uploaded.deposit).unwrap_or(i128::MAX),
+        };
+        Ok((uploaded.code_hash.0, answer))
+    }
+
     fn instantiate(
         &mut self,
         signer: &str,

@@ -562,11 +562,11 @@ fn verdict(old: &Layout, new: &Layout, differences: &[Difference]) -> Verdict {
             .cells
             .iter()
             .find(|c| c.kind == "root")
-            .map(|c| c.path.clone())
+            .map_or_else(|| "(none)".to_string(), |c| c.path.clone())
     };
     if storage(old) != storage(new) {
         return Verdict::Refused(format!(
-            "the new code is another contract's: its storage is {:?}, the deployed code's {:?}",
+            "the new code is another contract's: its storage is {}, the deployed code's {}",
             storage(new),
             storage(old)
         ));

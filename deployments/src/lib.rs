@@ -19,6 +19,7 @@ pub mod layout;
 #[cfg(feature = "node")]
 mod node;
 mod step;
+mod upgrade;
 
 use std::{
     collections::BTreeMap,
@@ -32,7 +33,11 @@ use scale::{Decode, Encode};
 
 #[cfg(feature = "node")]
 pub use self::node::Node;
-pub use self::{embedded::Embedded, step::civic_step};
+pub use self::{
+    embedded::Embedded,
+    step::civic_step,
+    upgrade::{upgrade, LayoutCheck, Upgrade},
+};
 use harness::bundles;
 
 /// A network's deployment plan.
@@ -112,6 +117,13 @@ pub struct RecordedContract {
     pub version: String,
     /// Whether this run instantiated it (false: an earlier run did, with the same code).
     pub deployed_now: bool,
+    /// The bundle whose code this is, when it is not the contract's own (an upgrade
+    /// fixture, say): `verify` builds that bundle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bundle: Option<String>,
+    /// The code this one replaced since the previous record (`city upgrade`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upgraded_from: Option<String>,
 }
 
 impl RecordedContract {
@@ -121,6 +133,17 @@ impl RecordedContract {
     /// If the record's address is not 32 bytes of hex.
     pub fn account(&self) -> Result<AccountId32> {
         parse_address(&self.address)
+    }
+
+    /// The bundle whose code the record names: the contract's own unless it says another.
+    ///
+    /// # Errors
+    /// If the harness builds no such bundle.
+    pub fn bundle(&self) -> Result<&'static str> {
+        match &self.bundle {
+            Some(bundle) => bundles::bundle_named(bundle),
+            None => suite_contract(&self.name),
+        }
     }
 }
 
@@ -199,7 +222,12 @@ impl Places {
             .filter_map(|entry| entry.ok().map(|e| e.path()))
             .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
             .collect();
-        names.sort();
+        // `<stamp>.json`, then `<stamp>-1.json`, ... within one second.
+        names.sort_by_key(|path| {
+            let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+            let (stamp, n) = stem.split_once('-').unwrap_or((&stem, "0"));
+            (stamp.to_string(), n.parse::<u32>().unwrap_or_default())
+        });
         names
             .last()
             .map(|path| {
@@ -275,6 +303,13 @@ pub trait Network {
     /// # Errors
     /// If the chain cannot be read.
     fn code_hash_at(&mut self, address: &AccountId32) -> Result<Option<[u8; 32]>>;
+
+    /// Uploads the code of `bundle` (a contract of the suite, or any bundle the harness
+    /// builds) unless the chain has it already, and returns its code hash.
+    ///
+    /// # Errors
+    /// If the chain refuses the code or the transaction fails.
+    fn upload(&mut self, signer: &str, bundle: &str) -> Result<([u8; 32], Answer)>;
 
     /// Instantiates `contract` (uploading its code if the chain lacks it).
     ///
@@ -577,6 +612,8 @@ fn carry_out(
             wasm_bytes: bundle.wasm.len(),
             version: bundle_version(name)?,
             deployed_now,
+            bundle: None,
+            upgraded_from: None,
         });
         addresses.insert(name.to_string(), address);
     }
@@ -708,7 +745,7 @@ fn write_record(places: &Places, record: &Record) -> Result<PathBuf> {
     for contract in &record.contracts {
         let kept = places.deployed_metadata(&record.network, &contract.code_hash);
         if !kept.exists() {
-            let metadata = bundle_metadata(suite_contract(&contract.name)?)?;
+            let metadata = bundle_metadata(contract.bundle()?)?;
             std::fs::create_dir_all(kept.parent().unwrap_or(&dir))?;
             std::fs::write(&kept, serde_json::to_string_pretty(&metadata)? + "\n")?;
         }
@@ -778,7 +815,7 @@ fn connect(plan: &Plan) -> Result<Box<dyn Network>> {
     #[cfg(not(feature = "node"))]
     bail!(
         "{}: this city binary was built without the node client (cargo feature `node`); \
-         `scripts/city deploy`, `verify`, `step` and `layout` build it in",
+         `scripts/city deploy`, `verify`, `step` and `upgrade` build it in",
         plan.name
     )
 }
@@ -801,15 +838,30 @@ pub fn step(plan: &Plan, places: &Places, citizen: &str) -> Result<Vec<String>> 
     let record = places
         .latest_record(&plan.name)?
         .ok_or_else(|| anyhow!("no record of {}: deploy first", plan.name))?;
+    on_network(plan, places, |network| {
+        Ok((civic_step(network, &record, &plan.signer, citizen)?, true))
+    })
+}
+
+/// Runs `work` on the network of `plan` as the last deployment left it ([`open`]). An
+/// embedded chain keeps what `work` did if it succeeds and says so (`(answer, true)`);
+/// otherwise it is left as it was.
+fn on_network<T>(
+    plan: &Plan,
+    places: &Places,
+    work: impl FnOnce(&mut dyn Network) -> Result<(T, bool)>,
+) -> Result<T> {
     if plan.kind != "embedded" {
-        return civic_step(&mut *open(plan, places)?, &record, &plan.signer, citizen);
+        return Ok(work(&mut *open(plan, places)?)?.0);
     }
     let mut chain = saved_chain(plan, places)?;
-    let log = civic_step(&mut chain, &record, &plan.signer, citizen)?;
-    let chain_file = places.chain(&plan.name);
-    std::fs::write(&chain_file, chain.state())
-        .with_context(|| format!("saving {}", chain_file.display()))?;
-    Ok(log)
+    let (done, keep) = work(&mut chain)?;
+    if keep {
+        let chain_file = places.chain(&plan.name);
+        std::fs::write(&chain_file, chain.state())
+            .with_context(|| format!("saving {}", chain_file.display()))?;
+    }
+    Ok(done)
 }
 
 /// Compares the code on chain at each address of the newest record with the bundle built
@@ -826,7 +878,7 @@ pub fn verify(plan: &Plan, places: &Places) -> Result<Vec<Verified>> {
         .contracts
         .iter()
         .map(|contract| {
-            let bundle = bundles::load(suite_contract(&contract.name)?)?;
+            let bundle = bundles::load(contract.bundle()?)?;
             let address = parse_address(&contract.address)?;
             Ok(Verified {
                 name: contract.name.clone(),
@@ -836,74 +888,6 @@ pub fn verify(plan: &Plan, places: &Places) -> Result<Vec<Verified>> {
             })
         })
         .collect()
-}
-
-/// The layout check of one contract of the newest record whose built bundle differs from
-/// the code recorded.
-#[derive(Debug, Clone)]
-pub struct LayoutCheck {
-    pub name: String,
-    pub address: String,
-    pub deployed: String,
-    pub built: String,
-    pub comparison: layout::Comparison,
-}
-
-/// Compares, for every contract of the newest record of `plan` whose built bundle differs
-/// from the code recorded, the storage layout of the deployed code (its metadata, kept
-/// beside the records) with the new bundle's ([`layout::compare`]). Contracts whose code
-/// is unchanged are left out. The network must still run the recorded code: the record is
-/// the baseline, and an upgrade made since (by a proposal, say) must be recorded first.
-///
-/// # Errors
-/// If there is no record, the network cannot be reached, a contract runs other code than
-/// recorded, or the deployed code's metadata was not kept.
-pub fn check_layouts(plan: &Plan, places: &Places) -> Result<Vec<LayoutCheck>> {
-    let record = places
-        .latest_record(&plan.name)?
-        .ok_or_else(|| anyhow!("no record of {}: deploy first", plan.name))?;
-    let mut network = open(plan, places)?;
-    let mut checks = Vec::new();
-    for contract in &record.contracts {
-        let name = suite_contract(&contract.name)?;
-        let on_chain = network
-            .code_hash_at(&parse_address(&contract.address)?)?
-            .map(|hash| hex(&hash));
-        ensure!(
-            on_chain.as_deref() == Some(contract.code_hash.as_str()),
-            "{name} at {} runs {}, not the code recorded ({}): the chain moved on since the \
-             record, and the layout check needs the deployed code's metadata as its baseline",
-            contract.address,
-            on_chain.unwrap_or_else(|| "no code".into()),
-            contract.code_hash
-        );
-        let built = hex(&code_hash(&bundles::load(name)?.wasm));
-        if built == contract.code_hash {
-            continue;
-        }
-        let kept = places.deployed_metadata(&plan.name, &contract.code_hash);
-        let text = std::fs::read_to_string(&kept).with_context(|| {
-            format!(
-                "the metadata of {name}'s deployed code was not kept at {}: its layout cannot \
-                 be checked",
-                kept.display()
-            )
-        })?;
-        let deployed: serde_json::Value =
-            serde_json::from_str(&text).with_context(|| format!("in {}", kept.display()))?;
-        let comparison = layout::compare(
-            &layout::Layout::of(&deployed)?,
-            &layout::Layout::of(&bundle_metadata(name)?)?,
-        );
-        checks.push(LayoutCheck {
-            name: name.to_string(),
-            address: contract.address.clone(),
-            deployed: contract.code_hash.clone(),
-            built,
-            comparison,
-        });
-    }
-    Ok(checks)
 }
 
 #[cfg(test)]

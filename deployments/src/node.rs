@@ -7,7 +7,7 @@ use std::{collections::BTreeMap, str::FromStr};
 use anyhow::{anyhow, bail, ensure, Context, Result};
 use contract_extrinsics::{
     pallet_contracts_primitives::StorageDeposit, CallCommandBuilder, ErrorVariant,
-    ExtrinsicOptsBuilder, InstantiateCommandBuilder,
+    ExtrinsicOptsBuilder, InstantiateCommandBuilder, UploadCommandBuilder,
 };
 use drink::AccountId32;
 use subxt::{
@@ -79,15 +79,15 @@ impl Node {
         Ok(key)
     }
 
+    /// Options for a transaction of `signer` with `bundle`'s code and metadata.
     fn options(
         &mut self,
         signer: &str,
-        contract: &str,
+        bundle: &'static str,
     ) -> Result<contract_extrinsics::extrinsic_opts::ExtrinsicOpts<Chain, Env, Keypair>> {
-        let contract = suite_contract(contract)?;
-        bundles::load(contract)?; // built if need be
+        bundles::load(bundle)?; // built if need be
         Ok(ExtrinsicOptsBuilder::new(self.key(signer)?)
-            .file(Some(bundles::bundle_path(contract)?))
+            .file(Some(bundles::bundle_path(bundle)?))
             .url(self.endpoint.clone())
             .done())
     }
@@ -106,7 +106,7 @@ impl Node {
         drink::Weight,
         contract_extrinsics::CallExec<Chain, Env, Keypair>,
     )> {
-        let options = self.options(signer, contract)?;
+        let options = self.options(signer, suite_contract(contract)?)?;
         let account = subxt::utils::AccountId32(*AsRef::<[u8; 32]>::as_ref(address));
         let exec = self.runtime.block_on(
             CallCommandBuilder::new(account, message, options)
@@ -184,6 +184,37 @@ impl Network for Node {
         })
     }
 
+    fn upload(&mut self, signer: &str, bundle: &str) -> Result<([u8; 32], Answer)> {
+        let options = self.options(signer, bundles::bundle_named(bundle)?)?;
+        let exec = self
+            .runtime
+            .block_on(UploadCommandBuilder::new(options).done())?;
+        let hash = exec.code().code_hash();
+        // The dry run refuses before paying (a code the chain rejects, a deposit too low).
+        let dry_run = self.runtime.block_on(exec.upload_code_rpc())?;
+        let deposit = dry_run
+            .map_err(|error| {
+                dispatch_error(
+                    &format!("uploading {bundle}"),
+                    &error,
+                    &exec.client().metadata(),
+                )
+            })?
+            .deposit;
+        self.runtime
+            .block_on(exec.upload_code())
+            .map_err(|error| anyhow!("uploading {bundle}: {error}"))?;
+        let answer = Answer {
+            data: Vec::new(),
+            text: format!("code {}", super::hex(&hash)),
+            refused: false,
+            ref_time: 0,
+            proof_size: 0,
+            deposit: i128::try_from(deposit).unwrap_or(i128::MAX),
+        };
+        Ok((hash, answer))
+    }
+
     fn instantiate(
         &mut self,
         signer: &str,
@@ -192,7 +223,7 @@ impl Network for Node {
         args: &[String],
         salt: Vec<u8>,
     ) -> Result<(AccountId32, Answer)> {
-        let options = self.options(signer, contract)?;
+        let options = self.options(signer, suite_contract(contract)?)?;
         let exec = self.runtime.block_on(
             InstantiateCommandBuilder::new(options)
                 .constructor(constructor)

@@ -1,7 +1,7 @@
 //! `city deploy` and `city verify` on the embedded network, with records and chain state
 //! in a scratch directory.
 
-use std::path::PathBuf;
+use std::{collections::BTreeMap, path::PathBuf};
 
 use deployments::{self as deploy, Places, Record};
 use drink::AccountId32;
@@ -358,24 +358,194 @@ fn the_layout_check_compares_only_changed_code_with_the_metadata_kept_at_deploym
         let kept = places.deployed_metadata("sandbox", &contract.code_hash);
         assert!(kept.exists(), "{}", kept.display());
     }
-    assert!(
-        deploy::check_layouts(&plan, &places).unwrap().is_empty(),
-        "nothing changed"
-    );
+    let nothing = deploy::upgrade(&plan, &places, &BTreeMap::new(), true).unwrap();
+    assert!(nothing.checks.is_empty() && nothing.upgraded_since.is_empty());
 
-    // A record that no longer describes the chain (the token upgraded by a proposal
-    // since, say) is no baseline: the check refuses to compare with it.
+    // A record that no longer describes the chain (the token upgraded to code not built
+    // here, say) is no baseline: the check refuses to compare with it.
     let path = deployment.written.clone().unwrap();
     let mut record = read(&path);
     record.contracts[0].code_hash = "0x".to_string() + &"ab".repeat(32);
     std::fs::write(&path, serde_json::to_string(&record).unwrap()).unwrap();
-    let error = deploy::check_layouts(&plan, &places)
+    let error = deploy::upgrade(&plan, &places, &fixture("city-token-v2"), true)
         .unwrap_err()
         .to_string();
     assert!(
-        error.contains("city-token at") && error.contains("not the code recorded"),
+        error.contains("city-token at") && error.contains("neither the code recorded"),
         "{error}"
     );
+    std::fs::remove_dir_all(places.records.parent().unwrap()).ok();
+}
+
+/// The token built as `bundle` (an upgrade fixture or another contract).
+fn fixture(bundle: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([("city-token".to_string(), bundle.to_string())])
+}
+
+#[test]
+fn city_upgrade_by_the_admin_uploads_migrates_and_records_and_verify_agrees() {
+    let places = scratch("upgrade-admin");
+    let mut plan = places.plan("sandbox").unwrap();
+    plan.handover = None; // the signer keeps every admin seat
+    let deployed = deploy::deploy(&plan, &places, false).unwrap().record;
+    let chain = places.chains.join("sandbox.scale");
+    let before = std::fs::read(&chain).unwrap();
+
+    // A dry run compares the layouts and changes nothing.
+    let dry = deploy::upgrade(&plan, &places, &fixture("city-token-v2"), true).unwrap();
+    assert_eq!(dry.checks.len(), 1);
+    assert_eq!(
+        dry.checks[0].comparison.verdict,
+        deploy::layout::Verdict::Migrated { from: 1, to: 2 }
+    );
+    assert!(dry.log.is_empty() && dry.written.is_none() && dry.proposal.is_none());
+    assert!(
+        std::fs::read(&chain).unwrap() == before,
+        "a dry run changed the chain"
+    );
+
+    // Code that is refused is never uploaded: another contract's, and a trapping
+    // migration (reverted whole: the chain file is left as it was, no record).
+    let refused = deploy::upgrade(&plan, &places, &fixture("citizen-registry"), false).unwrap();
+    assert!(!refused.allowed() && refused.log.is_empty() && refused.written.is_none());
+    let error =
+        deploy::upgrade(&plan, &places, &fixture("city-token-v2-trapping"), false).unwrap_err();
+    assert!(
+        format!("{error:#}").contains("MigrationFailed"),
+        "{error:#}"
+    );
+    assert!(
+        std::fs::read(&chain).unwrap() == before,
+        "a refused upgrade changed the chain"
+    );
+    assert_eq!(places.latest_record("sandbox").unwrap().unwrap(), deployed);
+
+    // The upgrade itself: uploaded, upgraded by the admin, recorded.
+    let done = deploy::upgrade(&plan, &places, &fixture("city-token-v2"), false).unwrap();
+    assert_eq!(done.proposal, None);
+    assert_eq!(done.log.len(), 2, "{:?}", done.log);
+    assert!(
+        done.log[1].starts_with("city-token.Upgradable::upgrade("),
+        "{:?}",
+        done.log
+    );
+    let record = read(done.written.as_ref().expect("a record"));
+    let token = &record.contracts[0];
+    assert_eq!(token.bundle.as_deref(), Some("city-token-v2"));
+    assert_eq!(
+        token.upgraded_from.as_ref(),
+        Some(&deployed.contracts[0].code_hash)
+    );
+    assert_eq!(token.address, deployed.contracts[0].address);
+    assert!(places
+        .deployed_metadata("sandbox", &token.code_hash)
+        .exists());
+    for (now, then) in record.contracts.iter().zip(&deployed.contracts).skip(1) {
+        assert_eq!(now.code_hash, then.code_hash);
+        assert_eq!(now.upgraded_from, None);
+    }
+    let verified = deploy::verify(&plan, &places).unwrap();
+    assert!(
+        verified.iter().all(deploy::Verified::agrees),
+        "{verified:?}"
+    );
+
+    // Nothing left to do; and going back to the token's own code is a downgrade.
+    let again = deploy::upgrade(&plan, &places, &fixture("city-token-v2"), false).unwrap();
+    assert!(again.checks.is_empty() && again.written.is_none());
+    let back = deploy::upgrade(&plan, &places, &BTreeMap::new(), false).unwrap();
+    assert!(
+        !back.allowed() && back.written.is_none(),
+        "{:?}",
+        back.checks
+    );
+    std::fs::remove_dir_all(places.records.parent().unwrap()).ok();
+}
+
+#[test]
+fn city_upgrade_proposes_to_governance_where_the_signer_holds_no_seat() {
+    use deploy::Network as _;
+    let places = scratch("upgrade-governed");
+    let plan = places.plan("sandbox").unwrap();
+    let deployed = deploy::deploy(&plan, &places, false).unwrap().record;
+    let token = deployed.contracts[0].account().unwrap();
+    let voting = deployed.contracts[3].account().unwrap();
+    // The token's seat goes to another account (on a real chain: e-voting, once a
+    // proposal accepted it).
+    let file = places.chains.join("sandbox.scale");
+    let mut chain = deploy::Embedded::new(Some(&std::fs::read(&file).unwrap())).unwrap();
+    let council = hex(chain.account("council").unwrap().as_ref());
+    chain
+        .call(
+            &plan.signer,
+            "city-token",
+            &token,
+            "Admin::offer_admin",
+            &[council],
+        )
+        .unwrap();
+    chain
+        .call("council", "city-token", &token, "Admin::accept_admin", &[])
+        .unwrap();
+    std::fs::write(&file, chain.state()).unwrap();
+
+    let done = deploy::upgrade(&plan, &places, &fixture("city-token-v2"), false).unwrap();
+    let poll = done.proposal.expect("a proposal");
+    assert!(
+        done.log[1].starts_with("e-voting.propose("),
+        "{:?}",
+        done.log
+    );
+    // The chain runs the old code until the proposal is executed: no record, and the
+    // proposal holds exactly the upgrade call.
+    assert!(done.written.is_none());
+    assert_eq!(places.latest_record("sandbox").unwrap().unwrap(), deployed);
+    let mut chain = deploy::Embedded::new(Some(&std::fs::read(&file).unwrap())).unwrap();
+    let calls = chain
+        .query(
+            &plan.signer,
+            "e-voting",
+            &voting,
+            "proposal_calls",
+            &[poll.to_string()],
+        )
+        .unwrap();
+    // Each call is (callee, selector, input, value), as e-voting's `Call` encodes.
+    let calls: Vec<(AccountId32, [u8; 4], Vec<u8>, u128)> = calls.value().unwrap();
+    let v2 = deploy::code_hash(&harness::bundles::load("city-token-v2").unwrap().wasm);
+    let upgrade = ink::selector_bytes!("Upgradable::upgrade");
+    assert_eq!(calls, [(token.clone(), upgrade, v2.to_vec(), 0)]);
+
+    // The seat's holder carries the upgrade out (as the executed proposal would): the
+    // next `city upgrade` finds the token running the built code and records it.
+    chain
+        .call(
+            "council",
+            "city-token",
+            &token,
+            "Upgradable::upgrade",
+            &[hex(&v2)],
+        )
+        .unwrap();
+    std::fs::write(&file, chain.state()).unwrap();
+    let since = deploy::upgrade(&plan, &places, &fixture("city-token-v2"), false).unwrap();
+    assert_eq!(
+        since.upgraded_since,
+        [("city-token".into(), "city-token-v2")]
+    );
+    assert!(since.checks.is_empty() && since.proposal.is_none());
+    let record = read(since.written.as_ref().expect("a record"));
+    assert_eq!(record.contracts[0].code_hash, hex(&v2));
+    assert!(deploy::verify(&plan, &places)
+        .unwrap()
+        .iter()
+        .all(deploy::Verified::agrees));
+    std::fs::remove_dir_all(places.records.parent().unwrap()).ok();
+}
+
+fn hex(bytes: &[u8]) -> String {
+    let digits: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+    format!("0x{digits}")
 }
 
 #[test]
