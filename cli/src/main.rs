@@ -24,7 +24,7 @@ use sim::cities as scenarios;
     version,
     about = "Build, simulate, fuzz, bench and deploy the ink-city contracts",
     long_about = "Build, simulate, fuzz, bench and deploy the ink-city contracts.\n\n\
-                  Every command but deploy, verify, step and upgrade runs on the real Wasm \
+                  Every command but deploy, verify, step, upgrade, export and import runs on the real Wasm \
                   bundles in drink's embedded pallet-contracts sandbox."
 )]
 struct Cli {
@@ -56,6 +56,12 @@ enum Command {
     /// upload the new code, then upgrade it (the signer holds the admin seat) or propose
     /// the upgrade to governance; write a record.
     Upgrade(Upgrade),
+    /// Read the complete state of every contract of the newest record, from raw storage
+    /// decoded with each bundle's storage layout, into a JSON file.
+    Export(Export),
+    /// Deploy a fresh suite on a network and restore an export into it; the state read
+    /// back must be the same, with the contracts' addresses mapped.
+    Import(Import),
     /// One civic step on the deployed suite: register the citizen, a bin attests and the
     /// rules mint, the citizen votes.
     Step(Step),
@@ -186,6 +192,24 @@ struct Upgrade {
     dry_run: bool,
 }
 
+#[derive(Args)]
+struct Export {
+    #[command(flatten)]
+    network: Network,
+    /// Where to write the state.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+}
+
+#[derive(Args)]
+struct Import {
+    #[command(flatten)]
+    network: Network,
+    /// The state `city export` wrote.
+    #[arg(long, value_name = "FILE")]
+    from: PathBuf,
+}
+
 fn contract_and_bundle(text: &str) -> Result<(String, String), String> {
     text.split_once('=')
         .map(|(contract, bundle)| (contract.to_string(), bundle.to_string()))
@@ -261,6 +285,8 @@ fn run(command: Command) -> Result<()> {
         }
         Command::Verify(Network { network }) => verify(&network),
         Command::Upgrade(args) => upgrade(&args),
+        Command::Export(args) => export(&args),
+        Command::Import(args) => import(&args),
     }
 }
 
@@ -408,6 +434,64 @@ fn verify(network: &str) -> Result<()> {
         "the code on {network} differs from the bundles built here"
     );
     println!("{network}: all {} contracts agree", checks.len());
+    Ok(())
+}
+
+/// Export and import read raw storage with cargo-contract's decoder, part of the node
+/// client (`scripts/city export` and `import` build it in).
+#[cfg(not(feature = "node"))]
+fn export(_: &Export) -> Result<()> {
+    bail!("this city binary was built without the node client (cargo feature `node`)")
+}
+
+#[cfg(not(feature = "node"))]
+fn import(_: &Import) -> Result<()> {
+    bail!("this city binary was built without the node client (cargo feature `node`)")
+}
+
+#[cfg(feature = "node")]
+fn export(args: &Export) -> Result<()> {
+    let places = Places::here()?;
+    let state = deploy::export::export(&places.plan(&args.network.network)?, &places)?;
+    std::fs::write(&args.out, serde_json::to_string_pretty(&state)? + "\n")?;
+    let cells: usize = state.contracts.iter().map(|c| c.cells.len()).sum();
+    println!(
+        "{}: {} contracts, {cells} cells at block {} written to {}",
+        state.network,
+        state.contracts.len(),
+        state.block,
+        args.out.display()
+    );
+    Ok(())
+}
+
+#[cfg(feature = "node")]
+fn import(args: &Import) -> Result<()> {
+    let places = Places::here()?;
+    let text = std::fs::read_to_string(&args.from)?;
+    let state: deploy::export::State = serde_json::from_str(&text)?;
+    let plan = places.plan(&args.network.network)?;
+    let imported = deploy::export::import(&plan, &places, &state)?;
+    for line in &imported.log {
+        println!("  {line}");
+    }
+    for contract in &imported.record.contracts {
+        println!("  {:<17} {}", contract.name, contract.address);
+    }
+    println!(
+        "{} imported into {}: every cell the same, the addresses mapped; record: {}",
+        state.network,
+        plan.name,
+        imported.written.display()
+    );
+    // Checked while only the import could write; since then the new suite is live.
+    let since = deploy::export::differences(&state, &imported.state)?;
+    if !since.is_empty() {
+        println!("changed since the hand-over (the suite is live):");
+        for line in since {
+            println!("  {line}");
+        }
+    }
     Ok(())
 }
 

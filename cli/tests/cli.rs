@@ -35,6 +35,7 @@ fn help_lists_every_command_and_every_flag() {
     assert_eq!(help.status.code(), Some(0), "{}", text(&help));
     for command in [
         "build", "simulate", "demo", "bench", "fuzz", "deploy", "verify", "step", "upgrade",
+        "export", "import",
     ] {
         assert!(
             text(&help).contains(command),
@@ -55,6 +56,8 @@ fn help_lists_every_command_and_every_flag() {
         ("deploy", &["--network", "--suri", "--dry-run"]),
         ("verify", &["--network"]),
         ("upgrade", &["--network", "--use", "--dry-run"]),
+        ("export", &["--network", "--out"]),
+        ("import", &["--network", "--from"]),
         ("step", &["--network", "--citizen", "--suri"]),
     ];
     for (command, flags) in flags {

@@ -1,5 +1,7 @@
 //! The embedded network: a drink sandbox whose state is kept in a file between runs.
 
+use std::collections::BTreeMap;
+
 use anyhow::{anyhow, ensure, Context, Result};
 use drink::{
     pallet_contracts::{Determinism, StorageDeposit},
@@ -9,7 +11,7 @@ use drink::{
 };
 use scale::{Decode, Encode};
 
-use super::{suite_contract, Answer, Network};
+use super::{Answer, Network};
 use harness::{
     bundles,
     city::{
@@ -45,6 +47,18 @@ impl Embedded {
             None => session.sandbox().set_timestamp(GENESIS_TIME_MS),
         }
         Ok(Self { session })
+    }
+
+    /// A chain holding `snapshot` (a city's, say: [`harness::City::chain_state`]).
+    pub fn from_snapshot(snapshot: ink_sandbox::Snapshot) -> Self {
+        let mut session = Session::<Sandbox>::default();
+        session.sandbox().restore_snapshot(snapshot);
+        Self { session }
+    }
+
+    /// The chain, to drive it as a city does ([`harness::City::move_to`]).
+    pub fn into_session(self) -> Session<Sandbox> {
+        self.session
     }
 
     /// Seals the current block and starts the next, [`BLOCK_TIME_MS`] later. The sandbox
@@ -83,7 +97,7 @@ impl Embedded {
         message: &str,
         args: &[String],
     ) -> Result<Answer> {
-        let bundle = bundles::load(suite_contract(contract)?)?;
+        let bundle = bundles::load(bundles::bundle_named(contract)?)?;
         let input = bundle.transcoder.encode(message, args)?;
         let origin = self.endowed(signer)?;
         let result = self.session.sandbox().call_contract(
@@ -160,7 +174,7 @@ impl Network for Embedded {
         args: &[String],
         salt: Vec<u8>,
     ) -> Result<(AccountId32, Answer)> {
-        let bundle = bundles::load(suite_contract(contract)?)?;
+        let bundle = bundles::load(bundles::bundle_named(contract)?)?;
         let input = bundle.transcoder.encode(constructor, args)?;
         let origin = self.endowed(signer)?;
         let result = self.session.sandbox().deploy_contract(
@@ -228,8 +242,46 @@ impl Network for Embedded {
         answer
     }
 
+    fn storage(&mut self, address: &AccountId32) -> Result<BTreeMap<Vec<u8>, Vec<u8>>> {
+        use drink::frame_support::{
+            __private::sp_io::default_child_storage as child, storage, StorageHasher as _,
+            Twox64Concat,
+        };
+        self.session.sandbox().execute_with(|| {
+            // pallet-contracts keeps `ContractInfoOf` to itself: its entry is read raw, and
+            // the child trie's id is the entry's first field.
+            let mut key = storage::storage_prefix(b"Contracts", b"ContractInfoOf").to_vec();
+            key.extend(Twox64Concat::hash(address.as_ref()));
+            let info = storage::unhashed::get_raw(&key)
+                .ok_or_else(|| anyhow!("no contract lives at {address}"))?;
+            let trie: Vec<u8> = Decode::decode(&mut &info[..])?;
+            let mut cells = BTreeMap::new();
+            let mut at = Vec::new();
+            while let Some(next) = child::next_key(&trie, &at) {
+                let value = child::get(&trie, &next)
+                    .ok_or_else(|| anyhow!("a listed cell has no value"))?;
+                cells.insert(next.clone(), value);
+                at = next;
+            }
+            Ok(cells)
+        })
+    }
+
     fn next_block(&mut self) -> Result<()> {
         self.seal();
+        Ok(())
+    }
+
+    /// Seals blocks up to `block`, then sets the clock forward to `time_ms` if it is
+    /// behind: the embedded chain's clock is the simulation's.
+    fn catch_up(&mut self, block: u32, time_ms: u64) -> Result<()> {
+        while self.session.sandbox().block_number() < block {
+            self.seal();
+        }
+        let sandbox = self.session.sandbox();
+        if sandbox.get_timestamp() < time_ms {
+            sandbox.set_timestamp(time_ms);
+        }
         Ok(())
     }
 

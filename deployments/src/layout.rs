@@ -116,6 +116,10 @@ pub struct Cell {
     /// A `Mapping`'s key: an entry lives at a hash of the root key and the encoded key.
     pub index: Option<Shape>,
     pub value: Shape,
+    /// The metadata's type ids of the key (a `Mapping`'s) and of the value, to decode the
+    /// cell's bytes with the bundle's transcoder.
+    pub index_type: Option<u32>,
+    pub value_type: u32,
 }
 
 /// A contract's storage as its metadata describes it: its cells, and its declared storage
@@ -318,6 +322,25 @@ impl<'a> Types<'a> {
                 .transpose()?,
             _ => None,
         };
+        let type_id = |id: Option<&Value>| {
+            id.and_then(Value::as_u64)
+                .and_then(|id| u32::try_from(id).ok())
+        };
+        let param = |name: &str| {
+            type_id(
+                ty.get("params")
+                    .and_then(Value::as_array)?
+                    .iter()
+                    .find(|p| p.get("name").and_then(Value::as_str) == Some(name))?
+                    .get("type"),
+            )
+        };
+        let own = type_id(node.get("ty")).context("a cell type id that is no number")?;
+        let (index_type, value_type) = if top {
+            (None, own)
+        } else {
+            (param("K"), param("V").unwrap_or(own))
+        };
         let layout = node.get("layout").context("a cell without layout")?;
         let value = self
             .layout(layout, path, cells)?
@@ -328,6 +351,8 @@ impl<'a> Types<'a> {
             kind,
             index,
             value,
+            index_type,
+            value_type,
         });
         Ok(())
     }

@@ -15,6 +15,8 @@
 //! weights and storage deposits it took are printed as estimates.
 
 mod embedded;
+#[cfg(feature = "node")]
+pub mod export;
 pub mod layout;
 #[cfg(feature = "node")]
 mod node;
@@ -289,8 +291,9 @@ fn suite_contract(name: &str) -> Result<&'static str> {
 
 /// What `deploy`, `verify` and [`civic_step`] need of a chain. Signers are named as the
 /// network knows them: secret URIs (`//Alice`) on nodes, actor names on the embedded
-/// chain. Contracts are the suite's, by name; arguments are written as cargo-contract
-/// writes them.
+/// chain. Contracts are named by the bundle whose messages they answer (the suite's, or
+/// the state restorer an import installs for a moment); arguments are written as
+/// cargo-contract writes them.
 pub trait Network {
     /// The account of `signer`.
     ///
@@ -350,11 +353,34 @@ pub trait Network {
         args: &[String],
     ) -> Result<Answer>;
 
+    /// The raw storage of the contract at `address`: its child trie's keys, as
+    /// pallet-contracts hashes them (the BLAKE2-128 of ink!'s key, then ink!'s key), and
+    /// their values.
+    ///
+    /// # Errors
+    /// If no contract lives there or the chain cannot be read.
+    fn storage(&mut self, address: &AccountId32) -> Result<BTreeMap<Vec<u8>, Vec<u8>>>;
+
     /// Waits until at least one more block is on the chain.
     ///
     /// # Errors
     /// If the chain cannot be reached.
     fn next_block(&mut self) -> Result<()>;
+
+    /// Waits until the chain's newest block is at least `block`, with a time of at least
+    /// `time_ms` (a node: block by block).
+    ///
+    /// # Errors
+    /// If the chain cannot be reached.
+    fn catch_up(&mut self, block: u32, time_ms: u64) -> Result<()> {
+        loop {
+            let (now, time) = self.head()?;
+            if now >= block && time >= time_ms {
+                return Ok(());
+            }
+            self.next_block()?;
+        }
+    }
 
     /// The number and time (milliseconds) of the newest block.
     ///

@@ -6,8 +6,8 @@ use std::{collections::BTreeMap, str::FromStr};
 
 use anyhow::{anyhow, bail, ensure, Context, Result};
 use contract_extrinsics::{
-    pallet_contracts_primitives::StorageDeposit, CallCommandBuilder, ErrorVariant,
-    ExtrinsicOptsBuilder, InstantiateCommandBuilder, UploadCommandBuilder,
+    pallet_contracts_primitives::StorageDeposit, CallCommandBuilder, ContractStorageRpc,
+    ErrorVariant, ExtrinsicOptsBuilder, InstantiateCommandBuilder, UploadCommandBuilder,
 };
 use drink::AccountId32;
 use subxt::{
@@ -18,7 +18,7 @@ use subxt::{
 };
 use subxt_signer::{sr25519::Keypair, SecretUri};
 
-use super::{suite_contract, Answer, Network, Plan};
+use super::{Answer, Network, Plan};
 use harness::bundles;
 
 type Chain = SubstrateConfig;
@@ -106,7 +106,7 @@ impl Node {
         drink::Weight,
         contract_extrinsics::CallExec<Chain, Env, Keypair>,
     )> {
-        let options = self.options(signer, suite_contract(contract)?)?;
+        let options = self.options(signer, bundles::bundle_named(contract)?)?;
         let account = subxt::utils::AccountId32(*AsRef::<[u8; 32]>::as_ref(address));
         let exec = self.runtime.block_on(
             CallCommandBuilder::new(account, message, options)
@@ -223,7 +223,7 @@ impl Network for Node {
         args: &[String],
         salt: Vec<u8>,
     ) -> Result<(AccountId32, Answer)> {
-        let options = self.options(signer, suite_contract(contract)?)?;
+        let options = self.options(signer, bundles::bundle_named(contract)?)?;
         let exec = self.runtime.block_on(
             InstantiateCommandBuilder::new(options)
                 .constructor(constructor)
@@ -290,6 +290,34 @@ impl Network for Node {
         args: &[String],
     ) -> Result<Answer> {
         Ok(self.dry_run(signer, contract, address, message, args)?.0)
+    }
+
+    fn storage(&mut self, address: &AccountId32) -> Result<BTreeMap<Vec<u8>, Vec<u8>>> {
+        let account = subxt::utils::AccountId32(*AsRef::<[u8; 32]>::as_ref(address));
+        let endpoint = self.endpoint.clone();
+        self.runtime.block_on(async {
+            let rpc = ContractStorageRpc::<Chain>::new(&endpoint).await?;
+            let info = rpc.fetch_contract_info::<Env>(&account).await?;
+            let trie = info.trie_id();
+            let mut cells = BTreeMap::new();
+            let mut last: Option<Vec<u8>> = None;
+            loop {
+                const PAGE: u32 = 1000;
+                let keys = rpc
+                    .fetch_storage_keys_paged(trie, None, PAGE, last.as_deref(), None)
+                    .await?;
+                let values = rpc.fetch_storage_entries(trie, &keys, None).await?;
+                for (key, value) in keys.iter().zip(values) {
+                    if let Some(value) = value {
+                        cells.insert(key.0.clone(), value.0);
+                    }
+                }
+                if keys.len() < PAGE as usize {
+                    return Ok(cells);
+                }
+                last = keys.last().map(|key| key.0.clone());
+            }
+        })
     }
 
     fn next_block(&mut self) -> Result<()> {

@@ -39,6 +39,10 @@ pub const TEST_DOUBLES: &[&str] = &["reentrant-token"];
 /// reference token as the psp22 crate ships it.
 pub const YARDSTICKS: &[&str] = &["floor", "psp22-reference"];
 
+/// What `city import` instantiates in place of each contract of the suite on a new chain,
+/// to write the exported state before handing it to its code, under `contracts/`.
+pub const STATE_RESTORER: &str = "state-restorer";
+
 /// Test fixtures of the upgrade tests, never deployed on a chain: the bundle's name, its
 /// crate under `contracts/` and the cargo feature it is built with. `city-token-v2` is the
 /// token's source as storage version 2 (a cell appended, filled by its migration from
@@ -132,7 +136,11 @@ pub fn bundle_of(contract: &'static str, broken: Option<&'static str>) -> &'stat
 
 /// Every bundle the harness builds: its name, its contract and the feature it needs.
 fn every_bundle() -> impl Iterator<Item = Bundle> {
-    let plain = CONTRACTS.iter().chain(TEST_DOUBLES).chain(YARDSTICKS);
+    let plain = CONTRACTS
+        .iter()
+        .chain(TEST_DOUBLES)
+        .chain(YARDSTICKS)
+        .chain([&STATE_RESTORER]);
     plain.map(|&contract| (contract, contract, None)).chain(
         BROKEN_VARIANTS
             .iter()

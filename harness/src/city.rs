@@ -579,6 +579,32 @@ impl City {
         }
     }
 
+    /// The chain's state (every pallet's storage, the contracts' included), committed:
+    /// what moving the city to another chain starts from.
+    pub fn chain_state(&mut self) -> ink_sandbox::Snapshot {
+        self.commit();
+        self.session.sandbox().take_snapshot()
+    }
+
+    /// Goes on living on another chain: `session` runs the suite, its state moved there
+    /// (the same code), at `addresses`, in the order of [`crate::bundles::CONTRACTS`].
+    /// Accounts are funded again on the new chain as they act.
+    pub fn move_to(&mut self, session: Session<Sandbox>, addresses: [AccountId32; 5]) {
+        self.session = session;
+        self.funded.clear();
+        self.uncommitted = 0;
+        let suite = [
+            &mut self.token,
+            &mut self.registry,
+            &mut self.rewards,
+            &mut self.voting,
+            &mut self.escrow,
+        ];
+        for (contract, address) in suite.into_iter().zip(addresses) {
+            contract.address = address;
+        }
+    }
+
     /// Remembers the whole sandbox state.
     pub fn snapshot(&mut self) -> CitySnapshot {
         CitySnapshot {

@@ -18,6 +18,6 @@ pub mod life;
 pub mod pace;
 pub mod report;
 
-pub use life::{coins, live, Options, Profile, CHECKS};
+pub use life::{coins, live, live_moving, Mover, Options, Profile, CHECKS};
 pub use pace::Pace;
 pub use report::{CityReport, Report};

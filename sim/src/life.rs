@@ -313,6 +313,25 @@ struct Expected {
 }
 
 impl Expected {
+    /// What was expected of `old` is expected of `new`: a contract's new address after
+    /// the city moved.
+    fn moved(&mut self, old: AccountId, new: AccountId) {
+        if let Some(balance) = self.balances.remove(&old) {
+            self.balances.insert(new, balance);
+        }
+        if let Some(earned) = self.earned_today.remove(&old) {
+            self.earned_today.insert(new, earned);
+        }
+        if self.tracking.remove(&old) {
+            self.tracking.insert(new);
+        }
+        for (funder, _) in &mut self.funders {
+            if *funder == old {
+                *funder = new;
+            }
+        }
+    }
+
     fn balance(&self, account: AccountId) -> u128 {
         self.balances.get(&account).copied().unwrap_or_default()
     }
@@ -426,6 +445,24 @@ pub fn live(
     options: Options,
     progress: &(dyn Fn() + Sync),
 ) -> Result<CityReport> {
+    live_moving(profile, options, progress, None)
+}
+
+/// Moves a city's suite, state and all, to another chain (deployments' `move_city`).
+pub type Mover<'a> = dyn Fn(&mut City) -> Result<()> + 'a;
+
+/// Lives `profile` as [`live`] does, and if `moving` says so, moves the city to another
+/// chain with the mover at the start of that day: the city goes on there, and every check
+/// of the days after and of the end holds on the new chain.
+///
+/// # Errors
+/// If the city cannot be deployed or moved, or one of its checks does not hold.
+pub fn live_moving(
+    profile: &Profile,
+    options: Options,
+    progress: &(dyn Fn() + Sync),
+    moving: Option<(u32, &Mover<'_>)>,
+) -> Result<CityReport> {
     let config = TokenConfig {
         initial_supply: profile.treasury,
         ..TokenConfig::default()
@@ -455,6 +492,10 @@ pub fn live(
         .context("setting the city up")?;
     for day in 0..options.days {
         life.day = day;
+        if let Some((_, mover)) = moving.filter(|(on, _)| *on == day) {
+            life.move_city(mover)
+                .with_context(|| format!("moving the city on day {day}"))?;
+        }
         life.live_day()?;
         progress();
     }
@@ -493,6 +534,27 @@ impl Life<'_> {
             self.calls_in_block = 0;
             self.city.advance_blocks(1);
         }
+    }
+
+    /// Moves the city with `mover`; what the harness expects of the suite's own accounts
+    /// (the escrow's coins) moves to their new addresses.
+    fn move_city(&mut self, mover: &Mover<'_>) -> Result<()> {
+        let suite = |city: &City| {
+            [
+                &city.token,
+                &city.registry,
+                &city.rewards,
+                &city.voting,
+                &city.escrow,
+            ]
+            .map(contract_account)
+        };
+        let before = suite(&self.city);
+        mover(&mut self.city)?;
+        for (old, new) in before.into_iter().zip(suite(&self.city)) {
+            self.expected.moved(old, new);
+        }
+        Ok(())
     }
 
     /// Registers the population, installs devices and rules, services and works.

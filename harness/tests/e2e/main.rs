@@ -17,6 +17,7 @@ mod red_team_2;
 mod red_team_3;
 mod red_team_4;
 mod red_team_5;
+mod red_team_6;
 mod redeem_and_policy;
 mod reentrancy;
 mod registry;
