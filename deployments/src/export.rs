@@ -27,13 +27,15 @@
 //! happens there after it is not moved.
 //!
 //! **What "the same" means** ([`differences`]): every contract holds exactly the cells it
-//! held, byte for byte, except that wherever the 32 bytes of a suite contract's old
-//! address appear, in a key or a value, the new address stands. That covers every balance
+//! held, byte for byte, except that a suite contract's old address is replaced by its new
+//! one wherever the layout types a field as an account (keys and values, walked along the
+//! layout's shapes), and anywhere inside a byte string (a proposal's call data). That covers every balance
 //! and the supply, allowances, roles and admin seats, identities with their kinds, expiries,
 //! documents and history, rules, attesters, caps, budgets and seen receipts, polls and
 //! proposals with their tallies, ballots and calls, projects with their funders, milestones
 //! and wage rolls: they all live in cells. Addresses inside proposal calls move too, on
-//! purpose: a proposal naming a suite contract names it on the new chain. The import
+//! purpose: a proposal naming a suite contract names it on the new chain. An address
+//! planted across two fields is not an account there, and stays as it is. The import
 //! refuses if a new address already appears anywhere in the exported cells, so no two
 //! cells can become one.
 //!
@@ -62,8 +64,9 @@ pub const FORMAT: u32 = 1;
 
 /// How state moves between chains, written into every export.
 pub const MAPPING: [&str; 2] = [
-    "cells move byte for byte; wherever a suite contract's old address appears in a key or \
-     a value, its new address stands",
+    "cells move byte for byte, except that a suite contract's old address becomes its new one \
+     in every field the storage layout types as an account, and inside byte strings \
+     (proposal call data)",
     "block numbers and times move as they are: the import waits until the new chain is at \
      or past the exported block and time",
 ];
@@ -174,15 +177,8 @@ fn decode(
         .map(|(key, value)| {
             let ink_key = key
                 .get(16..)
-                .filter(|k| k.len() >= 4)
                 .ok_or_else(|| anyhow!("cell key {} is no ink! key", hex(key)))?;
-            // The metadata writes a root key as the hex of its bytes in storage.
-            let root = hex(&ink_key[..4]);
-            let cell = layout
-                .cells
-                .iter()
-                .find(|cell| cell.key == root)
-                .ok_or_else(|| anyhow!("cell {} is in no field of the layout", hex(ink_key)))?;
+            let cell = cell_of(layout, ink_key)?;
             let key = match cell.index_type {
                 Some(index) => Some(transcoder.decode(index, &mut &ink_key[4..])?.to_string()),
                 None => None,
@@ -359,8 +355,13 @@ fn restore(
         });
     }
     let moved = moved_addresses(state, &contracts)?;
-    for (old, new) in state.contracts.iter().zip(&contracts) {
-        let cells = mapped_cells(old, &moved)?;
+    // Every cell is moved (and so decoded) before anything is written.
+    let mapped = state
+        .contracts
+        .iter()
+        .map(|old| mapped_cells(old, &layout_of(old)?, &moved))
+        .collect::<Result<Vec<_>>>()?;
+    for ((old, new), cells) in state.contracts.iter().zip(&contracts).zip(mapped) {
         let address = new.account()?;
         let entries: Vec<(Vec<u8>, Option<Vec<u8>>)> = cells
             .iter()
@@ -492,10 +493,36 @@ fn moved_addresses(
     Ok(moved)
 }
 
-/// The cells of `contract` with the suite's addresses moved: each ink! key and value with
-/// every old address replaced by the new, and each key hashed again for the child trie.
+/// The layout of the code `contract` runs, from its bundle's metadata.
+fn layout_of(contract: &ContractState) -> Result<layout::Layout> {
+    let bundle = bundles::bundle_named(contract.bundle.as_deref().unwrap_or(&contract.name))?;
+    layout::Layout::of(&bundle_metadata(bundle)?)
+}
+
+/// The cell of `layout` that ink! key `key` belongs to (by its first four bytes, which
+/// the metadata writes as hex).
+fn cell_of<'a>(layout: &'a layout::Layout, key: &[u8]) -> Result<&'a layout::Cell> {
+    let root = key
+        .get(..4)
+        .map(hex)
+        .ok_or_else(|| anyhow!("cell key {} is no ink! key", hex(key)))?;
+    layout
+        .cells
+        .iter()
+        .find(|cell| cell.key == root)
+        .ok_or_else(|| anyhow!("cell {} is in no field of the layout", hex(key)))
+}
+
+/// The cells of `contract` (of `layout`) with the suite's addresses moved: in each ink! key
+/// and value, every old address the layout types as an account, or that a byte string
+/// holds (a proposal's call data), is replaced by the new, and each key is hashed again for
+/// the child trie.
+///
+/// # Errors
+/// If a cell does not decode as its layout says, or two cells would become one.
 fn mapped_cells(
     contract: &ContractState,
+    layout: &layout::Layout,
     moved: &[([u8; 32], [u8; 32])],
 ) -> Result<BTreeMap<Vec<u8>, Vec<u8>>> {
     let cells: BTreeMap<Vec<u8>, Vec<u8>> = contract
@@ -503,16 +530,23 @@ fn mapped_cells(
         .iter()
         .map(|(key, value)| {
             let key = unhex(key)?;
-            ensure!(
-                key.len() >= 20,
-                "{}: cell key {} is too short",
-                contract.name,
-                hex(&key)
-            );
-            Ok((
-                trie_key(&move_addresses(&key[16..], moved)),
-                move_addresses(&unhex(value)?, moved),
-            ))
+            let ink_key = key
+                .get(16..)
+                .ok_or_else(|| anyhow!("{}: cell key {} is too short", contract.name, hex(&key)))?;
+            let cell = cell_of(layout, ink_key)?;
+            let mut new_key = ink_key[..4].to_vec();
+            match &cell.index {
+                Some(index) => new_key.extend(move_addresses(index, &ink_key[4..], moved)?),
+                None => ensure!(
+                    ink_key.len() == 4,
+                    "{}: cell {} has a key of no map",
+                    contract.name,
+                    hex(ink_key)
+                ),
+            }
+            let value = move_addresses(&cell.value, &unhex(value)?, moved)
+                .with_context(|| format!("{}: cell {}", contract.name, hex(ink_key)))?;
+            Ok((trie_key(&new_key), value))
         })
         .collect::<Result<_>>()?;
     ensure!(
@@ -523,20 +557,121 @@ fn mapped_cells(
     Ok(cells)
 }
 
-/// `bytes` with each old address of `moved` replaced by its new one.
-fn move_addresses(bytes: &[u8], moved: &[([u8; 32], [u8; 32])]) -> Vec<u8> {
-    let mut out = bytes.to_vec();
+/// `bytes`, one value of `shape`, with each old address of `moved` replaced by its new one
+/// where the shape has an account, and anywhere inside the value's byte strings (a
+/// proposal's call data: an address there keeps the string's length).
+///
+/// # Errors
+/// If `bytes` is not one value of `shape`.
+fn move_addresses(
+    shape: &layout::Shape,
+    bytes: &[u8],
+    moved: &[([u8; 32], [u8; 32])],
+) -> Result<Vec<u8>> {
+    let mut spots = Spots::default();
     let mut at = 0;
-    while at + 32 <= out.len() {
-        match moved.iter().find(|(old, _)| out[at..at + 32] == old[..]) {
-            Some((_, new)) => {
-                out[at..at + 32].copy_from_slice(new);
-                at += 32;
-            }
-            None => at += 1,
+    walk(shape, bytes, &mut at, &mut spots)?;
+    ensure!(
+        at == bytes.len(),
+        "{} bytes are left after the value",
+        bytes.len() - at
+    );
+    let mut out = bytes.to_vec();
+    let mut replace = |at: usize| match moved.iter().find(|(old, _)| out[at..at + 32] == old[..]) {
+        Some((_, new)) => {
+            out[at..at + 32].copy_from_slice(new);
+            true
+        }
+        None => false,
+    };
+    for at in spots.accounts {
+        replace(at);
+    }
+    for range in spots.bytes {
+        let mut at = range.start;
+        while at + 32 <= range.end {
+            at += if replace(at) { 32 } else { 1 };
         }
     }
-    out
+    Ok(out)
+}
+
+/// Where a value holds accounts: at these offsets, and anywhere inside these byte strings.
+#[derive(Default)]
+struct Spots {
+    accounts: Vec<usize>,
+    bytes: Vec<std::ops::Range<usize>>,
+}
+
+/// Walks one value of `shape` in `bytes` from `*at` (SCALE), noting where accounts are.
+fn walk(shape: &layout::Shape, bytes: &[u8], at: &mut usize, spots: &mut Spots) -> Result<()> {
+    use layout::Shape;
+    let take = |at: &mut usize, n: usize| {
+        ensure!(*at + n <= bytes.len(), "the value ends early");
+        *at += n;
+        Ok(())
+    };
+    match shape {
+        Shape::Primitive(name) => {
+            let size = match name.as_str() {
+                "bool" | "u8" | "i8" => 1,
+                "u16" | "i16" => 2,
+                "u32" | "i32" | "char" => 4,
+                "u64" | "i64" => 8,
+                "u128" | "i128" => 16,
+                "u256" | "i256" => 32,
+                "str" => compact(bytes, at)?,
+                other => bail!("a primitive this walk does not know: {other}"),
+            };
+            take(at, size)
+        }
+        Shape::Compact(_) => compact(bytes, at).map(drop),
+        Shape::Sequence(inner) => {
+            let len = compact(bytes, at)?;
+            if **inner == Shape::Primitive("u8".into()) {
+                let start = *at;
+                take(at, len)?;
+                spots.bytes.push(start..*at);
+                return Ok(());
+            }
+            (0..len).try_for_each(|_| walk(inner, bytes, at, spots))
+        }
+        Shape::Array(len, inner) => (0..*len).try_for_each(|_| walk(inner, bytes, at, spots)),
+        Shape::Tuple(items) => items
+            .iter()
+            .try_for_each(|item| walk(item, bytes, at, spots)),
+        Shape::Composite { name, .. } if name == "AccountId" => {
+            spots.accounts.push(*at);
+            take(at, 32)
+        }
+        Shape::Composite { fields, .. } => fields
+            .iter()
+            .try_for_each(|field| walk(&field.shape, bytes, at, spots)),
+        Shape::Variant { name, variants } => {
+            let index = *bytes
+                .get(*at)
+                .ok_or_else(|| anyhow!("the value ends early"))?;
+            take(at, 1)?;
+            let variant = variants
+                .iter()
+                .find(|variant| variant.index == u64::from(index))
+                .ok_or_else(|| anyhow!("{name} has no variant {index}"))?;
+            variant
+                .fields
+                .iter()
+                .try_for_each(|field| walk(&field.shape, bytes, at, spots))
+        }
+        Shape::BitSequence | Shape::Recursive(_) => bail!("a value this walk does not know"),
+    }
+}
+
+/// The compact-encoded number at `*at`, which it passes.
+fn compact(bytes: &[u8], at: &mut usize) -> Result<usize> {
+    let mut input = bytes.get(*at..).unwrap_or_default();
+    let before = input.len();
+    let number = <scale::Compact<u128> as scale::Decode>::decode(&mut input)?.0;
+    *at += before - input.len();
+    Ok(usize::try_from(number)?)
 }
 
 /// The child-trie key of ink! key `key`: its BLAKE2-128, then the key.
@@ -587,7 +722,7 @@ pub fn differences(old: &State, new: &State) -> Result<Vec<String>> {
             .collect::<Result<_>>()?;
         found.extend(cell_differences(
             &contract.name,
-            &mapped_cells(contract, &moved)?,
+            &mapped_cells(contract, &layout_of(contract)?, &moved)?,
             &actual,
         ));
     }
@@ -677,6 +812,7 @@ pub fn move_city(city: &mut harness::City) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use layout::{Field, Shape};
 
     fn contract(name: &str, address: u8, cells: &[(Vec<u8>, Vec<u8>)]) -> ContractState {
         ContractState {
@@ -716,20 +852,102 @@ mod tests {
         }
     }
 
+    fn account() -> Shape {
+        Shape::Composite {
+            name: "AccountId".into(),
+            fields: vec![Field {
+                name: "0".into(),
+                shape: Shape::Array(32, Box::new(Shape::Primitive("u8".into()))),
+            }],
+        }
+    }
+
+    /// e-voting's `Call`: callee, selector, input, value.
+    fn call() -> Shape {
+        let field = |name: &str, shape| Field {
+            name: name.into(),
+            shape,
+        };
+        Shape::Composite {
+            name: "Call".into(),
+            fields: vec![
+                field("callee", account()),
+                field(
+                    "selector",
+                    Shape::Array(4, Box::new(Shape::Primitive("u8".into()))),
+                ),
+                field(
+                    "input",
+                    Shape::Sequence(Box::new(Shape::Primitive("u8".into()))),
+                ),
+                field("value", Shape::Primitive("u128".into())),
+            ],
+        }
+    }
+
+    /// A layout of one `Mapping` from accounts to `value`, at key `0x00000001`.
+    fn balances(value: Shape) -> layout::Layout {
+        layout::Layout {
+            contract: "test".into(),
+            cells: vec![layout::Cell {
+                key: "0x00000001".into(),
+                path: "Test.balances".into(),
+                kind: "Mapping".into(),
+                index: Some(account()),
+                value,
+                index_type: None,
+                value_type: 0,
+            }],
+            version: Some(1),
+            migrates_from: Vec::new(),
+            upgradable: true,
+        }
+    }
+
+    const OLD: [u8; 32] = [0xaa; 32];
+    const NEW: [u8; 32] = [0xbb; 32];
+
     #[test]
-    fn addresses_move_in_keys_and_values_and_nowhere_else() {
-        let old = [0xaa; 32];
-        let mut value = vec![1, 2];
-        value.extend(old);
-        value.push(3);
-        let moved = move_addresses(&value, &[(old, [0xbb; 32])]);
-        assert_eq!(moved[..2], [1, 2]);
-        assert_eq!(moved[2..34], [0xbb; 32]);
-        assert_eq!(moved[34], 3);
+    fn addresses_move_where_the_layout_has_accounts_and_inside_call_data() {
+        // A call of the old address, with the old address as its argument.
+        let mut bytes = OLD.to_vec();
+        bytes.extend([1, 2, 3, 4]);
+        bytes.extend(scale::Encode::encode(&[&[9u8][..], &OLD].concat()));
+        bytes.extend(7u128.to_le_bytes());
+        let moved = move_addresses(&call(), &bytes, &[(OLD, NEW)]).unwrap();
+        let mut expected = NEW.to_vec();
+        expected.extend([1, 2, 3, 4]);
+        expected.extend(scale::Encode::encode(&[&[9u8][..], &NEW].concat()));
+        expected.extend(7u128.to_le_bytes());
+        assert_eq!(moved, expected);
+        // Bytes that are not one value of the shape are refused, not moved.
+        assert!(move_addresses(&call(), &bytes[..40], &[(OLD, NEW)]).is_err());
+        assert!(move_addresses(&call(), &[bytes.clone(), vec![0]].concat(), &[]).is_err());
+    }
+
+    /// The sixth review's second attack: an old address planted across a field boundary
+    /// (the callee's end, the input's length byte and the input's start) must not be
+    /// replaced, which would rewrite the length and leave a cell that no longer decodes.
+    #[test]
+    fn an_address_planted_across_fields_is_left_as_it_is() {
+        // The callee ends with the address's first 8 bytes, the selector and the input's
+        // length byte are its next 5, and the input starts with its last 19.
+        let mut bytes = [[0x11; 24], [0xaa; 24]].concat()[..32].to_vec();
+        bytes.extend([1, 2, 3, 4]);
+        let input: Vec<u8> = [[0xaa; 19].as_slice(), &[5, 6, 7, 8]].concat();
+        bytes.extend(scale::Encode::encode(&input));
+        bytes.extend(0u128.to_le_bytes());
+        assert_eq!(bytes.len(), 32 + 4 + 24 + 16);
+        let planted: [u8; 32] = bytes[24..56].try_into().unwrap();
         assert_eq!(
-            move_addresses(&[0xaa; 31], &[(old, [0xbb; 32])]),
-            [0xaa; 31]
+            planted[12],
+            23 << 2,
+            "the input's length byte is in the address"
         );
+        // A byte-level replacement would rewrite the length; the walk finds no account
+        // and no byte string holding the planted address, and leaves the value as it is.
+        let moved = move_addresses(&call(), &bytes, &[(planted, NEW)]).unwrap();
+        assert_eq!(moved, bytes);
     }
 
     #[test]
@@ -743,14 +961,20 @@ mod tests {
         };
         let cells = [balance_of(0xaa), balance_of(0xbb)];
         let old = state(vec![contract("city-token", 0xaa, &cells)]);
+        let layout = balances(Shape::Primitive("u8".into()));
         let error = moved_addresses(&old, &[recorded("city-token", 0xbb)])
             .unwrap_err()
             .to_string();
         assert!(error.contains("already appears"), "{error}");
         let moved = moved_addresses(&old, &[recorded("city-token", 0xcc)]).unwrap();
-        assert_eq!(mapped_cells(&old.contracts[0], &moved).unwrap().len(), 2);
+        assert_eq!(
+            mapped_cells(&old.contracts[0], &layout, &moved)
+                .unwrap()
+                .len(),
+            2
+        );
         // Had the check been skipped, the merge is still refused.
-        let merged = mapped_cells(&old.contracts[0], &[([0xaa; 32], [0xbb; 32])]);
+        let merged = mapped_cells(&old.contracts[0], &layout, &[(OLD, NEW)]);
         assert!(merged.unwrap_err().to_string().contains("merged cells"));
     }
 
