@@ -151,19 +151,37 @@ pub fn check_config(
 }
 
 /// `bps` basis points of `amount`, rounded up, without overflow.
+///
+/// No 128-bit division: it would pull compiler-builtins' general one (about 1 KB) into the
+/// Wasm, which every call loads. Dividing by 10,000 runs on 32-bit limbs in 64-bit
+/// arithmetic, which Wasm has natively ([`div_rem_whole`]).
 pub fn share_rounded_up(amount: Balance, bps: u16) -> Balance {
-    const WHOLE: Balance = BASIS_POINTS as Balance;
-    let bps = Balance::from(bps);
     // amount = whole * WHOLE + part, so amount * bps / WHOLE is
-    // whole * bps + part * bps / WHOLE; neither product overflows for bps <= WHOLE.
-    let whole = amount / WHOLE;
-    let part = amount % WHOLE;
-    let exact = whole.saturating_mul(bps);
-    let fraction = part.saturating_mul(bps);
+    // whole * bps + part * bps / WHOLE; part * bps < 10^4 * 2^16 fits a u64.
+    let (whole, part) = div_rem_whole(amount);
+    let fraction = part.saturating_mul(u64::from(bps));
     let round_up = Balance::from(fraction % WHOLE != 0);
-    exact
-        .saturating_add(fraction / WHOLE)
+    whole
+        .saturating_mul(Balance::from(bps))
+        .saturating_add(Balance::from(fraction / WHOLE))
         .saturating_add(round_up)
+}
+
+/// All basis points, as the divisor of [`div_rem_whole`].
+const WHOLE: u64 = BASIS_POINTS as u64;
+
+/// `amount / WHOLE` and `amount % WHOLE`: long division by 32-bit limbs, each step a 64-bit
+/// division (the remainder stays below `WHOLE`, so it and the next limb fit 64 bits).
+fn div_rem_whole(amount: u128) -> (u128, u64) {
+    let mut quotient = 0u128;
+    let mut remainder = 0u64;
+    for shift in [96u32, 64, 32, 0] {
+        let limb = u64::try_from((amount >> shift) & 0xffff_ffff).unwrap_or_default();
+        let current = (remainder << 32) | limb;
+        quotient = (quotient << 32) | u128::from(current / WHOLE);
+        remainder = current % WHOLE;
+    }
+    (quotient, remainder)
 }
 
 #[cfg(test)]
@@ -338,6 +356,37 @@ pub(crate) mod tests {
         assert_eq!(share_rounded_up(7, 0), 0);
         assert_eq!(share_rounded_up(u128::MAX, 10_000), u128::MAX);
         assert_eq!(share_rounded_up(u128::MAX, 5_000), u128::MAX / 2 + 1);
+    }
+
+    #[test]
+    fn the_limb_division_is_the_128_bit_one() {
+        let amounts = [
+            0,
+            1,
+            9_999,
+            10_000,
+            10_001,
+            u128::from(u64::MAX),
+            u128::from(u64::MAX) + 1,
+            u128::MAX / 3,
+            u128::MAX - 1,
+            u128::MAX,
+        ];
+        for amount in amounts {
+            let (quotient, remainder) = div_rem_whole(amount);
+            assert_eq!(quotient, amount / 10_000, "{amount}");
+            assert_eq!(u128::from(remainder), amount % 10_000, "{amount}");
+            for bps in [0u16, 1, 2_500, 9_999, 10_000] {
+                // The share by 128-bit arithmetic, where it does not overflow.
+                if let Some(product) = amount.checked_mul(u128::from(bps)) {
+                    assert_eq!(
+                        share_rounded_up(amount, bps),
+                        product.div_ceil(10_000),
+                        "{bps} bps of {amount}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -11,13 +11,13 @@ const MAX_WASM_BYTES: usize = 48 * 1024;
 const SUITE_WASM_BYTES: usize = 32 * 1024;
 
 /// The suite's contracts held to [`SUITE_WASM_BYTES`].
-const WITHIN_32_KIB: &[&str] = &["citizen-registry", "reward-rules"];
+const WITHIN_32_KIB: &[&str] = &["citizen-registry", "reward-rules", "e-voting"];
 
 /// The upgrade messages (issue 16) cost every contract about 1.5 KB of Wasm, and took
-/// e-voting and the escrow over [`SUITE_WASM_BYTES`] by less than 0.5 KB. Until issue 19's
-/// work wins those bytes back they are held to [`INTERIM_WASM_BYTES`], so that growth is
-/// still caught.
-const OVER_SINCE_UPGRADES: &[&str] = &["e-voting", "project-escrow"];
+/// e-voting and the escrow over [`SUITE_WASM_BYTES`] by less than 0.5 KB. E-voting is back
+/// under it (its quorum no longer divides 128-bit numbers); until issue 19's work wins the
+/// escrow's bytes back it is held to [`INTERIM_WASM_BYTES`], so that growth is still caught.
+const OVER_SINCE_UPGRADES: &[&str] = &["project-escrow"];
 
 /// The interim bar of [`OVER_SINCE_UPGRADES`].
 const INTERIM_WASM_BYTES: usize = 33 * 1024;
