@@ -292,7 +292,7 @@ fn suite_contract(name: &str) -> Result<&'static str> {
 /// What `deploy`, `verify` and [`civic_step`] need of a chain. Signers are named as the
 /// network knows them: secret URIs (`//Alice`) on nodes, actor names on the embedded
 /// chain. Contracts are named by the bundle whose messages they answer (the suite's, or
-/// the state restorer an import installs for a moment); arguments are written as
+/// the state restorer an import instantiates); arguments are written as
 /// cargo-contract writes them.
 pub trait Network {
     /// The account of `signer`.
