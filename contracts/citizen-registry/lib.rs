@@ -744,7 +744,6 @@ mod citizen_registry {
         get(low.checked_sub(1)?).map(|(_, value)| value)
     }
 
-    /// The admin seat, in two steps (city-traits' `admin` module documents it in full).
     /// Governed upgrades (city-traits' `upgrade` module documents them in full).
     impl Upgradable for CitizenRegistry {
         /// Replaces the registry's code with the uploaded `code_hash`, whose migration runs in
@@ -781,6 +780,7 @@ mod citizen_registry {
         }
     }
 
+    /// The admin seat, in two steps (city-traits' `admin` module documents it in full).
     impl Admin for CitizenRegistry {
         /// The account holding the admin seat.
         ///

@@ -849,7 +849,6 @@ mod project_escrow {
         }
     }
 
-    /// The admin seat, in two steps (city-traits' `admin` module documents it in full).
     /// Governed upgrades (city-traits' `upgrade` module documents them in full).
     impl Upgradable for ProjectEscrow {
         /// Replaces the escrow's code with the uploaded `code_hash`, whose migration runs in
@@ -882,6 +881,7 @@ mod project_escrow {
         }
     }
 
+    /// The admin seat, in two steps (city-traits' `admin` module documents it in full).
     impl Admin for ProjectEscrow {
         /// The account holding the admin seat.
         ///

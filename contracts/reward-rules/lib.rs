@@ -713,10 +713,9 @@ mod reward_rules {
         }
     }
 
-    /// The admin seat, in two steps (city-traits' `admin` module documents it in full).
     /// Governed upgrades (city-traits' `upgrade` module documents them in full).
     impl Upgradable for RewardRules {
-        /// Replaces the rules's code with the uploaded `code_hash`, whose migration runs in
+        /// Replaces the rules' code with the uploaded `code_hash`, whose migration runs in
         /// the same call.
         ///
         /// # Errors
@@ -750,6 +749,7 @@ mod reward_rules {
         }
     }
 
+    /// The admin seat, in two steps (city-traits' `admin` module documents it in full).
     impl Admin for RewardRules {
         /// The account holding the admin seat.
         ///

@@ -155,15 +155,8 @@ impl Network for Embedded {
             .upload_contract(wasm, origin, None, Determinism::Enforced)
             .map_err(|error| anyhow!("uploading {bundle}: {error:?}"))?;
         self.seal();
-        let answer = Answer {
-            data: Vec::new(),
-            text: format!("code {}", super::hex(&uploaded.code_hash.0)),
-            refused: false,
-            ref_time: 0,
-            proof_size: 0,
-            deposit: i128::try_from(uploaded.deposit).unwrap_or(i128::MAX),
-        };
-        Ok((uploaded.code_hash.0, answer))
+        let hash = uploaded.code_hash.0;
+        Ok((hash, Answer::uploaded(&hash, uploaded.deposit)))
     }
 
     fn instantiate(

@@ -240,14 +240,11 @@ pub fn import(plan: &Plan, places: &Places, state: &State) -> Result<Imported> {
     }
     let (record, log, read_back) = match plan.kind.as_str() {
         "embedded" => {
-            let file = places.chain(&plan.name);
-            let saved = std::fs::read(&file).ok();
+            let saved = std::fs::read(places.chain(&plan.name)).ok();
             let mut chain = super::Embedded::new(saved.as_deref())?;
             let done = import_on(plan, &mut chain, state)?;
             // Saved only now: a failed import leaves the chain file as it was.
-            std::fs::create_dir_all(&places.chains)?;
-            std::fs::write(&file, chain.state())
-                .with_context(|| format!("saving {}", file.display()))?;
+            places.save_chain(&plan.name, &mut chain)?;
             done
         }
         "node" => import_on(plan, &mut *super::connect(plan)?, state)?,
@@ -764,15 +761,8 @@ fn cell_differences(
 pub fn move_city(city: &mut harness::City) -> Result<()> {
     let mut old = super::Embedded::from_snapshot(city.chain_state());
     let (block, chain_time_ms) = old.head()?;
-    let suite = [
-        &city.token,
-        &city.registry,
-        &city.rewards,
-        &city.voting,
-        &city.escrow,
-    ];
     let mut contracts = Vec::new();
-    for deployed in suite {
+    for deployed in city.suite() {
         let code = old
             .code_hash_at(&deployed.address)?
             .ok_or_else(|| anyhow!("{} does not live on the city's chain", deployed.name))?;

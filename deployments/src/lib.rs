@@ -211,6 +211,13 @@ impl Places {
         self.chains.join(format!("{network}.scale"))
     }
 
+    /// Keeps `chain` as the embedded chain of `network`.
+    fn save_chain(&self, network: &str, chain: &mut Embedded) -> Result<()> {
+        let file = self.chain(network);
+        std::fs::create_dir_all(&self.chains)?;
+        std::fs::write(&file, chain.state()).with_context(|| format!("saving {}", file.display()))
+    }
+
     /// The newest record of `network`, if any.
     ///
     /// # Errors
@@ -425,6 +432,18 @@ impl Answer {
         }
     }
 
+    /// What an upload of the code `hash` answers: nothing but the deposit it took.
+    fn uploaded(hash: &[u8; 32], deposit: u128) -> Self {
+        Self {
+            data: Vec::new(),
+            text: format!("code {}", hex(hash)),
+            refused: false,
+            ref_time: 0,
+            proof_size: 0,
+            deposit: i128::try_from(deposit).unwrap_or(i128::MAX),
+        }
+    }
+
     /// The answer of a message returning `T` (ink!'s `Result` taken off).
     ///
     /// # Errors
@@ -570,9 +589,7 @@ pub fn deploy(plan: &Plan, places: &Places, dry_run: bool) -> Result<Deployment>
             let mut chain = Embedded::new(state.as_deref())?;
             let mut deployment = carry_out(plan, &mut chain, previous.as_ref())?;
             if deployment.is_new() {
-                std::fs::create_dir_all(&places.chains)?;
-                std::fs::write(&chain_file, chain.state())
-                    .with_context(|| format!("saving {}", chain_file.display()))?;
+                places.save_chain(&plan.name, &mut chain)?;
                 deployment.written = Some(write_record(places, &deployment.record)?);
             }
             Ok(deployment)
@@ -883,9 +900,7 @@ fn on_network<T>(
     let mut chain = saved_chain(plan, places)?;
     let (done, keep) = work(&mut chain)?;
     if keep {
-        let chain_file = places.chain(&plan.name);
-        std::fs::write(&chain_file, chain.state())
-            .with_context(|| format!("saving {}", chain_file.display()))?;
+        places.save_chain(&plan.name, &mut chain)?;
     }
     Ok(done)
 }

@@ -204,15 +204,7 @@ impl Network for Node {
         self.runtime
             .block_on(exec.upload_code())
             .map_err(|error| anyhow!("uploading {bundle}: {error}"))?;
-        let answer = Answer {
-            data: Vec::new(),
-            text: format!("code {}", super::hex(&hash)),
-            refused: false,
-            ref_time: 0,
-            proof_size: 0,
-            deposit: i128::try_from(deposit).unwrap_or(i128::MAX),
-        };
-        Ok((hash, answer))
+        Ok((hash, Answer::uploaded(&hash, deposit)))
     }
 
     fn instantiate(

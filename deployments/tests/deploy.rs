@@ -270,33 +270,28 @@ fn the_sandbox_plan_deploys_the_suite_city_new_deploys() {
     let mut chain = deploy::open(&plan, &places).unwrap();
     let mut city = harness::City::new().unwrap();
     // Each contract of `City`: its name, address and argument-free queries.
-    let suite: Vec<(&str, AccountId32, Queries)> = [
-        &city.token,
-        &city.registry,
-        &city.rewards,
-        &city.voting,
-        &city.escrow,
-    ]
-    .into_iter()
-    .map(|deployed| {
-        let queries = deployed
-            .bundle
-            .transcoder
-            .metadata()
-            .spec()
-            .messages()
-            .iter()
-            .filter(|message| message.args().is_empty() && !message.mutates())
-            .map(|message| {
-                (
-                    message.label().clone(),
-                    message.selector().to_bytes().to_vec(),
-                )
-            })
-            .collect();
-        (deployed.name, deployed.address.clone(), queries)
-    })
-    .collect();
+    let suite: Vec<(&str, AccountId32, Queries)> = city
+        .suite()
+        .into_iter()
+        .map(|deployed| {
+            let queries = deployed
+                .bundle
+                .transcoder
+                .metadata()
+                .spec()
+                .messages()
+                .iter()
+                .filter(|message| message.args().is_empty() && !message.mutates())
+                .map(|message| {
+                    (
+                        message.label().clone(),
+                        message.selector().to_bytes().to_vec(),
+                    )
+                })
+                .collect();
+            (deployed.name, deployed.address.clone(), queries)
+        })
+        .collect();
     assert_eq!(deployment.record.contracts.len(), suite.len());
     let planned_address = |name: &str| {
         deployment

@@ -8,14 +8,16 @@ use deployments::{export::move_city, Embedded};
 use harness::City;
 use sim::{cities::CITIES, live_moving, Options};
 
+/// A small city for five days, moved on day 2.
+const OPTIONS: Options = Options {
+    citizens: 30,
+    days: 5,
+    seed: 5,
+    broken: None,
+};
+
 #[test]
 fn every_city_moves_to_a_second_chain_midway_and_its_checks_pass_there() {
-    let options = Options {
-        citizens: 30,
-        days: 5,
-        seed: 5,
-        broken: None,
-    };
     for city in &CITIES {
         let moves = Cell::new(0);
         let mover = |city: &mut City| {
@@ -29,7 +31,7 @@ fn every_city_moves_to_a_second_chain_midway_and_its_checks_pass_there() {
             moves.set(moves.get() + 1);
             Ok(())
         };
-        let report = live_moving(&city.profile, options, &|| {}, Some((2, &mover)))
+        let report = live_moving(&city.profile, OPTIONS, &|| {}, Some((2, &mover)))
             .unwrap_or_else(|error| panic!("{}: {error:#}", city.name()));
         assert_eq!((moves.get(), report.days), (1, 5), "{}", city.name());
     }
@@ -39,28 +41,15 @@ fn every_city_moves_to_a_second_chain_midway_and_its_checks_pass_there() {
 /// (deployed, nothing restored) fails them.
 #[test]
 fn a_move_that_loses_the_state_fails_the_checks() {
-    let options = Options {
-        citizens: 30,
-        days: 5,
-        seed: 5,
-        broken: None,
-    };
     let amnesia = |city: &mut City| {
         let mut fresh = City::new()?;
-        let addresses = [
-            &fresh.token,
-            &fresh.registry,
-            &fresh.rewards,
-            &fresh.voting,
-            &fresh.escrow,
-        ]
-        .map(|contract| contract.address.clone());
+        let addresses = fresh.suite().map(|contract| contract.address.clone());
         let chain = Embedded::from_snapshot(fresh.chain_state());
         city.move_to(chain.into_session(), addresses);
         Ok(())
     };
     for city in &CITIES {
-        let lived = live_moving(&city.profile, options, &|| {}, Some((2, &amnesia)));
+        let lived = live_moving(&city.profile, OPTIONS, &|| {}, Some((2, &amnesia)));
         assert!(lived.is_err(), "{} lived on without its state", city.name());
     }
 }

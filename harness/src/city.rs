@@ -630,8 +630,8 @@ impl City {
         &self.meter
     }
 
-    /// The contract of the suite deployed at `address`, if any.
-    pub fn suite_contract(&self, address: &[u8; 32]) -> Option<&Deployed> {
+    /// The contracts of the suite, in the order of [`crate::bundles::CONTRACTS`].
+    pub fn suite(&self) -> [&Deployed; 5] {
         [
             &self.token,
             &self.registry,
@@ -639,8 +639,13 @@ impl City {
             &self.voting,
             &self.escrow,
         ]
-        .into_iter()
-        .find(|contract| AsRef::<[u8; 32]>::as_ref(&contract.address) == address)
+    }
+
+    /// The contract of the suite deployed at `address`, if any.
+    pub fn suite_contract(&self, address: &[u8; 32]) -> Option<&Deployed> {
+        self.suite()
+            .into_iter()
+            .find(|contract| AsRef::<[u8; 32]>::as_ref(&contract.address) == address)
     }
 
     /// Describes an event of `contract` with its name and fields, read from the bundle's

@@ -21,9 +21,6 @@ use crate::{
     voting::proposed_call,
 };
 
-/// The upgrade messages, by metadata label: in every suite contract's `MESSAGES`.
-pub const MESSAGES: [&str; 2] = ["Upgradable::upgrade", "Upgradable::migrate"];
-
 /// The upgrade messages on a contract's typed calls (`city.token(ADMIN)`,
 /// `city.voting(..)`, ...).
 pub trait UpgradeCalls: Sized {

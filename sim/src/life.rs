@@ -539,16 +539,7 @@ impl Life<'_> {
     /// Moves the city with `mover`; what the harness expects of the suite's own accounts
     /// (the escrow's coins) moves to their new addresses.
     fn move_city(&mut self, mover: &Mover<'_>) -> Result<()> {
-        let suite = |city: &City| {
-            [
-                &city.token,
-                &city.registry,
-                &city.rewards,
-                &city.voting,
-                &city.escrow,
-            ]
-            .map(contract_account)
-        };
+        let suite = |city: &City| city.suite().map(contract_account);
         let before = suite(&self.city);
         mover(&mut self.city)?;
         for (old, new) in before.into_iter().zip(suite(&self.city)) {

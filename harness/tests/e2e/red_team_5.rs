@@ -22,7 +22,7 @@ use ink::selector_bytes;
 
 use super::{
     governance::{governed_city, pass},
-    upgrades::seat_upgrades_refused,
+    upgrades::{seat_upgrades_refused, token_code, upgraded_at},
 };
 
 // ---------------------------------------------------------------------------------------
@@ -126,8 +126,7 @@ fn a_proposal_cannot_make_e_voting_announce_an_upgrade_that_never_happened() {
 #[test]
 fn an_offered_admin_seat_installs_no_code() {
     let mut city = City::new().unwrap();
-    let token = city.token.address.clone();
-    let v1 = city.code_hash_at(&token).expect("the token lives");
+    let v1 = token_code(&mut city);
     let v2 = city.upload("city-token-v2").unwrap();
     city.token(ADMIN).offer_admin(MALLORY).expect_accepted();
     city.registry(ADMIN).offer_admin(MALLORY).expect_accepted();
@@ -137,7 +136,7 @@ fn an_offered_admin_seat_installs_no_code() {
         seat_upgrades_refused(&mut city, MALLORY, v2),
         [UpgradeError::NotAdmin; 4]
     );
-    assert_eq!(city.code_hash_at(&token), Some(v1));
+    assert_eq!(token_code(&mut city), v1);
 }
 
 /// After the handover the deployer (also e-voting's guardian) upgrades nothing, and
@@ -206,8 +205,7 @@ fn an_upgrade_cannot_hide_behind_a_guardian_change() {
 #[test]
 fn the_guardian_cancels_a_passed_upgrade() {
     let mut city = governed_city();
-    let token = city.token.address.clone();
-    let v1 = city.code_hash_at(&token).expect("the token lives");
+    let v1 = token_code(&mut city);
     let v2 = city.upload("city-token-v2").unwrap();
     let calls = [upgrade_call(&city.token, v2)];
     let proposal = pass(&mut city, &calls);
@@ -217,7 +215,7 @@ fn the_guardian_cancels_a_passed_upgrade() {
         city.voting(MALLORY).execute(proposal).expect_refused(),
         VotingError::NotQueued
     );
-    assert_eq!(city.code_hash_at(&token), Some(v1));
+    assert_eq!(token_code(&mut city), v1);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -229,8 +227,7 @@ fn the_guardian_cancels_a_passed_upgrade() {
 #[test]
 fn a_failed_upgrade_in_a_proposal_reverts_the_calls_before_it() {
     let mut city = governed_city();
-    let token = city.token.address.clone();
-    let v1 = city.code_hash_at(&token).expect("the token lives");
+    let v1 = token_code(&mut city);
     let trapping = city.upload("city-token-v2-trapping").unwrap();
     let voting = contract_account(&city.voting);
     let calls = [
@@ -247,7 +244,7 @@ fn a_failed_upgrade_in_a_proposal_reverts_the_calls_before_it() {
         city.voting(MALLORY).execute(proposal).expect_refused(),
         VotingError::CallFailed { index: 1 }
     );
-    assert_eq!(city.code_hash_at(&token), Some(v1));
+    assert_eq!(token_code(&mut city), v1);
     assert!(!city.token(ADMIN).has_role(voting, Role::Pauser).value);
     assert_eq!(
         city.voting(ADMIN).state(proposal).expect_accepted(),
@@ -260,8 +257,7 @@ fn a_failed_upgrade_in_a_proposal_reverts_the_calls_before_it() {
 #[test]
 fn an_upgrade_and_a_downgrade_in_one_proposal_change_nothing() {
     let mut city = governed_city();
-    let token = city.token.address.clone();
-    let v1 = city.code_hash_at(&token).expect("the token lives");
+    let v1 = token_code(&mut city);
     let v2 = city.upload("city-token-v2").unwrap();
     let calls = [upgrade_call(&city.token, v2), upgrade_call(&city.token, v1)];
     let proposal = pass(&mut city, &calls);
@@ -270,7 +266,7 @@ fn an_upgrade_and_a_downgrade_in_one_proposal_change_nothing() {
         city.voting(MALLORY).execute(proposal).expect_refused(),
         VotingError::CallFailed { index: 1 }
     );
-    assert_eq!(city.code_hash_at(&token), Some(v1));
+    assert_eq!(token_code(&mut city), v1);
 }
 
 /// The migration cannot be replayed: once version 2 runs, naming it again is `SameCode`,
@@ -278,18 +274,8 @@ fn an_upgrade_and_a_downgrade_in_one_proposal_change_nothing() {
 #[test]
 fn a_migration_cannot_be_replayed() {
     let mut city = City::new().unwrap();
-    let token = city.token.address.clone();
     let v2 = city.upload("city-token-v2").unwrap();
     city.token(ADMIN).upgrade(v2).expect_accepted();
-    let upgraded_at = |city: &mut City| -> Option<u32> {
-        city.call(
-            &token,
-            ADMIN,
-            harness::call::input(selector_bytes!("upgraded_at"), ()),
-        )
-        .expect("v2 answers")
-        .value
-    };
     let first = upgraded_at(&mut city);
     city.advance_blocks(3);
     assert_eq!(

@@ -16,6 +16,8 @@ use harness::{
 };
 use ink::{primitives::Hash, selector_bytes};
 
+use super::upgrades::token_code;
+
 /// One raw cell for the restorer: its ink! key, and its value or `None` to clear it.
 type Entry = (Vec<u8>, Option<Vec<u8>>);
 
@@ -109,14 +111,13 @@ fn a_guardian_other_than_the_deployer_cannot_upgrade_a_fresh_e_voting() {
 #[test]
 fn the_restorer_is_never_installed_on_a_live_contract() {
     let mut city = City::new().unwrap();
-    let token = city.token.address.clone();
-    let own = city.code_hash_at(&token).expect("the token lives");
+    let own = token_code(&mut city);
     let restorer = city.upload("state-restorer").unwrap();
     assert_eq!(
         city.token(ADMIN).upgrade(restorer).expect_refused(),
         UpgradeError::MigrationFailed
     );
-    assert_eq!(city.code_hash_at(&token), Some(own));
+    assert_eq!(token_code(&mut city), own);
 }
 
 /// A restorer lets only the account that instantiated it write or hand the contract over:

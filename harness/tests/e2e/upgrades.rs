@@ -89,14 +89,15 @@ fn lived_in_city() -> City {
 }
 
 /// The v2 fixture's own query: the block its migration ran in.
-fn upgraded_at(city: &mut City) -> Option<u32> {
+pub fn upgraded_at(city: &mut City) -> Option<u32> {
     let token = city.token.address.clone();
     city.call(&token, ADMIN, input(selector_bytes!("upgraded_at"), ()))
         .expect("v2 answers")
         .value
 }
 
-fn token_code(city: &mut City) -> Hash {
+/// The code the token runs.
+pub fn token_code(city: &mut City) -> Hash {
     let token = city.token.address.clone();
     city.code_hash_at(&token).expect("the token lives")
 }
