@@ -9,6 +9,7 @@ use ink::{primitives::AccountId, selector_bytes};
 use serde::Serialize;
 
 mod escrow;
+mod records;
 mod voting;
 
 pub use voting::{FEW_VOTERS, MANY_VOTERS};
@@ -125,6 +126,8 @@ pub struct Report {
     pub cast_vote_flatness: f64,
     /// The project escrow's messages (releases per worker).
     pub escrow_weights: Vec<Measurement>,
+    /// Civic records' messages.
+    pub records_weights: Vec<Measurement>,
     pub anchors: Vec<Anchor>,
     pub ratios: Vec<Ratio>,
 }
@@ -223,6 +226,7 @@ pub fn run() -> Result<Report> {
     let (reward_weights, attest_flatness) = reward_weights()?;
     let (voting_weights, cast_vote_flatness) = voting::voting_weights()?;
     let escrow_weights = escrow::escrow_weights()?;
+    let records_weights = records::records_weights()?;
     Ok(Report {
         sizes,
         weights,
@@ -232,6 +236,7 @@ pub fn run() -> Result<Report> {
         voting_weights,
         cast_vote_flatness,
         escrow_weights,
+        records_weights,
         anchors,
         ratios,
     })
@@ -357,7 +362,7 @@ impl Report {
     }
 
     /// Each contract's measurements, with the flatness ratio where there is one.
-    fn sections(&self) -> [(&'static str, &[Measurement], Option<String>); 5] {
+    fn sections(&self) -> [(&'static str, &[Measurement], Option<String>); 6] {
         let attest = format!(
             "attest with {} citizens registered over with {FEW_CITIZENS}: {:.3}x ref_time",
             thousands(MANY_CITIZENS.into()),
@@ -374,6 +379,7 @@ impl Report {
             ("reward-rules", &self.reward_weights, Some(attest)),
             ("e-voting", &self.voting_weights, Some(cast_vote)),
             ("project-escrow", &self.escrow_weights, None),
+            ("civic-records", &self.records_weights, None),
         ]
     }
 
@@ -556,6 +562,7 @@ mod tests {
             voting_weights: Vec::new(),
             cast_vote_flatness: 1.0,
             escrow_weights: Vec::new(),
+            records_weights: Vec::new(),
             anchors: Vec::new(),
             ratios: Vec::new(),
         }

@@ -7,8 +7,8 @@
 //!   a kind (citizen, resident, e-resident, visitor), an expiry and the hash of its
 //!   off-chain document; no personal data is stored. A document hash backs one account
 //!   forever: it cannot be reused for another.
-//! - **Roles**: registrars grant inspector, worker, attester (trusted devices) and service
-//!   provider at once. The registrar role moves in two steps, like the admin seat: the
+//! - **Roles**: registrars grant inspector, worker, attester (trusted devices), service
+//!   provider and issuer (keepers of civic records) at once. The registrar role moves in two steps, like the admin seat: the
 //!   admin offers it (`grant_role(Registrar, account)`, event `RegistrarOffered`), and the
 //!   account offered takes it by calling `accept_registrar()` itself (`CivicRoleGranted`).
 //!   Until then the account holds nothing and is not counted; `registrar_offered(account)`
@@ -70,7 +70,8 @@ mod citizen_registry {
                 | CivicRole::Inspector.bit()
                 | CivicRole::Worker.bit()
                 | CivicRole::Attester.bit()
-                | CivicRole::ServiceProvider.bit())
+                | CivicRole::ServiceProvider.bit()
+                | CivicRole::Issuer.bit())
             == 0
     );
 

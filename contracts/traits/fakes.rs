@@ -14,8 +14,8 @@ use std::{cell::RefCell, collections::BTreeMap, vec::Vec};
 use ink::{env::DefaultEnvironment, primitives::AccountId};
 
 use crate::{
-    Balance, BlockNumber, CivicRole, IdentityKind, KindCounts, PSP22Error, RegistryError, Role,
-    Timestamp, TokenError, TransferPolicy,
+    Action, Attestation, Balance, BlockNumber, CivicRole, IdentityKind, KindCounts, PSP22Error,
+    RegistryError, RewardError, Role, Timestamp, TokenError, TransferPolicy,
 };
 
 /// What the registry and the token of a unit test hold.
@@ -46,6 +46,10 @@ pub struct World {
     pub policy: TransferPolicy,
     /// How many times `kinds_of` was asked.
     pub asked_kinds: u32,
+    /// Every attestation the reward rules paid, in order (each pays its quantity).
+    pub attested: Vec<Attestation>,
+    /// What the reward rules' `attest` answers instead of paying, if set.
+    pub refuse_attest: Option<RewardError>,
 }
 
 thread_local! {
@@ -285,4 +289,34 @@ pub fn assert_seat_refused<C>(
         before,
         "a refused call emitted events"
     );
+}
+
+/// The reward rules as civic records see them: `attest` pays each attestation its
+/// quantity, once per receipt, unless told to refuse.
+pub struct Rewards;
+
+impl Rewards {
+    pub fn attest(
+        &self,
+        receipt: [u8; 32],
+        beneficiary: AccountId,
+        action: Action,
+        quantity: u128,
+    ) -> Result<Balance, RewardError> {
+        world(|w| {
+            if let Some(error) = w.refuse_attest.clone() {
+                return Err(error);
+            }
+            if w.attested.iter().any(|seen| seen.receipt == receipt) {
+                return Err(RewardError::ReceiptSeen);
+            }
+            w.attested.push(Attestation {
+                receipt,
+                beneficiary,
+                action,
+                quantity,
+            });
+            Ok(quantity)
+        })
+    }
 }

@@ -18,6 +18,7 @@ pub use events::emit;
 pub use math::mul_div_floor;
 pub use psp22::{PSP22Error, PSP22Metadata, PSP22};
 pub use raw::{RawInput, RawOutput};
+pub use records::*;
 pub use upgrade::{CodeUpgraded, Layout, Upgradable, UpgradeError};
 pub use voting::*;
 
@@ -29,6 +30,7 @@ pub mod fakes;
 mod math;
 mod peers;
 mod raw;
+mod records;
 pub mod remote;
 pub mod upgrade;
 mod voting;
@@ -367,6 +369,10 @@ pub enum CivicRole {
     Attester,
     /// A city service or merchant.
     ServiceProvider,
+    /// Keeps civic records (the civic-records contract): issues certificates of the
+    /// schemas governance authorised it for, writes asset histories, anchors logs. A
+    /// ministry, a clinic, a garage, an insurer, a carmaker, a recycling station.
+    Issuer,
 }
 
 impl CivicRole {
@@ -378,6 +384,7 @@ impl CivicRole {
             CivicRole::Worker => 1 << 2,
             CivicRole::Attester => 1 << 3,
             CivicRole::ServiceProvider => 1 << 4,
+            CivicRole::Issuer => 1 << 5,
         }
     }
 }

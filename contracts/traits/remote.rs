@@ -29,8 +29,8 @@ use ink::{
 };
 
 use crate::{
-    Balance, BlockNumber, CivicRole, IdentityKind, KindCounts, PSP22Error, RawInput, RawOutput,
-    RegistryError, Role, Timestamp, TokenError, TransferPolicy,
+    Action, Balance, BlockNumber, CivicRole, IdentityKind, KindCounts, PSP22Error, RawInput,
+    RawOutput, RegistryError, RewardError, Role, Timestamp, TokenError, TransferPolicy,
 };
 
 /// Calls the message `selector` of `callee` with `input` (its arguments, encoded), with
@@ -205,6 +205,33 @@ wrapper! {
             value: Balance,
             data: Vec<u8>
         ) -> Result<(), PSP22Error> as Psp22Answer;
+    }
+}
+
+/// The reward rules, for civic records (a battery's return reward). `attest` is the rules'
+/// own message, not a trait's: its selector is `attest`.
+pub struct RewardRules(AccountId);
+
+impl From<AccountId> for RewardRules {
+    fn from(account: AccountId) -> Self {
+        Self(account)
+    }
+}
+
+impl RewardRules {
+    /// `attest`, as a device calls it, through the shared call path.
+    pub fn attest(
+        &self,
+        receipt: [u8; 32],
+        beneficiary: AccountId,
+        action: Action,
+        quantity: u128,
+    ) -> Result<Balance, RewardError> {
+        call(
+            &self.0,
+            ink::selector_bytes!("attest"),
+            (receipt, beneficiary, action, quantity),
+        )
     }
 }
 

@@ -28,7 +28,7 @@ fn a_sandbox_deployment_is_recorded_verified_and_not_repeated() {
     let path = first.written.clone().expect("a record");
     let record = read(&path);
     assert_eq!(record, first.record);
-    assert_eq!(record.contracts.len(), 5);
+    assert_eq!(record.contracts.len(), harness::bundles::CONTRACTS.len());
     assert!(record.contracts.iter().all(|c| c.deployed_now));
     assert!(first
         .log
@@ -54,7 +54,7 @@ fn a_sandbox_deployment_is_recorded_verified_and_not_repeated() {
     );
 
     let checks = deploy::verify(&plan, &places).unwrap();
-    assert_eq!(checks.len(), 5);
+    assert_eq!(checks.len(), harness::bundles::CONTRACTS.len());
     assert!(checks.iter().all(deploy::Verified::agrees), "{checks:?}");
 
     // The same code again: everything is skipped and no record is added.
@@ -603,7 +603,7 @@ fn a_suite_exported_and_imported_into_a_second_chain_is_the_same_and_lives_on() 
     deploy::step(&plan, &old, "citizen").unwrap();
     deploy::step(&plan, &old, "citizen").unwrap(); // polls 0 and 1, two rewards
     let exported = export::export(&plan, &old).unwrap();
-    assert_eq!(exported.contracts.len(), 5);
+    assert_eq!(exported.contracts.len(), harness::bundles::CONTRACTS.len());
     for contract in &exported.contracts {
         assert!(!contract.cells.is_empty(), "{}", contract.name);
         assert_eq!(

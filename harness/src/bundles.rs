@@ -28,6 +28,7 @@ pub const CONTRACTS: &[&str] = &[
     "reward-rules",
     "e-voting",
     "project-escrow",
+    "civic-records",
 ];
 
 /// Contracts built only for the adversarial tests, never deployed on a chain, also under

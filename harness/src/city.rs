@@ -251,6 +251,8 @@ pub struct City {
     pub voting: Deployed,
     /// The project escrow of public construction funds.
     pub escrow: Deployed,
+    /// Civic records: certificates, asset histories, anchored logs, consent.
+    pub records: Deployed,
 }
 
 impl City {
@@ -331,6 +333,13 @@ impl City {
             bundle("project-escrow"),
             input(ink::selector_bytes!("new"), escrow_constructor),
         )?;
+        let records_constructor = (contract_account(&registry), contract_account(&rewards));
+        let records = deploy(
+            &mut session,
+            &mut funded,
+            bundle("civic-records"),
+            input(ink::selector_bytes!("new"), records_constructor),
+        )?;
         let mut city = Self {
             session,
             funded,
@@ -341,6 +350,7 @@ impl City {
             rewards,
             voting,
             escrow,
+            records,
         };
         // Wiring: the reward rules mint.
         let rewards = contract_account(&city.rewards);
@@ -350,8 +360,8 @@ impl City {
         Ok(city)
     }
 
-    /// Hands the admin seats of the token, the registry, the reward rules and the project
-    /// escrow to e-voting: from now on they change only by executed proposals. A city
+    /// Hands the admin seats of the token, the registry, the reward rules, the project
+    /// escrow and civic records to e-voting: from now on they change only by executed proposals. A city
     /// configures first (rules, registrars, attesters), then hands over; `ADMIN` keeps the
     /// roles it was granted (registrar, say) and the guardian seat of e-voting.
     ///
@@ -370,21 +380,27 @@ impl City {
         self.registry(ADMIN).offer_admin(voting).accepted()?;
         self.rewards(ADMIN).offer_admin(voting).accepted()?;
         self.escrow(ADMIN).offer_admin(voting).accepted()?;
+        self.records(ADMIN).offer_admin(voting).accepted()?;
         self.token(voting).accept_admin().accepted()?;
         self.registry(voting).accept_admin().accepted()?;
         self.rewards(voting).accept_admin().accepted()?;
-        self.escrow(voting).accept_admin().accepted()
+        self.escrow(voting).accept_admin().accepted()?;
+        self.records(voting).accept_admin().accepted()
     }
 
     /// The calls of the proposal by which e-voting accepts the admin seats offered to it:
-    /// `Admin::accept_admin` on the token, the registry, the reward rules and the escrow.
+    /// `Admin::accept_admin` on every contract of the suite but e-voting.
     pub fn accept_the_seats(&self) -> Vec<Call> {
-        [&self.token, &self.registry, &self.rewards, &self.escrow]
-            .into_iter()
-            .map(|contract| {
-                proposed_call(contract, ink::selector_bytes!("Admin::accept_admin"), ())
-            })
-            .collect()
+        [
+            &self.token,
+            &self.registry,
+            &self.rewards,
+            &self.escrow,
+            &self.records,
+        ]
+        .into_iter()
+        .map(|contract| proposed_call(contract, ink::selector_bytes!("Admin::accept_admin"), ()))
+        .collect()
     }
 
     /// Deploys one more contract from `ADMIN` (a second instance, or a test double of
@@ -589,7 +605,7 @@ impl City {
     /// Goes on living on another chain: `session` runs the suite, its state moved there
     /// (the same code), at `addresses`, in the order of [`crate::bundles::CONTRACTS`].
     /// Accounts are funded again on the new chain as they act.
-    pub fn move_to(&mut self, session: Session<Sandbox>, addresses: [AccountId32; 5]) {
+    pub fn move_to(&mut self, session: Session<Sandbox>, addresses: [AccountId32; 6]) {
         self.session = session;
         self.funded.clear();
         self.uncommitted = 0;
@@ -599,6 +615,7 @@ impl City {
             &mut self.rewards,
             &mut self.voting,
             &mut self.escrow,
+            &mut self.records,
         ];
         for (contract, address) in suite.into_iter().zip(addresses) {
             contract.address = address;
@@ -631,13 +648,14 @@ impl City {
     }
 
     /// The contracts of the suite, in the order of [`crate::bundles::CONTRACTS`].
-    pub fn suite(&self) -> [&Deployed; 5] {
+    pub fn suite(&self) -> [&Deployed; 6] {
         [
             &self.token,
             &self.registry,
             &self.rewards,
             &self.voting,
             &self.escrow,
+            &self.records,
         ]
     }
 

@@ -4,13 +4,15 @@
 //! - [`bundles`]: build once (`contract-build`, release, wasm-opt), reuse while sources are
 //!   unchanged, load with `ContractBundle::load`.
 //! - [`City`]: the deployed suite (token, citizen registry, reward rules, e-voting,
-//!   project escrow), named actors, block and time control, snapshots.
-//! - [`token`], [`registry`], [`rewards`], [`voting`], [`escrow`]: the typed calls of each
-//!   contract, and [`admin`] the admin seat's that four of them share; [`call`]: what a
+//!   project escrow, civic records), named actors, block and time control, snapshots.
+//! - [`token`], [`registry`], [`rewards`], [`voting`], [`escrow`], [`records`]: the typed
+//!   calls of each contract, and [`admin`] the admin seat's that five of them share; [`call`]: what a
 //!   call returns ([`Outcome`]) and the events it emitted; [`upgrade`] the upgrade
 //!   messages every contract has, and uploading new code.
 //! - [`Fixture`]: the usual cities of the tests (registrar, citizens, holders, voters,
 //!   governance), described and then built.
+//! - [`merkle`]: anchored logs, KSI-like: a batch of log entries' Merkle root (RFC 9162
+//!   §2.1's tree with BLAKE2-256) to anchor on chain, and inclusion proofs and their check.
 //! - [`readme`]: the README's measured sections, which commands write.
 //! - [`yardstick`]: the floor contract's call rate, which the simulator's and the fuzzer's
 //!   rates are quoted against.
@@ -25,7 +27,9 @@ pub mod call;
 pub mod city;
 pub mod escrow;
 pub mod fixture;
+pub mod merkle;
 pub mod readme;
+pub mod records;
 pub mod registry;
 pub mod rewards;
 pub mod sandbox;

@@ -15,12 +15,17 @@ use std::{
 
 use anyhow::{anyhow, Context, Result};
 use city_traits::{
-    Action, Attestation, IdentityKind, PollId, RewardError, Role, TransferPolicy, VotingError,
+    Action, Attestation, Chain, CivicRole, IdentityKind, PollId, RecordStatus, RecordsError,
+    RewardError, Role, Schema, Standing, Subject, TransferPolicy, VotingError,
 };
 
 use harness::{
     call::Outcome,
-    city::{crowd_member, Actor, City, ADMIN, BUS, COIN, REWARD_CAP_PER_EPOCH, SHOP},
+    city::{
+        crowd_member, Actor, City, ADMIN, BLOCK_TIME_MS, BUS, COIN, REWARD_CAP_PER_EPOCH, SHOP,
+    },
+    merkle::{entry_digest, LogBatch},
+    records::schema,
     yardstick, Fixture,
 };
 
@@ -67,6 +72,8 @@ pub static CITIES: [SeedCity; 6] = [
 ];
 
 const DAY_MS: u64 = 86_400_000;
+/// Blocks in a day: record expiries are block numbers.
+const BLOCKS_PER_DAY: u32 = (DAY_MS / BLOCK_TIME_MS) as u32;
 
 /// The city called `name`.
 ///
@@ -244,6 +251,17 @@ fn civic_city() -> Result<City> {
         .set_transfer_policy(TransferPolicy::Civic)
         .accepted()?;
     Ok(city)
+}
+
+/// A suite of its own for a city's records chapter: the admin is registrar, and each of
+/// `keepers` holds the registry's `Issuer` role.
+fn keepers_city(keepers: &[Actor]) -> Result<City> {
+    keepers
+        .iter()
+        .fold(Fixture::new().registrar(), |fixture, keeper| {
+            fixture.civic_role(CivicRole::Issuer, *keeper)
+        })
+        .build()
 }
 
 /// Registers `count` identities of `kind` from crowd `crowd`, valid for `valid_ms`; the

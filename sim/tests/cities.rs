@@ -35,6 +35,8 @@ fn xiongan() {
 fn seoul() {
     let report = simulate("seoul");
     assert!(story(&report).contains("an expired citizen card earns nothing"));
+    assert!(story(&report).contains("a garage cannot issue one, and the office revokes it"));
+    assert!(story(&report).contains("a step from an old record is refused"));
     assert!(report.cities[0].spent > 0);
 }
 
@@ -56,6 +58,8 @@ fn zug() {
 fn estonia() {
     let report = simulate("estonia");
     assert!(story(&report).contains("executes; the same tax now earns 20.00"));
+    assert!(story(&report).contains("and a tampered copy is refused"));
+    assert!(story(&report).contains("nobody holds it any more"));
     let polls = &report.cities[0].polls;
     assert!(polls[1].outcome.starts_with("passed"), "{polls:?}");
 }
@@ -64,6 +68,7 @@ fn estonia() {
 fn hangzhou() {
     let report = simulate("hangzhou");
     assert!(story(&report).contains("three batteries pay 6.00 coins"));
+    assert!(story(&report).contains("earns 6.00 coins, one per battery"));
     let polls = &report.cities[0].polls;
     assert!(polls[0].outcome.starts_with("passed"), "{polls:?}");
 }

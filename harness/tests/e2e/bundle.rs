@@ -1,6 +1,6 @@
 //! The bundles themselves: size bar, and typed calls matching the metadata.
 
-use harness::{bundles, escrow, registry, rewards, token, voting};
+use harness::{bundles, escrow, records, registry, rewards, token, voting};
 
 /// The size bar for every contract of the suite.
 const MAX_WASM_BYTES: usize = 48 * 1024;
@@ -21,6 +21,10 @@ const OVER_SINCE_UPGRADES: &[&str] = &["project-escrow"];
 
 /// The interim bar of [`OVER_SINCE_UPGRADES`].
 const INTERIM_WASM_BYTES: usize = 33 * 1024;
+
+/// Contracts the later issues added (17: civic records), held to [`MAX_WASM_BYTES`] only,
+/// as issue 19 says.
+const NEW_CONTRACTS: &[&str] = &["civic-records"];
 
 #[test]
 fn every_bundle_fits_the_size_bar() {
@@ -44,7 +48,7 @@ fn every_suite_contract_but_the_token_fits_its_bar() {
     let held: Vec<&str> = bundles::CONTRACTS
         .iter()
         .copied()
-        .filter(|contract| *contract != "city-token")
+        .filter(|contract| *contract != "city-token" && !NEW_CONTRACTS.contains(contract))
         .collect();
     let mut sorted = listed.clone();
     sorted.sort_unstable();
@@ -127,6 +131,11 @@ fn typed_voting_calls_cover_exactly_the_voting_messages() {
 #[test]
 fn typed_escrow_calls_cover_exactly_the_escrow_messages() {
     assert_eq!(message_labels("project-escrow"), sorted(escrow::MESSAGES));
+}
+
+#[test]
+fn typed_records_calls_cover_exactly_the_records_messages() {
+    assert_eq!(message_labels("civic-records"), sorted(records::MESSAGES));
 }
 
 #[test]

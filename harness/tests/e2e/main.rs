@@ -12,6 +12,7 @@ mod governance;
 mod pause_and_cap;
 mod properties;
 mod psp22;
+mod records;
 mod red_team;
 mod red_team_2;
 mod red_team_3;

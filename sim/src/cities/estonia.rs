@@ -245,6 +245,111 @@ fn story(out: &mut dyn Write) -> Result<()> {
          the same tax now earns {} coins",
         coins(20 * COIN)
     )?;
+    records(out)
+}
+
+const MINISTRY: Actor = Actor("estonia-ministry-of-health");
+const HEALTH_REGISTRY: Actor = Actor("estonia-health-registry");
+const CLINIC: Actor = Actor("estonia-clinic");
+
+/// Estonia's stamped logs and X-Road consent, on a suite of their own: a ministry's daily
+/// log is anchored, an entry is verified and a tampered one refused; a citizen's consent
+/// for a clinic is granted, used (the health registry logs the access in an anchored
+/// batch) and revoked.
+fn records(out: &mut dyn Write) -> Result<()> {
+    let mut city = keepers_city(&[MINISTRY, HEALTH_REGISTRY])?;
+    writeln!(out, "\n-- Estonia: stamped logs and consent --")?;
+    let entries: Vec<String> = (0..500)
+        .map(|n| format!("2026-01-01 ministry-of-health: decision {n}"))
+        .collect();
+    let log = LogBatch::of_entries(&entries).ok_or_else(|| anyhow!("an empty log"))?;
+    let day = city
+        .records(MINISTRY)
+        .anchor("ministry-of-health/2026-01-01", log.root(), log.size())
+        .accepted()
+        .context("anchoring the log")?;
+    let entry = 123;
+    let proof = log.proof(entry).ok_or_else(|| anyhow!("no proof"))?;
+    let digest = entry_digest(entries[entry as usize].as_bytes());
+    let verified = city
+        .records(CLINIC)
+        .verify_entry(day, digest, entry, &proof)
+        .value;
+    let tampered = entry_digest(b"2026-01-01 ministry-of-health: decision 124");
+    let refused = city
+        .records(CLINIC)
+        .verify_entry(day, tampered, entry, &proof)
+        .value;
+    ensure!(
+        verified == Ok(true) && refused == Ok(false),
+        "the entry verified {verified:?}, the tampered one {refused:?}"
+    );
+    writeln!(
+        out,
+        "the ministry anchors its day's log of {} entries; entry {entry} is proved from {} \
+         hashes, and a tampered copy is refused",
+        log.size(),
+        proof.len()
+    )?;
+
+    enrol(
+        &mut city,
+        "estonia-patient",
+        1,
+        IdentityKind::Citizen,
+        365 * DAY_MS,
+    )?;
+    let patient = crowd_member("estonia-patient", 0);
+    let until = city.now_ms() + 30 * DAY_MS;
+    let consent = city
+        .records(patient)
+        .grant_consent(CLINIC, HEALTH_REGISTRY, "health-record", "treatment", until)
+        .accepted()
+        .context("granting the consent")?;
+    // The health registry serves the clinic only while the consent holds, and logs it.
+    ensure!(
+        city.records(HEALTH_REGISTRY)
+            .consent_in_force(consent)
+            .value,
+        "the consent is not in force"
+    );
+    let access = format!("consent {consent}: the clinic read the health record");
+    let accesses = LogBatch::of_entries(&[access.as_str(), "the pharmacy read a prescription"])
+        .ok_or_else(|| anyhow!("an empty log"))?;
+    let logged = city
+        .records(HEALTH_REGISTRY)
+        .anchor("health-registry/accesses", accesses.root(), accesses.size())
+        .accepted()?;
+    let access_proof = accesses.proof(0).ok_or_else(|| anyhow!("no proof"))?;
+    let shown = city
+        .records(patient)
+        .verify_entry(logged, entry_digest(access.as_bytes()), 0, &access_proof)
+        .value;
+    ensure!(shown == Ok(true), "the access log proved {shown:?}");
+    let holders = city.records(patient).consents_of(patient, 0, 10).value;
+    ensure!(
+        holders.len() == 1 && holders[0].1.consumer == CLINIC.account(),
+        "the patient sees {holders:?}"
+    );
+    city.records(patient)
+        .revoke_consent(consent)
+        .accepted()
+        .context("revoking the consent")?;
+    let after = city
+        .records(HEALTH_REGISTRY)
+        .consent_in_force(consent)
+        .value;
+    let holders = city.records(patient).consents_of(patient, 0, 10).value;
+    ensure!(
+        !after && holders.is_empty(),
+        "after the revocation: in force {after}, held by {holders:?}"
+    );
+    writeln!(
+        out,
+        "a patient lets the clinic read their health record for a month; the health registry \
+         logs the access in an anchored batch the patient can check, and the patient revokes \
+         the consent: nobody holds it any more"
+    )?;
     Ok(())
 }
 

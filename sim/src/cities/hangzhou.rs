@@ -186,6 +186,123 @@ fn story(out: &mut dyn Write) -> Result<()> {
         "after the timelock, three batteries pay {} coins",
         coins(6 * COIN)
     )?;
+    batteries(out)
+}
+
+const CARMAKER: Actor = Actor("hangzhou-carmaker");
+const STATION: Actor = Actor("hangzhou-charging-station");
+const STORAGE: Actor = Actor("hangzhou-energy-storage");
+const RECYCLERS: [Actor; 2] = [
+    Actor("hangzhou-recycler-east"),
+    Actor("hangzhou-recycler-west"),
+];
+const BATTERIES: u32 = 6;
+
+/// Hangzhou's traction batteries through their second life, on a suite of their own:
+/// carmaker → charging station → underground storage → recycler, each handover taken over
+/// by the receiver; the storage operator that hands a battery in earns its return reward
+/// once, whichever recycler closed it.
+fn batteries(out: &mut dyn Write) -> Result<()> {
+    let keepers = [CARMAKER, STATION, STORAGE, RECYCLERS[0], RECYCLERS[1]];
+    let mut city = keepers_city(&keepers)?;
+    writeln!(
+        out,
+        "\n-- Hangzhou: traction batteries through their second life --"
+    )?;
+    let expires = city.now_ms() + 365 * DAY_MS;
+    city.registry(ADMIN)
+        .register(
+            STORAGE,
+            IdentityKind::Resident,
+            id("hangzhou-storage", 0),
+            expires,
+        )
+        .accepted()?;
+    let standing = |actor: Actor| {
+        let closer = RECYCLERS.contains(&actor);
+        (
+            actor.account(),
+            if closer {
+                Standing::Closer
+            } else {
+                Standing::Issuer
+            },
+        )
+    };
+    let batteries = city.register_schema(
+        Schema {
+            reward: Some(Action::BatteryReturned),
+            ..schema("traction-battery", Chain::Custody, false, false)
+        },
+        &keepers.map(standing),
+    )?;
+    // Civic records alone reports battery returns to the reward rules.
+    let records = harness::city::contract_account(&city.records);
+    city.install_device(records, &[Action::BatteryReturned])?;
+    city.set_reward(
+        Action::BatteryReturned,
+        (COIN, 1),
+        &[IdentityKind::Resident],
+    )?;
+    for n in 0..BATTERIES {
+        let battery = id("hangzhou-battery", n);
+        city.records(CARMAKER)
+            .issue(
+                batteries,
+                Subject::Asset(battery),
+                id("hangzhou-made", n),
+                None,
+                None,
+            )
+            .accepted()
+            .with_context(|| format!("battery {n} made"))?;
+        let recycler = RECYCLERS[n as usize % 2];
+        for (from, to) in [(CARMAKER, STATION), (STATION, STORAGE), (STORAGE, recycler)] {
+            city.records(from)
+                .hand_over(battery, to, id("hangzhou-handover", n))
+                .accepted()?;
+            city.records(to)
+                .take_over(battery)
+                .accepted()
+                .with_context(|| format!("battery {n} taken over by {}", to.0))?;
+        }
+        city.records(recycler)
+            .close_asset(battery, id("hangzhou-recycled", n))
+            .accepted()?;
+        city.records(ADMIN)
+            .reward_return(battery)
+            .accepted()
+            .with_context(|| format!("battery {n}'s return reward"))?;
+    }
+    let battery = id("hangzhou-battery", 0);
+    let again = city.records(STORAGE).reward_return(battery).value;
+    let reclosed = city
+        .records(RECYCLERS[1])
+        .close_asset(battery, id("x", 0))
+        .value;
+    let taken_back = city
+        .records(STATION)
+        .hand_over(id("hangzhou-battery", 1), STATION, id("x", 1))
+        .value;
+    ensure!(
+        again == Err(RecordsError::AlreadyRewarded)
+            && reclosed == Err(RecordsError::AssetClosed)
+            && taken_back == Err(RecordsError::AssetClosed),
+        "a recycled battery answered {again:?}, {reclosed:?}, {taken_back:?}"
+    );
+    let earned = city.balance(STORAGE);
+    ensure!(
+        earned == u128::from(BATTERIES) * COIN,
+        "the storage operator earned {earned}"
+    );
+    let steps = city.records(ADMIN).history(battery, 0, 10).value.len();
+    writeln!(
+        out,
+        "{BATTERIES} batteries go from the carmaker to a charging station, to underground \
+         storage and to two recyclers, {steps} records each; the storage operator earns {} \
+         coins, one per battery, and a second claim is refused",
+        coins(earned)
+    )?;
     Ok(())
 }
 

@@ -125,6 +125,137 @@ fn story(out: &mut dyn Write) -> Result<()> {
         "citizens ride the city bus for {} coins of S-coin",
         coins(fares)
     )?;
+    records(out)
+}
+
+const WELFARE_OFFICE: Actor = Actor("seoul-welfare-office");
+const YOUTH_CENTRE: Actor = Actor("seoul-youth-centre");
+const GARAGE: Actor = Actor("seoul-garage");
+const INSURER: Actor = Actor("seoul-insurer");
+
+/// Seoul's e-certificates and vehicle histories, on a suite of their own: a
+/// youth-allowance certificate is issued, checked by a service and revoked; a car's
+/// history is written by a garage and an insurer, and cannot be forked.
+fn records(out: &mut dyn Write) -> Result<()> {
+    let mut city = keepers_city(&[WELFARE_OFFICE, GARAGE, INSURER])?;
+    writeln!(out, "\n-- Seoul: e-certificates and vehicle histories --")?;
+    enrol(
+        &mut city,
+        "seoul-youth",
+        1,
+        IdentityKind::Citizen,
+        365 * DAY_MS,
+    )?;
+    let youth = Subject::Person(crowd_member("seoul-youth", 0));
+    let allowance = city.register_schema(
+        schema("youth-allowance", Chain::Standalone, true, true),
+        &[(WELFARE_OFFICE.account(), Standing::Issuer)],
+    )?;
+    let a_year = city.block() + 365 * BLOCKS_PER_DAY;
+    let certificate = city
+        .records(WELFARE_OFFICE)
+        .issue(
+            allowance,
+            youth,
+            id("seoul-allowance", 0),
+            Some(a_year),
+            None,
+        )
+        .accepted()
+        .context("issuing the certificate")?;
+    let issued_in = city.block();
+    city.advance_blocks(1);
+    let checked = city.records(YOUTH_CENTRE).status(certificate).value;
+    ensure!(
+        checked == Ok(RecordStatus::Valid),
+        "the youth centre found the certificate {checked:?}"
+    );
+    // The garage keeps records too, but not of this schema.
+    let forged = city
+        .records(GARAGE)
+        .issue(
+            allowance,
+            youth,
+            id("seoul-allowance", 1),
+            Some(a_year),
+            None,
+        )
+        .value;
+    ensure!(
+        forged == Err(RecordsError::NotAuthorised),
+        "a garage issued a youth allowance: {forged:?}"
+    );
+    city.records(WELFARE_OFFICE)
+        .revoke(certificate, id("seoul-allowance-ended", 0))
+        .accepted()
+        .context("revoking the certificate")?;
+    city.advance_blocks(1);
+    let now = city.records(YOUTH_CENTRE).status(certificate).value;
+    let then = city
+        .records(YOUTH_CENTRE)
+        .valid_at(certificate, issued_in)
+        .value;
+    ensure!(
+        now == Ok(RecordStatus::Revoked) && then == Ok(true),
+        "after the revocation: {now:?} now, {then:?} when issued"
+    );
+    writeln!(
+        out,
+        "the welfare office issues a youth-allowance certificate, the youth centre checks it, \
+         a garage cannot issue one, and the office revokes it (it stays valid for the blocks \
+         before)"
+    )?;
+
+    let cars = city.register_schema(
+        schema("vehicle-history", Chain::History, false, false),
+        &[
+            (GARAGE.account(), Standing::Issuer),
+            (INSURER.account(), Standing::Issuer),
+        ],
+    )?;
+    let vin = harness::merkle::entry_digest(b"KMHD84LF5JU000001");
+    let mut steps = Vec::new();
+    for (n, keeper) in [GARAGE, INSURER, GARAGE].into_iter().enumerate() {
+        let step = city
+            .records(keeper)
+            .issue(
+                cars,
+                Subject::Asset(vin),
+                id("seoul-car", n as u32),
+                None,
+                steps.last().copied(),
+            )
+            .accepted()
+            .with_context(|| format!("step {n} of the car's history"))?;
+        steps.push(step);
+    }
+    let fork = city
+        .records(GARAGE)
+        .issue(
+            cars,
+            Subject::Asset(vin),
+            id("seoul-car", 9),
+            None,
+            Some(steps[0]),
+        )
+        .value;
+    ensure!(
+        fork == Err(RecordsError::NotLatest),
+        "a step forked the car's history: {fork:?}"
+    );
+    let history: Vec<u64> = city
+        .records(YOUTH_CENTRE)
+        .history(vin, 0, 10)
+        .value
+        .into_iter()
+        .map(|(record, _)| record)
+        .collect();
+    ensure!(history == steps, "the car's history is {history:?}");
+    writeln!(
+        out,
+        "a car's history: an inspection, an insurance claim and a repair, each extending the \
+         last; a step from an old record is refused"
+    )?;
     Ok(())
 }
 

@@ -1,0 +1,544 @@
+//! Civic records on the real Wasm, with the real registry and reward rules: certificates,
+//! asset histories and custody chains with their return reward, anchored logs checked
+//! against the harness's Merkle tool, and consent. Each refusal leaves the state as it was.
+
+use city_traits::{
+    Action, Chain, CivicRole, IdentityKind, RecordStatus, RecordsError, RewardError, Schema,
+    Standing, Subject, MAX_PROOF_LEVELS,
+};
+use harness::{
+    city::{contract_account, Actor, ADMIN, ALICE, BOB, COIN, MALLORY},
+    merkle::{self, LogBatch},
+    records::schema,
+    AdminCalls, City, Fixture,
+};
+
+const WELFARE: Actor = Actor("welfare-office");
+const GARAGE: Actor = Actor("garage");
+const INSURER: Actor = Actor("insurer");
+const CARMAKER: Actor = Actor("carmaker");
+const STATION: Actor = Actor("charging-station");
+const STORAGE: Actor = Actor("energy-storage");
+const RECYCLER: Actor = Actor("recycler");
+const MINISTRY: Actor = Actor("ministry");
+
+/// A city whose record keepers hold the registry's `Issuer` role, alice and bob citizens,
+/// and the storage operator a resident (it earns return rewards).
+fn records_city() -> City {
+    let keepers = [
+        WELFARE, GARAGE, INSURER, CARMAKER, STATION, STORAGE, RECYCLER, MINISTRY,
+    ];
+    let fixture = keepers
+        .iter()
+        .fold(Fixture::new().citizens([ALICE, BOB]), |fixture, keeper| {
+            fixture.civic_role(CivicRole::Issuer, *keeper)
+        });
+    fixture
+        .identity(STORAGE, IdentityKind::Resident)
+        .next_block()
+        .build()
+        .expect("the city is set up")
+}
+
+fn hash(n: u8) -> [u8; 32] {
+    [n; 32]
+}
+
+/// The number the next record would get: nothing was written if it is still free.
+fn next_record(city: &mut City) -> u64 {
+    (0..)
+        .find(|id| city.records(ADMIN).record(*id).value.is_none())
+        .expect("a free number")
+}
+
+#[test]
+fn a_youth_allowance_certificate_is_issued_checked_and_revoked() {
+    let mut city = records_city();
+    let allowance = city
+        .register_schema(
+            schema("youth-allowance", Chain::Standalone, true, true),
+            &[(WELFARE.account(), Standing::Issuer)],
+        )
+        .unwrap();
+    let expires = city.block() + 100;
+    let issued = city.records(WELFARE).issue(
+        allowance,
+        Subject::Person(ALICE.account()),
+        hash(1),
+        Some(expires),
+        None,
+    );
+    let record = issued.value.clone().unwrap();
+    // One event, with the signature and three topics: schema, subject, issuer.
+    assert_eq!(issued.events.len(), 1);
+    assert_eq!(issued.events[0].topics.len(), 4);
+    assert!(city
+        .describe(&city.records, &issued.events[0])
+        .contains("RecordIssued"));
+    let issued_in = city.block();
+    city.advance_blocks(1);
+    // A service checks it.
+    assert_eq!(
+        city.records(BOB).status(record).value,
+        Ok(RecordStatus::Valid)
+    );
+    assert_eq!(
+        city.records(BOB).valid_at(record, issued_in).value,
+        Ok(true)
+    );
+    // The garage holds the Issuer role, but governance never authorised it for the
+    // schema; a stranger neither; and nobody but the issuer revokes.
+    for intruder in [GARAGE, MALLORY] {
+        let free = next_record(&mut city);
+        let refused = city
+            .records(intruder)
+            .issue(
+                allowance,
+                Subject::Person(BOB.account()),
+                hash(2),
+                Some(expires),
+                None,
+            )
+            .expect_refused();
+        assert_eq!(refused, RecordsError::NotAuthorised);
+        assert_eq!(next_record(&mut city), free, "nothing was written");
+        assert_eq!(
+            city.records(intruder)
+                .revoke(record, hash(0))
+                .expect_refused(),
+            RecordsError::NotIssuer
+        );
+    }
+    city.records(WELFARE)
+        .revoke(record, hash(9))
+        .expect_accepted();
+    let revoked_in = city.block();
+    city.advance_blocks(1);
+    assert_eq!(
+        city.records(BOB).status(record).value,
+        Ok(RecordStatus::Revoked)
+    );
+    assert_eq!(
+        city.records(BOB).valid_at(record, issued_in).value,
+        Ok(true)
+    );
+    assert_eq!(
+        city.records(BOB).valid_at(record, revoked_in).value,
+        Ok(false)
+    );
+}
+
+#[test]
+fn a_welfare_office_that_loses_its_role_issues_no_more() {
+    let mut city = records_city();
+    let allowance = city
+        .register_schema(
+            schema("youth-allowance", Chain::Standalone, true, false),
+            &[(WELFARE.account(), Standing::Issuer)],
+        )
+        .unwrap();
+    city.registry(ADMIN)
+        .revoke_role(CivicRole::Issuer, WELFARE)
+        .expect_accepted();
+    let refused = city
+        .records(WELFARE)
+        .issue(
+            allowance,
+            Subject::Person(ALICE.account()),
+            hash(1),
+            None,
+            None,
+        )
+        .expect_refused();
+    assert_eq!(refused, RecordsError::NotAuthorised);
+}
+
+#[test]
+fn a_cars_history_is_written_by_a_garage_and_an_insurer_without_forks() {
+    let mut city = records_city();
+    let cars = city
+        .register_schema(
+            schema("vehicle-history", Chain::History, false, false),
+            &[
+                (GARAGE.account(), Standing::Issuer),
+                (INSURER.account(), Standing::Issuer),
+            ],
+        )
+        .unwrap();
+    let vin = merkle::entry_digest(b"KMHD84LF5JU123456");
+    let serviced = city
+        .records(GARAGE)
+        .issue(cars, Subject::Asset(vin), hash(1), None, None)
+        .expect_accepted();
+    let claim = city
+        .records(INSURER)
+        .issue(cars, Subject::Asset(vin), hash(2), None, Some(serviced))
+        .expect_accepted();
+    // A second step from the same parent is a fork; a step from nowhere is out of order.
+    for (parent, error) in [
+        (Some(serviced), RecordsError::NotLatest),
+        (None, RecordsError::NotLatest),
+        (Some(claim + 7), RecordsError::NotLatest),
+    ] {
+        let refused = city
+            .records(GARAGE)
+            .issue(cars, Subject::Asset(vin), hash(3), None, parent)
+            .expect_refused();
+        assert_eq!(refused, error);
+    }
+    let history = city.records(ALICE).history(vin, 0, 10).value;
+    let steps: Vec<(u64, [u8; 32])> = history
+        .iter()
+        .map(|(id, record)| (*id, record.data_hash))
+        .collect();
+    assert_eq!(steps, vec![(serviced, hash(1)), (claim, hash(2))]);
+}
+
+/// The battery schema, with the return reward, and its stakeholders: the carmaker, the
+/// charging station and the storage operator write steps, the recycler also closes.
+fn battery_city() -> (City, u32) {
+    let mut city = records_city();
+    let batteries = city
+        .register_schema(
+            Schema {
+                reward: Some(Action::BatteryReturned),
+                ..schema("traction-battery", Chain::Custody, false, false)
+            },
+            &[
+                (CARMAKER.account(), Standing::Issuer),
+                (STATION.account(), Standing::Issuer),
+                (STORAGE.account(), Standing::Issuer),
+                (RECYCLER.account(), Standing::Closer),
+            ],
+        )
+        .unwrap();
+    // Civic records is the only attester of battery returns: 5 coins a battery.
+    let records = contract_account(&city.records);
+    city.install_device(records, &[Action::BatteryReturned])
+        .unwrap();
+    city.set_reward(
+        Action::BatteryReturned,
+        (5 * COIN, 1),
+        &[IdentityKind::Citizen, IdentityKind::Resident],
+    )
+    .unwrap();
+    (city, batteries)
+}
+
+/// Hands `battery` from `from` to `to`.
+fn pass(city: &mut City, battery: [u8; 32], from: Actor, to: Actor) -> u64 {
+    city.records(from)
+        .hand_over(battery, to, hash(0x70))
+        .expect_accepted();
+    city.records(to).take_over(battery).expect_accepted()
+}
+
+#[test]
+fn a_battery_travels_to_the_recycler_and_earns_its_return_reward_once() {
+    let (mut city, batteries) = battery_city();
+    let battery = merkle::entry_digest(b"CATL-LFP-0001");
+    city.records(CARMAKER)
+        .issue(batteries, Subject::Asset(battery), hash(1), None, None)
+        .expect_accepted();
+    pass(&mut city, battery, CARMAKER, STATION);
+    pass(&mut city, battery, STATION, STORAGE);
+    // The carmaker let it go: it can neither write nor hand it on, nor take it back.
+    assert_eq!(
+        city.records(CARMAKER)
+            .hand_over(battery, RECYCLER, hash(2))
+            .expect_refused(),
+        RecordsError::NotCustodian
+    );
+    assert_eq!(
+        city.records(CARMAKER).take_over(battery).expect_refused(),
+        RecordsError::NoHandover
+    );
+    // The storage operator holds it but is no closer.
+    assert_eq!(
+        city.records(STORAGE)
+            .close_asset(battery, hash(3))
+            .expect_refused(),
+        RecordsError::NotCloser
+    );
+    pass(&mut city, battery, STORAGE, RECYCLER);
+    city.records(RECYCLER)
+        .close_asset(battery, hash(4))
+        .expect_accepted();
+    let history = city.records(ALICE).history(battery, 0, 10).value;
+    let writers: Vec<_> = history.iter().map(|(_, record)| record.issuer).collect();
+    let expected: Vec<_> = [CARMAKER, STATION, STORAGE, RECYCLER, RECYCLER]
+        .iter()
+        .map(|actor| actor.account())
+        .collect();
+    assert_eq!(writers, expected);
+    for pair in history.windows(2) {
+        assert_eq!(
+            pair[1].1.extends,
+            Some(pair[0].0),
+            "each step extends the last"
+        );
+    }
+    // Anyone asks for the reward: the storage operator, who handed it in, gets it once.
+    let before = city.balance(STORAGE.account());
+    let paid = city
+        .records(MALLORY)
+        .reward_return(battery)
+        .expect_accepted();
+    assert_eq!(paid, 5 * COIN);
+    assert_eq!(city.balance(STORAGE.account()), before + 5 * COIN);
+    assert_eq!(
+        city.records(ALICE).reward_return(battery).expect_refused(),
+        RecordsError::AlreadyRewarded
+    );
+    // Nothing further happens to a closed battery, whoever tries.
+    assert_eq!(
+        city.records(RECYCLER)
+            .close_asset(battery, hash(5))
+            .expect_refused(),
+        RecordsError::AssetClosed
+    );
+    assert_eq!(
+        city.records(CARMAKER)
+            .issue(batteries, Subject::Asset(battery), hash(6), None, None)
+            .expect_refused(),
+        RecordsError::AssetClosed
+    );
+    assert_eq!(city.balance(STORAGE.account()), before + 5 * COIN);
+}
+
+#[test]
+fn a_refused_return_reward_changes_nothing_and_can_be_asked_again() {
+    let (mut city, batteries) = battery_city();
+    let battery = merkle::entry_digest(b"CATL-LFP-0002");
+    city.records(CARMAKER)
+        .issue(batteries, Subject::Asset(battery), hash(1), None, None)
+        .expect_accepted();
+    // The station (no identity of a rewarded kind) hands it straight to the recycler.
+    pass(&mut city, battery, CARMAKER, STATION);
+    pass(&mut city, battery, STATION, RECYCLER);
+    city.records(RECYCLER)
+        .close_asset(battery, hash(2))
+        .expect_accepted();
+    let refused = city.records(ALICE).reward_return(battery).expect_refused();
+    assert_eq!(
+        refused,
+        RecordsError::RewardRefused(RewardError::NotEligible)
+    );
+    assert!(!city.records(ALICE).asset(battery).value.unwrap().rewarded);
+    // Once the station is registered, the reward is paid after all.
+    city.registry(ADMIN)
+        .register(STATION, IdentityKind::Resident, hash(0x51), u64::MAX)
+        .expect_accepted();
+    assert_eq!(
+        city.records(ALICE).reward_return(battery).expect_accepted(),
+        5 * COIN
+    );
+}
+
+#[test]
+fn a_battery_cannot_be_taken_forked_or_handed_to_an_outsider() {
+    let (mut city, batteries) = battery_city();
+    let battery = merkle::entry_digest(b"CATL-LFP-0003");
+    let made = city
+        .records(CARMAKER)
+        .issue(batteries, Subject::Asset(battery), hash(1), None, None)
+        .expect_accepted();
+    let free = next_record(&mut city);
+    assert_eq!(
+        city.records(STATION).take_over(battery).expect_refused(),
+        RecordsError::NoHandover
+    );
+    assert_eq!(
+        city.records(STATION)
+            .issue(
+                batteries,
+                Subject::Asset(battery),
+                hash(2),
+                None,
+                Some(made)
+            )
+            .expect_refused(),
+        RecordsError::NotCustodian
+    );
+    assert_eq!(
+        city.records(CARMAKER)
+            .hand_over(battery, MALLORY, hash(2))
+            .expect_refused(),
+        RecordsError::NotAuthorised
+    );
+    // Offered to the station, it is still the carmaker's until taken; another cannot take it.
+    city.records(CARMAKER)
+        .hand_over(battery, STATION, hash(2))
+        .expect_accepted();
+    assert_eq!(
+        city.records(STORAGE).take_over(battery).expect_refused(),
+        RecordsError::NoHandover
+    );
+    assert_eq!(next_record(&mut city), free, "nothing was written");
+    let held = city.records(ALICE).asset(battery).value.unwrap();
+    assert_eq!(held.custodian, CARMAKER.account());
+    // A battery the carmaker closes itself (it is no closer) stays open.
+    assert_eq!(
+        city.records(CARMAKER)
+            .close_asset(battery, hash(3))
+            .expect_refused(),
+        RecordsError::NotCloser
+    );
+}
+
+#[test]
+fn an_anchored_log_proves_its_entries_as_the_harness_tool_does() {
+    let mut city = records_city();
+    let entries: Vec<String> = (0..1_000)
+        .map(|n| format!("2026-12-06 ministry-of-health access #{n}"))
+        .collect();
+    let batch = LogBatch::of_entries(&entries).unwrap();
+    let anchored = city
+        .records(MINISTRY)
+        .anchor("ministry-of-health/2026-12-06", batch.root(), batch.size())
+        .expect_accepted();
+    for index in [0u32, 1, 511, 512, 998, 999] {
+        let digest = merkle::entry_digest(entries[index as usize].as_bytes());
+        let proof = batch.proof(index).unwrap();
+        assert!(merkle::verify(
+            &batch.root(),
+            batch.size(),
+            index,
+            &digest,
+            &proof
+        ));
+        assert_eq!(
+            city.records(ALICE)
+                .verify_entry(anchored, digest, index, &proof)
+                .value,
+            Ok(true),
+            "entry {index}"
+        );
+        // A tampered entry, or the entry at another index, is refused on chain as here.
+        let tampered = merkle::entry_digest(format!("{} ", entries[index as usize]).as_bytes());
+        for (digest, index) in [(tampered, index), (digest, (index + 1) % 1_000)] {
+            assert!(!merkle::verify(
+                &batch.root(),
+                batch.size(),
+                index,
+                &digest,
+                &proof
+            ));
+            assert_eq!(
+                city.records(ALICE)
+                    .verify_entry(anchored, digest, index, &proof)
+                    .value,
+                Ok(false)
+            );
+        }
+    }
+    let too_long = vec![hash(0); MAX_PROOF_LEVELS + 1];
+    assert_eq!(
+        city.records(ALICE)
+            .verify_entry(anchored, hash(1), 0, &too_long)
+            .value,
+        Err(RecordsError::ProofTooLong)
+    );
+    // Only holders of the Issuer role anchor.
+    assert_eq!(
+        city.records(MALLORY)
+            .anchor("forged", hash(1), 4)
+            .expect_refused(),
+        RecordsError::NotAuthorised
+    );
+    assert_eq!(city.records(ALICE).batch(anchored + 1).value, None);
+}
+
+#[test]
+fn on_chain_and_harness_verification_agree_on_every_small_tree() {
+    let mut city = records_city();
+    for size in [1u32, 2, 3, 5, 8, 13] {
+        let digests: Vec<[u8; 32]> = (0..size).map(|n| hash(n as u8 + 1)).collect();
+        let batch = LogBatch::of_digests(&digests).unwrap();
+        let anchored = city
+            .records(MINISTRY)
+            .anchor("small", batch.root(), size)
+            .expect_accepted();
+        for index in 0..size {
+            let proof = batch.proof(index).unwrap();
+            for claimed in 0..size {
+                let here = merkle::verify(
+                    &batch.root(),
+                    size,
+                    claimed,
+                    &digests[index as usize],
+                    &proof,
+                );
+                let there = city
+                    .records(ALICE)
+                    .verify_entry(anchored, digests[index as usize], claimed, &proof)
+                    .value;
+                assert_eq!(
+                    there,
+                    Ok(here),
+                    "size {size}, entry {index} claimed at {claimed}"
+                );
+                assert_eq!(here, claimed == index);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_citizen_grants_a_clinic_consent_and_revokes_it() {
+    let mut city = records_city();
+    const CLINIC: Actor = Actor("clinic");
+    let until = city.now_ms() + 30 * 86_400_000;
+    let consent = city
+        .records(ALICE)
+        .grant_consent(CLINIC, MINISTRY, "health-record", "treatment", until)
+        .expect_accepted();
+    assert!(city.records(CLINIC).consent_in_force(consent).value);
+    let holders = city.records(ALICE).consents_of(ALICE, 0, 10).value;
+    assert_eq!(holders.len(), 1);
+    assert_eq!(holders[0].1.consumer, CLINIC.account());
+    // Someone without an identity gives no consent; nobody else revokes alice's.
+    assert_eq!(
+        city.records(MALLORY)
+            .grant_consent(CLINIC, MINISTRY, "health-record", "treatment", until)
+            .expect_refused(),
+        RecordsError::NotRegistered
+    );
+    assert_eq!(
+        city.records(CLINIC)
+            .revoke_consent(consent)
+            .expect_refused(),
+        RecordsError::NotYourConsent
+    );
+    assert!(city.records(CLINIC).consent_in_force(consent).value);
+    city.records(ALICE)
+        .revoke_consent(consent)
+        .expect_accepted();
+    assert!(!city.records(CLINIC).consent_in_force(consent).value);
+    assert!(city
+        .records(ALICE)
+        .consents_of(ALICE, 0, 10)
+        .value
+        .is_empty());
+    assert_eq!(city.records(ALICE).consents_given(ALICE).value, 1);
+}
+
+#[test]
+fn after_the_handover_only_governance_registers_schemas() {
+    let mut city = records_city();
+    city.hand_over_to_governance().unwrap();
+    let voting = contract_account(&city.voting);
+    assert_eq!(city.records(ALICE).admin().value, voting);
+    let refused = city
+        .records(ADMIN)
+        .register_schema(&schema("forged", Chain::Standalone, true, false))
+        .expect_refused();
+    assert_eq!(refused, RecordsError::NotAdmin);
+    assert_eq!(
+        city.records(ADMIN)
+            .authorise_issuer(0, GARAGE, Some(Standing::Closer))
+            .expect_refused(),
+        RecordsError::NotAdmin
+    );
+    assert_eq!(city.records(ALICE).schema(0).value, None);
+}
