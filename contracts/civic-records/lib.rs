@@ -18,28 +18,35 @@
 //!   finished block. **Expiries are block numbers**, so that the answer for a past block is
 //!   exact: a record with `expires_at = b` is valid in the blocks before `b`.
 //! - **Asset histories.** A schema of `History` or `Custody` keeps an asset's life under
-//!   the hash of its serial number or VIN. Each step extends the asset's latest record,
-//!   so a fork or a step out of order is refused (`NotLatest`). In a custody chain only
+//!   the hash of its serial number or VIN, in that schema (one schema's asset never blocks
+//!   another's). Only a `Maker` of the schema opens an asset. Each step extends the
+//!   asset's latest record, so a fork or a step out of order is refused (`NotLatest`);
+//!   steps are final (asset schemas neither expire nor revoke). In a custody chain only
 //!   the custodian writes: it hands the asset over (`hand_over`), the receiver takes it
-//!   over (`take_over`, the receiver's record), and the last custodian closes its life
-//!   (`close_asset`). `history(asset, from, limit)` pages through the records.
-//! - **Return rewards.** A custody schema may name a reward rules' action. Once an asset's
-//!   life is closed, anyone may call `reward_return(asset)`: civic records, an attester
-//!   of the reward rules for that action, attests it with the asset key as the receipt,
-//!   for the custodian that handed the asset in. The asset is paid once in its life,
-//!   whichever station closed it (civic records marks it, and the reward rules refuse a
-//!   receipt twice). A city authorises only civic records for that action in the rules.
+//!   over (`take_over`, the receiver's record, naming the document it was shown), and a
+//!   `Closer` that holds it closes its life (`close_asset`); a closer never hands an
+//!   asset on. `history(schema, asset, from, limit)` pages through the records.
+//! - **Return rewards.** A custody schema may name a reward rules' action
+//!   (`TractionBatteryReturned`). Once an asset's life is closed, the custodian that
+//!   handed it to its closer (unless it made the asset) calls `reward_return(schema,
+//!   asset)`: civic records, the rules' attester of that action, attests it with the
+//!   asset key as the receipt. The asset is paid once in its life, whichever station
+//!   closed it (civic records marks it, and the rules refuse a receipt twice). A city
+//!   authorises civic records alone for that action in the rules; devices attest
+//!   household batteries under `BatteryReturned`.
 //! - **Anchored logs** (KSI-like). An `Issuer` of the registry anchors the Merkle root of
 //!   a batch of log entries with its size and a label. Anyone checks with
-//!   `verify_entry(batch, digest, index, proof)` that an entry belongs to it, from a proof
+//!   `verify_entry(batch, anchorer, digest, index, proof)` that an entry belongs to a
+//!   batch that anchorer anchored, from a proof
 //!   of at most 32 levels: at most 33 hashes, a bounded weight. The hashing is RFC 9162
 //!   §2.1 with BLAKE2-256 (the `proof` module): digest `H(entry)`, leaf `H(0x00 ‖ digest)`,
 //!   node `H(0x01 ‖ left ‖ right)`. The harness's `merkle` module builds batches and
 //!   proofs.
 //! - **Consent** (X-Road-like). A citizen with a live identity grants a named consumer
 //!   access to a kind of their data from a named provider, for a purpose, until a time,
-//!   and revokes it whenever they like. Providers record each access as an entry of an
-//!   anchored log. `consents_of(citizen, from, limit)` pages through the consents in
+//!   and revokes it whenever they like; the kind and the purpose are hashes of their
+//!   names. A provider asks `consent_in_force(consent, consumer, provider, kind)` before
+//!   serving, and records each access as an entry of an anchored log. `consents_of(citizen, from, limit)` pages through the consents in
 //!   force: who holds the citizen's consent today.
 //!
 //! The admin seat moves in two steps: `offer_admin(to)`, then `accept_admin()` by `to`
@@ -75,6 +82,9 @@ mod civic_records {
         version: STORAGE_VERSION,
     };
 
+    /// An asset's step: its schema, its key and the step's number.
+    type StepKey = (SchemaId, Hash32, u32);
+
     #[ink(storage)]
     pub struct CivicRecords {
         admin: AdminSeat,
@@ -86,9 +96,11 @@ mod civic_records {
         issuers: Mapping<(SchemaId, AccountId), Standing>,
         records: Mapping<RecordId, Record>,
         record_count: RecordId,
-        assets: Mapping<Hash32, Asset>,
+        /// Each asset's history, by schema and key: one schema's asset never blocks
+        /// another's.
+        assets: Mapping<(SchemaId, Hash32), Asset>,
         /// The records of each asset's history, in order.
-        steps: Mapping<(Hash32, u32), RecordId>,
+        steps: Mapping<StepKey, RecordId>,
         batches: Mapping<BatchId, Batch>,
         batch_count: BatchId,
         consents: Mapping<ConsentId, Consent>,
@@ -147,6 +159,7 @@ mod civic_records {
     #[ink(event)]
     #[cfg_attr(test, derive(Debug, PartialEq))]
     pub struct CustodyOffered {
+        pub schema: SchemaId,
         #[ink(topic)]
         pub asset: Hash32,
         #[ink(topic)]
@@ -160,6 +173,7 @@ mod civic_records {
     #[ink(event)]
     #[cfg_attr(test, derive(Debug, PartialEq))]
     pub struct AssetClosed {
+        pub schema: SchemaId,
         #[ink(topic)]
         pub asset: Hash32,
         pub record: RecordId,
@@ -169,6 +183,7 @@ mod civic_records {
     #[ink(event)]
     #[cfg_attr(test, derive(Debug, PartialEq))]
     pub struct ReturnRewarded {
+        pub schema: SchemaId,
         #[ink(topic)]
         pub asset: Hash32,
         #[ink(topic)]
@@ -200,8 +215,8 @@ mod civic_records {
         pub consumer: AccountId,
         #[ink(topic)]
         pub provider: AccountId,
-        pub kind: String,
-        pub purpose: String,
+        pub kind: Hash32,
+        pub purpose: Hash32,
         pub expires_at: Timestamp,
     }
 
@@ -257,7 +272,8 @@ mod civic_records {
         ///
         /// # Errors
         /// `NotAdmin`, `NameTooLong`, `RewardNeedsCustody` for a reward outside a custody
-        /// chain, `AssetStepsDoNotExpire` for an asset chain whose records expire.
+        /// chain, `AssetStepsAreFinal` for an asset chain whose records expire or may be
+        /// revoked.
         ///
         /// # Events
         /// `SchemaRegistered`.
@@ -268,8 +284,10 @@ mod civic_records {
             if definition.reward.is_some() && definition.chain != Chain::Custody {
                 return Err(RecordsError::RewardNeedsCustody);
             }
-            if definition.expires && matches!(definition.chain, Chain::History | Chain::Custody) {
-                return Err(RecordsError::AssetStepsDoNotExpire);
+            if (definition.expires || definition.revocable)
+                && matches!(definition.chain, Chain::History | Chain::Custody)
+            {
+                return Err(RecordsError::AssetStepsAreFinal);
             }
             let schema = self.schema_count;
             self.schemas.insert(schema, &definition);
@@ -279,9 +297,9 @@ mod civic_records {
             Ok(schema)
         }
 
-        /// Gives `issuer` a standing for `schema`: it may issue the schema's records, and
-        /// as a `Closer` also close its assets' lives; `None` withdraws it. The issuer
-        /// also needs the schema's role in the registry.
+        /// Gives `issuer` a standing for `schema`: it may issue the schema's records, as a
+        /// `Maker` also open its assets' histories, as a `Closer` also close their lives;
+        /// `None` withdraws it. The issuer also needs the schema's role in the registry.
         ///
         /// # Errors
         /// `NotAdmin`, `UnknownSchema`.
@@ -341,16 +359,18 @@ mod civic_records {
         // ---- Records ----
 
         /// Writes a record of `schema` about `subject`, and returns its number. For an
-        /// asset schema, the first record opens the asset's history and every later one
-        /// extends its latest record (in a custody chain only the custodian writes).
+        /// asset schema, the first record (by a maker) opens the asset's history and every
+        /// later one extends its latest record (in a custody chain only the custodian
+        /// writes).
         ///
         /// # Errors
         /// - `UnknownSchema`; `NotAuthorised` unless the caller may issue the schema.
         /// - `ExpiryRequired`, `ExpiryNotAllowed`, `ExpiryPassed` (an expiry block that
         ///   is not after the current one).
-        /// - `ExtendsRequired`, `UnknownRecord`, `ExtendsInvalid` (revoked or expired).
-        /// - Asset schemas: `NotAnAsset`, `NotLatest` (a fork or a step out of order),
-        ///   `AssetOfAnotherSchema`, `AssetClosed`, `NotCustodian`.
+        /// - `ExtendsRequired`, `UnknownRecord`, `ExtendsInvalid` (revoked or expired;
+        ///   for an `Extends` schema also about another subject).
+        /// - Asset schemas: `NotAnAsset`, `NotMaker` (opening), `NotLatest` (a fork or a
+        ///   step out of order), `AssetClosed`, `NotCustodian`.
         ///
         /// # Events
         /// `RecordIssued`.
@@ -381,7 +401,10 @@ mod civic_records {
                     match extends {
                         Some(earlier) => {
                             let status = self.status(earlier)?;
-                            if status != RecordStatus::Valid {
+                            let cited = self.record(earlier).ok_or(RecordsError::UnknownRecord)?;
+                            if status != RecordStatus::Valid
+                                || (definition.chain == Chain::Extends && cited.subject != subject)
+                            {
                                 return Err(RecordsError::ExtendsInvalid);
                             }
                         }
@@ -396,17 +419,20 @@ mod civic_records {
                     let Subject::Asset(key) = subject else {
                         return Err(RecordsError::NotAnAsset);
                     };
-                    match self.assets.get(key) {
+                    match self.assets.get((schema, key)) {
                         None if extends.is_none() => {
-                            self.open_asset(schema, key, caller, data_hash, expires_at)
+                            if self.standing(schema, caller) != Some(Standing::Maker) {
+                                return Err(RecordsError::NotMaker);
+                            }
+                            self.open_asset(schema, key, caller, data_hash)
                         }
                         None => Err(RecordsError::NotLatest),
                         Some(asset) => {
-                            self.ensure_next_step(schema, &definition, &asset, caller)?;
+                            self.ensure_next_step(&definition, &asset, caller)?;
                             if extends != Some(asset.latest) {
                                 return Err(RecordsError::NotLatest);
                             }
-                            self.step(key, asset, caller, data_hash, expires_at)
+                            self.step(schema, key, asset, caller, data_hash)
                                 .map(|(record, _)| record)
                         }
                     }
@@ -496,29 +522,44 @@ mod civic_records {
 
         // ---- Asset histories ----
 
-        /// Offers the asset the caller holds to `to`, an issuer of its custody schema,
-        /// with the hash of the handover's document. A new offer replaces a waiting one;
-        /// an offer to the custodian itself withdraws it.
+        /// Offers the asset `asset` of custody schema `schema` that the caller holds to
+        /// `to`, an issuer of the schema, with the hash of the handover's document. A new
+        /// offer replaces a waiting one; an offer to the custodian itself withdraws it.
         ///
         /// # Errors
-        /// `UnknownAsset`, `NotCustody`, `AssetClosed`, `NotCustodian`, `NotAuthorised`
-        /// if `to` may not issue the schema.
+        /// `UnknownSchema`, `NotCustody`, `UnknownAsset`, `AssetClosed`, `NotCustodian`,
+        /// `NotAuthorised` if the caller or `to` may not issue the schema,
+        /// `CloserOnlyCloses` if the caller is a closer of the schema.
         ///
         /// # Events
         /// `CustodyOffered`.
         #[ink(message)]
-        pub fn hand_over(&mut self, asset: Hash32, to: AccountId, document: Hash32) -> Result<()> {
+        pub fn hand_over(
+            &mut self,
+            schema: SchemaId,
+            asset: Hash32,
+            to: AccountId,
+            document: Hash32,
+        ) -> Result<()> {
             let caller = self.env().caller();
-            let (mut held, definition) = self.custody(asset, caller)?;
+            let (mut held, definition) = self.custody(schema, asset)?;
+            self.ensure_next_step(&definition, &held, caller)?;
+            if !self.authorised(schema, &definition, caller) {
+                return Err(RecordsError::NotAuthorised);
+            }
+            if self.standing(schema, caller) == Some(Standing::Closer) {
+                return Err(RecordsError::CloserOnlyCloses);
+            }
             held.offered = if to == caller {
                 None
-            } else if self.authorised(held.schema, &definition, to) {
+            } else if self.authorised(schema, &definition, to) {
                 Some((to, document))
             } else {
                 return Err(RecordsError::NotAuthorised);
             };
-            self.assets.insert(asset, &held);
+            self.assets.insert((schema, asset), &held);
             self.env().emit_event(CustodyOffered {
+                schema,
                 asset,
                 from: caller,
                 to,
@@ -527,35 +568,39 @@ mod civic_records {
             Ok(())
         }
 
-        /// Takes over the asset handed to the caller: writes the step (the caller's
-        /// record, with the handover's document) and makes the caller its custodian.
+        /// Takes over the asset handed to the caller, whose handover document hashes to
+        /// `document` (what the caller was shown): writes the step (the caller's record,
+        /// with that document) and makes the caller its custodian.
         ///
         /// # Errors
-        /// `UnknownAsset`, `AssetClosed`, `NoHandover` unless a handover to the caller is
-        /// waiting, `NotAuthorised` if the caller may no longer issue the schema.
+        /// `UnknownSchema`, `NotCustody`, `UnknownAsset`, `AssetClosed`, `NoHandover`
+        /// unless a handover to the caller is waiting, `DocumentMismatch` if it carries
+        /// another document, `NotAuthorised` if the caller may no longer issue the schema.
         ///
         /// # Events
         /// `RecordIssued`.
         #[ink(message)]
-        pub fn take_over(&mut self, asset: Hash32) -> Result<RecordId> {
+        pub fn take_over(
+            &mut self,
+            schema: SchemaId,
+            asset: Hash32,
+            document: Hash32,
+        ) -> Result<RecordId> {
             let caller = self.env().caller();
-            let mut held = self.assets.get(asset).ok_or(RecordsError::UnknownAsset)?;
-            if held.closed {
-                return Err(RecordsError::AssetClosed);
-            }
-            let Some((to, document)) = held.offered.filter(|(to, _)| *to == caller) else {
+            let (mut held, definition) = self.custody(schema, asset)?;
+            let Some((_, offered)) = held.offered.filter(|(to, _)| *to == caller) else {
                 return Err(RecordsError::NoHandover);
             };
-            let definition = self
-                .schema(held.schema)
-                .ok_or(RecordsError::UnknownSchema)?;
-            if !self.authorised(held.schema, &definition, to) {
+            if offered != document {
+                return Err(RecordsError::DocumentMismatch);
+            }
+            if !self.authorised(schema, &definition, caller) {
                 return Err(RecordsError::NotAuthorised);
             }
             held.handed_by = Some(held.custodian);
             held.custodian = caller;
             held.offered = None;
-            self.step(asset, held, caller, document, None)
+            self.step(schema, asset, held, caller, document)
                 .map(|(record, _)| record)
         }
 
@@ -564,61 +609,87 @@ mod civic_records {
         /// it) and governance made it a closer of the schema.
         ///
         /// # Errors
-        /// `UnknownAsset`, `AssetClosed`, `NotAuthorised`, `NotCustodian` (custody
-        /// chains), `NotCloser`.
+        /// `UnknownSchema`, `UnknownAsset`, `AssetClosed`, `NotAuthorised`, `NotCustodian`
+        /// (custody chains), `NotCloser`.
         ///
         /// # Events
         /// `RecordIssued`, `AssetClosed`.
         #[ink(message)]
-        pub fn close_asset(&mut self, asset: Hash32, data_hash: Hash32) -> Result<RecordId> {
+        pub fn close_asset(
+            &mut self,
+            schema: SchemaId,
+            asset: Hash32,
+            data_hash: Hash32,
+        ) -> Result<RecordId> {
             let caller = self.env().caller();
-            let held = self.assets.get(asset).ok_or(RecordsError::UnknownAsset)?;
-            let definition = self
-                .schema(held.schema)
-                .ok_or(RecordsError::UnknownSchema)?;
-            self.ensure_next_step(held.schema, &definition, &held, caller)?;
-            if self.issuers.get((held.schema, caller)) != Some(Standing::Closer) {
+            let definition = self.schema(schema).ok_or(RecordsError::UnknownSchema)?;
+            let held = self
+                .asset(schema, asset)
+                .ok_or(RecordsError::UnknownAsset)?;
+            self.ensure_next_step(&definition, &held, caller)?;
+            if !self.authorised(schema, &definition, caller) {
+                return Err(RecordsError::NotAuthorised);
+            }
+            if self.standing(schema, caller) != Some(Standing::Closer) {
                 return Err(RecordsError::NotCloser);
             }
-            let (record, mut held) = self.step(asset, held, caller, data_hash, None)?;
+            let (record, mut held) = self.step(schema, asset, held, caller, data_hash)?;
             held.closed = true;
             held.offered = None;
-            self.assets.insert(asset, &held);
-            self.env().emit_event(AssetClosed { asset, record });
+            self.assets.insert((schema, asset), &held);
+            self.env().emit_event(AssetClosed {
+                schema,
+                asset,
+                record,
+            });
             Ok(record)
         }
 
-        /// Pays the return reward of the closed asset `asset`, once in its life, to the
-        /// custodian that handed it to the one who closed it; anyone may call it. Returns
-        /// the reward paid (the reward rules may pay less than the rule, or nothing, at a
-        /// cap or an exhausted budget).
+        /// Pays the return reward of the closed asset `asset` of `schema`, once in its
+        /// life, to the caller: the custodian that handed it to the one who closed it, if
+        /// it is not the asset's maker and still an issuer of the schema. It chooses when
+        /// to ask, since the reward rules pay at most what is left of its daily cap and of
+        /// the day's budget, and the asset is paid once whatever they pay. Returns the
+        /// reward paid.
         ///
         /// # Errors
-        /// `UnknownAsset`, `NotClosed`, `NoReward` (no reward in the schema, or nobody
-        /// handed the asset in), `AlreadyRewarded`, `RewardRefused` with the rules' error.
+        /// `UnknownSchema`, `UnknownAsset`, `NotClosed`, `NoReward` (no reward in the
+        /// schema, or nobody but the maker handed the asset in), `NotBeneficiary`,
+        /// `NotAuthorised`, `AlreadyRewarded`, `RewardRefused` with the rules' error.
         ///
         /// # Events
         /// `ReturnRewarded`, and the reward rules' `Attested`.
         #[ink(message)]
-        pub fn reward_return(&mut self, asset: Hash32) -> Result<Balance> {
-            let mut held = self.assets.get(asset).ok_or(RecordsError::UnknownAsset)?;
+        pub fn reward_return(&mut self, schema: SchemaId, asset: Hash32) -> Result<Balance> {
+            let caller = self.env().caller();
+            let definition = self.schema(schema).ok_or(RecordsError::UnknownSchema)?;
+            let mut held = self
+                .asset(schema, asset)
+                .ok_or(RecordsError::UnknownAsset)?;
             if !held.closed {
                 return Err(RecordsError::NotClosed);
             }
-            let action = self.schema(held.schema).and_then(|s| s.reward);
-            let (Some(action), Some(beneficiary)) = (action, held.handed_by) else {
+            let beneficiary = held.handed_by.filter(|by| *by != held.maker);
+            let (Some(action), Some(beneficiary)) = (definition.reward, beneficiary) else {
                 return Err(RecordsError::NoReward);
             };
+            if caller != beneficiary {
+                return Err(RecordsError::NotBeneficiary);
+            }
+            if !self.authorised(schema, &definition, caller) {
+                return Err(RecordsError::NotAuthorised);
+            }
             if held.rewarded {
                 return Err(RecordsError::AlreadyRewarded);
             }
             held.rewarded = true;
-            self.assets.insert(asset, &held);
+            self.assets.insert((schema, asset), &held);
             let reward = self
                 .rewards()
                 .attest(asset, beneficiary, action, 1)
                 .map_err(RecordsError::RewardRefused)?;
             self.env().emit_event(ReturnRewarded {
+                schema,
                 asset,
                 beneficiary,
                 reward,
@@ -626,7 +697,7 @@ mod civic_records {
             Ok(reward)
         }
 
-        /// Where the history of `asset` stands.
+        /// Where the history of `asset` in `schema` stands.
         ///
         /// # Errors
         /// None: a query.
@@ -634,12 +705,12 @@ mod civic_records {
         /// # Events
         /// None.
         #[ink(message)]
-        pub fn asset(&self, asset: Hash32) -> Option<Asset> {
-            self.assets.get(asset)
+        pub fn asset(&self, schema: SchemaId, asset: Hash32) -> Option<Asset> {
+            self.assets.get((schema, asset))
         }
 
-        /// Up to `limit` (at most [`MAX_PAGE`]) records of the history of `asset`, from
-        /// its step `from` (0 is the first), with their numbers.
+        /// Up to `limit` (at most [`MAX_PAGE`]) records of the history of `asset` in
+        /// `schema`, from its step `from` (0 is the first), with their numbers.
         ///
         /// # Errors
         /// None: a query.
@@ -647,11 +718,17 @@ mod civic_records {
         /// # Events
         /// None.
         #[ink(message)]
-        pub fn history(&self, asset: Hash32, from: u32, limit: u32) -> Vec<(RecordId, Record)> {
-            let steps = self.assets.get(asset).map_or(0, |held| held.steps);
+        pub fn history(
+            &self,
+            schema: SchemaId,
+            asset: Hash32,
+            from: u32,
+            limit: u32,
+        ) -> Vec<(RecordId, Record)> {
+            let steps = self.asset(schema, asset).map_or(0, |held| held.steps);
             let end = from.saturating_add(limit.min(MAX_PAGE)).min(steps);
             (from..end)
-                .filter_map(|n| self.steps.get((asset, n)))
+                .filter_map(|n| self.steps.get((schema, asset, n)))
                 .filter_map(|id| self.record(id).map(|record| (id, record)))
                 .collect()
         }
@@ -712,7 +789,8 @@ mod civic_records {
         }
 
         /// Whether `proof` shows that the entry whose BLAKE2-256 digest is `digest` is
-        /// entry `index` of the anchored batch `batch` (the crate docs give the hashing).
+        /// entry `index` of the batch `batch` that `anchorer` anchored (the crate docs give
+        /// the hashing): a batch anchored by anyone else proves nothing, whatever its label.
         ///
         /// # Errors
         /// `UnknownBatch`, `ProofTooLong` for more than [`MAX_PROOF_LEVELS`] hashes.
@@ -723,6 +801,7 @@ mod civic_records {
         pub fn verify_entry(
             &self,
             batch: BatchId,
+            anchorer: AccountId,
             digest: Hash32,
             index: u32,
             proof: Vec<Hash32>,
@@ -731,23 +810,18 @@ mod civic_records {
             if proof.len() > MAX_PROOF_LEVELS {
                 return Err(RecordsError::ProofTooLong);
             }
-            Ok(crate::proof::proves(
-                &anchored.root,
-                anchored.size,
-                index,
-                &digest,
-                &proof,
-            ))
+            Ok(anchored.anchorer == anchorer
+                && crate::proof::proves(&anchored.root, anchored.size, index, &digest, &proof))
         }
 
         // ---- Consent ----
 
         /// Grants `consumer` access to the caller's data of `kind` held by `provider`, for
-        /// `purpose`, until `expires_at`, and returns the consent's number. The caller
-        /// holds a live identity.
+        /// `purpose`, until `expires_at`, and returns the consent's number. The kind and
+        /// the purpose are the hashes of their names. The caller holds a live identity.
         ///
         /// # Errors
-        /// `NotRegistered`, `NameTooLong`, `ExpiryPassed`.
+        /// `NotRegistered`, `ExpiryPassed`.
         ///
         /// # Events
         /// `ConsentGranted`.
@@ -756,8 +830,8 @@ mod civic_records {
             &mut self,
             consumer: AccountId,
             provider: AccountId,
-            kind: String,
-            purpose: String,
+            kind: Hash32,
+            purpose: Hash32,
             expires_at: Timestamp,
         ) -> Result<ConsentId> {
             let citizen = self.env().caller();
@@ -765,8 +839,6 @@ mod civic_records {
             if live.first().copied().flatten().is_none() {
                 return Err(RecordsError::NotRegistered);
             }
-            short(&kind)?;
-            short(&purpose)?;
             let now = self.env().block_timestamp();
             if expires_at <= now {
                 return Err(RecordsError::ExpiryPassed);
@@ -783,8 +855,8 @@ mod civic_records {
                     citizen,
                     consumer,
                     provider,
-                    kind: kind.clone(),
-                    purpose: purpose.clone(),
+                    kind,
+                    purpose,
                     granted_at: now,
                     expires_at,
                     revoked_at: None,
@@ -840,7 +912,10 @@ mod civic_records {
             self.consents.get(consent)
         }
 
-        /// Whether the consent `consent` is in force now (given, not revoked, not expired).
+        /// Whether the consent `consent` lets `consumer` have data of `kind` from
+        /// `provider` now: it names all three, and is in force (given, not revoked, not
+        /// expired). What a provider asks before serving: a consent given to someone else,
+        /// for another provider or for another kind of data answers `false`.
         ///
         /// # Errors
         /// None: a query.
@@ -848,10 +923,20 @@ mod civic_records {
         /// # Events
         /// None.
         #[ink(message)]
-        pub fn consent_in_force(&self, consent: ConsentId) -> bool {
+        pub fn consent_in_force(
+            &self,
+            consent: ConsentId,
+            consumer: AccountId,
+            provider: AccountId,
+            kind: Hash32,
+        ) -> bool {
             let now = self.env().block_timestamp();
-            self.consent(consent)
-                .is_some_and(|given| given.in_force(now))
+            self.consent(consent).is_some_and(|given| {
+                given.consumer == consumer
+                    && given.provider == provider
+                    && given.kind == kind
+                    && given.in_force(now)
+            })
         }
 
         /// How many consents `citizen` has given, in force or not: the length of the list
@@ -908,23 +993,21 @@ mod civic_records {
                 && self.registry().has_civic_role(account, definition.issuer)
         }
 
-        /// Refuses `caller` the next step of `asset` unless it may write it: an asset of
-        /// `schema`, not closed, an authorised issuer, and in a custody chain its custodian.
+        /// The standing governance gave `account` for `schema`, if any.
+        fn standing(&self, schema: SchemaId, account: AccountId) -> Option<Standing> {
+            self.issuers.get((schema, account))
+        }
+
+        /// Refuses `caller` the next step of `asset` unless it may write it: not closed,
+        /// an authorised issuer, and in a custody chain its custodian.
         fn ensure_next_step(
             &self,
-            schema: SchemaId,
             definition: &Schema,
             asset: &Asset,
             caller: AccountId,
         ) -> Result<()> {
-            if asset.schema != schema {
-                return Err(RecordsError::AssetOfAnotherSchema);
-            }
             if asset.closed {
                 return Err(RecordsError::AssetClosed);
-            }
-            if !self.authorised(schema, definition, caller) {
-                return Err(RecordsError::NotAuthorised);
             }
             if definition.chain == Chain::Custody && asset.custodian != caller {
                 return Err(RecordsError::NotCustodian);
@@ -932,49 +1015,36 @@ mod civic_records {
             Ok(())
         }
 
-        /// The asset `key` of a custody chain held by `caller`, and its schema.
-        fn custody(&self, key: Hash32, caller: AccountId) -> Result<(Asset, Schema)> {
-            let held = self.assets.get(key).ok_or(RecordsError::UnknownAsset)?;
-            let definition = self
-                .schema(held.schema)
-                .ok_or(RecordsError::UnknownSchema)?;
+        /// The asset `key` of the custody chain `schema`, open, and the schema.
+        fn custody(&self, schema: SchemaId, key: Hash32) -> Result<(Asset, Schema)> {
+            let definition = self.schema(schema).ok_or(RecordsError::UnknownSchema)?;
             if definition.chain != Chain::Custody {
                 return Err(RecordsError::NotCustody);
             }
+            let held = self.asset(schema, key).ok_or(RecordsError::UnknownAsset)?;
             if held.closed {
                 return Err(RecordsError::AssetClosed);
-            }
-            if held.custodian != caller {
-                return Err(RecordsError::NotCustodian);
             }
             Ok((held, definition))
         }
 
-        /// Opens the history of asset `key` with its first record.
+        /// Opens the history of asset `key` with its first record, by its maker.
         fn open_asset(
             &mut self,
             schema: SchemaId,
             key: Hash32,
-            issuer: AccountId,
+            maker: AccountId,
             data_hash: Hash32,
-            expires_at: Option<BlockNumber>,
         ) -> Result<RecordId> {
-            let record = self.write(
-                schema,
-                Subject::Asset(key),
-                issuer,
-                data_hash,
-                expires_at,
-                None,
-            )?;
-            self.steps.insert((key, 0), &record);
+            let record = self.write(schema, Subject::Asset(key), maker, data_hash, None, None)?;
+            self.steps.insert((schema, key, 0), &record);
             self.assets.insert(
-                key,
+                (schema, key),
                 &Asset {
-                    schema,
+                    maker,
                     steps: 1,
                     latest: record,
-                    custodian: issuer,
+                    custodian: maker,
                     handed_by: None,
                     offered: None,
                     closed: false,
@@ -988,24 +1058,24 @@ mod civic_records {
         /// updated by the caller), and returns the record and the state written.
         fn step(
             &mut self,
+            schema: SchemaId,
             key: Hash32,
             mut held: Asset,
             issuer: AccountId,
             data_hash: Hash32,
-            expires_at: Option<BlockNumber>,
         ) -> Result<(RecordId, Asset)> {
             let record = self.write(
-                held.schema,
+                schema,
                 Subject::Asset(key),
                 issuer,
                 data_hash,
-                expires_at,
+                None,
                 Some(held.latest),
             )?;
-            self.steps.insert((key, held.steps), &record);
+            self.steps.insert((schema, key, held.steps), &record);
             held.steps = held.steps.saturating_add(1);
             held.latest = record;
-            self.assets.insert(key, &held);
+            self.assets.insert((schema, key), &held);
             Ok((record, held))
         }
 

@@ -52,14 +52,14 @@ fn records() -> CivicRecords {
     CivicRecords::new(a.frank, a.frank)
 }
 
-/// Registers `definition` as alice and authorises bob and charlie as issuers, django as
-/// a closer.
+/// Registers `definition` as alice and authorises bob as a maker, charlie as an issuer,
+/// django as a closer.
 fn registered(records: &mut CivicRecords, definition: Schema) -> u32 {
     let a = accounts();
     act_as(a.alice);
     let id = records.register_schema(definition).unwrap();
     for (who, standing) in [
-        (a.bob, Standing::Issuer),
+        (a.bob, Standing::Maker),
         (a.charlie, Standing::Issuer),
         (a.django, Standing::Closer),
     ] {
@@ -106,10 +106,16 @@ fn inconsistent_schemas_are_refused() {
         Err(RecordsError::RewardNeedsCustody)
     );
     let mut expiring = schema(Chain::Custody);
+    expiring.revocable = false;
     expiring.expires = true;
     assert_eq!(
         records.register_schema(expiring),
-        Err(RecordsError::AssetStepsDoNotExpire)
+        Err(RecordsError::AssetStepsAreFinal)
+    );
+    // schema() is revocable: asset steps are final.
+    assert_eq!(
+        records.register_schema(schema(Chain::History)),
+        Err(RecordsError::AssetStepsAreFinal)
     );
     assert_eq!(records.schema(0), None);
 }
@@ -232,16 +238,35 @@ fn a_record_that_must_extend_needs_a_valid_earlier_one() {
         Err(RecordsError::ExtendsInvalid)
     );
     let second = records.issue(base, eve, hash(1), None, None).unwrap();
+    // A renewal about someone else of eve's certificate is refused.
+    assert_eq!(
+        records.issue(
+            renewal,
+            Subject::Person(accounts().bob),
+            hash(2),
+            None,
+            Some(second)
+        ),
+        Err(RecordsError::ExtendsInvalid)
+    );
     let renewed = records
         .issue(renewal, eve, hash(2), None, Some(second))
         .unwrap();
     assert_eq!(records.record(renewed).unwrap().extends, Some(second));
 }
 
+/// An asset schema: its steps are final.
+fn asset_schema(chain: Chain) -> Schema {
+    Schema {
+        revocable: false,
+        ..schema(chain)
+    }
+}
+
 #[ink::test]
 fn a_history_grows_only_from_its_latest_record() {
     let mut records = records();
-    let cars = registered(&mut records, schema(Chain::History));
+    let cars = registered(&mut records, asset_schema(Chain::History));
     let vin = hash(42);
     act_as(accounts().bob);
     assert_eq!(
@@ -252,6 +277,13 @@ fn a_history_grows_only_from_its_latest_record() {
         records.issue(cars, Subject::Asset(vin), hash(1), None, Some(0)),
         Err(RecordsError::NotLatest)
     );
+    // Only a maker opens an asset.
+    act_as(accounts().charlie);
+    assert_eq!(
+        records.issue(cars, Subject::Asset(vin), hash(1), None, None),
+        Err(RecordsError::NotMaker)
+    );
+    act_as(accounts().bob);
     let first = records
         .issue(cars, Subject::Asset(vin), hash(1), None, None)
         .unwrap();
@@ -272,24 +304,29 @@ fn a_history_grows_only_from_its_latest_record() {
     let third = records
         .issue(cars, Subject::Asset(vin), hash(3), None, Some(second))
         .unwrap();
-    let history = records.history(vin, 0, 10);
-    let ids: Vec<u64> = history.iter().map(|(id, _)| *id).collect();
+    let ids: Vec<u64> = records
+        .history(cars, vin, 0, 10)
+        .iter()
+        .map(|(id, _)| *id)
+        .collect();
     assert_eq!(ids, vec![first, second, third]);
-    assert_eq!(records.history(vin, 1, 1).len(), 1);
-    assert_eq!(records.history(vin, 3, 10), vec![]);
-    // Another asset schema cannot write into this history.
-    let other = registered(&mut records, schema(Chain::History));
+    assert_eq!(records.history(cars, vin, 1, 1).len(), 1);
+    assert_eq!(records.history(cars, vin, 3, 10), vec![]);
+    // Another asset schema keeps its own history under the same key.
+    let other = registered(&mut records, asset_schema(Chain::History));
     act_as(accounts().bob);
-    assert_eq!(
-        records.issue(other, Subject::Asset(vin), hash(4), None, Some(third)),
-        Err(RecordsError::AssetOfAnotherSchema)
-    );
+    let elsewhere = records
+        .issue(other, Subject::Asset(vin), hash(4), None, None)
+        .unwrap();
+    assert_eq!(records.history(other, vin, 0, 10).len(), 1);
+    assert_eq!(records.asset(other, vin).unwrap().latest, elsewhere);
+    assert_eq!(records.asset(cars, vin).unwrap().latest, third);
 }
 
 #[ink::test]
 fn history_pages_are_bounded() {
     let mut records = records();
-    let cars = registered(&mut records, schema(Chain::History));
+    let cars = registered(&mut records, asset_schema(Chain::History));
     let vin = hash(5);
     act_as(accounts().bob);
     let mut latest = None;
@@ -300,8 +337,11 @@ fn history_pages_are_bounded() {
                 .unwrap(),
         );
     }
-    assert_eq!(records.history(vin, 0, u32::MAX).len(), MAX_PAGE as usize);
-    assert_eq!(records.history(vin, MAX_PAGE, u32::MAX).len(), 3);
+    assert_eq!(
+        records.history(cars, vin, 0, u32::MAX).len(),
+        MAX_PAGE as usize
+    );
+    assert_eq!(records.history(cars, vin, MAX_PAGE, u32::MAX).len(), 3);
 }
 
 fn battery_schema() -> Schema {
@@ -311,8 +351,24 @@ fn battery_schema() -> Schema {
         revocable: false,
         expires: false,
         chain: Chain::Custody,
-        reward: Some(Action::BatteryReturned),
+        reward: Some(Action::TractionBatteryReturned),
     }
+}
+
+/// A battery bob made, handed to charlie and on to django, who closed it.
+fn recycled(records: &mut CivicRecords, batteries: u32, battery: Hash32) {
+    let a = accounts();
+    act_as(a.bob);
+    records
+        .issue(batteries, Subject::Asset(battery), hash(1), None, None)
+        .unwrap();
+    for (from, to) in [(a.bob, a.charlie), (a.charlie, a.django)] {
+        act_as(from);
+        records.hand_over(batteries, battery, to, hash(2)).unwrap();
+        act_as(to);
+        records.take_over(batteries, battery, hash(2)).unwrap();
+    }
+    records.close_asset(batteries, battery, hash(9)).unwrap();
 }
 
 #[ink::test]
@@ -337,23 +393,35 @@ fn a_battery_changes_hands_only_by_handover_and_takeover() {
         ),
         Err(RecordsError::NotCustodian)
     );
-    assert_eq!(records.take_over(battery), Err(RecordsError::NoHandover));
     assert_eq!(
-        records.hand_over(battery, a.charlie, hash(2)),
+        records.take_over(batteries, battery, hash(2)),
+        Err(RecordsError::NoHandover)
+    );
+    assert_eq!(
+        records.hand_over(batteries, battery, a.charlie, hash(2)),
         Err(RecordsError::NotCustodian)
     );
     act_as(a.bob);
     assert_eq!(
-        records.hand_over(battery, a.eve, hash(2)),
+        records.hand_over(batteries, battery, a.eve, hash(2)),
         Err(RecordsError::NotAuthorised)
     );
-    records.hand_over(battery, a.charlie, hash(2)).unwrap();
-    // Only the receiver takes over; bob still holds it until then.
+    records
+        .hand_over(batteries, battery, a.charlie, hash(2))
+        .unwrap();
+    // Only the receiver takes over, and only the handover it was shown.
     act_as(a.django);
-    assert_eq!(records.take_over(battery), Err(RecordsError::NoHandover));
+    assert_eq!(
+        records.take_over(batteries, battery, hash(2)),
+        Err(RecordsError::NoHandover)
+    );
     act_as(a.charlie);
-    let taken = records.take_over(battery).unwrap();
-    let held = records.asset(battery).unwrap();
+    assert_eq!(
+        records.take_over(batteries, battery, hash(3)),
+        Err(RecordsError::DocumentMismatch)
+    );
+    let taken = records.take_over(batteries, battery, hash(2)).unwrap();
+    let held = records.asset(batteries, battery).unwrap();
     assert_eq!(held.custodian, a.charlie);
     assert_eq!(held.handed_by, Some(a.bob));
     assert_eq!(held.offered, None);
@@ -362,12 +430,18 @@ fn a_battery_changes_hands_only_by_handover_and_takeover() {
         (step.issuer, step.data_hash, step.extends),
         (a.charlie, hash(2), Some(made))
     );
-    assert_eq!(records.take_over(battery), Err(RecordsError::NoHandover));
     // An offer to oneself withdraws the waiting one.
-    records.hand_over(battery, a.bob, hash(3)).unwrap();
-    records.hand_over(battery, a.charlie, hash(3)).unwrap();
+    records
+        .hand_over(batteries, battery, a.bob, hash(3))
+        .unwrap();
+    records
+        .hand_over(batteries, battery, a.charlie, hash(3))
+        .unwrap();
     act_as(a.bob);
-    assert_eq!(records.take_over(battery), Err(RecordsError::NoHandover));
+    assert_eq!(
+        records.take_over(batteries, battery, hash(3)),
+        Err(RecordsError::NoHandover)
+    );
 }
 
 #[ink::test]
@@ -380,37 +454,54 @@ fn a_battery_is_closed_by_a_closer_holding_it_and_rewarded_once() {
     records
         .issue(batteries, Subject::Asset(battery), hash(1), None, None)
         .unwrap();
-    assert_eq!(records.reward_return(battery), Err(RecordsError::NotClosed));
+    assert_eq!(
+        records.reward_return(batteries, battery),
+        Err(RecordsError::NotClosed)
+    );
     // Bob holds it but is no closer.
     assert_eq!(
-        records.close_asset(battery, hash(9)),
+        records.close_asset(batteries, battery, hash(9)),
         Err(RecordsError::NotCloser)
     );
-    records.hand_over(battery, a.django, hash(2)).unwrap();
+    records
+        .hand_over(batteries, battery, a.charlie, hash(2))
+        .unwrap();
+    act_as(a.charlie);
+    records.take_over(batteries, battery, hash(2)).unwrap();
+    records
+        .hand_over(batteries, battery, a.django, hash(2))
+        .unwrap();
     act_as(a.django);
-    records.take_over(battery).unwrap();
-    let closed = records.close_asset(battery, hash(9)).unwrap();
-    assert_eq!(records.asset(battery).unwrap().latest, closed);
+    records.take_over(batteries, battery, hash(2)).unwrap();
+    // A closer only closes.
     assert_eq!(
-        records.close_asset(battery, hash(9)),
+        records.hand_over(batteries, battery, a.charlie, hash(2)),
+        Err(RecordsError::CloserOnlyCloses)
+    );
+    let closed = records.close_asset(batteries, battery, hash(9)).unwrap();
+    assert_eq!(records.asset(batteries, battery).unwrap().latest, closed);
+    assert_eq!(
+        records.close_asset(batteries, battery, hash(9)),
         Err(RecordsError::AssetClosed)
     );
-    act_as(a.django);
-    assert_eq!(
-        records.hand_over(battery, a.bob, hash(9)),
-        Err(RecordsError::AssetClosed)
-    );
-    // Anyone asks for the reward; it goes to bob, who handed it in, once.
-    act_as(a.eve);
-    assert_eq!(records.reward_return(battery), Ok(1));
+    // Only charlie, who handed it in, is paid, once.
+    for other in [a.eve, a.bob, a.django] {
+        act_as(other);
+        assert_eq!(
+            records.reward_return(batteries, battery),
+            Err(RecordsError::NotBeneficiary)
+        );
+    }
+    act_as(a.charlie);
+    assert_eq!(records.reward_return(batteries, battery), Ok(1));
     let paid = world(|w| w.attested.clone());
     assert_eq!(paid.len(), 1);
     assert_eq!(
         (paid[0].receipt, paid[0].beneficiary, paid[0].action),
-        (battery, a.bob, Action::BatteryReturned)
+        (battery, a.charlie, Action::TractionBatteryReturned)
     );
     assert_eq!(
-        records.reward_return(battery),
+        records.reward_return(batteries, battery),
         Err(RecordsError::AlreadyRewarded)
     );
 }
@@ -422,36 +513,68 @@ fn a_refused_reward_is_the_rules_error() {
     let mut records = records();
     let batteries = registered(&mut records, battery_schema());
     let battery = hash(81);
-    act_as(accounts().bob);
-    records
-        .issue(batteries, Subject::Asset(battery), hash(1), None, None)
-        .unwrap();
-    records
-        .hand_over(battery, accounts().django, hash(2))
-        .unwrap();
-    act_as(accounts().django);
-    records.take_over(battery).unwrap();
-    records.close_asset(battery, hash(3)).unwrap();
+    recycled(&mut records, batteries, battery);
     world(|w| w.refuse_attest = Some(RewardError::NotEligible));
+    act_as(accounts().charlie);
     assert_eq!(
-        records.reward_return(battery),
+        records.reward_return(batteries, battery),
         Err(RecordsError::RewardRefused(RewardError::NotEligible))
     );
 }
 
 #[ink::test]
-fn an_asset_closed_by_its_maker_earns_no_reward() {
+fn a_withdrawn_custodian_hands_nothing_on_and_earns_nothing() {
+    let mut records = records();
+    let batteries = registered(&mut records, battery_schema());
+    let battery = hash(82);
+    recycled(&mut records, batteries, battery);
+    act_as(accounts().alice);
+    records
+        .authorise_issuer(batteries, accounts().charlie, None)
+        .unwrap();
+    act_as(accounts().charlie);
+    assert_eq!(
+        records.reward_return(batteries, battery),
+        Err(RecordsError::NotAuthorised)
+    );
+    act_as(accounts().bob);
+    records
+        .issue(batteries, Subject::Asset(hash(83)), hash(1), None, None)
+        .unwrap();
+    act_as(accounts().alice);
+    records
+        .authorise_issuer(batteries, accounts().bob, None)
+        .unwrap();
+    act_as(accounts().bob);
+    assert_eq!(
+        records.hand_over(batteries, hash(83), accounts().charlie, hash(2)),
+        Err(RecordsError::NotAuthorised)
+    );
+}
+
+#[ink::test]
+fn an_asset_handed_in_by_its_maker_earns_no_reward() {
     let mut records = records();
     let batteries = registered(&mut records, battery_schema());
     let battery = hash(79);
-    act_as(accounts().django);
+    let a = accounts();
+    act_as(a.bob);
     records
         .issue(batteries, Subject::Asset(battery), hash(1), None, None)
         .unwrap();
-    records.close_asset(battery, hash(2)).unwrap();
-    assert_eq!(records.reward_return(battery), Err(RecordsError::NoReward));
+    records
+        .hand_over(batteries, battery, a.django, hash(2))
+        .unwrap();
+    act_as(a.django);
+    records.take_over(batteries, battery, hash(2)).unwrap();
+    records.close_asset(batteries, battery, hash(3)).unwrap();
+    act_as(a.bob);
     assert_eq!(
-        records.reward_return(hash(80)),
+        records.reward_return(batteries, battery),
+        Err(RecordsError::NoReward)
+    );
+    assert_eq!(
+        records.reward_return(batteries, hash(80)),
         Err(RecordsError::UnknownAsset)
     );
 }
@@ -493,16 +616,32 @@ fn only_issuers_anchor_logs_and_batches_hold_entries() {
         (anchored.anchorer, anchored.root, anchored.size),
         (accounts().bob, hash(1), 4)
     );
+    let bob = accounts().bob;
     assert_eq!(
-        records.verify_entry(batch, hash(2), 0, vec![hash(0); 33]),
+        records.verify_entry(batch, bob, hash(2), 0, vec![hash(0); 33]),
         Err(RecordsError::ProofTooLong)
     );
     assert_eq!(
-        records.verify_entry(batch + 1, hash(2), 0, vec![]),
+        records.verify_entry(batch + 1, bob, hash(2), 0, vec![]),
         Err(RecordsError::UnknownBatch)
     );
     assert_eq!(
-        records.verify_entry(batch, hash(2), 0, vec![hash(3), hash(4)]),
+        records.verify_entry(batch, bob, hash(2), 0, vec![hash(3), hash(4)]),
+        Ok(false)
+    );
+    // One entry's batch: its root is the entry's leaf; only its anchorer's batch proves it.
+    let digest = hash(5);
+    let mut leaf = [0u8; 33];
+    leaf[1..].copy_from_slice(&digest);
+    let mut root = [0u8; 32];
+    ink::env::hash_bytes::<ink::env::hash::Blake2x256>(&leaf, &mut root);
+    let single = records.anchor("one".into(), root, 1).unwrap();
+    assert_eq!(
+        records.verify_entry(single, bob, digest, 0, vec![]),
+        Ok(true)
+    );
+    assert_eq!(
+        records.verify_entry(single, accounts().charlie, digest, 0, vec![]),
         Ok(false)
     );
 }
@@ -514,21 +653,29 @@ fn a_citizen_grants_and_revokes_consent_and_sees_who_holds_it() {
     test::set_block_timestamp::<E>(1_000);
     act_as(a.bob);
     assert_eq!(
-        records.grant_consent(a.charlie, a.django, "health".into(), "care".into(), 2_000),
+        records.grant_consent(a.charlie, a.django, hash(0x11), hash(0x21), 2_000),
         Err(RecordsError::NotRegistered)
     );
     act_as(a.eve);
     assert_eq!(
-        records.grant_consent(a.charlie, a.django, "health".into(), "care".into(), 1_000),
+        records.grant_consent(a.charlie, a.django, hash(0x11), hash(0x21), 1_000),
         Err(RecordsError::ExpiryPassed)
     );
     let clinic = records
-        .grant_consent(a.charlie, a.django, "health".into(), "care".into(), 5_000)
+        .grant_consent(a.charlie, a.django, hash(0x11), hash(0x21), 5_000)
         .unwrap();
     let insurer = records
-        .grant_consent(a.bob, a.django, "health".into(), "claims".into(), 5_000)
+        .grant_consent(a.bob, a.django, hash(0x11), hash(0x22), 5_000)
         .unwrap();
-    assert!(records.consent_in_force(clinic));
+    assert!(records.consent_in_force(clinic, a.charlie, a.django, hash(0x11)));
+    // It lets nobody else, from no other provider, have any other kind of data.
+    for (consumer, provider, kind) in [
+        (a.bob, a.django, hash(0x11)),
+        (a.charlie, a.bob, hash(0x11)),
+        (a.charlie, a.django, hash(0x12)),
+    ] {
+        assert!(!records.consent_in_force(clinic, consumer, provider, kind));
+    }
     assert_eq!(records.consents_given(a.eve), 2);
     act_as(a.charlie);
     assert_eq!(
@@ -541,7 +688,7 @@ fn a_citizen_grants_and_revokes_consent_and_sees_who_holds_it() {
         records.revoke_consent(clinic),
         Err(RecordsError::AlreadyRevoked)
     );
-    assert!(!records.consent_in_force(clinic));
+    assert!(!records.consent_in_force(clinic, a.charlie, a.django, hash(0x11)));
     let holders: Vec<u64> = records
         .consents_of(a.eve, 0, 10)
         .into_iter()
@@ -549,7 +696,7 @@ fn a_citizen_grants_and_revokes_consent_and_sees_who_holds_it() {
         .collect();
     assert_eq!(holders, vec![insurer]);
     test::set_block_timestamp::<E>(5_000);
-    assert!(!records.consent_in_force(insurer));
+    assert!(!records.consent_in_force(insurer, a.bob, a.django, hash(0x11)));
     assert_eq!(records.consents_of(a.eve, 0, 10), vec![]);
     assert_eq!(
         records.revoke_consent(42),

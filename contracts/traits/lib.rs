@@ -552,11 +552,14 @@ pub enum Action {
     WaterSaved,
     /// Batteries returned for recycling, in units.
     BatteryReturned,
+    /// A traction battery returned for recycling at the end of its custody chain, in
+    /// units: civic records alone attests it, once per battery.
+    TractionBatteryReturned,
 }
 
 impl Action {
     /// Every action, in declaration order.
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 10] = [
         Action::Recyclables,
         Action::KitchenWaste,
         Action::HazardousWaste,
@@ -566,6 +569,7 @@ impl Action {
         Action::Volunteering,
         Action::WaterSaved,
         Action::BatteryReturned,
+        Action::TractionBatteryReturned,
     ];
 
     /// The action's bit in an attester's set of authorised actions.
@@ -580,6 +584,7 @@ impl Action {
             Action::Volunteering => 1 << 6,
             Action::WaterSaved => 1 << 7,
             Action::BatteryReturned => 1 << 8,
+            Action::TractionBatteryReturned => 1 << 9,
         }
     }
 }

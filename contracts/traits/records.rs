@@ -45,11 +45,13 @@ pub enum Subject {
 pub enum Chain {
     /// Records stand alone (a certificate). One may cite an earlier record that is valid.
     Standalone,
-    /// Every record extends an earlier record that is valid (a renewal, an amendment).
+    /// Every record extends an earlier valid record about the same subject (a renewal, an
+    /// amendment), of any schema.
     Extends,
-    /// An asset's history (a car's): the subject is an asset, its first record opens the
-    /// history, and each later one extends the asset's latest record. Any authorised
-    /// issuer of the schema writes the next step.
+    /// An asset's history (a car's): the subject is an asset, its first record (by a
+    /// maker) opens the history, and each later one extends the asset's latest record. Any
+    /// authorised issuer of the schema writes the next step. An asset's key is its own in
+    /// each schema: one schema's history never blocks another's.
     History,
     /// An asset's custody chain (a battery's): as `History`, but only the current
     /// custodian writes a step; it hands the asset over to another authorised issuer of
@@ -65,7 +67,11 @@ pub enum Chain {
 pub enum Standing {
     /// Writes records (and in an asset chain, steps).
     Issuer,
-    /// Also closes an asset's life (a recycling station, a scrapyard).
+    /// Also opens an asset's history (a carmaker, a vehicle registration office): only a
+    /// maker brings an asset into being.
+    Maker,
+    /// Also closes an asset's life (a recycling station, a scrapyard); a closer holding an
+    /// asset of a custody chain only closes it, it never hands it on.
     Closer,
 }
 
@@ -79,14 +85,16 @@ pub struct Schema {
     /// The registry's role an issuer must hold, besides governance's authorisation for
     /// this schema.
     pub issuer: CivicRole,
-    /// Whether an issuer may revoke its records.
+    /// Whether an issuer may revoke its records (never for asset chains: their steps are
+    /// final).
     pub revocable: bool,
     /// Whether records carry an expiry block (then they must; never for asset chains).
     pub expires: bool,
     pub chain: Chain,
     /// For a custody chain: the reward rules' action paid once per asset, to the
-    /// custodian that handed it over to the one who closed its life (a battery returned
-    /// for recycling).
+    /// custodian that handed it over to the one who closed its life (a traction battery
+    /// returned for recycling), if that custodian did not make it. Civic records must be
+    /// the only attester of this action in the rules.
     pub reward: Option<Action>,
 }
 
@@ -134,13 +142,14 @@ pub enum RecordStatus {
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub struct Asset {
-    pub schema: SchemaId,
+    /// Who opened its history.
+    pub maker: AccountId,
     /// How many records its history holds.
     pub steps: u32,
     pub latest: RecordId,
     /// Who holds it (custody chains): the issuer of its latest custody step.
     pub custodian: AccountId,
-    /// Who handed it to the custodian, if anyone did.
+    /// Who handed it to the custodian, if anyone did: the beneficiary of a return reward.
     pub handed_by: Option<AccountId>,
     /// A handover waiting for its receiver, with the hash of its document.
     pub offered: Option<(AccountId, Hash32)>,
@@ -166,7 +175,8 @@ pub struct Batch {
 }
 
 /// A citizen's consent that `consumer` may have one kind of their data from `provider`,
-/// for a purpose, until `expires_at`.
+/// for a purpose, until `expires_at`. The kind and the purpose are hashes of their names
+/// (`BLAKE2-256("health-record")`), so nothing about the citizen is written in words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
@@ -174,10 +184,10 @@ pub struct Consent {
     pub citizen: AccountId,
     pub consumer: AccountId,
     pub provider: AccountId,
-    /// The kind of data ("health-record"), at most [`MAX_NAME_BYTES`] bytes.
-    pub kind: String,
-    /// Why ("treatment"), at most [`MAX_NAME_BYTES`] bytes.
-    pub purpose: String,
+    /// The kind of data: the hash of its name.
+    pub kind: Hash32,
+    /// Why: the hash of the purpose's name.
+    pub purpose: Hash32,
     pub granted_at: Timestamp,
     pub expires_at: Timestamp,
     pub revoked_at: Option<Timestamp>,
@@ -204,8 +214,9 @@ pub enum RecordsError {
     NameTooLong,
     /// A reward needs a custody chain: only there does someone hand an asset in.
     RewardNeedsCustody,
-    /// An asset's steps do not expire: an asset schema cannot have expiring records.
-    AssetStepsDoNotExpire,
+    /// An asset's steps are final: an asset schema's records neither expire nor are
+    /// revoked.
+    AssetStepsAreFinal,
     /// No schema has that number.
     UnknownSchema,
     /// The caller (or the receiver of a handover) is not an issuer of the schema: it
@@ -223,12 +234,11 @@ pub enum RecordsError {
     ExtendsRequired,
     /// No record has that number.
     UnknownRecord,
-    /// The record extended is revoked or expired.
+    /// The record extended is revoked or expired, or (for a schema whose records extend)
+    /// about another subject.
     ExtendsInvalid,
     /// The step does not extend the asset's latest record (a fork, or a step out of order).
     NotLatest,
-    /// The asset's history belongs to another schema.
-    AssetOfAnotherSchema,
     /// No history is kept under that asset key.
     UnknownAsset,
     /// The asset's life is over: no step follows.
@@ -237,6 +247,14 @@ pub enum RecordsError {
     NotCustodian,
     /// Governance did not authorise the caller to close the schema's assets.
     NotCloser,
+    /// Governance did not authorise the caller to open the schema's assets.
+    NotMaker,
+    /// A closer holding an asset only closes it.
+    CloserOnlyCloses,
+    /// The handover waiting is not the one the receiver was shown (its document differs).
+    DocumentMismatch,
+    /// Only the custodian that handed the asset in may ask for its return reward.
+    NotBeneficiary,
     /// The schema keeps no custody chain.
     NotCustody,
     /// No handover to the caller is waiting.
@@ -263,7 +281,7 @@ pub enum RecordsError {
     NotYourConsent,
     /// The asset's life is not over yet.
     NotClosed,
-    /// The asset's schema pays no reward, or nobody handed the asset in.
+    /// The asset's schema pays no reward, or nobody but its maker handed it in.
     NoReward,
     /// The asset's reward was paid already.
     AlreadyRewarded,

@@ -73,6 +73,11 @@ pub fn schema(name: &str, chain: Chain, revocable: bool, expires: bool) -> Schem
 
 type RecordsResult<T = ()> = Result<T, RecordsError>;
 
+/// The hash a consent's kind of data or purpose is written as: BLAKE2-256 of its name.
+pub fn name_hash(name: &str) -> Hash32 {
+    crate::merkle::entry_digest(name.as_bytes())
+}
+
 impl AdminCalls for RecordCalls<'_> {
     fn send_to_seat<V: Decode>(self, selector: [u8; 4], args: impl Encode) -> Outcome<V> {
         self.send(selector, args)
@@ -142,32 +147,52 @@ impl RecordCalls<'_> {
 
     pub fn hand_over(
         self,
+        schema: SchemaId,
         asset: Hash32,
         to: impl Into<AccountId>,
         document: Hash32,
     ) -> Outcome<RecordsResult> {
-        self.send(selector_bytes!("hand_over"), (asset, to.into(), document))
+        let args = (schema, asset, to.into(), document);
+        self.send(selector_bytes!("hand_over"), args)
     }
 
-    pub fn take_over(self, asset: Hash32) -> Outcome<RecordsResult<RecordId>> {
-        self.send(selector_bytes!("take_over"), asset)
+    /// Takes over the asset handed to the caller, whose handover shows `document`.
+    pub fn take_over(
+        self,
+        schema: SchemaId,
+        asset: Hash32,
+        document: Hash32,
+    ) -> Outcome<RecordsResult<RecordId>> {
+        self.send(selector_bytes!("take_over"), (schema, asset, document))
     }
 
-    pub fn close_asset(self, asset: Hash32, data_hash: Hash32) -> Outcome<RecordsResult<RecordId>> {
-        self.send(selector_bytes!("close_asset"), (asset, data_hash))
+    pub fn close_asset(
+        self,
+        schema: SchemaId,
+        asset: Hash32,
+        data_hash: Hash32,
+    ) -> Outcome<RecordsResult<RecordId>> {
+        self.send(selector_bytes!("close_asset"), (schema, asset, data_hash))
     }
 
-    /// Pays a closed asset's return reward; returns the reward paid.
-    pub fn reward_return(self, asset: Hash32) -> Outcome<RecordsResult<u128>> {
-        self.send(selector_bytes!("reward_return"), asset)
+    /// The custodian that handed a closed asset in asks for its return reward; returns
+    /// the reward paid.
+    pub fn reward_return(self, schema: SchemaId, asset: Hash32) -> Outcome<RecordsResult<u128>> {
+        self.send(selector_bytes!("reward_return"), (schema, asset))
     }
 
-    pub fn asset(self, asset: Hash32) -> Outcome<Option<Asset>> {
-        self.send(selector_bytes!("asset"), asset)
+    pub fn asset(self, schema: SchemaId, asset: Hash32) -> Outcome<Option<Asset>> {
+        self.send(selector_bytes!("asset"), (schema, asset))
     }
 
-    pub fn history(self, asset: Hash32, from: u32, limit: u32) -> Outcome<Vec<(RecordId, Record)>> {
-        self.send(selector_bytes!("history"), (asset, from, limit))
+    pub fn history(
+        self,
+        schema: SchemaId,
+        asset: Hash32,
+        from: u32,
+        limit: u32,
+    ) -> Outcome<Vec<(RecordId, Record)>> {
+        self.send(selector_bytes!("history"), (schema, asset, from, limit))
     }
 
     pub fn anchor(self, label: &str, root: Hash32, size: u32) -> Outcome<RecordsResult<BatchId>> {
@@ -178,17 +203,21 @@ impl RecordCalls<'_> {
         self.send(selector_bytes!("batch"), batch)
     }
 
+    /// Whether `proof` shows `digest` at `index` of batch `batch`, anchored by `anchorer`.
     pub fn verify_entry(
         self,
         batch: BatchId,
+        anchorer: impl Into<AccountId>,
         digest: Hash32,
         index: u32,
         proof: &[Hash32],
     ) -> Outcome<RecordsResult<bool>> {
-        let args = (batch, digest, index, proof.to_vec());
+        let args = (batch, anchorer.into(), digest, index, proof.to_vec());
         self.send(selector_bytes!("verify_entry"), args)
     }
 
+    /// Grants a consent; `kind` and `purpose` are names, sent as their hashes
+    /// ([`name_hash`]).
     pub fn grant_consent(
         self,
         consumer: impl Into<AccountId>,
@@ -197,6 +226,7 @@ impl RecordCalls<'_> {
         purpose: &str,
         expires_at: u64,
     ) -> Outcome<RecordsResult<ConsentId>> {
+        let (kind, purpose) = (name_hash(kind), name_hash(purpose));
         let args = (consumer.into(), provider.into(), kind, purpose, expires_at);
         self.send(selector_bytes!("grant_consent"), args)
     }
@@ -209,8 +239,17 @@ impl RecordCalls<'_> {
         self.send(selector_bytes!("consent"), consent)
     }
 
-    pub fn consent_in_force(self, consent: ConsentId) -> Outcome<bool> {
-        self.send(selector_bytes!("consent_in_force"), consent)
+    /// Whether `consent` lets `consumer` have data of the kind named `kind` from
+    /// `provider` now.
+    pub fn consent_in_force(
+        self,
+        consent: ConsentId,
+        consumer: impl Into<AccountId>,
+        provider: impl Into<AccountId>,
+        kind: &str,
+    ) -> Outcome<bool> {
+        let args = (consent, consumer.into(), provider.into(), name_hash(kind));
+        self.send(selector_bytes!("consent_in_force"), args)
     }
 
     pub fn consents_given(self, citizen: impl Into<AccountId>) -> Outcome<u32> {

@@ -32,7 +32,9 @@ use harness::{
 use IdentityKind::{Citizen, EResident, Resident, Visitor};
 
 use crate::{
-    life::{self as sim, coins, Activity, Group, Options, PollPlan, Profile, Spending, Works},
+    life::{
+        self as sim, coins, Activity, Batteries, Group, Options, PollPlan, Profile, Spending, Works,
+    },
     pace::Pace,
     report::{CityReport, Report},
 };

@@ -16,9 +16,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use anyhow::{anyhow, ensure, Context, Result};
 use city_traits::{
-    Action, Attestation, CivicRole, Electorate, GovernanceConfig, IdentityKind, MilestonePlan,
-    MilestoneState, PollState, ProjectState, Revoting, RewardError, Role, Rule, Secrecy,
-    TransferPolicy, Wage, ABSTAIN, AGAINST, FOR,
+    Action, Attestation, Chain, CivicRole, Electorate, GovernanceConfig, IdentityKind,
+    MilestonePlan, MilestoneState, PollState, ProjectState, RecordsError, Revoting, RewardError,
+    Role, Rule, Schema, SchemaId, Secrecy, Standing, Subject, TransferPolicy, Wage, ABSTAIN,
+    AGAINST, FOR,
 };
 use ink::{primitives::AccountId, selector_bytes};
 
@@ -29,8 +30,11 @@ use harness::{
         REWARD_EPOCH_MS,
     },
     escrow::ProjectPlan,
+    merkle::{entry_digest, LogBatch},
+    records::schema,
     voting::proposed_call,
 };
+use ink::scale::Encode;
 
 use crate::report::{self, CityReport};
 
@@ -74,6 +78,14 @@ pub const CHECKS: &[(&str, &str)] = &[
     (
         "refunds_return_what_was_not_released",
         "a canceled project returns each funder its share of what was not released, the last funder what is left, and holds nothing after",
+    ),
+    (
+        "days_are_anchored",
+        "each day's log of civic actions is anchored in civic records: an entry the harness draws proves against it, and a tampered copy does not",
+    ),
+    (
+        "batteries_are_rewarded_once",
+        "a recycled traction battery pays its return reward, as the rules give it, to the custodian that handed it in, once however often it is asked",
     ),
     (
         "balances_are_as_expected",
@@ -226,6 +238,17 @@ pub struct Works {
     pub every_days: u32,
 }
 
+/// Traction batteries through their second life (Hangzhou): a carmaker makes `per_day` a
+/// day, and each moves one custody step a day, taken over by the receiver: to a charging
+/// station, to underground storage, to a recycler that closes its life. Its return reward
+/// (the rules' `TractionBatteryReturned`, `reward` a battery, attested by civic records
+/// alone) goes to the storage operator, a resident, who asks for it.
+#[derive(Debug, Clone, Copy)]
+pub struct Batteries {
+    pub per_day: u32,
+    pub reward: u128,
+}
+
 /// One city's life: who lives there, what they do and what the city holds.
 #[derive(Debug, Clone, Copy)]
 pub struct Profile {
@@ -240,6 +263,7 @@ pub struct Profile {
     pub spending: Spending,
     pub polls: &'static [PollPlan],
     pub works: Option<Works>,
+    pub batteries: Option<Batteries>,
 }
 
 /// A small deterministic generator (SplitMix64): the same seed, the same city.
@@ -420,6 +444,8 @@ struct Life<'p> {
     profile: &'p Profile,
     city: City,
     rng: Rng,
+    /// The seed of `rng`, for draws kept apart from it.
+    rng_seed: u64,
     people: Vec<Person>,
     receipts: u32,
     calls_in_block: u32,
@@ -434,6 +460,10 @@ struct Life<'p> {
     /// Proposals waiting for their timelock: (poll, day to execute, action, reward).
     queued: Vec<(u32, u32, Action, u128)>,
     project: Option<u32>,
+    /// Digests of the day's civic actions, anchored at the day's end.
+    log: Vec<[u8; 32]>,
+    /// The traction batteries' custody schema, if the city has batteries.
+    battery_schema: Option<SchemaId>,
 }
 
 /// Lives `profile` with `options`, reporting each finished day to `progress`.
@@ -471,6 +501,7 @@ pub fn live_moving(
         profile,
         city: City::with_parts(config, profile.governance(), options.broken)?,
         rng: Rng::new(options.seed ^ fnv(profile.city)),
+        rng_seed: options.seed ^ fnv(profile.city),
         people: Vec::new(),
         receipts: 0,
         calls_in_block: 0,
@@ -487,6 +518,8 @@ pub fn live_moving(
         polls: Vec::new(),
         queued: Vec::new(),
         project: None,
+        log: Vec::new(),
+        battery_schema: None,
     };
     life.settle(options.citizens)
         .context("setting the city up")?;
@@ -524,6 +557,23 @@ fn venue(name: &str) -> AccountId {
 
 fn device(name: &str) -> AccountId {
     crowd_member(name, 0)
+}
+
+/// The city's clerk, who anchors each day's log (a holder of the registry's `Issuer`).
+fn clerk(profile: &Profile) -> AccountId {
+    crowd_member(&format!("{}-clerk", profile.city), 0)
+}
+
+/// A battery's stakeholders in the order it meets them: the carmaker, the charging
+/// station, the storage operator (who hands it in), the recycler (who closes its life).
+fn battery_chain(profile: &Profile) -> [AccountId; 4] {
+    ["carmaker", "charging-station", "energy-storage", "recycler"]
+        .map(|role| crowd_member(&format!("{}-{role}", profile.city), 0))
+}
+
+/// The `n`th battery a carmaker made on `day`: the hash of its serial number.
+fn battery(day: u32, n: u32) -> [u8; 32] {
+    entry_digest(format!("battery {day}-{n}").as_bytes())
 }
 
 impl Life<'_> {
@@ -610,10 +660,53 @@ impl Life<'_> {
                 self.expected.tracking.insert(venue(name));
             }
         }
+        city.grant_civic_role(CivicRole::Issuer, [clerk(profile)])?;
+        if let Some(plan) = profile.batteries {
+            self.battery_schema = Some(self.settle_batteries(plan)?);
+        }
+        let city = &mut self.city;
         if profile.polls.iter().any(|poll| poll.change.is_some()) {
             city.hand_over_to_governance()?;
         }
         Ok(())
+    }
+
+    /// The batteries' stakeholders, their schema with the return reward, and civic
+    /// records as the rules' attester of traction battery returns.
+    fn settle_batteries(&mut self, plan: Batteries) -> Result<SchemaId> {
+        let chain = battery_chain(self.profile);
+        let city = &mut self.city;
+        city.grant_civic_role(CivicRole::Issuer, chain)?;
+        let [maker, _, storage, recycler] = chain;
+        city.registry(ADMIN)
+            .register(
+                storage,
+                IdentityKind::Resident,
+                numbered_id(0xb7, 0),
+                u64::MAX,
+            )
+            .accepted()?;
+        let standings = chain.map(|account| {
+            let standing = match account {
+                _ if account == maker => Standing::Maker,
+                _ if account == recycler => Standing::Closer,
+                _ => Standing::Issuer,
+            };
+            (account, standing)
+        });
+        let traction = Action::TractionBatteryReturned;
+        let batteries = city.register_schema(
+            Schema {
+                reward: Some(traction),
+                ..schema("traction-battery", Chain::Custody, false, false)
+            },
+            &standings,
+        )?;
+        let records = contract_account(&city.records);
+        city.install_device(records, &[traction])?;
+        city.set_reward(traction, (plan.reward, 1), &[IdentityKind::Resident])?;
+        self.expected.rules.insert(traction.bit(), (plan.reward, 1));
+        Ok(batteries)
     }
 
     /// Registers `citizens` people across the profile's groups, a block every so often.
@@ -669,12 +762,14 @@ impl Life<'_> {
         for activity in self.profile.activities {
             self.attest(activity)?;
         }
+        self.batteries()?;
         self.spend()?;
         for poll in self.profile.polls {
             if poll.day == self.day {
                 self.hold(poll)?;
             }
         }
+        self.anchor_day()?;
         let day = self.figures(calls_before, minted_before, spent_before);
         self.days.push(day);
         // The next day starts at midnight, in a new block (and a new reward epoch).
@@ -710,6 +805,7 @@ impl Life<'_> {
                 action: activity.action,
                 quantity: self.rng.between(activity.quantity),
             };
+            self.log.push(entry_digest(&attestation.encode()));
             if person.expires_day <= self.day {
                 lapsed.push(attestation);
             } else {
@@ -769,6 +865,122 @@ impl Life<'_> {
             .minted
             .entry(format!("{:?}", activity.action))
             .or_default() += paid;
+        Ok(())
+    }
+
+    /// The batteries made today, and those made one, two and three days ago each one
+    /// custody step on; the recycler closes the oldest, and the storage operator asks for
+    /// their return reward.
+    fn batteries(&mut self) -> Result<()> {
+        let (Some(plan), Some(schema)) = (self.profile.batteries, self.battery_schema) else {
+            return Ok(());
+        };
+        let chain = battery_chain(self.profile);
+        for n in 0..plan.per_day {
+            let made = battery(self.day, n);
+            self.city
+                .records(chain[0])
+                .issue(schema, Subject::Asset(made), made, None, None)
+                .accepted()
+                .with_context(|| format!("battery {n} made on day {}", self.day))?;
+            self.tick();
+        }
+        for age in 1..=3 {
+            let Some(made_on) = self.day.checked_sub(age as u32) else {
+                continue;
+            };
+            let (from, to) = (chain[age - 1], chain[age]);
+            for n in 0..plan.per_day {
+                // The battery's key doubles as its handover document.
+                let key = battery(made_on, n);
+                self.city
+                    .records(from)
+                    .hand_over(schema, key, to, key)
+                    .accepted()
+                    .with_context(|| format!("battery {made_on}-{n} handed over"))?;
+                self.city
+                    .records(to)
+                    .take_over(schema, key, key)
+                    .accepted()?;
+                self.tick();
+                self.tick();
+                if age == 3 {
+                    self.recycle(schema, key, chain)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The recycler closes a battery's life; the storage operator asks for its return
+    /// reward, twice.
+    fn recycle(&mut self, schema: SchemaId, key: [u8; 32], chain: [AccountId; 4]) -> Result<()> {
+        let [_, _, storage, recycler] = chain;
+        let action = Action::TractionBatteryReturned;
+        self.city
+            .records(recycler)
+            .close_asset(schema, key, key)
+            .accepted()?;
+        let due = self.expected.reward(storage, action, 1)?;
+        let paid = self
+            .city
+            .records(storage)
+            .reward_return(schema, key)
+            .accepted()?;
+        let again = self.city.records(storage).reward_return(schema, key).value;
+        for _ in 0..3 {
+            self.tick();
+        }
+        check!(
+            paid == due && again == Err(RecordsError::AlreadyRewarded),
+            "batteries_are_rewarded_once",
+            "a battery recycled on day {} paid {paid} (the rules give {due}), then {again:?}",
+            self.day
+        );
+        *self.minted.entry(format!("{action:?}")).or_default() += paid;
+        Ok(())
+    }
+
+    /// The clerk anchors the day's log of civic actions; an entry the harness draws
+    /// proves against it on chain, and a tampered copy does not.
+    fn anchor_day(&mut self) -> Result<()> {
+        let entries = std::mem::take(&mut self.log);
+        let Some(log) = LogBatch::of_digests(&entries) else {
+            return Ok(());
+        };
+        let clerk = clerk(self.profile);
+        let label = format!("{}/day-{}", self.profile.city, self.day);
+        let batch = self
+            .city
+            .records(clerk)
+            .anchor(&label, log.root(), log.size())
+            .accepted()
+            .with_context(|| format!("anchoring {label}"))?;
+        // A draw of its own, so that the city's other choices are those of a run without
+        // anchored days.
+        let mut draw = Rng::new(self.rng_seed ^ u64::from(self.day));
+        let index = u32::try_from(draw.between((0, u128::from(log.size() - 1))))?;
+        let proof = log.proof(index).context("an entry of the day")?;
+        let entry = entries[index as usize];
+        let mut tampered = entry;
+        tampered[0] ^= 1;
+        let mut verify = |digest| {
+            self.city
+                .records(clerk)
+                .verify_entry(batch, clerk, digest, index, &proof)
+                .value
+        };
+        let (proved, forged) = (verify(entry), verify(tampered));
+        for _ in 0..3 {
+            self.tick();
+        }
+        check!(
+            proved == Ok(true) && forged == Ok(false),
+            "days_are_anchored",
+            "day {}'s entry {index} of {} proved {proved:?}, a tampered copy {forged:?}",
+            self.day,
+            log.size()
+        );
         Ok(())
     }
 
@@ -1300,6 +1512,9 @@ impl Life<'_> {
             contractor(self.profile),
             contract_account(&self.city.escrow),
         ]);
+        if self.profile.batteries.is_some() {
+            holders.push(battery_chain(self.profile)[2]);
+        }
         let mut held = 0;
         for holder in holders {
             let balance = self.city.balance(holder);

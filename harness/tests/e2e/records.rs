@@ -160,7 +160,7 @@ fn a_cars_history_is_written_by_a_garage_and_an_insurer_without_forks() {
         .register_schema(
             schema("vehicle-history", Chain::History, false, false),
             &[
-                (GARAGE.account(), Standing::Issuer),
+                (GARAGE.account(), Standing::Maker),
                 (INSURER.account(), Standing::Issuer),
             ],
         )
@@ -186,7 +186,7 @@ fn a_cars_history_is_written_by_a_garage_and_an_insurer_without_forks() {
             .expect_refused();
         assert_eq!(refused, error);
     }
-    let history = city.records(ALICE).history(vin, 0, 10).value;
+    let history = city.records(ALICE).history(cars, vin, 0, 10).value;
     let steps: Vec<(u64, [u8; 32])> = history
         .iter()
         .map(|(id, record)| (*id, record.data_hash))
@@ -194,30 +194,31 @@ fn a_cars_history_is_written_by_a_garage_and_an_insurer_without_forks() {
     assert_eq!(steps, vec![(serviced, hash(1)), (claim, hash(2))]);
 }
 
-/// The battery schema, with the return reward, and its stakeholders: the carmaker, the
-/// charging station and the storage operator write steps, the recycler also closes.
+/// The battery schema, with the return reward, and its stakeholders: the carmaker opens
+/// batteries, the charging station and the storage operator write steps, the recycler
+/// closes.
 fn battery_city() -> (City, u32) {
     let mut city = records_city();
     let batteries = city
         .register_schema(
             Schema {
-                reward: Some(Action::BatteryReturned),
+                reward: Some(Action::TractionBatteryReturned),
                 ..schema("traction-battery", Chain::Custody, false, false)
             },
             &[
-                (CARMAKER.account(), Standing::Issuer),
+                (CARMAKER.account(), Standing::Maker),
                 (STATION.account(), Standing::Issuer),
                 (STORAGE.account(), Standing::Issuer),
                 (RECYCLER.account(), Standing::Closer),
             ],
         )
         .unwrap();
-    // Civic records is the only attester of battery returns: 5 coins a battery.
+    // Civic records is the only attester of traction battery returns: 5 coins a battery.
     let records = contract_account(&city.records);
-    city.install_device(records, &[Action::BatteryReturned])
+    city.install_device(records, &[Action::TractionBatteryReturned])
         .unwrap();
     city.set_reward(
-        Action::BatteryReturned,
+        Action::TractionBatteryReturned,
         (5 * COIN, 1),
         &[IdentityKind::Citizen, IdentityKind::Resident],
     )
@@ -225,12 +226,32 @@ fn battery_city() -> (City, u32) {
     (city, batteries)
 }
 
-/// Hands `battery` from `from` to `to`.
-fn pass(city: &mut City, battery: [u8; 32], from: Actor, to: Actor) -> u64 {
+/// The handover document every test battery is passed on with.
+const HANDOVER: [u8; 32] = [0x70; 32];
+
+/// Hands `battery` of schema `batteries` from `from` to `to`, who takes it over.
+fn pass(city: &mut City, batteries: u32, battery: [u8; 32], from: Actor, to: Actor) -> u64 {
     city.records(from)
-        .hand_over(battery, to, hash(0x70))
+        .hand_over(batteries, battery, to, HANDOVER)
         .expect_accepted();
-    city.records(to).take_over(battery).expect_accepted()
+    city.records(to)
+        .take_over(batteries, battery, HANDOVER)
+        .expect_accepted()
+}
+
+/// A battery the carmaker made and passed along `route`, then closed by the recycler.
+fn recycled(city: &mut City, batteries: u32, serial: &[u8], route: &[Actor]) -> [u8; 32] {
+    let battery = merkle::entry_digest(serial);
+    city.records(CARMAKER)
+        .issue(batteries, Subject::Asset(battery), hash(1), None, None)
+        .expect_accepted();
+    for pair in route.windows(2) {
+        pass(city, batteries, battery, pair[0], pair[1]);
+    }
+    city.records(RECYCLER)
+        .close_asset(batteries, battery, hash(4))
+        .expect_accepted();
+    battery
 }
 
 #[test]
@@ -240,31 +261,40 @@ fn a_battery_travels_to_the_recycler_and_earns_its_return_reward_once() {
     city.records(CARMAKER)
         .issue(batteries, Subject::Asset(battery), hash(1), None, None)
         .expect_accepted();
-    pass(&mut city, battery, CARMAKER, STATION);
-    pass(&mut city, battery, STATION, STORAGE);
+    pass(&mut city, batteries, battery, CARMAKER, STATION);
+    pass(&mut city, batteries, battery, STATION, STORAGE);
     // The carmaker let it go: it can neither write nor hand it on, nor take it back.
     assert_eq!(
         city.records(CARMAKER)
-            .hand_over(battery, RECYCLER, hash(2))
+            .hand_over(batteries, battery, RECYCLER, hash(2))
             .expect_refused(),
         RecordsError::NotCustodian
     );
     assert_eq!(
-        city.records(CARMAKER).take_over(battery).expect_refused(),
+        city.records(CARMAKER)
+            .take_over(batteries, battery, HANDOVER)
+            .expect_refused(),
         RecordsError::NoHandover
     );
     // The storage operator holds it but is no closer.
     assert_eq!(
         city.records(STORAGE)
-            .close_asset(battery, hash(3))
+            .close_asset(batteries, battery, hash(3))
             .expect_refused(),
         RecordsError::NotCloser
     );
-    pass(&mut city, battery, STORAGE, RECYCLER);
+    pass(&mut city, batteries, battery, STORAGE, RECYCLER);
+    // A closer only closes: it cannot pass the battery on to redirect the reward.
+    assert_eq!(
+        city.records(RECYCLER)
+            .hand_over(batteries, battery, STATION, HANDOVER)
+            .expect_refused(),
+        RecordsError::CloserOnlyCloses
+    );
     city.records(RECYCLER)
-        .close_asset(battery, hash(4))
+        .close_asset(batteries, battery, hash(4))
         .expect_accepted();
-    let history = city.records(ALICE).history(battery, 0, 10).value;
+    let history = city.records(ALICE).history(batteries, battery, 0, 10).value;
     let writers: Vec<_> = history.iter().map(|(_, record)| record.issuer).collect();
     let expected: Vec<_> = [CARMAKER, STATION, STORAGE, RECYCLER, RECYCLER]
         .iter()
@@ -278,22 +308,31 @@ fn a_battery_travels_to_the_recycler_and_earns_its_return_reward_once() {
             "each step extends the last"
         );
     }
-    // Anyone asks for the reward: the storage operator, who handed it in, gets it once.
+    // Only the storage operator, who handed it in, asks for the reward (a stranger asking
+    // while its cap is spent would burn it), and it is paid once.
+    assert_eq!(
+        city.records(MALLORY)
+            .reward_return(batteries, battery)
+            .expect_refused(),
+        RecordsError::NotBeneficiary
+    );
     let before = city.balance(STORAGE.account());
     let paid = city
-        .records(MALLORY)
-        .reward_return(battery)
+        .records(STORAGE)
+        .reward_return(batteries, battery)
         .expect_accepted();
     assert_eq!(paid, 5 * COIN);
     assert_eq!(city.balance(STORAGE.account()), before + 5 * COIN);
     assert_eq!(
-        city.records(ALICE).reward_return(battery).expect_refused(),
+        city.records(STORAGE)
+            .reward_return(batteries, battery)
+            .expect_refused(),
         RecordsError::AlreadyRewarded
     );
     // Nothing further happens to a closed battery, whoever tries.
     assert_eq!(
         city.records(RECYCLER)
-            .close_asset(battery, hash(5))
+            .close_asset(batteries, battery, hash(5))
             .expect_refused(),
         RecordsError::AssetClosed
     );
@@ -309,43 +348,80 @@ fn a_battery_travels_to_the_recycler_and_earns_its_return_reward_once() {
 #[test]
 fn a_refused_return_reward_changes_nothing_and_can_be_asked_again() {
     let (mut city, batteries) = battery_city();
-    let battery = merkle::entry_digest(b"CATL-LFP-0002");
-    city.records(CARMAKER)
-        .issue(batteries, Subject::Asset(battery), hash(1), None, None)
-        .expect_accepted();
     // The station (no identity of a rewarded kind) hands it straight to the recycler.
-    pass(&mut city, battery, CARMAKER, STATION);
-    pass(&mut city, battery, STATION, RECYCLER);
-    city.records(RECYCLER)
-        .close_asset(battery, hash(2))
-        .expect_accepted();
-    let refused = city.records(ALICE).reward_return(battery).expect_refused();
+    let battery = recycled(
+        &mut city,
+        batteries,
+        b"CATL-LFP-0002",
+        &[CARMAKER, STATION, RECYCLER],
+    );
+    let refused = city
+        .records(STATION)
+        .reward_return(batteries, battery)
+        .expect_refused();
     assert_eq!(
         refused,
         RecordsError::RewardRefused(RewardError::NotEligible)
     );
-    assert!(!city.records(ALICE).asset(battery).value.unwrap().rewarded);
+    let held = city.records(ALICE).asset(batteries, battery).value.unwrap();
+    assert!(!held.rewarded);
     // Once the station is registered, the reward is paid after all.
     city.registry(ADMIN)
         .register(STATION, IdentityKind::Resident, hash(0x51), u64::MAX)
         .expect_accepted();
     assert_eq!(
-        city.records(ALICE).reward_return(battery).expect_accepted(),
+        city.records(STATION)
+            .reward_return(batteries, battery)
+            .expect_accepted(),
         5 * COIN
     );
 }
 
 #[test]
-fn a_battery_cannot_be_taken_forked_or_handed_to_an_outsider() {
+fn a_battery_handed_straight_from_its_maker_to_the_recycler_earns_nothing() {
+    let (mut city, batteries) = battery_city();
+    city.registry(ADMIN)
+        .register(CARMAKER, IdentityKind::Resident, hash(0x52), u64::MAX)
+        .expect_accepted();
+    let battery = recycled(&mut city, batteries, b"FAKE-0001", &[CARMAKER, RECYCLER]);
+    assert_eq!(
+        city.records(CARMAKER)
+            .reward_return(batteries, battery)
+            .expect_refused(),
+        RecordsError::NoReward
+    );
+}
+
+#[test]
+fn a_battery_cannot_be_taken_forked_squatted_or_handed_to_an_outsider() {
     let (mut city, batteries) = battery_city();
     let battery = merkle::entry_digest(b"CATL-LFP-0003");
+    // Only the maker opens a battery; another schema's issuer opening the same key in its
+    // own schema blocks nothing.
+    assert_eq!(
+        city.records(STATION)
+            .issue(batteries, Subject::Asset(battery), hash(1), None, None)
+            .expect_refused(),
+        RecordsError::NotMaker
+    );
+    let cars = city
+        .register_schema(
+            schema("vehicle-history", Chain::History, false, false),
+            &[(GARAGE.account(), Standing::Maker)],
+        )
+        .unwrap();
+    city.records(GARAGE)
+        .issue(cars, Subject::Asset(battery), hash(9), None, None)
+        .expect_accepted();
     let made = city
         .records(CARMAKER)
         .issue(batteries, Subject::Asset(battery), hash(1), None, None)
         .expect_accepted();
     let free = next_record(&mut city);
     assert_eq!(
-        city.records(STATION).take_over(battery).expect_refused(),
+        city.records(STATION)
+            .take_over(batteries, battery, HANDOVER)
+            .expect_refused(),
         RecordsError::NoHandover
     );
     assert_eq!(
@@ -362,27 +438,46 @@ fn a_battery_cannot_be_taken_forked_or_handed_to_an_outsider() {
     );
     assert_eq!(
         city.records(CARMAKER)
-            .hand_over(battery, MALLORY, hash(2))
+            .hand_over(batteries, battery, MALLORY, HANDOVER)
             .expect_refused(),
         RecordsError::NotAuthorised
     );
-    // Offered to the station, it is still the carmaker's until taken; another cannot take it.
+    // Offered to the station, it is still the carmaker's until taken; another cannot take
+    // it, and the station takes only the handover it was shown.
     city.records(CARMAKER)
-        .hand_over(battery, STATION, hash(2))
+        .hand_over(batteries, battery, STATION, HANDOVER)
         .expect_accepted();
     assert_eq!(
-        city.records(STORAGE).take_over(battery).expect_refused(),
+        city.records(STORAGE)
+            .take_over(batteries, battery, HANDOVER)
+            .expect_refused(),
         RecordsError::NoHandover
     );
+    assert_eq!(
+        city.records(STATION)
+            .take_over(batteries, battery, hash(0x40))
+            .expect_refused(),
+        RecordsError::DocumentMismatch
+    );
     assert_eq!(next_record(&mut city), free, "nothing was written");
-    let held = city.records(ALICE).asset(battery).value.unwrap();
+    let held = city.records(ALICE).asset(batteries, battery).value.unwrap();
     assert_eq!(held.custodian, CARMAKER.account());
     // A battery the carmaker closes itself (it is no closer) stays open.
     assert_eq!(
         city.records(CARMAKER)
-            .close_asset(battery, hash(3))
+            .close_asset(batteries, battery, hash(3))
             .expect_refused(),
         RecordsError::NotCloser
+    );
+    // A custodian governance withdrew hands nothing on.
+    city.records(ADMIN)
+        .authorise_issuer(batteries, CARMAKER, None)
+        .expect_accepted();
+    assert_eq!(
+        city.records(CARMAKER)
+            .hand_over(batteries, battery, STATION, HANDOVER)
+            .expect_refused(),
+        RecordsError::NotAuthorised
     );
 }
 
@@ -409,7 +504,7 @@ fn an_anchored_log_proves_its_entries_as_the_harness_tool_does() {
         ));
         assert_eq!(
             city.records(ALICE)
-                .verify_entry(anchored, digest, index, &proof)
+                .verify_entry(anchored, MINISTRY, digest, index, &proof)
                 .value,
             Ok(true),
             "entry {index}"
@@ -426,16 +521,32 @@ fn an_anchored_log_proves_its_entries_as_the_harness_tool_does() {
             ));
             assert_eq!(
                 city.records(ALICE)
-                    .verify_entry(anchored, digest, index, &proof)
+                    .verify_entry(anchored, MINISTRY, digest, index, &proof)
                     .value,
                 Ok(false)
             );
         }
     }
+    // The same root anchored by the garage under the ministry's label proves nothing
+    // for the ministry.
+    let forged = city
+        .records(GARAGE)
+        .anchor("ministry-of-health/2026-12-06", batch.root(), batch.size())
+        .expect_accepted();
+    let digest = merkle::entry_digest(entries[0].as_bytes());
+    let proof = batch.proof(0).unwrap();
+    for (batch, answer) in [(forged, false), (anchored, true)] {
+        assert_eq!(
+            city.records(ALICE)
+                .verify_entry(batch, MINISTRY, digest, 0, &proof)
+                .value,
+            Ok(answer)
+        );
+    }
     let too_long = vec![hash(0); MAX_PROOF_LEVELS + 1];
     assert_eq!(
         city.records(ALICE)
-            .verify_entry(anchored, hash(1), 0, &too_long)
+            .verify_entry(anchored, MINISTRY, hash(1), 0, &too_long)
             .value,
         Err(RecordsError::ProofTooLong)
     );
@@ -446,7 +557,7 @@ fn an_anchored_log_proves_its_entries_as_the_harness_tool_does() {
             .expect_refused(),
         RecordsError::NotAuthorised
     );
-    assert_eq!(city.records(ALICE).batch(anchored + 1).value, None);
+    assert_eq!(city.records(ALICE).batch(forged + 1).value, None);
 }
 
 #[test]
@@ -471,7 +582,7 @@ fn on_chain_and_harness_verification_agree_on_every_small_tree() {
                 );
                 let there = city
                     .records(ALICE)
-                    .verify_entry(anchored, digests[index as usize], claimed, &proof)
+                    .verify_entry(anchored, MINISTRY, digests[index as usize], claimed, &proof)
                     .value;
                 assert_eq!(
                     there,
@@ -493,7 +604,24 @@ fn a_citizen_grants_a_clinic_consent_and_revokes_it() {
         .records(ALICE)
         .grant_consent(CLINIC, MINISTRY, "health-record", "treatment", until)
         .expect_accepted();
-    assert!(city.records(CLINIC).consent_in_force(consent).value);
+    assert!(
+        city.records(CLINIC)
+            .consent_in_force(consent, CLINIC, MINISTRY, "health-record")
+            .value
+    );
+    // It lets nobody else, from no other provider, have any other kind of data.
+    for (consumer, provider, kind) in [
+        (MALLORY, MINISTRY, "health-record"),
+        (CLINIC, GARAGE, "health-record"),
+        (CLINIC, MINISTRY, "tax-record"),
+    ] {
+        assert!(
+            !city
+                .records(CLINIC)
+                .consent_in_force(consent, consumer, provider, kind)
+                .value
+        );
+    }
     let holders = city.records(ALICE).consents_of(ALICE, 0, 10).value;
     assert_eq!(holders.len(), 1);
     assert_eq!(holders[0].1.consumer, CLINIC.account());
@@ -510,11 +638,20 @@ fn a_citizen_grants_a_clinic_consent_and_revokes_it() {
             .expect_refused(),
         RecordsError::NotYourConsent
     );
-    assert!(city.records(CLINIC).consent_in_force(consent).value);
+    assert!(
+        city.records(CLINIC)
+            .consent_in_force(consent, CLINIC, MINISTRY, "health-record")
+            .value
+    );
     city.records(ALICE)
         .revoke_consent(consent)
         .expect_accepted();
-    assert!(!city.records(CLINIC).consent_in_force(consent).value);
+    assert!(
+        !city
+            .records(CLINIC)
+            .consent_in_force(consent, CLINIC, MINISTRY, "health-record")
+            .value
+    );
     assert!(city
         .records(ALICE)
         .consents_of(ALICE, 0, 10)

@@ -273,12 +273,12 @@ fn records(out: &mut dyn Write) -> Result<()> {
     let digest = entry_digest(entries[entry as usize].as_bytes());
     let verified = city
         .records(CLINIC)
-        .verify_entry(day, digest, entry, &proof)
+        .verify_entry(day, MINISTRY, digest, entry, &proof)
         .value;
     let tampered = entry_digest(b"2026-01-01 ministry-of-health: decision 124");
     let refused = city
         .records(CLINIC)
-        .verify_entry(day, tampered, entry, &proof)
+        .verify_entry(day, MINISTRY, tampered, entry, &proof)
         .value;
     ensure!(
         verified == Ok(true) && refused == Ok(false),
@@ -309,7 +309,7 @@ fn records(out: &mut dyn Write) -> Result<()> {
     // The health registry serves the clinic only while the consent holds, and logs it.
     ensure!(
         city.records(HEALTH_REGISTRY)
-            .consent_in_force(consent)
+            .consent_in_force(consent, CLINIC, HEALTH_REGISTRY, "health-record")
             .value,
         "the consent is not in force"
     );
@@ -323,7 +323,13 @@ fn records(out: &mut dyn Write) -> Result<()> {
     let access_proof = accesses.proof(0).ok_or_else(|| anyhow!("no proof"))?;
     let shown = city
         .records(patient)
-        .verify_entry(logged, entry_digest(access.as_bytes()), 0, &access_proof)
+        .verify_entry(
+            logged,
+            HEALTH_REGISTRY,
+            entry_digest(access.as_bytes()),
+            0,
+            &access_proof,
+        )
         .value;
     ensure!(shown == Ok(true), "the access log proved {shown:?}");
     let holders = city.records(patient).consents_of(patient, 0, 10).value;
@@ -337,7 +343,7 @@ fn records(out: &mut dyn Write) -> Result<()> {
         .context("revoking the consent")?;
     let after = city
         .records(HEALTH_REGISTRY)
-        .consent_in_force(consent)
+        .consent_in_force(consent, CLINIC, HEALTH_REGISTRY, "health-record")
         .value;
     let holders = city.records(patient).consents_of(patient, 0, 10).value;
     ensure!(
@@ -411,4 +417,5 @@ const ESTONIA: Profile = Profile {
         },
     ],
     works: None,
+    batteries: None,
 };

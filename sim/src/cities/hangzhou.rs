@@ -219,31 +219,25 @@ fn batteries(out: &mut dyn Write) -> Result<()> {
         )
         .accepted()?;
     let standing = |actor: Actor| {
-        let closer = RECYCLERS.contains(&actor);
-        (
-            actor.account(),
-            if closer {
-                Standing::Closer
-            } else {
-                Standing::Issuer
-            },
-        )
+        let standing = match actor {
+            CARMAKER => Standing::Maker,
+            _ if RECYCLERS.contains(&actor) => Standing::Closer,
+            _ => Standing::Issuer,
+        };
+        (actor.account(), standing)
     };
+    let traction = Action::TractionBatteryReturned;
     let batteries = city.register_schema(
         Schema {
-            reward: Some(Action::BatteryReturned),
+            reward: Some(traction),
             ..schema("traction-battery", Chain::Custody, false, false)
         },
         &keepers.map(standing),
     )?;
-    // Civic records alone reports battery returns to the reward rules.
+    // Civic records alone reports traction battery returns to the reward rules.
     let records = harness::city::contract_account(&city.records);
-    city.install_device(records, &[Action::BatteryReturned])?;
-    city.set_reward(
-        Action::BatteryReturned,
-        (COIN, 1),
-        &[IdentityKind::Resident],
-    )?;
+    city.install_device(records, &[traction])?;
+    city.set_reward(traction, (COIN, 1), &[IdentityKind::Resident])?;
     for n in 0..BATTERIES {
         let battery = id("hangzhou-battery", n);
         city.records(CARMAKER)
@@ -257,45 +251,53 @@ fn batteries(out: &mut dyn Write) -> Result<()> {
             .accepted()
             .with_context(|| format!("battery {n} made"))?;
         let recycler = RECYCLERS[n as usize % 2];
+        let document = id("hangzhou-handover", n);
         for (from, to) in [(CARMAKER, STATION), (STATION, STORAGE), (STORAGE, recycler)] {
             city.records(from)
-                .hand_over(battery, to, id("hangzhou-handover", n))
+                .hand_over(batteries, battery, to, document)
                 .accepted()?;
             city.records(to)
-                .take_over(battery)
+                .take_over(batteries, battery, document)
                 .accepted()
                 .with_context(|| format!("battery {n} taken over by {}", to.0))?;
         }
         city.records(recycler)
-            .close_asset(battery, id("hangzhou-recycled", n))
+            .close_asset(batteries, battery, id("hangzhou-recycled", n))
             .accepted()?;
-        city.records(ADMIN)
-            .reward_return(battery)
+        city.records(STORAGE)
+            .reward_return(batteries, battery)
             .accepted()
             .with_context(|| format!("battery {n}'s return reward"))?;
     }
     let battery = id("hangzhou-battery", 0);
-    let again = city.records(STORAGE).reward_return(battery).value;
+    let again = city
+        .records(STORAGE)
+        .reward_return(batteries, battery)
+        .value;
     let reclosed = city
         .records(RECYCLERS[1])
-        .close_asset(battery, id("x", 0))
+        .close_asset(batteries, battery, id("x", 0))
         .value;
-    let taken_back = city
-        .records(STATION)
-        .hand_over(id("hangzhou-battery", 1), STATION, id("x", 1))
+    let handed_again = city
+        .records(RECYCLERS[1])
+        .hand_over(batteries, id("hangzhou-battery", 1), STATION, id("x", 1))
         .value;
     ensure!(
         again == Err(RecordsError::AlreadyRewarded)
             && reclosed == Err(RecordsError::AssetClosed)
-            && taken_back == Err(RecordsError::AssetClosed),
-        "a recycled battery answered {again:?}, {reclosed:?}, {taken_back:?}"
+            && handed_again == Err(RecordsError::AssetClosed),
+        "a recycled battery answered {again:?}, {reclosed:?}, {handed_again:?}"
     );
     let earned = city.balance(STORAGE);
     ensure!(
         earned == u128::from(BATTERIES) * COIN,
         "the storage operator earned {earned}"
     );
-    let steps = city.records(ADMIN).history(battery, 0, 10).value.len();
+    let steps = city
+        .records(ADMIN)
+        .history(batteries, battery, 0, 10)
+        .value
+        .len();
     writeln!(
         out,
         "{BATTERIES} batteries go from the carmaker to a charging station, to underground \
@@ -383,4 +385,8 @@ const HANGZHOU: Profile = Profile {
         )
     }],
     works: None,
+    batteries: Some(Batteries {
+        per_day: 4,
+        reward: COIN,
+    }),
 };

@@ -165,4 +165,5 @@ const SAN_MARINO: Profile = Profile {
         wage: 25 * COIN,
         every_days: 5,
     }),
+    batteries: None,
 };

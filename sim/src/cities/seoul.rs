@@ -209,7 +209,7 @@ fn records(out: &mut dyn Write) -> Result<()> {
     let cars = city.register_schema(
         schema("vehicle-history", Chain::History, false, false),
         &[
-            (GARAGE.account(), Standing::Issuer),
+            (GARAGE.account(), Standing::Maker),
             (INSURER.account(), Standing::Issuer),
         ],
     )?;
@@ -245,7 +245,7 @@ fn records(out: &mut dyn Write) -> Result<()> {
     );
     let history: Vec<u64> = city
         .records(YOUTH_CENTRE)
-        .history(vin, 0, 10)
+        .history(cars, vin, 0, 10)
         .value
         .into_iter()
         .map(|(record, _)| record)
@@ -328,4 +328,5 @@ const SEOUL: Profile = Profile {
         &[6, 3, 1],
     )],
     works: None,
+    batteries: None,
 };

@@ -483,4 +483,5 @@ const XIONGAN: Profile = Profile {
         wage: 60 * COIN,
         every_days: 7,
     }),
+    batteries: None,
 };

@@ -236,4 +236,5 @@ const ZUG: Profile = Profile {
         &[4, 3, 2, 1],
     )],
     works: None,
+    batteries: None,
 };
