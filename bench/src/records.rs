@@ -133,9 +133,9 @@ pub(super) fn records_weights() -> Result<Vec<Measurement>> {
             .grant_consent(CLINIC, MAKER, "health-record", "treatment", until);
     weights.push(Measurement::of("grant_consent", &grant));
     let consent = answer(&grant)?;
-    let in_force = city
-        .records(CLINIC)
-        .consent_in_force(consent, CLINIC, MAKER, "health-record");
+    let in_force =
+        city.records(CLINIC)
+            .consent_in_force(consent, ALICE, CLINIC, MAKER, "health-record");
     weights.push(Measurement::of_query("consent_in_force", &in_force));
     let revoke = city.records(ALICE).revoke_consent(consent);
     weights.push(Measurement::of("revoke_consent", &revoke));

@@ -7,8 +7,15 @@
 //!   a kind (citizen, resident, e-resident, visitor), an expiry and the hash of its
 //!   off-chain document; no personal data is stored. A document hash backs one account
 //!   forever: it cannot be reused for another.
+//! - **Card keys**: a registrar binds the public key of an identity's citizen card (a
+//!   compressed secp256k1 key, as Seoul's card and Estonia's e-ID sign) with
+//!   `bind_card_key`, after registering it or later, and rotates it the same way or
+//!   revokes it (`revoke_card_key`); an identity that ends loses its key. A key is bound
+//!   once, ever, so a rotated or revoked card never comes back. `card_holder(key)` answers
+//!   whose card a key is now: what a contract accepting a card-signed intent asks.
 //! - **Roles**: registrars grant inspector, worker, attester (trusted devices), service
-//!   provider and issuer (keepers of civic records) at once. The registrar role moves in two steps, like the admin seat: the
+//!   provider and issuer (keepers of civic records) at once. The registrar role moves in
+//!   two steps, like the admin seat: the
 //!   admin offers it (`grant_role(Registrar, account)`, event `RegistrarOffered`), and the
 //!   account offered takes it by calling `accept_registrar()` itself (`CivicRoleGranted`).
 //!   Until then the account holds nothing and is not counted; `registrar_offered(account)`
@@ -53,7 +60,7 @@ mod tests;
 mod citizen_registry {
     use city_traits::{
         upgrade::{self, Layout, Upgradable, UpgradeError},
-        Admin, AdminError, AdminSeat, CivicRole, DocumentHash, Identity, IdentityKind,
+        Admin, AdminError, AdminSeat, CardKey, CivicRole, DocumentHash, Identity, IdentityKind,
         IdentityRegistry, KindCounts, RegistryError,
     };
     use ink::{prelude::vec::Vec, storage::Mapping};
@@ -126,6 +133,35 @@ mod citizen_registry {
         registrars: u32,
         status_checkpoints: Mapping<AccountId, u32>,
         status_history: Mapping<(AccountId, u32), StatusCheckpoint>,
+        /// Each identity's card key now.
+        card_keys: Mapping<AccountId, CardKey>,
+        /// Every card key ever bound, and to whom: a key is bound once.
+        card_holders: Mapping<CardKey, AccountId>,
+    }
+
+    /// A registrar bound `key` as `account`'s card key, in place of `replaced` if it had
+    /// one (a rotated card).
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct CardKeyBound {
+        #[ink(topic)]
+        pub account: AccountId,
+        pub key: CardKey,
+        pub replaced: Option<CardKey>,
+        #[ink(topic)]
+        pub by: AccountId,
+    }
+
+    /// `account`'s card key no longer signs for it: revoked by a registrar, or its
+    /// identity ended (`by` ended it).
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct CardKeyRevoked {
+        #[ink(topic)]
+        pub account: AccountId,
+        pub key: CardKey,
+        #[ink(topic)]
+        pub by: AccountId,
     }
 
     /// A registrar registered `account`.
@@ -237,6 +273,8 @@ mod citizen_registry {
                 registrars: 0,
                 status_checkpoints: Mapping::new(),
                 status_history: Mapping::new(),
+                card_keys: Mapping::new(),
+                card_holders: Mapping::new(),
             }
         }
 
@@ -385,6 +423,65 @@ mod citizen_registry {
             let identity = self.live_identity(account)?;
             self.end(account, identity, false, by);
             Ok(())
+        }
+
+        /// Binds `key` as the card key of `account`'s live identity, in place of the key it
+        /// had (a rotated card: the old key signs no more).
+        ///
+        /// # Errors
+        /// `NotRegistrar`, `NotRegistered`, `MalformedCardKey` (not a compressed point's
+        /// encoding), `CardKeyInUse` (bound before, to anyone).
+        ///
+        /// # Events
+        /// `CardKeyBound`.
+        #[ink(message)]
+        pub fn bind_card_key(&mut self, account: AccountId, key: CardKey) -> Result<()> {
+            let by = self.ensure_registrar()?;
+            self.live_identity(account)?;
+            if !matches!(key[0], 2 | 3) {
+                return Err(RegistryError::MalformedCardKey);
+            }
+            if self.card_holders.contains(key) {
+                return Err(RegistryError::CardKeyInUse);
+            }
+            self.card_holders.insert(key, &account);
+            let replaced = self.card_key(account);
+            self.card_keys.insert(account, &key);
+            self.env().emit_event(CardKeyBound {
+                account,
+                key,
+                replaced,
+                by,
+            });
+            Ok(())
+        }
+
+        /// Revokes `account`'s card key (a lost or stolen card).
+        ///
+        /// # Errors
+        /// `NotRegistrar`, `NoCardKey`.
+        ///
+        /// # Events
+        /// `CardKeyRevoked`.
+        #[ink(message)]
+        pub fn revoke_card_key(&mut self, account: AccountId) -> Result<()> {
+            let by = self.ensure_registrar()?;
+            if !self.unbind_card(account, by) {
+                return Err(RegistryError::NoCardKey);
+            }
+            Ok(())
+        }
+
+        /// `account`'s card key now, if it has one.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn card_key(&self, account: AccountId) -> Option<CardKey> {
+            self.card_keys.get(account)
         }
 
         /// Marks a live identity whose expiry has passed as ended, so history and counts
@@ -607,6 +704,17 @@ mod citizen_registry {
             Ok(())
         }
 
+        /// Removes `account`'s card key, if it has one, announcing it as `by`'s doing;
+        /// whether there was one.
+        fn unbind_card(&mut self, account: AccountId, by: AccountId) -> bool {
+            let Some(key) = self.card_key(account) else {
+                return false;
+            };
+            self.card_keys.remove(account);
+            self.env().emit_event(CardKeyRevoked { account, key, by });
+            true
+        }
+
         fn live_identity(&self, account: AccountId) -> Result<Identity> {
             self.identities
                 .get(account)
@@ -624,6 +732,7 @@ mod citizen_registry {
             identity.live = false;
             self.identities.insert(account, &identity);
             self.record_status(account, Some(identity.kind), None);
+            self.unbind_card(account, by);
             self.env().emit_event(IdentityEnded {
                 account,
                 expired,
@@ -965,6 +1074,19 @@ mod citizen_registry {
                 .position(|account| !self.has_civic_role(*account, role))?;
             // A message's input is far shorter than u32::MAX accounts.
             u32::try_from(position).ok()
+        }
+
+        /// The account whose card holds `key` now, if any.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        fn card_holder(&self, key: CardKey) -> Option<AccountId> {
+            let holder = self.card_holders.get(key)?;
+            (self.card_keys.get(holder) == Some(key)).then_some(holder)
         }
     }
 }

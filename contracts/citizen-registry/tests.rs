@@ -81,12 +81,13 @@ fn assert_refused<T: std::fmt::Debug>(
     assert_eq!(all_roles(registry), roles, "a refused call changed roles");
 }
 
-const ROLES: [CivicRole; 5] = [
+const ROLES: [CivicRole; 6] = [
     CivicRole::Registrar,
     CivicRole::Inspector,
     CivicRole::Worker,
     CivicRole::Attester,
     CivicRole::ServiceProvider,
+    CivicRole::Issuer,
 ];
 
 /// The registrar count, and for each default account its roles and whether the registrar
@@ -239,6 +240,88 @@ mod identities {
         assert_refused(&mut registry, RegistryError::NotRegistrar, |r| {
             r.renew(a.charlie, START_MS + 500 * DAY_MS)
         });
+    }
+}
+
+mod card_keys {
+    use super::*;
+
+    fn key(seed: u8) -> city_traits::CardKey {
+        let mut key = [seed; 33];
+        key[0] = 2 + seed % 2;
+        key
+    }
+
+    #[ink::test]
+    fn a_registrar_binds_rotates_and_revokes_a_card_key() {
+        let mut registry = registry();
+        let a = accounts();
+        register(&mut registry, a.charlie, IdentityKind::Citizen, 1);
+        registry.bind_card_key(a.charlie, key(1)).unwrap();
+        assert_eq!(registry.card_key(a.charlie), Some(key(1)));
+        assert_eq!(registry.card_holder(key(1)), Some(a.charlie));
+        // Rotated: the old key signs for nobody, and can never be bound again.
+        registry.bind_card_key(a.charlie, key(2)).unwrap();
+        assert_eq!(registry.card_holder(key(1)), None);
+        assert_eq!(registry.card_holder(key(2)), Some(a.charlie));
+        assert_refused(&mut registry, RegistryError::CardKeyInUse, |r| {
+            r.bind_card_key(a.charlie, key(1))
+        });
+        registry.revoke_card_key(a.charlie).unwrap();
+        assert_eq!(registry.card_key(a.charlie), None);
+        assert_eq!(registry.card_holder(key(2)), None);
+        assert_refused(&mut registry, RegistryError::NoCardKey, |r| {
+            r.revoke_card_key(a.charlie)
+        });
+        assert_refused(&mut registry, RegistryError::CardKeyInUse, |r| {
+            r.bind_card_key(a.charlie, key(2))
+        });
+    }
+
+    #[ink::test]
+    fn only_a_registrar_binds_a_well_formed_unused_key_to_a_live_identity() {
+        let mut registry = registry();
+        let a = accounts();
+        register(&mut registry, a.charlie, IdentityKind::Citizen, 1);
+        registry.bind_card_key(a.charlie, key(1)).unwrap();
+        assert_refused(&mut registry, RegistryError::NotRegistered, |r| {
+            r.bind_card_key(a.django, key(3))
+        });
+        register(&mut registry, a.django, IdentityKind::Citizen, 2);
+        assert_refused(&mut registry, RegistryError::CardKeyInUse, |r| {
+            r.bind_card_key(a.django, key(1))
+        });
+        let mut malformed = key(3);
+        malformed[0] = 4;
+        assert_refused(&mut registry, RegistryError::MalformedCardKey, |r| {
+            r.bind_card_key(a.django, malformed)
+        });
+        act_as(a.charlie);
+        assert_refused(&mut registry, RegistryError::NotRegistrar, |r| {
+            r.bind_card_key(a.charlie, key(3))
+        });
+        assert_refused(&mut registry, RegistryError::NotRegistrar, |r| {
+            r.revoke_card_key(a.charlie)
+        });
+        assert_eq!(registry.card_holder(key(1)), Some(a.charlie));
+    }
+
+    #[ink::test]
+    fn an_identity_that_ends_loses_its_card_key() {
+        let mut registry = registry();
+        let a = accounts();
+        register(&mut registry, a.charlie, IdentityKind::Citizen, 1);
+        registry.bind_card_key(a.charlie, key(1)).unwrap();
+        registry.revoke(a.charlie).unwrap();
+        assert_eq!(registry.card_holder(key(1)), None);
+        assert_eq!(registry.card_key(a.charlie), None);
+        // Registered again, the citizen gets a new card; the old key stays dead.
+        register(&mut registry, a.charlie, IdentityKind::Citizen, 1);
+        assert_refused(&mut registry, RegistryError::CardKeyInUse, |r| {
+            r.bind_card_key(a.charlie, key(1))
+        });
+        registry.bind_card_key(a.charlie, key(3)).unwrap();
+        assert_eq!(registry.card_holder(key(3)), Some(a.charlie));
     }
 }
 

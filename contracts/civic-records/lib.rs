@@ -233,6 +233,19 @@ mod civic_records {
 
     type Result<T> = core::result::Result<T, RecordsError>;
 
+    /// The receipt civic records attests an asset's return under: the BLAKE2-256 hash of
+    /// `"ink-city/return"`, the schema and the asset key. Assets are keyed per schema in
+    /// civic records, so their receipts are too: another reward schema opening the same
+    /// key can never spend this one's receipt in the reward rules.
+    fn return_receipt(schema: SchemaId, asset: Hash32) -> Hash32 {
+        let mut receipt = [0u8; 32];
+        ink::env::hash_encoded::<ink::env::hash::Blake2x256, _>(
+            &("ink-city/return", schema, asset),
+            &mut receipt,
+        );
+        receipt
+    }
+
     /// Refuses a name, label, kind or purpose longer than [`MAX_NAME_BYTES`].
     fn short(name: &str) -> Result<()> {
         if name.len() > MAX_NAME_BYTES {
@@ -444,7 +457,8 @@ mod civic_records {
         /// `reason`.
         ///
         /// # Errors
-        /// `UnknownRecord`, `NotIssuer`, `NotRevocable`, `AlreadyRevoked`.
+        /// `UnknownRecord`, `NotIssuer`, `NotAuthorised` (the issuer's standing or role
+        /// was withdrawn: it stopped), `NotRevocable`, `AlreadyRevoked`.
         ///
         /// # Events
         /// `RecordRevoked`.
@@ -454,7 +468,13 @@ mod civic_records {
             if written.issuer != self.env().caller() {
                 return Err(RecordsError::NotIssuer);
             }
-            if !self.schema(written.schema).is_some_and(|s| s.revocable) {
+            let definition = self
+                .schema(written.schema)
+                .ok_or(RecordsError::UnknownSchema)?;
+            if !self.authorised(written.schema, &definition, written.issuer) {
+                return Err(RecordsError::NotAuthorised);
+            }
+            if !definition.revocable {
                 return Err(RecordsError::NotRevocable);
             }
             if written.revoked.is_some() {
@@ -599,7 +619,6 @@ mod civic_records {
             }
             held.handed_by = Some(held.custodian);
             held.custodian = caller;
-            held.offered = None;
             self.step(schema, asset, held, caller, document)
                 .map(|(record, _)| record)
         }
@@ -635,7 +654,6 @@ mod civic_records {
             }
             let (record, mut held) = self.step(schema, asset, held, caller, data_hash)?;
             held.closed = true;
-            held.offered = None;
             self.assets.insert((schema, asset), &held);
             self.env().emit_event(AssetClosed {
                 schema,
@@ -686,7 +704,7 @@ mod civic_records {
             self.assets.insert((schema, asset), &held);
             let reward = self
                 .rewards()
-                .attest(asset, beneficiary, action, 1)
+                .attest(return_receipt(schema, asset), beneficiary, action, 1)
                 .map_err(RecordsError::RewardRefused)?;
             self.env().emit_event(ReturnRewarded {
                 schema,
@@ -835,8 +853,7 @@ mod civic_records {
             expires_at: Timestamp,
         ) -> Result<ConsentId> {
             let citizen = self.env().caller();
-            let live = self.registry().kinds_of(&[citizen]);
-            if live.first().copied().flatten().is_none() {
+            if !self.live(citizen) {
                 return Err(RecordsError::NotRegistered);
             }
             let now = self.env().block_timestamp();
@@ -912,10 +929,11 @@ mod civic_records {
             self.consents.get(consent)
         }
 
-        /// Whether the consent `consent` lets `consumer` have data of `kind` from
-        /// `provider` now: it names all three, and is in force (given, not revoked, not
-        /// expired). What a provider asks before serving: a consent given to someone else,
-        /// for another provider or for another kind of data answers `false`.
+        /// Whether the consent `consent` lets `consumer` have `citizen`'s data of `kind`
+        /// from `provider` now: it is `citizen`'s, names all three, is in force (given, not
+        /// revoked, not expired), and `citizen`'s identity is live. What a provider asks
+        /// before serving: a consent of another citizen, to someone else, for another
+        /// provider or another kind of data answers `false`.
         ///
         /// # Errors
         /// None: a query.
@@ -926,17 +944,19 @@ mod civic_records {
         pub fn consent_in_force(
             &self,
             consent: ConsentId,
+            citizen: AccountId,
             consumer: AccountId,
             provider: AccountId,
             kind: Hash32,
         ) -> bool {
             let now = self.env().block_timestamp();
             self.consent(consent).is_some_and(|given| {
-                given.consumer == consumer
+                given.citizen == citizen
+                    && given.consumer == consumer
                     && given.provider == provider
                     && given.kind == kind
                     && given.in_force(now)
-            })
+            }) && self.live(citizen)
         }
 
         /// How many consents `citizen` has given, in force or not: the length of the list
@@ -954,7 +974,8 @@ mod civic_records {
 
         /// Of `citizen`'s consents numbered `from` to `from + limit` in the order given
         /// (`limit` at most [`MAX_PAGE`]), those in force now, with their numbers: who
-        /// holds the citizen's consent today.
+        /// holds the citizen's consent today. None while the citizen's identity is not
+        /// live: a consent lapses with its citizen's card.
         ///
         /// # Errors
         /// None: a query.
@@ -968,6 +989,9 @@ mod civic_records {
             from: u32,
             limit: u32,
         ) -> Vec<(ConsentId, Consent)> {
+            if !self.live(citizen) {
+                return Vec::new();
+            }
             let now = self.env().block_timestamp();
             let end = from
                 .saturating_add(limit.min(MAX_PAGE))
@@ -980,6 +1004,12 @@ mod civic_records {
         }
 
         // ---- Inside ----
+
+        /// Whether `account` holds a live identity now.
+        fn live(&self, account: AccountId) -> bool {
+            let kinds = self.registry().kinds_of(&[account]);
+            kinds.first().copied().flatten().is_some()
+        }
 
         fn ensure_admin(&self) -> Result<AccountId> {
             self.admin
@@ -1055,7 +1085,8 @@ mod civic_records {
         }
 
         /// Appends a step to the history of asset `key` (its state `held`, otherwise
-        /// updated by the caller), and returns the record and the state written.
+        /// updated by the caller), and returns the record and the state written. A
+        /// handover waiting is void: its receiver was shown the history before this step.
         fn step(
             &mut self,
             schema: SchemaId,
@@ -1075,6 +1106,7 @@ mod civic_records {
             self.steps.insert((schema, key, held.steps), &record);
             held.steps = held.steps.saturating_add(1);
             held.latest = record;
+            held.offered = None;
             self.assets.insert((schema, key), &held);
             Ok((record, held))
         }

@@ -496,9 +496,14 @@ fn a_battery_is_closed_by_a_closer_holding_it_and_rewarded_once() {
     assert_eq!(records.reward_return(batteries, battery), Ok(1));
     let paid = world(|w| w.attested.clone());
     assert_eq!(paid.len(), 1);
+    let mut receipt = [0u8; 32];
+    ink::env::hash_encoded::<ink::env::hash::Blake2x256, _>(
+        &("ink-city/return", batteries, battery),
+        &mut receipt,
+    );
     assert_eq!(
         (paid[0].receipt, paid[0].beneficiary, paid[0].action),
-        (battery, a.charlie, Action::TractionBatteryReturned)
+        (receipt, a.charlie, Action::TractionBatteryReturned)
     );
     assert_eq!(
         records.reward_return(batteries, battery),
@@ -667,14 +672,16 @@ fn a_citizen_grants_and_revokes_consent_and_sees_who_holds_it() {
     let insurer = records
         .grant_consent(a.bob, a.django, hash(0x11), hash(0x22), 5_000)
         .unwrap();
-    assert!(records.consent_in_force(clinic, a.charlie, a.django, hash(0x11)));
-    // It lets nobody else, from no other provider, have any other kind of data.
-    for (consumer, provider, kind) in [
-        (a.bob, a.django, hash(0x11)),
-        (a.charlie, a.bob, hash(0x11)),
-        (a.charlie, a.django, hash(0x12)),
+    assert!(records.consent_in_force(clinic, a.eve, a.charlie, a.django, hash(0x11)));
+    // It opens nobody else's data, to nobody else, from no other provider, of no other
+    // kind.
+    for (citizen, consumer, provider, kind) in [
+        (a.frank, a.charlie, a.django, hash(0x11)),
+        (a.eve, a.bob, a.django, hash(0x11)),
+        (a.eve, a.charlie, a.bob, hash(0x11)),
+        (a.eve, a.charlie, a.django, hash(0x12)),
     ] {
-        assert!(!records.consent_in_force(clinic, consumer, provider, kind));
+        assert!(!records.consent_in_force(clinic, citizen, consumer, provider, kind));
     }
     assert_eq!(records.consents_given(a.eve), 2);
     act_as(a.charlie);
@@ -688,7 +695,7 @@ fn a_citizen_grants_and_revokes_consent_and_sees_who_holds_it() {
         records.revoke_consent(clinic),
         Err(RecordsError::AlreadyRevoked)
     );
-    assert!(!records.consent_in_force(clinic, a.charlie, a.django, hash(0x11)));
+    assert!(!records.consent_in_force(clinic, a.eve, a.charlie, a.django, hash(0x11)));
     let holders: Vec<u64> = records
         .consents_of(a.eve, 0, 10)
         .into_iter()
@@ -696,7 +703,7 @@ fn a_citizen_grants_and_revokes_consent_and_sees_who_holds_it() {
         .collect();
     assert_eq!(holders, vec![insurer]);
     test::set_block_timestamp::<E>(5_000);
-    assert!(!records.consent_in_force(insurer, a.bob, a.django, hash(0x11)));
+    assert!(!records.consent_in_force(insurer, a.eve, a.bob, a.django, hash(0x11)));
     assert_eq!(records.consents_of(a.eve, 0, 10), vec![]);
     assert_eq!(
         records.revoke_consent(42),
@@ -725,5 +732,67 @@ fn the_declared_storage_version_is_the_codes() {
     assert_eq!(
         city_traits::upgrade::declared(include_str!("Cargo.toml")),
         Some((STORAGE_VERSION, MIGRATES_FROM.to_vec()))
+    );
+}
+
+#[ink::test]
+fn a_consent_lapses_with_its_citizens_identity() {
+    let mut records = records();
+    let a = accounts();
+    test::set_block_timestamp::<E>(1_000);
+    act_as(a.eve);
+    let clinic = records
+        .grant_consent(a.charlie, a.django, hash(0x11), hash(0x21), 5_000)
+        .unwrap();
+    world(|w| w.kinds.remove(&a.eve));
+    assert!(!records.consent_in_force(clinic, a.eve, a.charlie, a.django, hash(0x11)));
+    assert_eq!(records.consents_of(a.eve, 0, 10), vec![]);
+}
+
+#[ink::test]
+fn a_withdrawn_issuer_revokes_nothing() {
+    let mut records = records();
+    let id = registered(&mut records, schema(Chain::Standalone));
+    act_as(accounts().charlie);
+    let record = records
+        .issue(id, Subject::Person(accounts().eve), hash(1), None, None)
+        .unwrap();
+    act_as(accounts().alice);
+    records
+        .authorise_issuer(id, accounts().charlie, None)
+        .unwrap();
+    act_as(accounts().charlie);
+    assert_eq!(
+        records.revoke(record, hash(9)),
+        Err(RecordsError::NotAuthorised)
+    );
+}
+
+#[ink::test]
+fn a_step_written_after_an_offer_voids_it() {
+    let mut records = records();
+    let batteries = registered(&mut records, battery_schema());
+    let a = accounts();
+    let battery = hash(84);
+    act_as(a.bob);
+    let made = records
+        .issue(batteries, Subject::Asset(battery), hash(1), None, None)
+        .unwrap();
+    records
+        .hand_over(batteries, battery, a.charlie, hash(2))
+        .unwrap();
+    records
+        .issue(
+            batteries,
+            Subject::Asset(battery),
+            hash(3),
+            None,
+            Some(made),
+        )
+        .unwrap();
+    act_as(a.charlie);
+    assert_eq!(
+        records.take_over(batteries, battery, hash(2)),
+        Err(RecordsError::NoHandover)
     );
 }

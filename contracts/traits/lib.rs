@@ -74,6 +74,9 @@ pub type BlockNumber = u32;
 pub type Timestamp = u64;
 /// The BLAKE2-256 hash of an off-chain identity document.
 pub type DocumentHash = [u8; 32];
+/// A citizen card's public key: a compressed secp256k1 point, `0x02` or `0x03` and the
+/// point's x coordinate (33 bytes), as ink!'s `ecdsa_recover` returns it.
+pub type CardKey = [u8; 33];
 
 /// A power the city token's admin can grant to an account.
 ///
@@ -419,6 +422,13 @@ pub enum RegistryError {
     /// A contract cannot accept the registrar role: it could act only through whoever
     /// governs it, e-voting's governance included, whose electorate needs a registrar.
     ContractRegistrar,
+    /// A card key is a compressed secp256k1 point: its first byte is `0x02` or `0x03`.
+    MalformedCardKey,
+    /// The card key was bound before (to this account or another): a key is bound once,
+    /// so a revoked or rotated card never comes back.
+    CardKeyInUse,
+    /// The account has no card key bound.
+    NoCardKey,
 }
 
 /// What other contracts may ask of the citizen registry.
@@ -527,6 +537,18 @@ pub trait IdentityRegistry {
     /// None.
     #[ink(message)]
     fn first_without_civic_role(&self, accounts: Vec<AccountId>, role: CivicRole) -> Option<u32>;
+
+    /// The account whose citizen card holds `key` now: bound by a registrar, neither
+    /// rotated nor revoked since, its identity not ended. A contract that accepts a
+    /// card-signed intent asks it who signed.
+    ///
+    /// # Errors
+    /// None: a query.
+    ///
+    /// # Events
+    /// None.
+    #[ink(message)]
+    fn card_holder(&self, key: CardKey) -> Option<AccountId>;
 }
 
 /// A civic action the reward rules pay for, with the unit its quantity counts in.

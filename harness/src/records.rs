@@ -239,16 +239,23 @@ impl RecordCalls<'_> {
         self.send(selector_bytes!("consent"), consent)
     }
 
-    /// Whether `consent` lets `consumer` have data of the kind named `kind` from
-    /// `provider` now.
+    /// Whether `consent` lets `consumer` have `citizen`'s data of the kind named `kind`
+    /// from `provider` now.
     pub fn consent_in_force(
         self,
         consent: ConsentId,
+        citizen: impl Into<AccountId>,
         consumer: impl Into<AccountId>,
         provider: impl Into<AccountId>,
         kind: &str,
     ) -> Outcome<bool> {
-        let args = (consent, consumer.into(), provider.into(), name_hash(kind));
+        let args = (
+            consent,
+            citizen.into(),
+            consumer.into(),
+            provider.into(),
+            name_hash(kind),
+        );
         self.send(selector_bytes!("consent_in_force"), args)
     }
 

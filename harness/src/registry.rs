@@ -3,7 +3,7 @@
 //! refuses.
 
 use city_traits::{
-    CivicRole, DocumentHash, Identity, IdentityKind, KindCounts, RegistryError, Timestamp,
+    CardKey, CivicRole, DocumentHash, Identity, IdentityKind, KindCounts, RegistryError, Timestamp,
 };
 use ink::{primitives::AccountId, selector_bytes};
 use scale::{Decode, Encode};
@@ -235,6 +235,28 @@ impl RegistryCalls<'_> {
         let selector = selector_bytes!("IdentityRegistry::first_without_civic_role");
         self.send(selector, args)
     }
+
+    /// Binds `key` as the card key of `account`'s identity (rotating any it had).
+    pub fn bind_card_key(
+        self,
+        account: impl Into<AccountId>,
+        key: CardKey,
+    ) -> Outcome<RegistryResult> {
+        self.send(selector_bytes!("bind_card_key"), (account.into(), key))
+    }
+
+    pub fn revoke_card_key(self, account: impl Into<AccountId>) -> Outcome<RegistryResult> {
+        self.send(selector_bytes!("revoke_card_key"), account.into())
+    }
+
+    pub fn card_key(self, account: impl Into<AccountId>) -> Outcome<Option<CardKey>> {
+        self.send(selector_bytes!("card_key"), account.into())
+    }
+
+    /// Whose card holds `key` now.
+    pub fn card_holder(self, key: CardKey) -> Outcome<Option<AccountId>> {
+        self.send(selector_bytes!("IdentityRegistry::card_holder"), key)
+    }
 }
 
 /// Every registry message the harness calls, by metadata label, for checking that the
@@ -254,6 +276,9 @@ pub const MESSAGES: &[&str] = &[
     "registrars",
     "revoke_role",
     "renounce_role",
+    "bind_card_key",
+    "revoke_card_key",
+    "card_key",
     "Admin::admin",
     "Admin::offered_admin",
     "Admin::offer_admin",
@@ -266,6 +291,7 @@ pub const MESSAGES: &[&str] = &[
     "IdentityRegistry::eligible_counts_at",
     "IdentityRegistry::has_civic_role",
     "IdentityRegistry::first_without_civic_role",
+    "IdentityRegistry::card_holder",
     "Upgradable::upgrade",
     "Upgradable::migrate",
 ];

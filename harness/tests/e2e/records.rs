@@ -606,7 +606,7 @@ fn a_citizen_grants_a_clinic_consent_and_revokes_it() {
         .expect_accepted();
     assert!(
         city.records(CLINIC)
-            .consent_in_force(consent, CLINIC, MINISTRY, "health-record")
+            .consent_in_force(consent, ALICE, CLINIC, MINISTRY, "health-record")
             .value
     );
     // It lets nobody else, from no other provider, have any other kind of data.
@@ -618,7 +618,7 @@ fn a_citizen_grants_a_clinic_consent_and_revokes_it() {
         assert!(
             !city
                 .records(CLINIC)
-                .consent_in_force(consent, consumer, provider, kind)
+                .consent_in_force(consent, ALICE, consumer, provider, kind)
                 .value
         );
     }
@@ -640,7 +640,7 @@ fn a_citizen_grants_a_clinic_consent_and_revokes_it() {
     );
     assert!(
         city.records(CLINIC)
-            .consent_in_force(consent, CLINIC, MINISTRY, "health-record")
+            .consent_in_force(consent, ALICE, CLINIC, MINISTRY, "health-record")
             .value
     );
     city.records(ALICE)
@@ -649,7 +649,7 @@ fn a_citizen_grants_a_clinic_consent_and_revokes_it() {
     assert!(
         !city
             .records(CLINIC)
-            .consent_in_force(consent, CLINIC, MINISTRY, "health-record")
+            .consent_in_force(consent, ALICE, CLINIC, MINISTRY, "health-record")
             .value
     );
     assert!(city

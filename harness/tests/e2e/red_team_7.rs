@@ -486,7 +486,7 @@ fn a_consent_answers_only_for_its_consumer_provider_and_kind() {
         .expect_accepted();
     assert!(
         city.records(MALLORY)
-            .consent_in_force(consent, CLINIC, MINISTRY, "health-record")
+            .consent_in_force(consent, ALICE, CLINIC, MINISTRY, "health-record")
             .value
     );
     for (consumer, provider, kind) in [
@@ -499,7 +499,7 @@ fn a_consent_answers_only_for_its_consumer_provider_and_kind() {
         assert!(
             !city
                 .records(MALLORY)
-                .consent_in_force(consent, consumer, provider, kind)
+                .consent_in_force(consent, ALICE, consumer, provider, kind)
                 .value,
             "{consumer:?} from {provider:?} for {kind}"
         );
@@ -508,7 +508,7 @@ fn a_consent_answers_only_for_its_consumer_provider_and_kind() {
     assert!(
         !city
             .records(MALLORY)
-            .consent_in_force(consent + 1, CLINIC, MINISTRY, "health-record")
+            .consent_in_force(consent + 1, ALICE, CLINIC, MINISTRY, "health-record")
             .value
     );
 }

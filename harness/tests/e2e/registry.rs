@@ -537,3 +537,87 @@ fn a_contract_cannot_accept_the_registrar_role_from_its_constructor() {
         RegistryError::LastRegistrar
     );
 }
+
+/// A well-formed card key: a compressed point's encoding (`0x02` or `0x03` first).
+fn card(seed: u8) -> city_traits::CardKey {
+    let mut key = [seed; 33];
+    key[0] = 2 + seed % 2;
+    key
+}
+
+/// A city whose admin is a registrar, with alice and bob citizens.
+fn citizens_city() -> City {
+    Fixture::new()
+        .registrar()
+        .citizens([ALICE, BOB])
+        .build()
+        .expect("the city is set up")
+}
+
+#[test]
+fn a_citizens_card_key_is_bound_rotated_and_revoked_by_a_registrar_only() {
+    let mut city = citizens_city();
+    let key = card(1);
+    // Strangers and the citizen itself bind nothing; a registrar binds the key.
+    for intruder in [MALLORY, ALICE] {
+        assert_eq!(
+            city.registry(intruder)
+                .bind_card_key(ALICE, key)
+                .expect_refused(),
+            RegistryError::NotRegistrar
+        );
+    }
+    city.registry(ADMIN)
+        .bind_card_key(ALICE, key)
+        .expect_accepted();
+    assert_eq!(
+        city.registry(BOB).card_holder(key).value,
+        Some(ALICE.account())
+    );
+    // Nobody else's card may carry it, and it is never bound twice.
+    assert_eq!(
+        city.registry(ADMIN)
+            .bind_card_key(BOB, key)
+            .expect_refused(),
+        RegistryError::CardKeyInUse
+    );
+    // A rotated card: the old key signs for nobody any more.
+    city.registry(ADMIN)
+        .bind_card_key(ALICE, card(2))
+        .expect_accepted();
+    assert_eq!(city.registry(BOB).card_holder(key).value, None);
+    assert_eq!(
+        city.registry(BOB).card_holder(card(2)).value,
+        Some(ALICE.account())
+    );
+    // A lost card revoked; a malformed key refused.
+    city.registry(ADMIN)
+        .revoke_card_key(ALICE)
+        .expect_accepted();
+    assert_eq!(city.registry(BOB).card_holder(card(2)).value, None);
+    let mut malformed = card(3);
+    malformed[0] = 4;
+    assert_eq!(
+        city.registry(ADMIN)
+            .bind_card_key(ALICE, malformed)
+            .expect_refused(),
+        RegistryError::MalformedCardKey
+    );
+    assert_eq!(city.registry(BOB).card_key(ALICE).value, None);
+}
+
+#[test]
+fn an_ended_identity_loses_its_card_key() {
+    let mut city = citizens_city();
+    city.registry(ADMIN)
+        .bind_card_key(BOB, card(5))
+        .expect_accepted();
+    city.registry(ADMIN).revoke(BOB).expect_accepted();
+    assert_eq!(city.registry(ALICE).card_holder(card(5)).value, None);
+    assert_eq!(
+        city.registry(ADMIN)
+            .bind_card_key(BOB, card(6))
+            .expect_refused(),
+        RegistryError::NotRegistered
+    );
+}

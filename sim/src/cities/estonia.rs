@@ -309,7 +309,7 @@ fn records(out: &mut dyn Write) -> Result<()> {
     // The health registry serves the clinic only while the consent holds, and logs it.
     ensure!(
         city.records(HEALTH_REGISTRY)
-            .consent_in_force(consent, CLINIC, HEALTH_REGISTRY, "health-record")
+            .consent_in_force(consent, patient, CLINIC, HEALTH_REGISTRY, "health-record")
             .value,
         "the consent is not in force"
     );
@@ -343,7 +343,7 @@ fn records(out: &mut dyn Write) -> Result<()> {
         .context("revoking the consent")?;
     let after = city
         .records(HEALTH_REGISTRY)
-        .consent_in_force(consent, CLINIC, HEALTH_REGISTRY, "health-record")
+        .consent_in_force(consent, patient, CLINIC, HEALTH_REGISTRY, "health-record")
         .value;
     let holders = city.records(patient).consents_of(patient, 0, 10).value;
     ensure!(
