@@ -13,34 +13,42 @@ use harness::{
     AdminCalls, City, Fixture,
 };
 
-const WELFARE: Actor = Actor("welfare-office");
-const GARAGE: Actor = Actor("garage");
-const INSURER: Actor = Actor("insurer");
-const CARMAKER: Actor = Actor("carmaker");
-const STATION: Actor = Actor("charging-station");
-const STORAGE: Actor = Actor("energy-storage");
-const RECYCLER: Actor = Actor("recycler");
-const MINISTRY: Actor = Actor("ministry");
+pub const WELFARE: Actor = Actor("welfare-office");
+pub const GARAGE: Actor = Actor("garage");
+pub const INSURER: Actor = Actor("insurer");
+pub const CARMAKER: Actor = Actor("carmaker");
+pub const STATION: Actor = Actor("charging-station");
+pub const STORAGE: Actor = Actor("energy-storage");
+pub const RECYCLER: Actor = Actor("recycler");
+pub const MINISTRY: Actor = Actor("ministry");
 
-/// A city whose record keepers hold the registry's `Issuer` role, alice and bob citizens,
-/// and the storage operator a resident (it earns return rewards).
-fn records_city() -> City {
-    let keepers = [
-        WELFARE, GARAGE, INSURER, CARMAKER, STATION, STORAGE, RECYCLER, MINISTRY,
-    ];
+/// A city whose `keepers` hold the registry's `Issuer` role, with alice and bob citizens
+/// and `residents` residents (they earn return rewards).
+pub fn keepers_city(keepers: &[Actor], residents: &[Actor]) -> City {
     let fixture = keepers
         .iter()
         .fold(Fixture::new().citizens([ALICE, BOB]), |fixture, keeper| {
             fixture.civic_role(CivicRole::Issuer, *keeper)
         });
-    fixture
-        .identity(STORAGE, IdentityKind::Resident)
+    residents
+        .iter()
+        .fold(fixture, |fixture, resident| {
+            fixture.identity(*resident, IdentityKind::Resident)
+        })
         .next_block()
         .build()
         .expect("the city is set up")
 }
 
-fn hash(n: u8) -> [u8; 32] {
+/// The record keepers of these tests, with the storage operator a resident.
+fn records_city() -> City {
+    let keepers = [
+        WELFARE, GARAGE, INSURER, CARMAKER, STATION, STORAGE, RECYCLER, MINISTRY,
+    ];
+    keepers_city(&keepers, &[STORAGE])
+}
+
+pub fn hash(n: u8) -> [u8; 32] {
     [n; 32]
 }
 
@@ -194,11 +202,10 @@ fn a_cars_history_is_written_by_a_garage_and_an_insurer_without_forks() {
     assert_eq!(steps, vec![(serviced, hash(1)), (claim, hash(2))]);
 }
 
-/// The battery schema, with the return reward, and its stakeholders: the carmaker opens
-/// batteries, the charging station and the storage operator write steps, the recycler
-/// closes.
-fn battery_city() -> (City, u32) {
-    let mut city = records_city();
+/// Registers in `city` the battery schema with a 5-coin return reward through civic
+/// records, the only attester of `TractionBatteryReturned`: the carmaker opens batteries,
+/// the charging station and the storage operator carry them, the recycler closes them.
+pub fn battery_schema(city: &mut City) -> u32 {
     let batteries = city
         .register_schema(
             Schema {
@@ -213,7 +220,6 @@ fn battery_city() -> (City, u32) {
             ],
         )
         .unwrap();
-    // Civic records is the only attester of traction battery returns: 5 coins a battery.
     let records = contract_account(&city.records);
     city.install_device(records, &[Action::TractionBatteryReturned])
         .unwrap();
@@ -223,14 +229,20 @@ fn battery_city() -> (City, u32) {
         &[IdentityKind::Citizen, IdentityKind::Resident],
     )
     .unwrap();
+    batteries
+}
+
+fn battery_city() -> (City, u32) {
+    let mut city = records_city();
+    let batteries = battery_schema(&mut city);
     (city, batteries)
 }
 
 /// The handover document every test battery is passed on with.
-const HANDOVER: [u8; 32] = [0x70; 32];
+pub const HANDOVER: [u8; 32] = [0x70; 32];
 
 /// Hands `battery` of schema `batteries` from `from` to `to`, who takes it over.
-fn pass(city: &mut City, batteries: u32, battery: [u8; 32], from: Actor, to: Actor) -> u64 {
+pub fn pass(city: &mut City, batteries: u32, battery: [u8; 32], from: Actor, to: Actor) -> u64 {
     city.records(from)
         .hand_over(batteries, battery, to, HANDOVER)
         .expect_accepted();

@@ -32,93 +32,40 @@
 //! The tests after them confirm attacks the review found refused from the start.
 
 use city_traits::{
-    Action, Chain, CivicRole, IdentityKind, RecordStatus, RecordsError, RewardError, Schema,
-    Standing, Subject, UpgradeError, MAX_PROOF_LEVELS,
+    Action, Chain, CivicRole, IdentityKind, RecordStatus, RecordsError, RewardError, Standing,
+    Subject, UpgradeError, MAX_PROOF_LEVELS,
 };
 use harness::{
-    city::{
-        contract_account, Actor, ADMIN, ALICE, BOB, COIN, MALLORY, REWARD_BUDGET_PER_EPOCH,
-        REWARD_EPOCH_MS,
-    },
+    city::{Actor, ADMIN, ALICE, BOB, COIN, MALLORY, REWARD_BUDGET_PER_EPOCH, REWARD_EPOCH_MS},
     merkle::{self, LogBatch},
     records::schema,
-    City, Fixture, UpgradeCalls,
+    City, UpgradeCalls,
 };
 
-const WELFARE: Actor = Actor("welfare-office");
-const GARAGE: Actor = Actor("garage");
-const CARMAKER: Actor = Actor("carmaker");
-const STATION: Actor = Actor("charging-station");
-const STORAGE: Actor = Actor("energy-storage");
-const RECYCLER: Actor = Actor("recycler");
-const RECYCLER_2: Actor = Actor("second-recycler");
-const MINISTRY: Actor = Actor("ministry");
-const JUNK: Actor = Actor("junk-issuer");
-const KIOSK: Actor = Actor("battery-kiosk");
+use super::records::{
+    battery_schema, hash, keepers_city, pass, CARMAKER, GARAGE, MINISTRY, RECYCLER, STATION,
+    STORAGE, WELFARE,
+};
 
-fn hash(n: u8) -> [u8; 32] {
-    [n; 32]
-}
-
-/// Record keepers with the registry's `Issuer` role; alice and bob citizens; the storage
-/// operator a resident (it earns return rewards).
+/// The keepers of this review's attacks.
 fn records_city() -> City {
-    let keepers = [
-        WELFARE, GARAGE, CARMAKER, STATION, STORAGE, RECYCLER, RECYCLER_2, MINISTRY, JUNK,
-    ];
-    keepers
-        .iter()
-        .fold(Fixture::new().citizens([ALICE, BOB]), |fixture, keeper| {
-            fixture.civic_role(CivicRole::Issuer, *keeper)
-        })
-        .identity(STORAGE, IdentityKind::Resident)
-        .next_block()
-        .build()
-        .expect("the city is set up")
+    keepers_city(
+        &[
+            WELFARE, GARAGE, CARMAKER, STATION, STORAGE, RECYCLER, RECYCLER_2, MINISTRY, JUNK,
+        ],
+        &[STORAGE],
+    )
 }
 
-/// The battery custody schema with a 5-coin return reward paid through civic records, the
-/// only attester of `TractionBatteryReturned`: the carmaker makes batteries, the station
-/// and the storage operator carry them, the recycler closes them.
 fn battery_city() -> (City, u32) {
     let mut city = records_city();
-    let batteries = city
-        .register_schema(
-            Schema {
-                reward: Some(Action::TractionBatteryReturned),
-                ..schema("traction-battery", Chain::Custody, false, false)
-            },
-            &[
-                (CARMAKER.account(), Standing::Maker),
-                (STATION.account(), Standing::Issuer),
-                (STORAGE.account(), Standing::Issuer),
-                (RECYCLER.account(), Standing::Closer),
-            ],
-        )
-        .unwrap();
-    let records = contract_account(&city.records);
-    city.install_device(records, &[Action::TractionBatteryReturned])
-        .unwrap();
-    city.set_reward(
-        Action::TractionBatteryReturned,
-        (5 * COIN, 1),
-        &[IdentityKind::Citizen, IdentityKind::Resident],
-    )
-    .unwrap();
+    let batteries = battery_schema(&mut city);
     (city, batteries)
 }
 
-/// The handover document the test batteries are passed on with.
-const HANDOVER: [u8; 32] = [0x70; 32];
-
-fn pass(city: &mut City, batteries: u32, battery: [u8; 32], from: Actor, to: Actor) {
-    city.records(from)
-        .hand_over(batteries, battery, to, HANDOVER)
-        .expect_accepted();
-    city.records(to)
-        .take_over(batteries, battery, HANDOVER)
-        .expect_accepted();
-}
+const RECYCLER_2: Actor = Actor("second-recycler");
+const JUNK: Actor = Actor("junk-issuer");
+const KIOSK: Actor = Actor("battery-kiosk");
 
 /// A battery made by the carmaker and brought by the station and the storage operator to
 /// the recycler, who holds it (not yet closed).

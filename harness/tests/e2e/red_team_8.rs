@@ -31,94 +31,47 @@ use city_traits::{
     Action, Chain, CivicRole, IdentityKind, RecordsError, RewardError, Schema, Standing, Subject,
 };
 use harness::{
-    city::{contract_account, Actor, ADMIN, ALICE, BOB, COIN, MALLORY},
+    city::{Actor, ADMIN, ALICE, BOB, COIN, MALLORY},
     merkle::{self, LogBatch},
     records::schema,
-    City, Fixture,
+    City,
 };
 
-const WELFARE: Actor = Actor("welfare-office");
-const CARMAKER: Actor = Actor("carmaker");
-const RIVAL: Actor = Actor("rival-carmaker");
-const STATION: Actor = Actor("charging-station");
-const STORAGE: Actor = Actor("energy-storage");
-const RECYCLER: Actor = Actor("recycler");
-const BIKE_SHOP: Actor = Actor("e-bike-shop");
-const BIKE_DEALER: Actor = Actor("e-bike-dealer");
-const BIKE_RECYCLER: Actor = Actor("e-bike-recycler");
-const MINISTRY: Actor = Actor("ministry");
-const CLINIC: Actor = Actor("clinic");
+use super::records::{
+    battery_schema, hash, keepers_city, pass, CARMAKER, HANDOVER, MINISTRY, RECYCLER, STATION,
+    STORAGE, WELFARE,
+};
 
-fn hash(n: u8) -> [u8; 32] {
-    [n; 32]
-}
-
-const HANDOVER: [u8; 32] = [0x70; 32];
-
-/// Record keepers with the registry's `Issuer` role; alice and bob citizens; the storage
-/// operator and the e-bike dealer residents (they earn return rewards).
+/// The keepers of this review's attacks.
 fn records_city() -> City {
-    let keepers = [
-        WELFARE,
-        CARMAKER,
-        RIVAL,
-        STATION,
-        STORAGE,
-        RECYCLER,
-        BIKE_SHOP,
-        BIKE_DEALER,
-        BIKE_RECYCLER,
-        MINISTRY,
-    ];
-    keepers
-        .iter()
-        .fold(Fixture::new().citizens([ALICE, BOB]), |fixture, keeper| {
-            fixture.civic_role(CivicRole::Issuer, *keeper)
-        })
-        .identity(STORAGE, IdentityKind::Resident)
-        .identity(BIKE_DEALER, IdentityKind::Resident)
-        .next_block()
-        .build()
-        .expect("the city is set up")
+    keepers_city(
+        &[
+            WELFARE,
+            CARMAKER,
+            RIVAL,
+            STATION,
+            STORAGE,
+            RECYCLER,
+            BIKE_SHOP,
+            BIKE_DEALER,
+            BIKE_RECYCLER,
+            MINISTRY,
+        ],
+        &[STORAGE, BIKE_DEALER],
+    )
 }
 
-/// The battery custody schema with a 5-coin return reward through civic records.
 fn battery_city() -> (City, u32) {
     let mut city = records_city();
-    let batteries = city
-        .register_schema(
-            Schema {
-                reward: Some(Action::TractionBatteryReturned),
-                ..schema("traction-battery", Chain::Custody, false, false)
-            },
-            &[
-                (CARMAKER.account(), Standing::Maker),
-                (STATION.account(), Standing::Issuer),
-                (STORAGE.account(), Standing::Issuer),
-                (RECYCLER.account(), Standing::Closer),
-            ],
-        )
-        .unwrap();
-    let records = contract_account(&city.records);
-    city.install_device(records, &[Action::TractionBatteryReturned])
-        .unwrap();
-    city.set_reward(
-        Action::TractionBatteryReturned,
-        (5 * COIN, 1),
-        &[IdentityKind::Citizen, IdentityKind::Resident],
-    )
-    .unwrap();
+    let batteries = battery_schema(&mut city);
     (city, batteries)
 }
 
-fn pass(city: &mut City, schema: u32, battery: [u8; 32], from: Actor, to: Actor) {
-    city.records(from)
-        .hand_over(schema, battery, to, HANDOVER)
-        .expect_accepted();
-    city.records(to)
-        .take_over(schema, battery, HANDOVER)
-        .expect_accepted();
-}
+const RIVAL: Actor = Actor("rival-carmaker");
+const BIKE_SHOP: Actor = Actor("e-bike-shop");
+const BIKE_DEALER: Actor = Actor("e-bike-dealer");
+const BIKE_RECYCLER: Actor = Actor("e-bike-recycler");
+const CLINIC: Actor = Actor("clinic");
 
 /// What a provider runs before serving `citizen`'s data of `kind` to `consumer` on the
 /// strength of `consent`, as the README tells it to: `consent_in_force`, naming the
