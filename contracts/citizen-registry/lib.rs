@@ -9,8 +9,8 @@
 //!   forever: it cannot be reused for another.
 //! - **Card keys**: a registrar binds the public key of an identity's citizen card (a
 //!   compressed secp256k1 key, as Seoul's card and Estonia's e-ID sign) with
-//!   `bind_card_key`, after registering it or later, and rotates it the same way or
-//!   revokes it (`revoke_card_key`); an identity that ends loses its key. A key is bound
+//!   `set_card_key(account, Some(key))`, after registering it or later, rotates it the
+//!   same way and revokes it with `None`; an identity that ends loses its key. A key is bound
 //!   once, ever, so a rotated or revoked card never comes back. `card_holder(key)` answers
 //!   whose card a key is now: what a contract accepting a card-signed intent asks.
 //! - **Roles**: registrars grant inspector, worker, attester (trusted devices), service
@@ -139,27 +139,14 @@ mod citizen_registry {
         card_holders: Mapping<CardKey, AccountId>,
     }
 
-    /// A registrar bound `key` as `account`'s card key, in place of `replaced` if it had
-    /// one (a rotated card).
+    /// `account`'s card key is `key` from now on: bound or rotated by a registrar, or, for
+    /// `None`, revoked by a registrar or lost with its identity (`by` ended it).
     #[ink(event)]
     #[cfg_attr(test, derive(Debug, PartialEq))]
-    pub struct CardKeyBound {
+    pub struct CardKeyChanged {
         #[ink(topic)]
         pub account: AccountId,
-        pub key: CardKey,
-        pub replaced: Option<CardKey>,
-        #[ink(topic)]
-        pub by: AccountId,
-    }
-
-    /// `account`'s card key no longer signs for it: revoked by a registrar, or its
-    /// identity ended (`by` ended it).
-    #[ink(event)]
-    #[cfg_attr(test, derive(Debug, PartialEq))]
-    pub struct CardKeyRevoked {
-        #[ink(topic)]
-        pub account: AccountId,
-        pub key: CardKey,
+        pub key: Option<CardKey>,
         #[ink(topic)]
         pub by: AccountId,
     }
@@ -426,49 +413,35 @@ mod citizen_registry {
         }
 
         /// Binds `key` as the card key of `account`'s live identity, in place of the key it
-        /// had (a rotated card: the old key signs no more).
+        /// had (a rotated card: the old key signs no more); `None` revokes the key (a lost
+        /// card).
         ///
         /// # Errors
-        /// `NotRegistrar`, `NotRegistered`, `MalformedCardKey` (not a compressed point's
-        /// encoding), `CardKeyInUse` (bound before, to anyone).
+        /// `NotRegistrar`; binding: `NotRegistered`, `MalformedCardKey` (not a compressed
+        /// point's encoding), `CardKeyInUse` (bound before, to anyone); revoking:
+        /// `NoCardKey`.
         ///
         /// # Events
-        /// `CardKeyBound`.
+        /// `CardKeyChanged`.
         #[ink(message)]
-        pub fn bind_card_key(&mut self, account: AccountId, key: CardKey) -> Result<()> {
+        pub fn set_card_key(&mut self, account: AccountId, key: Option<CardKey>) -> Result<()> {
             let by = self.ensure_registrar()?;
-            self.live_identity(account)?;
-            if !matches!(key[0], 2 | 3) {
-                return Err(RegistryError::MalformedCardKey);
+            match key {
+                Some(key) => {
+                    self.live_identity(account)?;
+                    if !matches!(key[0], 2 | 3) {
+                        return Err(RegistryError::MalformedCardKey);
+                    }
+                    if self.card_holders.contains(key) {
+                        return Err(RegistryError::CardKeyInUse);
+                    }
+                    self.card_holders.insert(key, &account);
+                    self.card_keys.insert(account, &key);
+                }
+                None if self.card_keys.contains(account) => self.card_keys.remove(account),
+                None => return Err(RegistryError::NoCardKey),
             }
-            if self.card_holders.contains(key) {
-                return Err(RegistryError::CardKeyInUse);
-            }
-            self.card_holders.insert(key, &account);
-            let replaced = self.card_key(account);
-            self.card_keys.insert(account, &key);
-            self.env().emit_event(CardKeyBound {
-                account,
-                key,
-                replaced,
-                by,
-            });
-            Ok(())
-        }
-
-        /// Revokes `account`'s card key (a lost or stolen card).
-        ///
-        /// # Errors
-        /// `NotRegistrar`, `NoCardKey`.
-        ///
-        /// # Events
-        /// `CardKeyRevoked`.
-        #[ink(message)]
-        pub fn revoke_card_key(&mut self, account: AccountId) -> Result<()> {
-            let by = self.ensure_registrar()?;
-            if !self.unbind_card(account, by) {
-                return Err(RegistryError::NoCardKey);
-            }
+            self.env().emit_event(CardKeyChanged { account, key, by });
             Ok(())
         }
 
@@ -704,17 +677,6 @@ mod citizen_registry {
             Ok(())
         }
 
-        /// Removes `account`'s card key, if it has one, announcing it as `by`'s doing;
-        /// whether there was one.
-        fn unbind_card(&mut self, account: AccountId, by: AccountId) -> bool {
-            let Some(key) = self.card_key(account) else {
-                return false;
-            };
-            self.card_keys.remove(account);
-            self.env().emit_event(CardKeyRevoked { account, key, by });
-            true
-        }
-
         fn live_identity(&self, account: AccountId) -> Result<Identity> {
             self.identities
                 .get(account)
@@ -732,7 +694,14 @@ mod citizen_registry {
             identity.live = false;
             self.identities.insert(account, &identity);
             self.record_status(account, Some(identity.kind), None);
-            self.unbind_card(account, by);
+            if self.card_keys.contains(account) {
+                self.card_keys.remove(account);
+                self.env().emit_event(CardKeyChanged {
+                    account,
+                    key: None,
+                    by,
+                });
+            }
             self.env().emit_event(IdentityEnded {
                 account,
                 expired,

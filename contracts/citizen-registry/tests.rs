@@ -257,24 +257,24 @@ mod card_keys {
         let mut registry = registry();
         let a = accounts();
         register(&mut registry, a.charlie, IdentityKind::Citizen, 1);
-        registry.bind_card_key(a.charlie, key(1)).unwrap();
+        registry.set_card_key(a.charlie, Some(key(1))).unwrap();
         assert_eq!(registry.card_key(a.charlie), Some(key(1)));
         assert_eq!(registry.card_holder(key(1)), Some(a.charlie));
         // Rotated: the old key signs for nobody, and can never be bound again.
-        registry.bind_card_key(a.charlie, key(2)).unwrap();
+        registry.set_card_key(a.charlie, Some(key(2))).unwrap();
         assert_eq!(registry.card_holder(key(1)), None);
         assert_eq!(registry.card_holder(key(2)), Some(a.charlie));
         assert_refused(&mut registry, RegistryError::CardKeyInUse, |r| {
-            r.bind_card_key(a.charlie, key(1))
+            r.set_card_key(a.charlie, Some(key(1)))
         });
-        registry.revoke_card_key(a.charlie).unwrap();
+        registry.set_card_key(a.charlie, None).unwrap();
         assert_eq!(registry.card_key(a.charlie), None);
         assert_eq!(registry.card_holder(key(2)), None);
         assert_refused(&mut registry, RegistryError::NoCardKey, |r| {
-            r.revoke_card_key(a.charlie)
+            r.set_card_key(a.charlie, None)
         });
         assert_refused(&mut registry, RegistryError::CardKeyInUse, |r| {
-            r.bind_card_key(a.charlie, key(2))
+            r.set_card_key(a.charlie, Some(key(2)))
         });
     }
 
@@ -283,25 +283,25 @@ mod card_keys {
         let mut registry = registry();
         let a = accounts();
         register(&mut registry, a.charlie, IdentityKind::Citizen, 1);
-        registry.bind_card_key(a.charlie, key(1)).unwrap();
+        registry.set_card_key(a.charlie, Some(key(1))).unwrap();
         assert_refused(&mut registry, RegistryError::NotRegistered, |r| {
-            r.bind_card_key(a.django, key(3))
+            r.set_card_key(a.django, Some(key(3)))
         });
         register(&mut registry, a.django, IdentityKind::Citizen, 2);
         assert_refused(&mut registry, RegistryError::CardKeyInUse, |r| {
-            r.bind_card_key(a.django, key(1))
+            r.set_card_key(a.django, Some(key(1)))
         });
         let mut malformed = key(3);
         malformed[0] = 4;
         assert_refused(&mut registry, RegistryError::MalformedCardKey, |r| {
-            r.bind_card_key(a.django, malformed)
+            r.set_card_key(a.django, Some(malformed))
         });
         act_as(a.charlie);
         assert_refused(&mut registry, RegistryError::NotRegistrar, |r| {
-            r.bind_card_key(a.charlie, key(3))
+            r.set_card_key(a.charlie, Some(key(3)))
         });
         assert_refused(&mut registry, RegistryError::NotRegistrar, |r| {
-            r.revoke_card_key(a.charlie)
+            r.set_card_key(a.charlie, None)
         });
         assert_eq!(registry.card_holder(key(1)), Some(a.charlie));
     }
@@ -311,16 +311,16 @@ mod card_keys {
         let mut registry = registry();
         let a = accounts();
         register(&mut registry, a.charlie, IdentityKind::Citizen, 1);
-        registry.bind_card_key(a.charlie, key(1)).unwrap();
+        registry.set_card_key(a.charlie, Some(key(1))).unwrap();
         registry.revoke(a.charlie).unwrap();
         assert_eq!(registry.card_holder(key(1)), None);
         assert_eq!(registry.card_key(a.charlie), None);
         // Registered again, the citizen gets a new card; the old key stays dead.
         register(&mut registry, a.charlie, IdentityKind::Citizen, 1);
         assert_refused(&mut registry, RegistryError::CardKeyInUse, |r| {
-            r.bind_card_key(a.charlie, key(1))
+            r.set_card_key(a.charlie, Some(key(1)))
         });
-        registry.bind_card_key(a.charlie, key(3)).unwrap();
+        registry.set_card_key(a.charlie, Some(key(3))).unwrap();
         assert_eq!(registry.card_holder(key(3)), Some(a.charlie));
     }
 }

@@ -7,10 +7,11 @@
 //!
 //! - **Schemas.** Governance (the admin seat) registers a schema: a name, the registry's
 //!   civic role its issuers hold (usually `Issuer`), whether records are revocable,
-//!   whether they expire, and how they chain ([`Chain`]). Governance also authorises each
-//!   issuer of a schema: the role alone is city-wide, so a garage with the `Issuer` role
-//!   cannot write youth-allowance certificates. Losing the role in the registry stops an
-//!   issuer at once.
+//!   whether they expire, and how they chain ([`Chain`](city_traits::Chain)). Governance
+//!   also gives each issuer a [`Standing`](city_traits::Standing) per schema (`Issuer`,
+//!   `Maker`, `Closer`): the role alone is city-wide, so a garage with the `Issuer` role
+//!   cannot write youth-allowance certificates. Losing the role in the registry, or the
+//!   standing, stops an issuer at once, revocations included.
 //! - **Records.** `issue(schema, subject, data_hash, expires_at, extends)` returns the
 //!   record's number and emits `RecordIssued` with the schema, the subject and the issuer
 //!   as topics. The issuer revokes a record with the hash of a reason. `status(record)`
@@ -23,31 +24,32 @@
 //!   asset's latest record, so a fork or a step out of order is refused (`NotLatest`);
 //!   steps are final (asset schemas neither expire nor revoke). In a custody chain only
 //!   the custodian writes: it hands the asset over (`hand_over`), the receiver takes it
-//!   over (`take_over`, the receiver's record, naming the document it was shown), and a
-//!   `Closer` that holds it closes its life (`close_asset`); a closer never hands an
-//!   asset on. `history(schema, asset, from, limit)` pages through the records.
+//!   over (`take_over`, the receiver's record, naming the document it was shown; a step
+//!   written meanwhile voids the offer), and a `Closer` that holds it closes its life
+//!   (`close_asset`); a closer never hands an asset on. `history(schema, asset, from,
+//!   limit)` pages through the records.
 //! - **Return rewards.** A custody schema may name a reward rules' action
 //!   (`TractionBatteryReturned`). Once an asset's life is closed, the custodian that
 //!   handed it to its closer (unless it made the asset) calls `reward_return(schema,
-//!   asset)`: civic records, the rules' attester of that action, attests it with the
-//!   asset key as the receipt. The asset is paid once in its life, whichever station
-//!   closed it (civic records marks it, and the rules refuse a receipt twice). A city
-//!   authorises civic records alone for that action in the rules; devices attest
-//!   household batteries under `BatteryReturned`.
+//!   asset)`: civic records, the rules' attester of that action, attests it under a
+//!   receipt of the schema and the asset (`return_receipt`). The asset is paid once in
+//!   its life, whichever station closed it (civic records marks it, and the rules refuse a
+//!   receipt twice). A city authorises civic records alone for that action in the rules;
+//!   devices attest household batteries under `BatteryReturned`.
 //! - **Anchored logs** (KSI-like). An `Issuer` of the registry anchors the Merkle root of
 //!   a batch of log entries with its size and a label. Anyone checks with
 //!   `verify_entry(batch, anchorer, digest, index, proof)` that an entry belongs to a
-//!   batch that anchorer anchored, from a proof
-//!   of at most 32 levels: at most 33 hashes, a bounded weight. The hashing is RFC 9162
-//!   §2.1 with BLAKE2-256 (the `proof` module): digest `H(entry)`, leaf `H(0x00 ‖ digest)`,
-//!   node `H(0x01 ‖ left ‖ right)`. The harness's `merkle` module builds batches and
-//!   proofs.
+//!   batch that anchorer anchored, from a proof of at most 32 levels: at most 33 hashes, a
+//!   bounded weight. The hashing is RFC 9162 §2.1 with BLAKE2-256 (the `proof` module):
+//!   digest `H(entry)`, leaf `H(0x00 ‖ digest)`, node `H(0x01 ‖ left ‖ right)`. The
+//!   harness's `merkle` module builds batches and proofs.
 //! - **Consent** (X-Road-like). A citizen with a live identity grants a named consumer
 //!   access to a kind of their data from a named provider, for a purpose, until a time,
 //!   and revokes it whenever they like; the kind and the purpose are hashes of their
-//!   names. A provider asks `consent_in_force(consent, consumer, provider, kind)` before
-//!   serving, and records each access as an entry of an anchored log. `consents_of(citizen, from, limit)` pages through the consents in
-//!   force: who holds the citizen's consent today.
+//!   names. A provider asks `consent_in_force(consent, citizen, consumer, provider, kind)`
+//!   before serving (a consent lapses with its citizen's identity), and records each
+//!   access as an entry of an anchored log. `consents_of(citizen, from, limit)` pages
+//!   through the consents in force: who holds the citizen's consent today.
 //!
 //! The admin seat moves in two steps: `offer_admin(to)`, then `accept_admin()` by `to`
 //! (city-traits' [`Admin`](city_traits::Admin)). Every refusal is a typed

@@ -236,17 +236,14 @@ impl RegistryCalls<'_> {
         self.send(selector, args)
     }
 
-    /// Binds `key` as the card key of `account`'s identity (rotating any it had).
-    pub fn bind_card_key(
+    /// Binds `key` as the card key of `account`'s identity (rotating any it had), or with
+    /// `None` revokes it.
+    pub fn set_card_key(
         self,
         account: impl Into<AccountId>,
-        key: CardKey,
+        key: Option<CardKey>,
     ) -> Outcome<RegistryResult> {
-        self.send(selector_bytes!("bind_card_key"), (account.into(), key))
-    }
-
-    pub fn revoke_card_key(self, account: impl Into<AccountId>) -> Outcome<RegistryResult> {
-        self.send(selector_bytes!("revoke_card_key"), account.into())
+        self.send(selector_bytes!("set_card_key"), (account.into(), key))
     }
 
     pub fn card_key(self, account: impl Into<AccountId>) -> Outcome<Option<CardKey>> {
@@ -276,8 +273,7 @@ pub const MESSAGES: &[&str] = &[
     "registrars",
     "revoke_role",
     "renounce_role",
-    "bind_card_key",
-    "revoke_card_key",
+    "set_card_key",
     "card_key",
     "Admin::admin",
     "Admin::offered_admin",

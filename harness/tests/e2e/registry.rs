@@ -562,13 +562,13 @@ fn a_citizens_card_key_is_bound_rotated_and_revoked_by_a_registrar_only() {
     for intruder in [MALLORY, ALICE] {
         assert_eq!(
             city.registry(intruder)
-                .bind_card_key(ALICE, key)
+                .set_card_key(ALICE, Some(key))
                 .expect_refused(),
             RegistryError::NotRegistrar
         );
     }
     city.registry(ADMIN)
-        .bind_card_key(ALICE, key)
+        .set_card_key(ALICE, Some(key))
         .expect_accepted();
     assert_eq!(
         city.registry(BOB).card_holder(key).value,
@@ -577,13 +577,13 @@ fn a_citizens_card_key_is_bound_rotated_and_revoked_by_a_registrar_only() {
     // Nobody else's card may carry it, and it is never bound twice.
     assert_eq!(
         city.registry(ADMIN)
-            .bind_card_key(BOB, key)
+            .set_card_key(BOB, Some(key))
             .expect_refused(),
         RegistryError::CardKeyInUse
     );
     // A rotated card: the old key signs for nobody any more.
     city.registry(ADMIN)
-        .bind_card_key(ALICE, card(2))
+        .set_card_key(ALICE, Some(card(2)))
         .expect_accepted();
     assert_eq!(city.registry(BOB).card_holder(key).value, None);
     assert_eq!(
@@ -592,14 +592,14 @@ fn a_citizens_card_key_is_bound_rotated_and_revoked_by_a_registrar_only() {
     );
     // A lost card revoked; a malformed key refused.
     city.registry(ADMIN)
-        .revoke_card_key(ALICE)
+        .set_card_key(ALICE, None)
         .expect_accepted();
     assert_eq!(city.registry(BOB).card_holder(card(2)).value, None);
     let mut malformed = card(3);
     malformed[0] = 4;
     assert_eq!(
         city.registry(ADMIN)
-            .bind_card_key(ALICE, malformed)
+            .set_card_key(ALICE, Some(malformed))
             .expect_refused(),
         RegistryError::MalformedCardKey
     );
@@ -610,13 +610,13 @@ fn a_citizens_card_key_is_bound_rotated_and_revoked_by_a_registrar_only() {
 fn an_ended_identity_loses_its_card_key() {
     let mut city = citizens_city();
     city.registry(ADMIN)
-        .bind_card_key(BOB, card(5))
+        .set_card_key(BOB, Some(card(5)))
         .expect_accepted();
     city.registry(ADMIN).revoke(BOB).expect_accepted();
     assert_eq!(city.registry(ALICE).card_holder(card(5)).value, None);
     assert_eq!(
         city.registry(ADMIN)
-            .bind_card_key(BOB, card(6))
+            .set_card_key(BOB, Some(card(6)))
             .expect_refused(),
         RegistryError::NotRegistered
     );
