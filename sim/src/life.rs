@@ -1,6 +1,8 @@
 //! City life at scale: a population of `--citizens` people lives `--days` simulated days
 //! in one city of the suite. Devices attest what they do, the reward rules mint, people
-//! spend at the city's services, polls are held, public works are paid from escrow. Every
+//! spend at the city's services, polls are held, public works are paid from escrow, each
+//! day's log of civic actions is anchored in civic records, and (in Hangzhou) traction
+//! batteries travel their custody chain to the recycler. Every
 //! choice comes from a seeded generator and every block's time is set, so a seed gives
 //! the same city, the same calls and the same report.
 //!
