@@ -2,13 +2,12 @@
 //! its return reward, a log batch anchored, and an entry verified from a proof of 10
 //! levels (a batch of 1,000) and of the most, 32.
 
-use anyhow::{anyhow, Result};
-use city_traits::{Action, Chain, CivicRole, IdentityKind, Schema, Standing, Subject};
+use anyhow::Result;
+use city_traits::{Chain, CivicRole, IdentityKind, Standing, Subject};
 use harness::{
-    call::Outcome,
-    city::{contract_account, Actor, City, ADMIN, ALICE, COIN},
+    city::{Actor, City, ADMIN, ALICE, COIN},
     merkle::{self, LogBatch},
-    records::schema,
+    records::{schema, BatteryChain},
 };
 
 use super::Measurement;
@@ -18,14 +17,6 @@ const CARRIER: Actor = Actor("bench-carrier");
 const HOLDER: Actor = Actor("bench-holder");
 const RECYCLER: Actor = Actor("bench-recycler");
 const CLINIC: Actor = Actor("bench-clinic");
-
-/// What a call that must have succeeded answered.
-fn answer<T: Copy, E: std::fmt::Debug>(outcome: &Outcome<Result<T, E>>) -> Result<T> {
-    match &outcome.value {
-        Ok(value) => Ok(*value),
-        Err(error) => Err(anyhow!("{error:?}")),
-    }
-}
 
 /// Measures civic records on a fresh city.
 pub(super) fn records_weights() -> Result<Vec<Measurement>> {
@@ -38,30 +29,21 @@ pub(super) fn records_weights() -> Result<Vec<Measurement>> {
     city.registry(ADMIN)
         .register(HOLDER, IdentityKind::Resident, [2; 32], u64::MAX)
         .accepted()?;
-    let traction = Action::TractionBatteryReturned;
-    city.install_device(contract_account(&city.records), &[traction])?;
-    city.set_reward(traction, (5 * COIN, 1), &[IdentityKind::Resident])?;
     let mut weights = Vec::new();
     let certificate = schema("certificate", Chain::Standalone, true, false);
     let register = city.records(ADMIN).register_schema(&certificate);
     weights.push(Measurement::of("register_schema", &register));
-    let certificates = answer(&register)?;
+    let certificates = register.clone().accepted()?;
     let authorise =
         city.records(ADMIN)
             .authorise_issuer(certificates, MAKER, Some(Standing::Issuer));
     weights.push(Measurement::of("authorise_issuer", &authorise));
-    let batteries = city.register_schema(
-        Schema {
-            reward: Some(traction),
-            ..schema("battery", Chain::Custody, false, false)
-        },
-        &[
-            (MAKER.account(), Standing::Maker),
-            (CARRIER.account(), Standing::Issuer),
-            (HOLDER.account(), Standing::Issuer),
-            (RECYCLER.account(), Standing::Closer),
-        ],
-    )?;
+    let chain = BatteryChain {
+        makers: &[MAKER.account()],
+        carriers: &[CARRIER.account(), HOLDER.account()],
+        closers: &[RECYCLER.account()],
+    };
+    let batteries = city.register_batteries(chain, 5 * COIN, &[IdentityKind::Resident])?;
     city.advance_blocks(1);
 
     let alice = Subject::Person(ALICE.account());
@@ -69,7 +51,7 @@ pub(super) fn records_weights() -> Result<Vec<Measurement>> {
         .records(MAKER)
         .issue(certificates, alice, [3; 32], None, None);
     weights.push(Measurement::of("issue (a certificate)", &issue));
-    let record = answer(&issue)?;
+    let record = issue.clone().accepted()?;
     weights.push(Measurement::of(
         "status",
         &city.records(ALICE).status(record),
@@ -107,7 +89,7 @@ pub(super) fn records_weights() -> Result<Vec<Measurement>> {
         .records(MAKER)
         .anchor("bench/2026-12-06", batch.root(), batch.size());
     weights.push(Measurement::of("anchor", &anchor));
-    let anchored = answer(&anchor)?;
+    let anchored = anchor.clone().accepted()?;
     let proof = batch.proof(700).expect("an entry of the batch");
     let digest = merkle::entry_digest(entries[700].as_bytes());
     let verify = city
@@ -132,7 +114,7 @@ pub(super) fn records_weights() -> Result<Vec<Measurement>> {
         city.records(ALICE)
             .grant_consent(CLINIC, MAKER, "health-record", "treatment", until);
     weights.push(Measurement::of("grant_consent", &grant));
-    let consent = answer(&grant)?;
+    let consent = grant.clone().accepted()?;
     let in_force =
         city.records(CLINIC)
             .consent_in_force(consent, ALICE, CLINIC, MAKER, "health-record");

@@ -415,9 +415,8 @@ mod civic_records {
                 Chain::Standalone | Chain::Extends => {
                     match extends {
                         Some(earlier) => {
-                            let status = self.status(earlier)?;
                             let cited = self.record(earlier).ok_or(RecordsError::UnknownRecord)?;
-                            if status != RecordStatus::Valid
+                            if self.status_of(&cited) != RecordStatus::Valid
                                 || (definition.chain == Chain::Extends && cited.subject != subject)
                             {
                                 return Err(RecordsError::ExtendsInvalid);
@@ -513,14 +512,7 @@ mod civic_records {
         #[ink(message)]
         pub fn status(&self, record: RecordId) -> Result<RecordStatus> {
             let written = self.record(record).ok_or(RecordsError::UnknownRecord)?;
-            let now = self.env().block_number();
-            Ok(if written.revoked.is_some() {
-                RecordStatus::Revoked
-            } else if written.expires_at.is_some_and(|at| at <= now) {
-                RecordStatus::Expired
-            } else {
-                RecordStatus::Valid
-            })
+            Ok(self.status_of(&written))
         }
 
         /// Whether `record` was valid at the end of `block`: written by then, not revoked
@@ -1006,6 +998,20 @@ mod civic_records {
         }
 
         // ---- Inside ----
+
+        /// Whether `written` is valid, revoked or expired now (revoked wins).
+        fn status_of(&self, written: &Record) -> RecordStatus {
+            if written.revoked.is_some() {
+                RecordStatus::Revoked
+            } else if written
+                .expires_at
+                .is_some_and(|at| at <= self.env().block_number())
+            {
+                RecordStatus::Expired
+            } else {
+                RecordStatus::Valid
+            }
+        }
 
         /// Whether `account` holds a live identity now.
         fn live(&self, account: AccountId) -> bool {

@@ -39,14 +39,10 @@
 //! - **Limits.** Sizes and indices are `u32`, so a tree is at most 32 levels deep and no
 //!   proof has more than 32 hashes; a longer one is refused without being looked at.
 
+/// A 32-byte hash (an entry's digest, a leaf or inner node, a root), and the most hashes
+/// a proof may have: the contracts' own.
+pub use city_traits::{Hash32, MAX_PROOF_LEVELS};
 use ink::env::hash::Blake2x256;
-
-/// A 32-byte hash: an entry's digest, a leaf or inner node, a root.
-pub type Hash32 = [u8; 32];
-
-/// The most hashes a proof may have: a tree of at most `u32::MAX` leaves is at most 32
-/// levels deep.
-pub const MAX_PROOF_LEVELS: usize = 32;
 
 /// The domain separation byte in front of a leaf's digest.
 const LEAF_PREFIX: u8 = 0x00;

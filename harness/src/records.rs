@@ -4,8 +4,8 @@
 //! `verify_entry` take.
 
 use city_traits::{
-    Asset, Batch, BatchId, Chain, CivicRole, Consent, ConsentId, Hash32, Record, RecordId,
-    RecordStatus, RecordsError, Schema, SchemaId, Standing, Subject,
+    Action, Asset, Batch, BatchId, Chain, CivicRole, Consent, ConsentId, Hash32, IdentityKind,
+    Record, RecordId, RecordStatus, RecordsError, Schema, SchemaId, Standing, Subject,
 };
 use ink::{primitives::AccountId, selector_bytes};
 use scale::{Decode, Encode};
@@ -15,7 +15,7 @@ use drink::AccountId32;
 use crate::{
     admin::AdminCalls,
     call::Outcome,
-    city::{City, ADMIN},
+    city::{contract_account, City, ADMIN},
 };
 
 /// Civic records, called by one actor.
@@ -56,6 +56,50 @@ impl City {
                 .accepted()?;
         }
         Ok(schema)
+    }
+}
+
+/// The stakeholders of a traction battery's custody chain: the maker who opens it, the
+/// carriers who pass it on (the last hands it in), the closers who recycle it.
+pub struct BatteryChain<'a> {
+    pub makers: &'a [AccountId],
+    pub carriers: &'a [AccountId],
+    pub closers: &'a [AccountId],
+}
+
+impl City {
+    /// `ADMIN` registers a custody schema of traction batteries among `chain`, whose
+    /// return pays `reward` a battery to identities of `kinds`, and makes civic records the
+    /// reward rules' attester of `TractionBatteryReturned`; returns the schema's number.
+    ///
+    /// # Errors
+    /// If `ADMIN` may not (the error names the call).
+    pub fn register_batteries(
+        &mut self,
+        chain: BatteryChain<'_>,
+        reward: u128,
+        kinds: &[IdentityKind],
+    ) -> anyhow::Result<SchemaId> {
+        let traction = Action::TractionBatteryReturned;
+        let standings: Vec<(AccountId, Standing)> = [
+            (chain.makers, Standing::Maker),
+            (chain.carriers, Standing::Issuer),
+            (chain.closers, Standing::Closer),
+        ]
+        .into_iter()
+        .flat_map(|(accounts, standing)| accounts.iter().map(move |a| (*a, standing)))
+        .collect();
+        let batteries = self.register_schema(
+            Schema {
+                reward: Some(traction),
+                ..schema("traction-battery", Chain::Custody, false, false)
+            },
+            &standings,
+        )?;
+        let records = contract_account(&self.records);
+        self.install_device(records, &[traction])?;
+        self.set_reward(traction, (reward, 1), kinds)?;
+        Ok(batteries)
     }
 }
 

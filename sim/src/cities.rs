@@ -16,7 +16,7 @@ use std::{
 use anyhow::{anyhow, Context, Result};
 use city_traits::{
     Action, Attestation, Chain, CivicRole, IdentityKind, PollId, RecordStatus, RecordsError,
-    RewardError, Role, Schema, Standing, Subject, TransferPolicy, VotingError,
+    RewardError, Role, Standing, Subject, TransferPolicy, VotingError,
 };
 
 use harness::{
@@ -25,7 +25,7 @@ use harness::{
         crowd_member, Actor, City, ADMIN, BLOCK_TIME_MS, BUS, COIN, REWARD_CAP_PER_EPOCH, SHOP,
     },
     merkle::{entry_digest, LogBatch},
-    records::schema,
+    records::{schema, BatteryChain},
     yardstick, Fixture,
 };
 

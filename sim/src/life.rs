@@ -18,10 +18,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use anyhow::{anyhow, ensure, Context, Result};
 use city_traits::{
-    Action, Attestation, Chain, CivicRole, Electorate, GovernanceConfig, IdentityKind,
-    MilestonePlan, MilestoneState, PollState, ProjectState, RecordsError, Revoting, RewardError,
-    Role, Rule, Schema, SchemaId, Secrecy, Standing, Subject, TransferPolicy, Wage, ABSTAIN,
-    AGAINST, FOR,
+    Action, Attestation, CivicRole, Electorate, GovernanceConfig, IdentityKind, MilestonePlan,
+    MilestoneState, PollState, ProjectState, RecordsError, Revoting, RewardError, Role, Rule,
+    SchemaId, Secrecy, Subject, TransferPolicy, Wage, ABSTAIN, AGAINST, FOR,
 };
 use ink::{primitives::AccountId, selector_bytes};
 
@@ -33,7 +32,7 @@ use harness::{
     },
     escrow::ProjectPlan,
     merkle::{entry_digest, LogBatch},
-    records::schema,
+    records::BatteryChain,
     voting::proposed_call,
 };
 use ink::scale::Encode;
@@ -679,7 +678,7 @@ impl Life<'_> {
         let chain = battery_chain(self.profile);
         let city = &mut self.city;
         city.grant_civic_role(CivicRole::Issuer, chain)?;
-        let [maker, _, storage, recycler] = chain;
+        let [maker, station, storage, recycler] = chain;
         city.registry(ADMIN)
             .register(
                 storage,
@@ -688,25 +687,13 @@ impl Life<'_> {
                 u64::MAX,
             )
             .accepted()?;
-        let standings = chain.map(|account| {
-            let standing = match account {
-                _ if account == maker => Standing::Maker,
-                _ if account == recycler => Standing::Closer,
-                _ => Standing::Issuer,
-            };
-            (account, standing)
-        });
+        let chain = BatteryChain {
+            makers: &[maker],
+            carriers: &[station, storage],
+            closers: &[recycler],
+        };
+        let batteries = city.register_batteries(chain, plan.reward, &[IdentityKind::Resident])?;
         let traction = Action::TractionBatteryReturned;
-        let batteries = city.register_schema(
-            Schema {
-                reward: Some(traction),
-                ..schema("traction-battery", Chain::Custody, false, false)
-            },
-            &standings,
-        )?;
-        let records = contract_account(&city.records);
-        city.install_device(records, &[traction])?;
-        city.set_reward(traction, (plan.reward, 1), &[IdentityKind::Resident])?;
         self.expected.rules.insert(traction.bit(), (plan.reward, 1));
         Ok(batteries)
     }

@@ -3,13 +3,13 @@
 //! against the harness's Merkle tool, and consent. Each refusal leaves the state as it was.
 
 use city_traits::{
-    Action, Chain, CivicRole, IdentityKind, RecordStatus, RecordsError, RewardError, Schema,
-    Standing, Subject, MAX_PROOF_LEVELS,
+    Chain, CivicRole, IdentityKind, RecordStatus, RecordsError, RewardError, Standing, Subject,
+    MAX_PROOF_LEVELS,
 };
 use harness::{
     city::{contract_account, Actor, ADMIN, ALICE, BOB, COIN, MALLORY},
     merkle::{self, LogBatch},
-    records::schema,
+    records::{schema, BatteryChain},
     AdminCalls, City, Fixture,
 };
 
@@ -206,30 +206,13 @@ fn a_cars_history_is_written_by_a_garage_and_an_insurer_without_forks() {
 /// records, the only attester of `TractionBatteryReturned`: the carmaker opens batteries,
 /// the charging station and the storage operator carry them, the recycler closes them.
 pub fn battery_schema(city: &mut City) -> u32 {
-    let batteries = city
-        .register_schema(
-            Schema {
-                reward: Some(Action::TractionBatteryReturned),
-                ..schema("traction-battery", Chain::Custody, false, false)
-            },
-            &[
-                (CARMAKER.account(), Standing::Maker),
-                (STATION.account(), Standing::Issuer),
-                (STORAGE.account(), Standing::Issuer),
-                (RECYCLER.account(), Standing::Closer),
-            ],
-        )
-        .unwrap();
-    let records = contract_account(&city.records);
-    city.install_device(records, &[Action::TractionBatteryReturned])
-        .unwrap();
-    city.set_reward(
-        Action::TractionBatteryReturned,
-        (5 * COIN, 1),
-        &[IdentityKind::Citizen, IdentityKind::Resident],
-    )
-    .unwrap();
-    batteries
+    let chain = BatteryChain {
+        makers: &[CARMAKER.account()],
+        carriers: &[STATION.account(), STORAGE.account()],
+        closers: &[RECYCLER.account()],
+    };
+    let kinds = [IdentityKind::Citizen, IdentityKind::Resident];
+    city.register_batteries(chain, 5 * COIN, &kinds).unwrap()
 }
 
 fn battery_city() -> (City, u32) {

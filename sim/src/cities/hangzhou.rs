@@ -218,26 +218,13 @@ fn batteries(out: &mut dyn Write) -> Result<()> {
             expires,
         )
         .accepted()?;
-    let standing = |actor: Actor| {
-        let standing = match actor {
-            CARMAKER => Standing::Maker,
-            _ if RECYCLERS.contains(&actor) => Standing::Closer,
-            _ => Standing::Issuer,
-        };
-        (actor.account(), standing)
-    };
-    let traction = Action::TractionBatteryReturned;
-    let batteries = city.register_schema(
-        Schema {
-            reward: Some(traction),
-            ..schema("traction-battery", Chain::Custody, false, false)
-        },
-        &keepers.map(standing),
-    )?;
     // Civic records alone reports traction battery returns to the reward rules.
-    let records = harness::city::contract_account(&city.records);
-    city.install_device(records, &[traction])?;
-    city.set_reward(traction, (COIN, 1), &[IdentityKind::Resident])?;
+    let chain = BatteryChain {
+        makers: &[CARMAKER.account()],
+        carriers: &[STATION.account(), STORAGE.account()],
+        closers: &RECYCLERS.map(|recycler| recycler.account()),
+    };
+    let batteries = city.register_batteries(chain, COIN, &[IdentityKind::Resident])?;
     for n in 0..BATTERIES {
         let battery = id("hangzhou-battery", n);
         city.records(CARMAKER)
