@@ -1045,7 +1045,9 @@ mod citizen_registry {
             u32::try_from(position).ok()
         }
 
-        /// The account whose card holds `key` now, if any.
+        /// The account whose card holds `key` now, if any: the key is its current one, and
+        /// its identity is live and not past its expiry (as `kind_of` answers), so a lapsed
+        /// card signs for nobody even before anyone calls `expire`.
         ///
         /// # Errors
         /// None: a query.
@@ -1055,7 +1057,8 @@ mod citizen_registry {
         #[ink(message)]
         fn card_holder(&self, key: CardKey) -> Option<AccountId> {
             let holder = self.card_holders.get(key)?;
-            (self.card_keys.get(holder) == Some(key)).then_some(holder)
+            (self.card_keys.get(holder) == Some(key) && self.kind_of(holder).is_some())
+                .then_some(holder)
         }
     }
 }

@@ -539,7 +539,8 @@ pub trait IdentityRegistry {
     fn first_without_civic_role(&self, accounts: Vec<AccountId>, role: CivicRole) -> Option<u32>;
 
     /// The account whose citizen card holds `key` now: bound by a registrar, neither
-    /// rotated nor revoked since, its identity not ended. A contract that accepts a
+    /// rotated nor revoked since, its identity live and not past its expiry. A contract
+    /// that accepts a
     /// card-signed intent asks it who signed.
     ///
     /// # Errors

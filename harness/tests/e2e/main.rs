@@ -21,6 +21,7 @@ mod red_team_5;
 mod red_team_6;
 mod red_team_7;
 mod red_team_8;
+mod red_team_9;
 mod redeem_and_policy;
 mod reentrancy;
 mod registry;
