@@ -9,6 +9,7 @@ use ink::{primitives::AccountId, selector_bytes};
 use serde::Serialize;
 
 mod escrow;
+mod intents;
 mod records;
 mod voting;
 
@@ -128,6 +129,8 @@ pub struct Report {
     pub escrow_weights: Vec<Measurement>,
     /// Civic records' messages.
     pub records_weights: Vec<Measurement>,
+    /// The intents contract's `submit`, for each kind of intent.
+    pub intents_weights: Vec<Measurement>,
     pub anchors: Vec<Anchor>,
     pub ratios: Vec<Ratio>,
 }
@@ -200,6 +203,7 @@ pub fn run() -> Result<Report> {
 
     let sizes = bundles::CONTRACTS
         .iter()
+        .chain(bundles::ADD_ONS)
         .map(|&contract| -> Result<Size> {
             Ok(Size {
                 contract: contract.to_string(),
@@ -227,6 +231,7 @@ pub fn run() -> Result<Report> {
     let (voting_weights, cast_vote_flatness) = voting::voting_weights()?;
     let escrow_weights = escrow::escrow_weights()?;
     let records_weights = records::records_weights()?;
+    let intents_weights = intents::intents_weights()?;
     Ok(Report {
         sizes,
         weights,
@@ -237,6 +242,7 @@ pub fn run() -> Result<Report> {
         cast_vote_flatness,
         escrow_weights,
         records_weights,
+        intents_weights,
         anchors,
         ratios,
     })
@@ -362,7 +368,7 @@ impl Report {
     }
 
     /// Each contract's measurements, with the flatness ratio where there is one.
-    fn sections(&self) -> [(&'static str, &[Measurement], Option<String>); 6] {
+    fn sections(&self) -> [(&'static str, &[Measurement], Option<String>); 7] {
         let attest = format!(
             "attest with {} citizens registered over with {FEW_CITIZENS}: {:.3}x ref_time",
             thousands(MANY_CITIZENS.into()),
@@ -380,6 +386,7 @@ impl Report {
             ("e-voting", &self.voting_weights, Some(cast_vote)),
             ("project-escrow", &self.escrow_weights, None),
             ("civic-records", &self.records_weights, None),
+            ("intents", &self.intents_weights, None),
         ]
     }
 
@@ -563,6 +570,7 @@ mod tests {
             cast_vote_flatness: 1.0,
             escrow_weights: Vec::new(),
             records_weights: Vec::new(),
+            intents_weights: Vec::new(),
             anchors: Vec::new(),
             ratios: Vec::new(),
         }

@@ -59,6 +59,7 @@ mod tests;
 #[ink::contract]
 mod citizen_registry {
     use city_traits::{
+        card_account,
         upgrade::{self, Layout, Upgradable, UpgradeError},
         Admin, AdminError, AdminSeat, CardKey, CivicRole, DocumentHash, Identity, IdentityKind,
         IdentityRegistry, KindCounts, RegistryError,
@@ -137,6 +138,9 @@ mod citizen_registry {
         card_keys: Mapping<AccountId, CardKey>,
         /// Every card key ever bound, and to whom: a key is bound once.
         card_holders: Mapping<CardKey, AccountId>,
+        /// For a key bound to an account other than its own (`card_account`), the admin
+        /// that bound it: the binding holds only while that admin holds the seat.
+        bound_by_admin: Mapping<CardKey, AccountId>,
     }
 
     /// `account`'s card key is `key` from now on: bound or rotated by a registrar, or, for
@@ -262,6 +266,7 @@ mod citizen_registry {
                 status_history: Mapping::new(),
                 card_keys: Mapping::new(),
                 card_holders: Mapping::new(),
+                bound_by_admin: Mapping::new(),
             }
         }
 
@@ -416,27 +421,49 @@ mod citizen_registry {
         /// had (a rotated card: the old key signs no more); `None` revokes the key (a lost
         /// card).
         ///
+        /// A card key spends and votes for the account it is bound to (card-signed
+        /// intents), so who may bind it depends on whose key it is. A registrar binds a
+        /// card to **its own account**, the one the key controls on the chain
+        /// (`AccountId = BLAKE2-256(key)`, Substrate's ECDSA accounts): that binds the
+        /// card to nobody else. Only the admin seat (governance, after the handover: a
+        /// vote and a timelock) binds a key to any other account, to move a citizen to a
+        /// new card while the old account keeps its identity and coins; such a binding
+        /// lapses when the admin seat moves (`card_holder`). A registrar revokes any card
+        /// key.
+        ///
         /// # Errors
-        /// `NotRegistrar`; binding: `NotRegistered`, `MalformedCardKey` (not a compressed
-        /// point's encoding), `CardKeyInUse` (bound before, to anyone); revoking:
-        /// `NoCardKey`.
+        /// `NotRegistrar`, or `NotAdmin` for a key of another account; binding:
+        /// `NotRegistered`, `MalformedCardKey` (not a compressed point's encoding),
+        /// `CardKeyInUse` (bound before, to anyone; only a key once bound to another
+        /// account may still go to its own); revoking: `NoCardKey`.
         ///
         /// # Events
         /// `CardKeyChanged`.
         #[ink(message)]
         pub fn set_card_key(&mut self, account: AccountId, key: Option<CardKey>) -> Result<()> {
-            let by = self.ensure_registrar()?;
+            let by = match key {
+                Some(key) if account != card_account(&key) => self.ensure_admin()?,
+                _ => self.ensure_registrar()?,
+            };
             match key {
                 Some(key) => {
                     self.live_identity(account)?;
                     if !matches!(key[0], 2 | 3) {
                         return Err(RegistryError::MalformedCardKey);
                     }
-                    if self.card_holders.contains(key) {
-                        return Err(RegistryError::CardKeyInUse);
+                    // Bound once, ever; but a key the admin bound to another account
+                    // may still go to its own account (a binding that lapsed must not
+                    // spoil the card).
+                    if let Some(holder) = self.card_holders.get(key) {
+                        if holder == account || account != card_account(&key) {
+                            return Err(RegistryError::CardKeyInUse);
+                        }
                     }
                     self.card_holders.insert(key, &account);
                     self.card_keys.insert(account, &key);
+                    if account != card_account(&key) {
+                        self.bound_by_admin.insert(key, &by);
+                    }
                 }
                 None if self.card_keys.contains(account) => self.card_keys.remove(account),
                 None => return Err(RegistryError::NoCardKey),
@@ -445,7 +472,8 @@ mod citizen_registry {
             Ok(())
         }
 
-        /// `account`'s card key now, if it has one.
+        /// `account`'s card key now, if it has one that signs for it (`card_holder` of the
+        /// key answers `account`: not a lapsed card, nor a binding that lapsed).
         ///
         /// # Errors
         /// None: a query.
@@ -454,7 +482,9 @@ mod citizen_registry {
         /// None.
         #[ink(message)]
         pub fn card_key(&self, account: AccountId) -> Option<CardKey> {
-            self.card_keys.get(account)
+            self.card_keys
+                .get(account)
+                .filter(|key| self.card_holder(*key) == Some(account))
         }
 
         /// Marks a live identity whose expiry has passed as ended, so history and counts
@@ -1047,7 +1077,9 @@ mod citizen_registry {
 
         /// The account whose card holds `key` now, if any: the key is its current one, and
         /// its identity is live and not past its expiry (as `kind_of` answers), so a lapsed
-        /// card signs for nobody even before anyone calls `expire`.
+        /// card signs for nobody even before anyone calls `expire`. A key bound to an
+        /// account other than its own answers only while the admin that bound it holds
+        /// the seat: what the deployer bound before the handover answers nobody after it.
         ///
         /// # Errors
         /// None: a query.
@@ -1057,7 +1089,9 @@ mod citizen_registry {
         #[ink(message)]
         fn card_holder(&self, key: CardKey) -> Option<AccountId> {
             let holder = self.card_holders.get(key)?;
-            (self.card_keys.get(holder) == Some(key) && self.kind_of(holder).is_some())
+            let bound = holder == card_account(&key)
+                || self.bound_by_admin.get(key) == Some(self.admin.holder());
+            (bound && self.card_keys.get(holder) == Some(key) && self.kind_of(holder).is_some())
                 .then_some(holder)
         }
     }

@@ -244,6 +244,8 @@ mod identities {
 }
 
 mod card_keys {
+    use city_traits::card_account;
+
     use super::*;
 
     fn key(seed: u8) -> city_traits::CardKey {
@@ -252,76 +254,127 @@ mod card_keys {
         key
     }
 
+    /// Registers the account `key(seed)` controls (document `seed`) and returns it.
+    fn card_holder_of(registry: &mut CitizenRegistry, seed: u8) -> AccountId {
+        let account = card_account(&key(seed));
+        register(registry, account, IdentityKind::Citizen, seed);
+        account
+    }
+
     #[ink::test]
-    fn a_registrar_binds_rotates_and_revokes_a_card_key() {
+    fn a_registrar_binds_a_card_to_its_own_account_and_revokes_it() {
+        let mut registry = registry();
+        let holder = card_holder_of(&mut registry, 1);
+        registry.set_card_key(holder, Some(key(1))).unwrap();
+        assert_eq!(registry.card_key(holder), Some(key(1)));
+        assert_eq!(registry.card_holder(key(1)), Some(holder));
+        registry.set_card_key(holder, None).unwrap();
+        assert_eq!(registry.card_key(holder), None);
+        assert_eq!(registry.card_holder(key(1)), None);
+        assert_refused(&mut registry, RegistryError::NoCardKey, |r| {
+            r.set_card_key(holder, None)
+        });
+        // A revoked card never comes back.
+        assert_refused(&mut registry, RegistryError::CardKeyInUse, |r| {
+            r.set_card_key(holder, Some(key(1)))
+        });
+    }
+
+    #[ink::test]
+    fn only_the_admin_binds_a_key_to_another_account_as_a_rotated_card() {
         let mut registry = registry();
         let a = accounts();
-        register(&mut registry, a.charlie, IdentityKind::Citizen, 1);
-        registry.set_card_key(a.charlie, Some(key(1))).unwrap();
-        assert_eq!(registry.card_key(a.charlie), Some(key(1)));
-        assert_eq!(registry.card_holder(key(1)), Some(a.charlie));
-        // Rotated: the old key signs for nobody, and can never be bound again.
-        registry.set_card_key(a.charlie, Some(key(2))).unwrap();
+        let holder = card_holder_of(&mut registry, 1);
+        registry.set_card_key(holder, Some(key(1))).unwrap();
+        // A registrar cannot point another card, or its own key, at the account.
+        assert_refused(&mut registry, RegistryError::NotAdmin, |r| {
+            r.set_card_key(holder, Some(key(2)))
+        });
+        register(&mut registry, a.charlie, IdentityKind::Citizen, 3);
+        assert_refused(&mut registry, RegistryError::NotAdmin, |r| {
+            r.set_card_key(a.charlie, Some(key(3)))
+        });
+        // The admin (governance, after the handover) moves the account to a new card:
+        // the old key signs for nobody, and can never be bound again.
+        act_as(a.alice);
+        registry.set_card_key(holder, Some(key(2))).unwrap();
         assert_eq!(registry.card_holder(key(1)), None);
-        assert_eq!(registry.card_holder(key(2)), Some(a.charlie));
+        assert_eq!(registry.card_holder(key(2)), Some(holder));
+        act_as(a.bob);
         assert_refused(&mut registry, RegistryError::CardKeyInUse, |r| {
-            r.set_card_key(a.charlie, Some(key(1)))
+            r.set_card_key(holder, Some(key(1)))
         });
-        registry.set_card_key(a.charlie, None).unwrap();
-        assert_eq!(registry.card_key(a.charlie), None);
-        assert_eq!(registry.card_holder(key(2)), None);
-        assert_refused(&mut registry, RegistryError::NoCardKey, |r| {
-            r.set_card_key(a.charlie, None)
-        });
-        assert_refused(&mut registry, RegistryError::CardKeyInUse, |r| {
-            r.set_card_key(a.charlie, Some(key(2)))
+        // The admin alone is no registrar: it does not revoke.
+        act_as(a.alice);
+        assert_refused(&mut registry, RegistryError::NotRegistrar, |r| {
+            r.set_card_key(holder, None)
         });
     }
 
     #[ink::test]
     fn only_a_registrar_binds_a_well_formed_unused_key_to_a_live_identity() {
         let mut registry = registry();
-        let a = accounts();
-        register(&mut registry, a.charlie, IdentityKind::Citizen, 1);
-        registry.set_card_key(a.charlie, Some(key(1))).unwrap();
+        let holder = card_holder_of(&mut registry, 1);
+        registry.set_card_key(holder, Some(key(1))).unwrap();
         assert_refused(&mut registry, RegistryError::NotRegistered, |r| {
-            r.set_card_key(a.django, Some(key(3)))
+            r.set_card_key(card_account(&key(3)), Some(key(3)))
         });
-        register(&mut registry, a.django, IdentityKind::Citizen, 2);
-        assert_refused(&mut registry, RegistryError::CardKeyInUse, |r| {
-            r.set_card_key(a.django, Some(key(1)))
-        });
-        let mut malformed = key(3);
+        let mut malformed = key(5);
         malformed[0] = 4;
+        let other = card_account(&malformed);
+        register(&mut registry, other, IdentityKind::Citizen, 5);
         assert_refused(&mut registry, RegistryError::MalformedCardKey, |r| {
-            r.set_card_key(a.django, Some(malformed))
+            r.set_card_key(other, Some(malformed))
         });
-        act_as(a.charlie);
+        act_as(holder);
         assert_refused(&mut registry, RegistryError::NotRegistrar, |r| {
-            r.set_card_key(a.charlie, Some(key(3)))
+            r.set_card_key(holder, Some(key(1)))
         });
         assert_refused(&mut registry, RegistryError::NotRegistrar, |r| {
-            r.set_card_key(a.charlie, None)
+            r.set_card_key(holder, None)
         });
-        assert_eq!(registry.card_holder(key(1)), Some(a.charlie));
+        assert_eq!(registry.card_holder(key(1)), Some(holder));
+    }
+
+    #[ink::test]
+    fn a_binding_to_another_account_lapses_with_the_seat_and_frees_the_key_for_its_own() {
+        let mut registry = registry();
+        let a = accounts();
+        register(&mut registry, a.charlie, IdentityKind::Citizen, 3);
+        act_as(a.alice);
+        registry.set_card_key(a.charlie, Some(key(2))).unwrap();
+        assert_eq!(registry.card_holder(key(2)), Some(a.charlie));
+        assert_eq!(registry.card_key(a.charlie), Some(key(2)));
+        // The seat moves: the binding answers for nobody, in both queries.
+        registry.offer_admin(a.eve).unwrap();
+        act_as(a.eve);
+        registry.accept_admin().unwrap();
+        assert_eq!(registry.card_holder(key(2)), None);
+        assert_eq!(registry.card_key(a.charlie), None);
+        // The key may still go to its own account, and to no other.
+        act_as(a.bob);
+        let own = card_holder_of(&mut registry, 2);
+        registry.set_card_key(own, Some(key(2))).unwrap();
+        assert_eq!(registry.card_holder(key(2)), Some(own));
+        act_as(a.eve);
+        assert_refused(&mut registry, RegistryError::CardKeyInUse, |r| {
+            r.set_card_key(a.charlie, Some(key(2)))
+        });
     }
 
     #[ink::test]
     fn an_identity_that_ends_loses_its_card_key() {
         let mut registry = registry();
-        let a = accounts();
-        register(&mut registry, a.charlie, IdentityKind::Citizen, 1);
-        registry.set_card_key(a.charlie, Some(key(1))).unwrap();
-        registry.revoke(a.charlie).unwrap();
+        let holder = card_holder_of(&mut registry, 1);
+        registry.set_card_key(holder, Some(key(1))).unwrap();
+        registry.revoke(holder).unwrap();
         assert_eq!(registry.card_holder(key(1)), None);
-        assert_eq!(registry.card_key(a.charlie), None);
-        // Registered again, the citizen gets a new card; the old key stays dead.
-        register(&mut registry, a.charlie, IdentityKind::Citizen, 1);
+        assert_eq!(registry.card_key(holder), None);
+        // Registered again, the old key stays dead.
+        register(&mut registry, holder, IdentityKind::Citizen, 1);
         assert_refused(&mut registry, RegistryError::CardKeyInUse, |r| {
-            r.set_card_key(a.charlie, Some(key(1)))
+            r.set_card_key(holder, Some(key(1)))
         });
-        registry.set_card_key(a.charlie, Some(key(3))).unwrap();
-        assert_eq!(registry.card_holder(key(3)), Some(a.charlie));
     }
 }
 

@@ -58,8 +58,8 @@ mod city_token {
     use city_traits::{
         emit,
         upgrade::{self, Layout, Upgradable, UpgradeError},
-        Admin, AdminError, AdminSeat, CivicToken, PSP22Error, PSP22Metadata, Role, TokenError,
-        TransferPolicy, MAX_PAYMENTS, PSP22,
+        Admin, AdminError, AdminSeat, CivicToken, PSP22Error, PSP22Metadata, Role, TokenAct,
+        TokenError, TransferPolicy, MAX_PAYMENTS, PSP22,
     };
     use ink::{
         prelude::{string::String, vec::Vec},
@@ -129,6 +129,9 @@ mod city_token {
         archive: Mapping<PageKey, Page>,
         allowances: Mapping<(AccountId, AccountId), Balance>,
         metadata: Lazy<Metadata>,
+        /// Each holder of the `Forwarder` role and the admin that named it: it holds the
+        /// role only while that admin holds the seat.
+        forwarders: Mapping<AccountId, AccountId>,
         /// The block of the migration to version 2 (the upgrade fixture only).
         #[cfg(feature = "upgrade-fixture")]
         upgraded_at: Lazy<BlockNumber>,
@@ -234,6 +237,7 @@ mod city_token {
                 archive: Mapping::new(),
                 allowances: Mapping::new(),
                 metadata,
+                forwarders: Mapping::new(),
                 #[cfg(feature = "upgrade-fixture")]
                 upgraded_at: Lazy::new(),
             };
@@ -267,14 +271,30 @@ mod city_token {
 
         /// Grants `role` to `account`. Granting a role already held changes nothing.
         ///
+        /// The `Forwarder` role is granted only by an admin seat held by a contract
+        /// (governance) and only to a contract, and it lapses when the seat moves: what an
+        /// earlier admin granted (a contract of the deployer's own that held the seat for
+        /// a moment) acts for nobody once governance holds the seat.
+        ///
         /// # Errors
-        /// `NotAdmin` if the caller is not the admin.
+        /// `NotAdmin` if the caller is not the admin; `ForwarderNotGoverned` for the
+        /// `Forwarder` role unless both the admin seat and `account` are contracts.
         ///
         /// # Events
         /// `RoleGranted` when the account did not hold the role.
         #[ink(message)]
         pub fn grant_role(&mut self, role: Role, account: AccountId) -> Result<(), TokenError> {
             let by = self.ensure_admin()?;
+            if role == Role::Forwarder {
+                if !(self.env().is_contract(&by) && self.env().is_contract(&account)) {
+                    return Err(TokenError::ForwarderNotGoverned);
+                }
+                if !self.has_role(account, role) {
+                    self.forwarders.insert(account, &by);
+                    emit(&RoleGranted { role, account, by });
+                }
+                return Ok(());
+            }
             let mut record = self.account(account);
             if record.roles & role.bit() == 0 {
                 record.roles |= role.bit();
@@ -413,8 +433,44 @@ mod city_token {
             amount: Balance,
             memo: Vec<u8>,
         ) -> Result<(), TokenError> {
+            self.redeem_as(self.env().caller(), provider, amount, memo)
+        }
+
+        /// Redeems or approves for `holder`, as the holder's own `redeem` or `approve`
+        /// would, for the city's intents contract once the holder's card signed it.
+        ///
+        /// # Errors
+        /// `MissingRole(Forwarder)` unless the caller holds the `Forwarder` role; then
+        /// those of `redeem` (an approval refuses nothing).
+        ///
+        /// # Events
+        /// Those of `redeem` or `approve`.
+        #[ink(message)]
+        pub fn act_for(&mut self, holder: AccountId, act: TokenAct) -> Result<(), TokenError> {
+            self.ensure_role(Role::Forwarder)?;
+            match act {
+                TokenAct::Redeem {
+                    provider,
+                    amount,
+                    memo,
+                } => self.redeem_as(holder, provider, amount, memo),
+                TokenAct::Approve { spender, value } => {
+                    if holder != spender {
+                        self.set_allowance(holder, spender, value);
+                    }
+                    Ok(())
+                }
+            }
+        }
+
+        fn redeem_as(
+            &mut self,
+            citizen: AccountId,
+            provider: AccountId,
+            amount: Balance,
+            memo: Vec<u8>,
+        ) -> Result<(), TokenError> {
             self.ensure_not_paused()?;
-            let citizen = self.env().caller();
             if amount == 0 {
                 return Err(TokenError::ZeroAmount);
             }
@@ -461,6 +517,20 @@ mod city_token {
         }
 
         fn remove_role(&mut self, role: Role, account: AccountId, by: AccountId) {
+            if role == Role::Forwarder {
+                // A lapsed grant is revoked too, so that it never comes back with the seat.
+                let none = AccountId::from([0; 32]);
+                if self
+                    .forwarders
+                    .get(account)
+                    .is_some_and(|granter| granter != none)
+                {
+                    // The zero account never holds the seat.
+                    self.forwarders.insert(account, &none);
+                    emit(&RoleRevoked { role, account, by });
+                }
+                return;
+            }
             let mut record = self.account(account);
             if record.roles & role.bit() != 0 {
                 record.roles &= !role.bit();
@@ -1101,6 +1171,9 @@ mod city_token {
         /// None.
         #[ink(message)]
         fn has_role(&self, account: AccountId, role: Role) -> bool {
+            if role == Role::Forwarder {
+                return self.forwarders.get(account) == Some(self.admin.holder());
+            }
             self.account(account).roles & role.bit() != 0
         }
 

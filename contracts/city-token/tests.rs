@@ -329,7 +329,11 @@ mod pause {
     fn paused_token() -> CityToken {
         let mut token = token_with(1_000);
         let a = accounts();
-        for role in Role::ALL {
+        // Every role a person can hold (the forwarder role is a contract's).
+        for role in Role::ALL
+            .into_iter()
+            .filter(|role| *role != Role::Forwarder)
+        {
             grant(&mut token, role, a.alice);
         }
         grant(&mut token, Role::ServiceProvider, a.bob);
@@ -980,5 +984,70 @@ mod upgrades {
             act_as(caller);
             assert_refused(&mut token, UpgradeError::NotUpgrading, |t| t.migrate());
         }
+    }
+}
+
+mod forwarder {
+    use super::*;
+
+    #[ink::test]
+    fn only_a_contract_seat_grants_the_forwarder_role_to_a_contract() {
+        let mut token = token_with(1_000);
+        let a = accounts();
+        act_as(a.alice);
+        assert_eq!(
+            token.grant_role(Role::Forwarder, a.bob),
+            Err(TokenError::ForwarderNotGoverned)
+        );
+        // The seat moves to a contract (governance); it grants to a person: refused.
+        ink::env::test::set_contract::<E>(a.charlie);
+        ink::env::test::set_contract::<E>(a.django);
+        token.offer_admin(a.charlie).unwrap();
+        act_as(a.charlie);
+        token.accept_admin().unwrap();
+        assert_eq!(
+            token.grant_role(Role::Forwarder, a.bob),
+            Err(TokenError::ForwarderNotGoverned)
+        );
+        assert!(!token.has_role(a.bob, Role::Forwarder));
+    }
+
+    #[ink::test]
+    fn the_forwarder_role_lapses_when_the_admin_seat_moves_and_a_revoke_holds() {
+        let mut token = token_with(1_000);
+        let a = accounts();
+        for contract in [a.charlie, a.django, a.frank] {
+            ink::env::test::set_contract::<E>(contract);
+        }
+        token.offer_admin(a.charlie).unwrap();
+        act_as(a.charlie);
+        token.accept_admin().unwrap();
+        token.grant_role(Role::Forwarder, a.django).unwrap();
+        assert!(token.has_role(a.django, Role::Forwarder));
+        act_as(a.django);
+        let approve = city_traits::TokenAct::Approve {
+            spender: a.bob,
+            value: 10,
+        };
+        token.act_for(a.alice, approve.clone()).unwrap();
+        assert_eq!(token.allowance(a.alice, a.bob), 10);
+        // The seat moves on: what charlie granted acts for nobody.
+        act_as(a.charlie);
+        token.offer_admin(a.frank).unwrap();
+        act_as(a.frank);
+        token.accept_admin().unwrap();
+        assert!(!token.has_role(a.django, Role::Forwarder));
+        act_as(a.django);
+        assert_eq!(
+            token.act_for(a.alice, approve),
+            Err(TokenError::MissingRole(Role::Forwarder))
+        );
+        // Revoked while lapsed, it stays revoked when the seat comes back.
+        act_as(a.frank);
+        token.revoke_role(Role::Forwarder, a.django).unwrap();
+        token.offer_admin(a.charlie).unwrap();
+        act_as(a.charlie);
+        token.accept_admin().unwrap();
+        assert!(!token.has_role(a.django, Role::Forwarder));
     }
 }

@@ -71,8 +71,8 @@ mod e_voting {
     use city_traits::{
         emit, remote,
         upgrade::{self, Layout, Upgradable, UpgradeError},
-        Ballot, Call, Electorate, GovernanceConfig, IdentityKind, KindCounts, Poll, PollId,
-        PollKind, PollState, RawOutput, Revoting, Secrecy, Tally, VotingError,
+        Ballot, BallotAct, Call, Electorate, GovernanceConfig, IdentityKind, KindCounts, Poll,
+        PollId, PollKind, PollState, RawOutput, Revoting, Role, Secrecy, Tally, VotingError,
     };
     use ink::{
         env::CallFlags,
@@ -258,7 +258,9 @@ mod e_voting {
             })
         }
 
-        /// The rules of governance for polls opened now.
+        /// What governance may change: the rules of governance for polls opened now, the
+        /// guardian (who may cancel proposals and always may open them), and how many
+        /// polls and proposals were opened (they are numbered from zero).
         ///
         /// # Errors
         /// None: a query.
@@ -266,11 +268,11 @@ mod e_voting {
         /// # Events
         /// None.
         #[ink(message)]
-        pub fn config(&self) -> GovernanceConfig {
-            self.settings().config
+        pub fn settings(&self) -> Settings {
+            self.settings.get().unwrap_or_else(|| unreachable!())
         }
 
-        /// The guardian, who may cancel proposals and always may open them.
+        /// A poll or proposal, with its running tally.
         ///
         /// # Errors
         /// None: a query.
@@ -278,36 +280,15 @@ mod e_voting {
         /// # Events
         /// None.
         #[ink(message)]
-        pub fn guardian(&self) -> AccountId {
-            self.settings().guardian
-        }
-
-        /// How many polls and proposals were opened; they are numbered from zero.
-        ///
-        /// # Errors
-        /// None: a query.
-        ///
-        /// # Events
-        /// None.
-        #[ink(message)]
-        pub fn poll_count(&self) -> PollId {
-            self.settings().polls
-        }
-
-        /// A poll or proposal.
-        ///
-        /// # Errors
-        /// None: a query.
-        ///
-        /// # Events
-        /// None.
-        #[ink(message)]
-        pub fn poll(&self, poll: PollId) -> Option<Poll> {
-            self.polls.get(poll)
+        pub fn poll(&self, poll: PollId) -> Option<(Poll, Tally)> {
+            let poll_data = self.polls.get(poll)?;
+            let tally = self.tally_of(poll, &poll_data);
+            Some((poll_data, tally))
         }
 
         /// A consultation's question and option labels, or a proposal's description (and
-        /// no labels: its options are For and Against).
+        /// no labels: its options are For and Against) with the calls it makes when
+        /// executed.
         ///
         /// # Errors
         /// None: a query.
@@ -315,32 +296,9 @@ mod e_voting {
         /// # Events
         /// None.
         #[ink(message)]
-        pub fn texts(&self, poll: PollId) -> Option<Texts> {
-            self.texts.get(poll)
-        }
-
-        /// The calls a proposal makes when executed.
-        ///
-        /// # Errors
-        /// None: a query.
-        ///
-        /// # Events
-        /// None.
-        #[ink(message)]
-        pub fn proposal_calls(&self, poll: PollId) -> Vec<Call> {
-            self.calls.get(poll).unwrap_or_default()
-        }
-
-        /// A poll's running tally.
-        ///
-        /// # Errors
-        /// None: a query.
-        ///
-        /// # Events
-        /// None.
-        #[ink(message)]
-        pub fn tally(&self, poll: PollId) -> Option<Tally> {
-            self.tallies.get(poll)
+        pub fn texts(&self, poll: PollId) -> Option<(Texts, Vec<Call>)> {
+            let texts = self.texts.get(poll)?;
+            Some((texts, self.calls_of(poll)))
         }
 
         /// `voter`'s ballot in a poll.
@@ -452,24 +410,7 @@ mod e_voting {
         /// `VoteCast`.
         #[ink(message)]
         pub fn cast_vote(&mut self, poll: PollId, choice: u8) -> Result<()> {
-            let voter = self.voter(poll);
-            let Some(poll_data) = self.polls.get(poll) else {
-                return Err(VotingError::UnknownPoll);
-            };
-            let mut tally = self.tally_of(poll, &poll_data);
-            let block = self.env().block_number();
-            let (ballot, replaced) =
-                ballots::cast(&poll_data, block, &voter, choice, &mut tally, self)?;
-            self.tallies.insert(poll, &tally);
-            self.ballots.insert((poll, voter.account), &ballot);
-            emit(&VoteCast {
-                poll,
-                voter: voter.account,
-                choice,
-                weight: ballot.weight,
-                replaced,
-            });
-            Ok(())
+            self.act(self.env().caller(), poll, BallotAct::Cast { choice })
         }
 
         /// Commits the caller's secret ballot: `commitment(poll, voter, choice, salt)` (see
@@ -484,26 +425,7 @@ mod e_voting {
         /// `VoteCommitted`.
         #[ink(message)]
         pub fn commit_vote(&mut self, poll: PollId, commitment: [u8; 32]) -> Result<()> {
-            let voter = self.voter(poll);
-            let Some(poll_data) = self.polls.get(poll) else {
-                return Err(VotingError::UnknownPoll);
-            };
-            let mut tally = self.tally_of(poll, &poll_data);
-            let block = self.env().block_number();
-            let (ballot, replaced) =
-                ballots::commit(&poll_data, block, &voter, commitment, &mut tally, self)?;
-            if !replaced {
-                // A replaced commitment leaves the tally as it was.
-                self.tallies.insert(poll, &tally);
-            }
-            self.ballots.insert((poll, voter.account), &ballot);
-            emit(&VoteCommitted {
-                poll,
-                voter: voter.account,
-                weight: ballot.weight,
-                replaced,
-            });
-            Ok(())
+            self.act(self.env().caller(), poll, BallotAct::Commit { commitment })
         }
 
         /// Reveals the caller's secret ballot for `choice` with the `salt` it was committed
@@ -518,23 +440,30 @@ mod e_voting {
         /// `VoteRevealed`.
         #[ink(message)]
         pub fn reveal_vote(&mut self, poll: PollId, choice: u8, salt: [u8; 32]) -> Result<()> {
-            let voter = self.voter(poll);
-            let Some(poll_data) = self.polls.get(poll) else {
-                return Err(VotingError::UnknownPoll);
-            };
-            let mut tally = self.tally_of(poll, &poll_data);
-            let block = self.env().block_number();
-            let ballot =
-                ballots::reveal((poll, &poll_data), block, &voter, choice, salt, &mut tally)?;
-            self.tallies.insert(poll, &tally);
-            self.ballots.insert((poll, voter.account), &ballot);
-            emit(&VoteRevealed {
+            self.act(
+                self.env().caller(),
                 poll,
-                voter: voter.account,
-                choice,
-                weight: ballot.weight,
-            });
-            Ok(())
+                BallotAct::Reveal { choice, salt },
+            )
+        }
+
+        /// Casts, commits or reveals `voter`'s ballot in `poll` for the city's intents
+        /// contract, once the voter's card signed it: exactly what `cast_vote`,
+        /// `commit_vote` or `reveal_vote` do when the voter calls. The intents contract is
+        /// the holder of the city token's `Forwarder` role, which the token grants only
+        /// from an admin seat held by a contract (governance, after the handover) and only
+        /// to a contract.
+        ///
+        /// # Errors
+        /// `NotForwarder` unless the caller holds that role; then the errors of the
+        /// message `act` stands for.
+        ///
+        /// # Events
+        /// `VoteCast`, `VoteCommitted` or `VoteRevealed`.
+        #[ink(message)]
+        pub fn vote_for(&mut self, voter: AccountId, poll: PollId, act: BallotAct) -> Result<()> {
+            self.ensure_forwarder()?;
+            self.act(voter, poll, act)
         }
 
         /// Queues a succeeded proposal behind the timelock it was opened under; anyone may.
@@ -576,7 +505,7 @@ mod e_voting {
             timelock::execute(&mut poll_data, self.env().block_timestamp())?;
             // Effects before interactions: a call that comes back finds it executed.
             self.polls.insert(poll, &poll_data);
-            let calls = self.proposal_calls(poll);
+            let calls = self.calls_of(poll);
             for (index, call) in calls.iter().enumerate() {
                 if !self.make(call) {
                     // At most MAX_CALLS calls.
@@ -610,7 +539,7 @@ mod e_voting {
             };
             // The guardian may cancel anything but its own replacement.
             let by_guardian = self.settings().guardian == by
-                && !timelock::replaces_guardian(&self.proposal_calls(poll), &self.own());
+                && !timelock::replaces_guardian(&self.calls_of(poll), &self.own());
             timelock::cancel(&mut poll_data, &by, by_guardian, |data| {
                 self.state_of(poll, data)
             })?;
@@ -673,14 +602,22 @@ mod e_voting {
             Ok(())
         }
 
-        fn settings(&self) -> Settings {
-            // Set by the constructor, never removed.
-            self.settings.get().unwrap_or_else(|| unreachable!())
+        /// The calls of proposal `poll` (none for a consultation).
+        fn calls_of(&self, poll: PollId) -> Vec<Call> {
+            self.calls.get(poll).unwrap_or_default()
         }
 
         /// E-voting's own account.
         fn own(&self) -> AccountId {
             self.env().account_id()
+        }
+
+        #[inline(never)]
+        fn ensure_forwarder(&self) -> Result<()> {
+            if !self.token().has_role(self.env().caller(), Role::Forwarder) {
+                return Err(VotingError::NotForwarder);
+            }
+            Ok(())
         }
 
         fn ensure_governance(&self) -> Result<()> {
@@ -696,13 +633,63 @@ mod e_voting {
                 .unwrap_or_else(|| Tally::new(poll_data.options))
         }
 
-        /// The caller, with its ballot so far in `poll`.
-        fn voter(&self, poll: PollId) -> Voter {
-            let account = self.env().caller();
-            Voter {
+        /// `account`'s ballot in `poll`: a public vote, a commitment or a reveal.
+        #[inline(never)]
+        fn act(&mut self, account: AccountId, poll: PollId, act: BallotAct) -> Result<()> {
+            let voter = Voter {
                 account,
                 ballot: self.ballots.get((poll, account)),
-            }
+            };
+            let Some(poll_data) = self.polls.get(poll) else {
+                return Err(VotingError::UnknownPoll);
+            };
+            let mut tally = self.tally_of(poll, &poll_data);
+            let block = self.env().block_number();
+            let ballot = match act {
+                BallotAct::Cast { choice } => {
+                    let (ballot, replaced) =
+                        ballots::cast(&poll_data, block, &voter, choice, &mut tally, self)?;
+                    emit(&VoteCast {
+                        poll,
+                        voter: account,
+                        choice,
+                        weight: ballot.weight,
+                        replaced,
+                    });
+                    ballot
+                }
+                BallotAct::Commit { commitment } => {
+                    let (ballot, replaced) =
+                        ballots::commit(&poll_data, block, &voter, commitment, &mut tally, self)?;
+                    emit(&VoteCommitted {
+                        poll,
+                        voter: account,
+                        weight: ballot.weight,
+                        replaced,
+                    });
+                    ballot
+                }
+                BallotAct::Reveal { choice, salt } => {
+                    let ballot = ballots::reveal(
+                        (poll, &poll_data),
+                        block,
+                        &voter,
+                        choice,
+                        salt,
+                        &mut tally,
+                    )?;
+                    emit(&VoteRevealed {
+                        poll,
+                        voter: account,
+                        choice,
+                        weight: ballot.weight,
+                    });
+                    ballot
+                }
+            };
+            self.tallies.insert(poll, &tally);
+            self.ballots.insert((poll, account), &ballot);
+            Ok(())
         }
 
         fn state_of(&self, poll: PollId, poll_data: &Poll) -> PollState {

@@ -118,15 +118,15 @@ fn opening_fixes_snapshot_and_deadlines() {
     let mut voting = voting();
     advance(7);
     let id = bobs_poll(&mut voting);
-    let poll = voting.poll(id).unwrap();
+    let poll = voting.poll(id).unwrap().0;
     assert_eq!(id, 0);
-    assert_eq!(voting.poll_count(), 1);
+    assert_eq!(voting.settings().polls, 1);
     assert_eq!(poll.proposer, accounts().bob);
     assert_eq!((poll.snapshot, poll.deadline, poll.reveal_end), (9, 19, 19));
     assert_eq!(poll.kind, PollKind::Consultation);
     assert_eq!(poll.options, 3);
-    assert_eq!(voting.tally(id).unwrap(), Tally::new(3));
-    assert_eq!(voting.texts(id).unwrap().1, labels(3));
+    assert_eq!(voting.poll(id).unwrap().1, Tally::new(3));
+    assert_eq!(voting.texts(id).unwrap().0 .1, labels(3));
     assert_eq!(test::recorded_events().count(), 1, "PollOpened");
 
     act_as(accounts().alice);
@@ -139,7 +139,7 @@ fn opening_fixes_snapshot_and_deadlines() {
             Revoting::Refused,
         )
         .unwrap();
-    assert_eq!(voting.poll(secret).unwrap().reveal_end, 24);
+    assert_eq!(voting.poll(secret).unwrap().0.reveal_end, 24);
 }
 
 #[ink::test]
@@ -183,7 +183,7 @@ fn polls_need_two_to_max_options_and_short_texts() {
         ),
         Err(VotingError::EmptyElectorate)
     );
-    assert_eq!(voting.poll_count(), 2, "refusals open nothing");
+    assert_eq!(voting.settings().polls, 2, "refusals open nothing");
 }
 
 #[ink::test]
@@ -207,9 +207,9 @@ fn proposals_carry_a_bounded_list_of_calls() {
     );
     assert_eq!(propose(vec![call(0); MAX_CALLS]), Ok(0));
     let id = propose(vec![call(MAX_CALL_INPUT); 2]).unwrap();
-    assert_eq!(voting.poll(id).unwrap().kind, PollKind::Proposal);
-    assert_eq!(voting.poll(id).unwrap().options, 2);
-    assert_eq!(voting.proposal_calls(id), vec![call(MAX_CALL_INPUT); 2]);
+    assert_eq!(voting.poll(id).unwrap().0.kind, PollKind::Proposal);
+    assert_eq!(voting.poll(id).unwrap().0.options, 2);
+    assert_eq!(voting.texts(id).unwrap().1, vec![call(MAX_CALL_INPUT); 2]);
 }
 
 #[ink::test]
@@ -346,7 +346,7 @@ fn only_governance_changes_the_rules_and_the_guardian_seat_moves_but_never_empti
     assert_eq!(voting.set_guardian(a.bob), Err(VotingError::NotGovernance));
     act_as(a.alice);
     assert_eq!(voting.set_guardian(a.bob), Ok(()));
-    assert_eq!(voting.guardian(), a.bob);
+    assert_eq!(voting.settings().guardian, a.bob);
     assert_eq!(
         voting.set_guardian(a.alice),
         Err(VotingError::NotGovernance)
@@ -363,8 +363,8 @@ fn only_governance_changes_the_rules_and_the_guardian_seat_moves_but_never_empti
         Err(VotingError::InvalidGuardian)
     );
     assert_eq!(voting.set_guardian(a.charlie), Ok(()));
-    assert_eq!(voting.guardian(), a.charlie);
-    assert_eq!(voting.config(), config());
+    assert_eq!(voting.settings().guardian, a.charlie);
+    assert_eq!(voting.settings().config, config());
 }
 
 #[ink::test]
@@ -442,7 +442,7 @@ fn one_person_one_vote_among_the_kinds_at_the_snapshot() {
         act_as(outsider);
         assert_eq!(voting.cast_vote(poll, 0), Err(VotingError::NotEligible));
     }
-    let tally = voting.tally(poll).unwrap();
+    let tally = voting.poll(poll).unwrap().1;
     assert_eq!((tally.votes, tally.voters), (vec![0, 1, 0], 1));
     // A quarter of the 4 citizens (not of all 60 identities).
     assert_eq!(voting.quorum(poll), Ok(1));
@@ -457,7 +457,7 @@ fn a_revote_replaces_the_earlier_one() {
     act_as(bob);
     voting.cast_vote(poll, 0).unwrap();
     voting.cast_vote(poll, 1).unwrap();
-    let tally = voting.tally(poll).unwrap();
+    let tally = voting.poll(poll).unwrap().1;
     assert_eq!((tally.votes, tally.voters), (vec![0, 1, 0], 1));
 }
 
@@ -487,7 +487,7 @@ fn the_electorate_keeps_only_known_kinds() {
             Revoting::Refused,
         )
         .unwrap();
-    assert_eq!(voting.poll(poll).unwrap().electorate, citizens());
+    assert_eq!(voting.poll(poll).unwrap().0.electorate, citizens());
     advance(3);
     act_as(accounts().django);
     assert_eq!(voting.cast_vote(poll, 0), Err(VotingError::NotEligible));
@@ -514,7 +514,7 @@ fn coins_weigh_by_voting_power_and_quorum_by_supply() {
     advance(3);
     act_as(a.bob);
     voting.cast_vote(poll, 0).unwrap();
-    assert_eq!(voting.tally(poll).unwrap().votes, vec![300, 0, 0]);
+    assert_eq!(voting.poll(poll).unwrap().1.votes, vec![300, 0, 0]);
     act_as(a.charlie);
     assert_eq!(voting.cast_vote(poll, 0), Err(VotingError::NotEligible));
     assert_eq!(voting.quorum(poll), Ok(250));
@@ -573,7 +573,7 @@ fn a_secret_ballot_is_committed_then_revealed_until_the_reveal_end() {
     voting
         .commit_vote(secret, commitment(secret, a.bob, 1, salt))
         .unwrap();
-    assert_eq!(voting.tally(secret).unwrap().unrevealed, 1);
+    assert_eq!(voting.poll(secret).unwrap().1.unrevealed, 1);
     advance(14); // block 17: the last of the reveal period
     assert_eq!(
         voting.reveal_vote(secret, 5, salt),
@@ -584,7 +584,7 @@ fn a_secret_ballot_is_committed_then_revealed_until_the_reveal_end() {
         Err(VotingError::BadReveal)
     );
     assert_eq!(voting.reveal_vote(secret, 1, salt), Ok(()));
-    let tally = voting.tally(secret).unwrap();
+    let tally = voting.poll(secret).unwrap().1;
     assert_eq!(
         (tally.votes, tally.voters, tally.unrevealed),
         (vec![0, 1, 0], 1, 0)
@@ -647,7 +647,7 @@ fn governance_refuses_an_invalid_config() {
         ..config()
     };
     assert_eq!(voting.set_config(broken), Err(VotingError::InvalidConfig));
-    assert_eq!(voting.config(), config());
+    assert_eq!(voting.settings().config, config());
 }
 
 #[ink::test]
@@ -664,7 +664,7 @@ fn a_proposal_is_decided_by_the_governance_electorate_whoever_proposes() {
             Revoting::Refused,
         )
         .unwrap();
-    assert_eq!(voting.poll(proposal).unwrap().electorate, citizens());
+    assert_eq!(voting.poll(proposal).unwrap().0.electorate, citizens());
     advance(3);
     assert_eq!(
         voting.cast_vote(proposal, FOR),
@@ -688,8 +688,8 @@ fn a_proposal_is_decided_by_the_governance_electorate_whoever_proposes() {
             Revoting::Refused,
         )
         .unwrap();
-    assert_eq!(voting.poll(later).unwrap().electorate, Electorate::Tokens);
-    assert_eq!(voting.poll(proposal).unwrap().electorate, citizens());
+    assert_eq!(voting.poll(later).unwrap().0.electorate, Electorate::Tokens);
+    assert_eq!(voting.poll(proposal).unwrap().0.electorate, citizens());
 }
 
 #[ink::test]
@@ -721,7 +721,7 @@ fn a_proposal_keeps_the_timelock_and_grace_it_was_opened_under() {
     advance(10);
     let now = ink::env::block_timestamp::<E>();
     assert_eq!(voting.queue(proposal), Ok(now + config().timelock_ms));
-    let poll = voting.poll(proposal).unwrap();
+    let poll = voting.poll(proposal).unwrap().0;
     assert_eq!(
         (poll.timelock_ms, poll.grace_ms),
         (config().timelock_ms, config().grace_ms)

@@ -15,6 +15,7 @@
 pub use admin::{Admin, AdminError, AdminOffered, AdminSeat, AdminTransferred};
 pub use escrow::*;
 pub use events::emit;
+pub use intents::*;
 pub use math::mul_div_floor;
 pub use psp22::{PSP22Error, PSP22Metadata, PSP22};
 pub use raw::{RawInput, RawOutput};
@@ -27,6 +28,7 @@ mod escrow;
 mod events;
 #[cfg(feature = "fakes")]
 pub mod fakes;
+mod intents;
 mod math;
 mod peers;
 mod raw;
@@ -78,6 +80,15 @@ pub type DocumentHash = [u8; 32];
 /// point's x coordinate (33 bytes), as ink!'s `ecdsa_recover` returns it.
 pub type CardKey = [u8; 33];
 
+/// The account a card key controls on the chain: the BLAKE2-256 hash of the compressed
+/// key, as Substrate derives an ECDSA signer's `AccountId32`. A registrar binds a card
+/// only to this account (`set_card_key`).
+pub fn card_account(key: &CardKey) -> AccountId {
+    let mut account = [0; 32];
+    ink::env::hash_bytes::<ink::env::hash::Blake2x256>(key, &mut account);
+    AccountId::from(account)
+}
+
 /// A power the city token's admin can grant to an account.
 ///
 /// The admin itself is not a role: there is exactly one admin account, the holder of the
@@ -96,15 +107,23 @@ pub enum Role {
     /// A city service or merchant: citizens redeem tokens here, and in civic mode it is
     /// the only kind of account citizens may pay.
     ServiceProvider,
+    /// The city's intents contract: redeems and approves for a citizen whose card signed
+    /// the intent (`act_for`), and casts the ballots citizens signed (e-voting's
+    /// `vote_for`). It acts for every holder and voter, so it is granted only by an
+    /// admin seat held by a contract and only to a contract, and it lapses when the seat
+    /// moves: the deployer never grants it, and after the handover only a proposal the
+    /// electorate passed does.
+    Forwarder,
 }
 
 impl Role {
     /// Every role, in declaration order.
-    pub const ALL: [Role; 4] = [
+    pub const ALL: [Role; 5] = [
         Role::Minter,
         Role::Burner,
         Role::Pauser,
         Role::ServiceProvider,
+        Role::Forwarder,
     ];
 
     /// The role's bit in an account's role set.
@@ -114,6 +133,7 @@ impl Role {
             Role::Burner => 1 << 1,
             Role::Pauser => 1 << 2,
             Role::ServiceProvider => 1 << 3,
+            Role::Forwarder => 1 << 4,
         }
     }
 }
@@ -170,6 +190,10 @@ pub enum TokenError {
     BlockNotYetFinished,
     /// A bulk payment lists more than [`MAX_PAYMENTS`] payments.
     TooManyPayments,
+    /// The [`Role::Forwarder`] is granted only by an admin seat held by a contract
+    /// (governance, after the handover) and only to a contract (the intents contract):
+    /// never by the deployer, never to a person.
+    ForwarderNotGoverned,
 }
 
 /// The most payments one `mint_many` or `transfer_many` makes: a release's wages and

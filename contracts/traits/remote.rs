@@ -29,8 +29,8 @@ use ink::{
 };
 
 use crate::{
-    Action, Balance, BlockNumber, CivicRole, IdentityKind, KindCounts, PSP22Error, RawInput,
-    RawOutput, RegistryError, RewardError, Role, Timestamp, TokenError, TransferPolicy,
+    Action, Balance, BlockNumber, CardKey, CivicRole, IdentityKind, KindCounts, PSP22Error,
+    RawInput, RawOutput, RegistryError, RewardError, Role, Timestamp, TokenError, TransferPolicy,
 };
 
 /// Calls the message `selector` of `callee` with `input` (its arguments, encoded), with
@@ -159,6 +159,7 @@ wrapper! {
             accounts: &[AccountId],
             role: CivicRole
         ) -> Option<u32>;
+        "card_holder" fn card_holder(&self, key: CardKey) -> Option<AccountId>;
     }
 }
 

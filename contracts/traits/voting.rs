@@ -476,11 +476,14 @@ pub enum VotingError {
     /// The call at `index` of the proposal failed (trapped, refused or returned `Err`);
     /// nothing of the execution was kept.
     CallFailed { index: u32 },
+    /// Only the holder of the city token's `Forwarder` role (the intents contract, which
+    /// the token grants it only from a contract's admin seat) votes for citizens.
+    NotForwarder,
 }
 
 /// `Encode` as `#[derive(Encode)]` writes it: the variant's index in declaration order,
 /// then its fields. The derive writes the index with a push of its own in each of the
-/// 29 arms; here it comes from one `match`, a table, measured as bytes of Wasm in
+/// 30 arms; here it comes from one `match`, a table, measured as bytes of Wasm in
 /// e-voting. The unit tests decode every variant back with the derived `Decode`.
 impl ink::scale::Encode for VotingError {
     fn encode_to<O: ink::scale::Output + ?Sized>(&self, dest: &mut O) {
@@ -514,6 +517,7 @@ impl ink::scale::Encode for VotingError {
             Self::NotCancelable => 26,
             Self::Overflow => 27,
             Self::CallFailed { .. } => 28,
+            Self::NotForwarder => 29,
         };
         dest.push_byte(index);
         if let Self::CallFailed { index } = self {
@@ -561,6 +565,7 @@ mod tests {
             NotCancelable,
             Overflow,
             CallFailed { index: 70_000 },
+            NotForwarder,
         ];
         crate::encodes_as_derived(&errors);
     }

@@ -4,7 +4,7 @@
 //! suite runs the same code on the embedded chain.
 
 use anyhow::{anyhow, ensure, Result};
-use city_traits::{kinds, IdentityKind, PollId, Tally};
+use city_traits::{kinds, IdentityKind, Poll, PollId, Tally};
 use drink::AccountId32;
 
 use super::{hex, parse_address, Network, Record};
@@ -146,10 +146,10 @@ pub fn civic_step(
         "cast_vote",
         &[poll.to_string(), "0".into()],
     )?;
-    let tally: Option<Tally> = network
-        .query(citizen, "e-voting", &voting, "tally", &[poll.to_string()])?
+    let found: Option<(Poll, Tally)> = network
+        .query(citizen, "e-voting", &voting, "poll", &[poll.to_string()])?
         .value()?;
-    let tally = tally.ok_or_else(|| anyhow!("poll {poll} has no tally"))?;
+    let (_, tally) = found.ok_or_else(|| anyhow!("poll {poll} has no tally"))?;
     ensure!(
         tally.voters == 1 && tally.votes.first() == Some(&1),
         "poll {poll} does not count the vote: {tally:?}"

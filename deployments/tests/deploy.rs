@@ -501,12 +501,16 @@ fn city_upgrade_proposes_to_governance_where_the_signer_holds_no_seat() {
             &plan.signer,
             "e-voting",
             &voting,
-            "proposal_calls",
+            "texts",
             &[poll.to_string()],
         )
         .unwrap();
-    // Each call is (callee, selector, input, value), as e-voting's `Call` encodes.
-    let calls: Vec<(AccountId32, [u8; 4], Vec<u8>, u128)> = calls.value().unwrap();
+    // The texts, then each call as (callee, selector, input, value), as e-voting's `Call`
+    // encodes.
+    type Texts = (String, Vec<String>);
+    type ProposedCall = (AccountId32, [u8; 4], Vec<u8>, u128);
+    let texts: Option<(Texts, Vec<ProposedCall>)> = calls.value().unwrap();
+    let (_, calls) = texts.unwrap();
     let v2 = deploy::code_hash(&harness::bundles::load("city-token-v2").unwrap().wasm);
     let upgrade = ink::selector_bytes!("Upgradable::upgrade");
     assert_eq!(calls, [(token.clone(), upgrade, v2.to_vec(), 0)]);

@@ -31,6 +31,11 @@ pub const CONTRACTS: &[&str] = &[
     "civic-records",
 ];
 
+/// Contracts a city deploys beside the suite: the intents contract, which has no admin
+/// seat and no upgrade (nothing about it can change), and which `city export`/`import`
+/// do not move (a new chain deploys a new one, whose domain is its own).
+pub const ADD_ONS: &[&str] = &["intents"];
+
 /// Contracts built only for the adversarial tests, never deployed on a chain, also under
 /// `contracts/`.
 pub const TEST_DOUBLES: &[&str] = &["reentrant-token"];
@@ -139,6 +144,7 @@ pub fn bundle_of(contract: &'static str, broken: Option<&'static str>) -> &'stat
 fn every_bundle() -> impl Iterator<Item = Bundle> {
     let plain = CONTRACTS
         .iter()
+        .chain(ADD_ONS)
         .chain(TEST_DOUBLES)
         .chain(YARDSTICKS)
         .chain([&STATE_RESTORER]);

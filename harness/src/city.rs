@@ -253,6 +253,8 @@ pub struct City {
     pub escrow: Deployed,
     /// Civic records: certificates, asset histories, anchored logs, consent.
     pub records: Deployed,
+    /// The intents contract, once [`City::deploy_intents`] deployed it.
+    pub intents: Option<Deployed>,
 }
 
 impl City {
@@ -351,6 +353,7 @@ impl City {
             voting,
             escrow,
             records,
+            intents: None,
         };
         // Wiring: the reward rules mint.
         let rewards = contract_account(&city.rewards);
@@ -535,6 +538,21 @@ impl City {
     /// The current block number.
     pub fn block(&mut self) -> u32 {
         self.session.sandbox().block_number()
+    }
+
+    /// `account`'s native balance (what pays fees and storage deposits on a chain).
+    pub fn native_balance(&mut self, account: impl Into<AccountId>) -> u128 {
+        let runtime = runtime_account(account.into());
+        self.session.sandbox().free_balance(&runtime)
+    }
+
+    /// The hash of the chain's genesis block (on drink's sandbox, the `0x69…` that
+    /// `frame_system`'s genesis writes).
+    pub fn genesis_hash(&mut self) -> [u8; 32] {
+        self.session.sandbox().execute_with(|| {
+            ink_sandbox::frame_system::Pallet::<<Sandbox as drink::Sandbox>::Runtime>::block_hash(0)
+                .into()
+        })
     }
 
     /// The current block's timestamp, in milliseconds.

@@ -27,6 +27,7 @@ pub mod call;
 pub mod city;
 pub mod escrow;
 pub mod fixture;
+pub mod intents;
 pub mod merkle;
 pub mod readme;
 pub mod records;

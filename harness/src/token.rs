@@ -1,7 +1,7 @@
 //! Typed calls to the city token: `city.token(ALICE).transfer(BOB, 10)`. Each method sends
 //! the message of the same name; the contract documents what it does and refuses.
 
-use city_traits::{PSP22Error, Role, TokenError, TransferPolicy};
+use city_traits::{PSP22Error, Role, TokenAct, TokenError, TransferPolicy};
 use ink::{primitives::AccountId, selector_bytes};
 use scale::{Decode, Encode};
 
@@ -221,6 +221,11 @@ impl TokenCalls<'_> {
         let args = (provider.into(), amount, memo.to_vec());
         self.send(selector_bytes!("redeem"), args)
     }
+
+    /// Redeems or approves for `holder`, sent by the holder of the `Forwarder` role.
+    pub fn act_for(self, holder: impl Into<AccountId>, act: TokenAct) -> Outcome<TokenResult> {
+        self.send(selector_bytes!("act_for"), (holder.into(), act))
+    }
 }
 
 /// Every token message the harness calls, by metadata label, for checking that the typed
@@ -260,6 +265,7 @@ pub const MESSAGES: &[&str] = &[
     "track_votes",
     "tracks_votes",
     "redeem",
+    "act_for",
     "Upgradable::upgrade",
     "Upgradable::migrate",
 ];

@@ -2,8 +2,8 @@
 //! message of the same name; the contract documents what it does and refuses.
 
 use city_traits::{
-    Ballot, Call, Electorate, GovernanceConfig, Poll, PollId, PollState, Revoting, Secrecy, Tally,
-    VotingError,
+    Ballot, BallotAct, Call, Electorate, GovernanceConfig, Poll, PollId, PollState, Revoting,
+    Secrecy, Tally, VotingError,
 };
 use ink::{primitives::AccountId, selector_bytes};
 use scale::{Decode, Encode};
@@ -31,6 +31,9 @@ impl City {
 
 type VotingResult<T = ()> = Result<T, VotingError>;
 
+/// A poll's question (or a proposal's description) and option labels.
+pub type Texts = (String, Vec<String>);
+
 /// A call for a proposal: `selector` of `contract` with `args`.
 pub fn proposed_call(contract: &Deployed, selector: [u8; 4], args: impl Encode) -> Call {
     Call {
@@ -53,33 +56,53 @@ impl VotingCalls<'_> {
         self.city.send(&voting, self.caller, selector, args)
     }
 
+    /// E-voting's `settings`: the rules, the guardian and the number of polls.
+    pub fn settings(self) -> Outcome<(GovernanceConfig, AccountId, PollId)> {
+        self.send(selector_bytes!("settings"), ())
+    }
+
     pub fn config(self) -> Outcome<GovernanceConfig> {
-        self.send(selector_bytes!("config"), ())
+        self.settings().map(|(config, _, _)| config)
     }
 
     pub fn guardian(self) -> Outcome<AccountId> {
-        self.send(selector_bytes!("guardian"), ())
+        self.settings().map(|(_, guardian, _)| guardian)
     }
 
     pub fn poll_count(self) -> Outcome<PollId> {
-        self.send(selector_bytes!("poll_count"), ())
+        self.settings().map(|(_, _, polls)| polls)
     }
 
-    pub fn poll(self, poll: PollId) -> Outcome<Option<Poll>> {
+    /// E-voting's `poll`: the poll and its tally.
+    pub fn poll_and_tally(self, poll: PollId) -> Outcome<Option<(Poll, Tally)>> {
         self.send(selector_bytes!("poll"), poll)
     }
 
-    /// The question (or description) and the option labels.
-    pub fn texts(self, poll: PollId) -> Outcome<Option<(String, Vec<String>)>> {
-        self.send(selector_bytes!("texts"), poll)
-    }
-
-    pub fn proposal_calls(self, poll: PollId) -> Outcome<Vec<Call>> {
-        self.send(selector_bytes!("proposal_calls"), poll)
+    pub fn poll(self, poll: PollId) -> Outcome<Option<Poll>> {
+        self.poll_and_tally(poll)
+            .map(|found| found.map(|(poll, _)| poll))
     }
 
     pub fn tally(self, poll: PollId) -> Outcome<Option<Tally>> {
-        self.send(selector_bytes!("tally"), poll)
+        self.poll_and_tally(poll)
+            .map(|found| found.map(|(_, tally)| tally))
+    }
+
+    /// E-voting's `texts`: the question (or description), the option labels and a
+    /// proposal's calls.
+    pub fn texts_and_calls(self, poll: PollId) -> Outcome<Option<(Texts, Vec<Call>)>> {
+        self.send(selector_bytes!("texts"), poll)
+    }
+
+    /// The question (or description) and the option labels.
+    pub fn texts(self, poll: PollId) -> Outcome<Option<Texts>> {
+        self.texts_and_calls(poll)
+            .map(|found| found.map(|(texts, _)| texts))
+    }
+
+    pub fn proposal_calls(self, poll: PollId) -> Outcome<Vec<Call>> {
+        self.texts_and_calls(poll)
+            .map(|found| found.map(|(_, calls)| calls).unwrap_or_default())
     }
 
     pub fn ballot(self, poll: PollId, voter: impl Into<AccountId>) -> Outcome<Option<Ballot>> {
@@ -132,6 +155,16 @@ impl VotingCalls<'_> {
         self.send(selector_bytes!("reveal_vote"), (poll, choice, salt))
     }
 
+    /// `voter`'s ballot, sent by the holder of the token's `Forwarder` role.
+    pub fn vote_for(
+        self,
+        voter: impl Into<AccountId>,
+        poll: PollId,
+        act: BallotAct,
+    ) -> Outcome<VotingResult> {
+        self.send(selector_bytes!("vote_for"), (voter.into(), poll, act))
+    }
+
     /// Queues a succeeded proposal; returns when it may be executed.
     pub fn queue(self, poll: PollId) -> Outcome<VotingResult<u64>> {
         self.send(selector_bytes!("queue"), poll)
@@ -157,13 +190,9 @@ impl VotingCalls<'_> {
 /// Every e-voting message the harness calls, by metadata label, for checking that the
 /// typed calls above match the bundle.
 pub const MESSAGES: &[&str] = &[
-    "config",
-    "guardian",
-    "poll_count",
+    "settings",
     "poll",
     "texts",
-    "proposal_calls",
-    "tally",
     "ballot",
     "state",
     "quorum",
@@ -172,6 +201,7 @@ pub const MESSAGES: &[&str] = &[
     "cast_vote",
     "commit_vote",
     "reveal_vote",
+    "vote_for",
     "queue",
     "execute",
     "cancel",

@@ -558,11 +558,19 @@ fn citizens_city() -> City {
 fn a_citizens_card_key_is_bound_rotated_and_revoked_by_a_registrar_only() {
     let mut city = citizens_city();
     let key = card(1);
-    // Strangers and the citizen itself bind nothing; a registrar binds the key.
+    // Strangers and the citizen itself bind nothing: a key that is not the account's
+    // own (`card_account`) is the admin's to bind, the account's own a registrar's.
     for intruder in [MALLORY, ALICE] {
         assert_eq!(
             city.registry(intruder)
                 .set_card_key(ALICE, Some(key))
+                .expect_refused(),
+            RegistryError::NotAdmin
+        );
+        let own = city_traits::card_account(&key);
+        assert_eq!(
+            city.registry(intruder)
+                .set_card_key(own, Some(key))
                 .expect_refused(),
             RegistryError::NotRegistrar
         );
