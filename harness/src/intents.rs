@@ -66,14 +66,7 @@ impl City {
     /// If the bundle does not load, the constructor refuses, or the city was not handed
     /// over to governance (the grant is refused).
     pub fn deploy_intents(&mut self) -> Result<()> {
-        let domain = self.genesis_hash();
-        let args = (
-            contract_account(&self.registry),
-            contract_account(&self.voting),
-            contract_account(&self.token),
-            domain,
-        );
-        let intents = self.deploy("intents", input(selector_bytes!("new"), args))?;
+        let intents = self.deploy_forwarder()?;
         let forwarder = contract_account(&intents);
         let voting = contract_account(&self.voting);
         self.token(voting)
@@ -81,6 +74,22 @@ impl City {
             .accepted()?;
         self.intents = Some(intents);
         Ok(())
+    }
+
+    /// Deploys an intents contract for this city's registry, e-voting and token, with the
+    /// sandbox's genesis hash as its domain, and nothing more: no role, not the city's
+    /// [`City::intents_contract`].
+    ///
+    /// # Errors
+    /// If the bundle does not load or the constructor refuses.
+    pub fn deploy_forwarder(&mut self) -> Result<Deployed> {
+        let args = (
+            contract_account(&self.registry),
+            contract_account(&self.voting),
+            contract_account(&self.token),
+            self.genesis_hash(),
+        );
+        self.deploy("intents", input(selector_bytes!("new"), args))
     }
 
     /// The intents contract [`City::deploy_intents`] deployed.

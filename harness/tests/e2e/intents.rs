@@ -9,7 +9,6 @@ use city_traits::{
     TokenError, VotingError,
 };
 use harness::{
-    call::input,
     city::{contract_account, Actor, ADMIN, ALICE, BUS, GOVERNANCE, MALLORY},
     intents::Card,
     voting::proposed_call,
@@ -24,7 +23,7 @@ use crate::{
 };
 
 /// The city's relayer, which pays the fees.
-const RELAYER: Actor = Actor("relayer");
+pub const RELAYER: Actor = Actor("relayer");
 
 /// A governed city with the intents contract, a pensioner (the account of her card, which
 /// a registrar bound) holding 100 coins and no native currency, alice a citizen, and the
@@ -46,11 +45,19 @@ fn city() -> (City, Card, AccountId) {
     (city, card, pensioner)
 }
 
-fn ballot(poll: u32, act: BallotAct) -> Intent {
+pub fn ballot(poll: u32, act: BallotAct) -> Intent {
     Intent::Ballot { poll, act }
 }
 
-fn bus_fare() -> Intent {
+/// A permit: `spender` may spend `value` of the signer's coins.
+pub fn permit(spender: Actor, value: u128) -> Intent {
+    Intent::Token(TokenAct::Approve {
+        spender: spender.account(),
+        value,
+    })
+}
+
+pub fn bus_fare() -> Intent {
     Intent::Token(TokenAct::Redeem {
         provider: BUS.account(),
         amount: 2,
@@ -59,7 +66,7 @@ fn bus_fare() -> Intent {
 }
 
 /// Submits `payload` signed by `card` as the relayer.
-fn submit(city: &mut City, payload: &IntentPayload, card: &Card) -> Result<(), IntentError> {
+pub fn submit(city: &mut City, payload: &IntentPayload, card: &Card) -> Result<(), IntentError> {
     city.intents(RELAYER)
         .submit(payload, card.sign(payload))
         .value
@@ -300,15 +307,7 @@ fn only_the_electorate_gives_the_intents_contract_its_role() {
     // Before the handover the deployer holds the token's seat, yet cannot grant the role:
     // not to a person, not to the intents contract.
     let mut city = crate::voting::city();
-    let args = (
-        contract_account(&city.registry),
-        contract_account(&city.voting),
-        contract_account(&city.token),
-        city.genesis_hash(),
-    );
-    let intents = city
-        .deploy("intents", input(selector_bytes!("new"), args))
-        .unwrap();
+    let intents = city.deploy_forwarder().unwrap();
     let forwarder = contract_account(&intents);
     for grantee in [MALLORY.account(), forwarder] {
         assert_eq!(

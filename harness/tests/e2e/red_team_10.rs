@@ -32,21 +32,22 @@
 //! lapsed and revoked identities, the pause, the civic policy).
 
 use city_traits::{
-    BallotAct, IdentityKind, Intent, IntentError, IntentPayload, Revoting, Role, Secrecy, TokenAct,
-    TokenError, TransferPolicy, Vote, FOR,
+    BallotAct, IdentityKind, IntentError, Revoting, Role, Secrecy, TokenAct, TokenError,
+    TransferPolicy, Vote, FOR,
 };
 use harness::{
-    city::{contract_account, Actor, ADMIN, ALICE, BOB, BUS, CAROL, COIN, MALLORY},
+    city::{contract_account, ADMIN, ALICE, BOB, BUS, CAROL, COIN, MALLORY},
     intents::Card,
     voting::proposed_call,
     City, Fixture,
 };
 use ink::{primitives::AccountId, selector_bytes};
 
-use crate::voting::{citizens, open_poll, start_voting};
+use crate::{
+    intents::{ballot, bus_fare, permit, submit, RELAYER},
+    voting::{citizens, open_poll, start_voting},
+};
 
-/// The city's relayer.
-const RELAYER: Actor = Actor("relayer");
 const DAY_MS: u64 = 86_400_000;
 
 /// The pensioner: the account her card controls, which never holds native currency.
@@ -81,31 +82,6 @@ fn intents_city() -> (City, Card) {
         .set_card_key(card.account(), Some(card.key()))
         .expect_accepted();
     (city, card)
-}
-
-fn ballot(poll: u32, act: BallotAct) -> Intent {
-    Intent::Ballot { poll, act }
-}
-
-fn permit(spender: Actor, value: u128) -> Intent {
-    Intent::Token(TokenAct::Approve {
-        spender: spender.account(),
-        value,
-    })
-}
-
-fn bus_fare() -> Intent {
-    Intent::Token(TokenAct::Redeem {
-        provider: BUS.account(),
-        amount: 2,
-        memo: b"line 7".to_vec(),
-    })
-}
-
-fn submit(city: &mut City, payload: &IntentPayload, card: &Card) -> Result<(), IntentError> {
-    city.intents(RELAYER)
-        .submit(payload, card.sign(payload))
-        .value
 }
 
 /// F1 (high): a rogue registrar rotates the pensioner's card to a key it holds, then

@@ -26,41 +26,27 @@
 //! them confirm the fixes that hold (a registrar binds only a card's own account).
 
 use city_traits::{
-    BallotAct, IdentityKind, Intent, IntentError, IntentPayload, RegistryError, Revoting, Role,
-    Secrecy, TokenAct, TokenError, FOR,
+    BallotAct, IdentityKind, Intent, RegistryError, Revoting, Role, Secrecy, TokenAct, TokenError,
+    FOR,
 };
 use harness::{
     call::input,
-    city::{
-        contract_account, Actor, Deployed, ADMIN, ALICE, BOB, CAROL, COIN, GOVERNANCE, MALLORY,
-    },
+    city::{contract_account, Deployed, ADMIN, ALICE, BOB, CAROL, COIN, GOVERNANCE, MALLORY},
     intents::Card,
     voting::proposed_call,
     AdminCalls, City, Fixture,
 };
 use ink::selector_bytes;
 
-use crate::voting::{citizens, end_voting, open_poll, start_voting};
+use crate::{
+    intents::{permit, submit},
+    voting::{citizens, end_voting, open_poll, start_voting},
+};
 
-/// The city's relayer.
-const RELAYER: Actor = Actor("relayer");
 const DAY_MS: u64 = 86_400_000;
 
-fn permit(spender: Actor, value: u128) -> Intent {
-    Intent::Token(TokenAct::Approve {
-        spender: spender.account(),
-        value,
-    })
-}
-
-fn submit(city: &mut City, payload: &IntentPayload, card: &Card) -> Result<(), IntentError> {
-    city.intents(RELAYER)
-        .submit(payload, card.sign(payload))
-        .value
-}
-
 /// Alice, Bob and Carol are citizens, Alice holds 1,000 coins; nothing handed over yet.
-fn young_city() -> City {
+pub fn young_city() -> City {
     Fixture::new()
         .citizens([ALICE, BOB, CAROL])
         .holder(ALICE, 1_000)

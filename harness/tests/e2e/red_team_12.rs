@@ -41,26 +41,17 @@ use harness::{
     city::{contract_account, ADMIN, ALICE, BOB, CAROL, GOVERNANCE, MALLORY},
     intents::Card,
     voting::proposed_call,
-    AdminCalls, City, Fixture,
+    AdminCalls,
 };
 use ink::selector_bytes;
 
-use crate::voting::{end_voting, start_voting};
+use crate::{
+    red_team_11::young_city,
+    voting::{end_voting, start_voting},
+};
 
 const DAY_MS: u64 = 86_400_000;
 
-/// Alice, Bob and Carol are citizens, Alice holds 1,000 coins; nothing handed over yet.
-fn young_city() -> City {
-    Fixture::new()
-        .citizens([ALICE, BOB, CAROL])
-        .holder(ALICE, 1_000)
-        .next_block()
-        .build()
-        .expect("the city is set up")
-}
-
-/// H1 (medium): an allowance the deployer's forwarder gave before the handover outlives
-/// the lapse of the role and spends coins the citizen receives after it.
 #[test]
 fn allowances_the_deployers_forwarder_planted_before_the_handover_spend_nothing_after_it() {
     let mut city = young_city();
