@@ -65,6 +65,15 @@ enum Command {
     /// One civic step on the deployed suite: register the citizen, a bin attests and the
     /// rules mint, the citizen votes.
     Step(Step),
+    /// The city's relayer: take card-signed intents over HTTP (`POST /intents`, `GET
+    /// /intents/<id>`, `GET /signers/<account>`, `GET /health`), check them, queue them
+    /// durably and submit them to the intents contract of the newest record, paying for
+    /// them.
+    Relay(Relay),
+    /// The relayer under load: one signed ballot from each of many citizens, from many
+    /// concurrent clients, with the relayer killed (SIGKILL) and started again mid-run;
+    /// fails unless every ballot is counted exactly once.
+    Load(Load),
 }
 
 /// The broken variants, for `--broken`.
@@ -228,6 +237,45 @@ struct Step {
     suri: Option<String>,
 }
 
+#[derive(Args)]
+struct Relay {
+    #[command(flatten)]
+    network: Network,
+    /// Where to listen for HTTP.
+    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1:8080")]
+    listen: std::net::SocketAddr,
+    /// The queue's SQLite file [default: `<network>.relay.sqlite` beside the embedded
+    /// chains].
+    #[arg(long, value_name = "FILE")]
+    database: Option<PathBuf>,
+    /// Read plans and records from DIR/networks and DIR/records (and keep embedded chains
+    /// in DIR/chains) instead of the checkout's `deployments/`.
+    #[arg(long, value_name = "DIR")]
+    deployments: Option<PathBuf>,
+    /// The relayer's secret URI, instead of the plan's signer: it pays for every intent.
+    #[arg(long, value_name = "SURI")]
+    suri: Option<String>,
+    /// The most intents waiting at once.
+    #[arg(long, value_name = "N", default_value_t = relay::Limits::default().queue)]
+    queue: u64,
+    /// The most intents one signer may send in a minute.
+    #[arg(long, value_name = "N", default_value_t = relay::Limits::default().per_minute)]
+    per_minute: u64,
+}
+
+#[derive(Args)]
+struct Load {
+    /// Citizens, each sending one signed ballot.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    ballots: u32,
+    /// Concurrent clients.
+    #[arg(long, value_name = "N", default_value_t = 32)]
+    clients: u32,
+    /// Write the run's figures into FILE's relayer section.
+    #[arg(long, value_name = "FILE")]
+    readme: Option<PathBuf>,
+}
+
 fn main() -> ExitCode {
     match run(Cli::parse().command) {
         Ok(()) => ExitCode::SUCCESS,
@@ -287,7 +335,93 @@ fn run(command: Command) -> Result<()> {
         Command::Upgrade(args) => upgrade(&args),
         Command::Export(args) => export(&args),
         Command::Import(args) => import(&args),
+        Command::Relay(args) => serve_relay(args),
+        Command::Load(args) => load(&args),
     }
+}
+
+fn serve_relay(args: Relay) -> Result<()> {
+    let places = match &args.deployments {
+        Some(dir) => Places::at(dir),
+        None => Places::here()?,
+    };
+    let plan = places.plan(&args.network.network)?;
+    let record = places
+        .latest_record(&plan.name)?
+        .ok_or_else(|| anyhow::anyhow!("no record of {}: deploy first", plan.name))?;
+    let intents = record
+        .contracts
+        .iter()
+        .find(|contract| contract.name == "intents")
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "the newest record of {} has no intents contract (deployments/README.md, \
+                 the handover checklist)",
+                plan.name
+            )
+        })?
+        .account()?;
+    let database = match args.database {
+        Some(file) => file,
+        None => {
+            std::fs::create_dir_all(&places.chains)?;
+            places.chains.join(format!("{}.relay.sqlite", plan.name))
+        }
+    };
+    let listener = std::net::TcpListener::bind(args.listen)?;
+    println!(
+        "relaying intents for {} on http://{} (intents contract {}), queue {}",
+        plan.name,
+        listener.local_addr()?,
+        intents,
+        database.display()
+    );
+    let service = relay::Service {
+        network: plan.name.clone(),
+        database,
+        limits: relay::Limits {
+            queue: args.queue,
+            per_minute: args.per_minute,
+        },
+    };
+    let relayer = args.suri.unwrap_or_else(|| plan.signer.clone());
+    let open = move || {
+        let network = deploy::open(&plan, &places)?;
+        // An embedded chain lives in the relayer, which keeps it where `city deploy` did.
+        let save = (plan.kind == "embedded").then(|| -> relay::Save {
+            Box::new(move |state| places.save_state(&plan.name, state))
+        });
+        Ok(relay::Chain {
+            network,
+            forwarder: intents,
+            relayer,
+            save,
+        })
+    };
+    relay::serve(listener, service, open, relay::interrupted())
+}
+
+fn load(args: &Load) -> Result<()> {
+    let binary = std::env::current_exe()?;
+    let options = relay::load::Options {
+        ballots: args.ballots,
+        clients: args.clients,
+    };
+    let bar = progress_bar(u64::from(args.ballots), "ballots accepted");
+    let figures = relay::load::run(&binary, options, &|done| bar.set_position(done));
+    bar.finish_and_clear();
+    let figures = figures?;
+    print!("{}", figures.text());
+    println!(
+        "every ballot counted once (tally {:?}), the relayer killed and started again once",
+        figures.tally
+    );
+    if let Some(path) = &args.readme {
+        let readme = read(path)?;
+        std::fs::write(path, relay::load::README.replace(&readme, &figures.text())?)?;
+        println!("figures written into {}", path.display());
+    }
+    Ok(())
 }
 
 /// A progress bar on stderr (hidden when stderr is not a terminal).

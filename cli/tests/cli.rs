@@ -35,7 +35,7 @@ fn help_lists_every_command_and_every_flag() {
     assert_eq!(help.status.code(), Some(0), "{}", text(&help));
     for command in [
         "build", "simulate", "demo", "bench", "fuzz", "deploy", "verify", "step", "upgrade",
-        "export", "import",
+        "export", "import", "relay", "load",
     ] {
         assert!(
             text(&help).contains(command),
@@ -59,6 +59,19 @@ fn help_lists_every_command_and_every_flag() {
         ("export", &["--network", "--out"]),
         ("import", &["--network", "--from"]),
         ("step", &["--network", "--citizen", "--suri"]),
+        (
+            "relay",
+            &[
+                "--network",
+                "--listen",
+                "--database",
+                "--deployments",
+                "--suri",
+                "--queue",
+                "--per-minute",
+            ],
+        ),
+        ("load", &["--ballots", "--clients", "--readme"]),
     ];
     for (command, flags) in flags {
         let help = city(&[command, "--help"]);

@@ -26,7 +26,14 @@ const SIGNER_ENDOWMENT: u128 = 1_000_000_000_000_000;
 /// use. A block is built after each transaction, as a dev node's instant seal does.
 pub struct Embedded {
     session: Session<Sandbox>,
+    /// Blocks sealed since the sandbox's overlay was last committed.
+    uncommitted: u32,
 }
+
+/// Blocks after which the sandbox's pending changes move into its state trie, as a node
+/// imports blocks: a chain that runs long (the relayer's) keeps its speed
+/// (`harness::sandbox`).
+const COMMIT_EVERY: u32 = 64;
 
 impl Embedded {
     /// A new chain, or the one saved as `state`.
@@ -46,14 +53,20 @@ impl Embedded {
             }
             None => session.sandbox().set_timestamp(GENESIS_TIME_MS),
         }
-        Ok(Self { session })
+        Ok(Self {
+            session,
+            uncommitted: 0,
+        })
     }
 
     /// A chain holding `snapshot` (a city's, say: [`harness::City::chain_state`]).
     pub fn from_snapshot(snapshot: ink_sandbox::Snapshot) -> Self {
         let mut session = Session::<Sandbox>::default();
         session.sandbox().restore_snapshot(snapshot);
-        Self { session }
+        Self {
+            session,
+            uncommitted: 0,
+        }
     }
 
     /// The chain, to drive it as a city does ([`harness::City::move_to`]).
@@ -69,6 +82,11 @@ impl Embedded {
         let now = sandbox.get_timestamp();
         sandbox.build_block();
         sandbox.set_timestamp(now + BLOCK_TIME_MS);
+        self.uncommitted += 1;
+        if self.uncommitted >= COMMIT_EVERY {
+            sandbox.commit();
+            self.uncommitted = 0;
+        }
     }
 
     /// The chain's state, to be given to [`Embedded::new`] later.
@@ -229,9 +247,9 @@ impl Network for Embedded {
         args: &[String],
     ) -> Result<Answer> {
         // A dry run: whatever the message wrote is thrown away.
-        let before = self.session.sandbox().take_snapshot();
+        self.session.sandbox().start_transaction();
         let answer = self.run(signer, contract, address, message, args);
-        self.session.sandbox().restore_snapshot(before);
+        self.session.sandbox().rollback_transaction();
         answer
     }
 
@@ -281,5 +299,9 @@ impl Network for Embedded {
     fn head(&mut self) -> Result<(u32, u64)> {
         let sandbox = self.session.sandbox();
         Ok((sandbox.block_number(), sandbox.get_timestamp()))
+    }
+
+    fn state(&mut self) -> Option<Vec<u8>> {
+        Some(Embedded::state(self))
     }
 }

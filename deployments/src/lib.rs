@@ -30,7 +30,7 @@ use std::{
 };
 
 use anyhow::{anyhow, bail, ensure, Context, Result};
-use drink::AccountId32;
+pub use drink::AccountId32;
 use scale::{Decode, Encode};
 
 #[cfg(feature = "node")]
@@ -180,6 +180,16 @@ impl Places {
 }
 
 impl Places {
+    /// Plans, records and chains under `dir`: `networks/`, `records/` and `chains/`, for a
+    /// city whose deployments live outside the checkout (`city relay --deployments`).
+    pub fn at(dir: &Path) -> Self {
+        Self {
+            networks: dir.join("networks"),
+            records: dir.join("records"),
+            chains: dir.join("chains"),
+        }
+    }
+
     /// The plan of network `name`.
     ///
     /// # Errors
@@ -207,15 +217,34 @@ impl Places {
             .join(format!("{code_hash}.json"))
     }
 
-    fn chain(&self, network: &str) -> PathBuf {
+    /// The file that keeps the embedded chain of `network`.
+    pub fn chain(&self, network: &str) -> PathBuf {
         self.chains.join(format!("{network}.scale"))
     }
 
     /// Keeps `chain` as the embedded chain of `network`.
     fn save_chain(&self, network: &str, chain: &mut Embedded) -> Result<()> {
+        self.save_state(network, &chain.state())
+    }
+
+    /// Keeps `state` ([`Network::state`]) as the embedded chain of `network`. The file is
+    /// replaced whole or not at all: the new state is written beside it, flushed to the
+    /// disk, then renamed over it.
+    ///
+    /// # Errors
+    /// If the file cannot be written.
+    pub fn save_state(&self, network: &str, state: &[u8]) -> Result<()> {
+        use std::io::Write as _;
         let file = self.chain(network);
+        let fresh = file.with_extension("scale.new");
         std::fs::create_dir_all(&self.chains)?;
-        std::fs::write(&file, chain.state()).with_context(|| format!("saving {}", file.display()))
+        let saved = (|| {
+            let mut out = std::fs::File::create(&fresh)?;
+            out.write_all(state)?;
+            out.sync_all()?;
+            std::fs::rename(&fresh, &file)
+        })();
+        saved.with_context(|| format!("saving {}", file.display()))
     }
 
     /// The newest record of `network`, if any.
@@ -394,6 +423,12 @@ pub trait Network {
     /// # Errors
     /// If the chain cannot be reached.
     fn head(&mut self) -> Result<(u32, u64)>;
+
+    /// The whole state of an embedded chain, for [`Places::save_state`]; `None` for a
+    /// node, which keeps its own.
+    fn state(&mut self) -> Option<Vec<u8>> {
+        None
+    }
 }
 
 /// A contract's answer, with what the call took (on a node: as its dry run measured).

@@ -14,7 +14,10 @@
 //! node does when it imports a block, and [`CitySandbox::forget_events`], which starts a
 //! call with no events without the topics' scan.
 
-use drink::{frame_support::storage, minimal::MinimalSandboxRuntime};
+use drink::{
+    frame_support::{__private::sp_io, storage},
+    minimal::MinimalSandboxRuntime,
+};
 use ink_sandbox::{
     frame_system::pallet_prelude::BlockNumberFor, AccountIdFor, BlockBuilder, Extension,
     RuntimeCall, RuntimeMetadataPrefixed, Snapshot, TestExternalities,
@@ -57,6 +60,21 @@ impl CitySandbox {
             .commit_all()
             .expect("no storage transaction is open between calls");
         self.ext.backend.backend_storage_mut().purge();
+    }
+
+    /// Opens a storage transaction: what is written from now on can be thrown away with
+    /// [`CitySandbox::rollback_transaction`]. A dry run that costs what its call writes,
+    /// where drink's `dry_run` copies the whole state.
+    pub fn start_transaction(&mut self) {
+        self.ext.execute_with(sp_io::storage::start_transaction);
+    }
+
+    /// Throws away what was written since [`CitySandbox::start_transaction`].
+    ///
+    /// # Panics
+    /// If no transaction is open.
+    pub fn rollback_transaction(&mut self) {
+        self.ext.execute_with(sp_io::storage::rollback_transaction);
     }
 
     /// Forgets the events deposited so far in this block, as `frame_system::reset_events`

@@ -1,0 +1,333 @@
+//! `city relay` on loopback, serving a city the harness set up on the embedded chain
+//! (`relay::load::Loopback`): every refusal of `POST /intents` is typed and changes
+//! nothing, a good ballot runs once and is counted, and a ballot a JavaScript client
+//! signed with the ecosystem's own library (`scripts/interop/card.mjs`) is counted too.
+//! `city load` is the relayer's load-and-restart test (`scripts/test` runs it).
+
+use std::{path::Path, process::Command, time::Duration};
+
+use city_traits::{
+    BallotAct, CardKey, Electorate, IdentityKind, Intent, IntentPayload, PollId, Revoting, Role,
+    Secrecy, TokenAct,
+};
+use harness::{
+    city::{contract_account, ADMIN, BUS},
+    intents::Card,
+    City, Fixture,
+};
+use ink::primitives::AccountId;
+use relay::load::{city, Loopback};
+use scale::Encode;
+use serde_json::{json, Value};
+
+fn relayer(city: &mut City) -> Loopback {
+    let mut relayer = Loopback::new(Path::new(env!("CARGO_BIN_EXE_city")), city).unwrap();
+    relayer.start().unwrap();
+    relayer
+}
+
+/// `POST /intents` with `body`: the status and the JSON answer.
+fn post(relayer: &Loopback, body: &Value) -> (u16, Value) {
+    let url = format!("{}/intents", relayer.url());
+    match ureq::post(&url).send_json(body) {
+        Ok(answer) => (answer.status(), answer.into_json().unwrap()),
+        Err(ureq::Error::Status(status, answer)) => (status, answer.into_json().unwrap()),
+        Err(error) => panic!("{error}"),
+    }
+}
+
+fn get(relayer: &Loopback, path: &str) -> (u16, Value) {
+    match ureq::get(&format!("{}{path}", relayer.url())).call() {
+        Ok(answer) => (answer.status(), answer.into_json().unwrap()),
+        Err(ureq::Error::Status(status, answer)) => (status, answer.into_json().unwrap()),
+        Err(error) => panic!("{error}"),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    format!("0x{}", hex::encode(bytes))
+}
+
+/// The request for `payload`, with the bytes `card` signs, as a client sends it.
+fn signed(payload: &IntentPayload, card: &Card) -> Value {
+    json!({ "payload": hex(&payload.encode()), "signature": hex(&card.sign(payload)) })
+}
+
+/// A ballot for `choice` in `poll` from `card`'s account, with `nonce`, valid for 100
+/// blocks.
+fn ballot(city: &mut City, card: &Card, poll: PollId, choice: u8, nonce: u64) -> IntentPayload {
+    IntentPayload {
+        domain: city.genesis_hash(),
+        forwarder: contract_account(city.intents_contract()),
+        signer: card.account(),
+        nonce,
+        deadline: city.block() + 100,
+        intent: Intent::Ballot {
+            poll,
+            act: BallotAct::Cast { choice },
+        },
+    }
+}
+
+fn wait_until_run(relayer: &Loopback, id: i64) -> Value {
+    for _ in 0..600 {
+        let (status, intent) = get(relayer, &format!("/intents/{id}"));
+        assert_eq!(status, 200, "{intent}");
+        if intent["status"] != "queued" {
+            return intent;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("intent {id} still queued after a minute")
+}
+
+#[test]
+fn every_refusal_is_typed_and_changes_nothing_and_a_good_ballot_runs_once() {
+    let card = Card::new("relay pensioner");
+    let stranger = Card::new("a card nobody bound");
+    let (mut city, poll) = city(&[(card.account(), card.key())]).unwrap();
+    let mut relayer = relayer(&mut city);
+    let good = ballot(&mut city, &card, poll, 1, 0);
+    let refused = |relayer: &Loopback, body: Value, status: u16, code: &str| {
+        let (got, answer) = post(relayer, &body);
+        assert_eq!(
+            (got, answer["code"].as_str()),
+            (status, Some(code)),
+            "{answer}"
+        );
+        assert!(answer["error"]
+            .as_str()
+            .is_some_and(|error| !error.is_empty()));
+    };
+
+    // Malformed requests: 400, before anything is asked of the chain.
+    let mut bytes = good.encode();
+    bytes.push(0);
+    let sixty_four = hex(&card.sign(&good)[..64]);
+    for body in [
+        json!({ "payload": 5 }),
+        json!({ "payload": "0xzz", "signature": "0x00" }),
+        json!({ "payload": hex(&bytes), "signature": hex(&card.sign(&good)) }),
+        json!({ "payload": hex(&good.encode()), "signature": sixty_four }),
+        json!({ "payload": hex(&good.encode()), "signature": hex(&card.sign(&good)), "fee": 1 }),
+    ] {
+        refused(&relayer, body, 400, "Malformed");
+    }
+    // Checked offline: another contract, another chain, a signature that recovers nothing.
+    let elsewhere = IntentPayload {
+        forwarder: AccountId::from([9; 32]),
+        ..good.clone()
+    };
+    refused(&relayer, signed(&elsewhere, &card), 422, "WrongForwarder");
+    let other_chain = IntentPayload {
+        domain: [7; 32],
+        ..good.clone()
+    };
+    refused(&relayer, signed(&other_chain, &card), 422, "WrongDomain");
+    let zero = json!({ "payload": hex(&good.encode()), "signature": hex(&[0; 65]) });
+    refused(&relayer, zero, 422, "BadSignature");
+    // Checked by a dry run: the contract's own refusals.
+    let expired = IntentPayload {
+        deadline: city.block() - 1,
+        ..good.clone()
+    };
+    refused(&relayer, signed(&expired, &card), 422, "Expired");
+    let skipped = ballot(&mut city, &card, poll, 1, 1);
+    refused(&relayer, signed(&skipped, &card), 422, "BadNonce");
+    refused(&relayer, signed(&good, &stranger), 422, "NotTheCard");
+    let no_poll = ballot(&mut city, &card, poll + 7, 1, 0);
+    refused(
+        &relayer,
+        signed(&no_poll, &card),
+        422,
+        "Voting(UnknownPoll)",
+    );
+    // Reads of what does not exist.
+    assert_eq!(get(&relayer, "/intents/1").0, 404);
+    assert_eq!(get(&relayer, "/intents/first").0, 400);
+    assert_eq!(get(&relayer, "/signers/0x12").0, 400);
+
+    // Nothing changed.
+    let (_, health) = get(&relayer, "/health");
+    assert_eq!(
+        (&health["queued"], &health["executed"], &health["failed"]),
+        (&json!(0), &json!(0), &json!(0)),
+        "{health}"
+    );
+    let signer = format!("/signers/{}", hex(card.account().as_ref()));
+    assert_eq!(get(&relayer, &signer).1["nonce"], 0);
+
+    // The good ballot is taken once, runs once, and is counted.
+    let (status, accepted) = post(&relayer, &signed(&good, &card));
+    assert_eq!(status, 202, "{accepted}");
+    let id = accepted["id"].as_i64().unwrap();
+    let (status, again) = post(&relayer, &signed(&good, &card));
+    assert_eq!(
+        (status, &again["code"], &again["id"]),
+        (409, &json!("Duplicate"), &json!(id))
+    );
+    let intent = wait_until_run(&relayer, id);
+    assert_eq!(intent["status"], "executed", "{intent}");
+    assert!(intent["block"].as_u64().is_some(), "{intent}");
+    assert_eq!(
+        get(&relayer, &signer).1,
+        json!({ "signer": hex(card.account().as_ref()), "nonce": 1, "pending": null })
+    );
+
+    // The limits: a signer's rate, and the queue's bound.
+    let next = ballot(&mut city, &card, poll, 2, 1);
+    relayer.kill().unwrap();
+    relayer.start_with(&["--per-minute", "1"]).unwrap();
+    refused(&relayer, signed(&next, &card), 429, "RateLimited");
+    relayer.kill().unwrap();
+    relayer.start_with(&["--queue", "0"]).unwrap();
+    refused(&relayer, signed(&next, &card), 503, "QueueFull");
+    relayer.kill().unwrap();
+
+    relayer.resume(&mut city).unwrap();
+    let counted = city.voting(ADMIN).tally(poll).value.unwrap();
+    assert_eq!((counted.votes, counted.voters), (vec![0, 1, 0, 0], 1));
+}
+
+/// Seoul, through the relayer: pensioners who hold S-coin and no native currency answer
+/// the city's poll and pay their bus fares with their cards alone, over HTTP.
+#[test]
+fn seoul_pensioners_without_native_currency_answer_the_poll_and_pay_fares_through_the_relayer() {
+    let cards: Vec<Card> = (0..3)
+        .map(|n| Card::new(&format!("seoul pensioner {n}")))
+        .collect();
+    let mut fixture = Fixture::new().token_role(Role::ServiceProvider, BUS);
+    for card in &cards {
+        fixture = fixture
+            .identity(card.account(), IdentityKind::Citizen)
+            .holder(card.account(), 50);
+    }
+    let mut city = fixture.governed().build().unwrap();
+    city.deploy_intents().unwrap();
+    for card in &cards {
+        city.registry(ADMIN)
+            .set_card_key(card.account(), Some(card.key()))
+            .expect_accepted();
+    }
+    let poll = city
+        .voting(ADMIN)
+        .create_poll(
+            "Should line 7 run all night?",
+            &["yes", "no"],
+            Electorate::people(&[IdentityKind::Citizen]),
+            Secrecy::Public,
+            Revoting::Replaces,
+        )
+        .expect_accepted();
+    city.advance_blocks(2);
+    let bus_before = city.token(ADMIN).balance_of(BUS).value;
+    let mut relayer = relayer(&mut city);
+    for (n, card) in cards.iter().enumerate() {
+        let choice = u8::from(n == 2);
+        let answer = ballot(&mut city, card, poll, choice, 0);
+        let fare = IntentPayload {
+            nonce: 1,
+            intent: Intent::Token(TokenAct::Redeem {
+                provider: BUS.account(),
+                amount: 2,
+                memo: b"line 7".to_vec(),
+            }),
+            ..answer.clone()
+        };
+        for payload in [answer, fare] {
+            let (status, accepted) = post(&relayer, &signed(&payload, card));
+            assert_eq!(status, 202, "{accepted}");
+            let intent = wait_until_run(&relayer, accepted["id"].as_i64().unwrap());
+            assert_eq!(intent["status"], "executed", "{intent}");
+        }
+    }
+    relayer.kill().unwrap();
+    relayer.resume(&mut city).unwrap();
+    let counted = city.voting(ADMIN).tally(poll).value.unwrap();
+    assert_eq!((counted.votes, counted.voters), (vec![2, 1, 0], 3));
+    for card in &cards {
+        assert_eq!(city.token(ADMIN).balance_of(card.account()).value, 48);
+        assert_eq!(
+            city.native_balance(card.account()),
+            0,
+            "the card paid nothing"
+        );
+    }
+    assert_eq!(city.token(ADMIN).balance_of(BUS).value, bus_before + 6);
+}
+
+/// The card's account and key from `card.mjs key`'s answer.
+fn card_of(answer: &Value) -> (AccountId, CardKey) {
+    let bytes = |field: &str| {
+        let text = answer[field].as_str().unwrap();
+        hex::decode(text.strip_prefix("0x").unwrap()).unwrap()
+    };
+    let account: [u8; 32] = bytes("account").try_into().unwrap();
+    let key: CardKey = bytes("key").try_into().unwrap();
+    (AccountId::from(account), key)
+}
+
+/// `node card.mjs args` in `scripts/interop`: its JSON answer, after checking it exited 0.
+fn card_mjs(dir: &Path, args: &[&str]) -> Value {
+    let output = Command::new("node")
+        .arg("card.mjs")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("Node.js runs");
+    let said = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "card.mjs {args:?}: {said}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_str(said.lines().last().unwrap_or_default()).unwrap()
+}
+
+#[test]
+#[ignore = "needs Node.js and npm; scripts/test runs it"]
+fn a_ballot_a_javascript_client_signs_as_the_readme_says_is_counted() {
+    let dir = harness::bundles::workspace_root()
+        .unwrap()
+        .join("scripts/interop");
+    let installed = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--silent"])
+        .current_dir(&dir)
+        .status()
+        .expect("npm runs");
+    assert!(installed.success(), "npm ci in {}", dir.display());
+    assert_eq!(card_mjs(&dir, &["vectors"])["vectors"], "ok");
+    let keys = tempfile_dir();
+    let card_file = keys.join("card.json");
+    let made = card_mjs(&dir, &["key", "--out", card_file.to_str().unwrap()]);
+    let (mut city, poll) = city(&[card_of(&made)]).unwrap();
+    let mut relayer = relayer(&mut city);
+    let voted = card_mjs(
+        &dir,
+        &[
+            "vote",
+            "--relayer",
+            &relayer.url(),
+            "--card",
+            card_file.to_str().unwrap(),
+            "--poll",
+            &poll.to_string(),
+            "--choice",
+            "2",
+        ],
+    );
+    assert_eq!(voted["status"], "executed", "{voted}");
+    relayer.kill().unwrap();
+    relayer.resume(&mut city).unwrap();
+    let counted = city.voting(ADMIN).tally(poll).value.unwrap();
+    assert_eq!((counted.votes, counted.voters), (vec![0, 0, 1, 0], 1));
+    std::fs::remove_dir_all(keys).unwrap();
+}
+
+/// A fresh directory for the card's secret.
+fn tempfile_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("ink-city-js-card-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

@@ -1,0 +1,263 @@
+//! The submitter: the one thread that talks to the chain. It answers the HTTP side's
+//! questions (a signer's nonce, the newest block, a dry run) between intents, and runs
+//! the queue in batches: claim a batch, submit each intent, keep an embedded chain's
+//! state, then write down how each ended.
+
+use std::{
+    sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError},
+    time::Duration,
+};
+
+use anyhow::{anyhow, Result};
+use city_traits::{CardSignature, Hash32, IntentError, IntentPayload};
+use deployments::{AccountId32, Answer, Network};
+use scale::Decode;
+
+use crate::store::{Entry, Outcome, Status, Store};
+
+/// The chain as the relayer sees it: a network ([`deployments::open`]), the intents
+/// contract on it, and the account that signs the relayer's transactions.
+pub struct Chain {
+    pub network: Box<dyn Network>,
+    /// The intents contract's account.
+    pub forwarder: AccountId32,
+    /// The relayer's signer, as the network names it (a secret URI on a node, an actor
+    /// name on the embedded chain): it pays for every intent.
+    pub relayer: String,
+    /// Keeps an embedded chain's state ([`Network::state`]) after each batch, for a
+    /// relayer that starts again to find it (`Places::save_state`).
+    pub save: Option<Save>,
+}
+
+/// What keeps an embedded chain's state.
+pub type Save = Box<dyn FnMut(&[u8]) -> Result<()>>;
+
+/// A question for the submitter, with where to send its answer.
+pub type Job = Box<dyn FnOnce(&mut Chain) + Send>;
+
+impl Chain {
+    fn query(&mut self, message: &str, args: &[String]) -> Result<Answer> {
+        let forwarder = self.forwarder.clone();
+        self.network
+            .query(&self.relayer, "intents", &forwarder, message, args)
+    }
+
+    /// The domain the intents contract holds (`domain()`).
+    ///
+    /// # Errors
+    /// If the chain cannot be asked.
+    pub fn domain(&mut self) -> Result<Hash32> {
+        self.query("domain", &[])?.value()
+    }
+
+    /// `signer`'s next nonce.
+    ///
+    /// # Errors
+    /// If the chain cannot be asked.
+    pub fn nonce(&mut self, signer: &[u8; 32]) -> Result<u64> {
+        self.query("nonce", &[hex(signer)])?.value()
+    }
+
+    /// The newest block's number.
+    ///
+    /// # Errors
+    /// If the chain cannot be reached.
+    pub fn block(&mut self) -> Result<u32> {
+        Ok(self.network.head()?.0)
+    }
+
+    /// What `submit` would answer now, changing nothing.
+    ///
+    /// # Errors
+    /// If the chain cannot be asked.
+    pub fn dry_run(
+        &mut self,
+        payload: &IntentPayload,
+        signature: &CardSignature,
+    ) -> Result<Result<(), IntentError>> {
+        self.query("submit", &submit_args(payload, signature))?
+            .value()
+    }
+
+    /// Submits `entry` and tells how it ended: `Executed`, `Failed` with the contract's
+    /// typed refusal, or `Queued` again when the chain could not be reached.
+    fn execute(&mut self, entry: &Entry) -> Outcome {
+        let outcome = |status, detail: String, block| Outcome {
+            id: entry.id,
+            status,
+            detail,
+            block,
+        };
+        let (payload, signature) = match decode(&entry.payload, &entry.signature) {
+            Ok(decoded) => decoded,
+            Err(error) => return outcome(Status::Failed, error.to_string(), None),
+        };
+        let forwarder = self.forwarder.clone();
+        let args = submit_args(&payload, &signature);
+        let submitted = self
+            .network
+            .call(&self.relayer, "intents", &forwarder, "submit", &args);
+        match submitted {
+            Ok(_) => outcome(Status::Executed, String::new(), self.block().ok()),
+            // A refusal, or a chain out of reach: the dry run tells them apart, and a
+            // refusal is never paid for (a node's call is a dry run first).
+            Err(error) => match self.dry_run(&payload, &signature) {
+                Ok(Err(refusal)) => outcome(Status::Failed, format!("{refusal:?}"), None),
+                _ => outcome(Status::Queued, format!("will retry: {error:#}"), None),
+            },
+        }
+    }
+
+    fn keep(&mut self) -> Result<()> {
+        if let Some(save) = &mut self.save {
+            if let Some(state) = self.network.state() {
+                save(&state)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The payload and signature of an intent, from their bytes.
+///
+/// # Errors
+/// If the payload is not exactly one SCALE `IntentPayload` or the signature is not 65
+/// bytes.
+pub fn decode(payload: &[u8], signature: &[u8]) -> Result<(IntentPayload, CardSignature)> {
+    let payload = IntentPayload::decode(&mut &payload[..])
+        .ok()
+        .filter(|decoded| scale::Encode::encoded_size(decoded) == payload.len())
+        .ok_or_else(|| anyhow!("the payload is not one SCALE IntentPayload (README)"))?;
+    let signature: CardSignature = signature
+        .try_into()
+        .map_err(|_| anyhow!("the signature is {} bytes, not 65", signature.len()))?;
+    Ok((payload, signature))
+}
+
+/// `submit`'s arguments as cargo-contract writes them.
+fn submit_args(payload: &IntentPayload, signature: &CardSignature) -> Vec<String> {
+    vec![payload_text(payload), hex(signature)]
+}
+
+fn hex(bytes: &[u8]) -> String {
+    format!("0x{}", hex::encode(bytes))
+}
+
+/// An `IntentPayload` as cargo-contract's transcoder reads one.
+fn payload_text(payload: &IntentPayload) -> String {
+    use city_traits::{BallotAct, Intent, TokenAct};
+    let account = |account: &ink::primitives::AccountId| hex(account.as_ref());
+    let intent = match &payload.intent {
+        Intent::Ballot { poll, act } => {
+            let act = match act {
+                BallotAct::Cast { choice } => format!("Cast {{ choice: {choice} }}"),
+                BallotAct::Commit { commitment } => {
+                    format!("Commit {{ commitment: {} }}", hex(commitment))
+                }
+                BallotAct::Reveal { choice, salt } => {
+                    format!("Reveal {{ choice: {choice}, salt: {} }}", hex(salt))
+                }
+            };
+            format!("Ballot {{ poll: {poll}, act: {act} }}")
+        }
+        Intent::Token(TokenAct::Redeem {
+            provider,
+            amount,
+            memo,
+        }) => format!(
+            "Token(Redeem {{ provider: {}, amount: {amount}, memo: {} }})",
+            account(provider),
+            hex(memo)
+        ),
+        Intent::Token(TokenAct::Approve { spender, value }) => format!(
+            "Token(Approve {{ spender: {}, value: {value} }})",
+            account(spender)
+        ),
+    };
+    format!(
+        "IntentPayload {{ domain: {}, forwarder: {}, signer: {}, nonce: {}, deadline: {}, intent: {intent} }}",
+        hex(&payload.domain),
+        account(&payload.forwarder),
+        account(&payload.signer),
+        payload.nonce,
+        payload.deadline,
+    )
+}
+
+/// Intents submitted per batch: the queue is written to once per batch, and an embedded
+/// chain saved once.
+pub const BATCH: usize = 64;
+
+/// Runs the submitter until the HTTP side hangs up: first settles what a relayer that
+/// stopped left `submitting`, then answers `jobs` and runs the queue.
+///
+/// # Errors
+/// If the queue or an embedded chain's file cannot be written: the relayer stops rather
+/// than lose track of an intent.
+pub fn run(chain: &mut Chain, store: &mut Store, jobs: &Receiver<Job>) -> Result<()> {
+    recover(chain, store)?;
+    loop {
+        if answer(chain, jobs) {
+            return Ok(());
+        }
+        let batch = store.claim(BATCH)?;
+        if batch.is_empty() {
+            match jobs.recv_timeout(Duration::from_millis(50)) {
+                Ok(job) => job(chain),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            }
+            continue;
+        }
+        let mut outcomes = Vec::with_capacity(batch.len());
+        for entry in &batch {
+            answer(chain, jobs);
+            outcomes.push(chain.execute(entry));
+        }
+        chain.keep()?;
+        store.settle(&outcomes)?;
+        if outcomes
+            .iter()
+            .any(|outcome| outcome.status == Status::Queued)
+        {
+            // The chain is out of reach: wait before trying again.
+            std::thread::sleep(Duration::from_secs(1));
+        }
+    }
+}
+
+/// Answers every waiting job; true when the HTTP side has hung up.
+fn answer(chain: &mut Chain, jobs: &Receiver<Job>) -> bool {
+    loop {
+        match jobs.try_recv() {
+            Ok(job) => job(chain),
+            Err(TryRecvError::Empty) => return false,
+            Err(TryRecvError::Disconnected) => return true,
+        }
+    }
+}
+
+/// Settles the intents a stopped relayer left `submitting`: one whose signer's nonce on
+/// chain has moved past it ran (a nonce moves only when an intent with it runs, and the
+/// queue holds one intent per signer and nonce); any other goes back to the queue.
+fn recover(chain: &mut Chain, store: &mut Store) -> Result<()> {
+    let mut outcomes = Vec::new();
+    for entry in store.submitting()? {
+        let ran = chain.nonce(&entry.signer)? > entry.nonce;
+        outcomes.push(Outcome {
+            id: entry.id,
+            status: if ran {
+                Status::Executed
+            } else {
+                Status::Queued
+            },
+            detail: if ran {
+                "ran before the relayer stopped: the signer's nonce has moved past it".into()
+            } else {
+                String::new()
+            },
+            block: None,
+        });
+    }
+    store.settle(&outcomes)
+}

@@ -1,0 +1,143 @@
+//! The city's relayer (`city relay`): citizens who hold none of the chain's coin send
+//! card-signed intents to it over HTTP, and it submits them to the intents contract,
+//! paying for them.
+//!
+//! ```text
+//!  client ──POST /intents──▶ checks ──▶ SQLite queue ──▶ submitter ──submit──▶ intents
+//!         ◀─GET /intents/id─ (offline,    (durable)      (one thread,          contract
+//!                             queue,                      the chain's
+//!                             dry run)                    only user)
+//! ```
+//!
+//! - **Checks before acceptance**, so that the city never pays for a call that would
+//!   fail: the bytes decode as the README lays them out; the payload names this intents
+//!   contract and this chain; the signature recovers a key; the queue holds no intent of
+//!   this signer with this nonce (`409 Duplicate`, with its id) and none still waiting
+//!   (`429 SignerBusy`: a signer's next intent takes the next nonce, which only the one
+//!   waiting can free); the signer sent fewer than [`Limits::per_minute`] in the last
+//!   minute (`429 RateLimited`); fewer than [`Limits::queue`] wait (`503 QueueFull`); and
+//!   a dry run of `submit` on the chain now passes (its deadline, nonce, card, and what
+//!   e-voting or the token would answer; `422` with the contract's `IntentError`).
+//! - **Durable.** An intent is on the disk before the client hears `202`, and the queue
+//!   records each batch as `submitting` before it is sent. A relayer killed at any moment
+//!   and started again loses no intent, and runs none twice: the intents contract runs
+//!   a signer's nonce once, and on starting the relayer settles each intent left
+//!   `submitting` by that nonce (it ran if the signer's nonce has moved past it, and is
+//!   queued again otherwise). An embedded chain's state is saved after each batch, before
+//!   the batch is written down.
+//! - **On a node**, the submitter's calls are the deployments crate's: a dry run, then a
+//!   transaction it waits for. An intent the chain refuses between its acceptance and its
+//!   turn (a poll that closed meanwhile) is `failed` with the refusal, and costs nothing.
+//!   One that could not be sent (the node out of reach) stays queued and is tried again.
+
+mod chain;
+mod http;
+pub mod load;
+pub mod store;
+
+use std::{
+    net::TcpListener,
+    path::PathBuf,
+    sync::{mpsc, Arc, Mutex},
+};
+
+use anyhow::{anyhow, Context, Result};
+
+pub use self::chain::{decode, Chain, Save, BATCH};
+use self::store::Store;
+
+/// What the relayer takes.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// The most intents waiting at once.
+    pub queue: u64,
+    /// The most intents of one signer accepted in a minute.
+    pub per_minute: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            queue: 4_096,
+            per_minute: 20,
+        }
+    }
+}
+
+/// A relayer to run.
+pub struct Service {
+    /// The network's name, as `GET /health` reports it.
+    pub network: String,
+    /// The queue's SQLite file.
+    pub database: PathBuf,
+    pub limits: Limits,
+}
+
+/// Serves `service` on `listener` until the process ends (or `stop` resolves), with the
+/// chain `open` makes: it runs on the submitter's thread, which alone uses the chain.
+///
+/// # Errors
+/// If the queue or the chain cannot be opened, the intents contract does not answer its
+/// domain, or the submitter stops on an error (a queue it cannot write).
+pub fn serve(
+    listener: TcpListener,
+    service: Service,
+    open: impl FnOnce() -> Result<Chain> + Send + 'static,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    let (jobs, waiting) = mpsc::channel::<chain::Job>();
+    let (ready, started) = mpsc::channel::<Result<([u8; 32], [u8; 32])>>();
+    let database = service.database.clone();
+    let submitter = std::thread::spawn(move || -> Result<()> {
+        let opened = (|| {
+            let mut chain = open()?;
+            let domain = chain.domain().context("asking the intents contract")?;
+            let store = Store::open(&database)?;
+            Ok((chain, store, domain))
+        })();
+        let (mut chain, mut store, domain) = match opened {
+            Ok(opened) => opened,
+            Err(error) => {
+                let _ = ready.send(Err(error));
+                return Ok(());
+            }
+        };
+        let forwarder: [u8; 32] = *chain.forwarder.as_ref();
+        let _ = ready.send(Ok((forwarder, domain)));
+        chain::run(&mut chain, &mut store, &waiting)
+    });
+    let (forwarder, domain) = started
+        .recv()
+        .map_err(|_| anyhow!("the submitter stopped while starting"))??;
+    let shared = Arc::new(http::Shared {
+        network: service.network,
+        forwarder,
+        domain,
+        limits: service.limits,
+        store: Mutex::new(Store::open(&service.database)?),
+        jobs: Mutex::new(jobs),
+    });
+    listener.set_nonblocking(true)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let served = runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        axum::serve(listener, http::router(shared))
+            .with_graceful_shutdown(stop)
+            .await
+    });
+    // The router, and with it the jobs' sender, is gone: the submitter ends its batch.
+    drop(runtime);
+    let submitted = submitter
+        .join()
+        .map_err(|_| anyhow!("the submitter panicked"))?;
+    served?;
+    submitted
+}
+
+/// Resolves when the process is told to stop (Ctrl-C, `SIGINT`).
+pub async fn interrupted() {
+    let _ = tokio::signal::ctrl_c().await;
+}
