@@ -385,17 +385,25 @@ fn serve_relay(args: Relay) -> Result<()> {
         },
     };
     let relayer = args.suri.unwrap_or_else(|| plan.signer.clone());
-    let open = move || {
-        let network = deploy::open(&plan, &places)?;
-        // An embedded chain lives in the relayer, which keeps it where `city deploy` did.
-        let save = (plan.kind == "embedded").then(|| -> relay::Save {
-            Box::new(move |state| places.save_state(&plan.name, state))
-        });
+    let open = move |saved: Option<Vec<u8>>| {
+        let (network, publish) = if plan.kind == "embedded" {
+            // The chain lives in the relayer: it starts from the state its queue kept,
+            // or the one `city deploy` left, and publishes its state there after each
+            // batch.
+            let chain: Box<dyn deploy::Network> = match saved {
+                Some(state) => Box::new(deploy::Embedded::new(Some(&state))?),
+                None => deploy::open(&plan, &places)?,
+            };
+            let publish: relay::Save = Box::new(move |state| places.save_state(&plan.name, state));
+            (chain, Some(publish))
+        } else {
+            (deploy::open(&plan, &places)?, None)
+        };
         Ok(relay::Chain {
             network,
             forwarder: intents,
             relayer,
-            save,
+            publish,
         })
     };
     relay::serve(listener, service, open, relay::interrupted())

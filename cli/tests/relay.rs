@@ -256,6 +256,63 @@ fn seoul_pensioners_without_native_currency_answer_the_poll_and_pay_fares_throug
     assert_eq!(city.token(ADMIN).balance_of(BUS).value, bus_before + 6);
 }
 
+/// `city deploy --network sandbox` records the intents contract, and `city relay` serves
+/// it: `/health` names the recorded forwarder and the chain's genesis hash as its domain.
+#[test]
+fn city_relay_serves_the_intents_contract_city_deploy_recorded() {
+    let dir = std::env::temp_dir().join(format!("ink-city-relay-deploy-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let places = deployments::Places::at(&dir);
+    std::fs::create_dir_all(&places.networks).unwrap();
+    let checkout = deployments::Places::here().unwrap();
+    std::fs::copy(
+        checkout.networks.join("sandbox.toml"),
+        places.networks.join("sandbox.toml"),
+    )
+    .unwrap();
+    let plan = places.plan("sandbox").unwrap();
+    let deployed = deployments::deploy(&plan, &places, false).unwrap();
+    let intents = deployed
+        .record
+        .contracts
+        .iter()
+        .find(|contract| contract.name == "intents")
+        .unwrap()
+        .address
+        .clone();
+    let genesis = deployments::open(&plan, &places)
+        .unwrap()
+        .genesis_hash()
+        .unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut relay = Command::new(env!("CARGO_BIN_EXE_city"))
+        .args(["relay", "--network", "sandbox", "--deployments"])
+        .arg(&dir)
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .spawn()
+        .unwrap();
+    let health = (0..600).find_map(|_| {
+        std::thread::sleep(Duration::from_millis(100));
+        let answer = ureq::get(&format!("http://127.0.0.1:{port}/health"))
+            .call()
+            .ok()?;
+        answer.into_json::<Value>().ok()
+    });
+    relay.kill().unwrap();
+    relay.wait().unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let health = health.expect("city relay answered /health");
+    assert_eq!(
+        (&health["network"], &health["forwarder"], &health["domain"]),
+        (&json!("sandbox"), &json!(intents), &json!(hex(&genesis))),
+        "{health}"
+    );
+}
+
 /// The card's account and key from `card.mjs key`'s answer.
 fn card_of(answer: &Value) -> (AccountId, CardKey) {
     let bytes = |field: &str| {

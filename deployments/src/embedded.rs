@@ -301,6 +301,13 @@ impl Network for Embedded {
         Ok((sandbox.block_number(), sandbox.get_timestamp()))
     }
 
+    fn genesis_hash(&mut self) -> Result<[u8; 32]> {
+        Ok(self.session.sandbox().execute_with(|| {
+            ink_sandbox::frame_system::Pallet::<<Sandbox as drink::Sandbox>::Runtime>::block_hash(0)
+                .into()
+        }))
+    }
+
     fn state(&mut self) -> Option<Vec<u8>> {
         Some(Embedded::state(self))
     }

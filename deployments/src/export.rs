@@ -128,7 +128,13 @@ pub fn export(plan: &Plan, places: &Places) -> Result<State> {
 fn read(network: &mut dyn Network, record: &Record) -> Result<State> {
     let (block, chain_time_ms) = network.head()?;
     let mut contracts = Vec::new();
-    for contract in &record.contracts {
+    // An add-on is not moved: the new chain deploys its own (the intents contract's
+    // domain is its chain's).
+    for contract in record
+        .contracts
+        .iter()
+        .filter(|c| !super::is_add_on(&c.name))
+    {
         let address = contract.account()?;
         let on_chain = network.code_hash_at(&address)?.map(|hash| hex(&hash));
         ensure!(

@@ -144,7 +144,7 @@ impl RecordedContract {
     pub fn bundle(&self) -> Result<&'static str> {
         match &self.bundle {
             Some(bundle) => bundles::bundle_named(bundle),
-            None => suite_contract(&self.name),
+            None => deployable(&self.name),
         }
     }
 }
@@ -316,6 +316,23 @@ fn bundle_version(name: &str) -> Result<String> {
         .to_string())
 }
 
+/// A contract a plan deploys by name (one of the suite, or an add-on such as the intents
+/// contract), as the bundle loader wants it.
+fn deployable(name: &str) -> Result<&'static str> {
+    bundles::CONTRACTS
+        .iter()
+        .chain(bundles::ADD_ONS)
+        .find(|contract| **contract == name)
+        .copied()
+        .ok_or_else(|| anyhow!("{name} is neither a contract of the suite nor an add-on"))
+}
+
+/// Whether `name` is an add-on ([`bundles::ADD_ONS`]): deployed beside the suite, with no
+/// admin seat and no upgrade, and not moved by export and import.
+fn is_add_on(name: &str) -> bool {
+    bundles::ADD_ONS.contains(&name)
+}
+
 /// A contract of the suite by name, as the bundle loader wants it.
 fn suite_contract(name: &str) -> Result<&'static str> {
     bundles::CONTRACTS
@@ -423,6 +440,13 @@ pub trait Network {
     /// # Errors
     /// If the chain cannot be reached.
     fn head(&mut self) -> Result<(u32, u64)>;
+
+    /// The hash of the chain's genesis block: the domain of the intents contract, which
+    /// card-signed intents name (`<genesis>` in a plan's arguments).
+    ///
+    /// # Errors
+    /// If the chain cannot be reached.
+    fn genesis_hash(&mut self) -> Result<[u8; 32]>;
 
     /// The whole state of an embedded chain, for [`Places::save_state`]; `None` for a
     /// node, which keeps its own.
@@ -590,6 +614,18 @@ impl Deployment {
         for line in &self.log {
             let _ = writeln!(text, "  {line}");
         }
+        let intents = self.record.contracts.iter();
+        if let Some(intents) = intents
+            .filter(|c| c.deployed_now)
+            .find(|c| c.name == "intents")
+        {
+            let _ = writeln!(
+                text,
+                "next: governance grants the intents contract at {} the token's Forwarder role \
+                 by a proposal (deployments/README.md, handover checklist, step 8)",
+                intents.address
+            );
+        }
         if let Some(path) = &self.written {
             let _ = writeln!(text, "record: {}", path.display());
         }
@@ -655,8 +691,9 @@ fn carry_out(
     addresses.insert("signer".into(), network.account(signer)?);
     let salt = network.head()?.0.encode();
     let mut recorded = Vec::new();
+    addresses.insert("genesis".into(), network.genesis_hash()?.into());
     for planned in &plan.contracts {
-        let name = suite_contract(&planned.name)?;
+        let name = deployable(&planned.name)?;
         let bundle = bundles::load(name)?;
         let hash = code_hash(&bundle.wasm);
         let earlier =

@@ -353,6 +353,10 @@ impl Network for Node {
         Ok(())
     }
 
+    fn genesis_hash(&mut self) -> Result<[u8; 32]> {
+        Ok(self.client.genesis_hash().0)
+    }
+
     fn head(&mut self) -> Result<(u32, u64)> {
         let (client, rpc) = (&self.client, &self.rpc);
         self.runtime.block_on(async {

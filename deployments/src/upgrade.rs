@@ -16,8 +16,8 @@ use anyhow::{anyhow, ensure, Context, Result};
 use drink::AccountId32;
 
 use super::{
-    bundle_metadata, bundle_version, code_hash, hex, layout, note, on_network, parse_address,
-    suite_contract, write_record, Network, Places, Plan, Record, RecordedContract,
+    bundle_metadata, bundle_version, code_hash, hex, is_add_on, layout, note, on_network,
+    parse_address, suite_contract, write_record, Network, Places, Plan, Record, RecordedContract,
 };
 use harness::bundles;
 
@@ -134,7 +134,8 @@ fn compare(
     targets: &BTreeMap<String, String>,
 ) -> Result<Upgrade> {
     let mut done = Upgrade::default();
-    for contract in &record.contracts {
+    // An add-on has no upgrade: a new build of it is deployed anew (`city deploy`).
+    for contract in record.contracts.iter().filter(|c| !is_add_on(&c.name)) {
         let name = suite_contract(&contract.name)?;
         let bundle = match targets.get(name) {
             Some(bundle) => bundles::bundle_named(bundle)?,

@@ -28,7 +28,12 @@ fn a_sandbox_deployment_is_recorded_verified_and_not_repeated() {
     let path = first.written.clone().expect("a record");
     let record = read(&path);
     assert_eq!(record, first.record);
-    assert_eq!(record.contracts.len(), harness::bundles::CONTRACTS.len());
+    let deployed = harness::bundles::CONTRACTS.len() + harness::bundles::ADD_ONS.len();
+    assert_eq!(record.contracts.len(), deployed);
+    // The intents contract needs governance's grant, which a deployment cannot make.
+    assert!(first
+        .text(&plan, false)
+        .contains("the token's Forwarder role"));
     assert!(record.contracts.iter().all(|c| c.deployed_now));
     assert!(first
         .log
@@ -54,7 +59,7 @@ fn a_sandbox_deployment_is_recorded_verified_and_not_repeated() {
     );
 
     let checks = deploy::verify(&plan, &places).unwrap();
-    assert_eq!(checks.len(), harness::bundles::CONTRACTS.len());
+    assert_eq!(checks.len(), deployed);
     assert!(checks.iter().all(deploy::Verified::agrees), "{checks:?}");
 
     // The same code again: everything is skipped and no record is added.
@@ -292,7 +297,8 @@ fn the_sandbox_plan_deploys_the_suite_city_new_deploys() {
             (deployed.name, deployed.address.clone(), queries)
         })
         .collect();
-    assert_eq!(deployment.record.contracts.len(), suite.len());
+    let add_ons = harness::bundles::ADD_ONS.len();
+    assert_eq!(deployment.record.contracts.len(), suite.len() + add_ons);
     let planned_address = |name: &str| {
         deployment
             .record
@@ -327,6 +333,19 @@ fn the_sandbox_plan_deploys_the_suite_city_new_deploys() {
         }
     }
     assert!(compared >= 20, "only {compared} queries compared");
+    // The intents contract names this chain: its domain is the genesis hash.
+    let domain: [u8; 32] = chain
+        .query(
+            &plan.signer,
+            "intents",
+            &planned_address("intents"),
+            "domain",
+            &[],
+        )
+        .unwrap()
+        .value()
+        .unwrap();
+    assert_eq!(domain, chain.genesis_hash().unwrap());
     std::fs::remove_dir_all(places.records.parent().unwrap()).ok();
 }
 

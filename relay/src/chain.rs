@@ -24,12 +24,12 @@ pub struct Chain {
     /// The relayer's signer, as the network names it (a secret URI on a node, an actor
     /// name on the embedded chain): it pays for every intent.
     pub relayer: String,
-    /// Keeps an embedded chain's state ([`Network::state`]) after each batch, for a
-    /// relayer that starts again to find it (`Places::save_state`).
-    pub save: Option<Save>,
+    /// For an embedded chain, which lives in the relayer: after each batch, writes its
+    /// state where the other commands find it (`Places::save_state`). `None` for a node.
+    pub publish: Option<Save>,
 }
 
-/// What keeps an embedded chain's state.
+/// What publishes an embedded chain's state.
 pub type Save = Box<dyn FnMut(&[u8]) -> Result<()>>;
 
 /// A question for the submitter, with where to send its answer.
@@ -79,8 +79,15 @@ impl Chain {
             .value()
     }
 
-    /// Submits `entry` and tells how it ended: `Executed`, `Failed` with the contract's
-    /// typed refusal, or `Queued` again when the chain could not be reached.
+    /// Whether the chain lives in the relayer (embedded).
+    fn is_own(&self) -> bool {
+        self.publish.is_some()
+    }
+
+    /// Submits `entry` and tells how it ended: `Executed` (with the block it ran in on
+    /// an embedded chain; on a node, the newest block once it ran), `Failed` with the
+    /// contract's typed refusal, `Used` when on a node it was not seen to run and its
+    /// nonce has been used, or `Queued` again when the chain could not be reached.
     fn execute(&mut self, entry: &Entry) -> Outcome {
         let outcome = |status, detail: String, block| Outcome {
             id: entry.id,
@@ -94,29 +101,39 @@ impl Chain {
         };
         let forwarder = self.forwarder.clone();
         let args = submit_args(&payload, &signature);
+        // An embedded chain runs the call in its current block, then seals it.
+        let current = self.block().ok();
         let submitted = self
             .network
             .call(&self.relayer, "intents", &forwarder, "submit", &args);
-        match submitted {
-            Ok(_) => outcome(Status::Executed, String::new(), self.block().ok()),
-            // A refusal, or a chain out of reach: the dry run tells them apart, and a
-            // refusal is never paid for (a node's call is a dry run first).
-            Err(error) => match self.dry_run(&payload, &signature) {
-                Ok(Err(refusal)) => outcome(Status::Failed, format!("{refusal:?}"), None),
-                _ => outcome(Status::Queued, format!("will retry: {error:#}"), None),
-            },
+        if submitted.is_ok() {
+            let block = if self.is_own() {
+                current
+            } else {
+                self.block().ok()
+            };
+            return outcome(Status::Executed, String::new(), block);
         }
-    }
-
-    fn keep(&mut self) -> Result<()> {
-        if let Some(save) = &mut self.save {
-            if let Some(state) = self.network.state() {
-                save(&state)?;
-            }
+        // Refused, or not seen to run (a node out of reach, a confirmation lost): a node
+        // that ran it has used its nonce; otherwise the dry run tells a refusal, which is
+        // never paid for (a node's call is a dry run first), from a chain out of reach.
+        let error = submitted
+            .err()
+            .map(|error| format!("{error:#}"))
+            .unwrap_or_default();
+        if !self.is_own() && self.nonce(&entry.signer).is_ok_and(|now| now > entry.nonce) {
+            return outcome(Status::Used, USED.into(), None);
         }
-        Ok(())
+        match self.dry_run(&payload, &signature) {
+            Ok(Err(refusal)) => outcome(Status::Failed, format!("{refusal:?}"), None),
+            _ => outcome(Status::Queued, format!("will retry: {error}"), None),
+        }
     }
 }
+
+/// What a node's intent left `Used` says.
+const USED: &str = "sent, not seen to run, and the signer's nonce has been used since: by \
+                    this intent, or by another with the same nonce sent elsewhere";
 
 /// The payload and signature of an intent, from their bytes.
 ///
@@ -188,6 +205,12 @@ fn payload_text(payload: &IntentPayload) -> String {
 /// chain saved once.
 pub const BATCH: usize = 64;
 
+/// The most questions answered between two intents of a batch: requests, refused or not,
+/// slow the queue down but never stop it.
+const QUESTIONS_BETWEEN_INTENTS: usize = 4;
+/// The most questions answered between two batches.
+const QUESTIONS_BETWEEN_BATCHES: usize = 64;
+
 /// Runs the submitter until the HTTP side hangs up: first settles what a relayer that
 /// stopped left `submitting`, then answers `jobs` and runs the queue.
 ///
@@ -197,7 +220,7 @@ pub const BATCH: usize = 64;
 pub fn run(chain: &mut Chain, store: &mut Store, jobs: &Receiver<Job>) -> Result<()> {
     recover(chain, store)?;
     loop {
-        if answer(chain, jobs) {
+        if answer(chain, jobs, QUESTIONS_BETWEEN_BATCHES) {
             return Ok(());
         }
         let batch = store.claim(BATCH)?;
@@ -211,11 +234,21 @@ pub fn run(chain: &mut Chain, store: &mut Store, jobs: &Receiver<Job>) -> Result
         }
         let mut outcomes = Vec::with_capacity(batch.len());
         for entry in &batch {
-            answer(chain, jobs);
+            answer(chain, jobs, QUESTIONS_BETWEEN_INTENTS);
             outcomes.push(chain.execute(entry));
         }
-        chain.keep()?;
-        store.settle(&outcomes)?;
+        // An embedded chain's state goes into the queue with the batch's outcomes, in one
+        // transaction: a relayer killed at any moment starts again from a chain and a
+        // queue that agree. Then the other commands get it.
+        let state = if chain.is_own() {
+            chain.network.state()
+        } else {
+            None
+        };
+        store.settle(&outcomes, state.as_deref())?;
+        if let (Some(publish), Some(state)) = (&mut chain.publish, &state) {
+            publish(state)?;
+        }
         if outcomes
             .iter()
             .any(|outcome| outcome.status == Status::Queued)
@@ -226,38 +259,33 @@ pub fn run(chain: &mut Chain, store: &mut Store, jobs: &Receiver<Job>) -> Result
     }
 }
 
-/// Answers every waiting job; true when the HTTP side has hung up.
-fn answer(chain: &mut Chain, jobs: &Receiver<Job>) -> bool {
-    loop {
+/// Answers at most `most` waiting jobs; true when the HTTP side has hung up.
+fn answer(chain: &mut Chain, jobs: &Receiver<Job>, most: usize) -> bool {
+    for _ in 0..most {
         match jobs.try_recv() {
             Ok(job) => job(chain),
             Err(TryRecvError::Empty) => return false,
             Err(TryRecvError::Disconnected) => return true,
         }
     }
+    false
 }
 
-/// Settles the intents a stopped relayer left `submitting`: one whose signer's nonce on
-/// chain has moved past it ran (a nonce moves only when an intent with it runs, and the
-/// queue holds one intent per signer and nonce); any other goes back to the queue.
+/// Settles the intents a stopped relayer left `submitting`. On an embedded chain, which
+/// the relayer saved with the outcomes of every batch it settled, they did not run on
+/// the chain it starts from: they go back to the queue. On a node, one whose signer's
+/// nonce has moved past it is `Used` (it ran, or another intent with that nonce did);
+/// any other goes back to the queue.
 fn recover(chain: &mut Chain, store: &mut Store) -> Result<()> {
     let mut outcomes = Vec::new();
     for entry in store.submitting()? {
-        let ran = chain.nonce(&entry.signer)? > entry.nonce;
+        let used = !chain.is_own() && chain.nonce(&entry.signer)? > entry.nonce;
         outcomes.push(Outcome {
             id: entry.id,
-            status: if ran {
-                Status::Executed
-            } else {
-                Status::Queued
-            },
-            detail: if ran {
-                "ran before the relayer stopped: the signer's nonce has moved past it".into()
-            } else {
-                String::new()
-            },
+            status: if used { Status::Used } else { Status::Queued },
+            detail: if used { USED.into() } else { String::new() },
             block: None,
         });
     }
-    store.settle(&outcomes)
+    store.settle(&outcomes, None)
 }

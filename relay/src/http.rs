@@ -3,13 +3,16 @@
 //! relayer cannot take more) with `{"error": <text>, "code": <name>}`, and changes nothing.
 
 use std::{
-    sync::{mpsc::Sender, Arc, Mutex},
+    sync::{
+        mpsc::{SyncSender, TrySendError},
+        Arc, Mutex,
+    },
     time::{SystemTime, UNIX_EPOCH},
 };
 
 use axum::{
     body::Bytes,
-    extract::{Path, State},
+    extract::{rejection::BytesRejection, DefaultBodyLimit, Path, State},
     http::StatusCode,
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -32,7 +35,7 @@ pub struct Shared {
     pub domain: [u8; 32],
     pub limits: Limits,
     pub store: Mutex<Store>,
-    pub jobs: Mutex<Sender<Job>>,
+    pub jobs: SyncSender<Job>,
 }
 
 pub fn router(shared: Arc<Shared>) -> Router {
@@ -41,8 +44,17 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/intents", post(accept))
         .route("/intents/{id}", get(intent))
         .route("/signers/{account}", get(signer))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(shared)
 }
+
+/// The largest payload the relayer takes, in bytes: the largest intent the contracts
+/// accept is about 230 (a redemption with a 64-byte memo).
+pub const MAX_PAYLOAD: usize = 1_024;
+
+/// The largest request body, in bytes: a payload of [`MAX_PAYLOAD`] and a signature, in
+/// hex and JSON, fit with room to spare.
+const MAX_BODY: usize = 8 * 1_024;
 
 /// A refusal: its status, its code and what it says.
 struct Refusal(StatusCode, String, String, Option<i64>);
@@ -87,9 +99,18 @@ async fn ask<T: Send + 'static>(
     let job: Job = Box::new(move |chain| {
         let _ = reply.send(question(chain));
     });
-    let sent = shared.jobs.lock().expect("no handler panics").send(job);
     let stopped = || anyhow::anyhow!("the relayer's submitter has stopped");
-    sent.map_err(|_| Refusal::internal(&stopped()))?;
+    match shared.jobs.try_send(job) {
+        Ok(()) => {}
+        Err(TrySendError::Full(_)) => {
+            return Err(Refusal::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Busy",
+                "the relayer has too many requests to check: try again shortly",
+            ))
+        }
+        Err(TrySendError::Disconnected(_)) => return Err(Refusal::internal(&stopped())),
+    }
     let answered = answer.await.map_err(|_| Refusal::internal(&stopped()))?;
     answered.map_err(|error| Refusal::internal(&error))
 }
@@ -170,7 +191,14 @@ async fn signer(State(shared): State<Arc<Shared>>, Path(account): Path<String>) 
 /// the signer's rate, the queue's bound), then by a dry run on the chain (its deadline,
 /// nonce, card, and what e-voting or the token would answer); writes it down only if all
 /// pass.
-async fn accept(State(shared): State<Arc<Shared>>, body: Bytes) -> Answer {
+async fn accept(State(shared): State<Arc<Shared>>, body: Result<Bytes, BytesRejection>) -> Answer {
+    let body = body.map_err(|rejection| {
+        Refusal::new(
+            rejection.status(),
+            "TooLarge",
+            format!("{rejection}: a request is at most {MAX_BODY} bytes"),
+        )
+    })?;
     let (payload, signature, bytes) = parse(&body)?;
     check_offline(&shared, &payload, &signature)?;
     let signer: [u8; 32] = *payload.signer.as_ref();
@@ -208,6 +236,13 @@ fn parse(body: &[u8]) -> Result<(IntentPayload, CardSignature, Vec<u8>), Refusal
         ))
     })?;
     let bytes = unhex("payload", &request.payload)?;
+    if bytes.len() > MAX_PAYLOAD {
+        return Err(Refusal::malformed(format!(
+            "the payload is {} bytes, more than any intent the contracts take \
+             (at most {MAX_PAYLOAD})",
+            bytes.len()
+        )));
+    }
     let signature = unhex("signature", &request.signature)?;
     let (payload, signature) =
         decode(&bytes, &signature).map_err(|error| Refusal::malformed(error.to_string()))?;
@@ -281,7 +316,7 @@ fn check_queue_locked(
             ),
         ));
     }
-    if store.counts().map_err(internal)?.queued >= shared.limits.queue {
+    if store.waiting().map_err(internal)? >= shared.limits.queue {
         return Err(Refusal::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "QueueFull",
@@ -309,7 +344,7 @@ mod tests {
             domain: [0; 32],
             limits: Limits::default(),
             store: Mutex::new(store),
-            jobs: Mutex::new(std::sync::mpsc::channel().0),
+            jobs: std::sync::mpsc::sync_channel(1).0,
         };
         let Err(Refusal(status, code, _, waiting)) = check_queue(&shared, &[1; 32], 5) else {
             panic!("the next nonce was taken while the last one waits");

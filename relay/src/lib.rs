@@ -19,12 +19,11 @@
 //!   a dry run of `submit` on the chain now passes (its deadline, nonce, card, and what
 //!   e-voting or the token would answer; `422` with the contract's `IntentError`).
 //! - **Durable.** An intent is on the disk before the client hears `202`, and the queue
-//!   records each batch as `submitting` before it is sent. A relayer killed at any moment
-//!   and started again loses no intent, and runs none twice: the intents contract runs
-//!   a signer's nonce once, and on starting the relayer settles each intent left
-//!   `submitting` by that nonce (it ran if the signer's nonce has moved past it, and is
-//!   queued again otherwise). An embedded chain's state is saved after each batch, before
-//!   the batch is written down.
+//!   records each batch as `submitting` before it is sent. An embedded chain's state is
+//!   written in the same transaction as a batch's outcomes, so a relayer killed at any
+//!   moment starts again from a chain and a queue that agree and sends again what it had
+//!   not settled. The intents contract runs a signer's nonce once, so nothing runs twice.
+//!   On a node, an intent left `submitting` whose signer's nonce has moved on is `used`.
 //! - **On a node**, the submitter's calls are the deployments crate's: a dry run, then a
 //!   transaction it waits for. An intent the chain refuses between its acceptance and its
 //!   turn (a poll that closed meanwhile) is `failed` with the refusal, and costs nothing.
@@ -44,6 +43,10 @@ use std::{
 use anyhow::{anyhow, Context, Result};
 
 pub use self::chain::{decode, Chain, Save, BATCH};
+
+/// The most questions (dry runs, nonces, blocks) waiting for the submitter; a request
+/// beyond them is told the relayer is busy (`503 Busy`).
+const QUESTIONS_WAITING: usize = 256;
 use self::store::Store;
 
 /// What the relayer takes.
@@ -73,8 +76,10 @@ pub struct Service {
     pub limits: Limits,
 }
 
-/// Serves `service` on `listener` until the process ends (or `stop` resolves), with the
-/// chain `open` makes: it runs on the submitter's thread, which alone uses the chain.
+/// Serves `service` on `listener` until `stop` resolves or the submitter ends, with the
+/// chain `open` makes: it runs on the submitter's thread, which alone uses the chain. For
+/// an embedded chain, `open` is given the state the relayer saved in its queue with the
+/// last batch it settled, if any: the chain to start from, whatever the chain's file says.
 ///
 /// # Errors
 /// If the queue or the chain cannot be opened, the intents contract does not answer its
@@ -82,17 +87,21 @@ pub struct Service {
 pub fn serve(
     listener: TcpListener,
     service: Service,
-    open: impl FnOnce() -> Result<Chain> + Send + 'static,
+    open: impl FnOnce(Option<Vec<u8>>) -> Result<Chain> + Send + 'static,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
-    let (jobs, waiting) = mpsc::channel::<chain::Job>();
+    let (jobs, waiting) = mpsc::sync_channel::<chain::Job>(QUESTIONS_WAITING);
     let (ready, started) = mpsc::channel::<Result<([u8; 32], [u8; 32])>>();
+    // The submitter's end, which ends the service: a relayer that cannot write down what
+    // it did stops, and whoever supervises it starts it again (it then recovers).
+    let (ended, submitter_ended) = tokio::sync::oneshot::channel::<()>();
     let database = service.database.clone();
     let submitter = std::thread::spawn(move || -> Result<()> {
+        let _ended = ended;
         let opened = (|| {
-            let mut chain = open()?;
-            let domain = chain.domain().context("asking the intents contract")?;
             let store = Store::open(&database)?;
+            let mut chain = open(store.chain_state()?)?;
+            let domain = chain.domain().context("asking the intents contract")?;
             Ok((chain, store, domain))
         })();
         let (mut chain, mut store, domain) = match opened {
@@ -115,7 +124,7 @@ pub fn serve(
         domain,
         limits: service.limits,
         store: Mutex::new(Store::open(&service.database)?),
-        jobs: Mutex::new(jobs),
+        jobs,
     });
     listener.set_nonblocking(true)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -124,6 +133,12 @@ pub fn serve(
         .build()?;
     let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)?;
+        let stop = async move {
+            tokio::select! {
+                () = stop => {}
+                _ = submitter_ended => {}
+            }
+        };
         axum::serve(listener, http::router(shared))
             .with_graceful_shutdown(stop)
             .await

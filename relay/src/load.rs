@@ -308,9 +308,13 @@ fn agent() -> ureq::Agent {
         .build()
 }
 
-/// Posts `body` until the relayer takes it, waiting out a relayer that is down or full;
-/// returns the intent's id.
+/// How long a client waits out a relayer that is down or full before it gives up.
+const PATIENCE: Duration = Duration::from_secs(300);
+
+/// Posts `body` until the relayer takes it, waiting out a relayer that is down or full
+/// for up to [`PATIENCE`]; returns the intent's id.
 fn post(agent: &ureq::Agent, url: &str, body: &Value) -> Result<i64> {
+    let started = Instant::now();
     loop {
         match agent.post(url).send_json(body) {
             Ok(answer) => {
@@ -322,7 +326,11 @@ fn post(agent: &ureq::Agent, url: &str, body: &Value) -> Result<i64> {
                 let answer: Value = answer.into_json()?;
                 return answer["id"].as_i64().context("409 without an id");
             }
-            Err(ureq::Error::Status(503, _) | ureq::Error::Transport(_)) => {
+            Err(error @ (ureq::Error::Status(503, _) | ureq::Error::Transport(_))) => {
+                ensure!(
+                    started.elapsed() < PATIENCE,
+                    "the relayer did not take a ballot for {PATIENCE:?}: {error}"
+                );
                 std::thread::sleep(Duration::from_millis(50));
             }
             Err(ureq::Error::Status(status, answer)) => {
@@ -422,6 +430,7 @@ pub fn run(binary: &Path, options: Options, progress: &(dyn Fn(u64) + Sync)) -> 
     })?;
     let all_accepted = started.elapsed();
     let mut relayer = relayer.into_inner().expect("unpoisoned");
+    let (mut last, mut moved) = (u64::MAX, Instant::now());
     let executed = loop {
         let health = relayer.get("/health")?;
         let count = |field: &str| health[field].as_u64().context("a count");
@@ -430,6 +439,13 @@ pub fn run(binary: &Path, options: Options, progress: &(dyn Fn(u64) + Sync)) -> 
         if queued == 0 {
             break executed;
         }
+        if executed != last {
+            (last, moved) = (executed, Instant::now());
+        }
+        ensure!(
+            moved.elapsed() < PATIENCE,
+            "no ballot ran for {PATIENCE:?}: {health}"
+        );
         std::thread::sleep(Duration::from_millis(100));
     };
     let all_executed = started.elapsed();

@@ -11,7 +11,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 
 /// Where an intent is in its life. `Submitting` is the relayer's own: clients see it as
@@ -21,7 +21,12 @@ pub enum Status {
     Queued,
     Submitting,
     Executed,
+    /// Refused by the chain: the signer's nonce is still free for another intent.
     Failed,
+    /// On a node, sent but not seen to run (the relayer stopped, or the connection
+    /// dropped), and the signer's nonce has since been used: by this intent, or by
+    /// another of the signer's with the same nonce sent elsewhere.
+    Used,
 }
 
 impl Status {
@@ -31,6 +36,7 @@ impl Status {
             Self::Submitting => "submitting",
             Self::Executed => "executed",
             Self::Failed => "failed",
+            Self::Used => "used",
         }
     }
 
@@ -39,6 +45,7 @@ impl Status {
             "submitting" => Self::Submitting,
             "executed" => Self::Executed,
             "failed" => Self::Failed,
+            "used" => Self::Used,
             _ => Self::Queued,
         }
     }
@@ -128,11 +135,19 @@ impl Store {
                  status TEXT NOT NULL,
                  detail TEXT NOT NULL DEFAULT '',
                  block INTEGER,
-                 accepted_ms INTEGER NOT NULL,
-                 UNIQUE (signer, nonce)
+                 accepted_ms INTEGER NOT NULL
              );
+             -- One live intent per signer and nonce: a failed one leaves its nonce free.
+             CREATE UNIQUE INDEX IF NOT EXISTS live_nonces ON intents (signer, nonce)
+                 WHERE status != 'failed';
              CREATE INDEX IF NOT EXISTS by_status ON intents (status, id);
-             CREATE INDEX IF NOT EXISTS by_signer ON intents (signer, accepted_ms);",
+             CREATE INDEX IF NOT EXISTS by_signer ON intents (signer, accepted_ms);
+             -- An embedded chain's state, written with the outcomes of the batch that
+             -- made it: the relayer's own chain is always the one its queue describes.
+             CREATE TABLE IF NOT EXISTS chain (
+                 id INTEGER PRIMARY KEY CHECK (id = 0),
+                 state BLOB NOT NULL
+             );",
         )
         .with_context(|| format!("{} is not a relayer's queue", path.display()))?;
         Ok(Self { db })
@@ -147,13 +162,14 @@ impl Store {
         Ok(self.db.query_row(&sql, [id], entry).optional()?)
     }
 
-    /// The intent of `signer` with `nonce`, if one was accepted.
+    /// The intent of `signer` with `nonce` that the queue holds, unless it failed.
     ///
     /// # Errors
     /// If the database cannot be read.
     pub fn find(&self, signer: &[u8; 32], nonce: u64) -> Result<Option<i64>> {
         let nonce = i64::try_from(nonce).unwrap_or(i64::MAX);
-        let sql = "SELECT id FROM intents WHERE signer = ?1 AND nonce = ?2";
+        let sql = "SELECT id FROM intents WHERE signer = ?1 AND nonce = ?2 \
+                   AND status != 'failed'";
         Ok(self
             .db
             .query_row(sql, params![&signer[..], nonce], |row| row.get(0))
@@ -186,8 +202,28 @@ impl Store {
         Ok(u64::try_from(count).unwrap_or(0))
     }
 
+    /// How many intents wait to run (queued or being submitted).
+    ///
+    /// # Errors
+    /// If the database cannot be read.
+    pub fn waiting(&self) -> Result<u64> {
+        let sql = "SELECT COUNT(*) FROM intents WHERE status IN ('queued', 'submitting')";
+        let count: i64 = self.db.query_row(sql, [], |row| row.get(0))?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    /// The state of the embedded chain as the last settled batch left it, if the relayer
+    /// ever settled one.
+    ///
+    /// # Errors
+    /// If the database cannot be read.
+    pub fn chain_state(&self) -> Result<Option<Vec<u8>>> {
+        let sql = "SELECT state FROM chain WHERE id = 0";
+        Ok(self.db.query_row(sql, [], |row| row.get(0)).optional()?)
+    }
+
     /// How many intents are in each status: queued (with those being submitted),
-    /// executed, failed.
+    /// executed, failed (with those whose nonce was used).
     ///
     /// # Errors
     /// If the database cannot be read.
@@ -205,7 +241,7 @@ impl Store {
             match Status::parse(&status) {
                 Status::Queued | Status::Submitting => counts.queued += count,
                 Status::Executed => counts.executed += count,
-                Status::Failed => counts.failed += count,
+                Status::Failed | Status::Used => counts.failed += count,
             }
         }
         Ok(counts)
@@ -240,7 +276,11 @@ impl Store {
     /// # Errors
     /// If the database cannot be written.
     pub fn claim(&mut self, limit: usize) -> Result<Vec<Entry>> {
-        let transaction = self.db.transaction()?;
+        // Immediate: a deferred transaction that reads, then writes after the other
+        // connection wrote, fails at once (a stale snapshot) instead of waiting.
+        let transaction = self
+            .db
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let claimed = {
             let sql = format!(
                 "SELECT {COLUMNS} FROM intents WHERE status = 'queued' ORDER BY id LIMIT ?1"
@@ -275,12 +315,15 @@ impl Store {
         Ok(entries)
     }
 
-    /// Writes down how `outcomes` ended, all in one transaction.
+    /// Writes down how `outcomes` ended, and the embedded chain's `state` after them
+    /// (none for a node), all in one transaction.
     ///
     /// # Errors
     /// If the database cannot be written.
-    pub fn settle(&mut self, outcomes: &[Outcome]) -> Result<()> {
-        let transaction = self.db.transaction()?;
+    pub fn settle(&mut self, outcomes: &[Outcome], state: Option<&[u8]>) -> Result<()> {
+        let transaction = self
+            .db
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
             let mut update = transaction
                 .prepare("UPDATE intents SET status = ?2, detail = ?3, block = ?4 WHERE id = ?1")?;
@@ -292,6 +335,13 @@ impl Store {
                     outcome.block
                 ])?;
             }
+        }
+        if let Some(state) = state {
+            transaction.execute(
+                "INSERT INTO chain (id, state) VALUES (0, ?1) \
+                 ON CONFLICT (id) DO UPDATE SET state = excluded.state",
+                [state],
+            )?;
         }
         transaction.commit()?;
         Ok(())
@@ -333,20 +383,72 @@ mod tests {
     }
 
     #[test]
-    fn an_accepted_intent_is_found_by_its_signer_and_nonce_and_survives_a_reopening() {
+    fn an_intent_is_found_by_its_signer_and_nonce_until_it_fails_and_survives_a_reopening() {
         let (dir, store) = store();
         let id = store.accept(&[1; 32], 0, b"payload", &[2; 65], 10).unwrap();
         assert_eq!(store.find(&[1; 32], 0).unwrap(), Some(id));
         assert_eq!(store.find(&[1; 32], 1).unwrap(), None);
         assert_eq!(store.pending_of(&[1; 32]).unwrap(), Some(id));
         assert!(store.accept(&[1; 32], 0, b"other", &[3; 65], 11).is_err());
+        // A failed intent leaves its nonce free for another.
+        let mut store = store;
+        store
+            .settle(
+                &[Outcome {
+                    id,
+                    status: Status::Failed,
+                    detail: "Expired".into(),
+                    block: None,
+                }],
+                None,
+            )
+            .unwrap();
+        assert_eq!(store.find(&[1; 32], 0).unwrap(), None);
+        let again = store.accept(&[1; 32], 0, b"again", &[4; 65], 12).unwrap();
+        assert_eq!(store.find(&[1; 32], 0).unwrap(), Some(again));
         drop(store);
         let store = Store::open(&dir.path().join("queue.sqlite")).unwrap();
-        let entry = store.get(id).unwrap().unwrap();
+        let entry = store.get(again).unwrap().unwrap();
         assert_eq!(
             (entry.payload.as_slice(), entry.status, entry.nonce),
-            (&b"payload"[..], Status::Queued, 0)
+            (&b"again"[..], Status::Queued, 0)
         );
+        assert_eq!(store.get(id).unwrap().unwrap().status, Status::Failed);
+    }
+
+    /// The HTTP side writes while the submitter claims and settles: neither may fail
+    /// on the other's writes (a deferred transaction that reads before it writes would:
+    /// SQLite refuses it at once when its snapshot went stale).
+    #[test]
+    fn the_submitter_claims_and_settles_while_requests_are_written() {
+        let (dir, mut submitter) = store();
+        let path = dir.path().join("queue.sqlite");
+        let writer = std::thread::spawn(move || {
+            let requests = Store::open(&path).unwrap();
+            for n in 0..2_000u32 {
+                let mut signer = [0; 32];
+                signer[..4].copy_from_slice(&n.to_le_bytes());
+                requests.accept(&signer, 0, b"p", &[0; 65], 1).unwrap();
+            }
+        });
+        let mut settled = 0;
+        while settled < 2_000 {
+            let outcomes: Vec<Outcome> = submitter
+                .claim(7)
+                .unwrap()
+                .into_iter()
+                .map(|entry| Outcome {
+                    id: entry.id,
+                    status: Status::Executed,
+                    detail: String::new(),
+                    block: Some(1),
+                })
+                .collect();
+            submitter.settle(&outcomes, None).unwrap();
+            settled += outcomes.len();
+        }
+        writer.join().unwrap();
+        assert_eq!(submitter.counts().unwrap().executed, 2_000);
     }
 
     #[test]
@@ -363,13 +465,20 @@ mod tests {
         );
         assert_eq!(store.submitting().unwrap().len(), 2);
         store
-            .settle(&[Outcome {
-                id: ids[0],
-                status: Status::Executed,
-                detail: String::new(),
-                block: Some(7),
-            }])
+            .settle(
+                &[Outcome {
+                    id: ids[0],
+                    status: Status::Executed,
+                    detail: String::new(),
+                    block: Some(7),
+                }],
+                Some(b"the chain"),
+            )
             .unwrap();
+        assert_eq!(
+            store.chain_state().unwrap().as_deref(),
+            Some(&b"the chain"[..])
+        );
         assert_eq!(store.pending_of(&[0; 32]).unwrap(), None);
         let counts = store.counts().unwrap();
         assert_eq!((counts.queued, counts.executed, counts.failed), (2, 1, 0));
