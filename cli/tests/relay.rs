@@ -7,78 +7,31 @@
 use std::{path::Path, process::Command, time::Duration};
 
 use city_traits::{
-    BallotAct, CardKey, Electorate, IdentityKind, Intent, IntentPayload, PollId, Revoting, Role,
-    Secrecy, TokenAct,
+    CardKey, Electorate, IdentityKind, Intent, IntentPayload, PollId, Revoting, Role, Secrecy,
+    TokenAct,
 };
 use harness::{
-    city::{contract_account, ADMIN, BUS},
+    city::{ADMIN, BUS},
     intents::Card,
     City, Fixture,
 };
 use ink::primitives::AccountId;
-use relay::load::{city, Loopback};
+use relay::load::{city, hex, request, Loopback};
 use scale::Encode;
 use serde_json::{json, Value};
 
 fn relayer(city: &mut City) -> Loopback {
-    let mut relayer = Loopback::new(Path::new(env!("CARGO_BIN_EXE_city")), city).unwrap();
-    relayer.start().unwrap();
-    relayer
+    Loopback::started(Path::new(env!("CARGO_BIN_EXE_city")), city).unwrap()
 }
 
-/// `POST /intents` with `body`: the status and the JSON answer.
-fn post(relayer: &Loopback, body: &Value) -> (u16, Value) {
-    let url = format!("{}/intents", relayer.url());
-    match ureq::post(&url).send_json(body) {
-        Ok(answer) => (answer.status(), answer.into_json().unwrap()),
-        Err(ureq::Error::Status(status, answer)) => (status, answer.into_json().unwrap()),
-        Err(error) => panic!("{error}"),
-    }
-}
-
-fn get(relayer: &Loopback, path: &str) -> (u16, Value) {
-    match ureq::get(&format!("{}{path}", relayer.url())).call() {
-        Ok(answer) => (answer.status(), answer.into_json().unwrap()),
-        Err(ureq::Error::Status(status, answer)) => (status, answer.into_json().unwrap()),
-        Err(error) => panic!("{error}"),
-    }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    format!("0x{}", hex::encode(bytes))
-}
-
-/// The request for `payload`, with the bytes `card` signs, as a client sends it.
-fn signed(payload: &IntentPayload, card: &Card) -> Value {
-    json!({ "payload": hex(&payload.encode()), "signature": hex(&card.sign(payload)) })
-}
-
-/// A ballot for `choice` in `poll` from `card`'s account, with `nonce`, valid for 100
-/// blocks.
+/// A ballot valid for 100 blocks.
 fn ballot(city: &mut City, card: &Card, poll: PollId, choice: u8, nonce: u64) -> IntentPayload {
-    IntentPayload {
-        domain: city.genesis_hash(),
-        forwarder: contract_account(city.intents_contract()),
-        signer: card.account(),
-        nonce,
-        deadline: city.block() + 100,
-        intent: Intent::Ballot {
-            poll,
-            act: BallotAct::Cast { choice },
-        },
-    }
+    let deadline = city.block() + 100;
+    relay::load::ballot(city, card, poll, choice, nonce, deadline)
 }
 
 fn wait_until_run(relayer: &Loopback, id: i64) -> Value {
-    for _ in 0..600 {
-        let (status, intent) = get(relayer, &format!("/intents/{id}"));
-        assert_eq!(status, 200, "{intent}");
-        if intent["status"] != "queued" {
-            return intent;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("intent {id} still queued after a minute")
+    relayer.wait_until_run(id, Duration::from_secs(60)).unwrap()
 }
 
 #[test]
@@ -89,7 +42,7 @@ fn every_refusal_is_typed_and_changes_nothing_and_a_good_ballot_runs_once() {
     let mut relayer = relayer(&mut city);
     let good = ballot(&mut city, &card, poll, 1, 0);
     let refused = |relayer: &Loopback, body: Value, status: u16, code: &str| {
-        let (got, answer) = post(relayer, &body);
+        let (got, answer) = relayer.post(&body).unwrap();
         assert_eq!(
             (got, answer["code"].as_str()),
             (status, Some(code)),
@@ -118,12 +71,12 @@ fn every_refusal_is_typed_and_changes_nothing_and_a_good_ballot_runs_once() {
         forwarder: AccountId::from([9; 32]),
         ..good.clone()
     };
-    refused(&relayer, signed(&elsewhere, &card), 422, "WrongForwarder");
+    refused(&relayer, request(&elsewhere, &card), 422, "WrongForwarder");
     let other_chain = IntentPayload {
         domain: [7; 32],
         ..good.clone()
     };
-    refused(&relayer, signed(&other_chain, &card), 422, "WrongDomain");
+    refused(&relayer, request(&other_chain, &card), 422, "WrongDomain");
     let zero = json!({ "payload": hex(&good.encode()), "signature": hex(&[0; 65]) });
     refused(&relayer, zero, 422, "BadSignature");
     // Checked by a dry run: the contract's own refusals.
@@ -131,37 +84,37 @@ fn every_refusal_is_typed_and_changes_nothing_and_a_good_ballot_runs_once() {
         deadline: city.block() - 1,
         ..good.clone()
     };
-    refused(&relayer, signed(&expired, &card), 422, "Expired");
+    refused(&relayer, request(&expired, &card), 422, "Expired");
     let skipped = ballot(&mut city, &card, poll, 1, 1);
-    refused(&relayer, signed(&skipped, &card), 422, "BadNonce");
-    refused(&relayer, signed(&good, &stranger), 422, "NotTheCard");
+    refused(&relayer, request(&skipped, &card), 422, "BadNonce");
+    refused(&relayer, request(&good, &stranger), 422, "NotTheCard");
     let no_poll = ballot(&mut city, &card, poll + 7, 1, 0);
     refused(
         &relayer,
-        signed(&no_poll, &card),
+        request(&no_poll, &card),
         422,
         "Voting(UnknownPoll)",
     );
     // Reads of what does not exist.
-    assert_eq!(get(&relayer, "/intents/1").0, 404);
-    assert_eq!(get(&relayer, "/intents/first").0, 400);
-    assert_eq!(get(&relayer, "/signers/0x12").0, 400);
+    assert_eq!(relayer.ask("/intents/1").unwrap().0, 404);
+    assert_eq!(relayer.ask("/intents/first").unwrap().0, 400);
+    assert_eq!(relayer.ask("/signers/0x12").unwrap().0, 400);
 
     // Nothing changed.
-    let (_, health) = get(&relayer, "/health");
+    let (_, health) = relayer.ask("/health").unwrap();
     assert_eq!(
         (&health["queued"], &health["executed"], &health["failed"]),
         (&json!(0), &json!(0), &json!(0)),
         "{health}"
     );
     let signer = format!("/signers/{}", hex(card.account().as_ref()));
-    assert_eq!(get(&relayer, &signer).1["nonce"], 0);
+    assert_eq!(relayer.ask(&signer).unwrap().1["nonce"], 0);
 
     // The good ballot is taken once, runs once, and is counted.
-    let (status, accepted) = post(&relayer, &signed(&good, &card));
+    let (status, accepted) = relayer.post(&request(&good, &card)).unwrap();
     assert_eq!(status, 202, "{accepted}");
     let id = accepted["id"].as_i64().unwrap();
-    let (status, again) = post(&relayer, &signed(&good, &card));
+    let (status, again) = relayer.post(&request(&good, &card)).unwrap();
     assert_eq!(
         (status, &again["code"], &again["id"]),
         (409, &json!("Duplicate"), &json!(id))
@@ -170,7 +123,7 @@ fn every_refusal_is_typed_and_changes_nothing_and_a_good_ballot_runs_once() {
     assert_eq!(intent["status"], "executed", "{intent}");
     assert!(intent["block"].as_u64().is_some(), "{intent}");
     assert_eq!(
-        get(&relayer, &signer).1,
+        relayer.ask(&signer).unwrap().1,
         json!({ "signer": hex(card.account().as_ref()), "nonce": 1, "pending": null })
     );
 
@@ -178,10 +131,10 @@ fn every_refusal_is_typed_and_changes_nothing_and_a_good_ballot_runs_once() {
     let next = ballot(&mut city, &card, poll, 2, 1);
     relayer.kill().unwrap();
     relayer.start_with(&["--per-minute", "1"]).unwrap();
-    refused(&relayer, signed(&next, &card), 429, "RateLimited");
+    refused(&relayer, request(&next, &card), 429, "RateLimited");
     relayer.kill().unwrap();
     relayer.start_with(&["--queue", "0"]).unwrap();
-    refused(&relayer, signed(&next, &card), 503, "QueueFull");
+    refused(&relayer, request(&next, &card), 503, "QueueFull");
     relayer.kill().unwrap();
 
     relayer.resume(&mut city).unwrap();
@@ -235,7 +188,7 @@ fn seoul_pensioners_without_native_currency_answer_the_poll_and_pay_fares_throug
             ..answer.clone()
         };
         for payload in [answer, fare] {
-            let (status, accepted) = post(&relayer, &signed(&payload, card));
+            let (status, accepted) = relayer.post(&request(&payload, card)).unwrap();
             assert_eq!(status, 202, "{accepted}");
             let intent = wait_until_run(&relayer, accepted["id"].as_i64().unwrap());
             assert_eq!(intent["status"], "executed", "{intent}");

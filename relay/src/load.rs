@@ -162,18 +162,12 @@ impl Loopback {
             signer: RELAYER.into(),
             block: city.block(),
             chain_time_ms: city.now_ms(),
-            contracts: [
-                &city.token,
-                &city.registry,
-                &city.rewards,
-                &city.voting,
-                &city.escrow,
-                &city.records,
-                city.intents_contract(),
-            ]
-            .into_iter()
-            .map(recorded)
-            .collect(),
+            contracts: city
+                .suite()
+                .into_iter()
+                .chain([city.intents_contract()])
+                .map(recorded)
+                .collect(),
         };
         let records = places.records.join(NETWORK);
         std::fs::create_dir_all(&records)?;
@@ -190,6 +184,16 @@ impl Loopback {
             port: TcpListener::bind("127.0.0.1:0")?.local_addr()?.port(),
             child: None,
         })
+    }
+
+    /// [`Loopback::new`], then [`Loopback::start`].
+    ///
+    /// # Errors
+    /// As they do.
+    pub fn started(binary: &Path, city: &mut City) -> Result<Self> {
+        let mut relayer = Self::new(binary, city)?;
+        relayer.start()?;
+        Ok(relayer)
     }
 
     /// The relayer's address.
@@ -223,7 +227,7 @@ impl Loopback {
         self.child = Some(child);
         let started = Instant::now();
         while started.elapsed() < Duration::from_secs(120) {
-            if self.get("/health").is_ok() {
+            if self.ask("/health").is_ok_and(|(status, _)| status == 200) {
                 return Ok(());
             }
             std::thread::sleep(Duration::from_millis(100));
@@ -243,15 +247,40 @@ impl Loopback {
         Ok(())
     }
 
-    /// `GET path`'s JSON answer.
+    /// `GET path`: the status and the answer (its JSON, or its text as a JSON string).
     ///
     /// # Errors
-    /// If the relayer does not answer 200 with JSON.
-    pub fn get(&self, path: &str) -> Result<Value> {
-        Ok(agent()
-            .get(&format!("{}{path}", self.url()))
-            .call()?
-            .into_json()?)
+    /// If the relayer cannot be reached.
+    pub fn ask(&self, path: &str) -> Result<(u16, Value)> {
+        answer(agent().get(&format!("{}{path}", self.url())).call())
+    }
+
+    /// `POST /intents` with `body`: the status and the answer.
+    ///
+    /// # Errors
+    /// If the relayer cannot be reached.
+    pub fn post(&self, body: &Value) -> Result<(u16, Value)> {
+        answer(
+            agent()
+                .post(&format!("{}/intents", self.url()))
+                .send_json(body),
+        )
+    }
+
+    /// The report of intent `id` once it is no longer queued, or after `within`.
+    ///
+    /// # Errors
+    /// If the relayer cannot be reached or does not know the intent.
+    pub fn wait_until_run(&self, id: i64, within: Duration) -> Result<Value> {
+        let started = Instant::now();
+        loop {
+            let (status, intent) = self.ask(&format!("/intents/{id}"))?;
+            ensure!(status == 200, "intent {id}: {intent}");
+            if intent["status"] != "queued" || started.elapsed() > within {
+                return Ok(intent);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// Moves `city` onto the chain the relayer left (kill it first), to go on with its
@@ -262,15 +291,7 @@ impl Loopback {
     pub fn resume(&self, city: &mut City) -> Result<()> {
         let state = std::fs::read(self.places.chain(NETWORK))?;
         let chain = Embedded::new(Some(&state))?;
-        let addresses = [
-            &city.token,
-            &city.registry,
-            &city.rewards,
-            &city.voting,
-            &city.escrow,
-            &city.records,
-        ]
-        .map(|contract| contract.address.clone());
+        let addresses = city.suite().map(|contract| contract.address.clone());
         city.move_to(chain.into_session(), addresses);
         Ok(())
     }
@@ -306,6 +327,53 @@ fn agent() -> ureq::Agent {
     ureq::AgentBuilder::new()
         .timeout(Duration::from_secs(30))
         .build()
+}
+
+/// The status and the answer of a request: its JSON, or its text as a JSON string.
+fn answer(result: Result<ureq::Response, ureq::Error>) -> Result<(u16, Value)> {
+    let response = match result {
+        Ok(response) | Err(ureq::Error::Status(_, response)) => response,
+        Err(error) => bail!(error),
+    };
+    let status = response.status();
+    let text = response.into_string()?;
+    Ok((
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    ))
+}
+
+/// `bytes` as `0x`-prefixed hex, as the relayer reads and writes them.
+pub fn hex(bytes: &[u8]) -> String {
+    format!("0x{}", hex::encode(bytes))
+}
+
+/// What a client posts for `payload`, signed by `card`.
+pub fn request(payload: &IntentPayload, card: &Card) -> Value {
+    serde_json::json!({ "payload": hex(&payload.encode()), "signature": hex(&card.sign(payload)) })
+}
+
+/// A public ballot for `choice` in `poll` from `card`'s account, with `nonce`, valid until
+/// block `deadline`, for `city`'s intents contract.
+pub fn ballot(
+    city: &mut City,
+    card: &Card,
+    poll: PollId,
+    choice: u8,
+    nonce: u64,
+    deadline: u32,
+) -> IntentPayload {
+    IntentPayload {
+        domain: city.genesis_hash(),
+        forwarder: contract_account(city.intents_contract()),
+        signer: card.account(),
+        nonce,
+        deadline,
+        intent: Intent::Ballot {
+            poll,
+            act: BallotAct::Cast { choice },
+        },
+    }
 }
 
 /// How long a client waits out a relayer that is down or full before it gives up.
@@ -362,8 +430,6 @@ pub fn run(binary: &Path, options: Options, progress: &(dyn Fn(u64) + Sync)) -> 
         .map(|card| (card.account(), card.key()))
         .collect();
     let (mut city, poll) = city(&keys)?;
-    let forwarder = contract_account(city.intents_contract());
-    let domain = city.genesis_hash();
     let deadline = city.block() + MAX_VOTING_PERIOD;
     let mut sent = vec![0u128; OPTIONS.len() + 1];
     let ballots: Vec<Value> = cards
@@ -372,21 +438,7 @@ pub fn run(binary: &Path, options: Options, progress: &(dyn Fn(u64) + Sync)) -> 
         .map(|(n, card)| {
             let choice = u8::try_from(n % OPTIONS.len()).expect("three options");
             sent[usize::from(choice)] += 1;
-            let payload = IntentPayload {
-                domain,
-                forwarder,
-                signer: card.account(),
-                nonce: 0,
-                deadline,
-                intent: Intent::Ballot {
-                    poll,
-                    act: BallotAct::Cast { choice },
-                },
-            };
-            serde_json::json!({
-                "payload": format!("0x{}", hex::encode(payload.encode())),
-                "signature": format!("0x{}", hex::encode(card.sign(&payload))),
-            })
+            request(&ballot(&mut city, card, poll, choice, 0, deadline), card)
         })
         .collect();
     let floor_before = yardstick::floor_calls_per_cpu_second(yardstick::MEASURED_FOR)?;
@@ -432,7 +484,8 @@ pub fn run(binary: &Path, options: Options, progress: &(dyn Fn(u64) + Sync)) -> 
     let mut relayer = relayer.into_inner().expect("unpoisoned");
     let (mut last, mut moved) = (u64::MAX, Instant::now());
     let executed = loop {
-        let health = relayer.get("/health")?;
+        let (status, health) = relayer.ask("/health")?;
+        ensure!(status == 200, "the relayer's health: {health}");
         let count = |field: &str| health[field].as_u64().context("a count");
         let (queued, executed, failed) = (count("queued")?, count("executed")?, count("failed")?);
         ensure!(failed == 0, "{failed} ballots failed: {health}");
