@@ -47,7 +47,8 @@ use harness::{
     City,
 };
 use relay::{
-    load::{ballot, city, hex, request, Loopback},
+    hex,
+    load::{ballot, city, request, Loopback},
     store::Store,
 };
 use scale::Encode;

@@ -16,7 +16,10 @@ use harness::{
     City, Fixture,
 };
 use ink::primitives::AccountId;
-use relay::load::{city, hex, request, Loopback};
+use relay::{
+    hex,
+    load::{city, request, Loopback},
+};
 use scale::Encode;
 use serde_json::{json, Value};
 

@@ -13,7 +13,10 @@ use city_traits::{CardSignature, Hash32, IntentError, IntentPayload};
 use deployments::{AccountId32, Answer, Network};
 use scale::Decode;
 
-use crate::store::{Entry, Outcome, Status, Store};
+use crate::{
+    hex,
+    store::{Entry, Outcome, Status, Store},
+};
 
 /// The chain as the relayer sees it: a network ([`deployments::open`]), the intents
 /// contract on it, and the account that signs the relayer's transactions.
@@ -156,10 +159,6 @@ fn submit_args(payload: &IntentPayload, signature: &CardSignature) -> Vec<String
     vec![payload_text(payload), hex(signature)]
 }
 
-fn hex(bytes: &[u8]) -> String {
-    format!("0x{}", hex::encode(bytes))
-}
-
 /// An `IntentPayload` as cargo-contract's transcoder reads one.
 fn payload_text(payload: &IntentPayload) -> String {
     use city_traits::{BallotAct, Intent, TokenAct};
@@ -288,4 +287,56 @@ fn recover(chain: &mut Chain, store: &mut Store) -> Result<()> {
         });
     }
     store.settle(&outcomes, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use city_traits::{BallotAct, Intent, TokenAct};
+    use ink::primitives::AccountId;
+    use scale::Encode;
+
+    /// The submitter writes `submit`'s arguments as text for the transcoder (the
+    /// deployments crate's calls): every kind of intent must reach the contract as the
+    /// very bytes the card signed.
+    #[test]
+    fn every_kind_of_intent_reaches_the_contract_as_the_bytes_the_card_signed() {
+        let transcoder = harness::bundles::load("intents").unwrap().transcoder;
+        let ballot = |act| Intent::Ballot { poll: 7, act };
+        for intent in [
+            ballot(BallotAct::Cast { choice: 2 }),
+            ballot(BallotAct::Commit {
+                commitment: [3; 32],
+            }),
+            ballot(BallotAct::Reveal {
+                choice: 1,
+                salt: [4; 32],
+            }),
+            Intent::Token(TokenAct::Redeem {
+                provider: AccountId::from([5; 32]),
+                amount: u128::MAX - 1,
+                memo: b"line 7".to_vec(),
+            }),
+            Intent::Token(TokenAct::Approve {
+                spender: AccountId::from([6; 32]),
+                value: 12_345,
+            }),
+        ] {
+            let payload = IntentPayload {
+                domain: [1; 32],
+                forwarder: AccountId::from([2; 32]),
+                signer: AccountId::from([8; 32]),
+                nonce: u64::MAX,
+                deadline: u32::MAX,
+                intent,
+            };
+            let signature = [9; 65];
+            let mut signed = ink::selector_bytes!("submit").to_vec();
+            (&payload, signature).encode_to(&mut signed);
+            let written = transcoder
+                .encode("submit", submit_args(&payload, &signature))
+                .unwrap();
+            assert_eq!(written, signed, "{:?}", payload.intent);
+        }
+    }
 }

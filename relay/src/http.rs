@@ -24,6 +24,7 @@ use tokio::sync::oneshot;
 
 use crate::{
     chain::{decode, Chain, Job},
+    hex,
     store::{Report, Store},
     Limits,
 };
@@ -120,10 +121,6 @@ fn now_ms() -> u64 {
     since.map_or(0, |since| {
         u64::try_from(since.as_millis()).unwrap_or(u64::MAX)
     })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    format!("0x{}", hex::encode(bytes))
 }
 
 fn unhex(field: &str, text: &str) -> Result<Vec<u8>, Refusal> {

@@ -43,11 +43,11 @@ use std::{
 use anyhow::{anyhow, Context, Result};
 
 pub use self::chain::{decode, Chain, Save, BATCH};
+use self::store::Store;
 
 /// The most questions (dry runs, nonces, blocks) waiting for the submitter; a request
 /// beyond them is told the relayer is busy (`503 Busy`).
 const QUESTIONS_WAITING: usize = 256;
-use self::store::Store;
 
 /// What the relayer takes.
 #[derive(Debug, Clone, Copy)]
@@ -150,6 +150,11 @@ pub fn serve(
         .map_err(|_| anyhow!("the submitter panicked"))?;
     served?;
     submitted
+}
+
+/// `bytes` as `0x`-prefixed hex, as the relayer reads and writes them.
+pub fn hex(bytes: &[u8]) -> String {
+    format!("0x{}", hex::encode(bytes))
 }
 
 /// Resolves when the process is told to stop (Ctrl-C, `SIGINT`).

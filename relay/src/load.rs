@@ -16,6 +16,7 @@ use std::{
     time::{Duration, Instant},
 };
 
+use crate::hex;
 use anyhow::{anyhow, bail, ensure, Context, Result};
 use city_traits::{
     BallotAct, CardKey, Electorate, GovernanceConfig, IdentityKind, Intent, IntentPayload, PollId,
@@ -341,11 +342,6 @@ fn answer(result: Result<ureq::Response, ureq::Error>) -> Result<(u16, Value)> {
         status,
         serde_json::from_str(&text).unwrap_or(Value::String(text)),
     ))
-}
-
-/// `bytes` as `0x`-prefixed hex, as the relayer reads and writes them.
-pub fn hex(bytes: &[u8]) -> String {
-    format!("0x{}", hex::encode(bytes))
 }
 
 /// What a client posts for `payload`, signed by `card`.
