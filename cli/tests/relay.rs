@@ -138,7 +138,8 @@ fn every_refusal_is_typed_and_changes_nothing_and_a_good_ballot_runs_once() {
     relayer.kill().unwrap();
     relayer.start_with(&["--queue", "0"]).unwrap();
     refused(&relayer, request(&next, &card), 503, "QueueFull");
-    relayer.kill().unwrap();
+    // Stopped as a supervisor stops it.
+    assert!(relayer.terminate().unwrap().success());
 
     relayer.resume(&mut city).unwrap();
     let counted = city.voting(ADMIN).tally(poll).value.unwrap();

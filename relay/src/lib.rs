@@ -157,7 +157,19 @@ pub fn hex(bytes: &[u8]) -> String {
     format!("0x{}", hex::encode(bytes))
 }
 
-/// Resolves when the process is told to stop (Ctrl-C, `SIGINT`).
+/// Resolves when the process is told to stop: Ctrl-C (`SIGINT`), or `SIGTERM` from a
+/// supervisor. The relayer then finishes the batch it is in.
 pub async fn interrupted() {
-    let _ = tokio::signal::ctrl_c().await;
+    let terminated = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                terminate.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminated => {}
+    }
 }

@@ -236,6 +236,20 @@ impl Loopback {
         bail!("the relayer did not answer /health within two minutes")
     }
 
+    /// `SIGTERM`, as a supervisor stops it: the relayer finishes its batch and exits.
+    /// Returns how it exited.
+    ///
+    /// # Errors
+    /// If it is not running or the signal cannot be sent.
+    pub fn terminate(&mut self) -> Result<std::process::ExitStatus> {
+        let mut child = self.child.take().context("the relayer is not running")?;
+        let sent = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()?;
+        ensure!(sent.success(), "kill -TERM failed");
+        Ok(child.wait()?)
+    }
+
     /// `SIGKILL`: the relayer stops wherever it is.
     ///
     /// # Errors
