@@ -58,11 +58,11 @@ mod city_token {
     use city_traits::{
         emit,
         upgrade::{self, Layout, Upgradable, UpgradeError},
-        Admin, AdminError, AdminSeat, CivicToken, PSP22Error, PSP22Metadata, Role, TokenAct,
+        Admin, AdminError, AdminSeat, CivicToken, PSP22Error, PSP22Metadata, Role, Text, TokenAct,
         TokenError, TransferPolicy, MAX_PAYMENTS, PSP22,
     };
     use ink::{
-        prelude::{string::String, vec::Vec},
+        prelude::vec::Vec,
         storage::{Lazy, Mapping},
     };
     use psp22::{Approval, Transfer};
@@ -95,8 +95,8 @@ mod city_token {
     #[ink::scale_derive(Encode, Decode, TypeInfo)]
     #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
     pub struct Metadata {
-        name: Option<String>,
-        symbol: Option<String>,
+        name: Option<Text>,
+        symbol: Option<Text>,
         decimals: u8,
     }
 
@@ -212,8 +212,8 @@ mod city_token {
         /// `Transfer { from: None, to: Some(caller) }` if `initial_supply > 0`.
         #[ink(constructor)]
         pub fn new(
-            name: Option<String>,
-            symbol: Option<String>,
+            name: Option<Text>,
+            symbol: Option<Text>,
             decimals: u8,
             cap: Balance,
             initial_supply: Balance,
@@ -342,11 +342,7 @@ mod city_token {
         /// `TokenPaused`.
         #[ink(message)]
         pub fn pause(&mut self) -> Result<(), TokenError> {
-            let by = self.ensure_role(Role::Pauser)?;
-            self.ensure_not_paused()?;
-            self.paused = true;
-            emit(&TokenPaused { by });
-            Ok(())
+            self.set_paused(true)
         }
 
         /// Restarts a paused token.
@@ -358,12 +354,27 @@ mod city_token {
         /// `TokenUnpaused`.
         #[ink(message)]
         pub fn unpause(&mut self) -> Result<(), TokenError> {
+            self.set_paused(false)
+        }
+
+        /// Pauses or restarts the token for a pauser: the body of `pause` and `unpause`,
+        /// kept out of the dispatcher.
+        #[inline(never)]
+        fn set_paused(&mut self, paused: bool) -> Result<(), TokenError> {
             let by = self.ensure_role(Role::Pauser)?;
-            if !self.paused {
-                return Err(TokenError::NotPaused);
+            if self.paused == paused {
+                return Err(if paused {
+                    TokenError::Paused
+                } else {
+                    TokenError::NotPaused
+                });
             }
-            self.paused = false;
-            emit(&TokenUnpaused { by });
+            self.paused = paused;
+            if paused {
+                emit(&TokenPaused { by });
+            } else {
+                emit(&TokenUnpaused { by });
+            }
             Ok(())
         }
 
@@ -1035,7 +1046,7 @@ mod city_token {
         /// # Events
         /// None.
         #[ink(message)]
-        fn token_name(&self) -> Option<String> {
+        fn token_name(&self) -> Option<Text> {
             self.metadata.get().unwrap_or_default().name
         }
 
@@ -1047,7 +1058,7 @@ mod city_token {
         /// # Events
         /// None.
         #[ink(message)]
-        fn token_symbol(&self) -> Option<String> {
+        fn token_symbol(&self) -> Option<Text> {
             self.metadata.get().unwrap_or_default().symbol
         }
 

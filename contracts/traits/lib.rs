@@ -17,9 +17,10 @@ pub use escrow::*;
 pub use events::emit;
 pub use intents::*;
 pub use math::mul_div_floor;
-pub use psp22::{PSP22Error, PSP22Metadata, PSP22};
+pub use psp22::{PSP22Error, PSP22};
 pub use raw::{RawInput, RawOutput};
 pub use records::*;
+pub use text::{PSP22Metadata, Text};
 pub use upgrade::{CodeUpgraded, Layout, Upgradable, UpgradeError};
 pub use voting::*;
 
@@ -34,6 +35,7 @@ mod peers;
 mod raw;
 mod records;
 pub mod remote;
+mod text;
 pub mod upgrade;
 mod voting;
 
