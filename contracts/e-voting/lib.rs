@@ -72,11 +72,11 @@ mod e_voting {
         emit, remote,
         upgrade::{self, Layout, Upgradable, UpgradeError},
         Ballot, BallotAct, Call, Electorate, GovernanceConfig, IdentityKind, KindCounts, Poll,
-        PollId, PollKind, PollState, RawOutput, Revoting, Role, Secrecy, Tally, VotingError,
+        PollId, PollKind, PollState, RawOutput, Revoting, Role, Secrecy, Tally, Text, VotingError,
     };
     use ink::{
         env::CallFlags,
-        prelude::{string::String, vec::Vec},
+        prelude::vec::Vec,
         storage::{Lazy, Mapping},
     };
 
@@ -99,7 +99,7 @@ mod e_voting {
 
     /// A poll's question (or a proposal's description) and option labels (none for a
     /// proposal, whose options are For and Against).
-    pub type Texts = (String, Vec<String>);
+    pub type Texts = (Text, Vec<Text>);
 
     /// The version of the storage layout this code reads and writes, and so the storage
     /// holds (`Cargo.toml` declares the same, `[package.metadata.contract.user.storage]`).
@@ -362,8 +362,8 @@ mod e_voting {
         #[ink(message)]
         pub fn create_poll(
             &mut self,
-            question: String,
-            options: Vec<String>,
+            question: Text,
+            options: Vec<Text>,
             electorate: Electorate,
             secrecy: Secrecy,
             revoting: Revoting,
@@ -390,7 +390,7 @@ mod e_voting {
         #[ink(message)]
         pub fn propose(
             &mut self,
-            description: String,
+            description: Text,
             calls: Vec<Call>,
             secrecy: Secrecy,
             revoting: Revoting,
@@ -701,7 +701,7 @@ mod e_voting {
         /// its calls.
         fn open(
             &mut self,
-            question: String,
+            question: Text,
             motion: Motion,
             rules: (Secrecy, Revoting),
         ) -> Result<PollId> {
@@ -726,7 +726,7 @@ mod e_voting {
                     0
                 }
                 Motion::Proposal { calls } => {
-                    self.texts.insert(id, &(question, Vec::<String>::new()));
+                    self.texts.insert(id, &(question, Vec::<Text>::new()));
                     if !calls.is_empty() {
                         self.calls.insert(id, &calls);
                     }
