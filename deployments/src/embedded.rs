@@ -302,10 +302,7 @@ impl Network for Embedded {
     }
 
     fn genesis_hash(&mut self) -> Result<[u8; 32]> {
-        Ok(self.session.sandbox().execute_with(|| {
-            ink_sandbox::frame_system::Pallet::<<Sandbox as drink::Sandbox>::Runtime>::block_hash(0)
-                .into()
-        }))
+        Ok(self.session.sandbox().genesis_hash())
     }
 
     fn state(&mut self) -> Option<Vec<u8>> {

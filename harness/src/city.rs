@@ -546,13 +546,9 @@ impl City {
         self.session.sandbox().free_balance(&runtime)
     }
 
-    /// The hash of the chain's genesis block (on drink's sandbox, the `0x69…` that
-    /// `frame_system`'s genesis writes).
+    /// The hash of the chain's genesis block ([`Sandbox::genesis_hash`]).
     pub fn genesis_hash(&mut self) -> [u8; 32] {
-        self.session.sandbox().execute_with(|| {
-            ink_sandbox::frame_system::Pallet::<<Sandbox as drink::Sandbox>::Runtime>::block_hash(0)
-                .into()
-        })
+        self.session.sandbox().genesis_hash()
     }
 
     /// The current block's timestamp, in milliseconds.

@@ -62,6 +62,13 @@ impl CitySandbox {
         self.ext.backend.backend_storage_mut().purge();
     }
 
+    /// The hash of the chain's genesis block (on drink's sandbox, the `0x69…` that
+    /// `frame_system`'s genesis writes): the domain card-signed intents name.
+    pub fn genesis_hash(&mut self) -> [u8; 32] {
+        self.ext
+            .execute_with(|| ink_sandbox::frame_system::Pallet::<Runtime>::block_hash(0).into())
+    }
+
     /// Opens a storage transaction: what is written from now on can be thrown away with
     /// [`CitySandbox::rollback_transaction`]. A dry run that costs what its call writes,
     /// where drink's `dry_run` copies the whole state.
