@@ -72,11 +72,11 @@ mod e_voting {
         emit, remote,
         upgrade::{self, Layout, Upgradable, UpgradeError},
         Ballot, BallotAct, Call, Electorate, GovernanceConfig, IdentityKind, KindCounts, Poll,
-        PollId, PollKind, PollState, RawOutput, Revoting, Role, Secrecy, Tally, Text, VotingError,
+        PollId, PollKind, PollState, RawOutput, Revoting, Role, Secrecy, Tally, VotingError,
     };
     use ink::{
         env::CallFlags,
-        prelude::vec::Vec,
+        prelude::{string::String, vec::Vec},
         storage::{Lazy, Mapping},
     };
 
@@ -99,7 +99,7 @@ mod e_voting {
 
     /// A poll's question (or a proposal's description) and option labels (none for a
     /// proposal, whose options are For and Against).
-    pub type Texts = (Text, Vec<Text>);
+    pub type Texts = (String, Vec<String>);
 
     /// The version of the storage layout this code reads and writes, and so the storage
     /// holds (`Cargo.toml` declares the same, `[package.metadata.contract.user.storage]`).
@@ -362,8 +362,8 @@ mod e_voting {
         #[ink(message)]
         pub fn create_poll(
             &mut self,
-            question: Text,
-            options: Vec<Text>,
+            question: String,
+            options: Vec<String>,
             electorate: Electorate,
             secrecy: Secrecy,
             revoting: Revoting,
@@ -390,7 +390,7 @@ mod e_voting {
         #[ink(message)]
         pub fn propose(
             &mut self,
-            description: Text,
+            description: String,
             calls: Vec<Call>,
             secrecy: Secrecy,
             revoting: Revoting,
@@ -701,7 +701,7 @@ mod e_voting {
         /// its calls.
         fn open(
             &mut self,
-            question: Text,
+            question: String,
             motion: Motion,
             rules: (Secrecy, Revoting),
         ) -> Result<PollId> {
@@ -726,7 +726,7 @@ mod e_voting {
                     0
                 }
                 Motion::Proposal { calls } => {
-                    self.texts.insert(id, &(question, Vec::<Text>::new()));
+                    self.texts.insert(id, &(question, Vec::<String>::new()));
                     if !calls.is_empty() {
                         self.calls.insert(id, &calls);
                     }

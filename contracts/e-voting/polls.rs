@@ -4,10 +4,13 @@
 
 use city_traits::{
     Balance, BlockNumber, Call, Electorate, GovernanceConfig, Poll, PollKind, PollState, Revoting,
-    Secrecy, Status, Tally, Text, Timestamp, VotingError, AGAINST, MAX_CALLS, MAX_CALL_INPUT,
+    Secrecy, Status, Tally, Timestamp, VotingError, AGAINST, MAX_CALLS, MAX_CALL_INPUT,
     MAX_LABEL_BYTES, MAX_OPTIONS, MAX_QUESTION_BYTES,
 };
-use ink::{prelude::vec::Vec, primitives::AccountId};
+use ink::{
+    prelude::{string::String, vec::Vec},
+    primitives::AccountId,
+};
 
 use crate::{
     electorate::{self, Census},
@@ -21,7 +24,7 @@ type Result<T> = core::result::Result<T, VotingError>;
 pub enum Motion {
     /// A question with `labels` for its options, put to the `electorate` it names.
     Consultation {
-        labels: Vec<Text>,
+        labels: Vec<String>,
         electorate: Electorate,
     },
     /// `calls` to make if the governance electorate votes For; the proposer never chooses
@@ -60,7 +63,7 @@ fn check(motion: &Motion, own: &AccountId) -> Result<u8> {
                 .ok()
                 .filter(|count| (2..=MAX_OPTIONS).contains(count))
                 .ok_or(VotingError::BadOptionCount)?;
-            if labels.iter().any(|label| label.0.len() > MAX_LABEL_BYTES) {
+            if labels.iter().any(|label| label.len() > MAX_LABEL_BYTES) {
                 return Err(VotingError::TextTooLong);
             }
             Ok(count)
@@ -88,14 +91,14 @@ fn check(motion: &Motion, own: &AccountId) -> Result<u8> {
 /// `BadOptionCount`, `TextTooLong`, `TooManyCalls`, `GuardianChangeNotAlone`,
 /// `EmptyElectorate`, `BelowThreshold` (see [`electorate::ensure_may_open`]), `Overflow`.
 pub fn open(
-    question: &(impl AsRef<[u8]> + ?Sized),
+    question: &str,
     motion: &Motion,
     (secrecy, revoting): (Secrecy, Revoting),
     at: &Opening,
     census: &impl Census,
 ) -> Result<Poll> {
     let options = check(motion, &at.own)?;
-    if question.as_ref().len() > MAX_QUESTION_BYTES {
+    if question.len() > MAX_QUESTION_BYTES {
         return Err(VotingError::TextTooLong);
     }
     let config = &at.config;
@@ -209,7 +212,7 @@ mod tests {
 
     fn consultation(options: usize, electorate: Electorate) -> Motion {
         Motion::Consultation {
-            labels: (0..options).map(|n| n.to_string().into()).collect(),
+            labels: (0..options).map(|n| n.to_string()).collect(),
             electorate,
         }
     }
@@ -295,12 +298,12 @@ mod tests {
             MAX_OPTIONS
         );
         let long_label = Motion::Consultation {
-            labels: vec!["x".repeat(MAX_LABEL_BYTES + 1).into(), "y".into()],
+            labels: vec!["x".repeat(MAX_LABEL_BYTES + 1), "y".into()],
             electorate: citizens(),
         };
         assert_eq!(try_open("?", long_label), Err(VotingError::TextTooLong));
         let longest = Motion::Consultation {
-            labels: vec!["x".repeat(MAX_LABEL_BYTES).into(), "y".into()],
+            labels: vec!["x".repeat(MAX_LABEL_BYTES), "y".into()],
             electorate: citizens(),
         };
         assert!(try_open(&"?".repeat(MAX_QUESTION_BYTES), longest).is_ok());

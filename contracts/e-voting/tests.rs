@@ -8,7 +8,7 @@
 use crate::e_voting::*;
 use city_traits::{
     commitment, fakes::world, Ballot, Call, Electorate, GovernanceConfig, IdentityKind, PollKind,
-    PollState, Revoting, Secrecy, Tally, Text, Vote, VotingError, ABSTAIN, AGAINST, FOR, MAX_CALLS,
+    PollState, Revoting, Secrecy, Tally, Vote, VotingError, ABSTAIN, AGAINST, FOR, MAX_CALLS,
     MAX_CALL_INPUT, MAX_OPTIONS, MAX_QUORUM_BPS, MIN_QUORUM_BPS, MIN_TIMELOCK_MS,
 };
 use ink::env::{
@@ -59,8 +59,8 @@ fn citizens() -> Electorate {
     Electorate::people(&[IdentityKind::Citizen])
 }
 
-fn labels(n: usize) -> Vec<Text> {
-    (0..n).map(|i| format!("option {i}").into()).collect()
+fn labels(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("option {i}")).collect()
 }
 
 /// Bob (no guardian) opens a public poll with three options.
@@ -160,7 +160,7 @@ fn polls_need_two_to_max_options_and_short_texts() {
         Err(VotingError::BadOptionCount)
     );
     assert_eq!(
-        open("?", vec!["x".repeat(65).into(), "y".into()]),
+        open("?", vec!["x".repeat(65), "y".into()]),
         Err(VotingError::TextTooLong)
     );
     assert_eq!(
@@ -170,7 +170,7 @@ fn polls_need_two_to_max_options_and_short_texts() {
     assert_eq!(open("?", labels(usize::from(MAX_OPTIONS))), Ok(0));
     // Texts of exactly the largest sizes are fine.
     assert_eq!(
-        open(&"?".repeat(256), vec!["x".repeat(64).into(), "y".into()]),
+        open(&"?".repeat(256), vec!["x".repeat(64), "y".into()]),
         Ok(1)
     );
     assert_eq!(

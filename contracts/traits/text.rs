@@ -1,6 +1,6 @@
 //! Text a contract keeps and answers without reading it: the token's name and symbol.
 
-use ink::prelude::{string::String, vec::Vec};
+use ink::prelude::vec::Vec;
 
 /// UTF-8 text, kept and answered as the bytes it came in. Its metadata's type is
 /// `String`'s (the primitive `str`) and so is its encoding, so wallets and cargo-contract
@@ -25,18 +25,6 @@ impl ink::scale_info::TypeInfo for Text {
 impl ink::storage::traits::StorageLayout for Text {
     fn layout(key: &ink::primitives::Key) -> ink::metadata::layout::Layout {
         <std::string::String as ink::storage::traits::StorageLayout>::layout(key)
-    }
-}
-
-impl AsRef<[u8]> for Text {
-    fn as_ref(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-impl From<String> for Text {
-    fn from(text: String) -> Self {
-        Self(text.into_bytes())
     }
 }
 
