@@ -8,6 +8,7 @@ use city_traits::{Action, Attestation, IdentityKind, PSP22Error, Role};
 use ink::{primitives::AccountId, selector_bytes};
 use serde::Serialize;
 
+mod charity;
 mod escrow;
 mod intents;
 mod records;
@@ -131,6 +132,8 @@ pub struct Report {
     pub records_weights: Vec<Measurement>,
     /// The intents contract's `submit`, for each kind of intent.
     pub intents_weights: Vec<Measurement>,
+    /// The charity's messages.
+    pub charity_weights: Vec<Measurement>,
     pub anchors: Vec<Anchor>,
     pub ratios: Vec<Ratio>,
 }
@@ -232,6 +235,7 @@ pub fn run() -> Result<Report> {
     let escrow_weights = escrow::escrow_weights()?;
     let records_weights = records::records_weights()?;
     let intents_weights = intents::intents_weights()?;
+    let charity_weights = charity::charity_weights()?;
     Ok(Report {
         sizes,
         weights,
@@ -243,6 +247,7 @@ pub fn run() -> Result<Report> {
         escrow_weights,
         records_weights,
         intents_weights,
+        charity_weights,
         anchors,
         ratios,
     })
@@ -368,7 +373,7 @@ impl Report {
     }
 
     /// Each contract's measurements, with the flatness ratio where there is one.
-    fn sections(&self) -> [(&'static str, &[Measurement], Option<String>); 7] {
+    fn sections(&self) -> [(&'static str, &[Measurement], Option<String>); 8] {
         let attest = format!(
             "attest with {} citizens registered over with {FEW_CITIZENS}: {:.3}x ref_time",
             thousands(MANY_CITIZENS.into()),
@@ -387,6 +392,7 @@ impl Report {
             ("project-escrow", &self.escrow_weights, None),
             ("civic-records", &self.records_weights, None),
             ("intents", &self.intents_weights, None),
+            ("charity", &self.charity_weights, None),
         ]
     }
 
@@ -571,6 +577,7 @@ mod tests {
             escrow_weights: Vec::new(),
             records_weights: Vec::new(),
             intents_weights: Vec::new(),
+            charity_weights: Vec::new(),
             anchors: Vec::new(),
             ratios: Vec::new(),
         }

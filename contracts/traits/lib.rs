@@ -13,6 +13,7 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 
 pub use admin::{Admin, AdminError, AdminOffered, AdminSeat, AdminTransferred};
+pub use charity::*;
 pub use escrow::*;
 pub use events::emit;
 pub use intents::*;
@@ -25,6 +26,7 @@ pub use upgrade::{CodeUpgraded, Layout, Upgradable, UpgradeError};
 pub use voting::*;
 
 pub mod admin;
+mod charity;
 mod escrow;
 mod events;
 #[cfg(feature = "fakes")]

@@ -29,6 +29,7 @@ pub const CONTRACTS: &[&str] = &[
     "e-voting",
     "project-escrow",
     "civic-records",
+    "charity",
 ];
 
 /// Contracts a city deploys beside the suite: the intents contract, which has no admin

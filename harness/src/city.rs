@@ -40,6 +40,8 @@ pub const REWARD_EPOCH_MS: u64 = 86_400_000;
 pub const REWARD_CAP_PER_EPOCH: u128 = 50 * COIN;
 /// What the reward rules may pay a day in all: 100,000 coins.
 pub const REWARD_BUDGET_PER_EPOCH: u128 = 100_000 * COIN;
+/// The highest approval threshold a charity's campaign may set: 1,000 coins.
+pub const CHARITY_MAX_THRESHOLD: u128 = 1_000 * COIN;
 /// The most a call may use: what one extrinsic may take of a parachain block with two
 /// seconds of compute and a 5 MiB proof (drink's default, a tenth of a second, is too little
 /// for a full reward batch).
@@ -253,6 +255,8 @@ pub struct City {
     pub escrow: Deployed,
     /// Civic records: certificates, asset histories, anchored logs, consent.
     pub records: Deployed,
+    /// The charity: campaigns, gifts, disbursements, refunds and rollovers.
+    pub charity: Deployed,
     /// The intents contract, once [`City::deploy_intents`] deployed it.
     pub intents: Option<Deployed>,
 }
@@ -342,6 +346,17 @@ impl City {
             bundle("civic-records"),
             input(ink::selector_bytes!("new"), records_constructor),
         )?;
+        let charity_constructor = (
+            contract_account(&token),
+            contract_account(&registry),
+            CHARITY_MAX_THRESHOLD,
+        );
+        let charity = deploy(
+            &mut session,
+            &mut funded,
+            bundle("charity"),
+            input(ink::selector_bytes!("new"), charity_constructor),
+        )?;
         let mut city = Self {
             session,
             funded,
@@ -353,6 +368,7 @@ impl City {
             voting,
             escrow,
             records,
+            charity,
             intents: None,
         };
         // Wiring: the reward rules mint.
@@ -364,7 +380,7 @@ impl City {
     }
 
     /// Hands the admin seats of the token, the registry, the reward rules, the project
-    /// escrow and civic records to e-voting: from now on they change only by executed proposals. A city
+    /// escrow, civic records and the charity to e-voting: from now on they change only by executed proposals. A city
     /// configures first (rules, registrars, attesters), then hands over; `ADMIN` keeps the
     /// roles it was granted (registrar, say) and the guardian seat of e-voting.
     ///
@@ -384,11 +400,13 @@ impl City {
         self.rewards(ADMIN).offer_admin(voting).accepted()?;
         self.escrow(ADMIN).offer_admin(voting).accepted()?;
         self.records(ADMIN).offer_admin(voting).accepted()?;
+        self.charity(ADMIN).offer_admin(voting).accepted()?;
         self.token(voting).accept_admin().accepted()?;
         self.registry(voting).accept_admin().accepted()?;
         self.rewards(voting).accept_admin().accepted()?;
         self.escrow(voting).accept_admin().accepted()?;
-        self.records(voting).accept_admin().accepted()
+        self.records(voting).accept_admin().accepted()?;
+        self.charity(voting).accept_admin().accepted()
     }
 
     /// The calls of the proposal by which e-voting accepts the admin seats offered to it:
@@ -400,6 +418,7 @@ impl City {
             &self.rewards,
             &self.escrow,
             &self.records,
+            &self.charity,
         ]
         .into_iter()
         .map(|contract| proposed_call(contract, ink::selector_bytes!("Admin::accept_admin"), ()))
@@ -619,7 +638,7 @@ impl City {
     /// Goes on living on another chain: `session` runs the suite, its state moved there
     /// (the same code), at `addresses`, in the order of [`crate::bundles::CONTRACTS`].
     /// Accounts are funded again on the new chain as they act.
-    pub fn move_to(&mut self, session: Session<Sandbox>, addresses: [AccountId32; 6]) {
+    pub fn move_to(&mut self, session: Session<Sandbox>, addresses: [AccountId32; 7]) {
         self.session = session;
         self.funded.clear();
         self.uncommitted = 0;
@@ -630,6 +649,7 @@ impl City {
             &mut self.voting,
             &mut self.escrow,
             &mut self.records,
+            &mut self.charity,
         ];
         for (contract, address) in suite.into_iter().zip(addresses) {
             contract.address = address;
@@ -662,7 +682,7 @@ impl City {
     }
 
     /// The contracts of the suite, in the order of [`crate::bundles::CONTRACTS`].
-    pub fn suite(&self) -> [&Deployed; 6] {
+    pub fn suite(&self) -> [&Deployed; 7] {
         [
             &self.token,
             &self.registry,
@@ -670,6 +690,7 @@ impl City {
             &self.voting,
             &self.escrow,
             &self.records,
+            &self.charity,
         ]
     }
 

@@ -1,0 +1,423 @@
+//! The charity on the real Wasm, with the token and the registry: Seoul's winter relief
+//! (earmarks, gifts with receipts, payments against evidence, a donor's trace, refunds),
+//! governance beyond the threshold and rollovers through proposals, and every refusal
+//! leaving the state as it was.
+
+use city_traits::{
+    AtEnd, Campaign, CampaignId, CampaignPlan, CharityError, CivicRole, EarmarkPlan, IdentityKind,
+    PSP22Error, PotAccount, TransferPolicy, WHOLE,
+};
+use harness::{
+    city::{contract_account, Actor, ADMIN, ALICE, BOB, CAROL, COIN, DAVE, MALLORY},
+    fixture::document,
+    voting::proposed_call,
+    City, Fixture,
+};
+use ink::selector_bytes;
+
+use super::governance::{governed_city, pass};
+
+/// A charity (the registry's service provider) that runs the campaigns.
+const RELIEF: Actor = Actor("winter-relief-society");
+const SHELTER: Actor = Actor("night-shelter");
+const FOOD_BANK: Actor = Actor("food-bank");
+const DAY_MS: u64 = 86_400_000;
+const FOOD: u8 = 1;
+const HEATING: u8 = 2;
+const BEDS: u8 = 3;
+
+/// Registers the charity and the two providers (residents with the registry's
+/// service-provider role) in a city whose admin is a registrar.
+fn register_providers(city: &mut City) {
+    let expiry = city.now_ms() + 365 * DAY_MS;
+    for who in [RELIEF, SHELTER, FOOD_BANK] {
+        city.registry(ADMIN)
+            .register(who, IdentityKind::Resident, document(who.account()), expiry)
+            .expect_accepted();
+    }
+    city.grant_civic_role(
+        CivicRole::ServiceProvider,
+        [RELIEF, SHELTER, FOOD_BANK].map(Actor::account),
+    )
+    .expect("the admin grants civic roles");
+}
+
+/// A city with the charity and providers registered, alice, bob and carol citizens
+/// holding 1,000 coins each, and dave a resident.
+fn relief_city() -> City {
+    let mut city = Fixture::new()
+        .citizens([ALICE, BOB, CAROL])
+        .identity(DAVE, IdentityKind::Resident)
+        .holder(ALICE, 1_000 * COIN)
+        .holder(BOB, 1_000 * COIN)
+        .holder(CAROL, 1_000 * COIN)
+        .build()
+        .expect("the city is set up");
+    register_providers(&mut city);
+    city
+}
+
+/// Seoul's winter relief: food, heating and shelter beds, a month long; the charity pays a
+/// recipient up to 300 `unit`s in all, governance beyond.
+fn winter(city: &mut City, at_end: AtEnd, unit: u128) -> CampaignPlan {
+    let earmark = |n: u8, target: u128| EarmarkPlan {
+        purpose: [n; 32],
+        target: target * unit,
+    };
+    CampaignPlan {
+        cause: [0x5e; 32],
+        earmarks: vec![earmark(1, 1_000), earmark(2, 800), earmark(3, 600)],
+        deadline: city.now_ms() + 30 * DAY_MS,
+        approval_threshold: 300 * unit,
+        at_end,
+    }
+}
+
+/// Opens `plan` as the charity, with the shelter and the food bank as recipients.
+fn open(city: &mut City, plan: &CampaignPlan) -> CampaignId {
+    let campaign = city.charity(RELIEF).open_campaign(plan).expect_accepted();
+    for recipient in [SHELTER, FOOD_BANK] {
+        city.charity(RELIEF)
+            .add_recipient(campaign, recipient)
+            .expect_accepted();
+    }
+    campaign
+}
+
+/// `donor` approves the charity and gives `amount` to `pot`.
+fn give(city: &mut City, donor: Actor, campaign: CampaignId, pot: u8, amount: u128) -> u64 {
+    let charity = contract_account(&city.charity);
+    city.token(donor).approve(charity, amount).expect_accepted();
+    city.charity(donor)
+        .give(campaign, pot, amount)
+        .expect_accepted()
+}
+
+fn balance(city: &mut City, who: impl Into<ink::primitives::AccountId>) -> u128 {
+    city.token(ADMIN).balance_of(who).value
+}
+
+/// Everything the charity holds about a campaign, and its coins.
+fn state(city: &mut City, campaign: CampaignId) -> (Option<Campaign>, Vec<PotAccount>, u128) {
+    let pots = (0..=BEDS)
+        .filter_map(|pot| city.charity(ADMIN).pot(campaign, pot).value)
+        .collect();
+    let charity = contract_account(&city.charity);
+    (
+        city.charity(ADMIN).campaign(campaign).value,
+        pots,
+        balance(city, charity),
+    )
+}
+
+/// Each pot's ledger balances, and the charity holds exactly what its pots hold.
+fn assert_books_balance(city: &mut City, campaigns: &[CampaignId]) {
+    let mut held = 0;
+    for campaign in campaigns {
+        for pot in state(city, *campaign).1 {
+            assert_eq!(
+                pot.given + pot.rolled_in,
+                pot.disbursed + pot.refunded + pot.rolled_out + pot.held()
+            );
+            held += pot.held();
+        }
+    }
+    let charity = contract_account(&city.charity);
+    assert_eq!(balance(city, charity), held);
+}
+
+#[test]
+fn winter_relief_pays_providers_against_evidence_a_donor_traces_the_gift_and_the_rest_is_refunded()
+{
+    let mut city = relief_city();
+    let plan = winter(&mut city, AtEnd::Refund, COIN);
+    let campaign = open(&mut city, &plan);
+    // Donors give to earmarks and to the whole; each gift has its receipt.
+    assert_eq!(give(&mut city, ALICE, campaign, HEATING, 600 * COIN), 0);
+    assert_eq!(give(&mut city, BOB, campaign, HEATING, 200 * COIN), 1);
+    assert_eq!(give(&mut city, CAROL, campaign, FOOD, 400 * COIN), 2);
+    assert_eq!(give(&mut city, ALICE, campaign, WHOLE, 100 * COIN), 3);
+    // The shelter is paid for heating, the food bank for food, each against evidence.
+    let heating = city
+        .charity(RELIEF)
+        .disburse(campaign, HEATING, SHELTER, 300 * COIN, [0xe1; 32]);
+    // The charity's event (signature, campaign, recipient) and the token's transfer.
+    let described: Vec<String> = heating
+        .events
+        .iter()
+        .map(|event| city.describe(&city.charity, event))
+        .collect();
+    assert!(
+        described.iter().any(|event| event.contains("Disbursed")),
+        "{described:?}"
+    );
+    assert_eq!(heating.expect_accepted(), 0);
+    city.charity(RELIEF)
+        .disburse(campaign, FOOD, FOOD_BANK, 100 * COIN, [0xf1; 32])
+        .expect_accepted();
+    assert_eq!(
+        city.charity(RELIEF)
+            .disburse(campaign, WHOLE, SHELTER, 100 * COIN, [0xe2; 32])
+            .expect_refused(),
+        CharityError::NeedsApproval,
+        "the shelter was paid the threshold already"
+    );
+    assert_eq!(balance(&mut city, SHELTER), 300 * COIN);
+    assert_eq!(balance(&mut city, FOOD_BANK), 100 * COIN);
+    assert_books_balance(&mut city, &[campaign]);
+
+    // Alice gave 600 of the 800 for heating: three quarters of the shelter's 300.
+    let trace = city
+        .charity(MALLORY)
+        .trace(campaign, HEATING, ALICE)
+        .value
+        .unwrap();
+    assert_eq!(trace.given, 600 * COIN);
+    assert_eq!(trace.disbursed.len(), 1);
+    assert_eq!(
+        (trace.disbursed[0].recipient, trace.disbursed[0].amount),
+        (SHELTER.account(), 225 * COIN)
+    );
+    assert_eq!(trace.refundable, 0, "nothing to claim before the deadline");
+
+    // After the deadline the rest goes back pro rata, and the charity ends empty.
+    city.advance_time(30 * DAY_MS);
+    assert_eq!(
+        city.charity(RELIEF)
+            .disburse(campaign, HEATING, SHELTER, COIN, [0xe3; 32])
+            .expect_refused(),
+        CharityError::CampaignClosed
+    );
+    let before = balance(&mut city, ALICE);
+    assert_eq!(
+        city.charity(ALICE)
+            .trace(campaign, HEATING, ALICE)
+            .value
+            .unwrap()
+            .refundable,
+        375 * COIN
+    );
+    assert_eq!(
+        city.charity(ALICE)
+            .claim_refund(campaign, HEATING)
+            .expect_accepted(),
+        375 * COIN
+    );
+    assert_eq!(balance(&mut city, ALICE), before + 375 * COIN);
+    assert_eq!(
+        city.charity(ALICE)
+            .claim_refund(campaign, HEATING)
+            .expect_refused(),
+        CharityError::NothingToRefund
+    );
+    for (donor, pot, refund) in [(BOB, HEATING, 125), (CAROL, FOOD, 300), (ALICE, WHOLE, 100)] {
+        assert_eq!(
+            city.charity(donor)
+                .claim_refund(campaign, pot)
+                .expect_accepted(),
+            refund * COIN
+        );
+    }
+    assert_books_balance(&mut city, &[campaign]);
+    let charity = contract_account(&city.charity);
+    assert_eq!(balance(&mut city, charity), 0);
+}
+
+#[test]
+fn every_refusal_leaves_the_charity_as_it_was() {
+    let mut city = relief_city();
+    let plan = winter(&mut city, AtEnd::Refund, COIN);
+    let campaign = open(&mut city, &plan);
+    give(&mut city, ALICE, campaign, FOOD, 500 * COIN);
+    let before = state(&mut city, campaign);
+    let refusals: Vec<(CharityError, CharityError)> = vec![
+        // A citizen opens no campaign.
+        (
+            city.charity(ALICE).open_campaign(&plan).expect_refused(),
+            CharityError::NotACharity,
+        ),
+        // Outside the earmark: heating got nothing.
+        (
+            city.charity(RELIEF)
+                .disburse(campaign, HEATING, SHELTER, COIN, [1; 32])
+                .expect_refused(),
+            CharityError::NotEnoughInPot,
+        ),
+        // To an account that is no recipient, registered or not.
+        (
+            city.charity(RELIEF)
+                .disburse(campaign, FOOD, MALLORY, COIN, [1; 32])
+                .expect_refused(),
+            CharityError::NotARecipient,
+        ),
+        (
+            city.charity(RELIEF)
+                .add_recipient(campaign, MALLORY)
+                .expect_refused(),
+            CharityError::NotEligible,
+        ),
+        // The organiser is never its own recipient, and a contract never one.
+        (
+            city.charity(RELIEF)
+                .add_recipient(campaign, RELIEF)
+                .expect_refused(),
+            CharityError::NotEligible,
+        ),
+        (
+            {
+                let escrow = contract_account(&city.escrow);
+                city.charity(RELIEF)
+                    .add_recipient(campaign, escrow)
+                    .expect_refused()
+            },
+            CharityError::NotEligible,
+        ),
+        // A recipient names no recipient and pays nobody.
+        (
+            city.charity(SHELTER)
+                .disburse(campaign, FOOD, SHELTER, COIN, [1; 32])
+                .expect_refused(),
+            CharityError::NotOrganiser,
+        ),
+        // Without evidence, or beyond the threshold.
+        (
+            city.charity(RELIEF)
+                .disburse(campaign, FOOD, SHELTER, COIN, [0; 32])
+                .expect_refused(),
+            CharityError::NoEvidence,
+        ),
+        (
+            city.charity(RELIEF)
+                .disburse(campaign, FOOD, SHELTER, 301 * COIN, [1; 32])
+                .expect_refused(),
+            CharityError::NeedsApproval,
+        ),
+        // Over an earmark's target, and without an allowance (the token refuses).
+        (
+            city.charity(BOB)
+                .give(campaign, BEDS, 601 * COIN)
+                .expect_refused(),
+            CharityError::OverTarget,
+        ),
+        (
+            city.charity(BOB)
+                .give(campaign, BEDS, COIN)
+                .expect_refused(),
+            CharityError::TokenRefused(PSP22Error::InsufficientAllowance),
+        ),
+        (
+            city.charity(BOB).give(campaign, 4, COIN).expect_refused(),
+            CharityError::UnknownPot,
+        ),
+        // Refunds and rollovers wait for the deadline, and rollovers for governance.
+        (
+            city.charity(ALICE)
+                .claim_refund(campaign, FOOD)
+                .expect_refused(),
+            CharityError::CampaignOpen,
+        ),
+        (
+            city.charity(RELIEF)
+                .roll_over(campaign, campaign)
+                .expect_refused(),
+            CharityError::NotAdmin,
+        ),
+    ];
+    for (refused, expected) in refusals {
+        assert_eq!(refused, expected);
+    }
+    assert_eq!(state(&mut city, campaign), before);
+
+    // Once the identity of a recipient lapses, it is paid no more.
+    city.registry(ADMIN).revoke(SHELTER).expect_accepted();
+    assert_eq!(
+        city.charity(RELIEF)
+            .disburse(campaign, FOOD, SHELTER, COIN, [1; 32])
+            .expect_refused(),
+        CharityError::NotEligible
+    );
+    // Under the civic policy, only service providers are paid: not a citizen.
+    city.charity(RELIEF)
+        .add_recipient(campaign, DAVE)
+        .expect_accepted();
+    city.token(ADMIN)
+        .set_transfer_policy(TransferPolicy::Civic)
+        .expect_accepted();
+    assert_eq!(
+        city.charity(RELIEF)
+            .disburse(campaign, FOOD, DAVE, COIN, [1; 32])
+            .expect_refused(),
+        CharityError::PolicyForbidsPayment
+    );
+    assert_eq!(state(&mut city, campaign), before);
+}
+
+#[test]
+fn governance_pays_beyond_the_threshold_and_rolls_a_campaign_over_through_proposals() {
+    // Token holders govern; amounts here are in cents (the holders hold a few coins).
+    let mut city = governed_city();
+    register_providers(&mut city);
+    let plan = winter(&mut city, AtEnd::RollOver, 1);
+    let campaign = open(&mut city, &plan);
+    let mut spring_plan = winter(&mut city, AtEnd::RollOver, 1);
+    spring_plan.deadline += 60 * DAY_MS;
+    let spring = city
+        .charity(RELIEF)
+        .open_campaign(&spring_plan)
+        .expect_accepted();
+    give(&mut city, ALICE, campaign, HEATING, 800);
+    // The charity may pay the shelter 300 in all; the electorate approves 500.
+    assert_eq!(
+        city.charity(RELIEF)
+            .disburse(campaign, HEATING, SHELTER, 500, [2; 32])
+            .expect_refused(),
+        CharityError::NeedsApproval
+    );
+    let disburse = proposed_call(
+        &city.charity,
+        selector_bytes!("disburse"),
+        (campaign, HEATING, SHELTER.account(), 500u128, [2u8; 32]),
+    );
+    let proposal = pass(&mut city, &[disburse]);
+    city.advance_time(harness::city::GOVERNANCE.timelock_ms);
+    city.voting(MALLORY).execute(proposal).expect_accepted();
+    assert_eq!(balance(&mut city, SHELTER), 500);
+
+    // After the deadline, the 300 left roll into the spring campaign, by proposal only.
+    city.advance_time(30 * DAY_MS);
+    assert_eq!(
+        city.charity(ADMIN)
+            .roll_over(campaign, spring)
+            .expect_refused(),
+        CharityError::NotAdmin
+    );
+    assert_eq!(
+        city.charity(ALICE)
+            .claim_refund(campaign, HEATING)
+            .expect_refused(),
+        CharityError::NotRefunding
+    );
+    let roll = proposed_call(
+        &city.charity,
+        selector_bytes!("roll_over"),
+        (campaign, spring),
+    );
+    let proposal = pass(&mut city, &[roll]);
+    city.advance_time(harness::city::GOVERNANCE.timelock_ms);
+    city.voting(MALLORY).execute(proposal).expect_accepted();
+    let whole = city.charity(ADMIN).pot(spring, WHOLE).value.unwrap();
+    assert_eq!((whole.rolled_in, whole.held()), (300, 300));
+    let trace = city
+        .charity(ALICE)
+        .trace(campaign, HEATING, ALICE)
+        .value
+        .unwrap();
+    assert_eq!(trace.rolled_into, Some((spring, 300)));
+    assert_books_balance(&mut city, &[campaign, spring]);
+    // The city's admin seat is governance's: the deployer has no power left.
+    let voting = contract_account(&city.voting);
+    assert_eq!(
+        harness::AdminCalls::admin(city.charity(ADMIN)).value,
+        voting
+    );
+}
