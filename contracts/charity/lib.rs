@@ -17,7 +17,7 @@
 //!   an account with a live identity in the registry (a service provider, or a registered
 //!   beneficiary), never the organiser, never a contract.
 //! - **Disbursements** pay a recipient from one pot, within what the pot holds, with the
-//!   hash of the evidence (each hash pays once), before the deadline. The organiser pays
+//!   hash of the evidence (each hash pays once among one organiser's campaigns), before the deadline. The organiser pays
 //!   a recipient up to the campaign's approval threshold in all; beyond it only governance
 //!   (an executed proposal) pays. An organiser whose registration lapsed acts no more. The
 //!   recipient's identity is checked again at each payment, and while
@@ -58,7 +58,8 @@ mod charity {
         emit,
         upgrade::{self, Layout, Upgradable, UpgradeError},
         Admin, AdminError, AdminSeat, AtEnd, Campaign, CampaignId, CampaignPlan, CharityError,
-        CivicRole, Disbursement, Pot, PotAccount, Recipient, Role, Trace, TransferPolicy,
+        CivicRole, Disbursement, Pot, PotAccount, Recipient, Role, Rolled, Trace, TransferPolicy,
+        MAX_TRACE_HOPS, WHOLE,
     };
     use ink::{
         prelude::vec::Vec,
@@ -94,6 +95,9 @@ mod charity {
     type GiftKey = (CampaignId, Pot, AccountId);
     /// A disbursement from a pot, by its number.
     type DisbursementKey = (CampaignId, Pot, u32);
+    /// An evidence hash, in the space of the organiser of the campaign that paid against
+    /// it (`None`: governance's campaigns).
+    type EvidenceKey = (Option<AccountId>, [u8; 32]);
 
     /// The version of the storage layout this code reads and writes, and so the storage
     /// holds (`Cargo.toml` declares the same, `[package.metadata.contract.user.storage]`).
@@ -116,8 +120,8 @@ mod charity {
         gifts: Mapping<GiftKey, Gift>,
         recipients: Mapping<(CampaignId, AccountId), Recipient>,
         disbursements: Mapping<DisbursementKey, Disbursement>,
-        /// Every evidence hash a disbursement was paid against.
-        evidence: Mapping<[u8; 32], ()>,
+        /// Every evidence hash a disbursement was paid against, per organiser.
+        evidence: Mapping<EvidenceKey, ()>,
     }
 
     /// A campaign opened, by a charity (its organiser) or by governance (`governed`).
@@ -332,8 +336,10 @@ mod charity {
         }
 
         /// Where `donor`'s gift to a pot went, by the rule of the crate docs: its share of
-        /// each disbursement and of the rollover, rounded down, what it was refunded and
-        /// what it may claim back now; `None` for a pot that does not exist.
+        /// each disbursement, rounded down; its share of a rollover, followed into the
+        /// next campaign's whole and its disbursements (up to
+        /// [`MAX_TRACE_HOPS`](city_traits::MAX_TRACE_HOPS) campaigns); what it was refunded
+        /// and what it may claim back now. `None` for a pot that does not exist.
         ///
         /// # Errors
         /// None: a query.
@@ -345,19 +351,34 @@ mod charity {
             let data = self.campaigns.get(campaign)?;
             let account = self.pots.get((campaign, pot))?;
             let gift = self.gift(campaign, pot, donor);
-            let paid: Vec<Disbursement> = (0..account.disbursements)
-                .filter_map(|index| self.disbursements.get((campaign, pot, index)))
-                .collect();
             let now = self.env().block_timestamp();
+            // Each rollover: the donor's share of what left is its gift to the next
+            // campaign's whole, where rolled coins arrive.
+            let mut rolled = Vec::new();
+            let mut share = ledger::share(&account, gift.given, account.rolled_out);
+            let mut next = data.rolled_into;
+            while let Some(into) = next.filter(|_| rolled.len() < MAX_TRACE_HOPS) {
+                let (Some(target), Some(whole)) =
+                    (self.campaigns.get(into), self.pots.get((into, WHOLE)))
+                else {
+                    break;
+                };
+                rolled.push(Rolled {
+                    campaign: into,
+                    amount: share,
+                    disbursed: ledger::traced(&whole, share, &self.paid_from(into, WHOLE, &whole)),
+                });
+                share = ledger::share(&whole, share, whole.rolled_out);
+                next = target.rolled_into;
+            }
             Some(Trace {
                 given: gift.given,
-                disbursed: ledger::traced(&account, gift.given, &paid),
-                rolled_into: data.rolled_into.map(|into| {
-                    (
-                        into,
-                        ledger::share(&account, gift.given, account.rolled_out),
-                    )
-                }),
+                disbursed: ledger::traced(
+                    &account,
+                    gift.given,
+                    &self.paid_from(campaign, pot, &account),
+                ),
+                rolled,
                 refunded: gift.refunded,
                 refundable: ledger::refund_due(&data, &account, (gift.given, gift.claimed), now)
                     .unwrap_or_default(),
@@ -521,7 +542,9 @@ mod charity {
         }
 
         /// Pays `amount` from a pot to a recipient of the campaign, against the hash of the
-        /// evidence, before the deadline; an evidence hash pays once (in any campaign).
+        /// evidence, before the deadline; an evidence hash pays once among the campaigns of
+        /// one organiser (governance's campaigns share one space; another organiser's
+        /// hashes never block these).
         /// The organiser (while it is a registered charity) pays a recipient up to the
         /// campaign's approval threshold in all; governance pays beyond it. Returns the
         /// disbursement's number in the pot.
@@ -548,7 +571,7 @@ mod charity {
         ) -> Result<u32> {
             let (data, mut account) = self.campaign_pot(campaign, pot)?;
             let by_admin = self.organiser_or_admin(&data)?;
-            if self.evidence.contains(evidence) {
+            if self.evidence.contains((data.organiser, evidence)) {
                 return Err(CharityError::EvidenceUsed);
             }
             let Some(mut payee) = self.recipient(campaign, recipient).filter(|r| r.active) else {
@@ -574,7 +597,7 @@ mod charity {
             let index = account.disbursements.saturating_sub(1);
             self.pots.insert((campaign, pot), &account);
             self.recipients.insert((campaign, recipient), &payee);
-            self.evidence.insert(evidence, &());
+            self.evidence.insert((data.organiser, evidence), &());
             self.disbursements.insert(
                 (campaign, pot, index),
                 &Disbursement {
@@ -655,7 +678,7 @@ mod charity {
                 return Err(CharityError::UnknownCampaign);
             };
             ledger::ensure_rollover((&from, campaign), (&to, into), self.env().block_timestamp())?;
-            let Some(mut whole) = self.pots.get((into, city_traits::WHOLE)) else {
+            let Some(mut whole) = self.pots.get((into, WHOLE)) else {
                 return Err(CharityError::UnknownPot);
             };
             let mut amount: Balance = 0;
@@ -675,7 +698,7 @@ mod charity {
             };
             whole.rolled_in = rolled_in;
             from.rolled_into = Some(into);
-            self.pots.insert((into, city_traits::WHOLE), &whole);
+            self.pots.insert((into, WHOLE), &whole);
             self.campaigns.insert(campaign, &from);
             emit(&RolledOver {
                 from: campaign,
@@ -738,6 +761,18 @@ mod charity {
                 return Err(CharityError::UnknownPot);
             };
             Ok((data, account))
+        }
+
+        /// Every disbursement paid from a pot, in order.
+        fn paid_from(
+            &self,
+            campaign: CampaignId,
+            pot: Pot,
+            account: &PotAccount,
+        ) -> Vec<Disbursement> {
+            (0..account.disbursements)
+                .filter_map(|index| self.disbursements.get((campaign, pot, index)))
+                .collect()
         }
 
         /// What `donor` gave to a pot.

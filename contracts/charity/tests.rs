@@ -382,7 +382,10 @@ fn governance_rolls_a_closed_campaign_into_an_open_one_that_rolls_over() {
     assert_eq!(charity.pot(spring, WHOLE).unwrap().rolled_in, 300);
     assert_eq!(charity.pot(winter, FOOD).unwrap().held(), 0);
     let trace = charity.trace(winter, FOOD, donor(1)).unwrap();
-    assert_eq!(trace.rolled_into, Some((spring, 200)));
+    assert_eq!(
+        (trace.rolled[0].campaign, trace.rolled[0].amount),
+        (spring, 200)
+    );
     assert_eq!(trace.disbursed[0].amount, 100);
     // The rolled coins are the new campaign's to pay out.
     act_as(a.bob);
@@ -392,6 +395,13 @@ fn governance_rolls_a_closed_campaign_into_an_open_one_that_rolls_over() {
         Ok(0)
     );
     assert_eq!(balance(charity_account()), 0);
+    // The donor's trace follows its coins through the rollover: 200 of the 300 paid came
+    // from its food gift.
+    let rolled = &charity.trace(winter, FOOD, donor(1)).unwrap().rolled[0];
+    assert_eq!(
+        (rolled.disbursed[0].recipient, rolled.disbursed[0].amount),
+        (a.charlie, 200)
+    );
 }
 
 #[ink::test]
@@ -417,7 +427,7 @@ fn unknown_campaigns_and_pots_are_refused() {
 }
 
 #[ink::test]
-fn an_evidence_hash_pays_once_in_any_campaign() {
+fn an_evidence_hash_pays_once_among_one_organisers_campaigns() {
     let mut charity = charity();
     let a = accounts();
     let first = opened(&mut charity, AtEnd::Refund);
@@ -439,6 +449,17 @@ fn an_evidence_hash_pays_once_in_any_campaign() {
             Err(CharityError::EvidenceUsed)
         );
     }
+    // Another organiser's (here governance's) space is its own: nobody burns its hashes.
+    act_as(a.alice);
+    let governed = charity.open_campaign(plan(AtEnd::Refund)).unwrap();
+    charity.add_recipient(governed, a.charlie).unwrap();
+    act_as(donor(2));
+    charity.give(governed, WHOLE, 100).unwrap();
+    act_as(a.alice);
+    assert_eq!(
+        charity.disburse(governed, WHOLE, a.charlie, 10, invoice),
+        Ok(0)
+    );
 }
 
 #[ink::test]

@@ -19,6 +19,9 @@ pub const MAX_EARMARKS: usize = 8;
 /// The most disbursements from one pot, so that a donor's trace (which reads them all) is
 /// bounded.
 pub const MAX_DISBURSEMENTS: u32 = 100;
+/// The most rollovers a donor's trace follows (campaign to campaign), so that it is
+/// bounded; a longer chain is followed by tracing from the last campaign it names.
+pub const MAX_TRACE_HOPS: usize = 4;
 
 /// An earmark as a campaign declares it: what it is for, and how much it may take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,9 +144,23 @@ pub struct Recipient {
     pub paid: Balance,
 }
 
+/// A donor's share of the coins a rollover took into `campaign`'s whole, and where they
+/// went there.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub struct Rolled {
+    pub campaign: CampaignId,
+    /// The donor's share of what was rolled in.
+    pub amount: Balance,
+    /// The donor's share of each disbursement from that whole, by the same rule.
+    pub disbursed: Vec<Disbursement>,
+}
+
 /// Where a donor's gift to one pot went, by the published rule: the donor's share of
-/// each disbursement is its amount × the donor's gift ÷ everything given to the pot
-/// (rolled-in coins count as given), rounded down; so is its share of a rollover.
+/// each disbursement is its amount × the donor's gift ÷ everything that came into the pot
+/// (rolled-in coins count), rounded down; so is its share of a rollover, which the trace
+/// follows into the next campaign's whole, where the donor's share of the rolled coins is
+/// its gift there.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 pub struct Trace {
@@ -151,8 +168,8 @@ pub struct Trace {
     pub given: Balance,
     /// The donor's share of each disbursement, in the order they were paid.
     pub disbursed: Vec<Disbursement>,
-    /// The donor's share of the rollover, and the campaign it went to.
-    pub rolled_into: Option<(CampaignId, Balance)>,
+    /// The rollovers the gift went through, in order (at most [`MAX_TRACE_HOPS`]).
+    pub rolled: Vec<Rolled>,
     /// What the donor was refunded.
     pub refunded: Balance,
     /// What the donor may claim back now (zero unless the campaign refunds and the
@@ -198,8 +215,8 @@ pub enum CharityError {
     NotARecipient,
     /// Disbursements need the hash of their evidence.
     NoEvidence,
-    /// The evidence justified a disbursement already (of any campaign): one invoice is
-    /// paid once.
+    /// The evidence justified a disbursement already, in a campaign of the same organiser
+    /// (or, for governance's campaigns, of governance): one invoice is paid once.
     EvidenceUsed,
     /// The pot holds less than that.
     NotEnoughInPot,

@@ -412,7 +412,10 @@ fn governance_pays_beyond_the_threshold_and_rolls_a_campaign_over_through_propos
         .trace(campaign, HEATING, ALICE)
         .value
         .unwrap();
-    assert_eq!(trace.rolled_into, Some((spring, 300)));
+    assert_eq!(
+        (trace.rolled[0].campaign, trace.rolled[0].amount),
+        (spring, 300)
+    );
     assert_books_balance(&mut city, &[campaign, spring]);
     // The city's admin seat is governance's: the deployer has no power left.
     let voting = contract_account(&city.voting);

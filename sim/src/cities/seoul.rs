@@ -125,7 +125,186 @@ fn story(out: &mut dyn Write) -> Result<()> {
         "citizens ride the city bus for {} coins of S-coin",
         coins(fares)
     )?;
-    records(out)
+    records(out)?;
+    charity(out)
+}
+
+const RELIEF: Actor = Actor("seoul-winter-relief");
+const SHELTER: Actor = Actor("seoul-night-shelter");
+const FOOD_BANK: Actor = Actor("seoul-food-bank");
+const HEATING_CO: Actor = Actor("seoul-district-heating");
+
+/// Seoul's charity management, on a suite of its own under the civic policy: a
+/// winter-relief campaign with three earmarks; citizens give S-coin, the providers are
+/// paid against evidence, a donor traces the gift, and the rest is refunded.
+fn charity(out: &mut dyn Write) -> Result<()> {
+    const DONORS: u32 = 6;
+    const FOOD: u8 = 1;
+    const HEATING: u8 = 2;
+    const BEDS: u8 = 3;
+    let mut city = civic_city()?;
+    writeln!(out, "\n-- Seoul: winter relief, traced --")?;
+    enrol(&mut city, "seoul-donor", DONORS, Citizen, 365 * DAY_MS)?;
+    let expires = city.now_ms() + 365 * DAY_MS;
+    let providers = [RELIEF, SHELTER, FOOD_BANK, HEATING_CO];
+    for (n, provider) in (0u32..).zip(providers) {
+        city.registry(ADMIN)
+            .register(provider, Resident, id("seoul-provider", n), expires)
+            .accepted()?;
+    }
+    city.grant_civic_role(CivicRole::ServiceProvider, providers.map(Actor::account))?;
+    // Under the civic policy S-coin moves only to or from a service provider: the
+    // treasury, the charity and the providers it pays are the token's.
+    let charity = harness::city::contract_account(&city.charity);
+    let token_providers = [
+        ADMIN.account(),
+        charity,
+        SHELTER.account(),
+        FOOD_BANK.account(),
+        HEATING_CO.account(),
+    ];
+    for provider in token_providers {
+        city.token(ADMIN)
+            .grant_role(Role::ServiceProvider, provider)
+            .accepted()?;
+    }
+    let earmark = |n: u8, target: u128| EarmarkPlan {
+        purpose: id("seoul-earmark", n.into()),
+        target: target * COIN,
+    };
+    let plan = CampaignPlan {
+        cause: id("seoul-winter-relief", 0),
+        earmarks: vec![
+            earmark(FOOD, 2_000),
+            earmark(HEATING, 2_000),
+            earmark(BEDS, 1_000),
+        ],
+        deadline: city.now_ms() + 30 * DAY_MS,
+        approval_threshold: 800 * COIN,
+        at_end: AtEnd::Refund,
+    };
+    let campaign = city
+        .charity(RELIEF)
+        .open_campaign(&plan)
+        .accepted()
+        .context("opening the campaign")?;
+    for provider in [SHELTER, FOOD_BANK, HEATING_CO] {
+        city.charity(RELIEF)
+            .add_recipient(campaign, provider)
+            .accepted()?;
+    }
+    // Each donor gets 500 coins from the treasury (their S-coin) and gives to an earmark.
+    let pots = [FOOD, HEATING, BEDS, WHOLE];
+    for n in 0..DONORS {
+        let donor = crowd_member("seoul-donor", n);
+        city.token(ADMIN).transfer(donor, 500 * COIN).accepted()?;
+        let gift = (100 + 50 * u128::from(n)) * COIN;
+        city.token(donor).approve(charity, gift).accepted()?;
+        city.charity(donor)
+            .give(campaign, pots[n as usize % pots.len()], gift)
+            .accepted()?;
+    }
+    let given: u128 = (0..DONORS).map(|n| (100 + 50 * u128::from(n)) * COIN).sum();
+    writeln!(
+        out,
+        "{DONORS} citizens give {} coins to food, heating, shelter beds and the campaign as a whole",
+        coins(given)
+    )?;
+    // Paid against evidence, each within its earmark.
+    let payments = [
+        (FOOD, FOOD_BANK, 200),
+        (HEATING, HEATING_CO, 150),
+        (BEDS, SHELTER, 120),
+        (WHOLE, SHELTER, 100),
+    ];
+    for (n, (pot, provider, amount)) in (0u32..).zip(payments) {
+        city.charity(RELIEF)
+            .disburse(
+                campaign,
+                pot,
+                provider,
+                amount * COIN,
+                id("seoul-invoice", n),
+            )
+            .accepted()
+            .with_context(|| format!("paying {} from pot {pot}", provider.0))?;
+    }
+    // Food's pot cannot pay for heating, and nobody unregistered is paid.
+    let outside = city
+        .charity(RELIEF)
+        .disburse(
+            campaign,
+            BEDS,
+            SHELTER,
+            1_000 * COIN,
+            id("seoul-invoice", 9),
+        )
+        .value;
+    let stranger = city
+        .charity(RELIEF)
+        .add_recipient(campaign, crowd_member("seoul-stranger", 0))
+        .value;
+    ensure!(
+        outside == Err(CharityError::NotEnoughInPot) && stranger == Err(CharityError::NotEligible),
+        "outside an earmark: {outside:?}; a stranger: {stranger:?}"
+    );
+    writeln!(
+        out,
+        "the food bank, the heating company and the night shelter are paid against invoices, \
+         each from its earmark; a payment beyond an earmark and an unregistered recipient \
+         are refused"
+    )?;
+    // The first donor gave 100 to food, of which the food bank was paid 200 of 400 given.
+    let first = crowd_member("seoul-donor", 0);
+    let trace = city
+        .charity(first)
+        .trace(campaign, FOOD, first)
+        .value
+        .context("the donor's trace")?;
+    let food_given = city
+        .charity(first)
+        .pot(campaign, FOOD)
+        .value
+        .context("the food pot")?
+        .given;
+    let share = 200 * COIN * trace.given / food_given;
+    ensure!(
+        trace.disbursed.len() == 1
+            && trace.disbursed[0].recipient == FOOD_BANK.account()
+            && trace.disbursed[0].amount == share,
+        "the trace: {trace:?}"
+    );
+    writeln!(
+        out,
+        "a donor of {} coins to food traces {} of them to the food bank's invoice",
+        coins(trace.given),
+        coins(share)
+    )?;
+    // After the deadline every donor takes back its share of what was not spent.
+    city.advance_time(30 * DAY_MS);
+    let mut refunded = 0;
+    for n in 0..DONORS {
+        let donor = crowd_member("seoul-donor", n);
+        refunded += city
+            .charity(donor)
+            .claim_refund(campaign, pots[n as usize % pots.len()])
+            .accepted()?;
+    }
+    let spent: u128 = payments.iter().map(|(_, _, amount)| amount * COIN).sum();
+    ensure!(
+        refunded == given - spent && city.balance(charity) == 0,
+        "refunded {} of {} unspent; the charity keeps {}",
+        coins(refunded),
+        coins(given - spent),
+        coins(city.balance(charity))
+    );
+    writeln!(
+        out,
+        "at the deadline the {} coins not spent go back to the donors, pro rata; the charity \
+         holds nothing",
+        coins(refunded)
+    )?;
+    Ok(())
 }
 
 const WELFARE_OFFICE: Actor = Actor("seoul-welfare-office");
