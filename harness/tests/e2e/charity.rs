@@ -13,44 +13,46 @@ use harness::{
     voting::proposed_call,
     City, Fixture,
 };
-use ink::selector_bytes;
+use ink::{primitives::AccountId, selector_bytes};
 
 use super::governance::{governed_city, pass};
 
 /// A charity (the registry's service provider) that runs the campaigns.
-const RELIEF: Actor = Actor("winter-relief-society");
-const SHELTER: Actor = Actor("night-shelter");
-const FOOD_BANK: Actor = Actor("food-bank");
-const DAY_MS: u64 = 86_400_000;
-const FOOD: u8 = 1;
-const HEATING: u8 = 2;
+pub const RELIEF: Actor = Actor("winter-relief-society");
+pub const SHELTER: Actor = Actor("night-shelter");
+pub const FOOD_BANK: Actor = Actor("food-bank");
+/// A second registered charity: the attackers' of the reviews.
+pub const ROGUE: Actor = Actor("rogue-charity");
+pub const DAY_MS: u64 = 86_400_000;
+pub const FOOD: u8 = 1;
+pub const HEATING: u8 = 2;
 const BEDS: u8 = 3;
 
-/// Registers the charity and the two providers (residents with the registry's
+/// Registers the two charities and the two providers (residents with the registry's
 /// service-provider role) in a city whose admin is a registrar.
-fn register_providers(city: &mut City) {
+pub fn register_providers(city: &mut City) {
     let expiry = city.now_ms() + 365 * DAY_MS;
-    for who in [RELIEF, SHELTER, FOOD_BANK] {
+    let providers = [RELIEF, SHELTER, FOOD_BANK, ROGUE];
+    for who in providers {
         city.registry(ADMIN)
             .register(who, IdentityKind::Resident, document(who.account()), expiry)
             .expect_accepted();
     }
-    city.grant_civic_role(
-        CivicRole::ServiceProvider,
-        [RELIEF, SHELTER, FOOD_BANK].map(Actor::account),
-    )
-    .expect("the admin grants civic roles");
+    city.grant_civic_role(CivicRole::ServiceProvider, providers.map(Actor::account))
+        .expect("the admin grants civic roles");
 }
 
-/// A city with the charity and providers registered, alice, bob and carol citizens
-/// holding 1,000 coins each, and dave a resident.
-fn relief_city() -> City {
+/// A city with the charities and providers registered, alice, bob and carol citizens
+/// holding 1,000 coins each, dave a resident, and mallory 100 coins and no identity; the
+/// deployer (`ADMIN`) still holds every admin seat.
+pub fn relief_city() -> City {
     let mut city = Fixture::new()
         .citizens([ALICE, BOB, CAROL])
         .identity(DAVE, IdentityKind::Resident)
         .holder(ALICE, 1_000 * COIN)
         .holder(BOB, 1_000 * COIN)
         .holder(CAROL, 1_000 * COIN)
+        .holder(MALLORY, 100 * COIN)
         .build()
         .expect("the city is set up");
     register_providers(&mut city);
@@ -73,8 +75,21 @@ fn winter(city: &mut City, at_end: AtEnd, unit: u128) -> CampaignPlan {
     }
 }
 
+/// Two earmarks (food 1,000 `unit`s, heating 800), thirty days, a threshold of 300
+/// `unit`s: the reviews' campaign.
+pub fn plan_in(city: &mut City, at_end: AtEnd, unit: u128) -> CampaignPlan {
+    let mut plan = winter(city, at_end, unit);
+    plan.earmarks.truncate(2);
+    plan
+}
+
+/// [`plan_in`], in coins.
+pub fn plan(city: &mut City, at_end: AtEnd) -> CampaignPlan {
+    plan_in(city, at_end, COIN)
+}
+
 /// Opens `plan` as the charity, with the shelter and the food bank as recipients.
-fn open(city: &mut City, plan: &CampaignPlan) -> CampaignId {
+pub fn open(city: &mut City, plan: &CampaignPlan) -> CampaignId {
     let campaign = city.charity(RELIEF).open_campaign(plan).expect_accepted();
     for recipient in [SHELTER, FOOD_BANK] {
         city.charity(RELIEF)
@@ -85,7 +100,7 @@ fn open(city: &mut City, plan: &CampaignPlan) -> CampaignId {
 }
 
 /// `donor` approves the charity and gives `amount` to `pot`.
-fn give(city: &mut City, donor: Actor, campaign: CampaignId, pot: u8, amount: u128) -> u64 {
+pub fn give(city: &mut City, donor: Actor, campaign: CampaignId, pot: u8, amount: u128) -> u64 {
     let charity = contract_account(&city.charity);
     city.token(donor).approve(charity, amount).expect_accepted();
     city.charity(donor)
@@ -93,15 +108,20 @@ fn give(city: &mut City, donor: Actor, campaign: CampaignId, pot: u8, amount: u1
         .expect_accepted()
 }
 
-fn balance(city: &mut City, who: impl Into<ink::primitives::AccountId>) -> u128 {
+pub fn balance(city: &mut City, who: impl Into<AccountId>) -> u128 {
     city.token(ADMIN).balance_of(who).value
+}
+
+/// Every pot of a campaign, the whole first.
+pub fn pots(city: &mut City, campaign: CampaignId) -> Vec<PotAccount> {
+    (0..=u8::MAX)
+        .map_while(|pot| city.charity(ADMIN).pot(campaign, pot).value)
+        .collect()
 }
 
 /// Everything the charity holds about a campaign, and its coins.
 fn state(city: &mut City, campaign: CampaignId) -> (Option<Campaign>, Vec<PotAccount>, u128) {
-    let pots = (0..=BEDS)
-        .filter_map(|pot| city.charity(ADMIN).pot(campaign, pot).value)
-        .collect();
+    let pots = pots(city, campaign);
     let charity = contract_account(&city.charity);
     (
         city.charity(ADMIN).campaign(campaign).value,
@@ -111,19 +131,20 @@ fn state(city: &mut City, campaign: CampaignId) -> (Option<Campaign>, Vec<PotAcc
 }
 
 /// Each pot's ledger balances, and the charity holds exactly what its pots hold.
-fn assert_books_balance(city: &mut City, campaigns: &[CampaignId]) {
+pub fn assert_books_balance(city: &mut City, campaigns: &[CampaignId]) {
     let mut held = 0;
     for campaign in campaigns {
-        for pot in state(city, *campaign).1 {
+        for pot in pots(city, *campaign) {
             assert_eq!(
                 pot.given + pot.rolled_in,
-                pot.disbursed + pot.refunded + pot.rolled_out + pot.held()
+                pot.disbursed + pot.refunded + pot.rolled_out + pot.held(),
+                "{pot:?}"
             );
             held += pot.held();
         }
     }
     let charity = contract_account(&city.charity);
-    assert_eq!(balance(city, charity), held);
+    assert_eq!(balance(city, charity), held, "the charity holds its pots");
 }
 
 #[test]

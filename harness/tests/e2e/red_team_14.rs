@@ -40,124 +40,24 @@
 //! calling back into `give`, `disburse` or `claim_refund` traps the whole call.
 
 use city_traits::{
-    AtEnd, CampaignId, CampaignPlan, CharityError, CivicRole, EarmarkPlan, IdentityKind,
-    PSP22Error, PotAccount, Role, TransferPolicy, WHOLE,
+    AtEnd, CampaignId, CharityError, CivicRole, IdentityKind, PSP22Error, PotAccount, Role,
+    TransferPolicy, WHOLE,
 };
 use harness::{
     call::input,
     city::{contract_account, Actor, Deployed, ADMIN, ALICE, BOB, CAROL, COIN, DAVE, MALLORY},
     fixture::document,
-    City, Fixture,
+    City,
 };
 use ink::{primitives::AccountId, selector_bytes};
 use scale::{Decode, Encode};
 
-const RELIEF: Actor = Actor("rt14-relief-society");
-const SHELTER: Actor = Actor("rt14-night-shelter");
-const FOOD_BANK: Actor = Actor("rt14-food-bank");
-/// A second charity, an SP of the registry, trying to steer RELIEF's campaigns.
-const ROGUE: Actor = Actor("rt14-rogue-charity");
-const DAY_MS: u64 = 86_400_000;
-const FOOD: u8 = 1;
-const HEATING: u8 = 2;
+use super::charity::{
+    assert_books_balance, balance, give, open, plan, pots, relief_city, DAY_MS, FOOD, FOOD_BANK,
+    HEATING, RELIEF, ROGUE, SHELTER,
+};
+
 const EVIDENCE: [u8; 32] = [0xe1; 32];
-
-/// Registers the charities and providers and makes them the registry's service providers.
-fn register_providers(city: &mut City) {
-    let expiry = city.now_ms() + 365 * DAY_MS;
-    for who in [RELIEF, SHELTER, FOOD_BANK, ROGUE] {
-        city.registry(ADMIN)
-            .register(who, IdentityKind::Resident, document(who.account()), expiry)
-            .expect_accepted();
-    }
-    city.grant_civic_role(
-        CivicRole::ServiceProvider,
-        [RELIEF, SHELTER, FOOD_BANK, ROGUE].map(Actor::account),
-    )
-    .expect("the admin grants civic roles");
-}
-
-/// Alice, bob, carol citizens with 1,000 coins each, dave a resident, mallory 100 coins
-/// and no identity; the deployer (`ADMIN`) still holds every admin seat.
-fn relief_city() -> City {
-    let mut city = Fixture::new()
-        .citizens([ALICE, BOB, CAROL])
-        .identity(DAVE, IdentityKind::Resident)
-        .holder(ALICE, 1_000 * COIN)
-        .holder(BOB, 1_000 * COIN)
-        .holder(CAROL, 1_000 * COIN)
-        .holder(MALLORY, 100 * COIN)
-        .build()
-        .expect("the city is set up");
-    register_providers(&mut city);
-    city
-}
-
-/// Two earmarks (food 1,000, heating 800), thirty days, a threshold of 300 coins.
-fn plan(city: &mut City, at_end: AtEnd) -> CampaignPlan {
-    CampaignPlan {
-        cause: [0x14; 32],
-        earmarks: vec![
-            EarmarkPlan {
-                purpose: [1; 32],
-                target: 1_000 * COIN,
-            },
-            EarmarkPlan {
-                purpose: [2; 32],
-                target: 800 * COIN,
-            },
-        ],
-        deadline: city.now_ms() + 30 * DAY_MS,
-        approval_threshold: 300 * COIN,
-        at_end,
-    }
-}
-
-/// Opens `plan` as RELIEF with the shelter and the food bank as recipients.
-fn open(city: &mut City, plan: &CampaignPlan) -> CampaignId {
-    let campaign = city.charity(RELIEF).open_campaign(plan).expect_accepted();
-    for recipient in [SHELTER, FOOD_BANK] {
-        city.charity(RELIEF)
-            .add_recipient(campaign, recipient)
-            .expect_accepted();
-    }
-    campaign
-}
-
-fn give(city: &mut City, donor: Actor, campaign: CampaignId, pot: u8, amount: u128) -> u64 {
-    let charity = contract_account(&city.charity);
-    city.token(donor).approve(charity, amount).expect_accepted();
-    city.charity(donor)
-        .give(campaign, pot, amount)
-        .expect_accepted()
-}
-
-fn balance(city: &mut City, who: impl Into<AccountId>) -> u128 {
-    city.token(ADMIN).balance_of(who).value
-}
-
-fn pots(city: &mut City, campaign: CampaignId) -> Vec<PotAccount> {
-    (0..=u8::MAX)
-        .map_while(|pot| city.charity(ADMIN).pot(campaign, pot).value)
-        .collect()
-}
-
-/// Each pot balances, and the charity holds exactly what its pots hold.
-fn assert_books_balance(city: &mut City, campaigns: &[CampaignId]) {
-    let mut held = 0;
-    for campaign in campaigns {
-        for pot in pots(city, *campaign) {
-            assert_eq!(
-                pot.given + pot.rolled_in,
-                pot.disbursed + pot.refunded + pot.rolled_out + pot.held(),
-                "{pot:?}"
-            );
-            held += pot.held();
-        }
-    }
-    let charity = contract_account(&city.charity);
-    assert_eq!(balance(city, charity), held, "the charity holds its pots");
-}
 
 // ---------------------------------------------------------------------------------------
 // Findings

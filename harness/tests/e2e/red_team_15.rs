@@ -37,131 +37,23 @@
 //! after the handover; a griefer who fills an earmark to block donors pays for it with its
 //! coins, which the organiser spends on the earmark's invoices.
 
-use city_traits::{
-    AtEnd, CampaignId, CampaignPlan, CharityError, CivicRole, EarmarkPlan, IdentityKind,
-    PotAccount, UpgradeError, WHOLE,
-};
+use city_traits::{AtEnd, CampaignId, CharityError, UpgradeError, WHOLE};
 use harness::{
-    city::{contract_account, Actor, ADMIN, ALICE, BOB, CAROL, COIN, DAVE, MALLORY},
-    fixture::document,
+    city::{contract_account, ADMIN, ALICE, BOB, CAROL, COIN, DAVE, MALLORY},
     voting::proposed_call,
-    AdminCalls, City, Fixture, UpgradeCalls,
+    AdminCalls, City, UpgradeCalls,
 };
-use ink::{primitives::AccountId, selector_bytes};
+use ink::selector_bytes;
 
-use super::governance::{governed_city, pass};
+use super::{
+    charity::{
+        assert_books_balance, balance, give, open, plan, plan_in, register_providers, relief_city,
+        DAY_MS, FOOD, FOOD_BANK, HEATING, RELIEF, ROGUE, SHELTER,
+    },
+    governance::{governed_city, pass},
+};
 
-const RELIEF: Actor = Actor("rt15-relief-society");
-const SHELTER: Actor = Actor("rt15-night-shelter");
-const FOOD_BANK: Actor = Actor("rt15-food-bank");
-/// A second registered charity, the attacker.
-const ROGUE: Actor = Actor("rt15-rogue-charity");
-const DAY_MS: u64 = 86_400_000;
-const FOOD: u8 = 1;
-const HEATING: u8 = 2;
 const EVIDENCE: [u8; 32] = [0xe1; 32];
-
-/// Registers the charities and providers and makes them the registry's service providers.
-fn register_providers(city: &mut City) {
-    let expiry = city.now_ms() + 365 * DAY_MS;
-    for who in [RELIEF, SHELTER, FOOD_BANK, ROGUE] {
-        city.registry(ADMIN)
-            .register(who, IdentityKind::Resident, document(who.account()), expiry)
-            .expect_accepted();
-    }
-    city.grant_civic_role(
-        CivicRole::ServiceProvider,
-        [RELIEF, SHELTER, FOOD_BANK, ROGUE].map(Actor::account),
-    )
-    .expect("the admin grants civic roles");
-}
-
-/// Alice, bob, carol citizens with 1,000 coins each, dave a resident with 100, mallory
-/// 100 coins and no identity; the deployer (`ADMIN`) still holds every admin seat.
-fn relief_city() -> City {
-    let mut city = Fixture::new()
-        .citizens([ALICE, BOB, CAROL])
-        .identity(DAVE, IdentityKind::Resident)
-        .holder(ALICE, 1_000 * COIN)
-        .holder(BOB, 1_000 * COIN)
-        .holder(CAROL, 1_000 * COIN)
-        .holder(DAVE, 100 * COIN)
-        .holder(MALLORY, 100 * COIN)
-        .build()
-        .expect("the city is set up");
-    register_providers(&mut city);
-    city
-}
-
-/// Two earmarks (food 1,000 units, heating 800), thirty days, a threshold of 300 units.
-fn plan_in(city: &mut City, at_end: AtEnd, unit: u128) -> CampaignPlan {
-    CampaignPlan {
-        cause: [0x15; 32],
-        earmarks: vec![
-            EarmarkPlan {
-                purpose: [1; 32],
-                target: 1_000 * unit,
-            },
-            EarmarkPlan {
-                purpose: [2; 32],
-                target: 800 * unit,
-            },
-        ],
-        deadline: city.now_ms() + 30 * DAY_MS,
-        approval_threshold: 300 * unit,
-        at_end,
-    }
-}
-
-fn plan(city: &mut City, at_end: AtEnd) -> CampaignPlan {
-    plan_in(city, at_end, COIN)
-}
-
-/// Opens `plan` as RELIEF with the shelter and the food bank as recipients.
-fn open(city: &mut City, plan: &CampaignPlan) -> CampaignId {
-    let campaign = city.charity(RELIEF).open_campaign(plan).expect_accepted();
-    for recipient in [SHELTER, FOOD_BANK] {
-        city.charity(RELIEF)
-            .add_recipient(campaign, recipient)
-            .expect_accepted();
-    }
-    campaign
-}
-
-fn give(city: &mut City, donor: Actor, campaign: CampaignId, pot: u8, amount: u128) -> u64 {
-    let charity = contract_account(&city.charity);
-    city.token(donor).approve(charity, amount).expect_accepted();
-    city.charity(donor)
-        .give(campaign, pot, amount)
-        .expect_accepted()
-}
-
-fn balance(city: &mut City, who: impl Into<AccountId>) -> u128 {
-    city.token(ADMIN).balance_of(who).value
-}
-
-fn pots(city: &mut City, campaign: CampaignId) -> Vec<PotAccount> {
-    (0..=u8::MAX)
-        .map_while(|pot| city.charity(ADMIN).pot(campaign, pot).value)
-        .collect()
-}
-
-/// Each pot balances, and the charity holds exactly what its pots hold.
-fn assert_books_balance(city: &mut City, campaigns: &[CampaignId]) {
-    let mut held = 0;
-    for campaign in campaigns {
-        for pot in pots(city, *campaign) {
-            assert_eq!(
-                pot.given + pot.rolled_in,
-                pot.disbursed + pot.refunded + pot.rolled_out + pot.held(),
-                "{pot:?}"
-            );
-            held += pot.held();
-        }
-    }
-    let charity = contract_account(&city.charity);
-    assert_eq!(balance(city, charity), held, "the charity holds its pots");
-}
 
 /// ROGUE burns `evidence`: its own campaign, one unit of its own, the shelter (anyone
 /// registered would do) named as recipient and paid that unit against the hash.
