@@ -7,6 +7,7 @@ mod attacks;
 mod bulk;
 mod bundle;
 mod charity;
+mod charity_properties;
 mod checkpoints;
 mod escrow;
 mod governance;

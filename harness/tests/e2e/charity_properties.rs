@@ -1,0 +1,400 @@
+//! Property tests of the charity on the real Wasm: random sequences of gifts, recipients,
+//! disbursements, refunds, rollovers and days passing, by the organiser, governance, a
+//! rival charity, donors and strangers, refused or not. After every step the invariants
+//! the README states as outcomes are checked from what the chain answers, never from a
+//! copy of the contract's rules:
+//! - [`every_pot_balances_its_books`];
+//! - [`the_charity_holds_what_its_pots_hold`];
+//! - [`no_coin_leaves_but_to_a_recipient_or_a_donor`];
+//! - [`nothing_is_paid_after_the_deadline`];
+//!
+//! and at the end, [`every_gift_is_paid_refunded_or_claimable`].
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use city_traits::{AtEnd, CampaignId};
+use harness::{
+    city::{contract_account, Actor, ADMIN, ALICE, BOB, CAROL, COIN, DAVE, MALLORY},
+    City,
+};
+use ink::primitives::AccountId;
+use proptest::prelude::*;
+
+use super::charity::{balance, plan, pots, relief_city, DAY_MS, FOOD_BANK, RELIEF, ROGUE, SHELTER};
+
+/// Who gives and claims: donors (mallory holds coins but no identity), and a rival
+/// charity and a provider, who hold none.
+const DONORS: [Actor; 6] = [ALICE, BOB, CAROL, MALLORY, ROGUE, SHELTER];
+/// Who names recipients, pays and rolls over: the organiser and governance (the admin
+/// seat) most often, a rival charity, a provider and a donor.
+const PAYERS: [Actor; 8] = [RELIEF, RELIEF, RELIEF, ADMIN, ADMIN, ROGUE, SHELTER, ALICE];
+/// Who may be named a recipient: providers most often, a resident, a stranger and the
+/// organiser.
+const PAYEES: [Actor; 7] = [
+    SHELTER, FOOD_BANK, SHELTER, FOOD_BANK, DAVE, MALLORY, RELIEF,
+];
+/// The campaigns: refunding (30 days), rolling (30 days), rolling (90 days, the target).
+const CAMPAIGNS: usize = 3;
+/// Pots 0 to 3: the whole, food, heating, and one that does not exist.
+const POTS: u8 = 4;
+
+#[derive(Debug, Clone)]
+enum Step {
+    Give {
+        donor: usize,
+        campaign: usize,
+        pot: u8,
+        amount: u128,
+    },
+    AddRecipient {
+        by: usize,
+        campaign: usize,
+        payee: usize,
+    },
+    Disburse {
+        by: usize,
+        campaign: usize,
+        pot: u8,
+        payee: usize,
+        amount: u128,
+        evidence: u8,
+    },
+    /// A donor claims back one of its gifts (the `pick`th made so far).
+    ClaimOwn(usize),
+    ClaimRefund {
+        donor: usize,
+        campaign: usize,
+        pot: u8,
+    },
+    RollOver {
+        by: usize,
+        from: usize,
+        into: usize,
+    },
+    Days(u64),
+}
+
+/// Mostly gifts a donor can make, sometimes none and sometimes too much.
+fn amount() -> impl Strategy<Value = u128> {
+    prop_oneof![8 => 1..=200 * COIN, 1 => Just(0), 1 => Just(u128::MAX)]
+}
+
+/// Mostly payments a pot with a gift or two can make, sometimes more.
+fn payment() -> impl Strategy<Value = u128> {
+    prop_oneof![8 => 1..=40 * COIN, 1 => Just(0), 1 => 40 * COIN..=u128::MAX]
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    let donor = 0..DONORS.len();
+    let payer = 0..PAYERS.len();
+    let campaign = 0..CAMPAIGNS;
+    let payee = 0..PAYEES.len();
+    prop_oneof![
+        5 => (donor.clone(), campaign.clone(), 0..POTS, amount()).prop_map(
+            |(donor, campaign, pot, amount)| Step::Give { donor, campaign, pot, amount }
+        ),
+        1 => (payer.clone(), campaign.clone(), payee.clone())
+            .prop_map(|(by, campaign, payee)| Step::AddRecipient { by, campaign, payee }),
+        6 => (payer.clone(), campaign.clone(), 0..POTS - 1, payee, payment(), 0..16u8).prop_map(
+            |(by, campaign, pot, payee, amount, evidence)| Step::Disburse {
+                by,
+                campaign,
+                pot,
+                payee,
+                amount,
+                evidence,
+            }
+        ),
+        2 => any::<usize>().prop_map(Step::ClaimOwn),
+        2 => (donor, campaign.clone(), 0..POTS)
+            .prop_map(|(donor, campaign, pot)| Step::ClaimRefund { donor, campaign, pot }),
+        1 => (payer, campaign.clone(), campaign)
+            .prop_map(|(by, from, into)| Step::RollOver { by, from, into }),
+        2 => (5..20u64).prop_map(Step::Days),
+    ]
+}
+
+/// The city and its three campaigns, opened by the charity with the shelter and the food
+/// bank as recipients.
+struct Charity {
+    city: City,
+    campaigns: [CampaignId; CAMPAIGNS],
+    deadlines: [u64; CAMPAIGNS],
+    /// Who is a recipient of which campaign, by the accepted calls.
+    recipients: BTreeSet<(usize, AccountId)>,
+    /// What each donor gave to each pot, by the accepted calls.
+    gifts: BTreeMap<(usize, u8, AccountId), u128>,
+}
+
+impl Charity {
+    fn new() -> Self {
+        let mut city = relief_city();
+        let charity = contract_account(&city.charity);
+        for donor in DONORS {
+            city.token(donor)
+                .approve(charity, u128::MAX)
+                .expect_accepted();
+        }
+        let ends = [
+            (AtEnd::Refund, 0),
+            (AtEnd::RollOver, 0),
+            (AtEnd::RollOver, 60),
+        ];
+        let mut campaigns = [0; CAMPAIGNS];
+        let mut deadlines = [0; CAMPAIGNS];
+        let mut recipients = BTreeSet::new();
+        for (n, (at_end, later)) in ends.into_iter().enumerate() {
+            let mut plan = plan(&mut city, at_end);
+            plan.deadline += later * DAY_MS;
+            deadlines[n] = plan.deadline;
+            campaigns[n] = super::charity::open(&mut city, &plan);
+            recipients.insert((n, SHELTER.account()));
+            recipients.insert((n, FOOD_BANK.account()));
+        }
+        Self {
+            city,
+            campaigns,
+            deadlines,
+            recipients,
+            gifts: BTreeMap::new(),
+        }
+    }
+
+    /// Every account that might hold coins.
+    fn accounts(&self) -> Vec<AccountId> {
+        let mut accounts: Vec<AccountId> = DONORS
+            .iter()
+            .chain(&PAYERS)
+            .chain(&PAYEES)
+            .map(|a| a.account())
+            .collect();
+        accounts.push(contract_account(&self.city.charity));
+        accounts.sort();
+        accounts.dedup();
+        accounts
+    }
+
+    fn balances(&mut self) -> BTreeMap<AccountId, u128> {
+        self.accounts()
+            .into_iter()
+            .map(|account| (account, balance(&mut self.city, account)))
+            .collect()
+    }
+
+    /// The step as it is made: a donor's claim of its own gift named.
+    fn resolve(&self, step: &Step) -> Step {
+        let Step::ClaimOwn(pick) = *step else {
+            return step.clone();
+        };
+        let Some(&(campaign, pot, account)) = self.gifts.keys().nth(pick % self.gifts.len().max(1))
+        else {
+            return Step::ClaimRefund {
+                donor: 0,
+                campaign: 0,
+                pot: 0,
+            };
+        };
+        let donor = DONORS
+            .iter()
+            .position(|d| d.account() == account)
+            .unwrap_or_default();
+        Step::ClaimRefund {
+            donor,
+            campaign,
+            pot,
+        }
+    }
+
+    /// Applies `step`; refusals are part of the game.
+    fn apply(&mut self, step: &Step) {
+        let city = &mut self.city;
+        match *step {
+            Step::Give {
+                donor,
+                campaign,
+                pot,
+                amount,
+            } => {
+                let id = self.campaigns[campaign];
+                let given = city.charity(DONORS[donor]).give(id, pot, amount);
+                if given.value.is_ok() {
+                    *self
+                        .gifts
+                        .entry((campaign, pot, DONORS[donor].account()))
+                        .or_default() += amount;
+                }
+            }
+            Step::AddRecipient {
+                by,
+                campaign,
+                payee,
+            } => {
+                let id = self.campaigns[campaign];
+                if city
+                    .charity(PAYERS[by])
+                    .add_recipient(id, PAYEES[payee])
+                    .value
+                    .is_ok()
+                {
+                    self.recipients.insert((campaign, PAYEES[payee].account()));
+                }
+            }
+            Step::Disburse {
+                by,
+                campaign,
+                pot,
+                payee,
+                amount,
+                evidence,
+            } => {
+                let id = self.campaigns[campaign];
+                let paid = city.charity(PAYERS[by]).disburse(
+                    id,
+                    pot,
+                    PAYEES[payee],
+                    amount,
+                    [evidence + 1; 32],
+                );
+                if paid.value.is_ok() {
+                    nothing_is_paid_after_the_deadline(city.now_ms(), self.deadlines[campaign]);
+                }
+            }
+            Step::ClaimRefund {
+                donor,
+                campaign,
+                pot,
+            } => {
+                city.charity(DONORS[donor])
+                    .claim_refund(self.campaigns[campaign], pot);
+            }
+            Step::RollOver { by, from, into } => {
+                city.charity(PAYERS[by])
+                    .roll_over(self.campaigns[from], self.campaigns[into]);
+            }
+            Step::Days(days) => city.advance_time(days * DAY_MS),
+            Step::ClaimOwn(_) => unreachable!("resolved before it is applied"),
+        }
+    }
+}
+
+/// Per pot, what came in equals what went out plus what it holds.
+fn every_pot_balances_its_books(city: &mut City, campaigns: &[CampaignId]) {
+    for campaign in campaigns {
+        for pot in pots(city, *campaign) {
+            assert_eq!(
+                pot.given + pot.rolled_in,
+                pot.disbursed + pot.refunded + pot.rolled_out + pot.held(),
+                "{pot:?}"
+            );
+        }
+    }
+}
+
+/// The charity's coins are exactly what its pots hold (nobody here sends it coins
+/// directly).
+fn the_charity_holds_what_its_pots_hold(city: &mut City, campaigns: &[CampaignId]) {
+    let held: u128 = campaigns
+        .iter()
+        .flat_map(|campaign| pots(city, *campaign))
+        .map(|pot| pot.held())
+        .sum();
+    let charity = contract_account(&city.charity);
+    assert_eq!(balance(city, charity), held);
+}
+
+/// In one step, only a recipient of the campaign paid (a disbursement) or a donor of the
+/// pot (its refund) gains coins, and only what the charity lost.
+fn no_coin_leaves_but_to_a_recipient_or_a_donor(
+    state: &Charity,
+    step: &Step,
+    before: &BTreeMap<AccountId, u128>,
+    after: &BTreeMap<AccountId, u128>,
+) {
+    let charity = contract_account(&state.city.charity);
+    let lost = before[&charity].saturating_sub(after[&charity]);
+    let mut gained = 0;
+    for (account, now) in after {
+        let was = before[account];
+        if *now <= was || *account == charity {
+            continue;
+        }
+        gained += now - was;
+        let allowed = match *step {
+            Step::Disburse {
+                campaign, payee, ..
+            } => {
+                PAYEES[payee].account() == *account
+                    && state.recipients.contains(&(campaign, *account))
+            }
+            Step::ClaimRefund {
+                donor,
+                campaign,
+                pot,
+            } => {
+                DONORS[donor].account() == *account
+                    && state.gifts.contains_key(&(campaign, pot, *account))
+            }
+            _ => false,
+        };
+        assert!(allowed, "{account:?} gained {} in {step:?}", now - was);
+    }
+    assert_eq!(
+        gained, lost,
+        "what the charity lost went elsewhere in {step:?}"
+    );
+}
+
+/// A disbursement is accepted only before its campaign's deadline.
+fn nothing_is_paid_after_the_deadline(now: u64, deadline: u64) {
+    assert!(now < deadline, "paid at {now}, deadline {deadline}");
+}
+
+/// Once every deadline passed and every donor of the refunding campaign claimed each of
+/// its gifts, the refunding campaign's pots are empty: what was not paid went back; the
+/// rolling campaigns' coins wait for governance's rollover.
+fn every_gift_is_paid_refunded_or_claimable(city: &mut City, refunding: CampaignId) {
+    for pot in pots(city, refunding) {
+        assert_eq!(pot.held(), 0, "a refunding pot kept coins: {pot:?}");
+    }
+}
+
+/// Makes `step` and checks the invariants of every step.
+fn checked(state: &mut Charity, step: &Step) {
+    let campaigns = state.campaigns;
+    let step = &state.resolve(step);
+    let before = state.balances();
+    state.apply(step);
+    let after = state.balances();
+    every_pot_balances_its_books(&mut state.city, &campaigns);
+    the_charity_holds_what_its_pots_hold(&mut state.city, &campaigns);
+    no_coin_leaves_but_to_a_recipient_or_a_donor(state, step, &before, &after);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_charitys_invariants_hold_after_every_step(steps in prop::collection::vec(step(), 1..60)) {
+        let mut state = Charity::new();
+        for step in &steps {
+            checked(&mut state, step);
+        }
+        // Every deadline passes, and each donor claims each of its gifts to the refunding
+        // campaign (a gift claimed already is refused).
+        state.city.advance_time(200 * DAY_MS);
+        let claims: Vec<Step> = state
+            .gifts
+            .keys()
+            .filter(|(campaign, ..)| *campaign == 0)
+            .map(|&(campaign, pot, account)| Step::ClaimRefund {
+                donor: DONORS.iter().position(|d| d.account() == account).unwrap_or_default(),
+                campaign,
+                pot,
+            })
+            .collect();
+        for claim in &claims {
+            checked(&mut state, claim);
+        }
+        every_gift_is_paid_refunded_or_claimable(&mut state.city, state.campaigns[0]);
+    }
+}
