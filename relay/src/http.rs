@@ -45,7 +45,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/intents", post(accept))
         .route("/intents/{id}", get(intent))
         .route("/signers/{account}", get(signer))
-        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(DefaultBodyLimit::max(MAX_READ))
         .with_state(shared)
 }
 
@@ -56,6 +56,11 @@ pub const MAX_PAYLOAD: usize = 1_024;
 /// The largest request body, in bytes: a payload of [`MAX_PAYLOAD`] and a signature, in
 /// hex and JSON, fit with room to spare.
 const MAX_BODY: usize = 8 * 1_024;
+
+/// The most of a body the relayer reads: a body over [`MAX_BODY`] is read to its end up to
+/// this bound and refused (`413 TooLarge`), so that a client still writing it receives
+/// the answer instead of a connection closed under it; beyond, the connection is cut.
+const MAX_READ: usize = 64 * 1_024;
 
 /// A refusal: its status, its code and what it says.
 struct Refusal(StatusCode, String, String, Option<i64>);
@@ -189,13 +194,18 @@ async fn signer(State(shared): State<Arc<Shared>>, Path(account): Path<String>) 
 /// nonce, card, and what e-voting or the token would answer); writes it down only if all
 /// pass.
 async fn accept(State(shared): State<Arc<Shared>>, body: Result<Bytes, BytesRejection>) -> Answer {
-    let body = body.map_err(|rejection| {
+    let too_large = |status: StatusCode, what: String| {
         Refusal::new(
-            rejection.status(),
+            status,
             "TooLarge",
-            format!("{rejection}: a request is at most {MAX_BODY} bytes"),
+            format!("{what}: a request is at most {MAX_BODY} bytes"),
         )
-    })?;
+    };
+    let body = body.map_err(|rejection| too_large(rejection.status(), rejection.to_string()))?;
+    if body.len() > MAX_BODY {
+        let what = format!("a body of {} bytes", body.len());
+        return Err(too_large(StatusCode::PAYLOAD_TOO_LARGE, what));
+    }
     let (payload, signature, bytes) = parse(&body)?;
     check_offline(&shared, &payload, &signature)?;
     let signer: [u8; 32] = *payload.signer.as_ref();
