@@ -3,8 +3,8 @@
 //! rival charity, donors and strangers, refused or not. After every step the invariants
 //! the README states as outcomes are checked from what the chain answers, never from a
 //! copy of the contract's rules:
-//! - [`every_pot_balances_its_books`];
-//! - [`the_charity_holds_what_its_pots_hold`];
+//! - `every_pot_balances_its_books` and `the_charity_holds_what_its_pots_hold` (shared
+//!   with the other charity tests, in `charity.rs`);
 //! - [`no_coin_leaves_but_to_a_recipient_or_a_donor`];
 //! - [`nothing_is_paid_after_the_deadline`];
 //!
@@ -20,7 +20,10 @@ use harness::{
 use ink::primitives::AccountId;
 use proptest::prelude::*;
 
-use super::charity::{balance, plan, pots, relief_city, DAY_MS, FOOD_BANK, RELIEF, ROGUE, SHELTER};
+use super::charity::{
+    balance, every_pot_balances_its_books, plan, pots, relief_city,
+    the_charity_holds_what_its_pots_hold, DAY_MS, FOOD_BANK, RELIEF, ROGUE, SHELTER,
+};
 
 /// Who gives and claims: donors (mallory holds coins but no identity), and a rival
 /// charity and a provider, who hold none.
@@ -275,31 +278,6 @@ impl Charity {
             Step::ClaimOwn(_) => unreachable!("resolved before it is applied"),
         }
     }
-}
-
-/// Per pot, what came in equals what went out plus what it holds.
-fn every_pot_balances_its_books(city: &mut City, campaigns: &[CampaignId]) {
-    for campaign in campaigns {
-        for pot in pots(city, *campaign) {
-            assert_eq!(
-                pot.given + pot.rolled_in,
-                pot.disbursed + pot.refunded + pot.rolled_out + pot.held(),
-                "{pot:?}"
-            );
-        }
-    }
-}
-
-/// The charity's coins are exactly what its pots hold (nobody here sends it coins
-/// directly).
-fn the_charity_holds_what_its_pots_hold(city: &mut City, campaigns: &[CampaignId]) {
-    let held: u128 = campaigns
-        .iter()
-        .flat_map(|campaign| pots(city, *campaign))
-        .map(|pot| pot.held())
-        .sum();
-    let charity = contract_account(&city.charity);
-    assert_eq!(balance(city, charity), held);
 }
 
 /// In one step, only a recipient of the campaign paid (a disbursement) or a donor of the

@@ -69,6 +69,16 @@ fn transcoder_reads_texts(data: &[u8]) -> Result<String, String> {
         .map_err(|error| format!("{error:#}"))
 }
 
+/// Asserts that cargo-contract's transcoder reads `texts(poll)`, which shows `what`.
+fn assert_texts_readable(city: &mut City, poll: PollId, what: &str) {
+    let data = raw_texts(city, poll);
+    let read = transcoder_reads_texts(&data);
+    assert!(
+        read.is_ok(),
+        "poll {poll}'s texts ({what}) are unreadable by the metadata's clients: {read:?}"
+    );
+}
+
 /// I1 (medium): a proposer's non-UTF-8 description hides the proposal's calls from every
 /// client decoding `texts` by the metadata (`str`). Correct: the contract refuses text
 /// that is not UTF-8 (as before the change), or `texts` stays readable as metadata says.
@@ -92,21 +102,11 @@ fn a_proposals_calls_stay_readable_by_clients_of_the_metadata() {
         MALLORY,
         input(selector_bytes!("propose"), args),
     );
-    let poll = match proposed {
-        // Refused (a trap on the undecodable text, or an error): nothing to hide.
-        Err(_) => return,
-        Ok(outcome) => match outcome.value {
-            Err(_) => return,
-            Ok(poll) => poll,
-        },
+    // Refused (a trap on the undecodable text, or an error): nothing to hide.
+    let Some(poll) = proposed.ok().and_then(|outcome| outcome.value.ok()) else {
+        return;
     };
-    let data = raw_texts(&mut city, poll);
-    assert!(
-        transcoder_reads_texts(&data).is_ok(),
-        "proposal {poll}'s calls (a Minter grant to mallory) are unreadable by the \
-         metadata's clients: {:?}",
-        transcoder_reads_texts(&data)
-    );
+    assert_texts_readable(&mut city, poll, "its calls, a Minter grant to mallory");
     // The harness reads it as the metadata says, `(String, Vec<String>)`, too.
     let harness_read = city.call::<Option<(harness::voting::Texts, Vec<Call>)>>(
         &voting,
@@ -137,19 +137,11 @@ fn a_consultations_texts_stay_readable_by_clients_of_the_metadata() {
         ADMIN,
         input(selector_bytes!("create_poll"), args),
     );
-    let poll = match created {
-        Err(_) => return,
-        Ok(outcome) => match outcome.value {
-            Err(_) => return,
-            Ok(poll) => poll,
-        },
+    // Refused (a trap on the undecodable text, or an error): nothing to hide.
+    let Some(poll) = created.ok().and_then(|outcome| outcome.value.ok()) else {
+        return;
     };
-    let data = raw_texts(&mut city, poll);
-    assert!(
-        transcoder_reads_texts(&data).is_ok(),
-        "poll {poll}'s texts are unreadable by the metadata's clients: {:?}",
-        transcoder_reads_texts(&data)
-    );
+    assert_texts_readable(&mut city, poll, "its question and options");
 }
 
 /// Held: the token's metadata messages keep the psp22 crate's selectors (the hash of
