@@ -10,12 +10,15 @@
 //!
 //! and at the end, [`every_gift_is_paid_refunded_or_claimable`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::{
+    cell::RefCell,
+    collections::{BTreeMap, BTreeSet},
+};
 
 use city_traits::{AtEnd, CampaignId};
 use harness::{
     city::{contract_account, Actor, ADMIN, ALICE, BOB, CAROL, COIN, DAVE, MALLORY},
-    City,
+    City, CitySnapshot,
 };
 use ink::primitives::AccountId;
 use proptest::prelude::*;
@@ -117,6 +120,9 @@ fn step() -> impl Strategy<Value = Step> {
     ]
 }
 
+/// Recipients by campaign (its index in [`Charity::campaigns`]).
+type Recipients = BTreeSet<(usize, AccountId)>;
+
 /// The city and its three campaigns, opened by the charity with the shelter and the food
 /// bank as recipients.
 struct Charity {
@@ -124,7 +130,7 @@ struct Charity {
     campaigns: [CampaignId; CAMPAIGNS],
     deadlines: [u64; CAMPAIGNS],
     /// Who is a recipient of which campaign, by the accepted calls.
-    recipients: BTreeSet<(usize, AccountId)>,
+    recipients: Recipients,
     /// What each donor gave to each pot, by the accepted calls.
     gifts: BTreeMap<(usize, u8, AccountId), u128>,
 }
@@ -353,26 +359,59 @@ proptest! {
 
     #[test]
     fn the_charitys_invariants_hold_after_every_step(steps in prop::collection::vec(step(), 1..60)) {
-        let mut state = Charity::new();
-        for step in &steps {
-            checked(&mut state, step);
-        }
-        // Every deadline passes, and each donor claims each of its gifts to the refunding
-        // campaign (a gift claimed already is refused).
-        state.city.advance_time(200 * DAY_MS);
-        let claims: Vec<Step> = state
-            .gifts
-            .keys()
-            .filter(|(campaign, ..)| *campaign == 0)
-            .map(|&(campaign, pot, account)| Step::ClaimRefund {
-                donor: DONORS.iter().position(|d| d.account() == account).unwrap_or_default(),
-                campaign,
-                pot,
-            })
-            .collect();
-        for claim in &claims {
-            checked(&mut state, claim);
-        }
-        every_gift_is_paid_refunded_or_claimable(&mut state.city, state.campaigns[0]);
+        with_a_fresh_charity(|state| the_charitys_invariants_hold(state, &steps));
     }
+}
+
+thread_local! {
+    /// The city and its campaigns, built once per thread, the snapshot of its state then,
+    /// and who were recipients: each case starts again from there.
+    static BUILT: RefCell<Option<(Charity, CitySnapshot, Recipients)>> =
+        const { RefCell::new(None) };
+}
+
+/// Runs `case` on the charity as [`Charity::new`] built it, restored from a snapshot
+/// rather than deployed again.
+fn with_a_fresh_charity(case: impl FnOnce(&mut Charity)) {
+    BUILT.with(|built| {
+        let mut built = built.borrow_mut();
+        let (state, fresh, recipients) = built.get_or_insert_with(|| {
+            let mut state = Charity::new();
+            let fresh = state.city.snapshot();
+            let recipients = state.recipients.clone();
+            (state, fresh, recipients)
+        });
+        state.city.restore(fresh);
+        state.recipients.clone_from(recipients);
+        state.gifts.clear();
+        case(state);
+    });
+}
+
+/// One case: `steps`, then every deadline passes and the refunding campaign's donors
+/// claim, with the invariants checked after every step.
+fn the_charitys_invariants_hold(state: &mut Charity, steps: &[Step]) {
+    for step in steps {
+        checked(state, step);
+    }
+    // Every deadline passes, and each donor claims each of its gifts to the refunding
+    // campaign (a gift claimed already is refused).
+    state.city.advance_time(200 * DAY_MS);
+    let claims: Vec<Step> = state
+        .gifts
+        .keys()
+        .filter(|(campaign, ..)| *campaign == 0)
+        .map(|&(campaign, pot, account)| Step::ClaimRefund {
+            donor: DONORS
+                .iter()
+                .position(|d| d.account() == account)
+                .unwrap_or_default(),
+            campaign,
+            pot,
+        })
+        .collect();
+    for claim in &claims {
+        checked(state, claim);
+    }
+    every_gift_is_paid_refunded_or_claimable(&mut state.city, state.campaigns[0]);
 }
