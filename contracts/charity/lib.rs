@@ -335,11 +335,36 @@ mod charity {
             self.recipients.get((campaign, account))
         }
 
+        /// The share of each disbursement from a pot of a gift of `gift` to it, by the
+        /// rule of the crate docs (amount × gift ÷ everything that came in, rounded down),
+        /// in the order they were paid; `None` for a pot that does not exist. A donor's
+        /// share of a rollover (`Trace::rolled`) is its gift to the target's whole.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn shares(
+            &self,
+            campaign: CampaignId,
+            pot: Pot,
+            gift: Balance,
+        ) -> Option<Vec<Disbursement>> {
+            let account = self.pots.get((campaign, pot))?;
+            Some(ledger::traced(
+                &account,
+                gift,
+                &self.paid_from(campaign, pot, &account),
+            ))
+        }
+
         /// Where `donor`'s gift to a pot went, by the rule of the crate docs: its share of
-        /// each disbursement, rounded down; its share of a rollover, followed into the
-        /// next campaign's whole and its disbursements (up to
-        /// [`MAX_TRACE_HOPS`](city_traits::MAX_TRACE_HOPS) campaigns); what it was refunded
-        /// and what it may claim back now. `None` for a pot that does not exist.
+        /// each disbursement, rounded down; its share of a rollover, followed from
+        /// campaign to campaign (up to [`MAX_TRACE_HOPS`](city_traits::MAX_TRACE_HOPS);
+        /// [`Charity::shares`] answers each hop's payments); what it was refunded and what
+        /// it may claim back now. `None` for a pot that does not exist.
         ///
         /// # Errors
         /// None: a query.
@@ -366,7 +391,6 @@ mod charity {
                 rolled.push(Rolled {
                     campaign: into,
                     amount: share,
-                    disbursed: ledger::traced(&whole, share, &self.paid_from(into, WHOLE, &whole)),
                 });
                 share = ledger::share(&whole, share, whole.rolled_out);
                 next = target.rolled_into;

@@ -397,11 +397,11 @@ fn governance_rolls_a_closed_campaign_into_an_open_one_that_rolls_over() {
     assert_eq!(balance(charity_account()), 0);
     // The donor's trace follows its coins through the rollover: 200 of the 300 paid came
     // from its food gift.
-    let rolled = &charity.trace(winter, FOOD, donor(1)).unwrap().rolled[0];
-    assert_eq!(
-        (rolled.disbursed[0].recipient, rolled.disbursed[0].amount),
-        (a.charlie, 200)
-    );
+    let rolled = charity.trace(winter, FOOD, donor(1)).unwrap().rolled[0];
+    let there = charity
+        .shares(rolled.campaign, WHOLE, rolled.amount)
+        .unwrap();
+    assert_eq!((there[0].recipient, there[0].amount), (a.charlie, 200));
 }
 
 #[ink::test]

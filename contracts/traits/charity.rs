@@ -144,23 +144,23 @@ pub struct Recipient {
     pub paid: Balance,
 }
 
-/// A donor's share of the coins a rollover took into `campaign`'s whole, and where they
-/// went there.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// A donor's share of the coins a rollover took into `campaign`'s whole. Where they went
+/// there is the charity's `shares(campaign, WHOLE, amount)`: a trace answers only the
+/// hops, so that its answer stays within the bytes a contract may return (a hop's
+/// payments are up to [`MAX_DISBURSEMENTS`] entries of their own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 pub struct Rolled {
     pub campaign: CampaignId,
-    /// The donor's share of what was rolled in.
+    /// The donor's share of what was rolled in: its gift to that whole, by the rule.
     pub amount: Balance,
-    /// The donor's share of each disbursement from that whole, by the same rule.
-    pub disbursed: Vec<Disbursement>,
 }
 
 /// Where a donor's gift to one pot went, by the published rule: the donor's share of
 /// each disbursement is its amount × the donor's gift ÷ everything that came into the pot
 /// (rolled-in coins count), rounded down; so is its share of a rollover, which the trace
 /// follows into the next campaign's whole, where the donor's share of the rolled coins is
-/// its gift there.
+/// its gift there (the charity's `shares` answers its payments).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 pub struct Trace {

@@ -87,6 +87,15 @@ impl CharityCalls<'_> {
         self.send(selector_bytes!("recipient"), (campaign, account.into()))
     }
 
+    pub fn shares(
+        self,
+        campaign: CampaignId,
+        pot: Pot,
+        gift: u128,
+    ) -> Outcome<Option<Vec<Disbursement>>> {
+        self.send(selector_bytes!("shares"), (campaign, pot, gift))
+    }
+
     pub fn trace(
         self,
         campaign: CampaignId,
@@ -156,6 +165,7 @@ pub const MESSAGES: &[&str] = &[
     "pot",
     "disbursement",
     "recipient",
+    "shares",
     "trace",
     "open_campaign",
     "add_recipient",

@@ -4,8 +4,8 @@
 //! leaving the state as it was.
 
 use city_traits::{
-    AtEnd, Campaign, CampaignId, CampaignPlan, CharityError, CivicRole, EarmarkPlan, IdentityKind,
-    PSP22Error, PotAccount, TransferPolicy, WHOLE,
+    AtEnd, Campaign, CampaignId, CampaignPlan, CharityError, CivicRole, Disbursement, EarmarkPlan,
+    IdentityKind, PSP22Error, PotAccount, Rolled, TransferPolicy, WHOLE,
 };
 use harness::{
     city::{contract_account, Actor, ADMIN, ALICE, BOB, CAROL, COIN, DAVE, MALLORY},
@@ -117,6 +117,15 @@ pub fn pots(city: &mut City, campaign: CampaignId) -> Vec<PotAccount> {
     (0..=u8::MAX)
         .map_while(|pot| city.charity(ADMIN).pot(campaign, pot).value)
         .collect()
+}
+
+/// Where a donor's share of a rollover went in the campaign it reached: its share of each
+/// payment from that campaign's whole.
+pub fn hop(city: &mut City, rolled: &Rolled) -> Vec<Disbursement> {
+    city.charity(ADMIN)
+        .shares(rolled.campaign, WHOLE, rolled.amount)
+        .value
+        .expect("the campaign rolled into has a whole")
 }
 
 /// Everything the charity holds about a campaign, and its coins.

@@ -23,6 +23,7 @@ mod red_team_12;
 mod red_team_13;
 mod red_team_14;
 mod red_team_15;
+mod red_team_16;
 mod red_team_2;
 mod red_team_3;
 mod red_team_4;
