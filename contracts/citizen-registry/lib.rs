@@ -79,7 +79,8 @@ mod citizen_registry {
                 | CivicRole::Worker.bit()
                 | CivicRole::Attester.bit()
                 | CivicRole::ServiceProvider.bit()
-                | CivicRole::Issuer.bit())
+                | CivicRole::Issuer.bit()
+                | CivicRole::LandOffice.bit())
             == 0
     );
 

@@ -81,13 +81,14 @@ fn assert_refused<T: std::fmt::Debug>(
     assert_eq!(all_roles(registry), roles, "a refused call changed roles");
 }
 
-const ROLES: [CivicRole; 6] = [
+const ROLES: [CivicRole; 7] = [
     CivicRole::Registrar,
     CivicRole::Inspector,
     CivicRole::Worker,
     CivicRole::Attester,
     CivicRole::ServiceProvider,
     CivicRole::Issuer,
+    CivicRole::LandOffice,
 ];
 
 /// The registrar count, and for each default account its roles and whether the registrar

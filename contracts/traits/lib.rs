@@ -17,6 +17,7 @@ pub use charity::*;
 pub use escrow::*;
 pub use events::emit;
 pub use intents::*;
+pub use leases::*;
 pub use math::mul_div_floor;
 pub use psp22::{PSP22Error, PSP22};
 pub use raw::{RawInput, RawOutput};
@@ -32,6 +33,7 @@ mod events;
 #[cfg(feature = "fakes")]
 pub mod fakes;
 mod intents;
+mod leases;
 mod math;
 mod peers;
 mod raw;
@@ -404,6 +406,9 @@ pub enum CivicRole {
     /// schemas governance authorised it for, writes asset histories, anchors logs. A
     /// ministry, a clinic, a garage, an insurer, a carmaker, a recycling station.
     Issuer,
+    /// Registers properties by the hash of their deeds, with their owners (the leases
+    /// contract): the city's land office.
+    LandOffice,
 }
 
 impl CivicRole {
@@ -416,6 +421,7 @@ impl CivicRole {
             CivicRole::Attester => 1 << 3,
             CivicRole::ServiceProvider => 1 << 4,
             CivicRole::Issuer => 1 << 5,
+            CivicRole::LandOffice => 1 << 6,
         }
     }
 }

@@ -800,7 +800,7 @@ pub fn move_city(city: &mut harness::City) -> Result<()> {
         .collect::<Result<_>>()?;
     let addresses = addresses
         .try_into()
-        .map_err(|_| anyhow!("the suite is seven contracts"))?;
+        .map_err(|_| anyhow!("the suite is eight contracts"))?;
     city.move_to(new.into_session(), addresses);
     Ok(())
 }

@@ -30,6 +30,7 @@ pub const CONTRACTS: &[&str] = &[
     "project-escrow",
     "civic-records",
     "charity",
+    "leases",
 ];
 
 /// Contracts a city deploys beside the suite: the intents contract, which has no admin

@@ -257,6 +257,8 @@ pub struct City {
     pub records: Deployed,
     /// The charity: campaigns, gifts, disbursements, refunds and rollovers.
     pub charity: Deployed,
+    /// The leases: properties, allocation rounds of public flats, leases, rent, deposits.
+    pub leases: Deployed,
     /// The intents contract, once [`City::deploy_intents`] deployed it.
     pub intents: Option<Deployed>,
 }
@@ -357,6 +359,18 @@ impl City {
             bundle("charity"),
             input(ink::selector_bytes!("new"), charity_constructor),
         )?;
+        // The rent of the city's flats goes to e-voting: the treasury governance spends.
+        let leases_constructor = (
+            contract_account(&token),
+            contract_account(&registry),
+            contract_account(&voting),
+        );
+        let leases = deploy(
+            &mut session,
+            &mut funded,
+            bundle("leases"),
+            input(ink::selector_bytes!("new"), leases_constructor),
+        )?;
         let mut city = Self {
             session,
             funded,
@@ -369,6 +383,7 @@ impl City {
             escrow,
             records,
             charity,
+            leases,
             intents: None,
         };
         // Wiring: the reward rules mint.
@@ -380,7 +395,7 @@ impl City {
     }
 
     /// Hands the admin seats of the token, the registry, the reward rules, the project
-    /// escrow, civic records and the charity to e-voting: from now on they change only by executed proposals. A city
+    /// escrow, civic records, the charity and the leases to e-voting: from now on they change only by executed proposals. A city
     /// configures first (rules, registrars, attesters), then hands over; `ADMIN` keeps the
     /// roles it was granted (registrar, say) and the guardian seat of e-voting.
     ///
@@ -401,12 +416,14 @@ impl City {
         self.escrow(ADMIN).offer_admin(voting).accepted()?;
         self.records(ADMIN).offer_admin(voting).accepted()?;
         self.charity(ADMIN).offer_admin(voting).accepted()?;
+        self.leases(ADMIN).offer_admin(voting).accepted()?;
         self.token(voting).accept_admin().accepted()?;
         self.registry(voting).accept_admin().accepted()?;
         self.rewards(voting).accept_admin().accepted()?;
         self.escrow(voting).accept_admin().accepted()?;
         self.records(voting).accept_admin().accepted()?;
-        self.charity(voting).accept_admin().accepted()
+        self.charity(voting).accept_admin().accepted()?;
+        self.leases(voting).accept_admin().accepted()
     }
 
     /// The calls of the proposal by which e-voting accepts the admin seats offered to it:
@@ -419,6 +436,7 @@ impl City {
             &self.escrow,
             &self.records,
             &self.charity,
+            &self.leases,
         ]
         .into_iter()
         .map(|contract| proposed_call(contract, ink::selector_bytes!("Admin::accept_admin"), ()))
@@ -638,7 +656,7 @@ impl City {
     /// Goes on living on another chain: `session` runs the suite, its state moved there
     /// (the same code), at `addresses`, in the order of [`crate::bundles::CONTRACTS`].
     /// Accounts are funded again on the new chain as they act.
-    pub fn move_to(&mut self, session: Session<Sandbox>, addresses: [AccountId32; 7]) {
+    pub fn move_to(&mut self, session: Session<Sandbox>, addresses: [AccountId32; 8]) {
         self.session = session;
         self.funded.clear();
         self.uncommitted = 0;
@@ -650,6 +668,7 @@ impl City {
             &mut self.escrow,
             &mut self.records,
             &mut self.charity,
+            &mut self.leases,
         ];
         for (contract, address) in suite.into_iter().zip(addresses) {
             contract.address = address;
@@ -682,7 +701,7 @@ impl City {
     }
 
     /// The contracts of the suite, in the order of [`crate::bundles::CONTRACTS`].
-    pub fn suite(&self) -> [&Deployed; 7] {
+    pub fn suite(&self) -> [&Deployed; 8] {
         [
             &self.token,
             &self.registry,
@@ -691,6 +710,7 @@ impl City {
             &self.escrow,
             &self.records,
             &self.charity,
+            &self.leases,
         ]
     }
 

@@ -4,9 +4,9 @@
 //! - [`bundles`]: build once (`contract-build`, release, wasm-opt), reuse while sources are
 //!   unchanged, load with `ContractBundle::load`.
 //! - [`City`]: the deployed suite (token, citizen registry, reward rules, e-voting,
-//!   project escrow, civic records, charity), named actors, block and time control, snapshots.
-//! - [`token`], [`registry`], [`rewards`], [`voting`], [`escrow`], [`records`], [`charity`]:
-//!   the typed calls of each contract, and [`admin`] the admin seat's that six of them share; [`call`]: what a
+//!   project escrow, civic records, charity, leases), named actors, block and time control, snapshots.
+//! - [`token`], [`registry`], [`rewards`], [`voting`], [`escrow`], [`records`], [`charity`], [`leases`]:
+//!   the typed calls of each contract, and [`admin`] the admin seat's that seven of them share; [`call`]: what a
 //!   call returns ([`Outcome`]) and the events it emitted; [`upgrade`] the upgrade
 //!   messages every contract has, and uploading new code.
 //! - [`Fixture`]: the usual cities of the tests (registrar, citizens, holders, voters,
@@ -29,6 +29,7 @@ pub mod city;
 pub mod escrow;
 pub mod fixture;
 pub mod intents;
+pub mod leases;
 pub mod merkle;
 pub mod readme;
 pub mod records;

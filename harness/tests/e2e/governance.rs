@@ -57,7 +57,7 @@ fn pause_token(city: &City) -> Vec<Call> {
 
 #[test]
 fn the_seats_move_to_governance_only_when_a_passed_proposal_accepts_them() {
-    // Given a city whose admin offered the six seats to e-voting.
+    // Given a city whose admin offered the seven seats to e-voting.
     let mut city = city();
     let voting = contract_account(&city.voting);
     city.token(ADMIN).offer_admin(voting).expect_accepted();
@@ -66,6 +66,7 @@ fn the_seats_move_to_governance_only_when_a_passed_proposal_accepts_them() {
     city.escrow(ADMIN).offer_admin(voting).expect_accepted();
     city.records(ADMIN).offer_admin(voting).expect_accepted();
     city.charity(ADMIN).offer_admin(voting).expect_accepted();
+    city.leases(ADMIN).offer_admin(voting).expect_accepted();
     // Then an offer moves nothing: the admin still holds every seat and still acts.
     assert_eq!(city.token(ADMIN).admin().value, ADMIN.account());
     assert_eq!(city.escrow(ADMIN).offered_admin().value, Some(voting));
@@ -88,13 +89,14 @@ fn the_seats_move_to_governance_only_when_a_passed_proposal_accepts_them() {
     city.advance_time(GOVERNANCE.timelock_ms);
     city.voting(MALLORY).execute(proposal).expect_accepted();
 
-    // Then e-voting holds all six, no offer is left, and the old admin has no power.
+    // Then e-voting holds all seven, no offer is left, and the old admin has no power.
     assert_eq!(city.token(ADMIN).admin().value, voting);
     assert_eq!(city.registry(ADMIN).admin().value, voting);
     assert_eq!(city.rewards(ADMIN).admin().value, voting);
     assert_eq!(city.escrow(ADMIN).admin().value, voting);
     assert_eq!(city.records(ADMIN).admin().value, voting);
     assert_eq!(city.charity(ADMIN).admin().value, voting);
+    assert_eq!(city.leases(ADMIN).admin().value, voting);
     assert_eq!(city.token(ADMIN).offered_admin().value, None);
     assert_eq!(
         city.token(ADMIN).offer_admin(MALLORY).expect_refused(),
@@ -108,8 +110,8 @@ fn the_seats_move_to_governance_only_when_a_passed_proposal_accepts_them() {
 
 #[test]
 fn accepting_a_seat_not_offered_reverts_the_whole_acceptance() {
-    // Given three of the six seats offered to e-voting: the escrow's, civic records' and
-    // the charity's were forgotten.
+    // Given three of the seven seats offered to e-voting: the escrow's, civic records',
+    // the charity's and the leases' were forgotten.
     let mut city = city();
     let voting = contract_account(&city.voting);
     city.token(ADMIN).offer_admin(voting).expect_accepted();

@@ -55,7 +55,7 @@ pub fn young_city() -> City {
         .expect("the city is set up")
 }
 
-/// Offers the seats still `ADMIN`'s to e-voting, and accepts all six as e-voting (the
+/// Offers the seats still `ADMIN`'s to e-voting, and accepts all seven as e-voting (the
 /// harness signs e-voting's acceptance, as `City::hand_over_to_governance` does).
 fn finish_handover(city: &mut City) {
     let voting = contract_account(&city.voting);
@@ -64,12 +64,14 @@ fn finish_handover(city: &mut City) {
     city.escrow(ADMIN).offer_admin(voting).expect_accepted();
     city.records(ADMIN).offer_admin(voting).expect_accepted();
     city.charity(ADMIN).offer_admin(voting).expect_accepted();
+    city.leases(ADMIN).offer_admin(voting).expect_accepted();
     city.token(voting).accept_admin().expect_accepted();
     city.registry(voting).accept_admin().expect_accepted();
     city.rewards(voting).accept_admin().expect_accepted();
     city.escrow(voting).accept_admin().expect_accepted();
     city.records(voting).accept_admin().expect_accepted();
     city.charity(voting).accept_admin().expect_accepted();
+    city.leases(voting).accept_admin().expect_accepted();
 }
 
 /// Runs `f` with `city.registry` and `city.voting` pointing at `registry` and `voting`.
