@@ -12,6 +12,7 @@ mod checkpoints;
 mod escrow;
 mod governance;
 mod intents;
+mod leases;
 mod pause_and_cap;
 mod properties;
 mod psp22;
