@@ -11,6 +11,7 @@ use serde::Serialize;
 mod charity;
 mod escrow;
 mod intents;
+mod leases;
 mod records;
 mod voting;
 
@@ -134,6 +135,8 @@ pub struct Report {
     pub intents_weights: Vec<Measurement>,
     /// The charity's messages.
     pub charity_weights: Vec<Measurement>,
+    /// The leases' messages.
+    pub leases_weights: Vec<Measurement>,
     pub anchors: Vec<Anchor>,
     pub ratios: Vec<Ratio>,
 }
@@ -236,6 +239,7 @@ pub fn run() -> Result<Report> {
     let records_weights = records::records_weights()?;
     let intents_weights = intents::intents_weights()?;
     let charity_weights = charity::charity_weights()?;
+    let leases_weights = leases::leases_weights()?;
     Ok(Report {
         sizes,
         weights,
@@ -248,6 +252,7 @@ pub fn run() -> Result<Report> {
         records_weights,
         intents_weights,
         charity_weights,
+        leases_weights,
         anchors,
         ratios,
     })
@@ -373,7 +378,7 @@ impl Report {
     }
 
     /// Each contract's measurements, with the flatness ratio where there is one.
-    fn sections(&self) -> [(&'static str, &[Measurement], Option<String>); 8] {
+    fn sections(&self) -> [(&'static str, &[Measurement], Option<String>); 9] {
         let attest = format!(
             "attest with {} citizens registered over with {FEW_CITIZENS}: {:.3}x ref_time",
             thousands(MANY_CITIZENS.into()),
@@ -393,6 +398,7 @@ impl Report {
             ("civic-records", &self.records_weights, None),
             ("intents", &self.intents_weights, None),
             ("charity", &self.charity_weights, None),
+            ("leases", &self.leases_weights, None),
         ]
     }
 
@@ -578,6 +584,7 @@ mod tests {
             records_weights: Vec::new(),
             intents_weights: Vec::new(),
             charity_weights: Vec::new(),
+            leases_weights: Vec::new(),
             anchors: Vec::new(),
             ratios: Vec::new(),
         }

@@ -9,7 +9,7 @@
 
 use city_traits::{
     Application, Balance, Band, Claim, Lease, LeaseError, RentStatus, RoundPlan, Terms, Timestamp,
-    CLAIM_WINDOW, MAX_FLATS,
+    CLAIM_WINDOW, MAX_FLATS, RULING_WINDOW,
 };
 use ink::{
     env::hash::{Blake2x256, CryptoHash},
@@ -38,13 +38,14 @@ pub fn end_of(start: Timestamp, terms: &Terms) -> Result<Timestamp> {
         .ok_or(LeaseError::BadTerms)
 }
 
-/// Checks a round as the city opens it at `now`: 1 to [`MAX_FLATS`] flats, none twice,
-/// times in order (now < closes ≤ reveal_by ≤ accept_by ≤ lease_start), valid terms.
+/// Checks a round as the city opens it at `now`: 1 to [`MAX_FLATS`] flats, some identity
+/// kind admitted, times in order (now < closes ≤ reveal_by ≤ accept_by ≤ lease_start),
+/// valid terms. (The contract refuses a flat listed twice: the first holds it.)
 ///
 /// # Errors
-/// `BadRound`, `FlatUnavailable` (a flat twice), `BadTerms`.
+/// `BadRound`, `BadTerms`.
 pub fn check_round(plan: &RoundPlan, now: Timestamp) -> Result<()> {
-    if plan.flats.is_empty() || plan.flats.len() > MAX_FLATS {
+    if plan.flats.is_empty() || plan.flats.len() > MAX_FLATS || plan.kinds == 0 {
         return Err(LeaseError::BadRound);
     }
     if !(now < plan.closes
@@ -53,15 +54,6 @@ pub fn check_round(plan: &RoundPlan, now: Timestamp) -> Result<()> {
         && plan.accept_by <= plan.lease_start)
     {
         return Err(LeaseError::BadRound);
-    }
-    for (index, flat) in plan.flats.iter().enumerate() {
-        if plan
-            .flats
-            .get(..index)
-            .is_some_and(|before| before.contains(flat))
-        {
-            return Err(LeaseError::FlatUnavailable);
-        }
     }
     end_of(plan.lease_start, &plan.terms).map(|_| ())
 }
@@ -73,15 +65,20 @@ pub fn commitment(secret: &[u8; 32]) -> [u8; 32] {
     output
 }
 
-/// An applicant's lottery ticket: blake2-256 of the seed followed by the applicant's
-/// account (64 bytes).
-pub fn ticket(seed: &[u8; 32], applicant: &AccountId) -> [u8; 32] {
+/// blake2-256 of `a` followed by `b` (64 bytes): a ticket, the seed, and the entropy's
+/// fold.
+pub fn hash_pair(a: &[u8; 32], b: &[u8; 32]) -> [u8; 32] {
     let mut input = [0u8; 64];
-    input[..32].copy_from_slice(seed);
-    input[32..].copy_from_slice(applicant.as_ref());
+    input[..32].copy_from_slice(a);
+    input[32..].copy_from_slice(b);
     let mut output = [0u8; 32];
     Blake2x256::hash(&input, &mut output);
     output
+}
+
+/// An applicant's lottery ticket: blake2-256(seed ‖ account).
+pub fn ticket(seed: &[u8; 32], applicant: &AccountId) -> [u8; 32] {
+    hash_pair(seed, applicant.as_ref())
 }
 
 /// The published rule: applicants in order of their income band, lowest first, and
@@ -206,13 +203,25 @@ pub fn claim(lease: &mut Lease, amount: Balance, evidence: [u8; 32], now: Timest
     Ok(())
 }
 
-/// Books governance's ruling on the pending claim: `allowed` (at most the claim) is
-/// deducted from the deposit.
+/// When an unruled claim against the lease's deposit lapses.
+fn lapses(lease: &Lease) -> Timestamp {
+    lease
+        .end
+        .saturating_add(CLAIM_WINDOW)
+        .saturating_add(RULING_WINDOW)
+}
+
+/// Books governance's ruling at `now` on the pending claim: `allowed` (at most the claim)
+/// is deducted from the deposit; a claim not ruled on within [`RULING_WINDOW`] of the
+/// claim window's close has lapsed.
 ///
 /// # Errors
 /// `NoClaim`, `OverClaim`.
-pub fn rule(lease: &mut Lease, allowed: Balance) -> Result<()> {
-    let Some(mut claim) = lease.claim.filter(|c| c.allowed.is_none()) else {
+pub fn rule(lease: &mut Lease, allowed: Balance, now: Timestamp) -> Result<()> {
+    let Some(mut claim) = lease
+        .claim
+        .filter(|c| c.allowed.is_none() && now < lapses(lease))
+    else {
         return Err(LeaseError::NoClaim);
     };
     if allowed > claim.amount {
@@ -227,8 +236,8 @@ pub fn rule(lease: &mut Lease, allowed: Balance) -> Result<()> {
 }
 
 /// Books the deposit's return at `now`: what it holds, after the lease's end, once no
-/// claim waits for a ruling and no claim can come (the owner waives the window by
-/// returning it itself). Returns the amount.
+/// claim waits for a ruling (a claim not ruled on lapses, allowing nothing) and no claim
+/// can come (the owner waives the window by returning it itself). Returns the amount.
 ///
 /// # Errors
 /// `DepositSettled` (nothing held), `LeaseNotEnded`, `DepositWaits`.
@@ -241,11 +250,14 @@ pub fn settle(lease: &mut Lease, by_owner: bool, now: Timestamp) -> Result<Balan
         return Err(LeaseError::LeaseNotEnded);
     }
     let waiting = match lease.claim {
-        Some(claim) => claim.allowed.is_none(),
+        Some(claim) => claim.allowed.is_none() && now < lapses(lease),
         None => !by_owner && now < lease.end.saturating_add(CLAIM_WINDOW),
     };
     if waiting {
         return Err(LeaseError::DepositWaits);
+    }
+    if let Some(claim) = lease.claim.as_mut() {
+        claim.allowed.get_or_insert(0);
     }
     lease.returned = lease.returned.saturating_add(amount);
     Ok(amount)
@@ -396,15 +408,33 @@ mod tests {
             Err(LeaseError::ClaimClosed)
         );
         assert_eq!(settle(&mut lease, true, end), Err(LeaseError::DepositWaits));
-        assert_eq!(rule(&mut lease, 121), Err(LeaseError::OverClaim));
-        rule(&mut lease, 80).unwrap();
-        assert_eq!(rule(&mut lease, 80), Err(LeaseError::NoClaim));
+        assert_eq!(rule(&mut lease, 121, end), Err(LeaseError::OverClaim));
+        rule(&mut lease, 80, end).unwrap();
+        assert_eq!(rule(&mut lease, 80, end), Err(LeaseError::NoClaim));
         assert_eq!(settle(&mut lease, false, end), Ok(220));
         assert_eq!((lease.deducted, lease.returned, held(&lease)), (80, 220, 0));
         assert_eq!(
             settle(&mut lease, false, end),
             Err(LeaseError::DepositSettled)
         );
+    }
+
+    #[test]
+    fn a_claim_not_ruled_on_in_time_lapses_and_the_deposit_goes_back_whole() {
+        let mut lease = lease();
+        let end = lease.end;
+        claim(&mut lease, 120, [9; 32], end).unwrap();
+        let lapse = end + CLAIM_WINDOW + RULING_WINDOW;
+        assert_eq!(
+            settle(&mut lease, false, lapse - 1),
+            Err(LeaseError::DepositWaits)
+        );
+        assert_eq!(settle(&mut lease, false, lapse), Ok(300));
+        assert_eq!(rule(&mut lease, 120, lapse), Err(LeaseError::NoClaim));
+        let mut late = self::lease();
+        claim(&mut late, 120, [9; 32], end).unwrap();
+        assert_eq!(rule(&mut late, 120, lapse), Err(LeaseError::NoClaim));
+        assert_eq!((late.deducted, held(&late)), (0, 300));
     }
 
     #[test]
@@ -460,11 +490,11 @@ mod tests {
         };
         assert_eq!(check_round(&plan, 9), Ok(()));
         assert_eq!(check_round(&plan, 10), Err(LeaseError::BadRound));
-        let twice = RoundPlan {
-            flats: vec![[1; 32], [1; 32]],
+        let nobody = RoundPlan {
+            kinds: 0,
             ..plan.clone()
         };
-        assert_eq!(check_round(&twice, 0), Err(LeaseError::FlatUnavailable));
+        assert_eq!(check_round(&nobody, 0), Err(LeaseError::BadRound));
         let none = RoundPlan {
             flats: vec![],
             ..plan.clone()

@@ -8,19 +8,29 @@
 //!   identity of the registry, not a contract).
 //! - **Income bands.** A registrar of the registry attests each applicant's income band
 //!   (0 is the lowest).
-//! - **Allocation of public housing.** The city (the admin seat) opens a round of its
-//!   flats for the identity kinds it names and bands up to a maximum, with the hash of a
-//!   secret (the commitment), the time applications close, the time by which it reveals
-//!   the secret, the time by which winners sign, and the leases' start and terms. Eligible
-//!   residents apply before the close. After it, anyone allocates the round with the
-//!   secret; after `reveal_by`, anyone allocates it without, and the commitment itself is
-//!   the seed. **The rule**, which anyone can recompute from the round's applications and
-//!   its seed: applicants are ordered by their band, lowest first, then by their ticket,
+//! - **Allocation of public housing.** The city (the admin seat: governance, whose
+//!   proposal carries eight calls of about a dozen flats each) opens a round of its flats
+//!   for the identity kinds it names and bands up to a maximum, with the hash of a secret
+//!   (the commitment), the time applications close, the time by which it reveals the
+//!   secret, the time by which winners sign, and the leases' start and terms. Eligible
+//!   residents apply before the close; each application is folded into the round's
+//!   entropy (`entropy = blake2-256(entropy ‖ account)`, from zero). After the close,
+//!   anyone allocates the round with the secret; from `reveal_by` on, anyone allocates it
+//!   without, the commitment standing in for the secret. The seed is blake2-256(secret ‖
+//!   entropy): fixed by neither the city (whose secret was committed before anyone
+//!   applied) nor the applicants (who do not know the secret; if the city does not
+//!   reveal it, the last applicant with several identities of one band could have chosen
+//!   among them: the city reveals). **The rule**, which anyone
+//!   can recompute from the round's applications, its secret and its commitment:
+//!   applicants are ordered by their band, lowest first, then by their ticket,
 //!   blake2-256(seed ‖ account), lowest first as bytes; the first as many as there are
 //!   flats win, the first winner the round's first flat, and so on. A winner signs its
 //!   lease before `accept_by`; a flat nobody signed for is free after it.
 //! - **Offers.** A property's owner offers a lease to one tenant (a start and terms); the
-//!   tenant signs it.
+//!   tenant signs it while its offerer still acts for the property (the landlord, live;
+//!   the admin seat's holder for the city's flats: the deployer's offers lapse with its
+//!   seat). An offer stands unchanged until it is signed or its start passes; a
+//!   withdrawn offer binds no more, and still bars another offer to the tenant until then.
 //! - **A lease** names the property, the tenant, the start, the end, the rent per period
 //!   and the deposit. Signing pays the deposit to this contract, which holds it (per
 //!   lease, `deposit == deducted + returned + held`). Leases of one property never
@@ -29,16 +39,18 @@
 //!   nobody from the end on (as ERC-4907's `userOf` after `expires`).
 //! - **Rent** is due at the start of each period. The tenant pays it, or anyone pulls what
 //!   is in arrears from the tenant's allowance to this contract (`collect_rent`); someone
-//!   else pays it only where the lease's terms allow third parties. Coins go straight
-//!   from the payer to the payee; nobody pays beyond the whole lease's rent. `rent`
-//!   answers what is due, paid and in arrears.
+//!   else pays it only where the lease's terms allow third parties, and the payee never.
+//!   Coins go straight from the payer to the payee; nobody pays beyond the whole lease's
+//!   rent. `lease` answers what is due, paid and in arrears.
 //! - **Notice.** The tenant ends a lease early by naming an end at least the agreed
 //!   notice away (and not before the periods it paid for end).
 //! - **The deposit.** After the end, the owner may claim a deduction once, within
 //!   [`CLAIM_WINDOW`](city_traits::CLAIM_WINDOW), with the hash of its evidence; only
-//!   governance (the admin seat) rules on it, allowing up to the claim, which goes to the
-//!   payee. Then, or after the window with no claim, anyone returns the rest to the
-//!   tenant (the owner may return it before the window closes).
+//!   governance (the admin seat) rules on it, within
+//!   [`RULING_WINDOW`](city_traits::RULING_WINDOW) of the window's close, allowing up to
+//!   the claim, which goes to the payee. Then, or after the window with no claim, or once
+//!   an unruled claim lapsed, anyone returns the rest to the tenant (the owner may return
+//!   it before the window closes).
 //!
 //! Every message checks before it writes and writes before it calls the token
 //! (checks-effects-interactions); the token is called without permission to re-enter.
@@ -137,10 +149,7 @@ mod leases {
         #[ink(topic)]
         pub round: RoundId,
         pub flats: u32,
-        pub kinds: u8,
-        pub max_band: Band,
         pub closes: Timestamp,
-        pub commitment: [u8; 32],
     }
 
     /// An account applied to a round.
@@ -166,6 +175,16 @@ mod leases {
         pub seed: [u8; 32],
         pub revealed: bool,
         pub winners: u32,
+    }
+
+    /// The owner withdrew its offer of a lease to a tenant.
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct OfferWithdrawn {
+        #[ink(topic)]
+        pub property: PropertyId,
+        #[ink(topic)]
+        pub tenant: AccountId,
     }
 
     /// A property's owner offered a lease to a tenant.
@@ -214,41 +233,18 @@ mod leases {
         pub end: Timestamp,
     }
 
-    /// The owner claimed a deduction from a lease's deposit.
+    /// A lease's deposit moved: the owner `claimed` a deduction against `evidence`,
+    /// governance `allowed` part of a claim (it went to the payee), or the rest was
+    /// `returned` to the tenant. Zero where nothing of the kind happened.
     #[ink(event)]
     #[cfg_attr(test, derive(Debug, PartialEq))]
-    pub struct DeductionClaimed {
+    pub struct DepositChanged {
         #[ink(topic)]
         pub lease: LeaseId,
-        pub amount: Balance,
+        pub claimed: Balance,
         pub evidence: [u8; 32],
-    }
-
-    /// Governance ruled on a claim: `allowed` went to the payee.
-    #[ink(event)]
-    #[cfg_attr(test, derive(Debug, PartialEq))]
-    pub struct DeductionRuled {
-        #[ink(topic)]
-        pub lease: LeaseId,
         pub allowed: Balance,
-    }
-
-    /// What the deposit held went back to the tenant.
-    #[ink(event)]
-    #[cfg_attr(test, derive(Debug, PartialEq))]
-    pub struct DepositReturned {
-        #[ink(topic)]
-        pub lease: LeaseId,
-        #[ink(topic)]
-        pub tenant: AccountId,
-        pub amount: Balance,
-    }
-
-    /// Governance named the city's treasury, where the rent of the city's flats goes.
-    #[ink(event)]
-    #[cfg_attr(test, derive(Debug, PartialEq))]
-    pub struct TreasurySet {
-        pub treasury: AccountId,
+        pub returned: Balance,
     }
 
     type Result<T> = core::result::Result<T, LeaseError>;
@@ -310,7 +306,8 @@ mod leases {
             self.properties.get(property)
         }
 
-        /// A round and its flats, in order, if it exists.
+        /// A round, its flats in order, and its winners in order once allocated (the
+        /// first takes the first flat; none before), if it exists.
         ///
         /// # Errors
         /// None: a query.
@@ -318,8 +315,12 @@ mod leases {
         /// # Events
         /// None.
         #[ink(message)]
-        pub fn round(&self, round: RoundId) -> Option<(Round, Vec<PropertyId>)> {
-            Some((self.rounds.get(round)?, self.round_flats.get(round)?))
+        pub fn round(&self, round: RoundId) -> Option<(Round, Vec<PropertyId>, Vec<AccountId>)> {
+            Some((
+                self.rounds.get(round)?,
+                self.round_flats.get(round)?,
+                self.winners.get(round).unwrap_or_default(),
+            ))
         }
 
         /// The round's application numbered `index`, if made.
@@ -332,25 +333,6 @@ mod leases {
         #[ink(message)]
         pub fn application(&self, round: RoundId, index: u32) -> Option<Application> {
             self.applications.get((round, index))
-        }
-
-        /// A round's winners in order (the first takes the first flat), once allocated;
-        /// and for each, the lease it signed, if it did.
-        ///
-        /// # Errors
-        /// None: a query.
-        ///
-        /// # Events
-        /// None.
-        #[ink(message)]
-        pub fn winners(&self, round: RoundId) -> Option<Vec<(AccountId, Option<LeaseId>)>> {
-            let winners = self.winners.get(round)?;
-            Some(
-                (0u32..)
-                    .zip(winners)
-                    .map(|(index, winner)| (winner, self.signed.get((round, index))))
-                    .collect(),
-            )
         }
 
         /// A lease, if it exists, and its rent now: what is due, paid and in arrears, and
@@ -366,18 +348,6 @@ mod leases {
             let data = self.leases.get(lease)?;
             let rent = ledger::rent(&data, self.env().block_timestamp());
             Some((data, rent))
-        }
-
-        /// The property's lease numbered `index` (in the order of their start).
-        ///
-        /// # Errors
-        /// None: a query.
-        ///
-        /// # Events
-        /// None.
-        #[ink(message)]
-        pub fn lease_of(&self, property: PropertyId, index: u32) -> Option<LeaseId> {
-            self.property_leases.get((property, index))
         }
 
         /// Who holds the property at `time`: the tenant of the lease that started at or
@@ -407,26 +377,6 @@ mod leases {
             found
                 .filter(|lease| time < lease.end)
                 .map(|lease| lease.tenant)
-        }
-
-        /// Names the city's treasury, where the rent of the city's flats goes from now on
-        /// (leases signed already keep theirs). The admin's (governance's) alone.
-        ///
-        /// # Errors
-        /// `NotAdmin`.
-        ///
-        /// # Events
-        /// `TreasurySet`.
-        #[ink(message)]
-        pub fn set_treasury(&mut self, treasury: AccountId) -> Result<()> {
-            let mut settings = self.settings();
-            if settings.admin.holder() != self.env().caller() {
-                return Err(LeaseError::NotAdmin);
-            }
-            settings.treasury = treasury;
-            self.settings.set(&settings);
-            emit(&TreasurySet { treasury });
-            Ok(())
         }
 
         /// Registers the property whose deed hashes to `property`, owned by `owner` (a
@@ -461,7 +411,6 @@ mod leases {
                 property,
                 &Property {
                     owner,
-                    registered_by: caller,
                     leases: 0,
                     booked_until: 0,
                     held_until: 0,
@@ -504,7 +453,8 @@ mod leases {
         /// Opens a round of the city's flats (see the crate docs for the rule). Each flat
         /// is the city's, held by no other round until its signing time, and free when the
         /// round's leases start; the round holds them until `accept_by`. The admin's
-        /// (governance's) alone. Returns the round's number.
+        /// (governance's) alone: a proposal's call carries about a dozen flats, and a
+        /// proposal eight calls. Returns the round's number.
         ///
         /// # Errors
         /// `NotAdmin`, `BadRound`, `BadTerms`, `UnknownProperty`, `FlatUnavailable`,
@@ -520,9 +470,12 @@ mod leases {
             }
             let now = self.env().block_timestamp();
             ledger::check_round(&plan, now)?;
-            let mut flats = Vec::with_capacity(plan.flats.len());
+            let id = settings.rounds;
+            settings.rounds = id.checked_add(1).ok_or(LeaseError::Overflow)?;
+            // Each flat is held as it is checked: one listed twice finds itself held, and
+            // the refusal reverts every write of the call.
             for flat in &plan.flats {
-                let Some(property) = self.properties.get(flat) else {
+                let Some(mut property) = self.properties.get(flat) else {
                     return Err(LeaseError::UnknownProperty);
                 };
                 if property.owner.is_some()
@@ -531,16 +484,11 @@ mod leases {
                 {
                     return Err(LeaseError::FlatUnavailable);
                 }
-                flats.push(property);
-            }
-            let id = settings.rounds;
-            settings.rounds = id.checked_add(1).ok_or(LeaseError::Overflow)?;
-            // At most MAX_FLATS (128).
-            let count = u32::try_from(plan.flats.len()).unwrap_or(u32::MAX);
-            for (flat, mut property) in plan.flats.iter().zip(flats) {
                 property.held_until = plan.accept_by;
                 self.properties.insert(flat, &property);
             }
+            // At most MAX_FLATS (128).
+            let count = u32::try_from(plan.flats.len()).unwrap_or(u32::MAX);
             self.settings.set(&settings);
             self.rounds.insert(
                 id,
@@ -555,6 +503,8 @@ mod leases {
                     terms: plan.terms,
                     flats: count,
                     applicants: 0,
+                    entropy: [0; 32],
+                    secret: None,
                     seed: None,
                 },
             );
@@ -562,10 +512,7 @@ mod leases {
             emit(&RoundOpened {
                 round: id,
                 flats: count,
-                kinds: plan.kinds,
-                max_band: plan.max_band,
                 closes: plan.closes,
-                commitment: plan.commitment,
             });
             Ok(id)
         }
@@ -600,6 +547,7 @@ mod leases {
             self.ensure_admitted(&data, &applicant)?;
             let index = data.applicants;
             data.applicants = index.saturating_add(1);
+            data.entropy = ledger::hash_pair(&data.entropy, applicant.as_ref());
             self.rounds.insert(round, &data);
             self.applied.insert((round, applicant), &());
             self.applications
@@ -615,7 +563,8 @@ mod leases {
 
         /// Allocates a closed round by the rule of the crate docs, with the city's secret
         /// (which must hash to the round's commitment) or, from `reveal_by` on, without it
-        /// (the commitment is the seed). Anyone may call it. Returns the number of winners.
+        /// (the commitment stands in for it); either is hashed with the round's entropy
+        /// into the seed. Anyone may call it. Returns the number of winners.
         ///
         /// # Errors
         /// `UnknownRound`, `RoundOpen`, `AlreadyAllocated`, `BadSecret`, `NotRevealed`.
@@ -632,7 +581,7 @@ mod leases {
             if data.seed.is_some() {
                 return Err(LeaseError::AlreadyAllocated);
             }
-            let seed = match secret {
+            let revealed = match secret {
                 Some(secret) => {
                     if ledger::commitment(&secret) != data.commitment {
                         return Err(LeaseError::BadSecret);
@@ -642,6 +591,7 @@ mod leases {
                 None if now >= data.reveal_by => data.commitment,
                 None => return Err(LeaseError::NotRevealed),
             };
+            let seed = ledger::hash_pair(&revealed, &data.entropy);
             let applications = (0..data.applicants)
                 .filter_map(|index| self.applications.get((round, index)))
                 .collect();
@@ -650,6 +600,7 @@ mod leases {
             // At most the round's flats.
             let count = u32::try_from(winners.len()).unwrap_or(u32::MAX);
             data.seed = Some(seed);
+            data.secret = secret;
             self.rounds.insert(round, &data);
             self.winners.insert(round, &winners);
             emit(&Allocated {
@@ -700,13 +651,15 @@ mod leases {
         }
 
         /// Offers a lease of a property to `tenant` (a live identity of the registry, not a
-        /// contract, not the owner), from `start` on the given terms, replacing any earlier
-        /// offer to it. The property's owner alone: its landlord, while a live identity,
-        /// or the admin for the city's. The tenant signs it with `accept_lease`.
+        /// contract, not the owner), from `start` on the given terms. The property's owner
+        /// alone: its landlord, while a live identity, or the admin for the city's. The
+        /// tenant signs it with `accept_lease`. An offer stands unchanged until it is
+        /// signed or its start passes: terms changed under the tenant's feet could be
+        /// slipped in ahead of its signature.
         ///
         /// # Errors
         /// `UnknownProperty`, `NotOwner`, `NotEligible` (the landlord or the tenant),
-        /// `BadTerms`, `Overlap` (a start in the past).
+        /// `BadTerms`, `Overlap` (a start in the past), `OfferStands` (withdraw it first).
         ///
         /// # Events
         /// `LeaseOffered`.
@@ -724,11 +677,25 @@ mod leases {
             }
             self.ensure_person(&tenant)?;
             ledger::end_of(start, &terms)?;
-            if start < self.env().block_timestamp() {
+            let now = self.env().block_timestamp();
+            if start < now {
                 return Err(LeaseError::Overlap);
             }
-            self.offers
-                .insert((property, tenant), &Offer { start, terms });
+            if self
+                .offers
+                .get((property, tenant))
+                .is_some_and(|offer| offer.start >= now)
+            {
+                return Err(LeaseError::OfferStands);
+            }
+            self.offers.insert(
+                (property, tenant),
+                &Offer {
+                    by: self.env().caller(),
+                    start,
+                    terms,
+                },
+            );
             emit(&LeaseOffered {
                 property,
                 tenant,
@@ -738,15 +705,42 @@ mod leases {
             Ok(())
         }
 
-        /// Signs the lease of `property` its owner offered the caller, paying the deposit
-        /// (approve this contract first): the start must not have passed, the property must
-        /// be free of any round's hold, and the lease must start at or after the end of the
-        /// property's last one. Returns the lease's number.
+        /// Withdraws the owner's offer of a lease of `property` to `tenant`: it binds no
+        /// more, and still stands in the way of another offer to the tenant until its start
+        /// (a withdrawal followed by a new offer would be the swap `OfferStands` refuses).
+        /// The property's owner alone (its landlord, or the admin for the city's).
         ///
         /// # Errors
-        /// `NoOffer`, `UnknownProperty`, `OfferLapsed` (the start passed), `NotEligible`
-        /// (the caller's identity lapsed), `FlatUnavailable` (a round holds it), `Overlap`,
-        /// `Overflow`, `TokenRefused`.
+        /// `UnknownProperty`, `NotOwner`, `NotEligible` (the landlord's identity lapsed),
+        /// `NoOffer`.
+        ///
+        /// # Events
+        /// `OfferWithdrawn`.
+        #[ink(message)]
+        pub fn withdraw_offer(&mut self, property: PropertyId, tenant: AccountId) -> Result<()> {
+            self.owned(property)?;
+            let Some(mut offer) = self.offers.get((property, tenant)) else {
+                return Err(LeaseError::NoOffer);
+            };
+            // The zero account acts for no property: the offer binds no more.
+            offer.by = AccountId::from([0; 32]);
+            self.offers.insert((property, tenant), &offer);
+            emit(&OfferWithdrawn { property, tenant });
+            Ok(())
+        }
+
+        /// Signs the lease of `property` its owner offered the caller, paying the deposit
+        /// (approve this contract first): the offerer must still act for the property (the
+        /// landlord, still a live identity; for the city's, the admin seat's holder now),
+        /// the start must not have passed, the property must be free of any round's hold,
+        /// and the lease must start at or after the end of the property's last one. Returns
+        /// the lease's number.
+        ///
+        /// # Errors
+        /// `NoOffer` (none, or its offerer no longer acts for the property),
+        /// `UnknownProperty`, `OfferLapsed` (the start passed), `NotEligible` (the caller's
+        /// identity lapsed), `FlatUnavailable` (a round holds it), `Overlap`, `Overflow`,
+        /// `TokenRefused`.
         ///
         /// # Events
         /// `LeaseSigned`, and the token's `Approval` and `Transfer`.
@@ -761,6 +755,13 @@ mod leases {
                 .properties
                 .get(property)
                 .ok_or(LeaseError::UnknownProperty)?;
+            let binds = match data.owner {
+                Some(landlord) => offer.by == landlord && self.ensure_person(&landlord).is_ok(),
+                None => self.is_admin(&offer.by),
+            };
+            if !binds {
+                return Err(LeaseError::NoOffer);
+            }
             let now = self.env().block_timestamp();
             if offer.start < now {
                 return Err(LeaseError::OfferLapsed);
@@ -778,8 +779,9 @@ mod leases {
         }
 
         /// Pays `amount` of a lease's rent from the caller to the payee (approve this
-        /// contract first): the tenant, or anyone where the terms allow third parties;
-        /// never beyond the whole lease's rent. Arrears may be paid after the end.
+        /// contract first): the tenant, or anyone where the terms allow third parties, but
+        /// never the payee itself (a transfer to oneself moves nothing); never beyond the
+        /// whole lease's rent. Arrears may be paid after the end.
         ///
         /// # Errors
         /// `UnknownLease`, `ThirdPartyRent`, `ZeroAmount`, `Overpaid`, `TokenRefused`.
@@ -790,7 +792,7 @@ mod leases {
         pub fn pay_rent(&mut self, lease: LeaseId, amount: Balance) -> Result<()> {
             let payer = self.env().caller();
             let mut data = self.leases.get(lease).ok_or(LeaseError::UnknownLease)?;
-            if payer != data.tenant && !data.terms.third_party_rent {
+            if payer == data.payee || (payer != data.tenant && !data.terms.third_party_rent) {
                 return Err(LeaseError::ThirdPartyRent);
             }
             ledger::pay(&mut data, amount)?;
@@ -833,15 +835,19 @@ mod leases {
             if data.tenant != self.env().caller() {
                 return Err(LeaseError::NotTenant);
             }
-            let old_end = data.end;
             ledger::notice(&mut data, end, self.env().block_timestamp())?;
             let mut property = self
                 .properties
                 .get(data.property)
                 .ok_or(LeaseError::UnknownProperty)?;
             // Later leases start at or after the old end; the property is free from the
-            // new end only if this was its last.
-            if property.booked_until == old_end {
+            // new end only if this is its last lease (a later one may have ended at its
+            // start, at the old end).
+            let last = property
+                .leases
+                .checked_sub(1)
+                .and_then(|index| self.property_leases.get((data.property, index)));
+            if last == Some(lease) {
                 property.booked_until = end;
                 self.properties.insert(data.property, &property);
             }
@@ -859,7 +865,7 @@ mod leases {
         /// identity lapsed), `LeaseNotEnded`, `ClaimClosed`, `ZeroAmount`, `OverDeposit`.
         ///
         /// # Events
-        /// `DeductionClaimed`.
+        /// `DepositChanged` (`claimed`).
         #[ink(message)]
         pub fn claim_deduction(
             &mut self,
@@ -871,32 +877,42 @@ mod leases {
             self.owned(data.property)?;
             ledger::claim(&mut data, amount, evidence, self.env().block_timestamp())?;
             self.leases.insert(lease, &data);
-            emit(&DeductionClaimed {
+            emit(&DepositChanged {
                 lease,
-                amount,
+                claimed: amount,
                 evidence,
+                allowed: 0,
+                returned: 0,
             });
             Ok(())
         }
 
         /// Rules on the claim against a lease's deposit: `allowed` (at most the claim) goes
-        /// to the payee. The admin's (governance's) alone.
+        /// to the payee. The admin's (governance's) alone, within
+        /// [`RULING_WINDOW`](city_traits::RULING_WINDOW) of the claim window's close;
+        /// after it the claim lapses.
         ///
         /// # Errors
         /// `NotAdmin`, `UnknownLease`, `NoClaim`, `OverClaim`, `TokenRefused`.
         ///
         /// # Events
-        /// `DeductionRuled`, and the token's `Transfer`.
+        /// `DepositChanged` (`allowed`), and the token's `Transfer`.
         #[ink(message)]
         pub fn rule_on_claim(&mut self, lease: LeaseId, allowed: Balance) -> Result<()> {
             if !self.is_admin(&self.env().caller()) {
                 return Err(LeaseError::NotAdmin);
             }
             let mut data = self.leases.get(lease).ok_or(LeaseError::UnknownLease)?;
-            ledger::rule(&mut data, allowed)?;
+            ledger::rule(&mut data, allowed, self.env().block_timestamp())?;
             self.leases.insert(lease, &data);
             self.pay(&data.payee, allowed)?;
-            emit(&DeductionRuled { lease, allowed });
+            emit(&DepositChanged {
+                lease,
+                claimed: 0,
+                evidence: [0; 32],
+                allowed,
+                returned: 0,
+            });
             Ok(())
         }
 
@@ -910,7 +926,7 @@ mod leases {
         /// `TokenRefused`.
         ///
         /// # Events
-        /// `DepositReturned`, and the token's `Transfer`.
+        /// `DepositChanged` (`returned`), and the token's `Transfer`.
         #[ink(message)]
         pub fn return_deposit(&mut self, lease: LeaseId) -> Result<Balance> {
             let mut data = self.leases.get(lease).ok_or(LeaseError::UnknownLease)?;
@@ -918,10 +934,12 @@ mod leases {
             let amount = ledger::settle(&mut data, by_owner, self.env().block_timestamp())?;
             self.leases.insert(lease, &data);
             self.pay(&data.tenant, amount)?;
-            emit(&DepositReturned {
+            emit(&DepositChanged {
                 lease,
-                tenant: data.tenant,
-                amount,
+                claimed: 0,
+                evidence: [0; 32],
+                allowed: 0,
+                returned: amount,
             });
             Ok(amount)
         }

@@ -234,17 +234,12 @@ fn allocation_needs_the_secret_until_reveal_by_and_follows_the_rule() {
         Err(LeaseError::AlreadyAllocated)
     );
     // Bands 0 (persons 1 and 4) first, then band 1 (persons 2 and 5) by ticket.
-    let winners: Vec<AccountId> = leases
-        .winners(round)
-        .unwrap()
-        .into_iter()
-        .map(|(w, _)| w)
-        .collect();
+    let winners = leases.round(round).unwrap().2;
     let expected = ledger::winners(
         (0..5)
             .map(|i| leases.application(round, i).unwrap())
             .collect(),
-        &SECRET,
+        &leases.round(round).unwrap().0.seed.unwrap(),
         3,
     );
     assert_eq!(winners, expected);
@@ -261,9 +256,12 @@ fn without_the_secret_the_commitment_is_the_seed() {
     at(12 * DAY);
     act_as(person(3));
     assert_eq!(leases.allocate(round, None), Ok(1));
+    let data = leases.round(round).unwrap().0;
+    let entropy = ledger::hash_pair(&[0; 32], person(1).as_ref());
+    assert_eq!((data.entropy, data.secret), (entropy, None));
     assert_eq!(
-        leases.round(round).unwrap().0.seed,
-        Some(ledger::commitment(&SECRET))
+        data.seed,
+        Some(ledger::hash_pair(&ledger::commitment(&SECRET), &entropy))
     );
 }
 
@@ -271,12 +269,9 @@ fn without_the_secret_the_commitment_is_the_seed() {
 fn a_winner_signs_its_flat_once_and_holds_it_from_the_start_to_the_end() {
     let mut leases = leases();
     let round = allocated(&mut leases);
-    let winners = leases.winners(round).unwrap();
-    let (first, _) = winners[0];
-    let loser = (1..=5)
-        .map(person)
-        .find(|p| winners.iter().all(|(w, _)| w != p))
-        .unwrap();
+    let winners = leases.round(round).unwrap().2;
+    let first = winners[0];
+    let loser = (1..=5).map(person).find(|p| !winners.contains(p)).unwrap();
     act_as(loser);
     assert_eq!(leases.accept_flat(round), Err(LeaseError::NotAWinner));
     act_as(first);
@@ -297,7 +292,7 @@ fn a_winner_signs_its_flat_once_and_holds_it_from_the_start_to_the_end() {
         "nobody on the end"
     );
     at(20 * DAY);
-    act_as(winners[1].0);
+    act_as(winners[1]);
     assert_eq!(leases.accept_flat(round), Err(LeaseError::OfferLapsed));
 }
 
@@ -473,6 +468,62 @@ fn the_admin_seat_moves_in_two_steps() {
     leases.accept_admin().unwrap();
     assert_eq!(leases.admin(), a.bob);
     act_as(a.alice);
-    assert_eq!(leases.set_treasury(a.alice), Err(LeaseError::NotAdmin));
+    assert_eq!(leases.open_round(plan()), Err(LeaseError::NotAdmin));
     assert_eq!(leases.offer_admin(a.alice), Err(AdminError::NotAdmin));
+}
+
+#[ink::test]
+fn an_offer_stands_until_its_start() {
+    let mut leases = leases();
+    act_as(accounts().django);
+    leases
+        .offer_lease(flat(9), person(1), 5 * DAY, terms())
+        .unwrap();
+    let dearer = Terms {
+        rent: 1_000,
+        ..terms()
+    };
+    assert_eq!(
+        leases.offer_lease(flat(9), person(1), 5 * DAY, dearer),
+        Err(LeaseError::OfferStands)
+    );
+    at(5 * DAY + 1);
+    leases
+        .offer_lease(flat(9), person(1), 6 * DAY, dearer)
+        .unwrap();
+}
+
+#[ink::test]
+fn notice_on_an_earlier_lease_never_frees_the_property_under_a_later_one() {
+    let mut leases = leases();
+    let landlord = accounts().django;
+    act_as(landlord);
+    leases
+        .offer_lease(flat(9), person(1), 5 * DAY, terms())
+        .unwrap();
+    act_as(person(1));
+    let first = leases.accept_lease(flat(9)).unwrap();
+    let end = leases.lease(first).unwrap().0.end;
+    act_as(landlord);
+    leases
+        .offer_lease(flat(9), person(2), end, terms())
+        .unwrap();
+    act_as(person(2));
+    let second = leases.accept_lease(flat(9)).unwrap();
+    // The second lease ends at its start (the first lease's end), on notice.
+    at(end - 2 * MONTH);
+    leases.give_notice(second, end).unwrap();
+    // Then the first tenant leaves early: the property stays booked to its old end.
+    act_as(person(1));
+    let early = end - MONTH;
+    leases.give_notice(first, early).unwrap();
+    assert_eq!(leases.property(flat(9)).unwrap().booked_until, end);
+    act_as(landlord);
+    leases
+        .offer_lease(flat(9), person(3), early, terms())
+        .unwrap();
+    act_as(person(3));
+    assert_eq!(leases.accept_lease(flat(9)), Err(LeaseError::Overlap));
+    assert_eq!(leases.tenant_of(flat(9), early - 1), Some(person(1)));
+    assert_eq!(leases.tenant_of(flat(9), early), None);
 }

@@ -23,6 +23,9 @@ pub const MAX_APPLICANTS: u32 = 256;
 /// How long after a lease's end its owner may claim a deduction from the deposit (30
 /// days, in milliseconds); after it, anyone may return the deposit whole.
 pub const CLAIM_WINDOW: Timestamp = 30 * 24 * 60 * 60 * 1000;
+/// How long after the claim window governance may rule on a claim (60 days); after it
+/// the claim lapses, and anyone may return the deposit whole.
+pub const RULING_WINDOW: Timestamp = 60 * 24 * 60 * 60 * 1000;
 
 /// A registered property.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,8 +35,6 @@ pub struct Property {
     /// A registered landlord (a live identity when it was registered), or `None`: the
     /// city, whose rent goes to the city's treasury and whose admin seat acts for it.
     pub owner: Option<AccountId>,
-    /// The land office that registered it.
-    pub registered_by: AccountId,
     /// How many leases it had: its leases are numbered `0..leases` in the order of their
     /// start (they never overlap).
     pub leases: u32,
@@ -106,8 +107,15 @@ pub struct Round {
     pub flats: u32,
     /// How many applied.
     pub applicants: u32,
-    /// The lottery's seed, once allocated: the revealed secret, or the commitment if the
-    /// city did not reveal it in time.
+    /// The applications so far, folded: zero at the opening, then blake2-256(entropy ‖
+    /// applicant) at each application, in order.
+    pub entropy: [u8; 32],
+    /// The secret, once revealed.
+    pub secret: Option<[u8; 32]>,
+    /// The lottery's seed, once allocated: blake2-256(secret ‖ entropy), or
+    /// blake2-256(commitment ‖ entropy) if the city did not reveal its secret in time.
+    /// The secret was fixed before anyone applied and the entropy after: neither the city
+    /// nor an applicant chose the seed alone.
     pub seed: Option<[u8; 32]>,
 }
 
@@ -125,6 +133,9 @@ pub struct Application {
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub struct Offer {
+    /// Who offered it: the landlord, or the admin seat's holder then. It binds only while
+    /// that account still acts for the property (a live landlord; the seat's holder).
+    pub by: AccountId,
     pub start: Timestamp,
     pub terms: Terms,
 }
@@ -200,8 +211,8 @@ pub enum LeaseError {
     /// The flat is not the city's, is held by another round, appears twice, or is let
     /// when the round's leases start.
     FlatUnavailable,
-    /// A round of no flats or more than [`MAX_FLATS`], or whose times are out of order
-    /// (now < closes ≤ reveal_by ≤ accept_by ≤ lease_start).
+    /// A round of no flats or more than [`MAX_FLATS`], open to no identity kind, or whose
+    /// times are out of order (now < closes ≤ reveal_by ≤ accept_by ≤ lease_start).
     BadRound,
     /// Terms with a zero period or zero periods, or whose total rent or end overflows.
     BadTerms,
@@ -225,12 +236,15 @@ pub enum LeaseError {
     OfferLapsed,
     /// No offer of this property to the caller.
     NoOffer,
+    /// An offer to this tenant (withdrawn or not) stands until it is signed or its start
+    /// passes.
+    OfferStands,
     /// The lease would overlap another lease of the property (or start in the past).
     Overlap,
     UnknownLease,
     /// Only the tenant may do this.
     NotTenant,
-    /// Only the tenant pays this lease's rent.
+    /// Only the tenant pays this lease's rent (and never the payee itself).
     ThirdPartyRent,
     ZeroAmount,
     /// More than the lease's whole remaining rent.
@@ -248,7 +262,7 @@ pub enum LeaseError {
     ClaimClosed,
     /// More than the deposit holds.
     OverDeposit,
-    /// No claim awaits a ruling.
+    /// No claim awaits a ruling (or the ruling window closed, and the claim lapsed).
     NoClaim,
     /// Governance allows at most what was claimed.
     OverClaim,

@@ -32,6 +32,8 @@ impl City {
 }
 
 type LeaseResult<T = ()> = Result<T, LeaseError>;
+/// A round, its flats in order, and its winners in order (none before the allocation).
+pub type RoundAnswer = (Round, Vec<PropertyId>, Vec<AccountId>);
 
 impl AdminCalls for LeasesCalls<'_> {
     fn send_to_seat<V: Decode>(self, selector: [u8; 4], args: impl Encode) -> Outcome<V> {
@@ -59,7 +61,8 @@ impl LeasesCalls<'_> {
         self.send(selector_bytes!("property"), property)
     }
 
-    pub fn round(self, round: RoundId) -> Outcome<Option<(Round, Vec<PropertyId>)>> {
+    /// The round, its flats and its winners (none before the allocation).
+    pub fn round(self, round: RoundId) -> Outcome<Option<RoundAnswer>> {
         self.send(selector_bytes!("round"), round)
     }
 
@@ -67,8 +70,10 @@ impl LeasesCalls<'_> {
         self.send(selector_bytes!("application"), (round, index))
     }
 
-    pub fn winners(self, round: RoundId) -> Outcome<Option<Vec<(AccountId, Option<LeaseId>)>>> {
-        self.send(selector_bytes!("winners"), round)
+    /// A round's winners in order, once allocated: from `round`'s answer.
+    pub fn winners(self, round: RoundId) -> Outcome<Option<Vec<AccountId>>> {
+        self.round(round)
+            .map(|answer| answer.and_then(|(data, _, winners)| data.seed.map(|_| winners)))
     }
 
     /// The lease, and its rent now.
@@ -76,16 +81,29 @@ impl LeasesCalls<'_> {
         self.send(selector_bytes!("lease"), lease)
     }
 
+    /// The property's lease numbered `index` among its own, in the order of their start:
+    /// the `index`-th of all leases (by number) of the property, as the contract numbers
+    /// both in the order they are signed. Read from `counts` and `lease`.
     pub fn lease_of(self, property: PropertyId, index: u32) -> Outcome<Option<LeaseId>> {
-        self.send(selector_bytes!("lease_of"), (property, index))
+        let calls = self.city.leases(self.caller);
+        let counts = calls.counts();
+        let mut found = None;
+        let mut seen = 0;
+        for id in 0..counts.value.2 {
+            let lease = self.city.leases(self.caller).lease(id).value;
+            if lease.is_some_and(|(data, _)| data.property == property) {
+                if seen == index {
+                    found = Some(id);
+                    break;
+                }
+                seen += 1;
+            }
+        }
+        counts.map(|_| found)
     }
 
     pub fn tenant_of(self, property: PropertyId, time: u64) -> Outcome<Option<AccountId>> {
         self.send(selector_bytes!("tenant_of"), (property, time))
-    }
-
-    pub fn set_treasury(self, treasury: impl Into<AccountId>) -> Outcome<LeaseResult> {
-        self.send(selector_bytes!("set_treasury"), treasury.into())
     }
 
     /// Registers a property owned by the city (`None`) or a landlord.
@@ -128,6 +146,14 @@ impl LeasesCalls<'_> {
             selector_bytes!("offer_lease"),
             (property, tenant.into(), start, terms),
         )
+    }
+
+    pub fn withdraw_offer(
+        self,
+        property: PropertyId,
+        tenant: impl Into<AccountId>,
+    ) -> Outcome<LeaseResult> {
+        self.send(selector_bytes!("withdraw_offer"), (property, tenant.into()))
     }
 
     pub fn accept_lease(self, property: PropertyId) -> Outcome<LeaseResult<LeaseId>> {
@@ -174,11 +200,8 @@ pub const MESSAGES: &[&str] = &[
     "property",
     "round",
     "application",
-    "winners",
     "lease",
-    "lease_of",
     "tenant_of",
-    "set_treasury",
     "register_property",
     "attest_band",
     "open_round",
@@ -186,6 +209,7 @@ pub const MESSAGES: &[&str] = &[
     "allocate",
     "accept_flat",
     "offer_lease",
+    "withdraw_offer",
     "accept_lease",
     "pay_rent",
     "collect_rent",

@@ -122,22 +122,39 @@ pub fn round_plan_in(city: &mut City, unit: u128) -> RoundPlan {
     }
 }
 
-/// The allocation by the published rule, computed here from a round's applications and
-/// seed: by band, lowest first, then by blake2-256(seed ‖ account), lowest first; the
-/// first as many as there are flats win.
+/// The allocation by the published rule, computed here from a round's public data: the
+/// seed is blake2-256(secret ‖ entropy), the secret revealed (or, unrevealed, the
+/// commitment) and the entropy the applicants folded in order from zero,
+/// blake2-256(entropy ‖ account); then by band, lowest first, and by blake2-256(seed ‖
+/// account), lowest first; the first as many as there are flats win. Checks the round's
+/// seed on the way.
 pub fn recompute(city: &mut City, round: RoundId) -> Vec<AccountId> {
-    let (data, flats) = city.leases(ADMIN).round(round).value.expect("the round");
-    let seed = data.seed.expect("allocated");
-    let mut ranked: Vec<(u8, [u8; 32], AccountId)> = (0..data.applicants)
+    let (data, flats, _) = city.leases(ADMIN).round(round).value.expect("the round");
+    let applications: Vec<_> = (0..data.applicants)
         .map(|index| {
-            let application = city
-                .leases(ADMIN)
+            city.leases(ADMIN)
                 .application(round, index)
                 .value
-                .expect("each application is public");
-            let mut input = seed.to_vec();
-            input.extend_from_slice(application.applicant.as_ref());
-            (application.band, blake2_256(&input), application.applicant)
+                .expect("each application is public")
+        })
+        .collect();
+    let entropy = applications.iter().fold([0u8; 32], |entropy, application| {
+        blake2_256(&[&entropy[..], application.applicant.as_ref()].concat())
+    });
+    let revealed = match data.secret {
+        Some(secret) => {
+            assert_eq!(blake2_256(&secret), data.commitment);
+            secret
+        }
+        None => data.commitment,
+    };
+    let seed = blake2_256(&[revealed, entropy].concat());
+    assert_eq!(data.seed, Some(seed), "the seed is the rule's");
+    let mut ranked: Vec<(u8, [u8; 32], AccountId)> = applications
+        .into_iter()
+        .map(|application| {
+            let ticket = blake2_256(&[&seed[..], application.applicant.as_ref()].concat());
+            (application.band, ticket, application.applicant)
         })
         .collect();
     ranked.sort();
@@ -232,22 +249,12 @@ fn a_round_is_allocated_by_the_published_rule_and_anyone_can_recompute_it() {
     let round = allocated_round(&mut city);
     // Then the winners are the rule's, as recomputed from the chain with another blake2,
     // band 0 first (applicants 2 and 4), then one of band 1 by the lottery.
-    let winners: Vec<AccountId> = city
-        .leases(ADMIN)
-        .winners(round)
-        .value
-        .expect("allocated")
-        .into_iter()
-        .map(|(who, signed)| {
-            assert_eq!(signed, None);
-            who
-        })
-        .collect();
+    let winners: Vec<AccountId> = city.leases(ADMIN).winners(round).value.expect("allocated");
     assert_eq!(winners, recompute(&mut city, round));
     let band_zero = [APPLICANTS[1].account(), APPLICANTS[3].account()];
     assert!(band_zero.iter().all(|who| winners[..2].contains(who)));
     assert_eq!(
-        city.leases(ADMIN).round(round).value.unwrap().0.seed,
+        city.leases(ADMIN).round(round).value.unwrap().0.secret,
         Some(SECRET)
     );
 
@@ -312,8 +319,8 @@ fn without_the_secret_by_reveal_by_anyone_allocates_with_the_commitment() {
     );
     city.advance_time(2 * DAY_MS);
     city.leases(MALLORY).allocate(round, None).expect_accepted();
-    let seed = city.leases(ADMIN).round(round).value.unwrap().0.seed;
-    assert_eq!(seed, Some(plan.commitment));
+    let secret = city.leases(ADMIN).round(round).value.unwrap().0.secret;
+    assert_eq!(secret, None, "the commitment stood in for it");
     assert_eq!(recompute(&mut city, round), vec![APPLICANTS[0].account()]);
 }
 

@@ -2,22 +2,26 @@
 //! daily goods; the city treasury and a bank fund public works in escrow; governance approves
 //! them; inspectors approve milestones; wages reach the workers before the contractor is
 //! paid; a rejected milestone is disputed and governance settles it; a second project is
-//! canceled and its funders claim their refunds.
+//! canceled and its funders claim their refunds. The city's public flats are allocated by
+//! a published lottery, let for a year of rent to its treasury, and a deposit comes back
+//! less what governance allowed.
 
 use std::io::Write;
 
 use anyhow::{anyhow, ensure, Result};
 use city_traits::{
-    Call, CivicRole, EscrowError, IdentityKind, MilestonePlan, ProjectId, ProjectState, Revoting,
-    Secrecy, Wage, FOR,
+    Application, Band, Call, CivicRole, EscrowError, IdentityKind, LeaseError, LeaseId,
+    MilestonePlan, ProjectId, ProjectState, PropertyId, Revoting, RoundPlan, Secrecy, Terms, Wage,
+    FOR, MAX_CALL_INPUT, MAX_PAYMENTS,
 };
 use ink::{primitives::AccountId, selector_bytes};
 
 use super::*;
 use harness::{
-    city::{crowd_member, Actor, City, ADMIN, COIN, GOVERNANCE},
+    city::{contract_account, crowd_member, Actor, City, ADMIN, COIN, GOVERNANCE},
     escrow::ProjectPlan,
     voting::proposed_call,
+    AdminCalls,
 };
 
 const WORKERS: u32 = 50;
@@ -405,9 +409,627 @@ fn garbage(out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
+const LAND_OFFICE: Actor = Actor("xiongan-land-office");
+const HOUSING_BUREAU: Actor = Actor("xiongan-housing-bureau");
+const RENT_OFFICE: Actor = Actor("xiongan-rent-office");
+const LANDLORD: Actor = Actor("xiongan-landlord");
+/// Anyone reading the chain: it recomputes the lottery.
+const JOURNALIST: Actor = Actor("xiongan-journalist");
+const MONTH_MS: u64 = 30 * DAY_MS;
+
+fn newcomer(n: u32) -> AccountId {
+    crowd_member("xiongan-newcomer", n)
+}
+
+fn blake2_256(input: &[u8]) -> [u8; 32] {
+    let mut output = [0; 32];
+    ink::env::hash_bytes::<ink::env::hash::Blake2x256>(input, &mut output);
+    output
+}
+
+/// The leases' published rule, written here from its words and not from the contract's
+/// code: applicants in order of their band, lowest first, then of their ticket,
+/// blake2-256(seed ‖ account), lowest first as bytes; the first `flats` win, the first
+/// winner the round's first flat. With `flats` the number of applications it is the whole
+/// ranking, the waiting list after the winners.
+fn by_the_rule(applications: &[Application], seed: &[u8; 32], flats: usize) -> Vec<AccountId> {
+    let mut ranked: Vec<(Band, [u8; 32], AccountId)> = applications
+        .iter()
+        .map(|application| {
+            let mut input = [0u8; 64];
+            input[..32].copy_from_slice(seed);
+            input[32..].copy_from_slice(application.applicant.as_ref());
+            (application.band, blake2_256(&input), application.applicant)
+        })
+        .collect();
+    ranked.sort_unstable();
+    ranked
+        .into_iter()
+        .take(flats)
+        .map(|(_, _, applicant)| applicant)
+        .collect()
+}
+
+/// Starts the block at `at`, unless the chain is there already.
+fn advance_to(city: &mut City, at: u64) -> Result<()> {
+    let now = city.now_ms();
+    ensure!(at >= now, "the story asked to go back in time");
+    if at > now {
+        city.advance_time(at - now);
+    }
+    Ok(())
+}
+
+/// Xiong'an's public rental housing (issue #20), on a suite of its own: a land office
+/// registers 100 flats of the city; the city opens one round of them by lottery for
+/// citizens and residents of low incomes, then hands its seats to governance; 126 apply;
+/// the round is allocated by the published rule, which the story recomputes; the winners
+/// sign and pay a year of rent to the city's treasury, one falling behind for two months;
+/// one leaves early and gets its deposit back less what governance allowed the city.
+fn housing(out: &mut dyn Write) -> Result<()> {
+    const FLATS: u32 = 100;
+    const HOUSED_CITIZENS: u32 = 40;
+    const NEWCOMERS: u32 = 86;
+    const MAX_BAND: Band = 3;
+    const RENT: u128 = 300 * COIN;
+    const DEPOSIT: u128 = 600 * COIN;
+    const CLAIMED: u128 = 250 * COIN;
+    const ALLOWED: u128 = 150 * COIN;
+    /// The winners' places of the tenant who falls behind and of the one who leaves.
+    const BEHIND: usize = 7;
+    const LEAVING: usize = 42;
+    /// The months the leaving tenant stays.
+    const STAYS: u64 = 8;
+    let mut city = City::new()?;
+    writeln!(
+        out,
+        "\n-- Xiong'an: public rental flats, allocated by a published rule --"
+    )?;
+    city.grant_civic_role(CivicRole::LandOffice, [LAND_OFFICE.account()])?;
+    city.appoint_registrar(HOUSING_BUREAU)?;
+    let two_years = 2 * 365 * DAY_MS;
+    enrol(
+        &mut city,
+        "xiongan-citizen",
+        HOUSED_CITIZENS,
+        IdentityKind::Citizen,
+        two_years,
+    )?;
+    // The newcomers who apply, one earning too much and one who applies too late.
+    enrol(
+        &mut city,
+        "xiongan-newcomer",
+        NEWCOMERS + 2,
+        IdentityKind::Resident,
+        two_years,
+    )?;
+    let expires = city.now_ms() + two_years;
+    city.registry(ADMIN)
+        .register(
+            LANDLORD,
+            IdentityKind::Resident,
+            id("xiongan-landlord", 0),
+            expires,
+        )
+        .accepted()?;
+    let applicants: Vec<AccountId> = (0..HOUSED_CITIZENS)
+        .map(citizen)
+        .chain((0..NEWCOMERS).map(newcomer))
+        .collect();
+    let band = |place: usize| (place % 4) as Band;
+    let over_limit = newcomer(NEWCOMERS);
+    let latecomer = newcomer(NEWCOMERS + 1);
+    // Each applicant has 5,000 coins: a deposit and a year of rent is 4,200.
+    let savings: Vec<(AccountId, u128)> = applicants.iter().map(|a| (*a, 5_000 * COIN)).collect();
+    for payments in savings.chunks(MAX_PAYMENTS) {
+        city.token(ADMIN).transfer_many(payments).accepted()?;
+    }
+    for (place, applicant) in applicants.iter().enumerate() {
+        city.leases(HOUSING_BUREAU)
+            .attest_band(*applicant, band(place))
+            .accepted()?;
+    }
+    city.leases(HOUSING_BUREAU)
+        .attest_band(over_limit, MAX_BAND + 1)
+        .accepted()?;
+    city.leases(HOUSING_BUREAU)
+        .attest_band(latecomer, 0)
+        .accepted()?;
+    let flats: Vec<PropertyId> = (0..FLATS).map(|n| id("xiongan-deed", n)).collect();
+    for flat in &flats {
+        city.leases(LAND_OFFICE)
+            .register_property(*flat, None)
+            .accepted()?;
+    }
+    let private = id("xiongan-deed", FLATS);
+    city.leases(LAND_OFFICE)
+        .register_property(private, Some(LANDLORD.account()))
+        .accepted()?;
+    writeln!(
+        out,
+        "the land office registers {FLATS} public flats of the city by the hashes of their \
+         deeds, and a landlord's flat; the housing bureau attests the income bands of {} \
+         people",
+        applicants.len() + 2
+    )?;
+
+    // The round: applications for two weeks, the secret revealed within three days after,
+    // the winners sign within a week, and the leases start after a month.
+    let now = city.now_ms();
+    let secret = id("xiongan-lottery-secret", 0);
+    let terms = Terms {
+        rent: RENT,
+        period: MONTH_MS,
+        periods: 12,
+        deposit: DEPOSIT,
+        notice: MONTH_MS,
+        third_party_rent: false,
+    };
+    let plan = RoundPlan {
+        flats: flats.clone(),
+        kinds: IdentityKind::Citizen.bit() | IdentityKind::Resident.bit(),
+        max_band: MAX_BAND,
+        closes: now + 14 * DAY_MS,
+        commitment: blake2_256(&secret),
+        reveal_by: now + 17 * DAY_MS,
+        accept_by: now + 24 * DAY_MS,
+        lease_start: now + 30 * DAY_MS,
+        terms,
+    };
+    let start = plan.lease_start;
+    // A proposal's call carries at most MAX_CALL_INPUT bytes, a round of about a dozen
+    // flats: the city opens its round of a hundred while it still holds its seats.
+    let bytes = proposed_call(&city.leases, selector_bytes!("open_round"), &plan)
+        .input
+        .len();
+    ensure!(
+        bytes > MAX_CALL_INPUT,
+        "the round's {bytes} bytes fit in a proposal: open it by proposal"
+    );
+    let landlords = RoundPlan {
+        flats: vec![private],
+        ..plan.clone()
+    };
+    let refused = city.leases(ADMIN).open_round(&landlords).value;
+    ensure!(
+        refused == Err(LeaseError::FlatUnavailable),
+        "a round took the landlord's flat: {refused:?}"
+    );
+    let round = city
+        .leases(ADMIN)
+        .open_round(&plan)
+        .accepted()
+        .context("opening the round")?;
+    city.hand_over_to_governance()?;
+    let voting = contract_account(&city.voting);
+    ensure!(
+        city.leases(ADMIN).admin().value == voting,
+        "the leases' seat did not move to governance"
+    );
+    let deployer = city.leases(ADMIN).open_round(&plan).value;
+    ensure!(
+        deployer == Err(LeaseError::NotAdmin),
+        "the deployer opened a round after the handover: {deployer:?}"
+    );
+    writeln!(
+        out,
+        "the city opens one round of the {FLATS} flats for citizens and residents up to \
+         band {MAX_BAND}, committed to its lottery's secret by its blake2-256 hash (the \
+         plan's {bytes} bytes are more than a proposal's call carries, {MAX_CALL_INPUT}, so \
+         the city opens it before it hands its seats to governance, and the deployer opens \
+         no more after); the landlord's flat cannot join the round"
+    )?;
+
+    for (place, applicant) in applicants.iter().enumerate() {
+        let index = city.leases(*applicant).apply(round).accepted()?;
+        ensure!(
+            index as usize == place,
+            "application {place} is number {index}"
+        );
+    }
+    let rich = city.leases(over_limit).apply(round).value;
+    ensure!(
+        rich == Err(LeaseError::NotEligible),
+        "an applicant above band {MAX_BAND} applied: {rich:?}"
+    );
+    advance_to(&mut city, plan.closes)?;
+    let late = city.leases(latecomer).apply(round).value;
+    ensure!(
+        late == Err(LeaseError::RoundClosed),
+        "a late application: {late:?}"
+    );
+    writeln!(
+        out,
+        "{} citizens and residents apply for the {FLATS} flats; one above the income limit \
+         is refused (NotEligible), and after the close a latecomer too (RoundClosed)",
+        applicants.len()
+    )?;
+
+    let allocated = city
+        .leases(HOUSING_BUREAU)
+        .allocate(round, Some(secret))
+        .accepted()
+        .context("allocating the round")?;
+    ensure!(allocated == FLATS, "{allocated} winners");
+    // Anyone recomputes the allocation from what the chain shows.
+    let (data, round_flats, _) = city
+        .leases(JOURNALIST)
+        .round(round)
+        .value
+        .context("the round")?;
+    let applications: Vec<Application> = (0..data.applicants)
+        .map(|index| {
+            city.leases(JOURNALIST)
+                .application(round, index)
+                .value
+                .with_context(|| format!("application {index}"))
+        })
+        .collect::<Result<_>>()?;
+    // The seed: the revealed secret (which hashes to the commitment published before
+    // anyone applied) hashed with the applications, folded in their order.
+    let entropy = applications.iter().fold([0u8; 32], |entropy, application| {
+        blake2_256(&[&entropy[..], application.applicant.as_ref()].concat())
+    });
+    let seed = data.seed.context("the round's seed")?;
+    ensure!(
+        data.secret == Some(secret)
+            && blake2_256(&secret) == data.commitment
+            && seed == blake2_256(&[secret, entropy].concat())
+            && round_flats == flats,
+        "the round's seed or flats are not the city's"
+    );
+    let ranking = by_the_rule(&applications, &seed, applications.len());
+    let winners: Vec<AccountId> = city
+        .leases(JOURNALIST)
+        .winners(round)
+        .value
+        .context("the winners")?;
+    ensure!(
+        winners == ranking[..round_flats.len()],
+        "the chain's winners are not the rule's"
+    );
+    let mut by_band = Vec::new();
+    for b in 0..=MAX_BAND {
+        let of_band = |who: &&AccountId| {
+            applications
+                .iter()
+                .any(|a| a.applicant == **who && a.band == b)
+        };
+        let applied = ranking.iter().filter(of_band).count();
+        let housed = winners.iter().filter(of_band).count();
+        by_band.push(format!("{housed} of {applied} in band {b}"));
+    }
+    writeln!(
+        out,
+        "after the close the city reveals its secret and the round is allocated, lowest \
+         bands first and by lottery within a band: {} housed; recomputed here from the {} public applications and the seed, the rule \
+         gives the chain's {} winners in the same order",
+        by_band.join(", "),
+        applications.len(),
+        winners.len()
+    )?;
+
+    // The winners sign: each allows the leases its deposit and, but one who pays by hand,
+    // a year of rent the rent office collects each month.
+    let leases = contract_account(&city.leases);
+    let mut signed: Vec<LeaseId> = Vec::new();
+    for (place, winner) in winners.iter().enumerate() {
+        let allowance = match place {
+            BEHIND => DEPOSIT,
+            _ => DEPOSIT + 12 * RENT,
+        };
+        city.token(*winner).approve(leases, allowance).accepted()?;
+        signed.push(city.leases(*winner).accept_flat(round).accepted()?);
+    }
+    for (place, lease) in signed.iter().enumerate() {
+        let (data, _) = city
+            .leases(JOURNALIST)
+            .lease(*lease)
+            .value
+            .context("a lease")?;
+        ensure!(
+            data.property == flats[place]
+                && data.tenant == winners[place]
+                && data.payee == voting
+                && data.start == start
+                && data.end == start + 12 * MONTH_MS
+                && data.terms == terms,
+            "winner {place} signed {data:?}"
+        );
+    }
+    let first_waiting = ranking[winners.len()];
+    let loser = city.leases(first_waiting).accept_flat(round).value;
+    ensure!(
+        loser == Err(LeaseError::NotAWinner),
+        "a loser signed: {loser:?}"
+    );
+    ensure!(
+        city.balance(leases) == u128::from(FLATS) * DEPOSIT,
+        "the leases hold {}",
+        coins(city.balance(leases))
+    );
+    // The first on the waiting list rents the landlord's flat instead, and pays its year.
+    let private_terms = Terms {
+        rent: 350 * COIN,
+        deposit: 700 * COIN,
+        ..terms
+    };
+    city.leases(LANDLORD)
+        .offer_lease(private, first_waiting, start, private_terms)
+        .accepted()?;
+    let private_year = 12 * private_terms.rent;
+    city.token(first_waiting)
+        .approve(leases, private_terms.deposit + private_year)
+        .accepted()?;
+    let private_lease = city
+        .leases(first_waiting)
+        .accept_lease(private)
+        .accepted()?;
+    writeln!(
+        out,
+        "the {} winners sign, each the flat of its place, and pay deposits of {} coins ({} \
+         held by the leases); a loser cannot sign; the first on the waiting list rents the \
+         landlord's flat instead",
+        winners.len(),
+        coins(DEPOSIT),
+        coins(u128::from(FLATS) * DEPOSIT)
+    )?;
+
+    // A year of rent, month by month.
+    let behind = winners[BEHIND];
+    let leaving = winners[LEAVING];
+    let treasury_start = city.balance(voting);
+    let mut months = harness::table(&["month", "leases", "due", "collected", "arrears"], 1);
+    let (mut due, mut collected) = (0, 0);
+    for month in 0..12u64 {
+        advance_to(&mut city, start + month * MONTH_MS)?;
+        if month == 0 {
+            city.leases(first_waiting)
+                .pay_rent(private_lease, private_year)
+                .accepted()?;
+            ensure!(
+                city.balance(LANDLORD) == private_year,
+                "the landlord got {}",
+                coins(city.balance(LANDLORD))
+            );
+        }
+        let treasury = city.balance(voting);
+        let live = if month < STAYS { FLATS } else { FLATS - 1 };
+        let mut this_month = 0;
+        for (place, lease) in signed.iter().enumerate() {
+            if place == BEHIND || (place == LEAVING && month >= STAYS) {
+                continue;
+            }
+            let pulled = city
+                .leases(RENT_OFFICE)
+                .collect_rent(*lease)
+                .accepted()
+                .with_context(|| format!("month {}", month + 1))?;
+            ensure!(
+                pulled == RENT,
+                "collected {} from lease {lease}",
+                coins(pulled)
+            );
+            this_month += pulled;
+        }
+        // The tenant who pays by hand misses months 3 and 4, and catches up in month 5.
+        let by_hand = match month {
+            2 | 3 => 0,
+            4 => 3 * RENT,
+            _ => RENT,
+        };
+        if by_hand > 0 {
+            city.token(behind).approve(leases, by_hand).accepted()?;
+            city.leases(behind)
+                .pay_rent(signed[BEHIND], by_hand)
+                .accepted()?;
+            this_month += by_hand;
+        }
+        ensure!(
+            city.balance(voting) - treasury == this_month,
+            "the treasury got {} in month {}, not {}",
+            coins(city.balance(voting) - treasury),
+            month + 1,
+            coins(this_month)
+        );
+        due += u128::from(live) * RENT;
+        collected += this_month;
+        let (_, status) = city
+            .leases(JOURNALIST)
+            .lease(signed[BEHIND])
+            .value
+            .context("the lease behind")?;
+        ensure!(
+            status.arrears == due - collected,
+            "month {}: the lease shows {} in arrears, the treasury is short of {}",
+            month + 1,
+            coins(status.arrears),
+            coins(due - collected)
+        );
+        months.add_row([
+            (month + 1).to_string(),
+            live.to_string(),
+            coins(u128::from(live) * RENT),
+            coins(this_month),
+            coins(status.arrears),
+        ]);
+        if month == 3 {
+            ensure!(
+                (status.due, status.paid, status.arrears) == (4 * RENT, 2 * RENT, 2 * RENT),
+                "the lease behind: {status:?}"
+            );
+        }
+        if month == 5 {
+            // Six months in, a tenant gives notice to leave after its eighth.
+            city.leases(leaving)
+                .give_notice(signed[LEAVING], start + STAYS * MONTH_MS)
+                .accepted()
+                .context("giving notice")?;
+        }
+        if month == STAYS {
+            let deposit = leave(&mut city, signed[LEAVING], leaving, (CLAIMED, ALLOWED))?;
+            ensure!(
+                deposit == DEPOSIT - ALLOWED,
+                "{} of the deposit returned",
+                coins(deposit)
+            );
+        }
+    }
+    writeln!(
+        out,
+        "a year of rent to the city's treasury (e-voting): the rent office collects each \
+         month from the tenants' allowances, and one tenant pays by hand; it misses months \
+         3 and 4 (its lease shows {} in arrears) and pays them in month 5:\n{months}",
+        coins(2 * RENT)
+    )?;
+    writeln!(
+        out,
+        "a tenant gives notice in month 6 and leaves after month {STAYS}: the city claims {} \
+         coins of its deposit for damage, by proposal; until governance rules the deposit \
+         waits; governance allows {} (to the treasury) and the tenant gets {} back; \
+         tenant_of answers it until its lease's end and nobody from then on",
+        coins(CLAIMED),
+        coins(ALLOWED),
+        coins(DEPOSIT - ALLOWED)
+    )?;
+
+    // The year is over.
+    let end = start + 12 * MONTH_MS;
+    advance_to(&mut city, end)?;
+    let during = city.leases(JOURNALIST).tenant_of(flats[0], end - 1).value;
+    let after = city.leases(JOURNALIST).tenant_of(flats[0], end).value;
+    let before = city.leases(JOURNALIST).tenant_of(flats[0], start - 1).value;
+    ensure!(
+        during == Some(winners[0]) && after.is_none() && before.is_none(),
+        "the first flat's tenant: {before:?} before, {during:?} during, {after:?} after"
+    );
+    let (_, _, count) = city.leases(JOURNALIST).counts().value;
+    let mut held = 0;
+    let mut settled = 0;
+    for lease in 0..count {
+        let (data, status) = city
+            .leases(JOURNALIST)
+            .lease(lease)
+            .value
+            .context("a lease")?;
+        ensure!(
+            status.arrears == 0 && status.paid == status.total,
+            "lease {lease} ends with {status:?}"
+        );
+        let holds = data.terms.deposit - data.deducted - data.returned;
+        held += holds;
+        settled += u32::from(holds == 0);
+    }
+    let expected = u128::from(FLATS - 1) * DEPOSIT + private_terms.deposit;
+    ensure!(
+        city.balance(leases) == held && held == expected && settled == 1,
+        "the leases hold {}, their deposits {} ({settled} settled)",
+        coins(city.balance(leases)),
+        coins(held)
+    );
+    let treasury = city.balance(voting) - treasury_start;
+    ensure!(
+        treasury == collected + ALLOWED && collected == due,
+        "the treasury got {} of {} rent due and {} deducted",
+        coins(treasury),
+        coins(due),
+        coins(ALLOWED)
+    );
+    writeln!(
+        out,
+        "at the year's end every lease is paid in full ({} coins of rent and {} of \
+         deduction in the treasury) and nobody holds the flats; the leases hold {} coins, \
+         exactly the deposits of the {} leases not settled",
+        coins(collected),
+        coins(ALLOWED),
+        coins(held),
+        count - settled
+    )?;
+    Ok(())
+}
+
+/// The tenant of `lease` left at its end, now: the city claims `claimed` of its deposit
+/// and governance allows `allowed`, each by proposal; the tenant takes back the rest.
+/// Returns what came back.
+fn leave(
+    city: &mut City,
+    lease: LeaseId,
+    tenant: AccountId,
+    (claimed, allowed): (u128, u128),
+) -> Result<u128> {
+    let now = city.now_ms();
+    let (data, _) = city
+        .leases(JOURNALIST)
+        .lease(lease)
+        .value
+        .context("the lease ending")?;
+    ensure!(data.end == now, "the lease ends at {}, not now", data.end);
+    let nothing_due = city.leases(RENT_OFFICE).collect_rent(lease).value;
+    let during = city
+        .leases(JOURNALIST)
+        .tenant_of(data.property, now - 1)
+        .value;
+    let after = city.leases(JOURNALIST).tenant_of(data.property, now).value;
+    ensure!(
+        nothing_due == Err(LeaseError::NoArrears) && during == Some(tenant) && after.is_none(),
+        "at the notice's end: {nothing_due:?}, the tenant {during:?} then {after:?}"
+    );
+    let evidence = id("xiongan-inspection", lease);
+    let by_deployer = city
+        .leases(ADMIN)
+        .claim_deduction(lease, claimed, evidence)
+        .value;
+    ensure!(
+        by_deployer == Err(LeaseError::NotOwner),
+        "the deployer claimed for the city: {by_deployer:?}"
+    );
+    let claim = proposed_call(
+        &city.leases,
+        selector_bytes!("claim_deduction"),
+        (lease, claimed, evidence),
+    );
+    govern(city, "Claim for the damage to a public flat", &[claim])?;
+    let waits = city.leases(tenant).return_deposit(lease).value;
+    ensure!(
+        waits == Err(LeaseError::DepositWaits),
+        "the deposit did not wait for the ruling: {waits:?}"
+    );
+    let voting = contract_account(&city.voting);
+    let treasury = city.balance(voting);
+    let rule = proposed_call(
+        &city.leases,
+        selector_bytes!("rule_on_claim"),
+        (lease, allowed),
+    );
+    govern(city, "Rule on the claim for the damage", &[rule])?;
+    ensure!(
+        city.balance(voting) - treasury == allowed,
+        "the ruling paid the treasury {}",
+        coins(city.balance(voting) - treasury)
+    );
+    let savings = city.balance(tenant);
+    let returned = city
+        .leases(tenant)
+        .return_deposit(lease)
+        .accepted()
+        .context("returning the deposit")?;
+    let (data, _) = city
+        .leases(JOURNALIST)
+        .lease(lease)
+        .value
+        .context("the lease ended")?;
+    ensure!(
+        city.balance(tenant) - savings == returned
+            && (data.deducted, data.returned) == (allowed, returned),
+        "the deposit's ledger: {data:?}"
+    );
+    Ok(returned)
+}
+
 fn story(out: &mut dyn Write) -> Result<()> {
     garbage(out)?;
-    flood_control(out)
+    flood_control(out)?;
+    housing(out)
 }
 
 /// The city: its story and how it lives at scale.
