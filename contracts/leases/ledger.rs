@@ -147,8 +147,8 @@ pub fn pay(lease: &mut Lease, amount: Balance) -> Result<()> {
 }
 
 /// Ends the lease at `end` on the tenant's notice given at `now`: no sooner than the
-/// agreed notice allows, before the lease's end, not before its start, and not before
-/// the end of the periods already paid for (rent paid ahead stays the owner's).
+/// agreed notice allows, before the lease's end, not before its start, and after the
+/// start of the last period already paid for (rent paid ahead stays the owner's).
 ///
 /// # Errors
 /// `LeaseEnded`, `NoticeTooShort`.

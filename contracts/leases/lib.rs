@@ -43,7 +43,7 @@
 //!   Coins go straight from the payer to the payee; nobody pays beyond the whole lease's
 //!   rent. `lease` answers what is due, paid and in arrears.
 //! - **Notice.** The tenant ends a lease early by naming an end at least the agreed
-//!   notice away (and not before the periods it paid for end).
+//!   notice away, and not so soon that fewer periods start before it than the tenant paid for.
 //! - **The deposit.** After the end, the owner may claim a deduction once, within
 //!   [`CLAIM_WINDOW`](city_traits::CLAIM_WINDOW), with the hash of its evidence; only
 //!   governance (the admin seat) rules on it, within
@@ -821,8 +821,8 @@ mod leases {
         }
 
         /// Ends a lease early at `end`, on the tenant's notice: at least the agreed notice
-        /// from now, before the lease's end, not before its start or the end of the periods
-        /// already paid for. The tenant alone.
+        /// from now, before the lease's end, not before its start, and after the start of
+        /// the last period already paid for. The tenant alone.
         ///
         /// # Errors
         /// `UnknownLease`, `NotTenant`, `LeaseEnded`, `NoticeTooShort`.
