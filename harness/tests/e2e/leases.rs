@@ -187,7 +187,6 @@ pub fn allocated_round(city: &mut City) -> RoundId {
 
 /// A winner of a round signs its lease, after approving the deposit.
 pub fn sign(city: &mut City, round: RoundId, winner: AccountId) -> LeaseId {
-    let leases = contract_account(&city.leases);
     let deposit = city
         .leases(ADMIN)
         .round(round)
@@ -196,10 +195,16 @@ pub fn sign(city: &mut City, round: RoundId, winner: AccountId) -> LeaseId {
         .0
         .terms
         .deposit;
-    city.token(winner)
-        .approve(leases, deposit)
-        .expect_accepted();
+    allow(city, winner, deposit);
     city.leases(winner).accept_flat(round).expect_accepted()
+}
+
+/// `who` approves the leases contract for `amount` of its coins.
+pub fn allow(city: &mut City, who: impl Into<AccountId>, amount: u128) {
+    let leases = contract_account(&city.leases);
+    city.token(who.into())
+        .approve(leases, amount)
+        .expect_accepted();
 }
 
 /// Moves the city's clock on to `time`.

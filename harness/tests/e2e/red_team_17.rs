@@ -52,14 +52,6 @@ use super::leases::*;
 
 const YEAR_MS: u64 = 365 * DAY_MS;
 
-/// Approves the leases contract for `amount` of `who`'s coins.
-fn allow(city: &mut City, who: impl Into<AccountId>, amount: u128) {
-    let leases = contract_account(&city.leases);
-    city.token(who.into())
-        .approve(leases, amount)
-        .expect_accepted();
-}
-
 /// The landlord offers its flat to `tenant` from `start` on `terms`, and the tenant signs.
 fn let_private(city: &mut City, tenant: AccountId, start: u64, terms: Terms) -> u32 {
     city.leases(LANDLORD)

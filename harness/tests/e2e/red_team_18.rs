@@ -38,14 +38,6 @@ use super::leases::*;
 
 const YEAR_MS: u64 = 365 * DAY_MS;
 
-/// Approves the leases contract for `amount` of `who`'s coins.
-fn allow(city: &mut City, who: impl Into<AccountId>, amount: u128) {
-    let leases = contract_account(&city.leases);
-    city.token(who.into())
-        .approve(leases, amount)
-        .expect_accepted();
-}
-
 /// `n` residents with attested `band`, registered by the registrar.
 fn crowd(city: &mut City, tag: &str, n: u32, band: u8) -> Vec<AccountId> {
     let expiry = city.now_ms() + 3 * YEAR_MS;
