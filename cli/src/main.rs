@@ -537,7 +537,7 @@ fn fuzz_campaign(args: Fuzz) -> Result<()> {
     bar.finish_and_clear();
     let report = report?;
     print!("{}", report.text());
-    ensure!(report.failure.is_none(), "the campaign found a violation");
+    ensure!(!report.failed(), "the campaign found a violation");
     ensure!(
         report.below_the_floor().is_empty(),
         "the campaign is below its coverage floor"

@@ -8,8 +8,11 @@
 //! sequences ([`regressions`]) that every campaign replays first.
 
 mod attacker;
+pub mod chapters;
+mod charity;
 mod identities;
 mod invariants;
+mod leases;
 mod model;
 mod polls;
 mod projects;
@@ -665,6 +668,9 @@ pub struct Campaign {
     pub broken: Option<&'static str>,
     /// How the city counts money: 2 or 18 decimals, or at the edge of a `u128`.
     pub money: Money,
+    /// Whether the charity's and the leases' chapters ([`chapters`]) play after the
+    /// suite's cases (never for a broken variant: those concern the suite's contracts).
+    pub chapters: bool,
 }
 
 impl Campaign {
@@ -677,6 +683,7 @@ impl Campaign {
             regressions: None,
             broken: None,
             money: Money::Cents,
+            chapters: true,
         }
     }
 }
@@ -696,9 +703,16 @@ pub struct Report {
     pub floor_calls_per_cpu_second: f64,
     /// The shortest failing sequence, as numbered steps, and why it failed.
     pub failure: Option<Failure>,
+    /// The charity's and the leases' chapters, played after the suite's cases.
+    pub chapters: Vec<chapters::Chapter>,
 }
 
 impl Report {
+    /// Whether the suite's cases or a chapter broke an invariant or diverged.
+    pub fn failed(&self) -> bool {
+        self.failure.is_some() || self.chapters.iter().any(|c| c.failure.is_some())
+    }
+
     pub fn steps_per_second(&self) -> f64 {
         self.stats.steps as f64 / self.seconds
     }
@@ -757,7 +771,7 @@ impl Report {
             "{} cases, {} steps, {} contract calls in {:.1} s on {} workers\n\
              {:.0} steps/s, {:.0} calls/s; per second of CPU time {:.0} calls/s, {:.1}% of the \
              floor's {:.0} (one storage write, measured before and after)\n\
-             {} invariant checks\n",
+             {} invariant checks\n{}",
             s.cases,
             s.steps,
             s.calls,
@@ -769,6 +783,14 @@ impl Report {
             100.0 * self.ratio_to_floor(),
             self.floor_calls_per_cpu_second,
             s.invariant_checks,
+            self.chapters
+                .iter()
+                .map(|chapter| format!(
+                    "{}, {:.1}% of the floor's\n",
+                    chapter.summary(),
+                    100.0 * chapter.calls_per_cpu_second() / self.floor_calls_per_cpu_second
+                ))
+                .collect::<String>(),
         )
     }
 
@@ -786,9 +808,15 @@ impl Report {
         } else {
             out += &format!("\nBELOW THE COVERAGE FLOOR\n  {}\n", short.join("\n  "));
         }
+        for failure in self.chapters.iter().filter_map(|c| c.failure.as_ref()) {
+            out += &format!("\nFAILED\n{failure}\n");
+        }
         match &self.failure {
             Some(failure) => out += &format!("\nFAILED\n{}\n", failure.text()),
-            None => out += "\nno invariant broken, no divergence from the model\n",
+            None if !self.failed() => {
+                out += "\nno invariant broken, no divergence from the model\n";
+            }
+            None => {}
         }
         out
     }
@@ -853,6 +881,7 @@ fn play(campaign: &Campaign, progress: impl Fn(u64) + Sync) -> Result<Report> {
                 workers: 1,
                 floor_calls_per_cpu_second,
                 failure: Some(failure),
+                chapters: Vec::new(),
             });
         }
     }
@@ -913,6 +942,11 @@ fn play(campaign: &Campaign, progress: impl Fn(u64) + Sync) -> Result<Report> {
         };
         regression.save(dir, &name)?;
     }
+    let chapters = if campaign.chapters && campaign.broken.is_none() && failure.is_none() {
+        play_chapters(campaign)?
+    } else {
+        Vec::new()
+    };
     Ok(Report {
         stats,
         seconds,
@@ -920,6 +954,31 @@ fn play(campaign: &Campaign, progress: impl Fn(u64) + Sync) -> Result<Report> {
         workers,
         floor_calls_per_cpu_second,
         failure,
+        chapters,
+    })
+}
+
+/// The charity's and the leases' chapters, one worker each, with the campaign's cases,
+/// depth and seed.
+fn play_chapters(campaign: &Campaign) -> Result<Vec<chapters::Chapter>> {
+    let (cases, depth, seed) = (campaign.cases, campaign.depth, campaign.seed);
+    let regressions = campaign.regressions.as_deref();
+    std::thread::scope(|scope| {
+        let spawn = |name: &str| std::thread::Builder::new().name(format!("fuzz-chapter-{name}"));
+        let charity = spawn("charity").spawn_scoped(scope, move || {
+            chapters::play(charity::chapter(depth), cases, seed, regressions)
+        })?;
+        let leases = spawn("leases").spawn_scoped(scope, move || {
+            chapters::play(leases::chapter(depth), cases, seed, regressions)
+        })?;
+        [charity, leases]
+            .into_iter()
+            .map(|worker| {
+                worker
+                    .join()
+                    .map_err(|_| anyhow::anyhow!("a chapter's worker panicked"))
+            })
+            .collect()
     })
 }
 

@@ -23,7 +23,8 @@ use harness::{
 use ink::primitives::AccountId;
 use proptest::prelude::*;
 
-use super::charity::{
+use crate::chapters::{calls, invariant, Plan};
+use harness::relief::{
     balance, every_pot_balances_its_books, plan, pots, relief_city,
     the_charity_holds_what_its_pots_hold, DAY_MS, FOOD_BANK, RELIEF, ROGUE, SHELTER,
 };
@@ -45,7 +46,7 @@ const CAMPAIGNS: usize = 3;
 const POTS: u8 = 4;
 
 #[derive(Debug, Clone)]
-enum Step {
+pub(crate) enum Step {
     Give {
         donor: usize,
         campaign: usize,
@@ -156,7 +157,7 @@ impl Charity {
             let mut plan = plan(&mut city, at_end);
             plan.deadline += later * DAY_MS;
             deadlines[n] = plan.deadline;
-            campaigns[n] = super::charity::open(&mut city, &plan);
+            campaigns[n] = harness::relief::open(&mut city, &plan);
             recipients.insert((n, SHELTER.account()));
             recipients.insert((n, FOOD_BANK.account()));
         }
@@ -265,7 +266,11 @@ impl Charity {
                     [evidence + 1; 32],
                 );
                 if paid.value.is_ok() {
-                    nothing_is_paid_after_the_deadline(city.now_ms(), self.deadlines[campaign]);
+                    invariant!(
+                        nothing_is_paid_after_the_deadline,
+                        city.now_ms(),
+                        self.deadlines[campaign]
+                    );
                 }
             }
             Step::ClaimRefund {
@@ -349,17 +354,34 @@ fn checked(state: &mut Charity, step: &Step) {
     let before = state.balances();
     state.apply(step);
     let after = state.balances();
-    every_pot_balances_its_books(&mut state.city, &campaigns);
-    the_charity_holds_what_its_pots_hold(&mut state.city, &campaigns);
-    no_coin_leaves_but_to_a_recipient_or_a_donor(state, step, &before, &after);
+    invariant!(every_pot_balances_its_books, &mut state.city, &campaigns);
+    invariant!(
+        the_charity_holds_what_its_pots_hold,
+        &mut state.city,
+        &campaigns
+    );
+    invariant!(
+        no_coin_leaves_but_to_a_recipient_or_a_donor,
+        state,
+        step,
+        &before,
+        &after
+    );
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
-
-    #[test]
-    fn the_charitys_invariants_hold_after_every_step(steps in prop::collection::vec(step(), 1..60)) {
-        with_a_fresh_charity(|state| the_charitys_invariants_hold(state, &steps));
+/// The charity's chapter: cases of up to `depth` steps, each played by
+/// [`the_charitys_invariants_hold`] on this thread's relief city.
+pub(crate) fn chapter(depth: usize) -> Plan<Step, impl Strategy<Value = Vec<Step>>> {
+    Plan {
+        name: "charity",
+        case: prop::collection::vec(step(), 1..=depth.max(1)),
+        play: |steps| {
+            with_a_fresh_charity(|state| {
+                let before = calls(&state.city);
+                the_charitys_invariants_hold(state, steps);
+                calls(&state.city) - before
+            })
+        },
     }
 }
 
@@ -372,7 +394,7 @@ thread_local! {
 
 /// Runs `case` on the charity as [`Charity::new`] built it, restored from a snapshot
 /// rather than deployed again.
-fn with_a_fresh_charity(case: impl FnOnce(&mut Charity)) {
+fn with_a_fresh_charity<T>(case: impl FnOnce(&mut Charity) -> T) -> T {
     BUILT.with(|built| {
         let mut built = built.borrow_mut();
         let (state, fresh, recipients) = built.get_or_insert_with(|| {
@@ -384,8 +406,8 @@ fn with_a_fresh_charity(case: impl FnOnce(&mut Charity)) {
         state.city.restore(fresh);
         state.recipients.clone_from(recipients);
         state.gifts.clear();
-        case(state);
-    });
+        case(state)
+    })
 }
 
 /// One case: `steps`, then every deadline passes and the refunding campaign's donors
@@ -413,5 +435,9 @@ fn the_charitys_invariants_hold(state: &mut Charity, steps: &[Step]) {
     for claim in &claims {
         checked(state, claim);
     }
-    every_gift_is_paid_refunded_or_claimable(&mut state.city, state.campaigns[0]);
+    invariant!(
+        every_gift_is_paid_refunded_or_claimable,
+        &mut state.city,
+        state.campaigns[0]
+    );
 }

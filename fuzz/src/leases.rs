@@ -44,7 +44,8 @@ use ink::primitives::AccountId;
 use proptest::prelude::*;
 use sp_core::hashing::blake2_256;
 
-use super::leases::{
+use crate::chapters::{calls, invariant, Plan};
+use harness::housing::{
     balance, housing_city, APPLICANTS, DAY_MS, FLATS, LANDLORD, LAND_OFFICE, MONTH_MS,
     PRIVATE_FLAT, SECRET,
 };
@@ -79,7 +80,7 @@ const PROPERTIES: [PropertyId; 4] = [FLATS[0], FLATS[1], FLATS[2], PRIVATE_FLAT]
 
 /// When an offered lease starts.
 #[derive(Debug, Clone, Copy)]
-enum Start {
+pub(crate) enum Start {
     /// This long from now.
     In(u64),
     /// This long after the end of the property's last lease the model knows (or now).
@@ -90,7 +91,7 @@ enum Start {
 
 /// An amount, relative to what the step is about (a lease's rent, a deposit, a claim).
 #[derive(Debug, Clone, Copy)]
-enum Amount {
+pub(crate) enum Amount {
     Zero,
     /// This many quarters of it.
     Quarters(u8),
@@ -111,7 +112,7 @@ impl Amount {
 
 /// Who makes a step about a lease.
 #[derive(Debug, Clone, Copy)]
-enum Who {
+pub(crate) enum Who {
     Tenant,
     /// The property's owner: the landlord, or the admin seat for the city's flats.
     Owner,
@@ -121,7 +122,7 @@ enum Who {
 
 /// The end a tenant names in its notice.
 #[derive(Debug, Clone, Copy)]
-enum NoticeEnd {
+pub(crate) enum NoticeEnd {
     /// Now, plus the agreed notice, plus `extra`, less one if `short`.
     AfterNotice { extra: u64, short: bool },
     /// The lease's start plus this many periods.
@@ -136,7 +137,7 @@ enum NoticeEnd {
 /// A moment that matters: the soonest of the rounds' still to come, or of the lease
 /// named (by default the soonest of the leases' still to come).
 #[derive(Debug, Clone, Copy)]
-enum Milestone {
+pub(crate) enum Milestone {
     Closes,
     RevealBy,
     AcceptBy,
@@ -150,7 +151,7 @@ enum Milestone {
 
 /// What allocation is given.
 #[derive(Debug, Clone, Copy)]
-enum Secret {
+pub(crate) enum Secret {
     Revealed,
     Wrong,
     Withheld,
@@ -158,7 +159,7 @@ enum Secret {
 
 /// Who signs a round's flat.
 #[derive(Debug, Clone, Copy)]
-enum Signer {
+pub(crate) enum Signer {
     /// The `n`th applicant of the round (modulo their number).
     Applicant(usize),
     /// One of the people.
@@ -166,7 +167,7 @@ enum Signer {
 }
 
 #[derive(Debug, Clone)]
-enum Step {
+pub(crate) enum Step {
     /// By the property's owner, mostly, or anyone.
     Offer {
         by: Who,
@@ -768,7 +769,15 @@ impl Housing {
             .value
             .expect("a signed lease");
         let now = self.city.now_ms();
-        a_signed_lease_is_the_one_offered(self, id, &data, tenant, &offered, now);
+        invariant!(
+            a_signed_lease_is_the_one_offered,
+            self,
+            id,
+            &data,
+            tenant,
+            &offered,
+            now
+        );
         let terms = offered.terms;
         self.booked.insert(
             id,
@@ -977,7 +986,7 @@ impl Housing {
                 };
                 let id = opened.id;
                 if let Ok(lease) = self.city.leases(who).accept_flat(id).value {
-                    let flat = a_winner_signs_the_flat_of_its_place(self, at, who, now);
+                    let flat = invariant!(a_winner_signs_the_flat_of_its_place, self, at, who, now);
                     let plan = &self.rounds[at].plan;
                     let offered = Offered {
                         property: flat,
@@ -1044,7 +1053,7 @@ impl Housing {
                 };
                 if self.city.leases(caller).give_notice(id, end).value.is_ok() {
                     let booked = self.booked.get_mut(&id).expect("a known lease");
-                    notice_is_given_only_as_agreed(booked, caller, end, now);
+                    invariant!(notice_is_given_only_as_agreed, booked, caller, end, now);
                     booked.end = end;
                 }
             }
@@ -1061,7 +1070,8 @@ impl Housing {
                     .claim_deduction(id, amount, [7; 32]);
                 if claimed.value.is_ok() {
                     let booked = self.booked.get(&id).expect("a known lease");
-                    the_deposit_moves_only_when_the_docs_allow(
+                    invariant!(
+                        the_deposit_moves_only_when_the_docs_allow,
                         booked,
                         &Move::Claim(amount),
                         caller,
@@ -1091,7 +1101,8 @@ impl Housing {
                     .is_ok();
                 if ruled {
                     let booked = self.booked.get_mut(&id).expect("a known lease");
-                    the_deposit_moves_only_when_the_docs_allow(
+                    invariant!(
+                        the_deposit_moves_only_when_the_docs_allow,
                         booked,
                         &Move::Rule(allowed),
                         caller,
@@ -1113,7 +1124,8 @@ impl Housing {
                 let got = self.city.leases(caller).return_deposit(id).value.ok();
                 if let Some(got) = got {
                     let booked = self.booked.get_mut(&id).expect("a known lease");
-                    the_deposit_moves_only_when_the_docs_allow(
+                    invariant!(
+                        the_deposit_moves_only_when_the_docs_allow,
                         booked,
                         &Move::Return(got),
                         caller,
@@ -1638,24 +1650,47 @@ fn checked(state: &mut Housing, step: &Step) {
     let before = state.seen();
     let made = state.apply(step);
     let after = state.seen();
-    a_property_never_has_two_tenants_at_one_time(state, &after);
-    every_deposit_is_returned_deducted_or_still_held(state, &after);
-    rent_never_exceeds_the_lease_and_arrears_are_due_minus_paid(state, &after);
-    only_the_tenant_or_an_allowed_third_party_paid_rent(step, &made, &before, &after);
-    coins_leave_the_leases_only_to_a_tenant_or_a_payee(state, step, &made, &before, &after);
+    invariant!(a_property_never_has_two_tenants_at_one_time, state, &after);
+    invariant!(
+        every_deposit_is_returned_deducted_or_still_held,
+        state,
+        &after
+    );
+    invariant!(
+        rent_never_exceeds_the_lease_and_arrears_are_due_minus_paid,
+        state,
+        &after
+    );
+    invariant!(
+        only_the_tenant_or_an_allowed_third_party_paid_rent,
+        step,
+        &made,
+        &before,
+        &after
+    );
+    invariant!(
+        coins_leave_the_leases_only_to_a_tenant_or_a_payee,
+        state,
+        step,
+        &made,
+        &before,
+        &after
+    );
 }
 
-/// A case's steps.
-fn steps() -> impl Strategy<Value = Vec<Step>> {
-    prop::collection::vec(step(), 1..90)
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
-
-    #[test]
-    fn the_leases_invariants_hold_after_every_step(steps in steps()) {
-        with_fresh_housing(|state| the_leases_invariants_hold(state, &steps));
+/// The leases' chapter: cases of up to `depth` steps, each played by
+/// [`the_leases_invariants_hold`] on this thread's housing city.
+pub(crate) fn chapter(depth: usize) -> Plan<Step, impl Strategy<Value = Vec<Step>>> {
+    Plan {
+        name: "leases",
+        case: prop::collection::vec(step(), 1..=depth.max(1)),
+        play: |steps| {
+            with_fresh_housing(|state| {
+                let before = calls(&state.city);
+                the_leases_invariants_hold(state, steps);
+                calls(&state.city) - before
+            })
+        },
     }
 }
 
@@ -1674,7 +1709,7 @@ thread_local! {
 
 /// Runs `case` on the city as [`Housing::new`] built it, restored from a snapshot rather
 /// than deployed again.
-fn with_fresh_housing(case: impl FnOnce(&mut Housing)) {
+fn with_fresh_housing<T>(case: impl FnOnce(&mut Housing) -> T) -> T {
     BUILT.with(|built| {
         let mut built = built.borrow_mut();
         let (state, snapshot, fresh) = built.get_or_insert_with(|| {
@@ -1692,8 +1727,8 @@ fn with_fresh_housing(case: impl FnOnce(&mut Housing)) {
         state.coins.clone_from(&fresh.1);
         state.rounds.clone_from(&fresh.2);
         state.offers.clear();
-        case(state);
-    });
+        case(state)
+    })
 }
 
 /// One case: `steps`, then every lease ends and its window closes, governance rules on
@@ -1725,5 +1760,5 @@ fn the_leases_invariants_hold(state: &mut Housing, steps: &[Step]) {
         checked(state, &back);
     }
     let seen = state.seen();
-    every_deposit_comes_back_in_the_end(state, &seen);
+    invariant!(every_deposit_comes_back_in_the_end, state, &seen);
 }
