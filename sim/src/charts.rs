@@ -168,6 +168,78 @@ pub fn bars(title: &str, unit: &str, bars: &[(String, f64)]) -> String {
     svg
 }
 
+/// Grouped columns: one group per category, one column per series (each series has a
+/// value per category), with a legend; `unit` labels the y axis.
+pub fn columns(title: &str, unit: &str, categories: &[String], series: &[Series]) -> String {
+    let mut svg = header(title, HEIGHT);
+    let max = nice_ceiling(
+        series
+            .iter()
+            .flat_map(|s| s.values.iter().copied())
+            .fold(0.0, f64::max),
+    );
+    let plot_w = WIDTH - LEFT - RIGHT;
+    let plot_h = HEIGHT - TOP - BOTTOM;
+    let y = |value: f64| TOP + plot_h * (1.0 - value / max);
+    for tick in 0..=4 {
+        let value = max * f64::from(tick) / 4.0;
+        let (right, level, label_x) = (WIDTH - RIGHT, y(value), LEFT - 6.0);
+        let _ = writeln!(
+            svg,
+            "<line x1=\"{LEFT}\" x2=\"{right}\" y1=\"{level:.1}\" y2=\"{level:.1}\" stroke=\"#ddd\"/>\
+             <text x=\"{label_x}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            level + 4.0,
+            short(value)
+        );
+    }
+    let _ = writeln!(
+        svg,
+        "<text x=\"14\" y=\"{:.1}\" transform=\"rotate(-90 14 {:.1})\" text-anchor=\"middle\">{}</text>",
+        TOP + plot_h / 2.0,
+        TOP + plot_h / 2.0,
+        escape(unit)
+    );
+    let group_w = plot_w / categories.len().max(1) as f64;
+    let column_w = group_w * 0.8 / series.len().max(1) as f64;
+    for (c, category) in categories.iter().enumerate() {
+        let left = LEFT + group_w * c as f64 + group_w * 0.1;
+        for (n, line) in series.iter().enumerate() {
+            let value = line.values.get(c).copied().unwrap_or_default();
+            let top = y(value);
+            let _ = writeln!(
+                svg,
+                "<rect x=\"{:.1}\" y=\"{top:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{}\"/>",
+                left + column_w * n as f64,
+                column_w.max(1.0),
+                TOP + plot_h - top,
+                COLOURS[n % COLOURS.len()]
+            );
+        }
+        let _ = writeln!(
+            svg,
+            "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            LEFT + group_w * (c as f64 + 0.5),
+            HEIGHT - BOTTOM + 16.0,
+            escape(category)
+        );
+    }
+    for (n, line) in series.iter().enumerate() {
+        let colour = COLOURS[n % COLOURS.len()];
+        let _ = writeln!(
+            svg,
+            "<rect x=\"{:.1}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{colour}\"/>\
+             <text x=\"{:.1}\" y=\"{}\">{}</text>",
+            LEFT + 10.0 + 125.0 * n as f64,
+            TOP - 22.0,
+            LEFT + 26.0 + 125.0 * n as f64,
+            TOP - 12.0,
+            escape(line.name)
+        );
+    }
+    svg.push_str("</svg>\n");
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,5 +268,16 @@ mod tests {
         assert!(svg.contains("a &amp; b") && svg.contains("&lt;supply&gt;"));
         let svg = bars("turnout", "%", &[("poll".into(), 40.0)]);
         assert!(svg.contains("40 %"));
+        let svg = columns(
+            "rent",
+            "coins",
+            &["1".into(), "<2>".into()],
+            &[Series {
+                name: "due",
+                values: vec![10.0, 20.0],
+            }],
+        );
+        assert!(svg.ends_with("</svg>\n") && svg.contains("&lt;2&gt;"));
+        assert_eq!(svg.matches("<rect").count(), 1 + 2 + 1);
     }
 }

@@ -23,7 +23,8 @@ use city_traits::{
 use harness::{
     call::Outcome,
     city::{
-        crowd_member, Actor, City, ADMIN, BLOCK_TIME_MS, BUS, COIN, REWARD_CAP_PER_EPOCH, SHOP,
+        crowd_member, Actor, City, ADMIN, BLOCK_TIME_MS, BUS, CHARITY_MAX_THRESHOLD, COIN,
+        REWARD_CAP_PER_EPOCH, SHOP,
     },
     merkle::{entry_digest, LogBatch},
     records::{schema, BatteryChain},
@@ -34,7 +35,8 @@ use IdentityKind::{Citizen, EResident, Resident, Visitor};
 
 use crate::{
     life::{
-        self as sim, coins, Activity, Batteries, Group, Options, PollPlan, Profile, Spending, Works,
+        self as sim, coins, Activity, Batteries, Charity, Earmark, Group, Housing, Options,
+        PollPlan, Profile, Provider, Spending, Works,
     },
     pace::Pace,
     report::{CityReport, Report},

@@ -1,8 +1,11 @@
 //! City life at scale: a population of `--citizens` people lives `--days` simulated days
 //! in one city of the suite. Devices attest what they do, the reward rules mint, people
 //! spend at the city's services, polls are held, public works are paid from escrow, each
-//! day's log of civic actions is anchored in civic records, and (in Hangzhou) traction
-//! batteries travel their custody chain to the recycler. Every
+//! day's log of civic actions is anchored in civic records, (in Hangzhou) traction
+//! batteries travel their custody chain to the recycler, (in Seoul) people give to a
+//! charity's campaign whose providers are paid against invoices and whose rest is refunded
+//! to the donors ([`charity`]), and (in Xiong'an) people apply for the city's flats, the
+//! winners sign and pay rent each period, some falling behind ([`housing`]). Every
 //! choice comes from a seeded generator and every block's time is set, so a seed gives
 //! the same city, the same calls and the same report.
 //!
@@ -89,8 +92,40 @@ pub const CHECKS: &[(&str, &str)] = &[
         "a recycled traction battery pays its return reward, as the rules give it, to the custodian that handed it in, once however often it is asked",
     ),
     (
+        "donations_are_held_or_paid_out",
+        "each pot of the campaign shows what the harness gave, paid out and refunded, each gift its receipt in order, and the charity holds exactly what its pots hold",
+    ),
+    (
+        "disbursements_keep_to_the_rules",
+        "an invoice is paid exactly when its pot holds it, the pot has room for another payment and the recipient stays within the approval threshold; otherwise it is refused with the reason, and nothing moves",
+    ),
+    (
+        "refunds_are_pro_rata",
+        "after the deadline each donor gets back its gift x (given - disbursed) / given of each pot, rounded down, and the pot's last claimant what is left",
+    ),
+    (
+        "gifts_are_traced_pro_rata",
+        "a donor's trace shows its share of each payment from its pot (amount x gift / given, rounded down) and its refund",
+    ),
+    (
+        "flats_are_allocated_by_the_rule",
+        "an application is taken exactly when the applicant is admitted and the round has room, and the winners are the rule's: by band, then by ticket from the seed of the city's secret and the applications",
+    ),
+    (
+        "a_property_has_one_tenant_at_a_time",
+        "tenant_of answers, for each flat at the times drawn, the winner who signed its lease from the start to the end, and nobody outside; a loser cannot sign",
+    ),
+    (
+        "rent_follows_the_lease",
+        "each lease shows the terms it was signed on, and the rent due, paid and in arrears that the harness works out from them and from the payments it made; a collection pulls the arrears, or is refused when the tenant cannot pay",
+    ),
+    (
+        "deposits_are_held_by_the_leases",
+        "the leases contract holds exactly the deposits of the leases signed",
+    ),
+    (
         "balances_are_as_expected",
-        "every account holds what the harness worked out: rewards, spending, purchases, wages, funding and refunds",
+        "every account holds what the harness worked out: rewards, spending, purchases, wages, funding, refunds, gifts, invoices paid, deposits and rent",
     ),
     (
         "supply_is_the_treasury_and_the_rewards",
@@ -104,6 +139,12 @@ macro_rules! check {
         ensure!($condition, "check `{}` failed: {}", $check, format!($($detail)+))
     };
 }
+
+pub mod charity;
+pub mod housing;
+
+pub use charity::{Charity, CharityFigures, Earmark, PotFigures, Provider};
+pub use housing::{Housing, HousingFigures, PeriodFigures};
 
 /// How big a city and how long a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -265,6 +306,10 @@ pub struct Profile {
     pub polls: &'static [PollPlan],
     pub works: Option<Works>,
     pub batteries: Option<Batteries>,
+    /// A charity's campaign the people give to (Seoul).
+    pub charity: Option<Charity>,
+    /// A round of the city's flats, and their leases' rent (Xiong'an).
+    pub housing: Option<Housing>,
 }
 
 /// A small deterministic generator (SplitMix64): the same seed, the same city.
@@ -465,6 +510,12 @@ struct Life<'p> {
     log: Vec<[u8; 32]>,
     /// The traction batteries' custody schema, if the city has batteries.
     battery_schema: Option<SchemaId>,
+    /// The days the run lasts.
+    run_days: u32,
+    /// The charity's campaign and the harness's books of it, if the city has one.
+    charity: Option<charity::CharityLife>,
+    /// The round of flats and the leases, if the city lets flats.
+    housing: Option<housing::HousingLife>,
 }
 
 /// Lives `profile` with `options`, reporting each finished day to `progress`.
@@ -521,6 +572,9 @@ pub fn live_moving(
         project: None,
         log: Vec::new(),
         battery_schema: None,
+        run_days: options.days,
+        charity: None,
+        housing: None,
     };
     life.settle(options.citizens)
         .context("setting the city up")?;
@@ -665,6 +719,13 @@ impl Life<'_> {
         if let Some(plan) = profile.batteries {
             self.battery_schema = Some(self.settle_batteries(plan)?);
         }
+        // The seats' own steps (roles, the round of flats) come before the handover.
+        if let Some(plan) = profile.charity {
+            self.settle_charity(plan).context("the charity")?;
+        }
+        if let Some(plan) = profile.housing {
+            self.settle_housing(plan).context("the housing")?;
+        }
         let city = &mut self.city;
         if profile.polls.iter().any(|poll| poll.change.is_some()) {
             city.hand_over_to_governance()?;
@@ -752,6 +813,8 @@ impl Life<'_> {
             self.attest(activity)?;
         }
         self.batteries()?;
+        self.housing()?;
+        self.charity()?;
         self.spend()?;
         for poll in self.profile.polls {
             if poll.day == self.day {
@@ -1504,6 +1567,8 @@ impl Life<'_> {
         if self.profile.batteries.is_some() {
             holders.push(battery_chain(self.profile)[2]);
         }
+        holders.extend(self.check_charity()?);
+        holders.extend(self.check_housing()?);
         let mut held = 0;
         for holder in holders {
             let balance = self.city.balance(holder);
@@ -1567,6 +1632,8 @@ impl Life<'_> {
             polls: self.polls.clone(),
             projects: u32::from(self.project.is_some()),
             daily: self.days.clone(),
+            charity: self.charity.as_ref().map(charity::CharityLife::figures),
+            housing: self.housing.as_ref().map(housing::HousingLife::figures),
             messages,
             story: String::new(),
         }

@@ -7,8 +7,8 @@ use std::{collections::BTreeMap, fmt::Write as _, path::Path};
 use anyhow::{Context, Result};
 
 use crate::{
-    charts::{bars, escape, lines, Series},
-    life::{coins, Day, PollFigures},
+    charts::{bars, columns, escape, lines, Series},
+    life::{coins, CharityFigures, Day, HousingFigures, PollFigures},
 };
 use harness::{city::COIN, table};
 
@@ -48,6 +48,12 @@ pub struct CityReport {
     pub polls: Vec<PollFigures>,
     pub projects: u32,
     pub daily: Vec<Day>,
+    /// The charity's campaign, per pot: gifts, payments and refunds (Seoul).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charity: Option<CharityFigures>,
+    /// The round of flats and the rent of their leases, per period (Xiong'an).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub housing: Option<HousingFigures>,
     pub messages: Vec<MessageCost>,
     /// The city's story: the scenario checks narrated.
     pub story: String,
@@ -177,6 +183,12 @@ impl Report {
                     poll.outcome
                 );
             }
+            if let Some(charity) = &city.charity {
+                charity_text(&mut text, charity);
+            }
+            if let Some(housing) = &city.housing {
+                housing_text(&mut text, housing);
+            }
         }
         let mut weights = table(
             &[
@@ -251,6 +263,101 @@ impl Report {
     }
 }
 
+/// The campaign's pots: donations against disbursements and refunds.
+fn charity_text(text: &mut String, charity: &CharityFigures) {
+    let refused: Vec<String> = charity
+        .refused
+        .iter()
+        .map(|(reason, n)| format!("{n} {reason}"))
+        .collect();
+    let deadline = match charity.deadline_day {
+        0 => "the deadline after the run".to_string(),
+        day => format!("the deadline on day {day}, {} refunds", charity.refunds),
+    };
+    let _ = writeln!(
+        text,
+        "    charity: {} donors; {deadline}; invoices refused: {}",
+        charity.donors,
+        if refused.is_empty() {
+            "none".to_string()
+        } else {
+            refused.join(", ")
+        }
+    );
+    let mut pots = table(
+        &[
+            "pot",
+            "target",
+            "gifts",
+            "given",
+            "payments",
+            "disbursed",
+            "refunded",
+            "held",
+        ],
+        1,
+    );
+    for pot in &charity.pots {
+        pots.add_row([
+            pot.pot.clone(),
+            if pot.target == 0 {
+                "-".to_string()
+            } else {
+                coins(pot.target)
+            },
+            pot.gifts.to_string(),
+            coins(pot.given),
+            pot.payments.to_string(),
+            coins(pot.disbursed),
+            coins(pot.refunded),
+            coins(pot.held),
+        ]);
+    }
+    let _ = writeln!(text, "{pots}");
+}
+
+/// The leases' rent per period: what fell due, what was collected and what is owed.
+fn housing_text(text: &mut String, housing: &HousingFigures) {
+    let _ = writeln!(
+        text,
+        "    housing: {} flats, {} applications taken ({} refused), {} leases of {} rent per {} days \
+         and {} deposit ({} held by the leases); {} coins bought from the treasury",
+        housing.flats,
+        housing.applicants,
+        housing.refused,
+        housing.leases,
+        coins(housing.rent),
+        housing.period_days,
+        coins(housing.deposit),
+        coins(housing.deposits),
+        coins(housing.bought)
+    );
+    let mut periods = table(
+        &[
+            "period",
+            "day",
+            "leases",
+            "due",
+            "collected",
+            "arrears",
+            "behind",
+        ],
+        0,
+    );
+    for period in &housing.periods {
+        periods.add_row([
+            period.period.to_string(),
+            period.day.to_string(),
+            period.leases.to_string(),
+            coins(period.due),
+            coins(period.collected),
+            coins(period.arrears),
+            period.behind.to_string(),
+        ]);
+    }
+    let _ = writeln!(text, "{periods}");
+}
+
 fn turnout(poll: &PollFigures) -> f64 {
     f64::from(poll.voters) * 100.0 / f64::from(poll.eligible.max(1))
 }
@@ -308,6 +415,53 @@ fn city_charts(city: &CityReport) -> Vec<(&'static str, String)> {
                     series("held", |d| d.escrowed),
                     series("released", |d| d.released),
                     series("refunded", |d| d.refunded),
+                ],
+            ),
+        ));
+    }
+    if let Some(charity) = &city.charity {
+        let pot = |name, value: fn(&crate::life::PotFigures) -> u128| Series {
+            name,
+            values: charity.pots.iter().map(|p| as_coins(value(p))).collect(),
+        };
+        charts.push((
+            "charity",
+            columns(
+                &format!("{}: donations against disbursements by earmark", city.city),
+                "coins",
+                &charity
+                    .pots
+                    .iter()
+                    .map(|p| p.pot.clone())
+                    .collect::<Vec<_>>(),
+                &[
+                    pot("given", |p| p.given),
+                    pot("disbursed", |p| p.disbursed),
+                    pot("refunded", |p| p.refunded),
+                    pot("held", |p| p.held),
+                ],
+            ),
+        ));
+    }
+    if let Some(housing) = &city.housing {
+        let period = |name, value: fn(&crate::life::PeriodFigures) -> u128| Series {
+            name,
+            values: housing.periods.iter().map(|p| as_coins(value(p))).collect(),
+        };
+        charts.push((
+            "rent",
+            columns(
+                &format!("{}: rent collected and arrears", city.city),
+                "coins",
+                &housing
+                    .periods
+                    .iter()
+                    .map(|p| format!("day {}", p.day))
+                    .collect::<Vec<_>>(),
+                &[
+                    period("due", |p| p.due),
+                    period("collected", |p| p.collected),
+                    period("arrears", |p| p.arrears),
                 ],
             ),
         ));

@@ -12,8 +12,15 @@ const SMALL: Options = Options {
 };
 
 fn simulate(city: &'static str) -> Report {
-    let city = scenarios::city(city).unwrap();
-    scenarios::simulate(&[city], SMALL, &|| {}).unwrap_or_else(|error| panic!("{error:#}"))
+    simulate_all(&[city])
+}
+
+fn simulate_all(cities: &[&'static str]) -> Report {
+    let cities: Vec<_> = cities
+        .iter()
+        .map(|city| scenarios::city(city).unwrap())
+        .collect();
+    scenarios::simulate(&cities, SMALL, &|| {}).unwrap_or_else(|error| panic!("{error:#}"))
 }
 
 fn story(report: &Report) -> &str {
@@ -29,6 +36,21 @@ fn xiongan() {
     assert_eq!(city.projects, 1);
     assert!(city.released > 0 && city.escrowed > 0, "{city:?}");
     assert_eq!(city.rewards.len(), 3);
+    // The city's flats are let at scale: applications, leases, rent each period.
+    let housing = city.housing.as_ref().expect("Xiong'an lets its flats");
+    assert!(housing.flats >= 5 && housing.applicants > 0, "{housing:?}");
+    assert_eq!(housing.leases, housing.flats.min(housing.applicants));
+    assert_eq!(
+        housing.deposits,
+        u128::from(housing.leases) * housing.deposit
+    );
+    assert!(housing.periods.len() >= 3, "{housing:?}");
+    for period in &housing.periods {
+        assert_eq!(period.due, u128::from(period.leases) * housing.rent);
+        assert!(period.collected > 0, "{period:?}");
+    }
+    assert!(report.text().contains("housing: "));
+    assert!(city.charity.is_none());
 }
 
 #[test]
@@ -37,7 +59,33 @@ fn seoul() {
     assert!(story(&report).contains("an expired citizen card earns nothing"));
     assert!(story(&report).contains("a garage cannot issue one, and the office revokes it"));
     assert!(story(&report).contains("a step from an old record is refused"));
-    assert!(report.cities[0].spent > 0);
+    let city = &report.cities[0];
+    assert!(city.spent > 0);
+    // People give to the winter-relief campaign, its providers are paid against invoices,
+    // and after the deadline the rest goes back to the donors: the pots hold nothing.
+    let charity = city.charity.as_ref().expect("Seoul runs a campaign");
+    assert!(
+        charity.deadline_day > 0 && charity.donors > 0,
+        "{charity:?}"
+    );
+    let pots: Vec<&str> = charity.pots.iter().map(|pot| pot.pot.as_str()).collect();
+    assert_eq!(pots, ["whole", "food", "heating", "shelter beds"]);
+    for pot in &charity.pots {
+        assert_eq!(
+            pot.given,
+            pot.disbursed + pot.refunded + pot.held,
+            "{pot:?}"
+        );
+        assert_eq!(pot.held, 0, "{pot:?}");
+    }
+    assert!(charity.pots.iter().any(|pot| pot.given > 0), "{charity:?}");
+    assert!(
+        charity.pots.iter().any(|pot| pot.disbursed > 0),
+        "{charity:?}"
+    );
+    assert!(charity.refunds > 0, "{charity:?}");
+    assert!(report.text().contains("charity: "));
+    assert!(city.housing.is_none());
 }
 
 #[test]
@@ -75,8 +123,9 @@ fn hangzhou() {
 
 #[test]
 fn a_seed_gives_the_same_report_and_files() {
-    let first = simulate("san-marino");
-    let second = simulate("san-marino");
+    let cities = ["san-marino", "seoul", "xiongan"];
+    let first = simulate_all(&cities);
+    let second = simulate_all(&cities);
     assert_eq!(first.text(), second.text());
     let dirs: Vec<_> = [first, second]
         .iter()
@@ -85,7 +134,10 @@ fn a_seed_gives_the_same_report_and_files() {
             let dir =
                 std::env::temp_dir().join(format!("ink-city-report-{}-{run}", std::process::id()));
             let charts = report.write(&dir).unwrap();
-            assert!(charts.len() >= 4, "{charts:?}");
+            assert!(charts.len() >= 12, "{charts:?}");
+            for chart in ["seoul-charity.svg", "xiongan-rent.svg"] {
+                assert!(charts.iter().any(|name| name == chart), "{charts:?}");
+            }
             dir
         })
         .collect();

@@ -418,4 +418,6 @@ const ESTONIA: Profile = Profile {
     ],
     works: None,
     batteries: None,
+    charity: None,
+    housing: None,
 };

@@ -376,4 +376,6 @@ const HANGZHOU: Profile = Profile {
         per_day: 4,
         reward: COIN,
     }),
+    charity: None,
+    housing: None,
 };

@@ -166,4 +166,6 @@ const SAN_MARINO: Profile = Profile {
         every_days: 5,
     }),
     batteries: None,
+    charity: None,
+    housing: None,
 };

@@ -444,8 +444,8 @@ pub(super) const CITY: SeedCity = SeedCity {
     profile: SEOUL,
 };
 
-/// Seoul: S-coin for taxes, poll answers and volunteering, spent on public services;
-/// some citizen cards lapse during the run.
+/// Seoul: S-coin for taxes, poll answers and volunteering, spent on public services and
+/// given to a winter-relief campaign; some citizen cards lapse during the run.
 const SEOUL: Profile = Profile {
     city: "seoul",
     title: "Seoul: S-coin for civic life",
@@ -508,4 +508,48 @@ const SEOUL: Profile = Profile {
     )],
     works: None,
     batteries: None,
+    charity: Some(Charity {
+        organiser: "seoul-winter-relief",
+        kind: Resident,
+        earmarks: &[
+            Earmark {
+                name: "food",
+                target_per_person: 2 * COIN,
+                weight: 4,
+            },
+            Earmark {
+                name: "heating",
+                target_per_person: 2 * COIN,
+                weight: 4,
+            },
+            Earmark {
+                name: "shelter beds",
+                target_per_person: COIN,
+                weight: 2,
+            },
+        ],
+        deadline_pct: 70,
+        threshold: CHARITY_MAX_THRESHOLD,
+        daily_pct: 4,
+        gift_pct: (20, 50),
+        whole_pct: 25,
+        providers: &[
+            Provider {
+                name: "seoul-food-bank",
+                earmark: 1,
+            },
+            Provider {
+                name: "seoul-district-heating",
+                earmark: 2,
+            },
+            Provider {
+                name: "seoul-night-shelter",
+                earmark: 3,
+            },
+        ],
+        invoice_pct: 60,
+        invoice_permille: (30, 100),
+        from_whole_pct: 25,
+    }),
+    housing: None,
 };

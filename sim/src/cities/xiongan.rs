@@ -1039,10 +1039,11 @@ pub(super) const CITY: SeedCity = SeedCity {
 };
 
 /// Xiong'an: smart bins pay for sorted garbage by category and weight; the points buy
-/// daily goods; the treasury escrows a levee whose workers are paid directly.
+/// daily goods; the treasury escrows a levee whose workers are paid directly; a round of
+/// the city's flats is allocated by lottery, and their tenants pay rent each period.
 const XIONGAN: Profile = Profile {
     city: "xiongan",
-    title: "Xiong'an: garbage points and flood-control works",
+    title: "Xiong'an: garbage points, flood-control works and public flats",
     policy: TransferPolicy::Civic,
     treasury: TREASURY,
     groups: &[
@@ -1106,4 +1107,17 @@ const XIONGAN: Profile = Profile {
         every_days: 7,
     }),
     batteries: None,
+    charity: None,
+    housing: Some(Housing {
+        people_per_flat: 10,
+        flats: (5, 96),
+        kinds: PEOPLE,
+        max_band: 3,
+        apply_pct: 30,
+        apply_days: 3,
+        monthly_rent: 150 * COIN,
+        deposit: 300 * COIN,
+        by_hand_pct: 20,
+        behind_pct: 10,
+    }),
 };

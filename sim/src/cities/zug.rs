@@ -237,4 +237,6 @@ const ZUG: Profile = Profile {
     )],
     works: None,
     batteries: None,
+    charity: None,
+    housing: None,
 };
