@@ -67,6 +67,14 @@ pub(super) fn charity_weights() -> Result<Vec<Measurement>> {
     weights.push(Measurement::of("give (again)", &again));
     again.accepted()?;
     city.charity(BOB).give(campaign, 1, 200 * COIN).accepted()?;
+    // With receipts, a gift is also a record in civic records (and a refund, below).
+    city.write_gift_receipts()?;
+    let receipted = city.charity(BOB).give(campaign, 1, 100 * COIN);
+    weights.push(Measurement::of(
+        "give (with its receipt record)",
+        &receipted,
+    ));
+    receipted.accepted()?;
     let disburse = city.charity(CHARITY).disburse(
         campaign,
         1,
@@ -102,7 +110,8 @@ pub(super) fn charity_weights() -> Result<Vec<Measurement>> {
         .accepted()?;
     city.advance_time(30 * DAY_MS);
     let refund = city.charity(ALICE).claim_refund(campaign, 1);
-    weights.push(Measurement::of("claim_refund", &refund));
+    weights.push(Measurement::of("claim_refund (with its record)", &refund));
+    refund.accepted()?;
     let roll = city.charity(ADMIN).roll_over(autumn, spring);
     weights.push(Measurement::of("roll_over (4 pots)", &roll));
     roll.accepted()?;

@@ -12,7 +12,8 @@
 //! - **Pots**: the campaign as a whole ([`WHOLE`](city_traits::WHOLE)) and each earmark. Donors give city
 //!   coins (`transfer_from`, after `approve`) to a pot before the deadline; a gift takes an
 //!   earmark no further than its target. Each gift gets a receipt number and a
-//!   `GiftReceived` event.
+//!   `GiftReceived` event; where governance set receipts, also a record about the donor
+//!   in civic records, and so does each refund claimed (`set_receipts`).
 //! - **Recipients** hold a role for the campaign, which the organiser or governance grants:
 //!   an account with a live identity in the registry (a service provider, or a registered
 //!   beneficiary), never the organiser, never a contract.
@@ -55,11 +56,11 @@ mod tests;
 #[ink::contract]
 mod charity {
     use city_traits::{
-        emit,
+        emit, receipt_hash, refund_hash,
         upgrade::{self, Layout, Upgradable, UpgradeError},
         Admin, AdminError, AdminSeat, AtEnd, Campaign, CampaignId, CampaignPlan, CharityError,
-        CivicRole, Disbursement, Pot, PotAccount, Recipient, Role, Rolled, Trace, TransferPolicy,
-        MAX_TRACE_HOPS, WHOLE,
+        CivicRole, Disbursement, Pot, PotAccount, Receipts, Recipient, Role, Rolled, Trace,
+        TransferPolicy, MAX_TRACE_HOPS, WHOLE,
     };
     use ink::{
         prelude::vec::Vec,
@@ -122,6 +123,9 @@ mod charity {
         disbursements: Mapping<DisbursementKey, Disbursement>,
         /// Every evidence hash a disbursement was paid against, per organiser.
         evidence: Mapping<EvidenceKey, ()>,
+        /// Where each gift's receipt record is written, if anywhere: a cell of its own,
+        /// which storage written before receipts existed lacks (read as `None`).
+        receipts: Lazy<Option<Receipts>>,
     }
 
     /// A campaign opened, by a charity (its organiser) or by governance (`governed`).
@@ -192,6 +196,13 @@ mod charity {
         pub amount: Balance,
     }
 
+    /// Governance chose where gifts' receipt records are written (`None`: nowhere).
+    #[ink(event)]
+    #[cfg_attr(test, derive(Debug, PartialEq))]
+    pub struct ReceiptsSet {
+        pub receipts: Option<Receipts>,
+    }
+
     /// Governance set the highest approval threshold a charity's campaign may set.
     #[ink(event)]
     #[cfg_attr(test, derive(Debug, PartialEq))]
@@ -234,6 +245,7 @@ mod charity {
                 recipients: Mapping::new(),
                 disbursements: Mapping::new(),
                 evidence: Mapping::new(),
+                receipts: Lazy::new(),
             }
         }
 
@@ -278,6 +290,47 @@ mod charity {
             settings.max_threshold = amount;
             self.settings.set(&settings);
             emit(&MaxThresholdSet { amount });
+            Ok(())
+        }
+
+        /// Where each gift's receipt record is written: civic records' account and the
+        /// schema the charity issues under, or `None`.
+        ///
+        /// # Errors
+        /// None: a query.
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn receipts(&self) -> Option<Receipts> {
+            self.receipts.get().flatten()
+        }
+
+        /// Has every gift from now on written as a receipt record in civic records
+        /// (`Some((civic records, schema))`), or no longer (`None`). The admin's
+        /// (governance's) alone. For the records to be written, civic records' governance
+        /// registers the schema (standalone, not expiring) and authorises the charity's
+        /// account as its issuer, and the registry gives the charity's account the
+        /// schema's role; until then every gift is refused (`ReceiptRefused`). Each refund
+        /// claimed is written too (see [`Self::claim_refund`]).
+        ///
+        /// # Errors
+        /// `NotAdmin`; `NotAContract` for civic records' account.
+        ///
+        /// # Events
+        /// `ReceiptsSet`.
+        #[ink(message)]
+        pub fn set_receipts(&mut self, receipts: Option<Receipts>) -> Result<()> {
+            if !self.is_admin(&self.env().caller()) {
+                return Err(CharityError::NotAdmin);
+            }
+            if let Some((records, _)) = receipts {
+                if !self.env().is_contract(&records) {
+                    return Err(CharityError::NotAContract);
+                }
+            }
+            self.receipts.set(&receipts);
+            emit(&ReceiptsSet { receipts });
             Ok(())
         }
 
@@ -530,14 +583,19 @@ mod charity {
 
         /// Gives `amount` of the caller's coins to a pot of a campaign (approve the charity
         /// first), before the deadline; an earmark takes no more than its target. Returns
-        /// the gift's receipt number.
+        /// the gift's receipt number. Where governance set receipts ([`Self::set_receipts`]),
+        /// the gift is also written in civic records as a record about the donor whose
+        /// data hash is [`city_traits::receipt_hash`] of the campaign, the pot, the
+        /// receipt number and the amount.
         ///
         /// # Errors
         /// `UnknownCampaign`, `UnknownPot`, `ZeroAmount`, `CampaignClosed`, `OverTarget`,
-        /// `Overflow`, `TokenRefused` (allowance, balance, pause, the civic policy).
+        /// `Overflow`, `TokenRefused` (allowance, balance, pause, the civic policy),
+        /// `ReceiptRefused` (civic records refused the receipt record).
         ///
         /// # Events
-        /// `GiftReceived`, and the token's `Approval` and `Transfer`.
+        /// `GiftReceived`, the token's `Approval` and `Transfer`, and civic records'
+        /// `RecordIssued` where receipts are set.
         #[ink(message)]
         pub fn give(&mut self, campaign: CampaignId, pot: Pot, amount: Balance) -> Result<u64> {
             let donor = self.env().caller();
@@ -555,6 +613,7 @@ mod charity {
             self.token()
                 .transfer_from(donor, charity, amount, Vec::new())
                 .map_err(CharityError::TokenRefused)?;
+            self.write_receipt(donor, receipt_hash(campaign, pot, receipt, amount))?;
             emit(&GiftReceived {
                 campaign,
                 donor,
@@ -652,10 +711,15 @@ mod charity {
         /// # Errors
         /// `UnknownCampaign`, `UnknownPot`, `CampaignOpen`, `NotRefunding`,
         /// `NothingToRefund` (no gift, or claimed already),
-        /// `TokenRefused` (paused, say: the claim can be made again later).
+        /// `TokenRefused` (paused, say: the claim can be made again later),
+        /// `ReceiptRefused` (receipts are set and civic records refused the refund's
+        /// record: the claim can be made again once it accepts).
         ///
         /// # Events
-        /// `RefundClaimed`, and the token's `Transfer`.
+        /// `RefundClaimed`, the token's `Transfer`, and civic records' `RecordIssued` where
+        /// receipts are set and the refund is not zero (a record about the donor whose data
+        /// hash is [`city_traits::refund_hash`]: a receipt is never net of a refund
+        /// without the refund's record).
         #[ink(message)]
         pub fn claim_refund(&mut self, campaign: CampaignId, pot: Pot) -> Result<Balance> {
             let donor = self.env().caller();
@@ -672,6 +736,9 @@ mod charity {
             self.pots.insert((campaign, pot), &account);
             self.gifts.insert((campaign, pot, donor), &gift);
             self.pay(&donor, amount)?;
+            if amount > 0 {
+                self.write_receipt(donor, refund_hash(campaign, pot, amount))?;
+            }
             emit(&RefundClaimed {
                 campaign,
                 donor,
@@ -807,6 +874,29 @@ mod charity {
         /// Whether `account` may be paid: a live identity of the registry, not a contract.
         fn eligible(&self, account: &AccountId) -> bool {
             !self.env().is_contract(account) && self.registry().kind_of(*account).is_some()
+        }
+
+        /// Where receipts are set, writes a record about `donor` with `data_hash` in civic
+        /// records; a refusal reverts the call.
+        fn write_receipt(&self, donor: AccountId, data_hash: [u8; 32]) -> Result<()> {
+            let Some((records, schema)) = self.receipts() else {
+                return Ok(());
+            };
+            self.records(records)
+                .issue(schema, donor, data_hash)
+                .map(|_| ())
+                .map_err(CharityError::ReceiptRefused)
+        }
+
+        /// Civic records at `account`, for receipt records (unit tests reach a stand-in).
+        #[cfg(not(test))]
+        fn records(&self, account: AccountId) -> city_traits::remote::CivicRecords {
+            account.into()
+        }
+
+        #[cfg(test)]
+        fn records(&self, _account: AccountId) -> city_traits::fakes::Records {
+            city_traits::fakes::Records
         }
 
         /// Transfers `amount` of the charity's coins to `to` (nothing for zero); a refusal

@@ -223,6 +223,70 @@ fn gifts_are_received_with_receipts_up_to_an_earmarks_target() {
 }
 
 #[ink::test]
+fn where_governance_set_receipts_each_gift_is_written_in_civic_records() {
+    let mut charity = charity();
+    let id = opened(&mut charity, AtEnd::Refund);
+    let a = accounts();
+    let records = AccountId::from([0xdd; 32]);
+    // Only the admin sets them, and only to a contract.
+    act_as(a.alice);
+    assert_eq!(
+        charity.set_receipts(Some((records, 4))),
+        Err(CharityError::NotAContract)
+    );
+    test::set_contract::<E>(records);
+    act_as(a.bob);
+    assert_eq!(
+        charity.set_receipts(Some((records, 4))),
+        Err(CharityError::NotAdmin)
+    );
+    assert_eq!(charity.receipts(), None);
+    act_as(donor(1));
+    assert_eq!(charity.give(id, FOOD, 10), Ok(0));
+    assert!(world(|w| w.issued.is_empty()), "no receipts yet");
+    act_as(a.alice);
+    assert_eq!(charity.set_receipts(Some((records, 4))), Ok(()));
+    assert_eq!(charity.receipts(), Some((records, 4)));
+    assert_eq!(
+        recorded::<ReceiptsSet>().last(),
+        Some(&ReceiptsSet {
+            receipts: Some((records, 4))
+        })
+    );
+    act_as(donor(2));
+    assert_eq!(charity.give(id, WHOLE, 25), Ok(1));
+    assert_eq!(
+        world(|w| w.issued.clone()),
+        [(4, donor(2), city_traits::receipt_hash(id, WHOLE, 1, 25))]
+    );
+    // Civic records' refusal is the donor's error (on chain it reverts the whole call).
+    world(|w| w.refuse_issue = Some(city_traits::RecordsError::NotAuthorised));
+    assert_eq!(
+        charity.give(id, WHOLE, 5),
+        Err(CharityError::ReceiptRefused(
+            city_traits::RecordsError::NotAuthorised
+        ))
+    );
+    // A refund claimed is written too (here after the deadline of a refunding campaign).
+    world(|w| w.refuse_issue = None);
+    at(11);
+    act_as(donor(2));
+    // (Off chain the refused gift above was not reverted: the claim counts it.)
+    let refunded = charity.claim_refund(id, WHOLE).unwrap();
+    assert_eq!(
+        world(|w| w.issued.last().copied()),
+        Some((4, donor(2), city_traits::refund_hash(id, WHOLE, refunded)))
+    );
+    at(1);
+    // Turned off, gifts are received without records again.
+    act_as(a.alice);
+    assert_eq!(charity.set_receipts(None), Ok(()));
+    act_as(donor(3));
+    assert!(charity.give(id, WHOLE, 5).is_ok());
+    assert_eq!(world(|w| w.issued.len()), 2);
+}
+
+#[ink::test]
 fn disbursements_pay_recipients_within_the_pot_and_governance_beyond_the_threshold() {
     let mut charity = charity();
     let a = accounts();

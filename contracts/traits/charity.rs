@@ -4,7 +4,7 @@
 
 use ink::prelude::vec::Vec;
 
-use crate::{AccountId, Balance, PSP22Error, Timestamp};
+use crate::{AccountId, Balance, PSP22Error, RecordsError, SchemaId, Timestamp};
 
 /// A campaign's number, counted from zero.
 pub type CampaignId = u32;
@@ -239,4 +239,37 @@ pub enum CharityError {
     Overflow,
     /// The token refused a transfer; nothing of the call was kept.
     TokenRefused(PSP22Error),
+    /// Civic records refused the gift's (or the refund's) record; nothing of the call was
+    /// kept.
+    ReceiptRefused(RecordsError),
+    /// The account named as civic records is no contract.
+    NotAContract,
+}
+
+/// Where the charity writes a receipt record of each gift: the civic records contract
+/// and the schema (a standalone one that does not expire) the charity issues under.
+pub type Receipts = (AccountId, SchemaId);
+
+/// The data hash of a gift's receipt record: BLAKE2-256 of the 13 ASCII bytes
+/// `ink-city/gift` followed by the SCALE encoding of `(campaign, pot, receipt, amount)`
+/// (little-endian `u32`, `u8`, `u64`, `u128`), the receipt being the gift's number in the
+/// campaign, as `GiftReceived` reports it.
+pub fn receipt_hash(campaign: CampaignId, pot: Pot, receipt: u64, amount: Balance) -> [u8; 32] {
+    tagged_hash(b"ink-city/gift", (campaign, pot, receipt, amount))
+}
+
+/// The data hash of a refund's record: BLAKE2-256 of the 15 ASCII bytes
+/// `ink-city/refund` followed by the SCALE encoding of `(campaign, pot, amount)`
+/// (little-endian `u32`, `u8`, `u128`). A donor claims each pot's refund once.
+pub fn refund_hash(campaign: CampaignId, pot: Pot, amount: Balance) -> [u8; 32] {
+    tagged_hash(b"ink-city/refund", (campaign, pot, amount))
+}
+
+/// BLAKE2-256 of `tag` followed by the SCALE encoding of `fields`.
+fn tagged_hash(tag: &[u8], fields: impl ink::scale::Encode) -> [u8; 32] {
+    let mut input = Vec::from(tag);
+    fields.encode_to(&mut input);
+    let mut hash = [0u8; 32];
+    ink::env::hash_bytes::<ink::env::hash::Blake2x256>(&input, &mut hash);
+    hash
 }

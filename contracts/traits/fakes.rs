@@ -15,7 +15,8 @@ use ink::{env::DefaultEnvironment, primitives::AccountId};
 
 use crate::{
     Action, Attestation, Balance, BlockNumber, CivicRole, IdentityKind, KindCounts, PSP22Error,
-    RegistryError, RewardError, Role, Timestamp, TokenError, TransferPolicy,
+    RecordId, RecordsError, RegistryError, RewardError, Role, SchemaId, Timestamp, TokenError,
+    TransferPolicy,
 };
 
 /// What the registry and the token of a unit test hold.
@@ -50,6 +51,10 @@ pub struct World {
     pub attested: Vec<Attestation>,
     /// What the reward rules' `attest` answers instead of paying, if set.
     pub refuse_attest: Option<RewardError>,
+    /// Every record civic records issued, in order: its schema, subject and data hash.
+    pub issued: Vec<(SchemaId, AccountId, [u8; 32])>,
+    /// What civic records' `issue` answers instead of issuing, if set.
+    pub refuse_issue: Option<RecordsError>,
 }
 
 thread_local! {
@@ -317,6 +322,27 @@ impl Rewards {
                 quantity,
             });
             Ok(quantity)
+        })
+    }
+}
+
+/// Civic records as the charity sees them: `issue` numbers each record from zero, unless
+/// told to refuse.
+pub struct Records;
+
+impl Records {
+    pub fn issue(
+        &self,
+        schema: SchemaId,
+        person: AccountId,
+        data_hash: [u8; 32],
+    ) -> Result<RecordId, RecordsError> {
+        world(|w| {
+            if let Some(error) = w.refuse_issue.clone() {
+                return Err(error);
+            }
+            w.issued.push((schema, person, data_hash));
+            Ok(w.issued.len() as RecordId - 1)
         })
     }
 }

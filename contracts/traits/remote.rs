@@ -30,7 +30,8 @@ use ink::{
 
 use crate::{
     Action, Balance, BlockNumber, CardKey, CivicRole, IdentityKind, KindCounts, PSP22Error,
-    RawInput, RawOutput, RegistryError, RewardError, Role, Timestamp, TokenError, TransferPolicy,
+    RawInput, RawOutput, RecordId, RecordsError, RegistryError, RewardError, Role, SchemaId,
+    Subject, Timestamp, TokenError, TransferPolicy,
 };
 
 /// Calls the message `selector` of `callee` with `input` (its arguments, encoded), with
@@ -232,6 +233,39 @@ impl RewardRules {
             &self.0,
             ink::selector_bytes!("attest"),
             (receipt, beneficiary, action, quantity),
+        )
+    }
+}
+
+/// Civic records, for the charity (a gift's receipt record). `issue` is civic records'
+/// own message, not a trait's: its selector is `issue`.
+pub struct CivicRecords(AccountId);
+
+impl From<AccountId> for CivicRecords {
+    fn from(account: AccountId) -> Self {
+        Self(account)
+    }
+}
+
+impl CivicRecords {
+    /// `issue` of a record about `person` that neither expires nor extends another,
+    /// through the shared call path.
+    pub fn issue(
+        &self,
+        schema: SchemaId,
+        person: AccountId,
+        data_hash: [u8; 32],
+    ) -> Result<RecordId, RecordsError> {
+        call(
+            &self.0,
+            ink::selector_bytes!("issue"),
+            (
+                schema,
+                Subject::Person(person),
+                data_hash,
+                Option::<BlockNumber>::None,
+                Option::<RecordId>::None,
+            ),
         )
     }
 }

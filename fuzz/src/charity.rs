@@ -7,6 +7,8 @@
 //!   with the other charity tests, in `charity.rs`);
 //! - [`no_coin_leaves_but_to_a_recipient_or_a_donor`];
 //! - [`nothing_is_paid_after_the_deadline`];
+//! - after each gift and refund, [`every_gift_has_its_receipt_record`] (the city writes
+//!   receipts in civic records);
 //!
 //! and at the end, [`every_gift_is_paid_refunded_or_claimable`].
 
@@ -15,7 +17,7 @@ use std::{
     collections::{BTreeMap, BTreeSet},
 };
 
-use city_traits::{AtEnd, CampaignId};
+use city_traits::{receipt_hash, refund_hash, AtEnd, CampaignId, SchemaId, Subject};
 use harness::{
     city::{contract_account, Actor, ADMIN, ALICE, BOB, CAROL, COIN, DAVE, MALLORY},
     City, CitySnapshot,
@@ -134,11 +136,19 @@ struct Charity {
     recipients: Recipients,
     /// What each donor gave to each pot, by the accepted calls.
     gifts: BTreeMap<(usize, u8, AccountId), u128>,
+    /// Every gift the chain kept and refund it paid, in order, as its record's schema,
+    /// donor and data hash should read: the city writes receipts in civic records.
+    receipts: Vec<(SchemaId, AccountId, [u8; 32])>,
+    /// The receipts' schema.
+    schema: SchemaId,
 }
 
 impl Charity {
     fn new() -> Self {
         let mut city = relief_city();
+        let schema = city
+            .write_gift_receipts()
+            .expect("the admin sets gift receipts up");
         let charity = contract_account(&city.charity);
         for donor in DONORS {
             city.token(donor)
@@ -167,6 +177,8 @@ impl Charity {
             deadlines,
             recipients,
             gifts: BTreeMap::new(),
+            receipts: Vec::new(),
+            schema,
         }
     }
 
@@ -227,11 +239,11 @@ impl Charity {
             } => {
                 let id = self.campaigns[campaign];
                 let given = city.charity(DONORS[donor]).give(id, pot, amount);
-                if given.value.is_ok() {
-                    *self
-                        .gifts
-                        .entry((campaign, pot, DONORS[donor].account()))
-                        .or_default() += amount;
+                if let Ok(receipt) = given.value {
+                    let donor = DONORS[donor].account();
+                    let hash = receipt_hash(id, pot, receipt, amount);
+                    self.receipts.push((self.schema, donor, hash));
+                    *self.gifts.entry((campaign, pot, donor)).or_default() += amount;
                 }
             }
             Step::AddRecipient {
@@ -278,8 +290,13 @@ impl Charity {
                 campaign,
                 pot,
             } => {
-                city.charity(DONORS[donor])
-                    .claim_refund(self.campaigns[campaign], pot);
+                let id = self.campaigns[campaign];
+                let claimed = city.charity(DONORS[donor]).claim_refund(id, pot);
+                if let Ok(amount @ 1..) = claimed.value {
+                    let hash = refund_hash(id, pot, amount);
+                    self.receipts
+                        .push((self.schema, DONORS[donor].account(), hash));
+                }
             }
             Step::RollOver { by, from, into } => {
                 city.charity(PAYERS[by])
@@ -333,6 +350,28 @@ fn no_coin_leaves_but_to_a_recipient_or_a_donor(
     );
 }
 
+/// Every gift the chain kept has its receipt record in civic records, and every refund
+/// paid its refund record, in order: about the donor, issued by the charity under the
+/// receipts' schema, the data hash tied to the campaign, the pot, the receipt number (a
+/// gift's) and the amount; and no other record exists.
+fn every_gift_has_its_receipt_record(state: &mut Charity) {
+    let charity = contract_account(&state.city.charity);
+    let written: Vec<_> = (0..)
+        .map_while(|record| state.city.records(ADMIN).record(record).value)
+        .map(|record| {
+            assert_eq!(
+                record.issuer, charity,
+                "a record not the charity's: {record:?}"
+            );
+            let Subject::Person(donor) = record.subject else {
+                panic!("a receipt about no person: {record:?}");
+            };
+            (record.schema, donor, record.data_hash)
+        })
+        .collect();
+    assert_eq!(written, state.receipts, "the receipt records");
+}
+
 /// A disbursement is accepted only before its campaign's deadline.
 fn nothing_is_paid_after_the_deadline(now: u64, deadline: u64) {
     assert!(now < deadline, "paid at {now}, deadline {deadline}");
@@ -367,6 +406,9 @@ fn checked(state: &mut Charity, step: &Step) {
         &before,
         &after
     );
+    if matches!(step, Step::Give { .. } | Step::ClaimRefund { .. }) {
+        invariant!(every_gift_has_its_receipt_record, state);
+    }
 }
 
 /// The charity's chapter: cases of up to `depth` steps, each played by
@@ -406,6 +448,7 @@ fn with_a_fresh_charity<T>(case: impl FnOnce(&mut Charity) -> T) -> T {
         state.city.restore(fresh);
         state.recipients.clone_from(recipients);
         state.gifts.clear();
+        state.receipts.clear();
         case(state)
     })
 }

@@ -2,8 +2,8 @@
 //! sends the message of the same name; the contract documents what it does and refuses.
 
 use city_traits::{
-    Campaign, CampaignId, CampaignPlan, CharityError, Disbursement, Pot, PotAccount, Recipient,
-    Trace,
+    Campaign, CampaignId, CampaignPlan, Chain, CharityError, CivicRole, Disbursement, Pot,
+    PotAccount, Receipts, Recipient, Schema, SchemaId, Standing, Trace,
 };
 use ink::{primitives::AccountId, selector_bytes};
 use scale::{Decode, Encode};
@@ -33,6 +33,35 @@ impl City {
 
 type CharityResult<T = ()> = Result<T, CharityError>;
 
+impl City {
+    /// `ADMIN` has every gift written as a receipt record in civic records: it registers
+    /// the schema `charity-receipt` (standalone, neither revocable nor expiring, its
+    /// issuers holding the registry's `Issuer` role), gives the charity's account the role
+    /// and the schema's `Issuer` standing, and sets the charity's receipts; returns the
+    /// schema's number.
+    ///
+    /// # Errors
+    /// If `ADMIN` may not (the error names the call).
+    pub fn write_gift_receipts(&mut self) -> anyhow::Result<SchemaId> {
+        let charity = crate::city::contract_account(&self.charity);
+        let schema = Schema {
+            name: "charity-receipt".into(),
+            issuer: CivicRole::Issuer,
+            revocable: false,
+            expires: false,
+            chain: Chain::Standalone,
+            reward: None,
+        };
+        let schema = self.register_schema(schema, &[(charity, Standing::Issuer)])?;
+        self.grant_civic_role(CivicRole::Issuer, [charity])?;
+        let records = crate::city::contract_account(&self.records);
+        self.charity(crate::city::ADMIN)
+            .set_receipts(Some((records, schema)))
+            .accepted()?;
+        Ok(schema)
+    }
+}
+
 impl AdminCalls for CharityCalls<'_> {
     fn send_to_seat<V: Decode>(self, selector: [u8; 4], args: impl Encode) -> Outcome<V> {
         self.send(selector, args)
@@ -60,6 +89,14 @@ impl CharityCalls<'_> {
 
     pub fn set_max_threshold(self, amount: u128) -> Outcome<CharityResult> {
         self.send(selector_bytes!("set_max_threshold"), amount)
+    }
+
+    pub fn receipts(self) -> Outcome<Option<Receipts>> {
+        self.send(selector_bytes!("receipts"), ())
+    }
+
+    pub fn set_receipts(self, receipts: Option<Receipts>) -> Outcome<CharityResult> {
+        self.send(selector_bytes!("set_receipts"), receipts)
     }
 
     pub fn campaign(self, campaign: CampaignId) -> Outcome<Option<Campaign>> {
@@ -161,6 +198,8 @@ pub const MESSAGES: &[&str] = &[
     "campaign_count",
     "max_threshold",
     "set_max_threshold",
+    "receipts",
+    "set_receipts",
     "campaign",
     "pot",
     "disbursement",

@@ -1,12 +1,15 @@
 //! The housing city of the tests, the fuzzer and the stories of the leases: a land office,
 //! a landlord with one flat, five residents who apply for the city's three flats with
 //! attested income bands, a round's plan and terms, and the published allocation rule
-//! recomputed from the chain's public data with an independent blake2.
+//! recomputed from the chain's public data with an independent blake2; and deeds recorded
+//! in civic records by the land office.
 
 use city_traits::{
-    IdentityKind, Lease, LeaseId, PropertyId, RentStatus, RoundId, RoundPlan, Terms,
+    Chain, CivicRole, IdentityKind, Lease, LeaseId, PropertyId, RecordId, RentStatus, RoundId,
+    RoundPlan, Schema, SchemaId, Standing, Subject, Terms,
 };
 use ink::primitives::AccountId;
+use scale::Encode;
 use sp_core::hashing::blake2_256;
 
 use crate::{
@@ -216,4 +219,48 @@ pub fn balance(city: &mut City, who: impl Into<AccountId>) -> u128 {
 
 pub fn lease(city: &mut City, lease: LeaseId) -> (Lease, RentStatus) {
     city.leases(ADMIN).lease(lease).value.expect("the lease")
+}
+
+/// `ADMIN` registers the city's deed schema in civic records: each property's deed is an
+/// asset history under the property's hash, written only by land offices (the registry's
+/// `LandOffice` role, and governance's standing: `land_office` may open and extend
+/// histories), whose records neither expire nor are revoked (a deed changes by a new
+/// step). Returns the schema's number.
+pub fn deed_schema(city: &mut City, land_office: Actor) -> SchemaId {
+    let schema = Schema {
+        name: "deed".into(),
+        issuer: CivicRole::LandOffice,
+        revocable: false,
+        expires: false,
+        chain: Chain::History,
+        reward: None,
+    };
+    city.register_schema(schema, &[(land_office.account(), Standing::Maker)])
+        .expect("the admin registers the deed schema")
+}
+
+/// The data hash of a deed record: BLAKE2-256 of the SCALE encoding of its owner
+/// (`None`: the city; else `Some` and the landlord's account).
+pub fn deed_hash(owner: Option<AccountId>) -> [u8; 32] {
+    blake2_256(&owner.encode())
+}
+
+/// `land_office` writes `property`'s deed with `owner` in civic records: the history's
+/// first record, or its next step after `latest`. Returns the record's number.
+pub fn record_deed(
+    city: &mut City,
+    (land_office, schema): (Actor, SchemaId),
+    property: PropertyId,
+    owner: Option<AccountId>,
+    latest: Option<RecordId>,
+) -> RecordId {
+    city.records(land_office)
+        .issue(
+            schema,
+            Subject::Asset(property),
+            deed_hash(owner),
+            None,
+            latest,
+        )
+        .expect_accepted()
 }

@@ -15,9 +15,9 @@ use std::{
 
 use anyhow::{anyhow, Context, Result};
 use city_traits::{
-    Action, AtEnd, Attestation, CampaignPlan, Chain, CharityError, CivicRole, EarmarkPlan,
-    IdentityKind, PollId, RecordStatus, RecordsError, RewardError, Role, Standing, Subject,
-    TransferPolicy, VotingError, WHOLE,
+    receipt_hash, Action, AtEnd, Attestation, CampaignPlan, Chain, CharityError, CivicRole,
+    EarmarkPlan, IdentityKind, PollId, RecordStatus, RecordsError, RewardError, Role, Standing,
+    Subject, TransferPolicy, VotingError, WHOLE,
 };
 
 use harness::{

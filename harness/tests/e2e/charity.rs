@@ -4,7 +4,8 @@
 //! leaving the state as it was.
 
 use city_traits::{
-    AtEnd, Campaign, CampaignId, CharityError, PSP22Error, PotAccount, TransferPolicy, WHOLE,
+    receipt_hash, AtEnd, Campaign, CampaignId, CharityError, PSP22Error, PotAccount, RecordStatus,
+    RecordsError, Subject, TransferPolicy, WHOLE,
 };
 use harness::{
     city::{contract_account, ADMIN, ALICE, BOB, CAROL, COIN, DAVE, MALLORY},
@@ -123,6 +124,83 @@ fn winter_relief_pays_providers_against_evidence_a_donor_traces_the_gift_and_the
     assert_books_balance(&mut city, &[campaign]);
     let charity = contract_account(&city.charity);
     assert_eq!(balance(&mut city, charity), 0);
+}
+
+#[test]
+fn where_receipts_are_written_each_gift_is_a_record_about_its_donor_in_civic_records() {
+    let mut city = relief_city();
+    let plan = plan(&mut city, AtEnd::Refund);
+    let campaign = open(&mut city, &plan);
+    // Only governance sets where receipts go.
+    let records = contract_account(&city.records);
+    assert_eq!(
+        city.charity(RELIEF)
+            .set_receipts(Some((records, 0)))
+            .expect_refused(),
+        CharityError::NotAdmin
+    );
+    assert_eq!(city.charity(ADMIN).receipts().value, None);
+    let schema = city
+        .write_gift_receipts()
+        .expect("the admin sets receipts up");
+    assert_eq!(
+        city.charity(ADMIN).receipts().value,
+        Some((records, schema))
+    );
+    let receipt = give(&mut city, ALICE, campaign, FOOD, 40 * COIN);
+    let record = city
+        .records(ADMIN)
+        .record(0)
+        .value
+        .expect("the gift's receipt record");
+    let charity = contract_account(&city.charity);
+    assert_eq!(
+        (
+            record.schema,
+            record.subject,
+            record.issuer,
+            record.data_hash
+        ),
+        (
+            schema,
+            Subject::Person(ALICE.account()),
+            charity,
+            receipt_hash(campaign, FOOD, receipt, 40 * COIN)
+        )
+    );
+    assert_eq!(
+        city.records(BOB).status(0).value,
+        Ok(RecordStatus::Valid),
+        "anyone checks a donor's receipt"
+    );
+    // Civic records' refusal (governance withdrew the charity's standing) refuses the
+    // gift, and nothing of it is kept: no coin moved, no pot or receipt changed.
+    city.records(ADMIN)
+        .authorise_issuer(schema, charity, None)
+        .expect_accepted();
+    city.token(BOB)
+        .approve(charity, 10 * COIN)
+        .expect_accepted();
+    let before = state(&mut city, campaign);
+    let bob = balance(&mut city, BOB);
+    assert_eq!(
+        city.charity(BOB)
+            .give(campaign, WHOLE, 10 * COIN)
+            .expect_refused(),
+        CharityError::ReceiptRefused(RecordsError::NotAuthorised)
+    );
+    assert_eq!(state(&mut city, campaign), before);
+    assert_eq!(balance(&mut city, BOB), bob);
+    assert!(city.records(ADMIN).record(1).value.is_none());
+    // Governance turns receipts off: gifts are received again, without records.
+    city.charity(ADMIN).set_receipts(None).expect_accepted();
+    assert_eq!(
+        city.charity(BOB)
+            .give(campaign, WHOLE, 10 * COIN)
+            .expect_accepted(),
+        receipt + 1
+    );
+    assert!(city.records(ADMIN).record(1).value.is_none());
 }
 
 #[test]

@@ -3,7 +3,10 @@
 //! data with an independent blake2), a year of rent with arrears, a deposit returned less
 //! what governance allowed, and every refusal leaving the state as it was.
 
-use city_traits::{Lease, LeaseError, LeaseId, Property, PropertyId, RentStatus, CLAIM_WINDOW};
+use city_traits::{
+    Lease, LeaseError, LeaseId, Property, PropertyId, RecordsError, RentStatus, Subject,
+    CLAIM_WINDOW,
+};
 use harness::{
     city::{contract_account, Actor, ADMIN, COIN, DAVE, MALLORY},
     voting::proposed_call,
@@ -384,5 +387,78 @@ fn every_refusal_leaves_the_leases_and_the_coins_as_they_were() {
     assert_eq!(
         city.leases(MALLORY).return_deposit(id).expect_accepted(),
         300 * COIN
+    );
+}
+
+#[test]
+fn the_land_office_records_each_deed_in_civic_records_and_anyone_checks_the_register_against_it() {
+    let mut city = housing_city();
+    let schema = deed_schema(&mut city, LAND_OFFICE);
+    let flat: PropertyId = [7; 32];
+    let deed = record_deed(
+        &mut city,
+        (LAND_OFFICE, schema),
+        flat,
+        Some(LANDLORD.account()),
+        None,
+    );
+    city.leases(LAND_OFFICE)
+        .register_property(flat, Some(LANDLORD.account()))
+        .expect_accepted();
+    // Anyone compares the leases' register with the deed's latest record.
+    let owner = city
+        .leases(MALLORY)
+        .property(flat)
+        .value
+        .expect("registered")
+        .owner;
+    let asset = city
+        .records(MALLORY)
+        .asset(schema, flat)
+        .value
+        .expect("the deed's history");
+    let latest = city
+        .records(MALLORY)
+        .record(asset.latest)
+        .value
+        .expect("its latest record");
+    assert_eq!(
+        (asset.maker, asset.latest, latest.data_hash),
+        (LAND_OFFICE.account(), deed, deed_hash(owner))
+    );
+    // Nobody but a land office writes a deed, and a deed changes only by its next step:
+    // the landlord sells the flat to the city.
+    for who in [LANDLORD, ADMIN, MALLORY] {
+        assert_eq!(
+            city.records(who)
+                .issue(
+                    schema,
+                    Subject::Asset(flat),
+                    deed_hash(None),
+                    None,
+                    Some(deed)
+                )
+                .expect_refused(),
+            RecordsError::NotAuthorised
+        );
+    }
+    let sold = record_deed(&mut city, (LAND_OFFICE, schema), flat, None, Some(deed));
+    assert_eq!(
+        city.records(LAND_OFFICE)
+            .issue(
+                schema,
+                Subject::Asset(flat),
+                deed_hash(None),
+                None,
+                Some(deed)
+            )
+            .expect_refused(),
+        RecordsError::NotLatest,
+        "no fork from the old deed"
+    );
+    let history = city.records(MALLORY).history(schema, flat, 0, 10).value;
+    assert_eq!(
+        history.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+        [deed, sold]
     );
 }

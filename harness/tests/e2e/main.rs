@@ -26,6 +26,7 @@ mod red_team_15;
 mod red_team_16;
 mod red_team_17;
 mod red_team_18;
+mod red_team_19;
 mod red_team_2;
 mod red_team_3;
 mod red_team_4;

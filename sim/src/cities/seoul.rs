@@ -193,22 +193,50 @@ fn charity(out: &mut dyn Write) -> Result<()> {
             .add_recipient(campaign, provider)
             .accepted()?;
     }
+    // Every gift is also a receipt record in civic records, about its donor.
+    let receipts = city.write_gift_receipts()?;
     // Each donor gets 500 coins from the treasury (their S-coin) and gives to an earmark.
     let pots = [FOOD, HEATING, BEDS, WHOLE];
+    let mut expected = Vec::new();
     for n in 0..DONORS {
         let donor = crowd_member("seoul-donor", n);
         city.token(ADMIN).transfer(donor, 500 * COIN).accepted()?;
         let gift = (100 + 50 * u128::from(n)) * COIN;
+        let pot = pots[n as usize % pots.len()];
         city.token(donor).approve(charity, gift).accepted()?;
-        city.charity(donor)
-            .give(campaign, pots[n as usize % pots.len()], gift)
-            .accepted()?;
+        let receipt = city.charity(donor).give(campaign, pot, gift).accepted()?;
+        expected.push((
+            receipts,
+            Subject::Person(donor),
+            charity,
+            receipt_hash(campaign, pot, receipt, gift),
+        ));
     }
     let given: u128 = (0..DONORS).map(|n| (100 + 50 * u128::from(n)) * COIN).sum();
     writeln!(
         out,
         "{DONORS} citizens give {} coins to food, heating, shelter beds and the campaign as a whole",
         coins(given)
+    )?;
+    let written: Vec<_> = (0..)
+        .map_while(|record| city.records(first_donor()).record(record).value)
+        .map(|record| {
+            (
+                record.schema,
+                record.subject,
+                record.issuer,
+                record.data_hash,
+            )
+        })
+        .collect();
+    ensure!(
+        written == expected,
+        "the receipt records: {written:?}, expected {expected:?}"
+    );
+    writeln!(
+        out,
+        "each gift is also a receipt record in civic records about its donor, issued by the \
+         charity, whose hash anyone ties to the gift"
     )?;
     // Paid against evidence, each within its earmark.
     let payments = [
@@ -255,7 +283,7 @@ fn charity(out: &mut dyn Write) -> Result<()> {
          are refused"
     )?;
     // The first donor gave 100 to food, of which the food bank was paid 200 of 400 given.
-    let first = crowd_member("seoul-donor", 0);
+    let first = first_donor();
     let trace = city
         .charity(first)
         .trace(campaign, FOOD, first)
@@ -305,6 +333,11 @@ fn charity(out: &mut dyn Write) -> Result<()> {
         coins(refunded)
     )?;
     Ok(())
+}
+
+/// The first donor of the winter relief.
+fn first_donor() -> ink::primitives::AccountId {
+    crowd_member("seoul-donor", 0)
 }
 
 const WELFARE_OFFICE: Actor = Actor("seoul-welfare-office");

@@ -20,6 +20,7 @@ use super::*;
 use harness::{
     city::{contract_account, crowd_member, Actor, City, ADMIN, COIN, GOVERNANCE},
     escrow::ProjectPlan,
+    housing::{deed_hash, deed_schema, record_deed},
     voting::proposed_call,
     AdminCalls,
 };
@@ -535,21 +536,34 @@ fn housing(out: &mut dyn Write) -> Result<()> {
     city.leases(HOUSING_BUREAU)
         .attest_band(latecomer, 0)
         .accepted()?;
+    // Each deed is recorded in civic records, then registered in the leases.
+    let deeds = (LAND_OFFICE, deed_schema(&mut city, LAND_OFFICE));
     let flats: Vec<PropertyId> = (0..FLATS).map(|n| id("xiongan-deed", n)).collect();
-    for flat in &flats {
-        city.leases(LAND_OFFICE)
-            .register_property(*flat, None)
-            .accepted()?;
-    }
     let private = id("xiongan-deed", FLATS);
-    city.leases(LAND_OFFICE)
-        .register_property(private, Some(LANDLORD.account()))
-        .accepted()?;
+    let owned = flats
+        .iter()
+        .map(|flat| (*flat, None))
+        .chain([(private, Some(LANDLORD.account()))]);
+    for (property, owner) in owned {
+        record_deed(&mut city, deeds, property, owner, None);
+        city.leases(LAND_OFFICE)
+            .register_property(property, owner)
+            .accepted()?;
+        let asset = city.records(LANDLORD).asset(deeds.1, property).value;
+        let latest = asset.and_then(|asset| city.records(LANDLORD).record(asset.latest).value);
+        let registered = city.leases(LANDLORD).property(property).value;
+        ensure!(
+            latest.map(|record| record.data_hash)
+                == registered.map(|registered| deed_hash(registered.owner)),
+            "the register of {property:?} differs from its deed"
+        );
+    }
     writeln!(
         out,
-        "the land office registers {FLATS} public flats of the city by the hashes of their \
-         deeds, and a landlord's flat; the housing bureau attests the income bands of {} \
-         people",
+        "the land office records the deeds of {FLATS} public flats of the city and a \
+         landlord's flat in civic records and registers them by the hashes of their deeds; \
+         each entry of the register agrees with its deed; the housing bureau attests the \
+         income bands of {} people",
         applicants.len() + 2
     )?;
 
