@@ -11,6 +11,7 @@ mod checkpoints;
 mod escrow;
 mod governance;
 mod intents;
+mod issue_20_check;
 mod leases;
 mod pause_and_cap;
 mod properties;
