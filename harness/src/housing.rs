@@ -5,8 +5,8 @@
 //! in civic records by the land office.
 
 use city_traits::{
-    Chain, CivicRole, IdentityKind, Lease, LeaseId, PropertyId, RecordId, RentStatus, RoundId,
-    RoundPlan, Schema, SchemaId, Standing, Subject, Terms,
+    Application, Chain, CivicRole, IdentityKind, Lease, LeaseId, PropertyId, RecordId, RentStatus,
+    RoundId, RoundPlan, Schema, SchemaId, Standing, Subject, Terms,
 };
 use ink::primitives::AccountId;
 use scale::Encode;
@@ -122,12 +122,35 @@ pub fn round_plan_in(city: &mut City, unit: u128) -> RoundPlan {
     }
 }
 
-/// The allocation by the published rule, computed here from a round's public data: the
-/// seed is blake2-256(secret ‖ entropy), the secret revealed (or, unrevealed, the
-/// commitment) and the entropy the applicants folded in order from zero,
-/// blake2-256(entropy ‖ account); then by band, lowest first, and by blake2-256(seed ‖
-/// account), lowest first; the first as many as there are flats win. Checks the round's
-/// seed on the way.
+/// The published rule's seed: blake2-256(revealed ‖ entropy), where `revealed` is the
+/// round's secret (or, unrevealed, its commitment) and the entropy is what the
+/// applications folded in their order from zero, blake2-256(entropy ‖ account).
+pub fn rule_seed(revealed: [u8; 32], applications: &[Application]) -> [u8; 32] {
+    let entropy = applications.iter().fold([0u8; 32], |entropy, application| {
+        blake2_256(&[&entropy[..], application.applicant.as_ref()].concat())
+    });
+    blake2_256(&[revealed, entropy].concat())
+}
+
+/// The published rule's ranking, written from its words and not from the contract's
+/// code: applicants by their band, lowest first, then by their ticket blake2-256(seed ‖
+/// account), lowest first as bytes. The first as many as there are flats win, the first
+/// winner the round's first flat; the rest is the waiting list.
+pub fn ranking(seed: &[u8; 32], applications: &[Application]) -> Vec<AccountId> {
+    let mut ranked: Vec<(u8, [u8; 32], AccountId)> = applications
+        .iter()
+        .map(|application| {
+            let ticket = blake2_256(&[&seed[..], application.applicant.as_ref()].concat());
+            (application.band, ticket, application.applicant)
+        })
+        .collect();
+    ranked.sort_unstable();
+    ranked.into_iter().map(|(_, _, who)| who).collect()
+}
+
+/// The allocation by the published rule, computed here from a round's public data
+/// ([`rule_seed`], [`ranking`]): the winners. Checks the round's secret against its
+/// commitment and its seed on the way.
 pub fn recompute(city: &mut City, round: RoundId) -> Vec<AccountId> {
     let (data, flats, _) = city.leases(ADMIN).round(round).value.expect("the round");
     let applications: Vec<_> = (0..data.applicants)
@@ -138,9 +161,6 @@ pub fn recompute(city: &mut City, round: RoundId) -> Vec<AccountId> {
                 .expect("each application is public")
         })
         .collect();
-    let entropy = applications.iter().fold([0u8; 32], |entropy, application| {
-        blake2_256(&[&entropy[..], application.applicant.as_ref()].concat())
-    });
     let revealed = match data.secret {
         Some(secret) => {
             assert_eq!(blake2_256(&secret), data.commitment);
@@ -148,21 +168,11 @@ pub fn recompute(city: &mut City, round: RoundId) -> Vec<AccountId> {
         }
         None => data.commitment,
     };
-    let seed = blake2_256(&[revealed, entropy].concat());
+    let seed = rule_seed(revealed, &applications);
     assert_eq!(data.seed, Some(seed), "the seed is the rule's");
-    let mut ranked: Vec<(u8, [u8; 32], AccountId)> = applications
-        .into_iter()
-        .map(|application| {
-            let ticket = blake2_256(&[&seed[..], application.applicant.as_ref()].concat());
-            (application.band, ticket, application.applicant)
-        })
-        .collect();
-    ranked.sort();
-    ranked
-        .into_iter()
-        .take(flats.len())
-        .map(|(_, _, who)| who)
-        .collect()
+    let mut winners = ranking(&seed, &applications);
+    winners.truncate(flats.len());
+    winners
 }
 
 /// The three flats' round, with every applicant of band 0 or 1 applied (applicants 1, 2,

@@ -64,6 +64,30 @@ fn short(value: f64) -> String {
     format!("{}{suffix}", text.trim_end_matches(".0"))
 }
 
+/// The y axis of a plot whose top is `max`: five grid lines with their values, and
+/// `unit` along the axis.
+fn y_axis(svg: &mut String, max: f64, unit: &str) {
+    let plot_h = HEIGHT - TOP - BOTTOM;
+    for tick in 0..=4 {
+        let value = max * f64::from(tick) / 4.0;
+        let level = TOP + plot_h * (1.0 - value / max);
+        let (right, label_x) = (WIDTH - RIGHT, LEFT - 6.0);
+        let _ = writeln!(
+            svg,
+            "<line x1=\"{LEFT}\" x2=\"{right}\" y1=\"{level:.1}\" y2=\"{level:.1}\" stroke=\"#ddd\"/>\
+             <text x=\"{label_x}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            level + 4.0,
+            short(value)
+        );
+    }
+    let middle = TOP + plot_h / 2.0;
+    let _ = writeln!(
+        svg,
+        "<text x=\"14\" y=\"{middle:.1}\" transform=\"rotate(-90 14 {middle:.1})\" text-anchor=\"middle\">{}</text>",
+        escape(unit)
+    );
+}
+
 /// Lines over days 1..=n, with a legend; `unit` labels the y axis.
 pub fn lines(title: &str, unit: &str, series: &[Series]) -> String {
     let mut svg = header(title, HEIGHT);
@@ -83,24 +107,10 @@ pub fn lines(title: &str, unit: &str, series: &[Series]) -> String {
     let plot_h = HEIGHT - TOP - BOTTOM;
     let x = |day: usize| LEFT + plot_w * day as f64 / (days.max(2) - 1) as f64;
     let y = |value: f64| TOP + plot_h * (1.0 - value / max);
-    for tick in 0..=4 {
-        let value = max * f64::from(tick) / 4.0;
-        let (right, level, label_x) = (WIDTH - RIGHT, y(value), LEFT - 6.0);
-        let _ = writeln!(
-            svg,
-            "<line x1=\"{LEFT}\" x2=\"{right}\" y1=\"{level:.1}\" y2=\"{level:.1}\" stroke=\"#ddd\"/>\
-             <text x=\"{label_x}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            level + 4.0,
-            short(value)
-        );
-    }
+    y_axis(&mut svg, max, unit);
     let _ = writeln!(
         svg,
-        "<text x=\"14\" y=\"{:.1}\" transform=\"rotate(-90 14 {:.1})\" text-anchor=\"middle\">{}</text>\n\
-         <text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">simulated day</text>",
-        TOP + plot_h / 2.0,
-        TOP + plot_h / 2.0,
-        escape(unit),
+        "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">simulated day</text>",
         LEFT + plot_w / 2.0,
         HEIGHT - 8.0
     );
@@ -181,24 +191,7 @@ pub fn columns(title: &str, unit: &str, categories: &[String], series: &[Series]
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
     let y = |value: f64| TOP + plot_h * (1.0 - value / max);
-    for tick in 0..=4 {
-        let value = max * f64::from(tick) / 4.0;
-        let (right, level, label_x) = (WIDTH - RIGHT, y(value), LEFT - 6.0);
-        let _ = writeln!(
-            svg,
-            "<line x1=\"{LEFT}\" x2=\"{right}\" y1=\"{level:.1}\" y2=\"{level:.1}\" stroke=\"#ddd\"/>\
-             <text x=\"{label_x}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            level + 4.0,
-            short(value)
-        );
-    }
-    let _ = writeln!(
-        svg,
-        "<text x=\"14\" y=\"{:.1}\" transform=\"rotate(-90 14 {:.1})\" text-anchor=\"middle\">{}</text>",
-        TOP + plot_h / 2.0,
-        TOP + plot_h / 2.0,
-        escape(unit)
-    );
+    y_axis(&mut svg, max, unit);
     let group_w = plot_w / categories.len().max(1) as f64;
     let column_w = group_w * 0.8 / series.len().max(1) as f64;
     for (c, category) in categories.iter().enumerate() {

@@ -20,7 +20,7 @@ use super::*;
 use harness::{
     city::{contract_account, crowd_member, Actor, City, ADMIN, COIN, GOVERNANCE},
     escrow::ProjectPlan,
-    housing::{deed_hash, deed_schema, record_deed},
+    housing::{deed_hash, deed_schema, ranking, record_deed, rule_seed},
     voting::proposed_call,
     AdminCalls,
 };
@@ -428,29 +428,6 @@ fn blake2_256(input: &[u8]) -> [u8; 32] {
     output
 }
 
-/// The leases' published rule, written here from its words and not from the contract's
-/// code: applicants in order of their band, lowest first, then of their ticket,
-/// blake2-256(seed ‖ account), lowest first as bytes; the first `flats` win, the first
-/// winner the round's first flat. With `flats` the number of applications it is the whole
-/// ranking, the waiting list after the winners.
-fn by_the_rule(applications: &[Application], seed: &[u8; 32], flats: usize) -> Vec<AccountId> {
-    let mut ranked: Vec<(Band, [u8; 32], AccountId)> = applications
-        .iter()
-        .map(|application| {
-            let mut input = [0u8; 64];
-            input[..32].copy_from_slice(seed);
-            input[32..].copy_from_slice(application.applicant.as_ref());
-            (application.band, blake2_256(&input), application.applicant)
-        })
-        .collect();
-    ranked.sort_unstable();
-    ranked
-        .into_iter()
-        .take(flats)
-        .map(|(_, _, applicant)| applicant)
-        .collect()
-}
-
 /// Starts the block at `at`, unless the chain is there already.
 fn advance_to(city: &mut City, at: u64) -> Result<()> {
     let now = city.now_ms();
@@ -681,18 +658,15 @@ fn housing(out: &mut dyn Write) -> Result<()> {
         .collect::<Result<_>>()?;
     // The seed: the revealed secret (which hashes to the commitment published before
     // anyone applied) hashed with the applications, folded in their order.
-    let entropy = applications.iter().fold([0u8; 32], |entropy, application| {
-        blake2_256(&[&entropy[..], application.applicant.as_ref()].concat())
-    });
     let seed = data.seed.context("the round's seed")?;
     ensure!(
         data.secret == Some(secret)
             && blake2_256(&secret) == data.commitment
-            && seed == blake2_256(&[secret, entropy].concat())
+            && seed == rule_seed(secret, &applications)
             && round_flats == flats,
         "the round's seed or flats are not the city's"
     );
-    let ranking = by_the_rule(&applications, &seed, applications.len());
+    let ranking = ranking(&seed, &applications);
     let winners: Vec<AccountId> = city
         .leases(JOURNALIST)
         .winners(round)

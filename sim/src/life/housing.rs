@@ -22,6 +22,7 @@ use city_traits::{
 };
 use harness::{
     city::{contract_account, crowd_member, ADMIN, GENESIS_TIME_MS, REWARD_EPOCH_MS},
+    housing::{ranking, rule_seed},
     merkle::entry_digest,
 };
 use ink::primitives::AccountId;
@@ -172,27 +173,6 @@ fn blake2_256(input: &[u8]) -> [u8; 32] {
     let mut output = [0; 32];
     ink::env::hash_bytes::<ink::env::hash::Blake2x256>(input, &mut output);
     output
-}
-
-/// The leases' published rule, written from its words: the seed is blake2-256(secret ‖
-/// entropy), the entropy the applicants folded in their order from zero; applicants in
-/// order of their band, lowest first, then of their ticket, blake2-256(seed ‖ account),
-/// lowest first; the first `flats` win, the first winner the round's first flat. Returns
-/// the whole ranking.
-fn by_the_rule(applications: &[Application], secret: &[u8; 32]) -> Vec<AccountId> {
-    let entropy = applications.iter().fold([0u8; 32], |entropy, application| {
-        blake2_256(&[&entropy[..], application.applicant.as_ref()].concat())
-    });
-    let seed = blake2_256(&[&secret[..], &entropy[..]].concat());
-    let mut ranked: Vec<(Band, [u8; 32], AccountId)> = applications
-        .iter()
-        .map(|a| {
-            let ticket = blake2_256(&[&seed[..], a.applicant.as_ref()].concat());
-            (a.band, ticket, a.applicant)
-        })
-        .collect();
-    ranked.sort_unstable();
-    ranked.into_iter().map(|(_, _, account)| account).collect()
 }
 
 fn land_office(city: &str) -> AccountId {
@@ -408,7 +388,8 @@ impl Life<'_> {
     fn allocate(&mut self, housing: &mut HousingLife) -> Result<()> {
         let city_name = self.profile.city;
         let round = housing.round;
-        let ranking = by_the_rule(&housing.applications, &housing.secret);
+        let seed = rule_seed(housing.secret, &housing.applications);
+        let ranking = ranking(&seed, &housing.applications);
         let places = ranking.len().min(housing.flats.len());
         let allocated = self
             .city
