@@ -116,9 +116,8 @@ fn quiet_workers() {
     });
 }
 
-/// Plays `plan`'s `cases` cases of up to `depth` steps from `seed` on this thread,
-/// replaying first the failures kept in `regressions` (a folder), where a new failure is
-/// kept too.
+/// Plays `cases` cases of `plan` from `seed` on this thread, replaying first the failing
+/// seeds proptest kept in `regressions` (a folder), where a new failure's seed is kept too.
 pub(crate) fn play<T, S>(
     plan: Plan<T, S>,
     cases: u32,
