@@ -122,6 +122,22 @@ pub fn round_plan_in(city: &mut City, unit: u128) -> RoundPlan {
     }
 }
 
+/// `n` residents registered by `ADMIN` (a registrar) with an attested income `band`, each
+/// the account blake2-256(`"{prefix}/{i}"`): a crowd of applicants.
+pub fn crowd(city: &mut City, prefix: &str, n: u32, band: u8) -> Vec<AccountId> {
+    let expiry = city.now_ms() + 3 * 365 * DAY_MS;
+    (0..n)
+        .map(|i| {
+            let who = AccountId::from(blake2_256(format!("{prefix}/{i}").as_bytes()));
+            city.registry(ADMIN)
+                .register(who, IdentityKind::Resident, document(who), expiry)
+                .expect_accepted();
+            city.leases(ADMIN).attest_band(who, band).expect_accepted();
+            who
+        })
+        .collect()
+}
+
 /// The published rule's seed: blake2-256(revealed ‖ entropy), where `revealed` is the
 /// round's secret (or, unrevealed, its commitment) and the entropy is what the
 /// applications folded in their order from zero, blake2-256(entropy ‖ account).

@@ -64,6 +64,16 @@ fn short(value: f64) -> String {
     format!("{}{suffix}", text.trim_end_matches(".0"))
 }
 
+/// The top of a plot of `series`: their largest value, rounded up.
+fn top_of(series: &[Series]) -> f64 {
+    nice_ceiling(
+        series
+            .iter()
+            .flat_map(|s| s.values.iter().copied())
+            .fold(0.0, f64::max),
+    )
+}
+
 /// The y axis of a plot whose top is `max`: five grid lines with their values, and
 /// `unit` along the axis.
 fn y_axis(svg: &mut String, max: f64, unit: &str) {
@@ -97,12 +107,7 @@ pub fn lines(title: &str, unit: &str, series: &[Series]) -> String {
         .max()
         .unwrap_or(0)
         .max(1);
-    let max = nice_ceiling(
-        series
-            .iter()
-            .flat_map(|s| s.values.iter().copied())
-            .fold(0.0, f64::max),
-    );
+    let max = top_of(series);
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
     let x = |day: usize| LEFT + plot_w * day as f64 / (days.max(2) - 1) as f64;
@@ -182,12 +187,7 @@ pub fn bars(title: &str, unit: &str, bars: &[(String, f64)]) -> String {
 /// value per category), with a legend; `unit` labels the y axis.
 pub fn columns(title: &str, unit: &str, categories: &[String], series: &[Series]) -> String {
     let mut svg = header(title, HEIGHT);
-    let max = nice_ceiling(
-        series
-            .iter()
-            .flat_map(|s| s.values.iter().copied())
-            .fold(0.0, f64::max),
-    );
+    let max = top_of(series);
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
     let y = |value: f64| TOP + plot_h * (1.0 - value / max);

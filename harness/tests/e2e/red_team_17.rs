@@ -39,10 +39,9 @@
 //! overflows are refused; a round of 128 flats and 256 applicants allocates well within
 //! `CALL_GAS_LIMIT` and its queries answer within the output buffer.
 
-use city_traits::{IdentityKind, LeaseError, PropertyId, RoundPlan, Terms, MAX_APPLICANTS};
+use city_traits::{LeaseError, PropertyId, RoundPlan, Terms, MAX_APPLICANTS};
 use harness::{
     city::{contract_account, ADMIN, ALICE, CALL_GAS_LIMIT, COIN, MALLORY},
-    fixture::document,
     AdminCalls, City,
 };
 use ink::primitives::AccountId;
@@ -61,21 +60,6 @@ fn let_private(city: &mut City, tenant: AccountId, start: u64, terms: Terms) -> 
     city.leases(tenant)
         .accept_lease(PRIVATE_FLAT)
         .expect_accepted()
-}
-
-/// `n` residents with attested `band`, registered by the registrar.
-fn crowd(city: &mut City, n: u32, band: u8) -> Vec<AccountId> {
-    let expiry = city.now_ms() + 3 * YEAR_MS;
-    (0..n)
-        .map(|i| {
-            let who = AccountId::from(blake2_256(format!("red-team-17/{band}/{i}").as_bytes()));
-            city.registry(ADMIN)
-                .register(who, IdentityKind::Resident, document(who), expiry)
-                .expect_accepted();
-            city.leases(ADMIN).attest_band(who, band).expect_accepted();
-            who
-        })
-        .collect()
 }
 
 /// What the contract allocated, by the published rule from its stored seed and
@@ -236,7 +220,7 @@ fn a_full_round_refuses_the_next_applicant_with_a_typed_error() {
     // F4, documented: the cap is first come, first served. Given a round filled by 256
     // residents of band 1.
     let mut city = housing_city();
-    let crowd = crowd(&mut city, MAX_APPLICANTS, 1);
+    let crowd = crowd(&mut city, "red-team-17/1", MAX_APPLICANTS, 1);
     let plan = round_plan(&mut city);
     let round = city.leases(ADMIN).open_round(&plan).expect_accepted();
     for who in &crowd {
@@ -603,7 +587,7 @@ fn the_largest_round_allocates_within_the_call_limit_and_answers() {
             .register_property(*flat, None)
             .expect_accepted();
     }
-    let crowd = crowd(&mut city, MAX_APPLICANTS, 1);
+    let crowd = crowd(&mut city, "red-team-17/1", MAX_APPLICANTS, 1);
     let plan = RoundPlan {
         flats: flats.clone(),
         ..round_plan(&mut city)

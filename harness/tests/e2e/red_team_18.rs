@@ -26,32 +26,13 @@
 //! parties may; a stranger cannot withdraw an offer, and a withdrawn offer does not bind.
 
 use city_traits::{IdentityKind, LeaseError, RoundPlan, Terms, CLAIM_WINDOW, RULING_WINDOW};
-use harness::{
-    city::{contract_account, ADMIN, COIN, MALLORY},
-    fixture::document,
-    City,
-};
+use harness::city::{contract_account, ADMIN, COIN, MALLORY};
 use ink::primitives::AccountId;
 use sp_core::hashing::blake2_256;
 
 use super::leases::*;
 
 const YEAR_MS: u64 = 365 * DAY_MS;
-
-/// `n` residents with attested `band`, registered by the registrar.
-fn crowd(city: &mut City, tag: &str, n: u32, band: u8) -> Vec<AccountId> {
-    let expiry = city.now_ms() + 3 * YEAR_MS;
-    (0..n)
-        .map(|i| {
-            let who = AccountId::from(blake2_256(format!("red-team-18/{tag}/{i}").as_bytes()));
-            city.registry(ADMIN)
-                .register(who, IdentityKind::Resident, document(who), expiry)
-                .expect_accepted();
-            city.leases(ADMIN).attest_band(who, band).expect_accepted();
-            who
-        })
-        .collect()
-}
 
 #[test]
 fn a_withdrawn_offer_neither_binds_nor_makes_room_for_new_terms() {
@@ -134,7 +115,7 @@ fn the_last_applicant_cannot_pick_the_winner_of_an_unrevealed_round() {
     // Given a round of one flat, two honest applicants of band 0, and an attacker with six
     // accounts of band 0.
     let mut city = housing_city();
-    let sybils = crowd(&mut city, "sybil", 6, 0);
+    let sybils = crowd(&mut city, "red-team-18/sybil", 6, 0);
     let plan = RoundPlan {
         flats: vec![FLATS[0]],
         ..round_plan(&mut city)
