@@ -12,7 +12,10 @@ use harness::{
 };
 
 /// Wage roll lengths whose release is measured.
-const WAGE_ROLLS: [u32; 3] = [1, 10, 50];
+const WAGE_ROLLS: [u32; 3] = [1, 10, LONGEST_ROLL];
+
+/// The longest release measured, the "release of 50".
+pub(super) const LONGEST_ROLL: u32 = 50;
 
 const INSPECTOR: Actor = Actor("bench-inspector");
 const CONTRACTOR: Actor = Actor("bench-contractor");

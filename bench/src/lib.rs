@@ -24,6 +24,7 @@ use harness::{
         crowd_member, numbered_id, Actor, City, Deployed, ADMIN, ALICE, BOB, CAROL, DAVE, SHOP,
     },
     readme::{thousands, Section},
+    sandbox::Prices,
 };
 
 /// A yardstick measured in the same run as the suite, on a fresh sandbox (weights are
@@ -139,6 +140,65 @@ pub struct Report {
     pub leases_weights: Vec<Measurement>,
     pub anchors: Vec<Anchor>,
     pub ratios: Vec<Ratio>,
+    pub floors: Floors,
+}
+
+/// The least two of issue 19's measured calls can cost by the contracts pallet's own
+/// prices ([`harness::sandbox::prices`]) for what each must do, every other instruction,
+/// read and proof left out: how far the issue's bars (0.6e9 per wage, attest at 2.5x a
+/// transfer) are from what the chain charges.
+#[derive(Debug, Clone, Serialize)]
+pub struct Floors {
+    pub prices: Prices,
+    /// A wage in a release of [`escrow::LONGEST_ROLL`], measured as the release over its
+    /// workers (the contractor's payment too).
+    pub wage: u64,
+    /// A single `attest`.
+    pub attest: u64,
+    /// `attest`'s floor over the token's measured transfer.
+    pub attest_over_transfer: f64,
+}
+
+impl Floors {
+    fn of(sizes: &[Size], transfer: &Measurement) -> Self {
+        let prices = harness::sandbox::prices();
+        let p = &prices;
+        let code = |contract: &str| {
+            let bytes = sizes
+                .iter()
+                .find(|size| size.contract == contract)
+                .map_or(0, |size| size.wasm_bytes);
+            bytes as u64 * p.code_byte
+        };
+        // What a PSP22 transfer to a holder must do: its `Transfer` (signature, from, to)
+        // and the payee's balance cell, read and written.
+        let payment = 3 * p.topic + p.read + p.write;
+        let workers = u64::from(escrow::LONGEST_ROLL);
+        // Every worker and the contractor paid, each checked to be no contract;
+        // `WagesPaid` (2 topics) and `MilestoneReleased` (4); the milestone and the project
+        // written; the escrow's code, the token's, and the call between them.
+        let release = (workers + 1) * (payment + p.is_contract)
+            + 6 * p.topic
+            + 2 * p.write
+            + code("project-escrow")
+            + code("city-token")
+            + p.call;
+        // The rules', the registry's and the token's code and the two calls; `Attested`
+        // (signature, beneficiary) and the mint's `Transfer` (signature, to); the receipt,
+        // the epoch's earnings and budget, the balance and the supply written.
+        let attest = code("reward-rules")
+            + code("citizen-registry")
+            + code("city-token")
+            + 2 * p.call
+            + 4 * p.topic
+            + 5 * p.write;
+        Self {
+            prices,
+            wage: release / workers,
+            attest,
+            attest_over_transfer: attest as f64 / transfer.ref_time as f64,
+        }
+    }
 }
 
 /// The plain transfer between two holders that the anchors are compared with.
@@ -240,6 +300,7 @@ pub fn run() -> Result<Report> {
     let intents_weights = intents::intents_weights()?;
     let charity_weights = charity::charity_weights()?;
     let leases_weights = leases::leases_weights()?;
+    let floors = Floors::of(&sizes, transfer);
     Ok(Report {
         sizes,
         weights,
@@ -255,6 +316,7 @@ pub fn run() -> Result<Report> {
         leases_weights,
         anchors,
         ratios,
+        floors,
     })
 }
 
@@ -384,6 +446,24 @@ impl Report {
             thousands(MANY_CITIZENS.into()),
             self.attest_flatness
         );
+        let attest = format!(
+            "{attest}.\n\nBy the pallet's prices a single attest cannot cost less than {} \
+             ref_time ({:.2}x the token's transfer above): the rules', the registry's and the \
+             token's code, the two calls between them, the topics of its `Attested` and the \
+             mint's `Transfer`, and five cells written (the receipt, the epoch's earnings and \
+             budget, the balance, the supply)",
+            thousands(self.floors.attest),
+            self.floors.attest_over_transfer
+        );
+        let release = format!(
+            "By the pallet's prices a wage in a release of {} cannot cost less than {} \
+             ref_time: per payee its `Transfer`'s three topics, its balance cell read and \
+             written and the escrow's contract check, and per release the escrow's and the \
+             token's code, the call between them, four topics of `MilestoneReleased`, two of \
+             `WagesPaid` and two cells written",
+            escrow::LONGEST_ROLL,
+            thousands(self.floors.wage)
+        );
         let cast_vote = format!(
             "cast_vote after {} earlier votes over after {FEW_VOTERS}: {:.3}x ref_time",
             thousands(MANY_VOTERS.into()),
@@ -394,7 +474,7 @@ impl Report {
             ("citizen-registry", &self.registry_weights, None),
             ("reward-rules", &self.reward_weights, Some(attest)),
             ("e-voting", &self.voting_weights, Some(cast_vote)),
-            ("project-escrow", &self.escrow_weights, None),
+            ("project-escrow", &self.escrow_weights, Some(release)),
             ("civic-records", &self.records_weights, None),
             ("intents", &self.intents_weights, None),
             ("charity", &self.charity_weights, None),
@@ -569,12 +649,15 @@ mod tests {
             ref_time,
             proof_size: 35_790,
         };
+        let sizes = vec![Size {
+            contract: "city-token".into(),
+            wasm_bytes: 26_195,
+        }];
+        let transfer = weight(TRANSFER, 1_836_562_469);
         Report {
-            sizes: vec![Size {
-                contract: "city-token".into(),
-                wasm_bytes: 26_195,
-            }],
-            weights: vec![weight(TRANSFER, 1_836_562_469)],
+            floors: Floors::of(&sizes, &transfer),
+            sizes,
+            weights: vec![transfer],
             registry_weights: vec![weight("register", 2_108_547_781)],
             reward_weights: Vec::new(),
             attest_flatness: 1.0,

@@ -181,17 +181,20 @@ mod project_escrow {
         pub release: bool,
     }
 
-    /// A worker was paid a wage. Topics: the project and the worker (each topic costs the
-    /// chain a read and a write of its topic index, about a storage write's weight, once
-    /// per worker; the milestone is in the data).
+    /// Wages were paid: lines `first` to `first + workers - 1` of the milestone's wage
+    /// roll (the `milestone` query answers it), `amount` in all, each wage by the token's
+    /// `Transfer` from the escrow to its worker in the same call. One event per release,
+    /// not one per worker: each topic costs the chain a read and a write of its topic
+    /// index, about a storage write's weight, and the token's `Transfer`s already name
+    /// every worker and wage.
     #[ink(event)]
     #[cfg_attr(test, derive(Debug, PartialEq))]
-    pub struct WagePaid {
+    pub struct WagesPaid {
         #[ink(topic)]
         pub project: ProjectId,
         pub milestone: MilestoneIndex,
-        #[ink(topic)]
-        pub worker: AccountId,
+        pub first: u32,
+        pub workers: u32,
         pub amount: Balance,
     }
 
@@ -277,7 +280,8 @@ mod project_escrow {
             self.projects.get(project)
         }
 
-        /// A milestone of a project.
+        /// A milestone of a project, with its wage roll (whose lines `WagesPaid` names).
+        /// One question for a milestone's view: the roll is no message of its own.
         ///
         /// # Errors
         /// None: a query.
@@ -285,20 +289,13 @@ mod project_escrow {
         /// # Events
         /// None.
         #[ink(message)]
-        pub fn milestone(&self, project: ProjectId, index: MilestoneIndex) -> Option<Milestone> {
-            self.milestones.get((project, index))
-        }
-
-        /// A milestone's wage roll.
-        ///
-        /// # Errors
-        /// None: a query.
-        ///
-        /// # Events
-        /// None.
-        #[ink(message)]
-        pub fn wage_roll(&self, project: ProjectId, index: MilestoneIndex) -> Vec<Wage> {
-            self.wage_rolls.get((project, index)).unwrap_or_default()
+        pub fn milestone(
+            &self,
+            project: ProjectId,
+            index: MilestoneIndex,
+        ) -> Option<(Milestone, Vec<Wage>)> {
+            let milestone = self.milestones.get((project, index))?;
+            Some((milestone, self.roll(project, index)))
         }
 
         /// Where `account` stands in a project: what it put in, what it may claim back now
@@ -334,7 +331,7 @@ mod project_escrow {
                 if milestone.workers_paid == 0 {
                     continue;
                 }
-                let roll = self.wage_rolls.get((project, index)).unwrap_or_default();
+                let roll = self.roll(project, index);
                 let released = usize::try_from(milestone.workers_paid).unwrap_or(usize::MAX);
                 for wage in roll.iter().take(released) {
                     if wage.worker == worker {
@@ -660,8 +657,8 @@ mod project_escrow {
         /// is paid).
         ///
         /// # Events
-        /// `WagePaid` per worker, `MilestoneReleased` with the contractor's payment, and
-        /// the token's `Transfer`s.
+        /// `WagesPaid` when wages are paid, `MilestoneReleased` with the contractor's
+        /// payment, and the token's `Transfer` per payee.
         #[ink(message)]
         pub fn release(&mut self, project: ProjectId, index: MilestoneIndex) -> Result<u32> {
             let Some(mut data) = self.projects.get(project) else {
@@ -670,7 +667,8 @@ mod project_escrow {
             let Some(mut milestone) = self.milestones.get((project, index)) else {
                 return Err(EscrowError::UnknownMilestone);
             };
-            let roll = self.wage_rolls.get((project, index)).unwrap_or_default();
+            let roll = self.roll(project, index);
+            let first = milestone.workers_paid;
             let payout = ledger::release(&mut data, (index, &mut milestone), &roll)?;
             let is_contract = |account: &AccountId| self.env().is_contract(account);
             if payout.wages.iter().any(|wage| is_contract(&wage.worker))
@@ -686,15 +684,22 @@ mod project_escrow {
             // Interactions: one bulk transfer; a refusal reverts everything above.
             let transfers = payout.transfers();
             let mut payments = Vec::new();
-            for wage in payout.wages {
+            let mut wages: Balance = 0;
+            for wage in &payout.wages {
                 if !cfg!(feature = "broken-unpaid-wages") {
                     payments.push((wage.worker, wage.amount));
                 }
-                emit(&WagePaid {
+                // Within the milestone's cost, part of the funded amount: a Balance.
+                wages = wages.saturating_add(wage.amount);
+            }
+            let workers = milestone.workers_paid.saturating_sub(first);
+            if workers != 0 {
+                emit(&WagesPaid {
                     project,
                     milestone: index,
-                    worker: wage.worker,
-                    amount: wage.amount,
+                    first,
+                    workers,
+                    amount: wages,
                 });
             }
             if let Some(amount) = payout.contractor {
@@ -706,12 +711,7 @@ mod project_escrow {
                     amount,
                 });
             }
-            payments.retain(|(_, amount)| *amount != 0);
-            if !payments.is_empty() {
-                self.civic_token()
-                    .transfer_many(payments)
-                    .map_err(|error| EscrowError::TokenRefused(error.into()))?;
-            }
+            self.pay(payments)?;
             Ok(transfers)
         }
 
@@ -757,7 +757,7 @@ mod project_escrow {
             let amount = ledger::refund(&mut data, given, claimed)?;
             self.refunds.insert((project, funder), &amount);
             self.projects.insert(project, &data);
-            self.pay(&funder, amount)?;
+            self.pay(ink::prelude::vec![(funder, amount)])?;
             emit(&RefundClaimed {
                 project,
                 funder,
@@ -769,6 +769,11 @@ mod project_escrow {
         fn settings(&self) -> Settings {
             // Set by the constructor, never removed.
             self.settings.get().unwrap_or_else(|| unreachable!())
+        }
+
+        /// A milestone's wage roll (none for a milestone that does not exist).
+        fn roll(&self, project: ProjectId, index: MilestoneIndex) -> Vec<Wage> {
+            self.wage_rolls.get((project, index)).unwrap_or_default()
         }
 
         /// Whether `account` holds the admin seat.
@@ -795,10 +800,13 @@ mod project_escrow {
             let Some(data) = self.projects.get(project) else {
                 return Err(EscrowError::UnknownProject);
             };
+            // The question `create_project` asks of all inspectors, of this one (one way
+            // to ask the registry, linked once).
             if !data.inspectors.contains(&inspector)
-                || !self
+                || self
                     .registry()
-                    .has_civic_role(inspector, CivicRole::Inspector)
+                    .first_without_civic_role(&[inspector], CivicRole::Inspector)
+                    .is_some()
             {
                 return Err(EscrowError::NotInspector);
             }
@@ -828,14 +836,17 @@ mod project_escrow {
             });
         }
 
-        /// Transfers `amount` of the escrow's tokens to `to`; a refusal reverts the call.
-        fn pay(&self, to: &AccountId, amount: Balance) -> Result<()> {
-            if amount == 0 {
+        /// Transfers the escrow's tokens to each payee, in one call into the token
+        /// (`transfer_many`, also for one payee: one way to pay, linked once); a refusal
+        /// reverts the call.
+        fn pay(&self, mut payments: Vec<(AccountId, Balance)>) -> Result<()> {
+            payments.retain(|(_, amount)| *amount != 0);
+            if payments.is_empty() {
                 return Ok(());
             }
-            self.token()
-                .transfer(*to, amount, Vec::new())
-                .map_err(EscrowError::TokenRefused)
+            self.civic_token()
+                .transfer_many(payments)
+                .map_err(|error| EscrowError::TokenRefused(error.into()))
         }
     }
 

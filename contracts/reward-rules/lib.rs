@@ -138,9 +138,9 @@ mod reward_rules {
     }
 
     /// An attester reported a civic action and the beneficiary was paid `reward`.
-    /// Topics: the beneficiary and the attester (each topic costs the chain a read and a
-    /// write of its topic index, about a storage write's weight, once per attestation; the
-    /// action is in the data).
+    /// Topic: the beneficiary (each topic costs the chain a read and a write of its topic
+    /// index, about a storage write's weight, once per attestation; the action and the
+    /// attester, who signed the call, are in the data).
     #[ink(event)]
     #[cfg_attr(test, derive(Debug, PartialEq))]
     pub struct Attested {
@@ -148,7 +148,6 @@ mod reward_rules {
         #[ink(topic)]
         pub beneficiary: AccountId,
         pub action: Action,
-        #[ink(topic)]
         pub attester: AccountId,
         pub quantity: u128,
         pub reward: Balance,

@@ -88,16 +88,13 @@ impl EscrowCalls<'_> {
         self.send(selector_bytes!("project"), project)
     }
 
+    /// A milestone, with its wage roll.
     pub fn milestone(
         self,
         project: ProjectId,
         index: MilestoneIndex,
-    ) -> Outcome<Option<Milestone>> {
+    ) -> Outcome<Option<(Milestone, Vec<Wage>)>> {
         self.send(selector_bytes!("milestone"), (project, index))
-    }
-
-    pub fn wage_roll(self, project: ProjectId, index: MilestoneIndex) -> Outcome<Vec<Wage>> {
-        self.send(selector_bytes!("wage_roll"), (project, index))
     }
 
     /// Where `account` stands in a project.
@@ -235,7 +232,6 @@ pub const MESSAGES: &[&str] = &[
     "project_count",
     "project",
     "milestone",
-    "wage_roll",
     "account",
     "create_project",
     "fund",

@@ -165,3 +165,40 @@ impl drink::Sandbox for CitySandbox {
         );
     }
 }
+
+/// What the contracts pallet charges, in ref_time, for the items no call can avoid, by its
+/// own weight functions and schedule (those of the sandbox's runtime): the lower bounds
+/// `city bench` sets beside its measurements.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Prices {
+    /// A topic of an event: a read and a write of the chain's topic index.
+    pub topic: u64,
+    /// Writing a storage cell.
+    pub write: u64,
+    /// Reading a storage cell.
+    pub read: u64,
+    /// Asking whether an account is a contract.
+    pub is_contract: u64,
+    /// Calling another contract, its code not counted.
+    pub call: u64,
+    /// A byte of a contract's code, loaded by every call of it.
+    pub code_byte: u64,
+}
+
+/// The sandbox runtime's [`Prices`].
+pub fn prices() -> Prices {
+    use ink_sandbox::pallet_contracts::{Config, WeightInfo};
+    let host = <Runtime as Config>::Schedule::get().host_fn_weights;
+    // As the pallet charges a code's loading: the weight function at its length less its
+    // value at zero.
+    let code = <Runtime as Config>::WeightInfo::call_with_code_per_byte(1)
+        .saturating_sub(<Runtime as Config>::WeightInfo::call_with_code_per_byte(0));
+    Prices {
+        topic: host.deposit_event_per_topic.ref_time(),
+        write: host.set_storage.ref_time(),
+        read: host.get_storage.ref_time(),
+        is_contract: host.is_contract.ref_time(),
+        call: host.call.ref_time(),
+        code_byte: code.ref_time(),
+    }
+}

@@ -1374,7 +1374,7 @@ impl Life<'_> {
                 .context("release refused")?;
             self.tick();
             let milestone = self.city.escrow(ADMIN).milestone(project, index).value;
-            let released = milestone.is_some_and(|m| m.state == MilestoneState::Released);
+            let released = milestone.is_some_and(|(m, _)| m.state == MilestoneState::Released);
             check!(
                 released == (call == calls),
                 "works_follow_the_plan",

@@ -14,6 +14,7 @@ mod intents;
 mod issue_20_check;
 mod leases;
 mod pause_and_cap;
+mod prices;
 mod properties;
 mod psp22;
 mod records;

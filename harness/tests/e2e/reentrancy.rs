@@ -142,7 +142,7 @@ fn a_token_calling_back_cannot_re_enter_escrow_funding_release_or_refunds() {
         release,
         release_again,
     );
-    let untouched = city
+    let (untouched, _) = city
         .escrow_at(&escrow, ADMIN)
         .milestone(project, 0)
         .value

@@ -103,7 +103,7 @@ fn release(city: &mut City, project: ProjectId, index: u8) -> Result<u32> {
             .release(project, index)
             .value
             .map_err(escrow_error("release"))?;
-        let milestone = city
+        let (milestone, _) = city
             .escrow(ADMIN)
             .milestone(project, index)
             .value
