@@ -701,6 +701,9 @@ pub struct Report {
     /// The floor's calls per second of CPU time, the mean of its rates before and after
     /// the campaign ([`harness::yardstick::around`]).
     pub floor_calls_per_cpu_second: f64,
+    /// The calls per second of CPU time of the least call into the suite, measured after
+    /// the campaign ([`harness::yardstick::token_query_calls_per_cpu_second`]).
+    pub token_query_calls_per_cpu_second: f64,
     /// The shortest failing sequence, as numbered steps, and why it failed.
     pub failure: Option<Failure>,
     /// The charity's and the leases' chapters, played after the suite's cases.
@@ -771,6 +774,8 @@ impl Report {
             "{} cases, {} steps, {} contract calls in {:.1} s on {} workers\n\
              {:.0} steps/s, {:.0} calls/s; per second of CPU time {:.0} calls/s, {:.1}% of the \
              floor's {:.0} (one storage write, measured before and after)\n\
+             the least call into the suite (the token's balance_of): {:.0} calls/s per second \
+             of CPU time, {:.1}% of the floor's\n\
              {} invariant checks\n{}",
             s.cases,
             s.steps,
@@ -782,6 +787,8 @@ impl Report {
             self.calls_per_cpu_second(),
             100.0 * self.ratio_to_floor(),
             self.floor_calls_per_cpu_second,
+            self.token_query_calls_per_cpu_second,
+            100.0 * self.token_query_calls_per_cpu_second / self.floor_calls_per_cpu_second,
             s.invariant_checks,
             self.chapters
                 .iter()
@@ -864,12 +871,14 @@ pub fn run(campaign: &Campaign, progress: impl Fn(u64) + Sync) -> Result<Report>
     harness::bundles::load_suite(campaign.broken)?;
     let (mut report, floor) = yardstick::around(|| play(campaign, progress))?;
     report.floor_calls_per_cpu_second = floor;
+    report.token_query_calls_per_cpu_second =
+        yardstick::token_query_calls_per_cpu_second(yardstick::MEASURED_FOR)?;
     Ok(report)
 }
 
-/// [`run`]'s campaign, the replays first; the report's floor is [`run`]'s to fill in.
+/// [`run`]'s campaign, the replays first; the report's yardsticks are [`run`]'s to fill in.
 fn play(campaign: &Campaign, progress: impl Fn(u64) + Sync) -> Result<Report> {
-    let floor_calls_per_cpu_second = 0.0;
+    let (floor_calls_per_cpu_second, token_query_calls_per_cpu_second) = (0.0, 0.0);
     let workers = SHARDS.clamp(1, campaign.cases.max(1));
     let played = AtomicU64::new(0);
     if let Some(dir) = &campaign.regressions {
@@ -880,6 +889,7 @@ fn play(campaign: &Campaign, progress: impl Fn(u64) + Sync) -> Result<Report> {
                 cpu_seconds: 0.0,
                 workers: 1,
                 floor_calls_per_cpu_second,
+                token_query_calls_per_cpu_second,
                 failure: Some(failure),
                 chapters: Vec::new(),
             });
@@ -953,6 +963,7 @@ fn play(campaign: &Campaign, progress: impl Fn(u64) + Sync) -> Result<Report> {
         cpu_seconds,
         workers,
         floor_calls_per_cpu_second,
+        token_query_calls_per_cpu_second,
         failure,
         chapters,
     })

@@ -60,11 +60,40 @@ pub fn thread_cpu_time() -> Duration {
 pub fn floor_calls_per_cpu_second(duration: Duration) -> Result<f64> {
     let mut city = City::new()?;
     let floor = city.deploy("floor", input(selector_bytes!("new"), ()))?;
+    calls_per_cpu_second(duration, |calls| {
+        city.call::<()>(&floor.address, ALICE, input(selector_bytes!("set"), calls))?;
+        Ok(())
+    })
+}
+
+/// The calls per second of CPU time of the least call into a contract of the suite: the
+/// token's `balance_of`, a query that reads one cell, on a city of its own, for `duration`
+/// of wall time. A call into a contract pays for its whole code, in the sandbox's time as
+/// in the chain's weight (the sandbox prepares a contract's Wasm at every call), so this
+/// is the most any work calling the suite's contracts can reach.
+///
+/// # Errors
+/// If the suite does not deploy, or a call fails.
+pub fn token_query_calls_per_cpu_second(duration: Duration) -> Result<f64> {
+    let mut city = City::new()?;
+    let holder = ALICE.account();
+    calls_per_cpu_second(duration, |_| {
+        let _ = city.token(ALICE).balance_of(holder);
+        Ok(())
+    })
+}
+
+/// Makes `call(n)` for n = 0, 1, ... over `duration` of wall time; returns the calls per
+/// second of the calling thread's CPU time.
+fn calls_per_cpu_second(
+    duration: Duration,
+    mut call: impl FnMut(u32) -> Result<()>,
+) -> Result<f64> {
     let started = Instant::now();
     let cpu = thread_cpu_time();
     let mut calls = 0u32;
     while started.elapsed() < duration {
-        city.call::<()>(&floor.address, ALICE, input(selector_bytes!("set"), calls))?;
+        call(calls)?;
         calls += 1;
     }
     let seconds = (thread_cpu_time() - cpu).as_secs_f64();
