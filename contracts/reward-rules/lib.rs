@@ -140,7 +140,7 @@ mod reward_rules {
     /// An attester reported a civic action and the beneficiary was paid `reward`.
     /// Topic: the beneficiary (each topic costs the chain a read and a write of its topic
     /// index, about a storage write's weight, once per attestation; the action and the
-    /// attester, who signed the call, are in the data).
+    /// attester, the caller, are in the data).
     #[ink(event)]
     #[cfg_attr(test, derive(Debug, PartialEq))]
     pub struct Attested {
