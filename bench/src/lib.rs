@@ -2,7 +2,7 @@
 //! weight (ref_time, proof_size) of the contracts' key messages, beside anchors measured in
 //! the same run.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use city_traits::{Action, Attestation, IdentityKind, PSP22Error, Role};
 
 use ink::{primitives::AccountId, selector_bytes};
@@ -201,6 +201,20 @@ impl Floors {
     }
 }
 
+/// Checks that `floor` is no more than the measured ref_time of `label` in `weights`.
+fn at_most(floor: u64, weights: &[Measurement], label: &str) -> Result<()> {
+    let measured = weights
+        .iter()
+        .find(|m| m.message == label)
+        .with_context(|| format!("no measurement of {label}"))?;
+    anyhow::ensure!(
+        floor <= measured.ref_time,
+        "the floor of {label}, {floor}, is above its measured {}: the prices are wrong",
+        measured.ref_time
+    );
+    Ok(())
+}
+
 /// The plain transfer between two holders that the anchors are compared with.
 const TRANSFER: &str = "transfer";
 
@@ -301,6 +315,11 @@ pub fn run() -> Result<Report> {
     let charity_weights = charity::charity_weights()?;
     let leases_weights = leases::leases_weights()?;
     let floors = Floors::of(&sizes, transfer);
+    // A floor is a lower bound: above its measurement, the prices or the count are wrong.
+    let wage = format!("release of {} wages, per worker", escrow::LONGEST_ROLL);
+    at_most(floors.wage, &escrow_weights, &wage)?;
+    let attest = format!("attest ({FEW_CITIZENS} citizens)");
+    at_most(floors.attest, &reward_weights, &attest)?;
     Ok(Report {
         sizes,
         weights,
