@@ -170,9 +170,7 @@ impl Floors {
                 .map_or(0, |size| size.wasm_bytes);
             bytes as u64 * p.code_byte
         };
-        // What a PSP22 transfer to a holder must do: its `Transfer` (signature, from, to)
-        // and the payee's balance cell, read and written.
-        let payment = 3 * p.topic + p.read + p.write;
+        let payment = p.payment();
         let workers = u64::from(escrow::LONGEST_ROLL);
         // Every worker and the contractor paid, each checked to be no contract;
         // `WagesPaid` (2 topics) and `MilestoneReleased` (4); the milestone and the project

@@ -185,6 +185,14 @@ pub struct Prices {
     pub code_byte: u64,
 }
 
+impl Prices {
+    /// What a PSP22 transfer to a holder must do, its code not counted: emit `Transfer`
+    /// (signature, from, to) and read and write the payee's balance cell.
+    pub fn payment(&self) -> u64 {
+        3 * self.topic + self.read + self.write
+    }
+}
+
 /// The sandbox runtime's [`Prices`].
 pub fn prices() -> Prices {
     use ink_sandbox::pallet_contracts::{Config, WeightInfo};

@@ -15,10 +15,9 @@ fn the_pallets_prices_bound_a_transfer_from_below_and_closely() {
     let charged = transfer.weight.ref_time();
     transfer.expect_accepted();
     let p = sandbox::prices();
-    // What a PSP22 transfer to a holder must do: load the token's code, emit `Transfer`
-    // (signature, from, to), read and write the payee's balance.
+    // What a PSP22 transfer to a holder must do: load the token's code, then pay.
     let code = city.token.bundle.wasm.len() as u64 * p.code_byte;
-    let floor = code + 3 * p.topic + p.read + p.write;
+    let floor = code + p.payment();
     assert!(
         floor <= charged,
         "a floor of {floor} over the {charged} charged"

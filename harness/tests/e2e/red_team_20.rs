@@ -23,16 +23,17 @@
 //!   wages no balance shows, so a check of events against balances catches it.
 
 use city_traits::{
-    kinds, Action, CivicRole, EscrowError, IdentityKind, MilestonePlan, PSP22Error, ProjectId,
-    ProjectState, Role, Rule, TransferPolicy, Wage,
+    Action, CivicRole, EscrowError, MilestonePlan, PSP22Error, ProjectId, ProjectState, Role,
+    TransferPolicy, Wage,
 };
 use harness::{
     city::{contract_account, ADMIN, ALICE, BOB, COIN, GOVERNANCE, MALLORY},
-    Actor, City, ContractEvent, Fixture, TokenConfig,
+    City, ContractEvent, TokenConfig,
 };
 use ink::{primitives::AccountId, scale::Decode};
 
 use super::escrow::{self, fund, milestone, plan, worker, BANK, CONTRACTOR, INSPECTOR};
+use super::rewards::{self, BIN};
 
 /// A `WagesPaid` as an indexer decodes it: topics and data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -387,24 +388,8 @@ fn the_inspector_check_follows_the_registry_role_both_ways() {
 /// argument anyone else chooses.
 #[test]
 fn attested_is_indexed_by_beneficiary_and_names_the_calling_attester_in_its_data() {
-    const BIN: Actor = Actor("smart-bin-20");
-    let mut city = Fixture::new()
-        .token(TokenConfig::default())
-        .identity(ALICE, IdentityKind::Citizen)
-        .civic_role(CivicRole::Attester, BIN)
-        .build()
-        .expect("the city is set up");
-    city.rewards(ADMIN)
-        .authorise_attester(BIN, &[Action::Recyclables])
-        .expect_accepted();
-    let rule = Rule {
-        reward: 200,
-        per: 1_000,
-        kinds: kinds(&[IdentityKind::Citizen]),
-    };
-    city.rewards(ADMIN)
-        .set_rule(Action::Recyclables, Some(rule), 0)
-        .expect_accepted();
+    // Alice a citizen, the bin authorised for recyclables at two coins a kilogram.
+    let mut city = rewards::city();
     let outcome = city
         .rewards(BIN)
         .attest([7; 32], ALICE, Action::Recyclables, 2_500);

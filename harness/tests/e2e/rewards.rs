@@ -10,7 +10,7 @@ use harness::{
 };
 
 /// A smart bin in Alice's neighbourhood.
-const BIN: Actor = Actor("smart-bin-7");
+pub const BIN: Actor = Actor("smart-bin-7");
 const DAY_MS: u64 = 86_400_000;
 
 /// Two coins (200 cents) per kilogram of recyclables, for citizens and residents.
@@ -23,7 +23,7 @@ fn recyclables() -> Rule {
 }
 
 /// Alice is a citizen, Bob a resident, Carol a visitor; the bin may report recyclables.
-fn city() -> City {
+pub fn city() -> City {
     city_with(TokenConfig::default())
 }
 
