@@ -31,6 +31,7 @@ mod red_team_18;
 mod red_team_19;
 mod red_team_2;
 mod red_team_20;
+mod red_team_21;
 mod red_team_3;
 mod red_team_4;
 mod red_team_5;
